@@ -1,0 +1,102 @@
+import { createReadStream } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { createTicDecoder } from '@linkyrpi/tic-core'
+import type { DecodedFrame, TicModeSetting } from '@linkyrpi/tic-core'
+import { EXIT, UsageError } from './command.js'
+import type { Command, CommandIo } from './command.js'
+import { CaptureSummary } from '../capture-summary.js'
+import { formatPretty } from '../format-pretty.js'
+
+const HELP = `Usage: linkyrpi decode [FILE|-] [--mode auto|historique|standard] [--format jsonl|pretty|summary]
+
+Decodes raw TIC bytes (a capture file, or standard input with '-' or no FILE) and prints:
+  jsonl    one JSON object per complete frame on stdout (default):
+           {"mode","short","groups":[{label,value,horodate?}],"rejected":[{raw,reason}],"reading"}
+  pretty   a human-readable view of each frame
+  summary  nothing on stdout; decodes everything and reports whether the capture is healthy
+
+A summary always goes to stderr: frames, groups accepted, groups rejected by reason, bytes
+discarded by reason, modes and meters seen.
+
+Options:
+  --mode M     auto (default: from each group's separator), historique or standard
+  --format F   jsonl (default), pretty or summary
+
+Exit codes: 0 decoded (even with rejected groups), 1 unreadable file, 2 bad arguments.
+`
+
+/** `linkyrpi decode`: bytes in, frames (or a health summary) out. */
+export const decodeCommand: Command = {
+  name: 'decode',
+  summary: 'decode a TIC capture (file or stdin) to JSON lines, a readable view or a summary',
+  help: HELP,
+  async run(args, io) {
+    const { values, positionals } = parseArgsOrThrow(args)
+    const mode = values.mode ?? 'auto'
+    const format = values.format ?? 'jsonl'
+    if (!['auto', 'historique', 'standard'].includes(mode)) throw new UsageError(`--mode must be auto, historique or standard, got '${mode}'`)
+    if (!['jsonl', 'pretty', 'summary'].includes(format)) throw new UsageError(`--format must be jsonl, pretty or summary, got '${format}'`)
+    if (positionals.length > 1) throw new UsageError('decode takes at most one FILE')
+    const file = positionals[0] ?? '-'
+    return decodeStream(file, mode as TicModeSetting, format as 'jsonl' | 'pretty' | 'summary', io)
+  },
+}
+
+function parseArgsOrThrow(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: { mode: { type: 'string' }, format: { type: 'string' } },
+    })
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error))
+  }
+}
+
+async function decodeStream(
+  file: string,
+  mode: TicModeSetting,
+  format: 'jsonl' | 'pretty' | 'summary',
+  io: CommandIo,
+): Promise<number> {
+  const input = file === '-' ? io.stdin : createReadStream(file, { highWaterMark: 1 << 20 })
+  const decoder = createTicDecoder({ mode, reading: true })
+  const summary = new CaptureSummary()
+  let out: string[] = []
+  let pending = 0
+  const flush = async (): Promise<void> => {
+    if (out.length === 0) return
+    const text = out.join('')
+    out = []
+    pending = 0
+    if (!io.stdout.write(text)) {
+      await new Promise<void>((resolve) => io.stdout.once('drain', resolve))
+    }
+  }
+  const onEvent = (event: ReturnType<typeof decoder.end>[number]): void => {
+    summary.add(event)
+    if (event.kind !== 'frame' || format === 'summary') return
+    const line = format === 'jsonl' ? `${JSON.stringify(frameJson(event.frame))}\n` : formatPretty(event.frame)
+    out.push(line)
+    pending += line.length
+  }
+  try {
+    for await (const chunk of input) {
+      decoder.write(chunk as Uint8Array, onEvent)
+      if (pending > 1 << 16) await flush()
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    io.stderr.write(`linkyrpi decode: cannot read ${file === '-' ? 'standard input' : file}: ${code ?? String(error)}\n`)
+    return EXIT.failure
+  }
+  for (const event of decoder.end()) onEvent(event)
+  await flush()
+  io.stderr.write(summary.format())
+  return EXIT.ok
+}
+
+function frameJson(frame: DecodedFrame): unknown {
+  return { mode: frame.mode, short: frame.short, groups: frame.groups, rejected: frame.rejected, reading: frame.reading }
+}

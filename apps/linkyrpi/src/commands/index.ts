@@ -1,0 +1,8 @@
+import type { Command } from './command.js'
+import { decodeCommand } from './decode.js'
+
+/**
+ * Every command of the CLI, in the order `linkyrpi --help` lists them. Each lives in its own
+ * file under `commands/`; add a line here to register one.
+ */
+export const COMMANDS: readonly Command[] = [decodeCommand]

@@ -1,0 +1,208 @@
+import { CR, LF } from './constants.js'
+import type { HistoriqueChecksumMode } from './checksum.js'
+import { decodeGroup, latin1, MAX_GROUP_BYTES } from './group.js'
+import type { GroupRejection, GroupResult, TicGroup } from './group.js'
+import type { TicMode, TicModeSetting } from './mode.js'
+
+/** A decoded frame: the groups accepted and refused, in the order they were sent. */
+export interface TicFrame {
+  /** The frame's mode, from its groups' separators. */
+  readonly mode: TicMode
+  /**
+   * True for a three-phase historique short frame (`ADIRx`/`ADCO`/`IINSTx` only, sent during an
+   * overrun, tic-spec.md §1.5). Labels absent from a short frame have not disappeared.
+   */
+  readonly short: boolean
+  /** Groups whose checksum and checks passed, values raw as sent. */
+  readonly groups: readonly TicGroup[]
+  /** Groups refused, with the reason. */
+  readonly rejected: readonly GroupRejection[]
+}
+
+/** Options of {@link createFrameDecoder}. */
+export interface FrameDecoderOptions {
+  /** `'auto'` (default): each group's mode is read from its separator. */
+  readonly mode?: TicModeSetting
+  /**
+   * Historique checksum rule: `'mode1'` (the documented one), `'mode2'` (separator included), or
+   * `'auto'` (default): mode 1, switching to mode 2 only after {@link MODE2_LATCH_GROUPS}
+   * consecutive groups that pass mode 2 and fail mode 1 (and back the same way). A group is
+   * never accepted under both rules at once.
+   */
+  readonly historiqueChecksum?: HistoriqueChecksumMode | 'auto'
+  /** Check data lengths against the catalogue (default true). */
+  readonly checkLength?: boolean
+  /**
+   * Reuse the decoded group when a group's bytes are identical to the group at the same
+   * position in the previous frame (default true). Results are the same; it only saves work,
+   * since most values of a frame do not change from one frame to the next.
+   */
+  readonly memo?: boolean
+}
+
+/** Consecutive groups needed to switch the historique checksum rule in `'auto'`. */
+export const MODE2_LATCH_GROUPS = 8
+
+/** A stateful decoder of raw frame bytes into {@link TicFrame}s. */
+export interface FrameDecoder {
+  /** Decodes the frame content `bytes[0, length)` (between STX and ETX, 7-bit). */
+  decode(bytes: Uint8Array, length?: number): TicFrame
+  /** The historique checksum rule in force (changes only in `'auto'`). */
+  readonly historiqueChecksum: HistoriqueChecksumMode
+}
+
+const SHORT_LABELS = new Set(['ADIR1', 'ADIR2', 'ADIR3', 'ADCO', 'IINST1', 'IINST2', 'IINST3'])
+const MODE1: readonly HistoriqueChecksumMode[] = ['mode1']
+const MODE2: readonly HistoriqueChecksumMode[] = ['mode2']
+const BOTH: readonly HistoriqueChecksumMode[] = ['mode1', 'mode2']
+
+interface MemoSlot {
+  bytes: Uint8Array
+  length: number
+  group: TicGroup
+  mode: TicMode
+}
+
+/** True when a frame's accepted labels are those of a short frame (tic-spec.md §1.5). */
+export function isShortFrame(groups: readonly TicGroup[]): boolean {
+  if (groups.length === 0) return false
+  let adir = false
+  for (const g of groups) {
+    if (!SHORT_LABELS.has(g.label)) return false
+    if (g.label.startsWith('ADIR')) adir = true
+  }
+  // IINST1-3 + ADCO without ADIRx is still a short frame: a long frame always has OPTARIF etc.
+  return adir || groups.some((g) => g.label === 'ADCO')
+}
+
+/**
+ * Creates a frame decoder. Splits the content on LF…CR, decodes each group, and reports bytes
+ * that are not a well-formed group (junk before an LF, a group without CR) as rejections.
+ */
+export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDecoder {
+  const want = options.mode ?? 'auto'
+  const setting = options.historiqueChecksum ?? 'auto'
+  let rule: HistoriqueChecksumMode = setting === 'mode2' ? 'mode2' : 'mode1'
+  let streak = 0
+  const memoOn = options.memo !== false
+  const memo: (MemoSlot | undefined)[] = []
+  const groupOptions = { mode: want, checkLength: options.checkLength, historiqueChecksums: MODE1 }
+
+  function decodeOne(bytes: Uint8Array, start: number, end: number): GroupResult {
+    if (setting !== 'auto') {
+      groupOptions.historiqueChecksums = rule === 'mode1' ? MODE1 : MODE2
+      return decodeGroup(bytes, start, end, groupOptions)
+    }
+    // Auto: try both rules, accept only the rule in force, count evidence for the other.
+    groupOptions.historiqueChecksums = BOTH
+    const result = decodeGroup(bytes, start, end, groupOptions)
+    if (!result.ok || result.checksumMode === undefined) return result
+    if (result.checksumMode === rule) {
+      streak = 0
+      return result
+    }
+    streak++
+    if (streak >= MODE2_LATCH_GROUPS) {
+      rule = result.checksumMode
+      streak = 0
+      return result
+    }
+    return {
+      ok: false,
+      mode: result.mode,
+      rejection: { raw: latin1(bytes, start, end), reason: 'checksum', label: result.group.label },
+    }
+  }
+
+  function decode(bytes: Uint8Array, length = bytes.length): TicFrame {
+    const groups: TicGroup[] = []
+    const rejected: GroupRejection[] = []
+    let standard = 0
+    let historique = 0
+    let pos = 0
+    let slot = 0
+    while (pos < length) {
+      // One segment: up to the next CR. The group starts after its last LF; bytes before that LF
+      // (junk, or a group that lost its CR) are reported.
+      const segStart = pos
+      let lf = -1
+      let i = pos
+      for (; i < length; i++) {
+        const c = bytes[i]!
+        if (c === CR) break
+        if (c === LF) {
+          const from = lf < 0 ? segStart : lf + 1
+          if (i > from) rejected.push(malformed(bytes, from, i))
+          lf = i
+        }
+      }
+      const end = i
+      pos = i + 1
+      if (lf < 0) {
+        if (end > segStart) rejected.push(malformed(bytes, segStart, end))
+        continue
+      }
+      const start = lf + 1
+      if (end >= length) {
+        if (end > start) rejected.push(malformed(bytes, start, end))
+        break
+      }
+      const n = end - start
+      const cached = memoOn ? memo[slot] : undefined
+      if (cached !== undefined && cached.length === n && n <= MAX_GROUP_BYTES) {
+        const cb = cached.bytes
+        let same = true
+        for (let k = 0; k < n; k++) {
+          if (cb[k] !== bytes[start + k]) {
+            same = false
+            break
+          }
+        }
+        if (same) {
+          groups.push(cached.group)
+          if (cached.mode === 'standard') standard++
+          else historique++
+          slot++
+          continue
+        }
+      }
+      const result = decodeOne(bytes, start, end)
+      if (result.ok) {
+        groups.push(result.group)
+        if (result.mode === 'standard') standard++
+        else historique++
+        if (memoOn && n <= MAX_GROUP_BYTES) {
+          const s = memo[slot]
+          if (s !== undefined && s.bytes.length >= n) {
+            s.bytes.set(bytes.subarray(start, end))
+            s.length = n
+            s.group = result.group
+            s.mode = result.mode
+          } else {
+            memo[slot] = { bytes: bytes.slice(start, end), length: n, group: result.group, mode: result.mode }
+          }
+        }
+      } else {
+        rejected.push(result.rejection)
+        if (result.mode === 'standard') standard++
+        else if (result.mode === 'historique') historique++
+      }
+      slot++
+    }
+    const mode: TicMode =
+      standard > historique ? 'standard' : historique > 0 ? 'historique' : want === 'standard' ? 'standard' : 'historique'
+    const short = mode === 'historique' && isShortFrame(groups)
+    return { mode, short, groups, rejected }
+  }
+
+  return {
+    decode,
+    get historiqueChecksum() {
+      return rule
+    },
+  }
+}
+
+function malformed(bytes: Uint8Array, start: number, end: number): GroupRejection {
+  return { raw: latin1(bytes, start, Math.min(end, start + 200)), reason: 'malformed', label: undefined }
+}

@@ -1,0 +1,251 @@
+import { HT, SP } from './constants.js'
+import type { HistoriqueChecksumMode } from './checksum.js'
+import { labelInfo } from './labels/catalogue.js'
+import type { TicMode, TicModeSetting } from './mode.js'
+
+/** One accepted group: the label and its data exactly as sent (never trimmed or coerced). */
+export interface TicGroup {
+  /** The label verbatim (`'PAPP'`, `'SMAXSN-1'`). */
+  readonly label: string
+  /** The data field verbatim; `''` for `DATE`, inner and padding spaces kept (`'HC..'`, `' HEURE  CREUSE  '`). */
+  readonly value: string
+  /** The 13-character horodate `SAAMMJJhhmmss` of standard groups that carry one, else undefined. */
+  readonly horodate: string | undefined
+}
+
+/** Why a group was refused. Data problems are values, never exceptions. */
+export type GroupRejectionReason =
+  /** The checksum character does not match the checked area. */
+  | 'checksum'
+  /** Not `label SEP [horodate SEP] data SEP checksum`: missing LF/CR, wrong field count, empty field. */
+  | 'malformed'
+  /** The label has characters outside `A-Z 0-9 + -` or more than 10 characters (the catalogue's longest, SMAXSN1-1, has 9). */
+  | 'label'
+  /** The data has characters the label does not allow (non-printable, letters in a number…). */
+  | 'charset'
+  /** The data length differs from the catalogue's length for that label. */
+  | 'length'
+  /** The horodate is not `[HhEe ]` + 12 digits forming a valid date. */
+  | 'horodate'
+  /** The separator belongs to the other mode while the decoder is set to a fixed mode. */
+  | 'mode'
+  /** The group is longer than any valid group can be. */
+  | 'oversize'
+
+/** A refused group: its bytes as text (control characters kept) and the reason. */
+export interface GroupRejection {
+  /** The group's bytes between LF and CR as latin1 text, cut to 200 characters. */
+  readonly raw: string
+  readonly reason: GroupRejectionReason
+  /** The label when it could be read, for counting rejections per label. */
+  readonly label: string | undefined
+}
+
+/** Result of {@link decodeGroup}. */
+export type GroupResult =
+  | {
+      readonly ok: true
+      readonly group: TicGroup
+      readonly mode: TicMode
+      /** For historique groups: which checksum rule validated it. */
+      readonly checksumMode: HistoriqueChecksumMode | undefined
+    }
+  | { readonly ok: false; readonly rejection: GroupRejection; readonly mode: TicMode | undefined }
+
+/** Options of {@link decodeGroup}. */
+export interface DecodeGroupOptions {
+  /** Expected mode, or `'auto'` (default) to take it from the separator before the checksum. */
+  readonly mode?: TicModeSetting
+  /**
+   * Historique checksum rules accepted: `['mode1']` (default, the documented rule) or
+   * `['mode2']`, or both. Accepting both blindly doubles the false-accept rate (tic-spec.md §3.3);
+   * the frame decoder latches mode 2 only after consistent evidence.
+   */
+  readonly historiqueChecksums?: readonly HistoriqueChecksumMode[]
+  /** Check data length against the catalogue (default true). */
+  readonly checkLength?: boolean
+}
+
+/** Longest valid group content between LF and CR: 8 + HT + 13 + HT + 98 + HT + 1, with margin. */
+export const MAX_GROUP_BYTES = 160
+
+const MODE1_ONLY: readonly HistoriqueChecksumMode[] = ['mode1']
+
+/** Latin1 text of `bytes[start, end)`. */
+export function latin1(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start <= 0) return ''
+  return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[])
+}
+
+function reject(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  reason: GroupRejectionReason,
+  label: string | undefined,
+  mode: TicMode | undefined,
+): GroupResult {
+  const raw = latin1(bytes, start, Math.min(end, start + 200))
+  return { ok: false, rejection: { raw, reason, label }, mode }
+}
+
+function isLabelByte(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39
+}
+
+function isHex(c: number): boolean {
+  return isDigit(c) || (c >= 0x41 && c <= 0x46)
+}
+
+/** Day count of a month, for horodate validation. */
+function daysIn(year: number, month: number): number {
+  return month === 2 ? (year % 4 === 0 ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31
+}
+
+function validHorodate(b: Uint8Array, s: number): boolean {
+  const season = b[s]!
+  if (season !== 0x48 && season !== 0x68 && season !== 0x45 && season !== 0x65 && season !== SP) {
+    return false
+  }
+  for (let i = s + 1; i < s + 13; i++) if (!isDigit(b[i]!)) return false
+  const two = (i: number): number => (b[s + i]! - 0x30) * 10 + (b[s + i + 1]! - 0x30)
+  const year = two(1)
+  const month = two(3)
+  const day = two(5)
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysIn(2000 + year, month) &&
+    two(7) <= 23 &&
+    two(9) <= 59 &&
+    two(11) <= 59
+  )
+}
+
+/**
+ * Decodes the group whose content (between LF and CR, both excluded) is `bytes[start, end)`.
+ * Bytes must already be 7-bit (the framer masks bit 7). Never throws.
+ *
+ * Historique: `label SP data SP checksum`, checked area `label SP data` (mode 1), or with the
+ * final SP (mode 2). The checksum may itself be a space (`PTEC HP..  `).
+ * Standard: `label HT [horodate HT] data HT checksum`, checked area up to and including the last
+ * HT; the data may be empty (`DATE`) and may contain spaces.
+ */
+export function decodeGroup(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  options: DecodeGroupOptions = {},
+): GroupResult {
+  const len = end - start
+  if (len > MAX_GROUP_BYTES) return reject(bytes, start, end, 'oversize', undefined, undefined)
+  if (len < 4) return reject(bytes, start, end, 'malformed', undefined, undefined)
+  const sep = bytes[end - 2]!
+  let mode: TicMode
+  if (sep === HT) mode = 'standard'
+  else if (sep === SP) mode = 'historique'
+  else return reject(bytes, start, end, 'malformed', undefined, undefined)
+  const want = options.mode ?? 'auto'
+  const received = bytes[end - 1]!
+  if (mode === 'historique') {
+    // Split `label SP data` on its first SP; a historique datum never contains SP.
+    let sp = start
+    while (sp < end - 2 && bytes[sp] !== SP) sp++
+    if (sp === start || sp >= end - 3) return reject(bytes, start, end, 'malformed', undefined, mode)
+    for (let i = sp + 1; i < end - 2; i++) {
+      if (bytes[i] === SP || bytes[i] === HT) return reject(bytes, start, end, 'malformed', undefined, mode)
+    }
+    let sum = 0
+    for (let i = start; i < end - 2; i++) sum += bytes[i]!
+    const mode1 = (sum & 0x3f) + 0x20
+    const mode2 = ((sum + SP) & 0x3f) + 0x20
+    const accepted = options.historiqueChecksums ?? MODE1_ONLY
+    let checksumMode: HistoriqueChecksumMode | undefined
+    if (received === mode1 && accepted.includes('mode1')) checksumMode = 'mode1'
+    else if (received === mode2 && accepted.includes('mode2')) checksumMode = 'mode2'
+    return finish(bytes, start, end, mode, want, start, sp, undefined, sp + 1, end - 2, checksumMode, options)
+  }
+  // Standard: fields separated by single HTs; 2 fields, or 3 with a horodate.
+  let ht1 = -1
+  let ht2 = -1
+  let sum = 0
+  for (let i = start; i < end - 1; i++) {
+    const c = bytes[i]!
+    sum += c
+    if (c === HT && i < end - 2) {
+      if (ht1 < 0) ht1 = i
+      else if (ht2 < 0) ht2 = i
+      else return reject(bytes, start, end, 'malformed', undefined, mode)
+    }
+  }
+  if (ht1 <= start) return reject(bytes, start, end, 'malformed', undefined, mode)
+  const ok = received === (sum & 0x3f) + 0x20
+  if (ht2 < 0) {
+    return finish(bytes, start, end, mode, want, start, ht1, undefined, ht1 + 1, end - 2, ok ? 'mode1' : undefined, options)
+  }
+  return finish(bytes, start, end, mode, want, start, ht1, ht1 + 1, ht2 + 1, end - 2, ok ? 'mode1' : undefined, options)
+}
+
+function finish(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  mode: TicMode,
+  want: TicModeSetting,
+  labelStart: number,
+  labelEnd: number,
+  horodateStart: number | undefined,
+  dataStart: number,
+  dataEnd: number,
+  checksumMode: HistoriqueChecksumMode | undefined,
+  options: DecodeGroupOptions,
+): GroupResult {
+  const labelLen = labelEnd - labelStart
+  let labelOk = labelLen >= 1 && labelLen <= 10
+  for (let i = labelStart; labelOk && i < labelEnd; i++) labelOk = isLabelByte(bytes[i]!)
+  const label = labelOk ? latin1(bytes, labelStart, labelEnd) : undefined
+  if (checksumMode === undefined) return reject(bytes, start, end, 'checksum', label, mode)
+  if (want !== 'auto' && want !== mode) return reject(bytes, start, end, 'mode', label, mode)
+  if (label === undefined) return reject(bytes, start, end, 'label', undefined, mode)
+  if (horodateStart !== undefined) {
+    if (dataStart - 1 - horodateStart !== 13 || !validHorodate(bytes, horodateStart)) {
+      return reject(bytes, start, end, 'horodate', label, mode)
+    }
+  }
+  const info = labelInfo(mode, label)
+  const lowest = mode === 'historique' ? 0x21 : 0x20
+  for (let i = dataStart; i < dataEnd; i++) {
+    const c = bytes[i]!
+    if (c < lowest || c > 0x7e) return reject(bytes, start, end, 'charset', label, mode)
+  }
+  if (info !== undefined) {
+    if (info.horodate !== (horodateStart !== undefined)) {
+      return reject(bytes, start, end, 'malformed', label, mode)
+    }
+    if (info.charset !== 'text') {
+      const test = info.charset === 'digits' ? isDigit : isHex
+      for (let i = dataStart; i < dataEnd; i++) {
+        if (!test(bytes[i]!)) return reject(bytes, start, end, 'charset', label, mode)
+      }
+    }
+    const dataLen = dataEnd - dataStart
+    if (options.checkLength !== false && info.length !== null) {
+      const bad = info.lengthIsMax === true ? dataLen > info.length : dataLen !== info.length
+      if (bad) return reject(bytes, start, end, 'length', label, mode)
+    }
+  }
+  if (mode === 'historique' && dataEnd <= dataStart) {
+    return reject(bytes, start, end, 'malformed', label, mode)
+  }
+  const group: TicGroup = {
+    label,
+    value: latin1(bytes, dataStart, dataEnd),
+    horodate: horodateStart === undefined ? undefined : latin1(bytes, horodateStart, horodateStart + 13),
+  }
+  return { ok: true, group, mode, checksumMode: mode === 'historique' ? checksumMode : undefined }
+}
