@@ -82,3 +82,13 @@ export interface Logger {
   error(message: string, fields?: Readonly<Record<string, unknown>>): void
   child(namespace: string): Logger
 }
+
+export type {
+  Resolution,
+  StoredMeter,
+  SamplePoint,
+  EnergyBucket,
+  StoredEvent,
+  HistoryStore,
+  DiagnosticsSnapshot,
+} from './history.js'
