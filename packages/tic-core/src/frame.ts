@@ -66,13 +66,13 @@ interface MemoSlot {
 /** True when a frame's accepted labels are those of a short frame (tic-spec.md §1.5). */
 export function isShortFrame(groups: readonly TicGroup[]): boolean {
   if (groups.length === 0) return false
-  let adir = false
+  let perPhase = false
   for (const g of groups) {
     if (!SHORT_LABELS.has(g.label)) return false
-    if (g.label.startsWith('ADIR')) adir = true
+    if (g.label !== 'ADCO') perPhase = true
   }
-  // IINST1-3 + ADCO without ADIRx is still a short frame: a long frame always has OPTARIF etc.
-  return adir || groups.some((g) => g.label === 'ADCO')
+  // ADCO alone is not a short frame: pre-Linky meters in "veille" state send only ADCO (§1.4).
+  return perPhase
 }
 
 /**
