@@ -1,1 +1,44 @@
-export {}
+export { ConfigError, StageFailedError, BufferOverflowError, NatsBridgeError } from './errors.js'
+export type { ConfigIssue } from './errors.js'
+export { backoff } from './backoff.js'
+export type { BackoffOptions } from './backoff.js'
+export { frameTic } from './operators/frame-tic.js'
+export { decodeTic } from './operators/decode-tic.js'
+export type { DecodeTicOptions } from './operators/decode-tic.js'
+export { loadConfig, parseConfig, validateConfig } from './config/load-config.js'
+export type { LoadConfigOptions } from './config/load-config.js'
+export type { PipelineConfig, ResolvedStage } from './config/pipeline-config.js'
+export { nodesOf } from './config/pipeline-config.js'
+export { configSchema, OVERFLOW_POLICIES } from './config/schema.js'
+export type { ConfigFile, NatsConfig, BufferConfig, OverflowPolicy } from './config/schema.js'
+export { expandEnv } from './config/expand-env.js'
+export { BUILTIN_STAGES, isModuleType } from './registry.js'
+export type { BuiltinStageType, StageRegistry } from './registry.js'
+export { defineStage } from './stage-definition.js'
+export type {
+  StageRole,
+  StageDefinition,
+  SourceDefinition,
+  DecoderDefinition,
+  SinkDefinition,
+  StageInstance,
+  OptionsValidator,
+  ValidationResult,
+  DecoderInput,
+} from './stage-definition.js'
+export type { StageModuleExport } from './config/load-module.js'
+export { stampChunk } from './operators/timed-chunk.js'
+export type { TimedChunk } from './operators/timed-chunk.js'
+export { startNode } from './run-node.js'
+export type { StartNodeOptions, RunningNode } from './run-node.js'
+export { createNodeContainer } from './container.js'
+export type { NodePlatform } from './container.js'
+export { LOGGER, CLOCK, CONFIG, NODE_NAME, DIAGNOSTICS, DIAGNOSTICS_SNAPSHOT, HISTORY_STORE, NATS_CONNECTION, SERIAL_BINDING, DATA_DIR } from './tokens.js'
+export { isolateSink } from './runtime/isolate-sink.js'
+export type { IsolateSinkOptions } from './runtime/isolate-sink.js'
+export { DiagnosticsCollector } from './runtime/diagnostics-collector.js'
+export type { SinkCounters } from './runtime/diagnostics-collector.js'
+export { silentLogger } from './runtime/silent-logger.js'
+export { DEFAULT_CONFIG, defaultConfig } from './default-config.js'
+export { memoryLogger } from './runtime/memory-logger.js'
+export type { LogRecord } from './runtime/memory-logger.js'

@@ -1,0 +1,69 @@
+import { jetstreamManager } from '@nats-io/jetstream'
+import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { NatsConfig } from '../../config/schema.js'
+import { subjectToken } from './subjects.js'
+
+const NS_PER_MS = 1_000_000
+
+/**
+ * Creates the site's stream when it does not exist (subjects `linky.<site>.>`, the configured
+ * limits, discard old, a duplicate window for Nats-Msg-Id). An existing stream is left as is.
+ * Uses only JetStream API calls that nats-server 2.9 has (STREAM.INFO, STREAM.CREATE).
+ */
+export async function ensureStream(nc: NatsConnection, site: string, name: string, config: NatsConfig['stream']): Promise<void> {
+  const jsm = await jetstreamManager(nc)
+  try {
+    await jsm.streams.info(name)
+    return
+  } catch (error) {
+    if (!isNotFound(error)) throw error
+  }
+  await jsm.streams.add({
+    name,
+    subjects: [`linky.${subjectToken(site)}.>`],
+    retention: RetentionPolicy.Limits,
+    storage: config.storage === 'memory' ? StorageType.Memory : StorageType.File,
+    discard: DiscardPolicy.Old,
+    max_age: config.maxAgeMs * NS_PER_MS,
+    max_bytes: config.maxBytes,
+    max_msgs: config.maxMsgs,
+    num_replicas: config.replicas,
+    duplicate_window: config.duplicateWindowMs * NS_PER_MS,
+  })
+}
+
+/**
+ * Creates a durable pull consumer when it does not exist: explicit acks, every message from the
+ * start of the stream, one subject filter (2.9 has no `filter_subjects`). An existing consumer
+ * resumes where it stopped.
+ */
+export async function ensureConsumer(
+  nc: NatsConnection,
+  stream: string,
+  durable: string,
+  filterSubject: string,
+  config: NatsConfig['consumer'],
+): Promise<void> {
+  const jsm = await jetstreamManager(nc)
+  try {
+    await jsm.consumers.info(stream, durable)
+    return
+  } catch (error) {
+    if (!isNotFound(error)) throw error
+  }
+  await jsm.consumers.add(stream, {
+    durable_name: durable,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    filter_subject: filterSubject,
+    ack_wait: config.ackWaitMs * NS_PER_MS,
+    max_ack_pending: config.maxAckPending,
+  })
+}
+
+function isNotFound(error: unknown): boolean {
+  const e = error as { code?: unknown; status?: unknown; message?: unknown; api_error?: { err_code?: number } }
+  const message = typeof e.message === 'string' ? e.message : ''
+  return /not found/i.test(message) || e.code === 404 || e.status === 404 || e.api_error?.err_code === 10059 || e.api_error?.err_code === 10014
+}

@@ -1,0 +1,33 @@
+/** Header naming the stage (decoder) that produced a frame, so one stream can carry several edges. */
+export const STAGE_HEADER = 'Linky-Stage'
+
+/** Replaces characters a NATS subject token cannot hold (`.`, `*`, `>`, spaces) with `_`. */
+export function subjectToken(value: string): string {
+  const token = value.replace(/[^A-Za-z0-9_-]/g, '_')
+  return token === '' ? '_' : token
+}
+
+/** `linky.<site>.<meter>.frames`: decoded frames (versioned wire JSON) of one meter. */
+export function framesSubject(site: string, meter: string): string {
+  return `linky.${subjectToken(site)}.${subjectToken(meter)}.frames`
+}
+
+/** `linky.<site>.*.frames`: the frames of every meter of a site. */
+export function allFramesSubject(site: string): string {
+  return `linky.${subjectToken(site)}.*.frames`
+}
+
+/** `linky.<site>.<source>.raw`: raw bytes of a source stage (before a meter id is known). */
+export function rawSubject(site: string, source: string): string {
+  return `linky.${subjectToken(site)}.${subjectToken(source)}.raw`
+}
+
+/** `linky.<site>.<stage>.events`: state changes of a stage (JSON). */
+export function eventsSubject(site: string, stage: string): string {
+  return `linky.${subjectToken(site)}.${subjectToken(stage)}.events`
+}
+
+/** Default JetStream stream name of a site: `LINKY_<SITE>`. */
+export function defaultStreamName(site: string): string {
+  return `LINKY_${subjectToken(site).toUpperCase()}`
+}

@@ -1,0 +1,33 @@
+import type { InjectionToken } from 'tsyringe'
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { DiagnosticsSnapshot, HistoryStore, Logger } from '@linkyrpi/tic-core/stage'
+import type { PipelineConfig } from './config/pipeline-config.js'
+import type { DiagnosticsCollector } from './runtime/diagnostics-collector.js'
+
+/** The node's root logger (stages get `logger.child(<stage id>)` in their context). */
+export const LOGGER: InjectionToken<Logger> = Symbol.for('linkyrpi.Logger')
+/** Clock, epoch ms (`Date.now` in production, a fake in tests). */
+export const CLOCK: InjectionToken<() => number> = Symbol.for('linkyrpi.Clock')
+/** The validated configuration. */
+export const CONFIG: InjectionToken<PipelineConfig> = Symbol.for('linkyrpi.Config')
+/** Name of the node this container runs. */
+export const NODE_NAME: InjectionToken<string> = Symbol.for('linkyrpi.NodeName')
+/** The node's diagnostics counters. */
+export const DIAGNOSTICS: InjectionToken<DiagnosticsCollector> = Symbol.for('linkyrpi.Diagnostics')
+/** A function returning a fresh {@link DiagnosticsSnapshot} (what the dashboard polls). */
+export const DIAGNOSTICS_SNAPSHOT: InjectionToken<() => DiagnosticsSnapshot> = Symbol.for('linkyrpi.DiagnosticsSnapshot')
+/**
+ * The history of the node's store sink, when it has one (registered once that sink is created;
+ * stores are created before the other sinks).
+ */
+export const HISTORY_STORE: InjectionToken<HistoryStore> = Symbol.for('linkyrpi.HistoryStore')
+/** The node's NATS connection (registered only when the node has cross-node edges). */
+export const NATS_CONNECTION: InjectionToken<NatsConnection> = Symbol.for('linkyrpi.NatsConnection')
+/**
+ * The serial port binding (`@serialport/bindings-interface` BindingInterface): the app registers
+ * the OS binding from `@serialport/bindings-cpp`, tests register MockBinding. Typed loosely here
+ * so that the pipeline never loads native code.
+ */
+export const SERIAL_BINDING: InjectionToken<unknown> = Symbol.for('linkyrpi.SerialBinding')
+/** Directory for embedded data (absolute), from `dataDir`. */
+export const DATA_DIR: InjectionToken<string> = Symbol.for('linkyrpi.DataDir')
