@@ -1,0 +1,132 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { map, tap } from 'rxjs'
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import type { DiagnosticsSnapshot, HistoryStore, PipelineFrame } from '@linkyrpi/tic-core/stage'
+import { loadConfig, parseConfig } from './config/load-config.js'
+import { BUILTIN_STAGES } from './registry.js'
+import { memoryLogger } from './runtime/memory-logger.js'
+import { startNode } from './run-node.js'
+import type { SinkDefinition } from './stage-definition.js'
+import { DIAGNOSTICS_SNAPSHOT, HISTORY_STORE } from './tokens.js'
+
+const examples = fileURLToPath(new URL('../examples/', import.meta.url))
+
+/** A test registry: the built-ins plus sinks that record, fail, or look things up in the container. */
+function testRegistry() {
+  const seen = new Map<string, PipelineFrame[]>()
+  const collect: SinkDefinition<{ failEvery?: number | undefined }> = {
+    role: 'sink',
+    summary: 'records frames',
+    options: z.strictObject({ failEvery: z.number().optional() }),
+    create: (options, ctx) => (input) => {
+      const list = seen.get(ctx.stage) ?? []
+      seen.set(ctx.stage, list)
+      return input.pipe(
+        tap((f) => {
+          if (options.failEvery !== undefined && f.meta.seq % options.failEvery === 0 && !list.some((x) => x.meta.seq === f.meta.seq)) {
+            list.push(f)
+            throw new Error('flaky sink')
+          }
+          if (!list.some((x) => x.meta.seq === f.meta.seq)) list.push(f)
+        }),
+        map((f) => ({ seq: f.meta.seq, sink: ctx.stage })),
+      )
+    },
+  }
+  const fakeHistory = { meters: async () => [] } as unknown as HistoryStore
+  const store: SinkDefinition<object> = {
+    role: 'sink',
+    summary: 'offers a history',
+    options: z.strictObject({}),
+    providesHistory: true,
+    create: (_o, ctx) => ({ stage: (input) => input.pipe(map((f) => ({ seq: f.meta.seq, sink: ctx.stage }))), history: fakeHistory }),
+  }
+  const lookups: { history?: HistoryStore; snapshot?: () => DiagnosticsSnapshot } = {}
+  const dashboard: SinkDefinition<object> = {
+    role: 'sink',
+    summary: 'resolves from the container',
+    options: z.strictObject({}),
+    durable: false,
+    create: (_o, ctx, di) => {
+      lookups.history = di.isRegistered(HISTORY_STORE, true) ? di.resolve(HISTORY_STORE) : undefined
+      lookups.snapshot = di.resolve(DIAGNOSTICS_SNAPSHOT)
+      return (input) => input.pipe(map((f) => ({ seq: f.meta.seq, sink: ctx.stage })))
+    },
+  }
+  return { registry: { ...BUILTIN_STAGES, collect, store, dashboard }, seen, lookups, fakeHistory }
+}
+
+describe('startNode', () => {
+  it('runs source → decoder → every sink; a failing sink is restarted without holding the others', async () => {
+    const { registry, seen } = testRegistry()
+    const config = await parseConfig(
+      `
+diagnostics: { logIntervalMs: 0 }
+stages:
+  meter: { type: simulator, speed: 0, frames: 120, seed: 7 }
+  frames: { type: tic-decode, from: meter }
+  good: { type: collect, from: frames }
+  flaky: { type: collect, from: frames, failEvery: 40 }
+`,
+      { registry },
+    )
+    const logger = memoryLogger()
+    const node = await startNode(config, { platform: { logger } })
+    await node.done
+    expect(seen.get('good')?.map((f) => f.meta.seq)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1))
+    expect(new Set(seen.get('flaky')?.map((f) => f.meta.seq)).size).toBe(120)
+    const snapshot = node.snapshot()
+    expect(snapshot.source).toMatchObject({ id: 'meter', frames: 120, state: 'simulating', mode: 'historique' })
+    expect(snapshot.source.bytes).toBeGreaterThan(120 * 50)
+    expect(snapshot.sinks.find((s) => s.id === 'good')).toMatchObject({ acked: 120, lag: 0, errors: 0 })
+    expect(snapshot.sinks.find((s) => s.id === 'flaky')).toMatchObject({ acked: 120, lag: 0, errors: 3, retries: 3 })
+    expect(logger.records.some((r) => r.message === 'node stopped')).toBe(true)
+  })
+
+  it('registers a store’s history and the diagnostics provider for the dashboard (DI without decorators)', async () => {
+    const { registry, lookups, fakeHistory } = testRegistry()
+    const config = await parseConfig(
+      'diagnostics: { logIntervalMs: 0 }\nstages:\n  m: { type: simulator, speed: 0, frames: 3 }\n  f: { type: tic-decode, from: m }\n  dash: { type: dashboard, from: f }\n  db: { type: store, from: f }\n',
+      { registry },
+    )
+    const node = await startNode(config)
+    await node.done
+    expect(lookups.history).toBe(fakeHistory)
+    expect(lookups.snapshot?.().source.frames).toBe(3)
+  })
+
+  it('stops gracefully: the source completes, sinks flush, the CSV example has every acknowledged frame', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'linky-node-'))
+    const file = join(dir, 'linkyrpi.config.yaml')
+    await writeFile(
+      file,
+      `diagnostics: { logIntervalMs: 0 }
+stages:
+  meter: { type: simulator, speed: 20 }
+  frames: { type: tic-decode, from: meter }
+  csv: { type: "${join(examples, 'csv-sink.mjs')}", from: frames, path: "\${CSV_FILE}", flushMs: 60000 }
+`,
+    )
+    const csvFile = join(dir, 'readings.csv')
+    const config = await loadConfig(file, { env: { CSV_FILE: csvFile } })
+    const node = await startNode(config)
+    while (node.snapshot().source.frames < 5) await new Promise((resolve) => setTimeout(resolve, 20))
+    node.stop()
+    await node.done
+    const lines = (await readFile(csvFile, 'utf8')).trim().split('\n')
+    const snapshot = node.snapshot()
+    expect(lines[0]).toBe('received_at,meter,mode,period,power_va,import_wh')
+    expect(lines.length - 1).toBe(snapshot.source.frames)
+    expect(snapshot.sinks[0]).toMatchObject({ id: 'csv', acked: snapshot.source.frames, lag: 0, state: 'done' })
+    expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\dT.*,"\d{12}",historique,"H[PC]\.\.",\d+,\d+$/)
+  })
+
+  it('refuses a node without stages', async () => {
+    const config = await parseConfig('stages:\n  m: { type: simulator }\n  f: { type: tic-decode, from: m }\n  o: { type: log, from: f }\n')
+    await expect(startNode(config, { node: 'pi' })).rejects.toThrow(/node 'pi' has no stages \(nodes in this file: main\)/)
+  })
+})
