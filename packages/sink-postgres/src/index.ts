@@ -1,1 +1,2 @@
-export {}
+export { postgresSink } from './postgres-sink.js'
+export type { PostgresSinkOptions } from './postgres-sink.js'

@@ -1,0 +1,27 @@
+import { openStore, storeSink } from '@linkyrpi/store'
+import type { StoreSinkOptions } from '@linkyrpi/store'
+import type { PipelineFrame, Sink, StageContext } from '@linkyrpi/tic-core/stage'
+
+/** Options of {@link sqliteSink}. */
+export interface SqliteSinkOptions extends StoreSinkOptions {
+  /** The database file (created if missing), e.g. `/var/lib/linkyrpi/linky.db`. */
+  readonly path: string
+  /** A silence longer than this between two frames of a meter is stored as a `gap` event (ms, default 60000). */
+  readonly gapMs?: number
+}
+
+/**
+ * The embedded storage sink: SQLite through better-sqlite3 in WAL mode (synchronous=NORMAL) and
+ * Kysely's SqliteDialect, on the same schema as PostgreSQL. Migrates on subscribe, writes each
+ * batch in one transaction with prepared statements, acknowledges each frame in order once
+ * committed. When the file cannot be written (disk full, locked), frames go to the spool,
+ * by default the directory `<path>.spool` (see docs/storage.md).
+ */
+export function sqliteSink(options: SqliteSinkOptions, ctx: StageContext): Sink<PipelineFrame> {
+  if (options.path.length === 0) throw new TypeError("'path' must name the SQLite database file")
+  return storeSink(
+    () => openStore({ kind: 'sqlite', path: options.path }, { gapMs: options.gapMs }),
+    { ...options, spool: { ...options.spool, dir: options.spool?.dir ?? `${options.path}.spool` } },
+    ctx,
+  )
+}

@@ -1,0 +1,150 @@
+import type { EnergyBucket, HistoryStore, Resolution, SamplePoint, StoredEvent, StoredMeter } from '@linkyrpi/tic-core/stage'
+import type { TicReading } from '@linkyrpi/tic-core'
+import { localMonthStart } from './buckets.js'
+import type { Engine } from './dialect.js'
+
+const DAY = 86_400_000
+const HOUR = 3_600_000
+const MINUTE = 60_000
+
+/** The resolution `'auto'` picks for [from, to): raw up to a day, else the coarsest giving ≥ 300 points. */
+export function autoResolution(from: number, to: number): Resolution {
+  const span = to - from
+  if (span <= DAY) return 'raw'
+  if (span / DAY >= 300) return '1d'
+  if (span / HOUR >= 300) return '1h'
+  if (span / MINUTE >= 300) return '1m'
+  return 'raw'
+}
+
+const avg = (sum: number | null, n: number): number | null => (sum === null || n === 0 ? null : sum / n)
+
+/** The `HistoryStore` query API over an engine (the dashboard's history screens, analytics). */
+export function createHistoryStore(engine: Engine): HistoryStore {
+  const db = engine.db
+  return {
+    async meters(): Promise<readonly StoredMeter[]> {
+      const rows = await db.selectFrom('meters').select(['id', 'prm', 'mode', 'phases', 'producer', 'first_seen', 'last_seen']).orderBy('id').execute()
+      return rows.map((m) => ({
+        id: m.id,
+        prm: m.prm,
+        mode: m.mode === 'standard' ? 'standard' : 'historique',
+        phases: m.phases === 1 || m.phases === 3 ? m.phases : null,
+        producer: m.producer === 1,
+        firstSeen: Number(m.first_seen),
+        lastSeen: Number(m.last_seen),
+      }))
+    },
+
+    async latest(meter) {
+      const m = await db.selectFrom('meters').select(['last_seen', 'last_reading']).where('id', '=', meter).executeTakeFirst()
+      return m === undefined ? null : { t: Number(m.last_seen), reading: JSON.parse(m.last_reading) as TicReading }
+    },
+
+    async samples(meter, from, to, resolution) {
+      const res = resolution === 'auto' ? autoResolution(from, to) : resolution
+      if (res === 'raw') {
+        const rows = await db
+          .selectFrom('samples')
+          .select(['t', 'va', 'va1', 'va2', 'va3', 'injected_va'])
+          .where('meter', '=', meter)
+          .where('t', '>=', from)
+          .where('t', '<', to)
+          .orderBy('t')
+          .execute()
+        return rows.map(
+          (s): SamplePoint => ({
+            t: Number(s.t),
+            avgVA: s.va,
+            minVA: s.va,
+            maxVA: s.va,
+            avgVAByPhase: s.va1 === null && s.va2 === null && s.va3 === null ? null : [s.va1, s.va2, s.va3],
+            avgInjectedVA: s.injected_va,
+          }),
+        )
+      }
+      const rows = await db
+        .selectFrom('power_rollups')
+        .select(['bucket', 'va_n', 'va_sum', 'va_min', 'va_max', 'vap_n', 'va1_sum', 'va2_sum', 'va3_sum', 'inj_n', 'inj_sum'])
+        .where('meter', '=', meter)
+        .where('res', '=', res)
+        .where('bucket', '>=', from)
+        .where('bucket', '<', to)
+        .orderBy('bucket')
+        .execute()
+      return rows.map(
+        (r): SamplePoint => ({
+          t: Number(r.bucket),
+          avgVA: avg(r.va_sum === null ? null : Number(r.va_sum), r.va_n),
+          minVA: r.va_min,
+          maxVA: r.va_max,
+          avgVAByPhase:
+            r.vap_n === 0
+              ? null
+              : [avg(r.va1_sum === null ? null : Number(r.va1_sum), r.vap_n), avg(r.va2_sum === null ? null : Number(r.va2_sum), r.vap_n), avg(r.va3_sum === null ? null : Number(r.va3_sum), r.vap_n)],
+          avgInjectedVA: avg(r.inj_sum === null ? null : Number(r.inj_sum), r.inj_n),
+        }),
+      )
+    },
+
+    async energy(meter, from, to, bucket) {
+      // Day rows from the register's previous day on: energy = max - previous max (max - min for the first).
+      const before = await db
+        .selectFrom('energy_rollups')
+        .select(['register', (eb) => eb.fn.max('max_wh').as('max_wh')])
+        .where('meter', '=', meter)
+        .where('res', '=', '1d')
+        .where('bucket', '<', from)
+        .groupBy('register')
+        .execute()
+      const last = new Map<string, number>()
+      for (const b of before) last.set(b.register, Number(b.max_wh))
+      const rows = await db
+        .selectFrom('energy_rollups')
+        .select(['register', 'bucket', 'min_wh', 'max_wh'])
+        .where('meter', '=', meter)
+        .where('res', '=', '1d')
+        .where('bucket', '>=', from)
+        .where('bucket', '<', to)
+        .orderBy('bucket')
+        .execute()
+      const out = new Map<number, { byIndexWh: Record<number, number>; importWh: number; exportWh: number }>()
+      for (const r of rows) {
+        const day = Number(r.bucket)
+        const max = Number(r.max_wh)
+        const prev = last.get(r.register) ?? Number(r.min_wh)
+        last.set(r.register, max)
+        const wh = max - prev
+        const start = bucket === 'day' ? day : localMonthStart(day)
+        let b = out.get(start)
+        if (b === undefined) {
+          b = { byIndexWh: {}, importWh: 0, exportWh: 0 }
+          out.set(start, b)
+        }
+        if (r.register === 'import') b.importWh += wh
+        else if (r.register === 'export') b.exportWh += wh
+        else if (r.register.charCodeAt(0) === 115) {
+          const n = Number(r.register.slice(1))
+          b.byIndexWh[n] = (b.byIndexWh[n] ?? 0) + wh
+        }
+      }
+      return [...out.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([start, b]): EnergyBucket => ({ start, bucket, byIndexWh: b.byIndexWh, importWh: b.importWh, exportWh: b.exportWh }))
+    },
+
+    async events(meter, from, to, limit = 500) {
+      const rows = await db
+        .selectFrom('events')
+        .select(['t', 'meter', 'kind', 'detail'])
+        .where('meter', '=', meter)
+        .where('t', '>=', from)
+        .where('t', '<', to)
+        .orderBy('t', 'desc')
+        .orderBy('kind')
+        .limit(limit)
+        .execute()
+      return rows.map((e): StoredEvent => ({ t: Number(e.t), meter: e.meter, kind: e.kind, detail: JSON.parse(e.detail) as Record<string, unknown> }))
+    },
+  }
+}

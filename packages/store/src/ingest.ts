@@ -1,0 +1,322 @@
+import { bucketOf, ROLLUP_RESOLUTIONS } from './buckets.js'
+import type { BulkRow, Engine, WriteTx } from './dialect.js'
+import { contractOf, eventsBetween, isEnergyRegister, registersOf, sameContract, sampleRow, sampleTime } from './rows.js'
+import type { ContractTerms, StoreRecord } from './rows.js'
+import type { TicReading } from '@linkyrpi/tic-core'
+
+/** Options of {@link createIngest}. */
+export interface IngestOptions {
+  /** A silence longer than this between two samples of a meter is stored as a `gap` event (ms, default 60000). */
+  readonly gapMs?: number
+}
+
+/** Outcome of one batch. */
+export interface BatchResult {
+  /** New samples stored. */
+  readonly stored: number
+  /** Frames whose (meter, time) was already stored: a replay or a redelivery. */
+  readonly duplicates: number
+  /** Frames without a meter id (ADCO/ADSC): they cannot be stored. */
+  readonly unstorable: number
+}
+
+/** Writes batches of records, one transaction each, keeping what rows need across batches. */
+export interface Ingest {
+  /**
+   * Writes `records` (in arrival order) in one transaction: samples, changed registers, events,
+   * contract changes, meters and rollups. Idempotent per (meter, time). On failure nothing is
+   * written and the in-memory state is unchanged, so the same batch can be retried.
+   */
+  write(records: readonly StoreRecord[]): Promise<BatchResult>
+}
+
+interface Contract extends ContractTerms {
+  readonly validFrom: number
+}
+
+interface MeterState {
+  /** The previous record seen in this run. */
+  prev: { t: number; reading: TicReading } | null
+  /** The latest stored reading when the meter was first seen in this run. */
+  stored: { t: number; reading: TicReading } | null
+  contract: Contract | null
+  /** Last written value of each register in this run. */
+  registers: Map<string, number>
+}
+
+interface StoredMeterRow {
+  last_seen: number
+  last_reading: string
+}
+
+interface ContractRow {
+  valid_from: number
+  option: string | null
+  option_label: string | null
+  subscribed_va: number | null
+  cutoff_va: number | null
+  hhphc: string | null
+}
+
+interface PowerAgg {
+  meter: string
+  res: string
+  bucket: number
+  n: number
+  vaN: number
+  vaSum: number | null
+  vaMin: number | null
+  vaMax: number | null
+  vapN: number
+  va1: number | null
+  va2: number | null
+  va3: number | null
+  injN: number
+  inj: number | null
+  uN: number
+  u1: number | null
+  u2: number | null
+  u3: number | null
+  uMin: number | null
+  uMax: number | null
+}
+
+const add = (a: number | null, b: number | null): number | null => (b === null ? a : (a ?? 0) + b)
+const lo = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b))
+const hi = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b))
+
+/** Creates the batch writer over an engine. */
+export function createIngest(engine: Engine, options: IngestOptions = {}): Ingest {
+  const gapMs = options.gapMs ?? 60_000
+  const meters = new Map<string, MeterState>()
+  const L = engine.least.bind(engine)
+  const G = engine.greatest.bind(engine)
+  const sumSql = (c: string): string =>
+    `${c} = case when power_rollups.${c} is null and excluded.${c} is null then null else coalesce(power_rollups.${c}, 0) + coalesce(excluded.${c}, 0) end`
+  const powerConflict =
+    'on conflict (meter, res, bucket) do update set ' +
+    [
+      ...['n', 'va_n', 'vap_n', 'inj_n', 'u_n'].map((c) => `${c} = power_rollups.${c} + excluded.${c}`),
+      ...['va_sum', 'va1_sum', 'va2_sum', 'va3_sum', 'inj_sum', 'u1_sum', 'u2_sum', 'u3_sum'].map(sumSql),
+      `va_min = ${L('power_rollups.va_min', 'excluded.va_min')}`,
+      `va_max = ${G('power_rollups.va_max', 'excluded.va_max')}`,
+      `u_min = ${L('power_rollups.u_min', 'excluded.u_min')}`,
+      `u_max = ${G('power_rollups.u_max', 'excluded.u_max')}`,
+    ].join(', ')
+  const energyConflict =
+    'on conflict (meter, res, register, bucket) do update set ' +
+    `min_wh = ${L('energy_rollups.min_wh', 'excluded.min_wh')}, max_wh = ${G('energy_rollups.max_wh', 'excluded.max_wh')}`
+  const meterUpsert =
+    'insert into meters (id, prm, kind, manufacturer, mode, phases, producer, first_seen, last_seen, last_reading) ' +
+    'values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do update set ' +
+    [
+      'prm = case when excluded.last_seen >= meters.last_seen then coalesce(excluded.prm, meters.prm) else meters.prm end',
+      'kind = case when excluded.last_seen >= meters.last_seen then excluded.kind else meters.kind end',
+      'manufacturer = case when excluded.last_seen >= meters.last_seen then excluded.manufacturer else meters.manufacturer end',
+      'mode = case when excluded.last_seen >= meters.last_seen then excluded.mode else meters.mode end',
+      'phases = case when excluded.last_seen >= meters.last_seen then coalesce(excluded.phases, meters.phases) else meters.phases end',
+      'producer = case when excluded.last_seen >= meters.last_seen then excluded.producer else meters.producer end',
+      'last_reading = case when excluded.last_seen >= meters.last_seen then excluded.last_reading else meters.last_reading end',
+      `first_seen = ${L('meters.first_seen', 'excluded.first_seen')}`,
+      `last_seen = ${G('meters.last_seen', 'excluded.last_seen')}`,
+    ].join(', ')
+
+  async function load(tx: WriteTx, id: string): Promise<MeterState> {
+    const [m] = await tx.query<StoredMeterRow>('select last_seen, last_reading from meters where id = ?', [id])
+    const [c] = await tx.query<ContractRow>(
+      'select valid_from, option, option_label, subscribed_va, cutoff_va, hhphc from contracts where meter = ? and valid_to is null order by valid_from desc limit 1',
+      [id],
+    )
+    return {
+      prev: null,
+      stored: m === undefined ? null : { t: Number(m.last_seen), reading: JSON.parse(m.last_reading) as TicReading },
+      contract:
+        c === undefined
+          ? null
+          : {
+              validFrom: Number(c.valid_from),
+              option: c.option,
+              optionLabel: c.option_label,
+              subscribedVA: c.subscribed_va,
+              cutoffVA: c.cutoff_va,
+              hhphc: c.hhphc,
+            },
+      registers: new Map(),
+    }
+  }
+
+  async function write(records: readonly StoreRecord[]): Promise<BatchResult> {
+    return engine.transaction(async (tx) => {
+      // Working copies: committed to `meters` only after the transaction succeeds.
+      const work = new Map<string, MeterState>()
+      const samples: BulkRow[] = []
+      const sampleKeys = new Set<string>()
+      const registers: BulkRow[] = []
+      const events: BulkRow[] = []
+      const energy = new Map<string, [string, string, string, number, number, number]>()
+      const latest = new Map<string, { first: number; last: number; reading: TicReading }>()
+      let unstorable = 0
+      let duplicates = 0
+      // Pass 1: sample rows (first of each (meter, time) in the batch), inserted first so that the
+      // rest follows only from frames that are new: a replay or redelivery adds no row at all.
+      const times: { id: string; t: number; row: number }[] = []
+      for (const record of records) {
+        const id = record.reading.meter.id
+        if (id === null) {
+          unstorable++
+          times.push({ id: '', t: 0, row: -1 })
+          continue
+        }
+        const { t, clockMs } = sampleTime(record)
+        const key = `${id}\u0000${String(t)}`
+        if (sampleKeys.has(key)) {
+          duplicates++
+          times.push({ id, t, row: -1 })
+        }
+        else {
+          sampleKeys.add(key)
+          times.push({ id, t, row: samples.length })
+          samples.push(sampleRow(id, t, clockMs, record))
+        }
+      }
+      const inserted = await tx.insert('samples', samples, 'on conflict (meter, t) do nothing')
+      // Pass 2: registers, events, contracts and meters, in arrival order.
+      for (let i = 0; i < records.length; i++) {
+        const { id, t, row } = times[i]!
+        if (id === '') continue
+        const isNew = row >= 0 && inserted[row] === true
+        const r = records[i]!.reading
+        let st = work.get(id)
+        if (st === undefined) {
+          const base = meters.get(id) ?? (await load(tx, id))
+          st = { ...base, registers: new Map(base.registers) }
+          work.set(id, st)
+        }
+        // Previous reading: this run's, else the stored one if older (a replay of old frames finds none).
+        const prev = st.prev ?? (st.stored !== null && st.stored.t < t ? st.stored : null)
+        if (prev !== null && isNew) {
+          for (const e of eventsBetween(prev.reading, prev.t, r, t, gapMs)) events.push([id, t, e.kind, JSON.stringify(e.detail)])
+        }
+        st.prev = { t, reading: r }
+        for (const [name, value] of registersOf(r)) {
+          if (st.registers.get(name) === value) continue
+          st.registers.set(name, value)
+          if (!isNew) continue
+          registers.push([id, name, t, value])
+          if (!isEnergyRegister(name)) continue
+          for (const res of ROLLUP_RESOLUTIONS) {
+            const bucket = bucketOf(res, t)
+            const k = `${id}\u0000${res}\u0000${name}\u0000${String(bucket)}`
+            const e = energy.get(k)
+            if (e === undefined) energy.set(k, [id, res, name, bucket, value, value])
+            else {
+              e[4] = Math.min(e[4], value)
+              e[5] = Math.max(e[5], value)
+            }
+          }
+        }
+        const terms = contractOf(r)
+        if (terms !== null) {
+          const c = st.contract
+          if (c === null) {
+            await tx.query(
+              'insert into contracts (meter, valid_from, valid_to, option, option_label, subscribed_va, cutoff_va, hhphc) values (?, ?, null, ?, ?, ?, ?, ?) on conflict (meter, valid_from) do nothing',
+              [id, t, terms.option, terms.optionLabel, terms.subscribedVA, terms.cutoffVA, terms.hhphc],
+            )
+            st.contract = { ...terms, validFrom: t }
+          } else if (!sameContract(c, terms) && t > c.validFrom) {
+            await tx.query('update contracts set valid_to = ? where meter = ? and valid_from = ?', [t, id, c.validFrom])
+            await tx.query(
+              'insert into contracts (meter, valid_from, valid_to, option, option_label, subscribed_va, cutoff_va, hhphc) values (?, ?, null, ?, ?, ?, ?, ?) on conflict (meter, valid_from) do nothing',
+              [id, t, terms.option, terms.optionLabel, terms.subscribedVA, terms.cutoffVA, terms.hhphc],
+            )
+            events.push([id, t, 'contract-change', JSON.stringify({ from: c, to: terms })])
+            st.contract = { ...terms, validFrom: t }
+          }
+        }
+        const l = latest.get(id)
+        if (l === undefined) latest.set(id, { first: t, last: t, reading: r })
+        else {
+          l.first = Math.min(l.first, t)
+          if (t >= l.last) {
+            l.last = t
+            l.reading = r
+          }
+        }
+      }
+
+      let stored = 0
+      const power = new Map<string, PowerAgg>()
+      for (let i = 0; i < samples.length; i++) {
+        if (inserted[i] !== true) {
+          duplicates++
+          continue
+        }
+        stored++
+        const s = samples[i] as readonly (number | string | null)[]
+        const meter = s[0] as string
+        const t = s[1] as number
+        const va = s[4] as number | null
+        const va1 = s[5] as number | null
+        const inj = s[8] as number | null
+        const u1 = s[12] as number | null
+        const u2 = s[13] as number | null
+        const u3 = s[14] as number | null
+        const uLo = lo(lo(u1, u2), u3)
+        const uHi = hi(hi(u1, u2), u3)
+        for (const res of ROLLUP_RESOLUTIONS) {
+          const bucket = bucketOf(res, t)
+          const k = `${meter}\u0000${res}\u0000${String(bucket)}`
+          let a = power.get(k)
+          if (a === undefined) {
+            a = { meter, res, bucket, n: 0, vaN: 0, vaSum: null, vaMin: null, vaMax: null, vapN: 0, va1: null, va2: null, va3: null, injN: 0, inj: null, uN: 0, u1: null, u2: null, u3: null, uMin: null, uMax: null }
+            power.set(k, a)
+          }
+          a.n++
+          if (va !== null) {
+            a.vaN++
+            a.vaSum = (a.vaSum ?? 0) + va
+            a.vaMin = lo(a.vaMin, va)
+            a.vaMax = hi(a.vaMax, va)
+          }
+          if (va1 !== null) {
+            a.vapN++
+            a.va1 = add(a.va1, va1)
+            a.va2 = add(a.va2, s[6] as number | null)
+            a.va3 = add(a.va3, s[7] as number | null)
+          }
+          if (inj !== null) {
+            a.injN++
+            a.inj = (a.inj ?? 0) + inj
+          }
+          if (u1 !== null) {
+            a.uN++
+            a.u1 = add(a.u1, u1)
+            a.u2 = add(a.u2, u2)
+            a.u3 = add(a.u3, u3)
+            a.uMin = lo(a.uMin, uLo)
+            a.uMax = hi(a.uMax, uHi)
+          }
+        }
+      }
+      await tx.insert('registers', registers, 'on conflict (meter, register, t) do nothing')
+      await tx.insert('events', events, 'on conflict (meter, t, kind) do nothing')
+      await tx.insert(
+        'power_rollups',
+        [...power.values()].map((a) => [a.meter, a.res, a.bucket, a.n, a.vaN, a.vaSum, a.vaMin, a.vaMax, a.vapN, a.va1, a.va2, a.va3, a.injN, a.inj, a.uN, a.u1, a.u2, a.u3, a.uMin, a.uMax]),
+        powerConflict,
+      )
+      await tx.insert('energy_rollups', [...energy.values()], energyConflict)
+      for (const [id, l] of latest) {
+        const m = l.reading.meter
+        await tx.query(meterUpsert, [id, m.prm, m.kind, m.ads?.manufacturer ?? null, m.mode, m.phases, m.producer ? 1 : 0, l.first, l.last, JSON.stringify(l.reading)])
+      }
+      return { stored, duplicates, unstorable, commit: () => work.forEach((st, id) => meters.set(id, st)) }
+    }).then(({ commit, ...result }) => {
+      commit()
+      return result
+    })
+  }
+
+  return { write }
+}

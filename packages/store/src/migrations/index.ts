@@ -1,0 +1,12 @@
+import type { Migration, MigrationProvider } from 'kysely'
+import * as initial from './2026_11_28_000000_initial.js'
+
+/** Every migration, by name (sorted by name when applied). Add new ones here; no folder scanning. */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
+  '2026_11_28_000000_initial': initial,
+})
+
+/** Serves {@link MIGRATIONS} to Kysely's Migrator. */
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve({ ...MIGRATIONS }),
+}

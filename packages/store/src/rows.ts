@@ -1,0 +1,143 @@
+/**
+ * Row mapping: every column comes from tic-core's mode-agnostic `TicReading` (plus the receive
+ * time), so both TIC modes and both engines share one mapping.
+ */
+import type { TicAlert, TicReading } from '@linkyrpi/tic-core'
+import type { BulkRow } from './dialect.js'
+
+/** What the store keeps of a frame: its reading and its receive time (epoch ms). */
+export interface StoreRecord {
+  readonly reading: TicReading
+  readonly receivedAt: number
+}
+
+/**
+ * The key time of a sample: the meter clock (DATE) when the frame has one with a known season,
+ * else the receive time (historique has no clock). With `clockMs` null when there is no clock.
+ */
+export function sampleTime(record: StoreRecord): { readonly t: number; readonly clockMs: number | null } {
+  const iso = record.reading.time
+  if (iso !== null) {
+    const ms = Date.parse(iso)
+    if (Number.isFinite(ms)) return { t: ms, clockMs: ms }
+  }
+  return { t: record.receivedAt, clockMs: null }
+}
+
+const at = (xs: readonly (number | null)[] | null, i: number): number | null => xs?.[i] ?? null
+
+/** The `samples` row of a reading, in `COLUMNS.samples` order. */
+export function sampleRow(meter: string, t: number, clockMs: number | null, record: StoreRecord): BulkRow {
+  const r = record.reading
+  const p = r.power.apparentVAByPhase
+  const i = r.current.rmsA
+  const u = r.voltage.rmsV
+  return [
+    meter, t, record.receivedAt, clockMs, r.power.apparentVA, at(p, 0), at(p, 1), at(p, 2), r.power.injectedVA,
+    at(i, 0), at(i, 1), at(i, 2), at(u, 0), at(u, 1), at(u, 2), r.period.index, r.period.code,
+    r.energy.importWh, r.energy.exportWh, r.short ? 1 : 0,
+  ]
+}
+
+/** Register names of supplier indexes 1-10: `s01`…`s10`. */
+export function supplierRegister(index: number): string {
+  return `s${String(index).padStart(2, '0')}`
+}
+
+/** Registers that get energy rollups (the reactive ones only go to `registers`). */
+export function isEnergyRegister(name: string): boolean {
+  return name.charCodeAt(0) !== 113 // 'q'
+}
+
+/** Every index register of a reading, as [name, value] (Wh, VArh for `q1`…`q4`). */
+export function registersOf(r: TicReading): [string, number][] {
+  const out: [string, number][] = []
+  for (const [k, v] of Object.entries(r.energy.importByIndexWh)) out.push([supplierRegister(Number(k)), v])
+  const d = r.energy.distributorByIndexWh
+  if (d !== null) for (const [k, v] of Object.entries(d)) out.push([`d${k}`, v])
+  if (r.energy.importWh !== null) out.push(['import', r.energy.importWh])
+  if (r.energy.exportWh !== null) out.push(['export', r.energy.exportWh])
+  const q = r.energy.reactiveVArh
+  if (q !== null) q.forEach((v, n) => v !== null && out.push([`q${String(n + 1)}`, v]))
+  return out
+}
+
+/** The contract terms of a reading; null when the frame carries none (short frames). */
+export interface ContractTerms {
+  readonly option: string | null
+  readonly optionLabel: string | null
+  readonly subscribedVA: number | null
+  readonly cutoffVA: number | null
+  readonly hhphc: string | null
+}
+
+/** Contract terms of a reading, or null when it has none. */
+export function contractOf(r: TicReading): ContractTerms | null {
+  if (r.short) return null
+  const c = r.contract
+  if (c.optionLabel === null && c.subscribedVA === null) return null
+  return { option: c.option, optionLabel: c.optionLabel, subscribedVA: c.subscribedVA, cutoffVA: c.cutoffVA, hhphc: c.hhphc }
+}
+
+/** True when two sets of terms are the same contract. */
+export function sameContract(a: ContractTerms, b: ContractTerms): boolean {
+  return a.option === b.option && a.optionLabel === b.optionLabel && a.subscribedVA === b.subscribedVA && a.cutoffVA === b.cutoffVA && a.hhphc === b.hhphc
+}
+
+/** An event found by comparing a reading with the previous one. */
+export interface EventRow {
+  readonly kind: string
+  readonly detail: Readonly<Record<string, unknown>>
+}
+
+// STGE bits that only repeat what other events say: supplier/distributor index (10-15), Tempo (24-27).
+const STGE_FLAG_MASK = ~((0x3f << 10) | (0xf << 24)) >>> 0
+
+const sameArray = <T>(a: readonly T[] | null, b: readonly T[] | null): boolean =>
+  a === b || (a !== null && b !== null && a.length === b.length && a.every((x, i) => x === b[i]))
+
+/**
+ * Events between the previous stored reading (`prev`, at `prevT`) and `r` at `t`. Alerts give a
+ * `<alert>` event when they appear and `<alert>-end` when they clear (`overpower`, `peak-notice`…).
+ */
+export function eventsBetween(prev: TicReading, prevT: number, r: TicReading, t: number, gapMs: number): EventRow[] {
+  const out: EventRow[] = []
+  if (t - prevT > gapMs) out.push({ kind: 'gap', detail: { from: prevT, ms: t - prevT } })
+  if (prev.meter.mode !== r.meter.mode) out.push({ kind: 'mode-change', detail: { from: prev.meter.mode, to: r.meter.mode } })
+  const pp = prev.period
+  const np = r.period
+  if (np.index !== null && pp.index !== null && np.index !== pp.index) {
+    out.push({ kind: 'period-change', detail: { from: pp.index, to: np.index, fromLabel: pp.label, label: np.label, code: np.code } })
+  }
+  if (np.tempoTomorrow !== null && np.tempoTomorrow !== pp.tempoTomorrow) {
+    out.push({ kind: 'tempo-announced', detail: { colour: np.tempoTomorrow } })
+  }
+  const before = new Set<TicAlert>(prev.alerts)
+  const now = new Set<TicAlert>(r.alerts)
+  for (const a of now) {
+    if (!before.has(a)) {
+      const detail: Record<string, unknown> = {}
+      if (a === 'overpower') {
+        detail.apparentVA = r.power.apparentVA
+        detail.subscribedVA = r.contract.subscribedVA
+        detail.overrunA = r.current.overrunA
+        detail.short = r.short
+      }
+      out.push({ kind: a, detail })
+    }
+  }
+  for (const a of before) if (!now.has(a)) out.push({ kind: `${a}-end`, detail: {} })
+  if (r.relays !== null && prev.relays !== null && !sameArray(r.relays, prev.relays)) {
+    out.push({ kind: 'relay-change', detail: { from: prev.relays, to: r.relays } })
+  }
+  if (r.messages.msg1 !== prev.messages.msg1 || r.messages.msg2 !== prev.messages.msg2) {
+    out.push({ kind: 'message', detail: { msg1: r.messages.msg1, msg2: r.messages.msg2 } })
+  }
+  if (r.status !== null && prev.status !== null) {
+    const changed = ((r.status.value ^ prev.status.value) & STGE_FLAG_MASK) >>> 0
+    if (changed !== 0) {
+      out.push({ kind: 'status-change', detail: { from: prev.status.raw, to: r.status.raw, changedBits: changed } })
+    }
+  }
+  return out
+}

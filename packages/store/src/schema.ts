@@ -1,0 +1,166 @@
+/**
+ * The one storage schema, as Kysely table types, shared by PostgreSQL and SQLite. Times are epoch
+ * milliseconds (UTC instants) in `bigint` columns; powers in VA, currents in A, voltages in V,
+ * energies in Wh. Booleans are integers 0/1 on both engines. See docs/storage.md.
+ */
+/** `meters`: one row per meter (ADS), with the latest reading for `HistoryStore.latest`. */
+export interface MetersTable {
+  /** ADS: ADCO (historique) or ADSC (standard), 12 characters. */
+  readonly id: string
+  readonly prm: string | null
+  /** Meter kind from the ADS (`linky`, `cbemm`, …). */
+  readonly kind: string
+  readonly manufacturer: string | null
+  /** TIC mode of the latest frame: `historique` or `standard`. */
+  readonly mode: string
+  readonly phases: number | null
+  /** 1 when the installation injects, else 0. */
+  readonly producer: number
+  readonly first_seen: number
+  readonly last_seen: number
+  /** JSON of the latest stored `TicReading` (the one at `last_seen`). */
+  readonly last_reading: string
+}
+
+/** `contracts`: one row per contract period; a change closes the row and opens a new one. */
+export interface ContractsTable {
+  readonly meter: string
+  readonly valid_from: number
+  /** Null while the contract is current. */
+  readonly valid_to: number | null
+  readonly option: string | null
+  /** OPTARIF as sent (historique) or NGTF, the supplier calendar name (standard). */
+  readonly option_label: string | null
+  readonly subscribed_va: number | null
+  readonly cutoff_va: number | null
+  readonly hhphc: string | null
+}
+
+/** `samples`: one row per stored frame, keyed by (meter, t). Kept `retentionDays`. */
+export interface SamplesTable {
+  readonly meter: string
+  /** The sample's time: the meter clock (DATE) when it has one, else the receive time. */
+  readonly t: number
+  readonly received_at: number
+  /** The meter clock (DATE) as an instant, null when the meter has none (historique). */
+  readonly clock_ms: number | null
+  /** Apparent power withdrawn, total and per phase (VA). */
+  readonly va: number | null
+  readonly va1: number | null
+  readonly va2: number | null
+  readonly va3: number | null
+  /** Apparent power injected (VA). */
+  readonly injected_va: number | null
+  /** RMS current per phase (A). */
+  readonly i1: number | null
+  readonly i2: number | null
+  readonly i3: number | null
+  /** RMS voltage per phase (V). */
+  readonly u1: number | null
+  readonly u2: number | null
+  readonly u3: number | null
+  /** Supplier index counting now (1-10) and its period code (`hp`, `hc`, …). */
+  readonly period_index: number | null
+  readonly period_code: string | null
+  /** Total import / export indexes (Wh). */
+  readonly import_wh: number | null
+  readonly export_wh: number | null
+  /** 1 for a three-phase historique short frame. */
+  readonly short: number
+}
+
+/** `registers`: every index register, one row each time its value changes. Kept `retentionDays`. */
+export interface RegistersTable {
+  readonly meter: string
+  /** `s01`…`s10` supplier, `d1`…`d4` distributor, `import`, `export`, `q1`…`q4` reactive. */
+  readonly register: string
+  readonly t: number
+  /** Wh (VArh for `q*`). */
+  readonly value: number
+}
+
+/** `events`: period changes, Tempo announcements, overpower, relay changes, gaps… */
+export interface EventsTable {
+  readonly meter: string
+  readonly t: number
+  /** Kebab-case kind (see docs/storage.md). */
+  readonly kind: string
+  /** JSON object. */
+  readonly detail: string
+}
+
+/** `power_rollups`: power and voltage statistics per 1 min / 1 h / local day. Kept forever. */
+export interface PowerRollupsTable {
+  readonly meter: string
+  /** `1m`, `1h` or `1d` (local day, Europe/Paris). */
+  readonly res: string
+  /** Bucket start, epoch ms. */
+  readonly bucket: number
+  /** Samples in the bucket. */
+  readonly n: number
+  readonly va_n: number
+  readonly va_sum: number | null
+  readonly va_min: number | null
+  readonly va_max: number | null
+  /** Samples with per-phase powers, and their sums (VA). */
+  readonly vap_n: number
+  readonly va1_sum: number | null
+  readonly va2_sum: number | null
+  readonly va3_sum: number | null
+  readonly inj_n: number
+  readonly inj_sum: number | null
+  /** Samples with voltages, per-phase sums, min and max over all phases (V). */
+  readonly u_n: number
+  readonly u1_sum: number | null
+  readonly u2_sum: number | null
+  readonly u3_sum: number | null
+  readonly u_min: number | null
+  readonly u_max: number | null
+}
+
+/**
+ * `energy_rollups`: first and last value of each index register per bucket. Energy in a bucket
+ * is `max_wh - max_wh of the register's previous bucket` (or `max_wh - min_wh` for the first).
+ */
+export interface EnergyRollupsTable {
+  readonly meter: string
+  readonly res: string
+  readonly register: string
+  readonly bucket: number
+  readonly min_wh: number
+  readonly max_wh: number
+}
+
+/** The whole database, for `Kysely<StoreDatabase>`. */
+export interface StoreDatabase {
+  meters: MetersTable
+  contracts: ContractsTable
+  samples: SamplesTable
+  registers: RegistersTable
+  events: EventsTable
+  power_rollups: PowerRollupsTable
+  energy_rollups: EnergyRollupsTable
+}
+
+/** Column storage classes, for bulk inserts (PostgreSQL `unnest` casts). */
+export type ColumnClass = 'text' | 'int' | 'bigint'
+
+/** Column lists in insert order, with their classes. */
+export const COLUMNS = {
+  samples: {
+    meter: 'text', t: 'bigint', received_at: 'bigint', clock_ms: 'bigint', va: 'int', va1: 'int', va2: 'int', va3: 'int',
+    injected_va: 'int', i1: 'int', i2: 'int', i3: 'int', u1: 'int', u2: 'int', u3: 'int', period_index: 'int',
+    period_code: 'text', import_wh: 'bigint', export_wh: 'bigint', short: 'int',
+  },
+  registers: { meter: 'text', register: 'text', t: 'bigint', value: 'bigint' },
+  events: { meter: 'text', t: 'bigint', kind: 'text', detail: 'text' },
+  power_rollups: {
+    meter: 'text', res: 'text', bucket: 'bigint', n: 'int', va_n: 'int', va_sum: 'bigint', va_min: 'int', va_max: 'int',
+    vap_n: 'int', va1_sum: 'bigint', va2_sum: 'bigint', va3_sum: 'bigint', inj_n: 'int', inj_sum: 'bigint', u_n: 'int',
+    u1_sum: 'bigint', u2_sum: 'bigint', u3_sum: 'bigint', u_min: 'int', u_max: 'int',
+  },
+  energy_rollups: { meter: 'text', res: 'text', register: 'text', bucket: 'bigint', min_wh: 'bigint', max_wh: 'bigint' },
+} as const satisfies Record<string, Record<string, ColumnClass>>
+
+/** Tables written in bulk. */
+export type BulkTable = keyof typeof COLUMNS

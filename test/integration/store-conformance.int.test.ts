@@ -1,0 +1,202 @@
+import { lastValueFrom, from, toArray, EMPTY } from 'rxjs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bucketOf, localDayStart, openStore, storeSink, type Store } from '@linkyrpi/store'
+import { syntheticFrameArray } from '@linkyrpi/store/testing'
+import type { PipelineFrame } from '@linkyrpi/tic-core/stage'
+import { describeWithService, tcpReachable } from '../support/services.js'
+import { postgresTarget, sqliteTarget, testContext, type TestTarget } from './store-helpers.js'
+
+const pgUp = await tcpReachable('127.0.0.1', 5432)
+const DAY = 86_400_000
+// Two days from Saturday 2026-03-28 00:00 Paris, across the switch to summer time, one frame per 20 s.
+const START = Date.UTC(2026, 2, 27, 23, 0, 0)
+const INTERVAL = 20_000
+const COUNT = (2 * DAY) / INTERVAL
+const CHANGE_AT = START + DAY + 12 * 3_600_000
+const frames = syntheticFrameArray({ start: START, count: COUNT, intervalMs: INTERVAL, subscribedKva: (t) => (t < CHANGE_AT ? 9 : 12) })
+const records = frames.map((f) => ({ reading: f.reading, receivedAt: f.meta.receivedAt }))
+const METER = frames[0]!.reading.meter.id!
+
+async function counts(store: Store): Promise<Record<string, number>> {
+  const out: Record<string, number> = {}
+  for (const t of ['meters', 'contracts', 'samples', 'registers', 'events', 'power_rollups', 'energy_rollups'] as const) {
+    const r = await store.engine.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    out[t] = Number(r.n)
+  }
+  const sums = await store.engine.db
+    .selectFrom('power_rollups')
+    .select((eb) => [eb.fn.sum<number>('n').as('n'), eb.fn.sum<number>('va_sum').as('va')])
+    .executeTakeFirstOrThrow()
+  out.rollupN = Number(sums.n)
+  out.rollupVA = Number(sums.va)
+  return out
+}
+
+function conformance(engine: string, makeTarget: () => TestTarget): void {
+  let target: TestTarget
+  let store: Store
+  beforeAll(async () => {
+    target = makeTarget()
+    store = await openStore(target.target)
+  })
+  afterAll(async () => {
+    await store?.close()
+    await target?.dispose()
+  })
+
+  it('migrates once: a second open applies nothing', async () => {
+    expect(store.migrated).toEqual(['2026_11_28_000000_initial'])
+    const again = await openStore(target.target)
+    expect(again.migrated).toEqual([])
+    await again.close()
+  })
+
+  it('stores one sample per frame, keyed by the meter clock', async () => {
+    const r = await store.ingest.write(records.slice(0, 5000))
+    const r2 = await store.ingest.write(records.slice(5000))
+    expect(r.stored + r2.stored).toBe(COUNT)
+    expect(r.duplicates + r2.duplicates).toBe(0)
+    const first = await store.engine.db.selectFrom('samples').selectAll().where('meter', '=', METER).orderBy('t').executeTakeFirstOrThrow()
+    expect(first.t).toBe(START)
+    expect(first.clock_ms).toBe(START)
+    expect(first.va).toBe(frames[0]!.reading.power.apparentVA)
+    expect(first.import_wh).toBe(frames[0]!.reading.energy.importWh)
+    expect(first.period_index).toBe(frames[0]!.reading.period.index)
+  })
+
+  it('a replay and a redelivery never duplicate: the same rows, with a fresh writer too', async () => {
+    const before = await counts(store)
+    const r = await store.ingest.write(records.slice(100, 3100))
+    expect(r).toEqual({ stored: 0, duplicates: 3000, unstorable: 0 })
+    const fresh = await openStore(target.target)
+    const r2 = await fresh.ingest.write(records)
+    await fresh.close()
+    expect(r2.stored).toBe(0)
+    expect(await counts(store)).toEqual(before)
+  })
+
+  it('rollups equal the aggregates recomputed from samples', async () => {
+    const samples = await store.engine.db.selectFrom('samples').select(['t', 'va', 'u1']).where('meter', '=', METER).execute()
+    for (const res of ['1m', '1h', '1d'] as const) {
+      const expected = new Map<number, { n: number; sum: number; min: number; max: number; umin: number }>()
+      for (const s of samples) {
+        const b = bucketOf(res, s.t)
+        const e = expected.get(b) ?? { n: 0, sum: 0, min: Infinity, max: -Infinity, umin: Infinity }
+        e.n++
+        e.sum += s.va!
+        e.min = Math.min(e.min, s.va!)
+        e.max = Math.max(e.max, s.va!)
+        e.umin = Math.min(e.umin, s.u1!)
+        expected.set(b, e)
+      }
+      const rows = await store.engine.db.selectFrom('power_rollups').selectAll().where('meter', '=', METER).where('res', '=', res).execute()
+      expect(rows.length).toBe(expected.size)
+      for (const r of rows) {
+        const e = expected.get(r.bucket)!
+        expect({ n: r.n, sum: Number(r.va_sum), min: r.va_min, max: r.va_max, umin: r.u_min }).toEqual({ n: e.n, sum: e.sum, min: e.min, max: e.max, umin: e.umin })
+      }
+    }
+  })
+
+  it('energy per day and per index equals the index deltas of the samples', async () => {
+    const energy = await store.history.energy(METER, START, START + 2 * DAY, 'day')
+    // Local days of the data (29 March 2026 is 23 hours long).
+    const days = [...new Set(frames.map((f) => localDayStart(f.meta.receivedAt)))]
+    expect(energy.map((b) => b.start)).toEqual(days)
+    let prev = frames[0]!.reading.energy
+    for (const [i, day] of days.entries()) {
+      const end = frames.filter((f) => localDayStart(f.meta.receivedAt) === day).at(-1)!.reading.energy
+      expect(energy[i]!.importWh).toBe(end.importWh! - prev.importWh!)
+      expect(energy[i]!.byIndexWh[1] ?? 0).toBe(end.importByIndexWh[1]! - prev.importByIndexWh[1]!)
+      expect(energy[i]!.byIndexWh[2] ?? 0).toBe(end.importByIndexWh[2]! - prev.importByIndexWh[2]!)
+      prev = end
+    }
+    const month = await store.history.energy(METER, START, START + 2 * DAY, 'month')
+    expect(month.map((m) => m.importWh)).toEqual([energy[0]!.importWh + energy[1]!.importWh + energy[2]!.importWh])
+    expect(month[0]!.start).toBe(Date.UTC(2026, 1, 28, 23))
+  })
+
+  it('a contract change closes the contract row and opens a new one', async () => {
+    const rows = await store.engine.db.selectFrom('contracts').selectAll().where('meter', '=', METER).orderBy('valid_from').execute()
+    expect(rows.map((r) => [r.valid_from, r.valid_to, r.subscribed_va])).toEqual([
+      [START, CHANGE_AT, 9000],
+      [CHANGE_AT, null, 12000],
+    ])
+    const events = await store.history.events(METER, CHANGE_AT, CHANGE_AT + 1)
+    expect(events.map((e) => e.kind)).toContain('contract-change')
+  })
+
+  it('stores period changes as events, newest first', async () => {
+    const events = (await store.history.events(METER, START, START + 2 * DAY)).filter((e) => e.kind === 'period-change')
+    // HP at 06:00 and HC at 22:00 local, on each of the two days.
+    expect(events.length).toBe(4)
+    expect(events[0]!.t).toBeGreaterThan(events[1]!.t)
+    // Newest first: HC (22:00) on the 29th, HP (06:00) on the 29th, HC and HP on the 28th.
+    expect(events.map((e) => e.detail.to)).toEqual([1, 2, 1, 2])
+  })
+
+  it('serves meters, the latest reading and power curves at every resolution', async () => {
+    const meters = await store.history.meters()
+    expect(meters).toEqual([{ id: METER, prm: '09876543210123', mode: 'standard', phases: 1, producer: false, firstSeen: START, lastSeen: START + (COUNT - 1) * INTERVAL }])
+    const latest = await store.history.latest(METER)
+    expect(latest?.t).toBe(START + (COUNT - 1) * INTERVAL)
+    expect(latest?.reading.energy.importWh).toBe(frames.at(-1)!.reading.energy.importWh)
+    expect(await store.history.latest('000000000000')).toBeNull()
+    const raw = await store.history.samples(METER, START, START + 3_600_000, 'raw')
+    expect(raw.length).toBe(3_600_000 / INTERVAL)
+    expect(raw[0]).toMatchObject({ t: START, avgVA: frames[0]!.reading.power.apparentVA })
+    const hourly = await store.history.samples(METER, START, START + DAY, '1h')
+    expect(hourly.length).toBe(24)
+    const auto = await store.history.samples(METER, START, START + 2 * DAY, 'auto')
+    expect(auto.length).toBe(2 * 24 * 60)
+    expect(auto[0]!.t).toBe(START)
+  })
+
+  it('counts frames without a meter id as unstorable', async () => {
+    const noId = { ...records[0]!, reading: { ...records[0]!.reading, meter: { ...records[0]!.reading.meter, id: null } } }
+    expect(await store.ingest.write([noId])).toEqual({ stored: 0, duplicates: 0, unstorable: 1 })
+  })
+
+  it('keys historique frames (no clock) by receive time', async () => {
+    const hist = syntheticFrameArray({ start: START, count: 50, intervalMs: 1500, mode: 'historique', meter: '031762120123' })
+    const r = await store.ingest.write(hist.map((f) => ({ reading: f.reading, receivedAt: f.meta.receivedAt })))
+    expect(r.stored).toBe(50)
+    const s = await store.engine.db.selectFrom('samples').selectAll().where('meter', '=', '031762120123').orderBy('t').execute()
+    expect(s.map((x) => x.t)).toEqual(hist.map((f) => f.meta.receivedAt))
+    expect(s[0]!.clock_ms).toBeNull()
+    const c = await store.engine.db.selectFrom('contracts').selectAll().where('meter', '=', '031762120123').execute()
+    expect(c).toMatchObject([{ option: 'hc', option_label: 'HC..', subscribed_va: 9000, hhphc: 'A' }])
+  })
+
+  it('the sink acknowledges every frame once, in order, and completes', async () => {
+    const ctx = testContext('store-sink')
+    const more = syntheticFrameArray({ start: START + 2 * DAY, count: 700, intervalMs: INTERVAL, firstSeq: 1 })
+    const acks = await lastValueFrom(
+      storeSink(() => openStore(target.target), { batchSize: 256, flushMs: 50, spool: { dir: `${target.dir}/spool` }, retentionDays: 0 }, ctx)(from(more)).pipe(toArray()),
+    )
+    expect(acks.map((a) => a.seq)).toEqual(more.map((f) => f.meta.seq))
+    expect(acks.every((a) => a.sink === 'store-sink')).toBe(true)
+    const n = await store.engine.db.selectFrom('samples').select((eb) => eb.fn.countAll<number>().as('n')).where('t', '>=', START + 2 * DAY).where('meter', '=', METER).executeTakeFirstOrThrow()
+    expect(Number(n.n)).toBe(700)
+  })
+
+  it('the sink completes without error on empty input', async () => {
+    const acks = await lastValueFrom(storeSink(() => openStore(target.target), { spool: { dir: `${target.dir}/spool` }, retentionDays: 0 }, testContext())(EMPTY as typeof EMPTY & import('rxjs').Observable<PipelineFrame>).pipe(toArray()))
+    expect(acks).toEqual([])
+  })
+
+  it('retention deletes old samples and registers but keeps rollups', async () => {
+    const before = await counts(store)
+    const r = await store.applyRetention(START + DAY + 30 * DAY, 30)
+    expect(r.samples).toBeGreaterThan(0)
+    const after = await counts(store)
+    expect(after.samples).toBe(before.samples! - r.samples)
+    expect(after.power_rollups).toBe(before.power_rollups)
+    expect(after.energy_rollups).toBe(before.energy_rollups)
+    const left = await store.engine.db.selectFrom('samples').select((eb) => eb.fn.min('t').as('t')).executeTakeFirstOrThrow()
+    expect(Number(left.t)).toBeGreaterThanOrEqual(START + DAY)
+  })
+}
+
+describe('store conformance: sqlite', () => conformance('sqlite', sqliteTarget))
+describeWithService('postgresql', pgUp, 'store conformance: postgres', () => conformance('postgres', () => postgresTarget()))

@@ -1,0 +1,69 @@
+/** Shared helpers of the store-*.int.test.ts files: per-test stores on both engines. */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import type { StoreTarget } from '@linkyrpi/store'
+import type { DiagnosticEvent, Logger, StageContext } from '@linkyrpi/tic-core/stage'
+import { PG_URL } from '../support/services.js'
+
+/** A store location for one test file, removed by `dispose`. */
+export interface TestTarget {
+  readonly target: StoreTarget
+  /** Same target as a command-line string. */
+  readonly text: string
+  readonly dir: string
+  dispose(): Promise<void>
+}
+
+/** A fresh SQLite file in a temporary directory. */
+export function sqliteTarget(): TestTarget {
+  const dir = mkdtempSync(join(tmpdir(), 'linky-store-'))
+  const path = join(dir, 'linky.db')
+  return {
+    target: { kind: 'sqlite', path },
+    text: path,
+    dir,
+    dispose: () => {
+      rmSync(dir, { recursive: true, force: true })
+      return Promise.resolve()
+    },
+  }
+}
+
+/** A fresh PostgreSQL schema `t_<random>` on the test server, dropped by `dispose`. */
+export function postgresTarget(url: string = PG_URL): TestTarget {
+  const schema = `t_${Math.random().toString(36).slice(2, 10)}`
+  const dir = mkdtempSync(join(tmpdir(), 'linky-store-'))
+  return {
+    target: { kind: 'postgres', url, schema },
+    text: `${url}${url.includes('?') ? '&' : '?'}schema=${schema}`,
+    dir,
+    async dispose() {
+      const client = new pg.Client({ connectionString: PG_URL })
+      await client.connect()
+      await client.query(`drop schema if exists ${schema} cascade`)
+      await client.end()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** A logger that records messages. */
+export function recordingLogger(lines: { level: string; message: string; fields?: unknown }[] = []): Logger {
+  const logger: Logger = {
+    debug: () => undefined,
+    info: (message, fields) => lines.push({ level: 'info', message, fields }),
+    warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
+    error: (message, fields) => lines.push({ level: 'error', message, fields }),
+    child: () => logger,
+  }
+  return logger
+}
+
+/** A stage context with a recording logger and diagnostics. */
+export function testContext(stage = 'store'): StageContext & { readonly logs: { level: string; message: string; fields?: unknown }[]; readonly events: DiagnosticEvent[] } {
+  const logs: { level: string; message: string; fields?: unknown }[] = []
+  const events: DiagnosticEvent[] = []
+  return { stage, logger: recordingLogger(logs), diagnostics: { report: (e) => events.push(e) }, now: () => Date.now(), logs, events }
+}
