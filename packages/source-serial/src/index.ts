@@ -1,1 +1,17 @@
-export {}
+export { replaySource } from './replay-source.js'
+export type { ReplaySourceOptions } from './replay-source.js'
+export { simulatorSource } from './simulator-source.js'
+export type { SimulatorSourceOptions } from './simulator-source.js'
+export { CaptureParser, encodeRecord, encodeRecordingHeader, RECORDING_MAGIC, RECORDING_VERSION } from './capture-format.js'
+export type { CaptureChunk, CaptureKind, RecordingHeader } from './capture-format.js'
+export { checkSpeed } from './pace.js'
+export type { Speed } from './pace.js'
+export { CaptureFileError, SerialPortError } from './errors.js'
+export {
+  createMeterSimulator,
+  resolveSimulatorOptions,
+  parseOffPeakHours,
+  uartMisread,
+  DEFAULT_START,
+} from '@linkyrpi/simulator'
+export type { MeterSimulator, MeterSimulatorOptions, SimulatedFrame, FaultOptions, SimulatedOption, SimulatedMeterKind, GroundTruth } from '@linkyrpi/simulator'
