@@ -1,8 +1,10 @@
 import type { Command } from './command.js'
 import { decodeCommand } from './decode.js'
+import { runCommand } from './run.js'
+import { configCheckCommand } from './config-check.js'
 
 /**
  * Every command of the CLI, in the order `linkyrpi --help` lists them. Each lives in its own
  * file under `commands/`; add a line here to register one.
  */
-export const COMMANDS: readonly Command[] = [decodeCommand]
+export const COMMANDS: readonly Command[] = [runCommand, decodeCommand, configCheckCommand]

@@ -22,6 +22,11 @@ export interface LoadConfigOptions {
   readonly baseDir?: string
   /** Stage types (default {@link BUILTIN_STAGES}). */
   readonly registry?: StageRegistry
+  /**
+   * Changes the document after `${VAR}` expansion and before validation (the command line's
+   * `--data-dir` and `--http-port` overrides). Receives a copy; returns the document to validate.
+   */
+  readonly transform?: (document: Record<string, unknown>) => Record<string, unknown>
 }
 
 const STAGE_KEYS = new Set(['type', 'node', 'from', 'buffer'])
@@ -61,7 +66,10 @@ export async function validateConfig(raw: unknown, options: LoadConfigOptions = 
   const issues: ConfigIssue[] = []
   const registry = options.registry ?? BUILTIN_STAGES
   const baseDir = options.baseDir ?? process.cwd()
-  const expanded = expandEnv(raw ?? {}, options.env ?? process.env, issues)
+  let expanded = expandEnv(raw ?? {}, options.env ?? process.env, issues)
+  if (options.transform !== undefined && typeof expanded === 'object' && expanded !== null && !Array.isArray(expanded)) {
+    expanded = options.transform(expanded as Record<string, unknown>)
+  }
   const parsed = configSchema.safeParse(expanded)
   if (!parsed.success) {
     for (const issue of parsed.error.issues) issues.push({ path: formatPath(issue.path), message: issue.message })

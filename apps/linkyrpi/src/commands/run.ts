@@ -1,0 +1,127 @@
+import { mkdir } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { BUILTIN_STAGES, ConfigError, defaultConfig, loadConfig, nodesOf, startNode, validateConfig } from '@linkyrpi/pipeline'
+import type { PipelineConfig } from '@linkyrpi/pipeline'
+import { EXIT, UsageError } from './command.js'
+import type { Command } from './command.js'
+import { LOG_LEVELS, createLogger } from '../logger.js'
+import type { LogLevel } from '../logger.js'
+import { createPlatform } from '../platform.js'
+
+const HELP = `Usage: linkyrpi run [--config FILE] [--node NAME] [--data-dir DIR] [--http-port N]
+                    [--log-level debug|info|warn|error] [--log-format json|pretty]
+
+Runs the pipeline until SIGINT/SIGTERM (or until a finite source, such as a replay, ends).
+
+Without --config it runs the embedded defaults: a simulated meter at real pace → decoder →
+SQLite store in ./data → dashboard on port 8080 (it prints the URL). Stage types whose package
+is not part of this build are left out of the defaults.
+
+With --config it runs what the file says (see docs/pipeline.md); --node picks which machine's
+stages this process runs (default: the file's only node, else 'main').
+
+Options:
+  --config FILE      YAML configuration (see linkyrpi.config.example.yaml)
+  --node NAME        run only the stages placed on this node
+  --data-dir DIR     directory of embedded data (default ./data; overrides 'dataDir')
+  --http-port N      dashboard port (default 8080; overrides 'port' of display stages)
+  --log-level L      debug, info (default), warn or error
+  --log-format F     json (default under systemd or when not a terminal) or pretty
+
+On SIGINT/SIGTERM sources complete first, then every sink flushes and acknowledges what it holds,
+then the process exits 0. A second signal exits at once.
+
+Exit codes: 0 stopped cleanly, 1 a stage failed, 2 bad arguments, 3 invalid configuration.
+`
+
+/** `linkyrpi run`: the app. */
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run the pipeline (embedded defaults: simulator → SQLite → dashboard on :8080)',
+  help: HELP,
+  async run(args, io) {
+    const values = parse(args)
+    const level = (values['log-level'] ?? 'info') as LogLevel
+    if (!LOG_LEVELS.includes(level)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`)
+    const format = values['log-format']
+    if (format !== undefined && format !== 'json' && format !== 'pretty') throw new UsageError('--log-format must be json or pretty')
+    const httpPort = values['http-port'] === undefined ? undefined : Number(values['http-port'])
+    if (httpPort !== undefined && !(Number.isInteger(httpPort) && httpPort >= 0 && httpPort < 65536)) throw new UsageError('--http-port must be a port number')
+    const transform = (document: Record<string, unknown>): Record<string, unknown> => {
+      const out = { ...document }
+      if (values['data-dir'] !== undefined) out.dataDir = values['data-dir']
+      if (httpPort !== undefined && typeof out.stages === 'object' && out.stages !== null) {
+        const stages: Record<string, unknown> = {}
+        for (const [id, stage] of Object.entries(out.stages as Record<string, unknown>)) {
+          const s = stage as Record<string, unknown> | null
+          stages[id] = s !== null && typeof s === 'object' && s.type === 'display' ? { ...s, port: httpPort } : stage
+        }
+        out.stages = stages
+      }
+      return out
+    }
+    let config: PipelineConfig
+    try {
+      config =
+        values.config !== undefined
+          ? await loadConfig(values.config, { env: io.env, transform })
+          : await validateConfig(defaultConfig({}, new Set(Object.keys(BUILTIN_STAGES))), { env: io.env, transform })
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        io.stderr.write(`linkyrpi run: ${error.message}\n`)
+        return EXIT.config
+      }
+      throw error
+    }
+    const nodes = nodesOf(config)
+    const node = values.node ?? (nodes.length === 1 ? (nodes[0] as string) : 'main')
+    if (!nodes.includes(node)) {
+      io.stderr.write(`linkyrpi run: node '${node}' has no stages (nodes in this file: ${nodes.join(', ')})\n`)
+      return EXIT.config
+    }
+    const logger = createLogger({ level, ...(format !== undefined ? { format } : {}), stream: io.stdout as NodeJS.WritableStream & { isTTY?: boolean }, env: io.env })
+    const local = Object.values(config.stages).filter((s) => s.node === node)
+    if (local.some((s) => s.type === 'sqlite')) await mkdir(resolve(config.dataDir), { recursive: true })
+    const running = await startNode(config, { node, platform: await createPlatform(config, node, logger) })
+    const stop = (): void => running.stop()
+    if (io.signal.aborted) stop()
+    else io.signal.addEventListener('abort', stop, { once: true })
+    for (const s of local.filter((x) => x.type === 'display')) {
+      const options = s.options as { port?: number; host?: string }
+      const host = options.host === undefined || options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host
+      io.stderr.write(`linkyrpi: dashboard at http://${host}:${options.port ?? 8080}/\n`)
+    }
+    if (!local.some((x) => x.type === 'display') && values.config === undefined) {
+      io.stderr.write('linkyrpi: this build has no dashboard yet; readings are logged\n')
+    }
+    try {
+      await running.done
+      return EXIT.ok
+    } catch (error) {
+      logger.error('stopped on failure', { error })
+      return EXIT.failure
+    } finally {
+      io.signal.removeEventListener('abort', stop)
+    }
+  },
+}
+
+function parse(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      allowPositionals: false,
+      options: {
+        config: { type: 'string' },
+        node: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'http-port': { type: 'string' },
+        'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
+      },
+    }).values
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error))
+  }
+}

@@ -1,0 +1,25 @@
+import type { DependencyContainer } from 'tsyringe'
+import type { NodePlatform, PipelineConfig } from '@linkyrpi/pipeline'
+import { SERIAL_BINDING } from '@linkyrpi/pipeline'
+import type { Logger } from '@linkyrpi/tic-core/stage'
+
+/**
+ * What the app provides to a node: its logger, the wall clock, and — only when the node has a
+ * serial stage — the operating system's serial binding from `@serialport/bindings-cpp`, loaded
+ * lazily so that nodes without a serial port never load native code.
+ */
+export async function createPlatform(config: PipelineConfig, node: string, logger: Logger): Promise<NodePlatform> {
+  const needsSerial = Object.values(config.stages).some((s) => s.node === node && (s.type === 'serial' || s.type === 'detect'))
+  let binding: unknown
+  if (needsSerial) {
+    const { autoDetect } = await import('@serialport/bindings-cpp')
+    binding = autoDetect()
+  }
+  return {
+    logger,
+    now: Date.now,
+    register: (c: DependencyContainer) => {
+      if (binding !== undefined) c.register(SERIAL_BINDING, { useValue: binding })
+    },
+  }
+}
