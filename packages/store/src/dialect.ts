@@ -129,6 +129,12 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
         throw new StoreConnectionError('cannot connect to PostgreSQL', { cause: error })
       }
       let broken = false
+      // A connection lost between two statements is reported as an 'error' event on the client:
+      // without a listener it would crash the process; the next statement fails and we roll back.
+      const onError = (): void => {
+        broken = true
+      }
+      client.on('error', onError)
       try {
         await client.query('begin')
         const out = await fn(makeTx(client))
@@ -143,6 +149,7 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
         }
         throw error
       } finally {
+        client.off('error', onError)
         client.release(broken)
       }
     },

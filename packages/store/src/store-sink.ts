@@ -38,6 +38,11 @@ export interface StoreSinkOptions {
      */
     readonly onFull?: 'drop-newest' | 'fail'
   }
+  /**
+   * After the input completes, how long the sink keeps trying to write spooled frames back before
+   * completing anyway, leaving them in the spool for the next start (ms, default 30000).
+   */
+  readonly completeTimeoutMs?: number
   /** Days of full-resolution samples and registers kept (default 30; 0 keeps everything). */
   readonly retentionDays?: number
   /** How often retention runs (ms, default one hour; also once at start). */
@@ -70,6 +75,7 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
   const maxQueue = options.maxQueueFrames ?? batchSize * 20
   const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS
   const retentionIntervalMs = options.retentionIntervalMs ?? 3_600_000
+  const completeTimeoutMs = options.completeTimeoutMs ?? 30_000
   const onFull = options.spool?.onFull ?? 'drop-newest'
   const spoolDir = options.spool?.dir ?? join(tmpdir(), `linkyrpi-spool-${ctx.stage}`)
   const log = ctx.logger
@@ -84,6 +90,7 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
       let store: Store | null = null
       let outage = !spool.isEmpty
       let inputDone = false
+      let completedAt = 0
       let stopped = false
       let running = false
       let flushDue = false
@@ -288,14 +295,15 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
           for (;;) {
             if (stopped) return
             if ((await step()) === 'again') continue
-            if (done() && (spool.isEmpty || Date.now() < nextAttemptAt || store === null)) {
+            if (done() && (spool.isEmpty || Date.now() - completedAt >= completeTimeoutMs)) {
               if (!spool.isEmpty) log.warn('input ended with frames still spooled; they are written at the next start', { spoolDir: spool.dir, spoolBytes: spool.usedBytes })
               stopped = true
               subscriber.complete()
               return
             }
             if (!spool.isEmpty || (outage && store === null)) {
-              const wait = Math.max(10, nextAttemptAt - Date.now())
+              let wait = Math.max(10, nextAttemptAt - Date.now())
+              if (inputDone) wait = Math.max(1, Math.min(wait, completedAt + completeTimeoutMs - Date.now()))
               if (queue.length === 0 && staging.length === 0) {
                 // Sleep until the next outage attempt unless new input arrives (kick wakes us).
                 wakeTimer = setTimeout(() => {
@@ -346,6 +354,7 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
         },
         complete() {
           inputDone = true
+          completedAt = Date.now()
           kick()
         },
       })
