@@ -106,7 +106,7 @@ export function createHousehold(options: HouseholdOptions): Household {
     const weekend = lt.weekday === 0 || lt.weekday === 6
     const comfort = weekend ? h >= 8 && h < 23 : (h >= 6 && h < 9) || (h >= 17 && h < 23)
     const setpoint = comfort ? 19 : 16
-    let w = Math.max(0, setpoint - outdoor) * 180
+    let w = Math.max(0, setpoint - outdoor) * 130
     if (tariff !== undefined) {
       // The household sheds heating on expensive periods.
       if (tariff.ejpPeak) w *= 0.4
