@@ -1,6 +1,9 @@
 import { logSink } from './stages/log-sink.js'
 import { ticDecodeStage } from './stages/tic-decode-stage.js'
 import { simulatorSource } from './stages/simulator-source.js'
+import { sqliteStage } from './stages/sqlite-stage.js'
+import { postgresStage } from './stages/postgres-stage.js'
+import { replayStage } from './stages/replay-stage.js'
 import type { StageDefinition } from './stage-definition.js'
 
 /**
@@ -15,6 +18,9 @@ export const BUILTIN_STAGES = {
   'tic-decode': ticDecodeStage,
   log: logSink,
   simulator: simulatorSource,
+  replay: replayStage,
+  sqlite: sqliteStage,
+  postgres: postgresStage,
 } satisfies Record<string, StageDefinition>
 
 /** A built-in stage type name. */
