@@ -1,6 +1,7 @@
 import type { Command } from './command.js'
 import { decodeCommand } from './decode.js'
 import { simulateCommand } from './simulate.js'
+import { replayCommand } from './replay.js'
 import { runCommand } from './run.js'
 import { configCheckCommand } from './config-check.js'
 
@@ -8,4 +9,4 @@ import { configCheckCommand } from './config-check.js'
  * Every command of the CLI, in the order `linkyrpi --help` lists them. Each lives in its own
  * file under `commands/`; add a line here to register one.
  */
-export const COMMANDS: readonly Command[] = [runCommand, decodeCommand, configCheckCommand, simulateCommand]
+export const COMMANDS: readonly Command[] = [runCommand, decodeCommand, configCheckCommand, simulateCommand, replayCommand]
