@@ -1,1 +1,20 @@
-export {}
+/**
+ * `@linkyrpi/sink-display`: the touch dashboard. A pipeline sink that serves the built client,
+ * pushes every frame to the pages over Server-Sent Events and answers a read-only JSON API
+ * (history from a `HistoryStore`, diagnostics). See docs/dashboard.md.
+ */
+export { displaySink } from './display-sink.js'
+export { startDisplayServer } from './display-server.js'
+export type { DisplayServer } from './display-server.js'
+export { resolveDisplayOptions } from './options.js'
+export type { DisplaySinkOptions, DisplayListening, DisplayLang, ResolvedDisplayOptions } from './options.js'
+export { DisplayServerError } from './errors.js'
+export { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './security-headers.js'
+export type {
+  DashboardConfig,
+  HelloEvent,
+  TariffSnapshot,
+  EnergyStats,
+  RejectedMinute,
+  StatsSnapshot,
+} from './protocol.js'

@@ -1,0 +1,187 @@
+import 'uplot/dist/uPlot.min.css'
+import './style.css'
+import type { WireFrame } from '@linkyrpi/tic-core'
+import type { HelloEvent, StatsSnapshot, TariffSnapshot } from '../protocol.js'
+import { clear, h, setText, show } from './dom.js'
+import { clock, duration, setTimeZone } from './format.js'
+import { lang, setLang, t } from './i18n.js'
+import type { Lang, TextKey } from './i18n.js'
+import { diagnosticsScreen } from './screens/diagnostics.js'
+import { historyScreen } from './screens/history.js'
+import { indexesScreen } from './screens/indexes.js'
+import { liveScreen } from './screens/live.js'
+import { meterScreen } from './screens/meter.js'
+import type { Screen, State } from './state.js'
+
+const state: State = { config: null, frame: null, tariff: null, stats: null, lastFrameAt: null, stale: false }
+const params = new URLSearchParams(location.search)
+const SCREENS = ['live', 'indexes', 'history', 'meter', 'diagnostics'] as const
+
+function stored(key: string): string | null {
+  try {
+    return localStorage.getItem(key)
+  } catch {
+    return null // storage disabled (kiosk profile): fall back to defaults
+  }
+}
+function store(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value)
+  } catch {
+    // Not persisted: the choice lasts for this page only.
+  }
+}
+
+function applyTheme(theme: string | null): void {
+  const dark = theme === 'dark' || (theme !== 'light' && matchMedia('(prefers-color-scheme: dark)').matches)
+  document.documentElement.dataset.theme = dark ? 'dark' : 'light'
+}
+applyTheme(params.get('theme') ?? stored('linky.theme'))
+
+let screens: Screen[] = []
+let current = 0
+let ui: ReturnType<typeof build> | null = null
+
+function build() {
+  clear(document.body)
+  const period = h('span', { class: 'chip period', attrs: { 'data-testid': 'period' } })
+  const today = h('span', { class: 'chip tempo', attrs: { 'data-testid': 'tempo-today' } })
+  const tomorrow = h('span', { class: 'chip tempo', attrs: { 'data-testid': 'tempo-tomorrow' } })
+  const notice = h('span', { class: 'chip notice', attrs: { 'data-testid': 'peak-notice' } })
+  const staleBox = h('div', { class: 'stale-banner', attrs: { 'data-testid': 'stale', role: 'status' } })
+  const themeBtn = h('button', { class: 'icon', text: '◐', attrs: { type: 'button', 'aria-label': t('theme.toggle') } })
+  const langBtn = h('button', { class: 'icon', text: lang() === 'fr' ? 'EN' : 'FR', attrs: { type: 'button', 'aria-label': t('lang.toggle') } })
+  const header = h('header', {}, h('div', { class: 'tariff' }, period, today, tomorrow, notice), h('span', { class: 'spacer' }), themeBtn, langBtn)
+  screens = [liveScreen(), indexesScreen(), historyScreen(), meterScreen(), diagnosticsScreen()]
+  const main = h('main', {}, staleBox, ...screens.map((s) => s.el))
+  const tabs = screens.map((s, i) => {
+    const b = h('button', { class: 'tab', text: t(`tab.${s.id}` as TextKey), attrs: { type: 'button', 'data-tab': s.id } })
+    b.addEventListener('click', () => go(i))
+    return b
+  })
+  const nav = h('nav', {}, ...tabs)
+  document.body.append(header, main, nav)
+  themeBtn.addEventListener('click', () => {
+    const next = document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark'
+    store('linky.theme', next)
+    applyTheme(next)
+  })
+  langBtn.addEventListener('click', () => {
+    const next: Lang = lang() === 'fr' ? 'en' : 'fr'
+    store('linky.lang', next)
+    setLang(next)
+    ui = build()
+    renderAll()
+  })
+  // Swipe between screens (touch and mouse), except on charts where a drag zooms.
+  let start: { x: number; y: number } | null = null
+  main.addEventListener('pointerdown', (e) => {
+    start = (e.target as Element).closest('.uplot') === null ? { x: e.clientX, y: e.clientY } : null
+  })
+  main.addEventListener('pointerup', (e) => {
+    if (start === null) return
+    const dx = e.clientX - start.x
+    const dy = e.clientY - start.y
+    start = null
+    if (Math.abs(dx) > 80 && Math.abs(dy) < 60) go(current + (dx < 0 ? 1 : -1))
+  })
+  return { period, today, tomorrow, notice, staleBox, tabs, main }
+}
+
+function go(i: number): void {
+  current = (i + screens.length) % screens.length
+  screens.forEach((s, k) => show(s.el, k === current))
+  ui?.tabs.forEach((b, k) => b.classList.toggle('active', k === current))
+  const id = screens[current]!.id
+  if (location.hash !== `#${id}`) history.replaceState(null, '', `#${id}`)
+  screens[current]!.shown?.(state)
+}
+
+function renderTariff(): void {
+  if (ui === null) return
+  const tr: TariffSnapshot | null = state.tariff
+  show(ui.period, tr !== null && (tr.period.label !== null || tr.period.code !== null))
+  show(ui.today, tr?.period.tempoToday != null)
+  show(ui.tomorrow, tr !== null && tr.option === 'tempo')
+  show(ui.notice, tr !== null && (tr.peakNotice || tr.peakActive))
+  if (tr === null) return
+  const code = tr.period.code
+  setText(ui.period, code !== null ? t(`period.${code}` as TextKey) : (tr.period.label ?? ''))
+  ui.period.dataset.code = code ?? 'other'
+  if (tr.period.tempoToday !== null) {
+    setText(ui.today, `${t('tariff.today')} : ${t(`colour.${tr.period.tempoToday}`)}`)
+    ui.today.dataset.colour = tr.period.tempoToday
+  }
+  const tm = tr.period.tempoTomorrow
+  setText(ui.tomorrow, `${t('tariff.tomorrow')} : ${tm === null ? t('tariff.unknown') : t(`colour.${tm}`)}`)
+  ui.tomorrow.dataset.colour = tm ?? 'unknown'
+  setText(ui.notice, t(tr.peakActive ? 'tariff.peakActive' : 'tariff.peakNotice'))
+}
+
+function renderStale(): void {
+  if (ui === null || state.config === null) return
+  const age = state.lastFrameAt === null ? Infinity : Date.now() - state.lastFrameAt
+  const stale = age > state.config.staleAfterMs
+  state.stale = stale
+  document.body.classList.toggle('stale', stale)
+  show(ui.staleBox, stale)
+  if (stale) {
+    setText(
+      ui.staleBox,
+      state.lastFrameAt === null ? t('stale.never') : `${t('stale.since', { t: clock(state.lastFrameAt) })} (${duration(age)})`,
+    )
+  }
+}
+
+function renderAll(): void {
+  for (const s of screens) {
+    if (state.frame !== null) s.frame?.(state)
+    if (state.stats !== null) s.stats?.(state)
+  }
+  renderTariff()
+  renderStale()
+  const hash = location.hash.slice(1)
+  go(Math.max(0, SCREENS.indexOf(hash as (typeof SCREENS)[number])))
+}
+
+function onFrame(frame: WireFrame): void {
+  state.frame = frame
+  state.lastFrameAt = Date.now()
+  if (state.stale) renderStale()
+  // The visible screen first: that is what the user watches.
+  screens[current]?.frame?.(state)
+  for (const s of screens) if (s !== screens[current]) s.frame?.(state)
+}
+
+function connect(): void {
+  const es = new EventSource('/events')
+  es.addEventListener('hello', (e) => {
+    const hello = JSON.parse((e as MessageEvent<string>).data) as HelloEvent
+    const first = state.config === null
+    state.config = hello.config
+    state.frame = hello.frame
+    state.tariff = hello.tariff
+    state.stats = hello.stats
+    state.lastFrameAt = hello.lastFrameAgeMs === null ? null : Date.now() - hello.lastFrameAgeMs
+    setTimeZone(hello.config.timeZone)
+    if (first) setLang(((params.get('lang') ?? stored('linky.lang') ?? hello.config.lang) === 'en' ? 'en' : 'fr'))
+    ui = build()
+    renderAll()
+  })
+  es.addEventListener('frame', (e) => onFrame(JSON.parse((e as MessageEvent<string>).data) as WireFrame))
+  es.addEventListener('tariff', (e) => {
+    state.tariff = JSON.parse((e as MessageEvent<string>).data) as TariffSnapshot
+    renderTariff()
+  })
+  es.addEventListener('stats', (e) => {
+    state.stats = JSON.parse((e as MessageEvent<string>).data) as StatsSnapshot
+    for (const s of screens) s.stats?.(state)
+  })
+}
+
+document.body.append(h('p', { class: 'connecting', text: t('connecting') }))
+setInterval(() => {
+  renderStale()
+  screens[current]?.tick?.(state)
+}, 1000)
+connect()

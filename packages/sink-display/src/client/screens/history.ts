@@ -1,0 +1,157 @@
+import uPlot from 'uplot'
+import type { EnergyBucket, SamplePoint, StoredMeter } from '@linkyrpi/tic-core/stage'
+import { clear, h, setText, show } from '../dom.js'
+import { day, indexName, kwh } from '../format.js'
+import { t } from '../i18n.js'
+import type { TextKey } from '../i18n.js'
+import type { Screen, State } from '../state.js'
+
+type Range = 'today' | 'week' | 'month' | 'year'
+const DAY = 86_400_000
+const RANGES: readonly Range[] = ['today', 'week', 'month', 'year']
+
+async function getJson<T>(path: string): Promise<T> {
+  const res = await fetch(path, { headers: { accept: 'application/json' } })
+  if (!res.ok) throw new Error(`${path}: HTTP ${String(res.status)}`)
+  return (await res.json()) as T
+}
+
+function startOfDay(now: number): number {
+  const d = new Date(now)
+  d.setHours(0, 0, 0, 0)
+  return d.getTime()
+}
+
+/** The History screen: power curve (zoomable) and energy per day or month, from the store. */
+export function historyScreen(): Screen {
+  const status = h('p', { class: 'small', attrs: { 'data-testid': 'history-status' } })
+  const buttons = RANGES.map((r) => h('button', { class: 'btn', text: t(`history.${r}` as TextKey), attrs: { 'data-range': r, type: 'button' } }))
+  const zoomIn = h('button', { class: 'btn', text: t('history.zoomIn'), attrs: { type: 'button' } })
+  const zoomOut = h('button', { class: 'btn', text: t('history.zoomOut'), attrs: { type: 'button' } })
+  const reset = h('button', { class: 'btn', text: t('history.reset'), attrs: { type: 'button' } })
+  const chartBox = h('div', { class: 'chart', attrs: { 'data-testid': 'history-chart' } })
+  const energyBox = h('div', { class: 'energy', attrs: { 'data-testid': 'history-energy' } })
+  const content = h(
+    'div',
+    { class: 'history-body' },
+    h('div', { class: 'toolbar' }, ...buttons, h('span', { class: 'spacer' }), zoomIn, zoomOut, reset),
+    h('div', { class: 'card curve' }, h('div', { class: 'label', text: t('history.curve') }), chartBox),
+    h('div', { class: 'card' }, h('div', { class: 'label', text: t('history.energy') }), energyBox),
+  )
+  const el = h('section', { class: 'screen history', attrs: { 'data-screen': 'history' } }, status, content)
+  let range: Range = 'today'
+  let plot: uPlot | null = null
+  let data: uPlot.AlignedData | null = null
+  let loaded = false
+  let state: State | null = null
+  let request = 0
+
+  function draw(): void {
+    plot?.destroy()
+    plot = null
+    if (data === null) return
+    const w = chartBox.clientWidth
+    const hgt = chartBox.clientHeight
+    if (w < 50 || hgt < 50) return
+    const series: uPlot.Series[] = [{}, { label: 'VA', stroke: '#2f7de1', fill: 'rgba(47,125,225,0.15)', width: 1.5 }]
+    if (data.length > 2) series.push({ label: 'VA inj.', stroke: '#2ea44f', width: 1.5 })
+    plot = new uPlot({ width: w, height: hgt, series, legend: { show: false }, cursor: { drag: { x: true, y: false } }, axes: [{ stroke: '#888' }, { stroke: '#888', size: 55 }] }, data, chartBox)
+  }
+  new ResizeObserver(() => {
+    if (plot !== null && chartBox.clientWidth > 50) plot.setSize({ width: chartBox.clientWidth, height: chartBox.clientHeight })
+    else if (plot === null) draw()
+  }).observe(chartBox)
+
+  function zoom(factor: number): void {
+    if (plot === null || data === null) return
+    const min = plot.scales.x?.min ?? 0
+    const max = plot.scales.x?.max ?? 0
+    const mid = (min + max) / 2
+    const half = ((max - min) / 2) * factor
+    plot.setScale('x', { min: mid - half, max: mid + half })
+  }
+  zoomIn.addEventListener('click', () => zoom(0.5))
+  zoomOut.addEventListener('click', () => zoom(2))
+  reset.addEventListener('click', () => {
+    const xs = data?.[0]
+    if (plot !== null && xs !== undefined && xs.length > 0) plot.setScale('x', { min: xs[0]!, max: xs[xs.length - 1]! })
+  })
+
+  function energyTable(buckets: readonly EnergyBucket[], option: string | null, unit: 'day' | 'month'): void {
+    clear(energyBox)
+    if (buckets.length === 0) {
+      energyBox.append(h('p', { class: 'small', text: t('history.empty') }))
+      return
+    }
+    const keys = [...new Set(buckets.flatMap((b) => Object.keys(b.byIndexWh).map(Number)))].sort((a, b) => a - b)
+    const max = Math.max(1, ...buckets.map((b) => b.importWh))
+    for (const b of buckets) {
+      const bar = h('div', { class: 'stack' })
+      for (const k of keys) {
+        const seg = h('div', { class: `seg i${String(k)}`, attrs: { title: `${indexName(option, k)} ${kwh(b.byIndexWh[k] ?? 0, 2)}` } })
+        seg.style.width = `${String(((b.byIndexWh[k] ?? 0) / max) * 100)}%`
+        bar.append(seg)
+      }
+      energyBox.append(h('div', { class: 'ebar', attrs: { 'data-testid': 'energy-row' } }, h('span', { class: 'when', text: day(b.start, unit) }), bar, h('span', { class: 'total', text: kwh(b.importWh, 1) })))
+    }
+    const legend = h('div', { class: 'legend' })
+    for (const k of keys) legend.append(h('span', { class: `key i${String(k)}`, text: indexName(option, k) }))
+    energyBox.append(legend)
+  }
+
+  async function load(): Promise<void> {
+    const s = state
+    if (s?.config?.history !== true) return
+    const mine = ++request
+    for (const b of buttons) b.classList.toggle('active', b.dataset.range === range)
+    setText(status, t('history.loading'))
+    try {
+      const meters = await getJson<StoredMeter[]>('/api/history/meters')
+      const live = s.frame?.reading.meter.id
+      const meter = meters.find((m) => m.id === live) ?? meters[0]
+      if (meter === undefined) {
+        setText(status, t('history.empty'))
+        return
+      }
+      const now = Date.now()
+      const from = range === 'today' ? startOfDay(now) : range === 'week' ? startOfDay(now) - 6 * DAY : range === 'month' ? startOfDay(now) - 29 * DAY : startOfDay(now) - 365 * DAY
+      const q = (extra: string): string => `meter=${encodeURIComponent(meter.id)}&from=${String(from)}&to=${String(now)}${extra}`
+      const [samples, energy] = await Promise.all([
+        getJson<SamplePoint[]>(`/api/history/samples?${q('&resolution=auto')}`),
+        getJson<EnergyBucket[]>(`/api/history/energy?${q(`&bucket=${range === 'year' ? 'month' : 'day'}`)}`),
+      ])
+      if (mine !== request) return
+      const xs = samples.map((p) => p.t / 1000)
+      const cols: (number | null)[][] = [samples.map((p) => p.avgVA)]
+      if (meter.producer) cols.push(samples.map((p) => p.avgInjectedVA))
+      data = [xs, ...cols] as uPlot.AlignedData
+      draw()
+      energyTable(energy, s.frame?.reading.contract.option ?? null, range === 'year' ? 'month' : 'day')
+      setText(status, samples.length === 0 ? t('history.empty') : '')
+      loaded = true
+    } catch {
+      // Shown to the user; the next visit retries.
+      setText(status, t('history.error'))
+    }
+  }
+  for (const b of buttons) {
+    b.addEventListener('click', () => {
+      range = b.dataset.range as Range
+      void load()
+    })
+  }
+
+  function shown(s: State): void {
+    state = s
+    const has = s.config?.history === true
+    show(content, has)
+    if (!has) {
+      setText(status, t('history.none'))
+      return
+    }
+    if (!loaded) void load()
+    else draw()
+  }
+
+  return { id: 'history', el, shown, frame: (s) => void (state = s) }
+}

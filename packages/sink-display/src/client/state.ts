@@ -1,0 +1,28 @@
+import type { WireFrame } from '@linkyrpi/tic-core'
+import type { DashboardConfig, StatsSnapshot, TariffSnapshot } from '../protocol.js'
+
+/** What the page knows, updated by the event stream. */
+export interface State {
+  config: DashboardConfig | null
+  frame: WireFrame | null
+  tariff: TariffSnapshot | null
+  stats: StatsSnapshot | null
+  /** When the last frame arrived, page clock (epoch ms), or null. */
+  lastFrameAt: number | null
+  /** True when no frame arrived for `staleAfterMs`. */
+  stale: boolean
+}
+
+/** A screen of the dashboard. Built once; updated in place. */
+export interface Screen {
+  readonly id: string
+  readonly el: HTMLElement
+  /** A frame arrived (instantaneous values). */
+  frame?(state: State): void
+  tariff?(state: State): void
+  stats?(state: State): void
+  /** Called every second (ages, stale). */
+  tick?(state: State): void
+  /** The screen became visible. */
+  shown?(state: State): void
+}

@@ -1,0 +1,284 @@
+import { createServer } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { timingSafeEqual } from 'node:crypto'
+import { toWire } from '@linkyrpi/tic-core'
+import type { PipelineFrame, StageContext } from '@linkyrpi/tic-core/stage'
+import { EnergyTracker } from './energy-tracker.js'
+import { DisplayServerError } from './errors.js'
+import { historyApi } from './history-api.js'
+import { LiveStats } from './live-stats.js'
+import { localStart } from './local-time.js'
+import { resolveDisplayOptions } from './options.js'
+import type { DisplayListening, DisplaySinkOptions, ResolvedDisplayOptions } from './options.js'
+import type { DashboardConfig, EnergyStats, HelloEvent, StatsSnapshot, TariffSnapshot } from './protocol.js'
+import { SECURITY_HEADERS } from './security-headers.js'
+import { SseHub } from './sse-hub.js'
+import { StaticFiles, defaultClientDir } from './static-files.js'
+
+/** A running dashboard server. */
+export interface DisplayServer extends DisplayListening {
+  /** Broadcasts one frame to every page (instantaneous values) and updates tariff/statistics. */
+  publish(frame: PipelineFrame): void
+  /** Connected pages. */
+  readonly clients: number
+  /** Ends every event stream and closes the server. Idempotent. */
+  close(): Promise<void>
+}
+
+const HEARTBEAT_MS = 15_000
+
+function tariffOf(frame: PipelineFrame, at: number): TariffSnapshot {
+  const r = frame.reading
+  return {
+    at,
+    option: r.contract.option,
+    optionLabel: r.contract.optionLabel,
+    period: r.period,
+    peakNotice: r.alerts.includes('peak-notice'),
+    peakActive: r.alerts.includes('peak-active'),
+    nextDayProfile: r.calendar.nextDayProfile,
+  }
+}
+
+/** Identity of a tariff state, to push a change at once. */
+function tariffKey(t: TariffSnapshot): string {
+  const p = t.period
+  return `${String(t.option)}|${String(p.index)}|${String(p.label)}|${String(p.tempoToday)}|${String(p.tempoTomorrow)}|${String(t.peakNotice)}|${String(t.peakActive)}`
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
+  res.end(text)
+}
+
+function tokenMatches(req: IncomingMessage, token: string): boolean {
+  const given = req.headers.authorization?.replace(/^Bearer /, '') ?? ''
+  const a = Buffer.from(given)
+  const b = Buffer.from(token)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+/**
+ * Starts the dashboard's HTTP server: the built client (`/`, `/assets/…`), the event stream
+ * (`/events`), and a read-only JSON API (`/api/config`, `/api/latest`, `/api/stats`,
+ * `/api/diagnostics`, `/api/history/…`). Resolves once listening. Rejects with
+ * {@link DisplayServerError} when the port cannot be bound; throws `TypeError` on bad options.
+ */
+export async function startDisplayServer(options: DisplaySinkOptions, ctx: StageContext): Promise<DisplayServer> {
+  const o: ResolvedDisplayOptions = resolveDisplayOptions(options)
+  const clientDir = o.clientDir ?? defaultClientDir()
+  const files = clientDir === undefined ? undefined : new StaticFiles(clientDir)
+  if (files === undefined) ctx.logger.warn('dashboard client not built: run the package build (vite build)', {})
+  const hub = new SseHub(o.maxClientBacklogBytes)
+  const live = new LiveStats(ctx.now())
+  const energy = new EnergyTracker(o.timeZone)
+  const config: DashboardConfig = {
+    lang: o.lang,
+    staleAfterMs: o.staleAfterMs,
+    history: o.history !== undefined,
+    diagnostics: o.diagnostics !== undefined,
+    timeZone: o.timeZone,
+  }
+  let last: PipelineFrame | null = null
+  let lastJson: string | null = null
+  let lastAt: number | null = null
+  let tariff: TariffSnapshot | null = null
+  let tariffSentKey = ''
+  let stats: StatsSnapshot = {
+    at: ctx.now(),
+    frames: 0,
+    framesPerSecond: 0,
+    rejectedByReason: {},
+    rejectedPerMinute: [],
+    clients: 0,
+    energy: null,
+    diagnostics: null,
+  }
+
+  async function historyEnergy(meter: string, now: number): Promise<EnergyStats | null> {
+    if (o.history === undefined) return null
+    const day = localStart(now, o.timeZone, 'day')
+    const month = localStart(now, o.timeZone, 'month')
+    const days = await o.history.energy(meter, month, now + 1, 'day')
+    const today: Record<number, number> = {}
+    const monthly: Record<number, number> = {}
+    let todayExport = 0
+    let monthExport = 0
+    for (const b of days) {
+      for (const [k, v] of Object.entries(b.byIndexWh)) {
+        monthly[Number(k)] = (monthly[Number(k)] ?? 0) + v
+        if (b.start === day) today[Number(k)] = (today[Number(k)] ?? 0) + v
+      }
+      monthExport += b.exportWh
+      if (b.start === day) todayExport += b.exportWh
+    }
+    const producer = last?.reading.meter.producer === true
+    return {
+      meter,
+      source: 'history',
+      sinceDay: day,
+      sinceMonth: month,
+      todayByIndexWh: today,
+      monthByIndexWh: monthly,
+      todayExportWh: producer ? todayExport : null,
+      monthExportWh: producer ? monthExport : null,
+    }
+  }
+
+  async function computeStats(): Promise<StatsSnapshot> {
+    const now = ctx.now()
+    let e: EnergyStats | null = energy.stats()
+    const meter = last?.reading.meter.id ?? null
+    if (o.history !== undefined && meter !== null) {
+      try {
+        e = (await historyEnergy(meter, now)) ?? e
+      } catch (error) {
+        ctx.logger.warn('history energy query failed, showing live counts', { error })
+      }
+    }
+    let diagnostics = null
+    if (o.diagnostics !== undefined) {
+      try {
+        diagnostics = o.diagnostics()
+      } catch (error) {
+        ctx.logger.warn('diagnostics snapshot failed', { error })
+      }
+    }
+    return {
+      at: now,
+      frames: live.frames,
+      framesPerSecond: live.takeRate(now),
+      rejectedByReason: { ...live.rejectedByReason },
+      rejectedPerMinute: live.perMinute(now),
+      clients: hub.size,
+      energy: e,
+      diagnostics,
+    }
+  }
+
+  function pushTariff(): void {
+    if (tariff === null) return
+    tariffSentKey = tariffKey(tariff)
+    hub.broadcast(SseHub.message('tariff', JSON.stringify(tariff)))
+  }
+
+  let statsBusy = false
+  function pushStats(): void {
+    if (statsBusy) return
+    statsBusy = true
+    computeStats()
+      .then((s) => {
+        stats = s
+        hub.broadcast(SseHub.message('stats', JSON.stringify(s)))
+      })
+      .catch((error: unknown) => ctx.logger.warn('statistics failed', { error }))
+      .finally(() => {
+        statsBusy = false
+      })
+  }
+
+  function hello(): string {
+    const h: HelloEvent = {
+      config,
+      frame: last === null ? null : toWire(last),
+      lastFrameAgeMs: lastAt === null ? null : Math.max(0, ctx.now() - lastAt),
+      tariff,
+      stats: { ...stats, clients: hub.size + 1 },
+    }
+    return SseHub.message('hello', JSON.stringify(h))
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v)
+    const url = new URL(req.url ?? '/', 'http://dashboard.invalid')
+    const path = url.pathname
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      // Read-only unless a token is configured; even then no mutating endpoint exists yet.
+      if (o.token === undefined) return sendJson(res, 405, { error: 'read-only dashboard: write endpoints are disabled without a token' })
+      if (!tokenMatches(req, o.token)) return sendJson(res, 401, { error: 'bad or missing bearer token' })
+      return sendJson(res, 404, { error: 'no such endpoint' })
+    }
+    if (path === '/events') return hub.add(res, hello())
+    if (path === '/api/config') return sendJson(res, 200, config)
+    if (path === '/api/latest') return sendJson(res, 200, last === null ? null : JSON.parse(lastJson ?? 'null'))
+    if (path === '/api/stats') return sendJson(res, 200, stats)
+    if (path === '/api/diagnostics') {
+      if (o.diagnostics === undefined) return sendJson(res, 404, { error: 'no diagnostics configured' })
+      return sendJson(res, 200, o.diagnostics())
+    }
+    if (path.startsWith('/api/history/')) {
+      const a = await historyApi(o.history, path.slice('/api/history/'.length), url.searchParams)
+      return sendJson(res, a.status, a.body)
+    }
+    if (path.startsWith('/api/')) return sendJson(res, 404, { error: 'no such endpoint' })
+    const file = files === undefined ? null : await files.get(path)
+    if (file === null) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+      res.end(files === undefined ? 'dashboard client not built' : 'not found')
+      return
+    }
+    res.writeHead(200, {
+      'content-type': file.type,
+      'content-length': file.body.length,
+      'cache-control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    })
+    res.end(req.method === 'HEAD' ? undefined : file.body)
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      ctx.logger.warn('request failed', { url: req.url, error })
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' })
+      else res.destroy()
+    })
+  })
+  server.keepAliveTimeout = 5_000
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error) => reject(new DisplayServerError(`cannot listen on ${o.host}:${String(o.port)}`, { cause: error })))
+    server.listen(o.port, o.host, () => resolve())
+  })
+  const address = server.address() as AddressInfo
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  const listening: DisplayListening = { url: `http://${host}:${String(address.port)}/`, host: address.address, port: address.port }
+  ctx.logger.info('dashboard listening', { url: listening.url })
+
+  const timers = [
+    setInterval(pushTariff, o.tariffIntervalMs),
+    setInterval(pushStats, o.statsIntervalMs),
+    setInterval(() => hub.broadcast(': keep-alive\n\n'), HEARTBEAT_MS),
+  ]
+  for (const t of timers) t.unref()
+  let closed: Promise<void> | null = null
+  o.onListening?.(listening)
+
+  return {
+    ...listening,
+    get clients() {
+      return hub.size
+    },
+    publish(frame) {
+      const now = ctx.now()
+      last = frame
+      lastAt = now
+      lastJson = JSON.stringify(toWire(frame))
+      live.observe(frame, now)
+      energy.observe(frame.reading, now)
+      hub.broadcast(SseHub.message('frame', lastJson))
+      const t = tariffOf(frame, now)
+      tariff = t
+      if (tariffKey(t) !== tariffSentKey) pushTariff()
+    },
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        for (const t of timers) clearInterval(t)
+        hub.closeAll()
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+      return closed
+    },
+  }
+}

@@ -1,0 +1,314 @@
+/// <reference lib="dom" />
+import { mkdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describeWithService } from '../support/services.js'
+import { CHROMIUM_AVAILABLE, launchBrowser } from '../support/display-browser.js'
+import type { TestBrowser } from '../support/display-browser.js'
+import { createFrameFeed, PROFILE_ADS } from '../support/display-frames.js'
+import type { MeterProfile } from '../support/display-frames.js'
+import { startDashboard } from '../support/display-harness.js'
+import type { DashboardHarness } from '../support/display-harness.js'
+import { createMemoryHistoryStore } from '../support/display-history-store.js'
+
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url))
+const SCREENS = ['live', 'indexes', 'history', 'meter', 'diagnostics'] as const
+const KIOSKS = [
+  { width: 800, height: 480 },
+  { width: 1024, height: 600 },
+] as const
+
+/** Text of an element with every kind of space removed (French number formats use U+202F). */
+async function text(page: Page, testid: string): Promise<string> {
+  const t = await page.locator(`[data-testid="${testid}"]`).first().textContent()
+  return (t ?? '').replace(/\s/gu, '')
+}
+
+async function visible(page: Page, testid: string): Promise<boolean> {
+  return page.locator(`[data-testid="${testid}"]`).first().isVisible()
+}
+
+async function tab(page: Page, id: string): Promise<void> {
+  await page.locator(`[data-tab="${id}"]`).click()
+  await page.locator(`[data-screen="${id}"]`).waitFor({ state: 'visible' })
+}
+
+describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)', () => {
+  let browser: TestBrowser
+  const running: DashboardHarness[] = []
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true })
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    for (const d of running) await d.complete()
+    await browser?.close()
+  })
+
+  async function dashboard(profile: MeterProfile, options: Parameters<typeof startDashboard>[0] = {}) {
+    const d = await startDashboard(options)
+    running.push(d)
+    return { d, feed: createFrameFeed(profile) }
+  }
+
+  async function open(url: string, viewport: { width: number; height: number } = { width: 1024, height: 600 }): Promise<Page> {
+    const page = await browser.context.newPage()
+    await page.setViewportSize(viewport)
+    await page.goto(url)
+    await page.locator('nav').waitFor()
+    return page
+  }
+
+  async function screenshots(page: Page, name: string): Promise<void> {
+    for (const size of KIOSKS) {
+      await page.setViewportSize(size)
+      for (const s of SCREENS) {
+        await tab(page, s)
+        await page.waitForTimeout(150) // let charts resize to the new viewport
+        await page.screenshot({ path: `${ARTIFACTS}dashboard-${name}-${String(size.width)}x${String(size.height)}-${s}.png` })
+        // Kiosk layouts: the tab bar stays on screen and nothing overflows sideways.
+        const layout = await page.evaluate(() => ({
+          navBottom: document.querySelector('nav')!.getBoundingClientRect().bottom,
+          scrollW: document.body.scrollWidth,
+          w: window.innerWidth,
+        }))
+        expect(layout.navBottom).toBeLessThanOrEqual(size.height)
+        expect(layout.scrollW).toBeLessThanOrEqual(size.width)
+      }
+    }
+    await tab(page, 'live')
+  }
+
+  it('standard single-phase: values appear, update live, and every screen shows what the meter sends', async () => {
+    const { d, feed } = await dashboard('standard-mono-hc')
+    d.push(feed({ va: 1850, amps: [8] }))
+    const page = await open(d.url)
+    await expect.poll(() => text(page, 'apparent')).toBe('1850VA')
+    d.push(feed({ va: 2100, amps: [9], addWh: 120 }))
+    await expect.poll(() => text(page, 'apparent')).toBe('2100VA')
+    expect(await text(page, 'mono-current')).toBe('9A')
+    expect(await text(page, 'mono-voltage')).toBe('231V')
+    expect(await visible(page, 'phases')).toBe(false)
+    expect(await visible(page, 'injected')).toBe(false)
+    expect(await text(page, 'period')).toBe('Heurespleines')
+    expect(await text(page, 'headroom')).toBe('3900VA(65%)')
+    expect(await visible(page, 'tempo-today')).toBe(false)
+
+    await tab(page, 'indexes')
+    const rows = await page.locator('[data-testid="indexes"] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-index')))
+    expect(rows).toEqual(['1', '2', 'total'])
+    await expect.poll(async () => (await page.locator('tr[data-index="2"] td').first().textContent())?.replace(/\s/gu, '')).toBe('3000,120kWh')
+
+    await tab(page, 'meter')
+    expect(await text(page, 'meter-prm')).toBe('09876543210123')
+    expect(await text(page, 'meter-manufacturer')).toBe('Sagemcom')
+    expect(await text(page, 'meter-year')).toBe('2021')
+    expect(await text(page, 'meter-version')).toBe('02')
+    expect(await text(page, 'meter-subscribed')).toBe('6000VA')
+    expect(await visible(page, 'meter-isousc')).toBe(false)
+    const stge = await page.locator('[data-testid="stge"] li').allTextContents()
+    expect(stge).toContain('Organe de coupure fermé')
+    expect(stge).toContain('Index fournisseur en cours : 2')
+    expect(await page.locator('[data-testid="relays"] .relay.on').count()).toBe(1)
+    expect(await page.locator('[data-testid="profile"] tbody tr').allTextContents()).toEqual(['00:001none', '06:002none', '22:001none'])
+    expect(await text(page, 'msg1')).toBe('PASDEMESSAGE')
+
+    await tab(page, 'diagnostics')
+    expect(await text(page, 'diag-mode')).toBe('standard')
+
+    // Acks: one per frame, in order, with the sink's stage id.
+    expect(d.acks).toEqual([
+      { seq: 1, sink: 'dashboard' },
+      { seq: 2, sink: 'dashboard' },
+    ])
+    await screenshots(page, 'standard-mono')
+    await page.close()
+  })
+
+  it('historique three-phase Tempo: per-phase currents with the imbalance flagged, no voltage, Tempo colours', async () => {
+    const { d, feed } = await dashboard('historique-tri-tempo')
+    for (let i = 0; i < 3; i++) d.push(feed({ va: 7200, amps: [25, 3, 4] }))
+    const page = await open(d.url)
+    await expect.poll(() => text(page, 'apparent')).toBe('7200VA')
+    expect(await visible(page, 'phases')).toBe(true)
+    expect(await visible(page, 'mono')).toBe(false)
+    expect(await text(page, 'current-1')).toBe('25A')
+    expect(await text(page, 'current-3')).toBe('4A')
+    expect(await visible(page, 'voltage-1')).toBe(false)
+    expect(await visible(page, 'power-1')).toBe(false)
+    expect(await page.locator('[data-testid="imbalance"].warn').count()).toBe(1)
+    expect(await page.locator('.phase.heaviest').count()).toBe(1)
+    expect(await text(page, 'tempo-today')).toBe("Aujourd'hui:Blanc")
+    expect(await page.locator('[data-testid="tempo-tomorrow"]').getAttribute('data-colour')).toBe('red')
+    expect(await text(page, 'period')).toBe('Heurespleines')
+    // 7 200 VA of 12 000 subscribed: no warning; 11 000 VA: warning before the breaker trips.
+    expect(await text(page, 'headroom-warning')).toBe('')
+    d.push(feed({ va: 11_000, amps: [25, 14, 15] }))
+    await expect.poll(() => text(page, 'headroom-warning')).toBe('Attention:prochedelapuissancesouscrite')
+    await expect.poll(() => page.locator('[data-testid="imbalance"].warn').count()).toBe(1)
+
+    await tab(page, 'indexes')
+    const names = await page.locator('[data-testid="indexes"] tbody th').allTextContents()
+    expect(names).toEqual(['HC Bleu', 'HP Bleu', 'HC Blanc', '▶ HP Blanc'.slice(2), 'HC Rouge', 'HP Rouge', 'Total soutiré'])
+    expect(await page.locator('tr.current').getAttribute('data-index')).toBe('4')
+    await tab(page, 'meter')
+    expect(await visible(page, 'meter-prm')).toBe(false)
+    expect(await visible(page, 'stge')).toBe(false)
+    expect(await visible(page, 'relays')).toBe(false)
+    expect(await text(page, 'meter-isousc')).toBe('20A')
+    await screenshots(page, 'historique-tri')
+    await page.close()
+  })
+
+  it('standard three-phase producer: injection, per-phase power, current and voltage', async () => {
+    const { d, feed } = await dashboard('standard-tri-producer')
+    for (let i = 0; i < 3; i++) d.push(feed({ va: 3000, amps: [5, 4, 4], injectedVA: 800 }))
+    const page = await open(d.url)
+    await expect.poll(() => text(page, 'injected')).toBe('800VA')
+    expect(await visible(page, 'phases')).toBe(true)
+    expect(await text(page, 'voltage-2')).toBe('232V')
+    expect(await text(page, 'power-1')).toBe('1154VA')
+    expect(await page.locator('[data-testid="imbalance"].warn').count()).toBe(0)
+    await tab(page, 'indexes')
+    expect(await page.locator('tr[data-index="export"]').count()).toBe(1)
+    await tab(page, 'meter')
+    expect(await page.locator('[data-testid="stge"] li').allTextContents()).toContain('Fonctionne en producteur')
+    await screenshots(page, 'standard-tri-producer')
+    await page.close()
+  })
+
+  it('historique single-phase: no phases, no voltage, no production; EJP notice shown', async () => {
+    const { d, feed } = await dashboard('historique-mono-ejp')
+    d.push(feed({ va: 900, amps: [4] }))
+    const page = await open(d.url)
+    await expect.poll(() => text(page, 'apparent')).toBe('900VA')
+    expect(await visible(page, 'phases')).toBe(false)
+    expect(await text(page, 'mono-current')).toBe('4A')
+    expect(await visible(page, 'mono-voltage')).toBe(false)
+    expect(await visible(page, 'injected')).toBe(false)
+    expect(await text(page, 'peak-notice')).toBe('Préavisdepointe(EJP/pointemobile)')
+    expect(await text(page, 'period')).toBe('Heuresnormales')
+    await tab(page, 'meter')
+    expect(await visible(page, 'meter-producer')).toBe(false)
+    await page.close()
+  })
+
+  it('says "pas de données depuis …" on every screen when frames stop, and recovers on the next frame', async () => {
+    const { d, feed } = await dashboard('historique-mono-base', { staleAfterMs: 1500 })
+    d.push(feed({ va: 1200 }))
+    const page = await open(d.url)
+    await expect.poll(() => text(page, 'apparent')).toBe('1200VA')
+    expect(await visible(page, 'stale')).toBe(false)
+    await page.locator('[data-testid="stale"]').waitFor({ state: 'visible', timeout: 10_000 })
+    expect(await page.locator('[data-testid="stale"]').textContent()).toMatch(/^Pas de données depuis \d\d:\d\d:\d\d/)
+    for (const s of SCREENS) {
+      await tab(page, s)
+      expect(await visible(page, 'stale')).toBe(true)
+    }
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-stale-1024x600-diagnostics.png` })
+    await tab(page, 'live')
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-stale-1024x600-live.png` })
+    d.push(feed({ va: 1300 }))
+    await expect.poll(() => text(page, 'apparent')).toBe('1300VA')
+    await expect.poll(() => visible(page, 'stale')).toBe(false)
+    // A page opened after the frames stopped is stale at once.
+    await page.close()
+  })
+
+  it('history pages show the stored curve and energy; without a store they say so', async () => {
+    const now = Date.now()
+    const meter = { id: PROFILE_ADS['standard-mono-hc'], prm: '09876543210123', mode: 'standard' as const, phases: 1 as const, producer: false, firstSeen: now - 40 * 86_400_000, lastSeen: now }
+    const store = createMemoryHistoryStore({ meter, now, days: 35 })
+    const { d, feed } = await dashboard('standard-mono-hc', { history: store, statsIntervalMs: 200 })
+    d.push(feed({ va: 1500 }))
+    const page = await open(d.url)
+    await tab(page, 'history')
+    await expect.poll(() => page.locator('[data-testid="history-chart"] canvas').count()).toBe(1)
+    expect(await page.locator('button[data-range="today"]').getAttribute('class')).toContain('active')
+    await page.locator('button[data-range="week"]').click()
+    await expect.poll(() => page.locator('[data-testid="energy-row"]').count()).toBe(7)
+    await page.locator('button[data-range="month"]').click()
+    await expect.poll(() => page.locator('[data-testid="energy-row"]').count()).toBe(30)
+    await page.locator('button[data-range="year"]').click()
+    await expect.poll(() => page.locator('[data-testid="energy-row"]').count()).toBe(1)
+    expect(store.calls).toContain(`energy ${meter.id} month`)
+    await page.locator('button[data-range="week"]').click()
+    await expect.poll(() => page.locator('[data-testid="energy-row"]').count()).toBe(7)
+    for (const size of KIOSKS) {
+      await page.setViewportSize(size)
+      await page.waitForTimeout(150)
+      await page.screenshot({ path: `${ARTIFACTS}dashboard-history-${String(size.width)}x${String(size.height)}-history.png` })
+    }
+    // Today's and this month's energy per index come from the store.
+    await tab(page, 'indexes')
+    await expect.poll(async () => (await page.locator('tr[data-index="1"] td').nth(2).textContent())?.replace(/\s/gu, '')).toMatch(/^\d+,\d+kWh$/)
+    await page.close()
+
+    const bare = await dashboard('standard-mono-hc')
+    bare.d.push(bare.feed({ va: 1500 }))
+    const p2 = await open(bare.d.url)
+    await tab(p2, 'history')
+    expect(await p2.locator('[data-testid="history-status"]').textContent()).toBe("Pas d'historique configuré : branchez un stockage (SQLite ou PostgreSQL).")
+    await p2.close()
+  })
+
+  it('renders meter text as text: an <img onerror> in MSG1 shows literally and runs nothing', async () => {
+    const payload = '<img src=x onerror=alert(1)>'
+    const { d, feed } = await dashboard('standard-mono-hc')
+    d.push(feed({ va: 1000, msg1: payload }))
+    const page = await browser.context.newPage()
+    const dialogs: string[] = []
+    const requests: string[] = []
+    page.on('dialog', (dlg) => {
+      dialogs.push(dlg.message())
+      void dlg.dismiss()
+    })
+    page.on('request', (r) => requests.push(new URL(r.url()).pathname))
+    const response = await page.goto(`${d.url}#meter`)
+    const csp = response?.headers()['content-security-policy'] ?? ''
+    expect(csp).toContain("script-src 'self'")
+    expect(csp).not.toContain('unsafe-inline')
+    await expect.poll(() => page.locator('[data-testid="msg1"]').textContent()).toBe(payload)
+    expect(await page.locator('img').count()).toBe(0)
+    expect(await page.evaluate(() => document.querySelectorAll('script:not([src])').length)).toBe(0)
+    // The served HTML has no inline script or style for the CSP to allow.
+    const html = await (await fetch(d.url)).text()
+    expect(html).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/)
+    expect(html).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i)
+    await page.waitForTimeout(300)
+    expect(dialogs).toEqual([])
+    expect(requests.filter((p) => p === '/x')).toEqual([])
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-xss-1024x600-meter.png` })
+    await page.close()
+  })
+
+  it('speaks English on request and switches theme and language from the header', async () => {
+    const { d, feed } = await dashboard('historique-mono-base', { lang: 'en' })
+    d.push(feed({ va: 1200 }))
+    const page = await open(d.url)
+    await expect.poll(() => page.locator('[data-tab="live"]').textContent()).toBe('Live')
+    expect(await page.locator('.live .label').first().textContent()).toBe('Apparent power')
+    await page.locator('header button', { hasText: 'FR' }).click()
+    await expect.poll(() => page.locator('[data-tab="live"]').textContent()).toBe('Direct')
+    const before = await page.evaluate(() => document.documentElement.dataset.theme)
+    await page.locator('header button', { hasText: '◐' }).click()
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).not.toBe(before)
+    await page.goto(`${d.url}?theme=dark`)
+    await page.locator('nav').waitFor()
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark')
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-dark-1024x600-live.png` })
+    await page.close()
+  })
+})
+
+describe('dashboard e2e helpers', () => {
+  it('every profile decodes without rejected groups', () => {
+    for (const p of Object.keys(PROFILE_ADS) as MeterProfile[]) {
+      const f = createFrameFeed(p)({ va: 1000, amps: [1, 2, 3], injectedVA: 10 })
+      expect(f.rejected).toEqual([])
+      expect(f.reading.meter.id).toBe(PROFILE_ADS[p])
+    }
+  })
+})
