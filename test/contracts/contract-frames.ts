@@ -1,0 +1,34 @@
+import { createTicDecoder } from '@linkyrpi/tic-core'
+import type { TicMode } from '@linkyrpi/tic-core'
+import type { PipelineFrame } from '@linkyrpi/tic-core/stage'
+import { createMeterSimulator } from '@linkyrpi/simulator'
+
+/**
+ * `count` real pipeline frames from the simulator (decoded by tic-core), with `meta.seq` from 1 and
+ * `receivedAt` the simulated time. `mode` alternates per call site; `seed` picks the meter.
+ */
+export function contractFrames(count: number, options: { mode?: TicMode; seed?: number; source?: string; start?: number } = {}): PipelineFrame[] {
+  const sim = createMeterSimulator({ mode: options.mode ?? 'historique', seed: options.seed ?? 11, ...(options.start !== undefined ? { start: options.start } : {}), intervalMs: 60_000 })
+  const decoder = createTicDecoder({ reading: true })
+  const out: PipelineFrame[] = []
+  while (out.length < count) {
+    const simulated = sim.next()
+    for (const event of decoder.push(simulated.bytes)) {
+      if (event.kind !== 'frame' || event.frame.reading === undefined) continue
+      out.push({ ...event.frame, reading: event.frame.reading, meta: { seq: out.length + 1, receivedAt: simulated.at, source: options.source ?? 'contract' } })
+    }
+  }
+  return out
+}
+
+/** A frame whose data is bad in every way a sink must tolerate: rejected groups, no meter id, no values. */
+export function degenerateFrame(seq: number, receivedAt: number): PipelineFrame {
+  const good = contractFrames(1)[0] as PipelineFrame
+  return {
+    ...good,
+    groups: [],
+    rejected: [{ raw: 'PAPP 0075O ?', reason: 'checksum', label: 'PAPP' }] as unknown as PipelineFrame['rejected'],
+    reading: { ...good.reading, meter: { ...good.reading.meter, id: null } },
+    meta: { seq, receivedAt, source: 'contract' },
+  }
+}
