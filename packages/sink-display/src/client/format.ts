@@ -74,3 +74,16 @@ export function indexName(option: string | null, n: number): string {
       return t('index.n', { n })
   }
 }
+
+/** Short local time of day (HH:MM, or HH:MM:SS with `seconds`). */
+export function hhmm(epochMs: number, seconds = false): string {
+  const o: Intl.DateTimeFormatOptions = { timeZone, hour: '2-digit', minute: '2-digit' }
+  if (seconds) o.second = '2-digit'
+  return new Date(epochMs).toLocaleTimeString(lang() === 'fr' ? 'fr-FR' : 'en-GB', o)
+}
+
+/** Tick labels of a uPlot time axis (seconds), in the dashboard's language and time zone. */
+export function timeTicks(_u: unknown, splits: number[]): string[] {
+  const span = splits.length > 1 ? splits[splits.length - 1]! - splits[0]! : 0
+  return splits.map((s) => (span > 2 * 86_400 ? day(s * 1000) : hhmm(s * 1000, span < 600)))
+}

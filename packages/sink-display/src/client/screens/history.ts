@@ -1,7 +1,7 @@
 import uPlot from 'uplot'
 import type { EnergyBucket, SamplePoint, StoredMeter } from '@linkyrpi/tic-core/stage'
 import { clear, h, setText, show } from '../dom.js'
-import { day, indexName, kwh } from '../format.js'
+import { day, indexName, kwh, timeTicks } from '../format.js'
 import { t } from '../i18n.js'
 import type { TextKey } from '../i18n.js'
 import type { Screen, State } from '../state.js'
@@ -55,7 +55,7 @@ export function historyScreen(): Screen {
     if (w < 50 || hgt < 50) return
     const series: uPlot.Series[] = [{}, { label: 'VA', stroke: '#2f7de1', fill: 'rgba(47,125,225,0.15)', width: 1.5 }]
     if (data.length > 2) series.push({ label: 'VA inj.', stroke: '#2ea44f', width: 1.5 })
-    plot = new uPlot({ width: w, height: hgt, series, legend: { show: false }, cursor: { drag: { x: true, y: false } }, axes: [{ stroke: '#888' }, { stroke: '#888', size: 55 }] }, data, chartBox)
+    plot = new uPlot({ width: w, height: hgt, series, legend: { show: false }, cursor: { drag: { x: true, y: false } }, axes: [{ stroke: '#888', values: timeTicks }, { stroke: '#888', size: 55 }] }, data, chartBox)
   }
   new ResizeObserver(() => {
     if (plot !== null && chartBox.clientWidth > 50) plot.setSize({ width: chartBox.clientWidth, height: chartBox.clientHeight })

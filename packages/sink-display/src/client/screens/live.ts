@@ -1,6 +1,6 @@
 import uPlot from 'uplot'
 import { h, setText, show } from '../dom.js'
-import { num, pct } from '../format.js'
+import { num, pct, timeTicks } from '../format.js'
 import { t } from '../i18n.js'
 import type { Screen, State } from '../state.js'
 
@@ -26,8 +26,8 @@ export function liveScreen(): Screen {
   const headWarn = h('div', { class: 'warning', attrs: { 'data-testid': 'headroom-warning' } })
   const headroom = h('div', { class: 'card headroom' }, headLabel, headValue, h('div', { class: 'bar' }, headBar), headSub, headWarn)
   const mono = h('div', { class: 'card mono', attrs: { 'data-testid': 'mono' } })
-  const monoI = h('span', { attrs: { 'data-testid': 'mono-current' } })
-  const monoU = h('span', { attrs: { 'data-testid': 'mono-voltage' } })
+  const monoI = h('span', { class: 'pv', attrs: { 'data-testid': 'mono-current' } })
+  const monoU = h('span', { class: 'pv', attrs: { 'data-testid': 'mono-voltage' } })
   mono.append(h('span', { class: 'label', text: t('live.current') }), monoI, monoU)
 
   const phaseCells = [1, 2, 3].map((n) => {
@@ -60,7 +60,15 @@ export function liveScreen(): Screen {
     const series: uPlot.Series[] = [{}, { label: 'VA', stroke: '#2f7de1', fill: 'rgba(47,125,225,0.15)', width: 2 }]
     if (producer) series.push({ label: 'VA inj.', stroke: '#2ea44f', width: 2 })
     plot = new uPlot(
-      { width: w, height: hgt, series, legend: { show: false }, cursor: { show: false }, axes: [{ stroke: '#888' }, { stroke: '#888', size: 55 }] },
+      {
+        width: w,
+        height: hgt,
+        series,
+        legend: { show: false },
+        cursor: { show: false },
+        // Always the last ten minutes, even with one point (uPlot would otherwise span years).
+        scales: { x: { time: true, range: (_u, _min, max) => [max - WINDOW_S, max] } },
+        axes: [{ stroke: '#888', values: timeTicks }, { stroke: '#888', size: 55 }] },
       (producer ? [xs, ys, zs] : [xs, ys]) as uPlot.AlignedData,
       chartBox,
     )

@@ -1,6 +1,6 @@
 import type { TicReading } from '@linkyrpi/tic-core'
 import { clear, h, row, setText, show } from '../dom.js'
-import { num } from '../format.js'
+import { clock, num } from '../format.js'
 import { t } from '../i18n.js'
 import type { TextKey } from '../i18n.js'
 import type { Screen, State } from '../state.js'
@@ -98,7 +98,7 @@ export function meterScreen(): Screen {
     set(ids.version, m.ticVersion)
     set(ids.phases, m.phases === null ? null : String(m.phases))
     set(ids.producer, m.mode === 'standard' ? t(m.producer ? 'yes' : 'no') : null)
-    set(ids.clock, r.time)
+    set(ids.clock, r.time === null || Number.isNaN(Date.parse(r.time)) ? r.time : clock(Date.parse(r.time), true))
     set(con.option, r.contract.optionLabel)
     set(con.subscribed, r.contract.subscribedVA === null ? null : num(r.contract.subscribedVA, 'VA'))
     set(con.cutoff, r.contract.cutoffVA === null ? null : num(r.contract.cutoffVA, 'VA'))
