@@ -1,3 +1,7 @@
+export { serialSource } from './serial-source.js'
+export type { SerialSource, SerialSourceOptions, SerialSourceState, SerialStatus, SerialBinding } from './serial-source.js'
+export { GroupScanner } from './group-scanner.js'
+export type { GroupCounts } from './group-scanner.js'
 export { replaySource } from './replay-source.js'
 export type { ReplaySourceOptions } from './replay-source.js'
 export { simulatorSource } from './simulator-source.js'
