@@ -4,6 +4,7 @@ import { simulatorSource } from './stages/simulator-source.js'
 import { sqliteStage } from './stages/sqlite-stage.js'
 import { postgresStage } from './stages/postgres-stage.js'
 import { replayStage } from './stages/replay-stage.js'
+import { displayStage } from './stages/display-stage.js'
 import type { StageDefinition } from './stage-definition.js'
 
 /**
@@ -21,6 +22,7 @@ export const BUILTIN_STAGES = {
   replay: replayStage,
   sqlite: sqliteStage,
   postgres: postgresStage,
+  display: displayStage,
 } satisfies Record<string, StageDefinition>
 
 /** A built-in stage type name. */

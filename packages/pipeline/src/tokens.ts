@@ -31,3 +31,5 @@ export const NATS_CONNECTION: InjectionToken<NatsConnection> = Symbol.for('linky
 export const SERIAL_BINDING: InjectionToken<unknown> = Symbol.for('linkyrpi.SerialBinding')
 /** Directory for embedded data (absolute), from `dataDir`. */
 export const DATA_DIR: InjectionToken<string> = Symbol.for('linkyrpi.DataDir')
+/** Optional: called with the dashboard's URL once it listens (the app prints it). */
+export const DASHBOARD_LISTENING: InjectionToken<(url: string) => void> = Symbol.for('linkyrpi.DashboardListening')

@@ -83,17 +83,13 @@ export const runCommand: Command = {
     const logger = createLogger({ level, ...(format !== undefined ? { format } : {}), stream: io.stdout as NodeJS.WritableStream & { isTTY?: boolean }, env: io.env })
     const local = Object.values(config.stages).filter((s) => s.node === node)
     if (local.some((s) => s.type === 'sqlite')) await mkdir(resolve(config.dataDir), { recursive: true })
-    const running = await startNode(config, { node, platform: await createPlatform(config, node, logger) })
+    const platform = await createPlatform(config, node, logger, (url) => io.stderr.write(`linkyrpi: dashboard at ${url}\n`))
+    const running = await startNode(config, { node, platform })
     const stop = (): void => running.stop()
     if (io.signal.aborted) stop()
     else io.signal.addEventListener('abort', stop, { once: true })
-    for (const s of local.filter((x) => x.type === 'display')) {
-      const options = s.options as { port?: number; host?: string }
-      const host = options.host === undefined || options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host
-      io.stderr.write(`linkyrpi: dashboard at http://${host}:${options.port ?? 8080}/\n`)
-    }
     if (!local.some((x) => x.type === 'display') && values.config === undefined) {
-      io.stderr.write('linkyrpi: this build has no dashboard yet; readings are logged\n')
+      io.stderr.write('linkyrpi: this build has no dashboard; readings are logged\n')
     }
     try {
       await running.done
