@@ -36,6 +36,10 @@ export function nextLocalMonthStart(t: number): number {
   return localMonthStart(start + 32 * DAY)
 }
 
+// The local day of consecutive samples rarely changes: remember the last one (hot path of ingest).
+let dayFrom = 0
+let dayTo = -1
+
 /** Start of the bucket of `t` at a resolution. Hours are the same in UTC and in French time. */
 export function bucketOf(res: RollupResolution, t: number): number {
   switch (res) {
@@ -44,6 +48,9 @@ export function bucketOf(res: RollupResolution, t: number): number {
     case '1h':
       return Math.floor(t / HOUR) * HOUR
     case '1d':
-      return localDayStart(t)
+      if (t >= dayFrom && t < dayTo) return dayFrom
+      dayFrom = localDayStart(t)
+      dayTo = localDayStart(dayFrom + 30 * HOUR)
+      return dayFrom
   }
 }

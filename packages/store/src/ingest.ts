@@ -247,6 +247,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
 
       let stored = 0
       const power = new Map<string, PowerAgg>()
+      const lastAgg: (PowerAgg | undefined)[] = []
       for (let i = 0; i < samples.length; i++) {
         if (inserted[i] !== true) {
           duplicates++
@@ -264,13 +265,20 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
         const u3 = s[14] as number | null
         const uLo = lo(lo(u1, u2), u3)
         const uHi = hi(hi(u1, u2), u3)
-        for (const res of ROLLUP_RESOLUTIONS) {
+        for (let ri = 0; ri < ROLLUP_RESOLUTIONS.length; ri++) {
+          const res = ROLLUP_RESOLUTIONS[ri]!
           const bucket = bucketOf(res, t)
-          const k = `${meter}\u0000${res}\u0000${String(bucket)}`
-          let a = power.get(k)
+          // Consecutive samples mostly fall in the same bucket: skip the map lookup then.
+          let a = lastAgg[ri]
+          if (a === undefined || a.bucket !== bucket || a.meter !== meter) {
+            const k = `${meter}\u0000${res}\u0000${String(bucket)}`
+            a = power.get(k)
+            lastAgg[ri] = a
+          }
           if (a === undefined) {
             a = { meter, res, bucket, n: 0, vaN: 0, vaSum: null, vaMin: null, vaMax: null, vapN: 0, va1: null, va2: null, va3: null, injN: 0, inj: null, uN: 0, u1: null, u2: null, u3: null, uMin: null, uMax: null }
-            power.set(k, a)
+            power.set(`${meter}\u0000${res}\u0000${String(bucket)}`, a)
+            lastAgg[ri] = a
           }
           a.n++
           if (va !== null) {

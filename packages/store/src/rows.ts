@@ -44,6 +44,9 @@ export function supplierRegister(index: number): string {
   return `s${String(index).padStart(2, '0')}`
 }
 
+const SUPPLIER = Array.from({ length: 11 }, (_, i) => supplierRegister(i))
+const DISTRIBUTOR = Array.from({ length: 5 }, (_, i) => `d${String(i)}`)
+
 /** Registers that get energy rollups (the reactive ones only go to `registers`). */
 export function isEnergyRegister(name: string): boolean {
   return name.charCodeAt(0) !== 113 // 'q'
@@ -52,9 +55,10 @@ export function isEnergyRegister(name: string): boolean {
 /** Every index register of a reading, as [name, value] (Wh, VArh for `q1`…`q4`). */
 export function registersOf(r: TicReading): [string, number][] {
   const out: [string, number][] = []
-  for (const [k, v] of Object.entries(r.energy.importByIndexWh)) out.push([supplierRegister(Number(k)), v])
+  const s = r.energy.importByIndexWh
+  for (const k in s) out.push([SUPPLIER[Number(k)] ?? supplierRegister(Number(k)), s[k as unknown as number]!])
   const d = r.energy.distributorByIndexWh
-  if (d !== null) for (const [k, v] of Object.entries(d)) out.push([`d${k}`, v])
+  if (d !== null) for (const k in d) out.push([DISTRIBUTOR[Number(k)] ?? `d${k}`, d[k as unknown as number]!])
   if (r.energy.importWh !== null) out.push(['import', r.energy.importWh])
   if (r.energy.exportWh !== null) out.push(['export', r.energy.exportWh])
   const q = r.energy.reactiveVArh
@@ -112,6 +116,23 @@ export function eventsBetween(prev: TicReading, prevT: number, r: TicReading, t:
   if (np.tempoTomorrow !== null && np.tempoTomorrow !== pp.tempoTomorrow) {
     out.push({ kind: 'tempo-announced', detail: { colour: np.tempoTomorrow } })
   }
+  if (prev.alerts.length !== 0 || r.alerts.length !== 0) alertEvents(prev, r, out)
+  if (r.relays !== null && prev.relays !== null && !sameArray(r.relays, prev.relays)) {
+    out.push({ kind: 'relay-change', detail: { from: prev.relays, to: r.relays } })
+  }
+  if (r.messages.msg1 !== prev.messages.msg1 || r.messages.msg2 !== prev.messages.msg2) {
+    out.push({ kind: 'message', detail: { msg1: r.messages.msg1, msg2: r.messages.msg2 } })
+  }
+  if (r.status !== null && prev.status !== null && r.status.value !== prev.status.value) {
+    const changed = ((r.status.value ^ prev.status.value) & STGE_FLAG_MASK) >>> 0
+    if (changed !== 0) {
+      out.push({ kind: 'status-change', detail: { from: prev.status.raw, to: r.status.raw, changedBits: changed } })
+    }
+  }
+  return out
+}
+
+function alertEvents(prev: TicReading, r: TicReading, out: EventRow[]): void {
   const before = new Set<TicAlert>(prev.alerts)
   const now = new Set<TicAlert>(r.alerts)
   for (const a of now) {
@@ -127,17 +148,4 @@ export function eventsBetween(prev: TicReading, prevT: number, r: TicReading, t:
     }
   }
   for (const a of before) if (!now.has(a)) out.push({ kind: `${a}-end`, detail: {} })
-  if (r.relays !== null && prev.relays !== null && !sameArray(r.relays, prev.relays)) {
-    out.push({ kind: 'relay-change', detail: { from: prev.relays, to: r.relays } })
-  }
-  if (r.messages.msg1 !== prev.messages.msg1 || r.messages.msg2 !== prev.messages.msg2) {
-    out.push({ kind: 'message', detail: { msg1: r.messages.msg1, msg2: r.messages.msg2 } })
-  }
-  if (r.status !== null && prev.status !== null) {
-    const changed = ((r.status.value ^ prev.status.value) & STGE_FLAG_MASK) >>> 0
-    if (changed !== 0) {
-      out.push({ kind: 'status-change', detail: { from: prev.status.raw, to: r.status.raw, changedBits: changed } })
-    }
-  }
-  return out
 }

@@ -346,7 +346,14 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
           ledger.push(entry)
           if (outage || staging.length > 0 || !spool.isEmpty || queue.length >= maxQueue) staging.push(entry)
           else queue.push(entry)
-          if (queue.length >= batchSize || staging.length >= batchSize) kick()
+          if (staging.length >= batchSize) {
+            // Written to the spool right away, even while a database write is in flight: memory
+            // stays bounded by maxQueueFrames + batchSize whatever the input rate.
+            const batch = staging
+            staging = []
+            if (!toSpool(batch, false)) return
+          }
+          if (queue.length >= batchSize) kick()
           else armFlush()
         },
         error(error: unknown) {
