@@ -1,0 +1,168 @@
+import { parseArgs } from 'node:util'
+import { serialSource } from '@linkyrpi/source-serial'
+import type { SerialBinding, SerialSourceState } from '@linkyrpi/source-serial'
+import { createTicDecoder } from '@linkyrpi/tic-core'
+import type { TicModeSetting, TicReading } from '@linkyrpi/tic-core'
+import { EXIT, UsageError } from './command.js'
+import type { Command, CommandIo } from './command.js'
+import { parseDuration } from '../duration.js'
+import { loadSerialBinding } from '../serial-binding.js'
+
+const HELP = `Usage: linkyrpi detect --port PATH [--timeout D] [--mode auto|historique|standard] [--baud-rates 1200,9600] [--json]
+
+Listens on a serial port, finds the meter's TIC mode and speed (1200 Bd historique, 9600 Bd
+standard: each rate is tried in turn until checksum-valid groups are heard), then reads one
+complete frame and prints mode, baud rate, meter id, phases and contract.
+
+Options:
+  --port PATH        serial device (see 'linkyrpi ports'), e.g. /dev/ttyUSB0 or /dev/serial0
+  --timeout D        give up after D (default 30s)
+  --mode M           auto (default), or check one mode only
+  --baud-rates LIST  candidate rates in order (default 1200,9600)
+  --window D         time listened at each rate (default 4s)
+  --json             print one JSON object instead of text
+
+Exit codes: 0 found; 1 the port cannot be opened; 2 bad arguments; 4 no TIC found (the reason
+is printed: no data at all, data at neither baud rate, no complete frame).
+`
+
+/** What `detect` found. */
+export interface Detection {
+  readonly mode: string
+  readonly baudRate: number
+  readonly meterId: string | null
+  readonly meterKind: string
+  readonly model: string | null
+  readonly phases: number | null
+  readonly producer: boolean
+  readonly option: string | null
+  readonly optionLabel: string | null
+  readonly subscribedVA: number | null
+  readonly note: string | null
+}
+
+/** Options of {@link detectMeter}. */
+export interface DetectOptions {
+  readonly path: string
+  readonly binding: SerialBinding
+  readonly timeoutMs: number
+  readonly mode: TicModeSetting
+  readonly baudRates: readonly number[]
+  readonly windowMs: number
+}
+
+/** Runs detection with an injectable binding; resolves to the detection or a reason it failed. */
+export function detectMeter(o: DetectOptions, signal?: AbortSignal): Promise<{ found: Detection } | { failed: string; exit: number }> {
+  return new Promise((resolve) => {
+    const source = serialSource({ path: o.path, binding: o.binding, mode: o.mode, baudRates: o.baudRates, detectWindowMs: o.windowMs, reconnect: false, silenceMs: 0 })
+    let state: SerialSourceState = source.state()
+    const stateSub = source.state$.subscribe((s) => {
+      state = s
+    })
+    const decoder = createTicDecoder({ reading: true })
+    let done = false
+    const finish = (r: { found: Detection } | { failed: string; exit: number }): void => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      sub.unsubscribe()
+      stateSub.unsubscribe()
+      resolve(r)
+    }
+    const timer = setTimeout(() => {
+      const reason = state.status === 'locked' ? `locked on ${String(state.mode)} at ${String(state.baudRate)} Bd but no complete valid frame arrived` : (state.reason ?? 'no TIC found')
+      finish({ failed: `no TIC found on ${o.path} within ${String(o.timeoutMs / 1000)} s: ${reason}`, exit: EXIT.notFound })
+    }, o.timeoutMs)
+    signal?.addEventListener('abort', () => finish({ failed: 'interrupted', exit: EXIT.notFound }))
+    const sub = source.subscribe({
+      next: (chunk) => {
+        for (const e of decoder.push(chunk)) {
+          if (e.kind !== 'frame' || e.frame.short || e.frame.groups.length < 3 || e.frame.rejected.length > e.frame.groups.length) continue
+          finish({ found: describe(e.frame.reading!, state) })
+          return
+        }
+      },
+      error: (error: unknown) => finish({ failed: `cannot open ${o.path}: ${(error as Error).message.replace(`${o.path}: `, '').replace(/^Error: /, '')}`, exit: EXIT.failure }),
+    })
+  })
+}
+
+function describe(r: TicReading, s: SerialSourceState): Detection {
+  return {
+    mode: r.meter.mode,
+    baudRate: s.baudRate ?? 0,
+    meterId: r.meter.id,
+    meterKind: r.meter.kind,
+    model: r.meter.ads?.model ?? null,
+    phases: r.meter.phases,
+    producer: r.meter.producer,
+    option: r.contract.option,
+    optionLabel: r.contract.optionLabel,
+    subscribedVA: r.contract.subscribedVA,
+    note: s.reason,
+  }
+}
+
+/** Prints a detection as text. */
+export function formatDetection(d: Detection): string {
+  const lines = [
+    `mode:      ${d.mode}`,
+    `baud:      ${String(d.baudRate)}`,
+    `meter:     ${d.meterId ?? 'unknown'} (${d.meterKind}${d.model === null ? '' : `, ${d.model}`})`,
+    `phases:    ${d.phases === null ? 'unknown' : String(d.phases)}${d.producer ? ', producer' : ''}`,
+    `contract:  ${d.option ?? 'unknown'}${d.optionLabel === null ? '' : ` (${d.optionLabel})`}${d.subscribedVA === null ? '' : `, ${String(d.subscribedVA)} VA subscribed`}`,
+  ]
+  if (d.note !== null) lines.push(`note:      ${d.note}`)
+  return `${lines.join('\n')}\n`
+}
+
+/** Parses `detect` arguments (exported for tests). */
+export function parseDetectArgs(args: readonly string[]): { options: Omit<DetectOptions, 'binding'>; json: boolean } {
+  let values
+  try {
+    ;({ values } = parseArgs({
+      args: [...args],
+      options: { port: { type: 'string' }, timeout: { type: 'string' }, mode: { type: 'string' }, 'baud-rates': { type: 'string' }, window: { type: 'string' }, json: { type: 'boolean' } },
+    }))
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+  if (values.port === undefined) throw new UsageError('--port PATH is required (see linkyrpi ports)')
+  const mode = values.mode ?? 'auto'
+  if (!['auto', 'historique', 'standard'].includes(mode)) throw new UsageError(`--mode must be auto, historique or standard, got '${mode}'`)
+  const rates = (values['baud-rates'] ?? (mode === 'standard' ? '9600' : mode === 'historique' ? '1200' : '1200,9600')).split(',').map(Number)
+  if (rates.some((r) => !Number.isInteger(r) || r <= 0)) throw new UsageError(`--baud-rates must list rates like 1200,9600, got '${values['baud-rates'] ?? ''}'`)
+  return {
+    options: {
+      path: values.port,
+      timeoutMs: values.timeout === undefined ? 30_000 : parseDuration(values.timeout, '--timeout'),
+      mode: mode as TicModeSetting,
+      baudRates: rates,
+      windowMs: values.window === undefined ? 4000 : parseDuration(values.window, '--window'),
+    },
+    json: values.json === true,
+  }
+}
+
+/** Runs `detect` and prints the outcome. */
+export async function runDetect(options: DetectOptions, json: boolean, io: CommandIo): Promise<number> {
+  const r = await detectMeter(options, io.signal)
+  if ('failed' in r) {
+    if (json) io.stdout.write(`${JSON.stringify({ found: false, reason: r.failed })}\n`)
+    io.stderr.write(`linkyrpi detect: ${r.failed}\n`)
+    return r.exit
+  }
+  io.stdout.write(json ? `${JSON.stringify({ found: true, ...r.found })}\n` : formatDetection(r.found))
+  return EXIT.ok
+}
+
+/** `linkyrpi detect`: find the mode, speed and identity of the meter on a port. */
+export const detectCommand: Command = {
+  name: 'detect',
+  summary: 'find the TIC mode and baud rate on a serial port, and identify the meter',
+  help: HELP,
+  async run(args, io) {
+    const { options, json } = parseDetectArgs(args)
+    return runDetect({ ...options, binding: await loadSerialBinding() }, json, io)
+  },
+}
