@@ -1,22 +1,28 @@
 import { readFile, stat } from 'node:fs/promises'
 import { createTicDecoder } from '@linkyrpi/tic-core'
-import type { TicModeSetting } from '@linkyrpi/tic-core'
+import type { DecoderEvent, TicModeSetting } from '@linkyrpi/tic-core'
 import { openStore } from './open-store.js'
-import type { OpenStoreOptions, StoreTarget } from './open-store.js'
+import type { OpenStoreOptions, Store, StoreTarget } from './open-store.js'
 import type { StoreRecord } from './rows.js'
 
-/** Options of {@link importCapture} and {@link importRecords}. */
+/** A piece of a capture: bytes, and when they were received (epoch ms), or null in a raw capture. */
+export interface CaptureBytes {
+  readonly atMs: number | null
+  readonly bytes: Uint8Array
+}
+
+/** Options of {@link importChunks} and {@link importCapture}. */
 export interface ImportOptions extends OpenStoreOptions {
   /** TIC mode of the capture (default `auto`). */
   readonly mode?: TicModeSetting
   /**
-   * Receive time of the first frame, epoch ms. Frames without a meter clock (historique) are
-   * timed `start + i × intervalMs`. Default: the file's modification time minus the capture's
-   * duration at `intervalMs`, so that importing the same file again gives the same times; for
-   * bytes, 0 is not a sensible default, so `start` is required.
+   * Receive time of the first frame of a raw capture (no timing), epoch ms; frame i is timed
+   * `start + i × intervalMs`. Only frames without a meter clock (historique) are keyed by that
+   * time. Required for raw bytes; `importCapture(path)` defaults it to the file's modification
+   * time (whole seconds), so importing the same file again gives the same times.
    */
   readonly start?: number
-  /** Interval between frames for frames without a clock (ms, default 1500 — a historique meter's pace). */
+  /** Interval between the frames of a raw capture (ms, default 1500). */
   readonly intervalMs?: number
   /** Frames per transaction (default 5000). */
   readonly batchSize?: number
@@ -28,17 +34,40 @@ export interface ImportResult {
   readonly frames: number
   /** New samples stored. */
   readonly stored: number
-  /** Frames already in the store (a second import of the same capture stores nothing). */
+  /** Frames already in the store: importing the same capture twice stores nothing the second time. */
   readonly duplicates: number
-  /** Frames without a meter id, which cannot be stored. */
+  /** Frames without a meter id (ADCO/ADSC): they cannot be stored. */
   readonly unstorable: number
   /** Bytes discarded by the framer (noise, interrupted frames). */
   readonly discardedBytes: number
 }
 
+async function writeAll(store: Store, records: AsyncIterable<StoreRecord> | Iterable<StoreRecord>, batchSize: number): Promise<Omit<ImportResult, 'discardedBytes'>> {
+  let frames = 0
+  let stored = 0
+  let duplicates = 0
+  let unstorable = 0
+  let batch: StoreRecord[] = []
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return
+    const r = await store.ingest.write(batch)
+    stored += r.stored
+    duplicates += r.duplicates
+    unstorable += r.unstorable
+    batch = []
+  }
+  for await (const record of records) {
+    frames++
+    batch.push(record)
+    if (batch.length >= batchSize) await flush()
+  }
+  await flush()
+  return { frames, stored, duplicates, unstorable }
+}
+
 /**
- * Writes records into a store in batches, pulling from `records` only as fast as the database
- * commits (bounded memory). Idempotent: records already stored are counted as duplicates.
+ * Writes records (readings with their receive times) into a store in batches, pulling from
+ * `records` only as fast as the database commits (bounded memory). Idempotent.
  */
 export async function importRecords(
   records: Iterable<StoreRecord> | AsyncIterable<StoreRecord>,
@@ -46,58 +75,63 @@ export async function importRecords(
   options: ImportOptions = {},
 ): Promise<Omit<ImportResult, 'discardedBytes'>> {
   const store = await openStore(target, options)
-  const batchSize = options.batchSize ?? 5000
-  let frames = 0
-  let stored = 0
-  let duplicates = 0
-  let unstorable = 0
   try {
-    let batch: StoreRecord[] = []
-    const flush = async (): Promise<void> => {
-      if (batch.length === 0) return
-      const r = await store.ingest.write(batch)
-      stored += r.stored
-      duplicates += r.duplicates
-      unstorable += r.unstorable
-      batch = []
-    }
-    for await (const record of records) {
-      frames++
-      batch.push(record)
-      if (batch.length >= batchSize) await flush()
-    }
-    await flush()
+    return await writeAll(store, records, options.batchSize ?? 5000)
   } finally {
     await store.close()
   }
-  return { frames, stored, duplicates, unstorable }
 }
 
 /**
- * Imports a raw TIC capture (bytes as read from the serial port) into a store: a SQLite file
- * path or a `postgres://` URL. Importing the same capture twice leaves exactly the same rows.
+ * Imports a capture given as chunks (a recording's timed records, or raw bytes with `atMs`
+ * null) into a store: a SQLite file path or a `postgres://` URL. A frame's receive time is the
+ * `atMs` of the chunk that completes it, or `start + i × intervalMs` for raw chunks. Decodes and
+ * writes as it goes (bounded memory). Importing the same capture twice leaves the same rows.
+ */
+export async function importChunks(
+  chunks: Iterable<CaptureBytes> | AsyncIterable<CaptureBytes>,
+  target: string | StoreTarget,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
+  const intervalMs = options.intervalMs ?? 1500
+  const decoder = createTicDecoder({ mode: options.mode ?? 'auto', reading: true })
+  let discardedBytes = 0
+  let index = 0
+  let at: number | null = null
+  const pending: StoreRecord[] = []
+  const onEvent = (e: DecoderEvent): void => {
+    if (e.kind === 'frame') {
+      const reading = e.frame.reading
+      if (reading === undefined) return
+      let receivedAt = at
+      if (receivedAt === null) {
+        if (options.start === undefined) throw new TypeError("import: 'start' (epoch ms) is required for a capture without timing")
+        receivedAt = options.start + index * intervalMs
+      }
+      index++
+      pending.push({ reading, receivedAt })
+    } else discardedBytes += e.byteCount
+  }
+  async function* records(): AsyncGenerator<StoreRecord> {
+    for await (const chunk of chunks) {
+      at = chunk.atMs
+      decoder.write(chunk.bytes, onEvent)
+      yield* pending.splice(0)
+    }
+    for (const e of decoder.end()) onEvent(e)
+    yield* pending.splice(0)
+  }
+  const r = await importRecords(records(), target, options)
+  return { ...r, discardedBytes }
+}
+
+/**
+ * Imports raw TIC bytes (a capture as read from the serial port, or a file of them) into a
+ * store. For a file, `start` defaults to its modification time; for bytes it is required.
  */
 export async function importCapture(input: Uint8Array | string, target: string | StoreTarget, options: ImportOptions = {}): Promise<ImportResult> {
   const bytes = typeof input === 'string' ? await readFile(input) : input
-  const intervalMs = options.intervalMs ?? 1500
-  const decoder = createTicDecoder({ mode: options.mode ?? 'auto', reading: true })
-  const readings: StoreRecord['reading'][] = []
-  let discardedBytes = 0
-  const onEvent = (e: ReturnType<typeof decoder.end>[number]): void => {
-    if (e.kind === 'frame') {
-      if (e.frame.reading !== undefined) readings.push(e.frame.reading)
-    } else discardedBytes += e.byteCount
-  }
-  decoder.write(bytes, onEvent)
-  for (const e of decoder.end()) onEvent(e)
   let start = options.start
-  if (start === undefined) {
-    if (typeof input !== 'string') throw new TypeError("importCapture: 'start' (epoch ms) is required when importing bytes")
-    start = (await stat(input)).mtimeMs - readings.length * intervalMs
-    start = Math.floor(start / 1000) * 1000
-  }
-  const t0 = start
-  const records = readings.map((reading, i): StoreRecord => ({ reading, receivedAt: t0 + i * intervalMs }))
-  const r = await importRecords(records, target, options)
-  return { ...r, discardedBytes }
+  if (start === undefined && typeof input === 'string') start = Math.floor((await stat(input)).mtimeMs / 1000) * 1000
+  return importChunks([{ atMs: null, bytes }], target, { ...options, start })
 }
