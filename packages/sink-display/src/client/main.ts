@@ -148,9 +148,13 @@ function onFrame(frame: WireFrame): void {
   state.frame = frame
   state.lastFrameAt = Date.now()
   if (state.stale) renderStale()
-  // The visible screen first: that is what the user watches.
-  screens[current]?.frame?.(state)
-  for (const s of screens) if (s !== screens[current]) s.frame?.(state)
+  // Only the visible screen renders (the others catch up when shown); Live also keeps its
+  // rolling curve while hidden.
+  const visible = screens[current]
+  visible?.frame?.(state)
+  const live = screens[0]
+  if (live !== visible) live?.frame?.(state)
+  for (const s of screens) if (s !== visible && s !== live && s.id === 'history') s.frame?.(state)
 }
 
 function connect(): void {

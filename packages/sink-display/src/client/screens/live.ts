@@ -52,6 +52,7 @@ export function liveScreen(): Screen {
   const zs: (number | null)[] = []
   let plot: uPlot | null = null
   let producer = false
+  let redrawPending = false
   const makePlot = (): void => {
     const w = chartBox.clientWidth
     const hgt = chartBox.clientHeight
@@ -144,7 +145,14 @@ export function liveScreen(): Screen {
       producer = r.meter.producer
       makePlot()
     } else if (plot === null) makePlot()
-    else plot.setData((producer ? [xs, ys, zs] : [xs, ys]) as uPlot.AlignedData)
+    else if (!redrawPending) {
+      // The numbers above are already in the DOM; the curve redraws with the next paint.
+      redrawPending = true
+      requestAnimationFrame(() => {
+        redrawPending = false
+        plot?.setData((producer ? [xs, ys, zs] : [xs, ys]) as uPlot.AlignedData)
+      })
+    }
   }
 
   return { id: 'live', el, frame, shown: () => (plot === null ? makePlot() : undefined) }
