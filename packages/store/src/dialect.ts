@@ -32,6 +32,8 @@ export interface WriteTx {
 /** A connected engine: Kysely for queries and migrations, a fast path for writes. */
 export interface Engine {
   readonly kind: EngineKind
+  /** PostgreSQL schema holding the tables; null on SQLite. */
+  readonly schema: string | null
   readonly db: Kysely<StoreDatabase>
   /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T>
@@ -120,6 +122,7 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
   })
   return {
     kind: 'postgres',
+    schema,
     db,
     async transaction(fn) {
       let client: PoolClient
@@ -211,6 +214,7 @@ export async function openSqlite(options: SqliteEngineOptions): Promise<Engine> 
   let inTx = false
   return {
     kind: 'sqlite',
+    schema: null,
     db,
     async transaction(fn) {
       if (inTx) throw new Error('nested SQLite write transaction')

@@ -74,7 +74,7 @@ export async function openStore(target: string | StoreTarget, options: OpenStore
   const engine = await openEngine(t, options)
   let migrated: readonly string[] = []
   try {
-    if (options.migrate !== false) migrated = (await migrateToLatest(engine.db)).applied
+    if (options.migrate !== false) migrated = (await migrateToLatest(engine.db, { schema: engine.schema })).applied
   } catch (error) {
     await engine.close()
     throw error

@@ -47,7 +47,7 @@ export const dbMigrateCommand: Command = {
       return EXIT.failure
     }
     try {
-      const { applied } = await migrateToLatest(engine.db)
+      const { applied } = await migrateToLatest(engine.db, { schema: engine.schema })
       io.stdout.write(applied.length === 0 ? `${where}: already up to date\n` : `${where}: applied ${applied.join(', ')}\n`)
       return EXIT.ok
     } catch (error) {

@@ -1,12 +1,15 @@
+import { createReadStream, statSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { createTicDecoder } from '@linkyrpi/tic-core'
 import type { DecodedFrame, DecoderEvent, TicMode } from '@linkyrpi/tic-core'
-import { replaySource } from '@linkyrpi/source-serial'
+import { CaptureParser, replaySource } from '@linkyrpi/source-serial'
+import { importChunks, parseStoreTarget, StoreTargetError } from '@linkyrpi/store'
+import type { CaptureBytes } from '@linkyrpi/store'
 import { EXIT, UsageError } from './command.js'
 import type { Command } from './command.js'
 import { parseSpeed } from '../duration.js'
 
-const HELP = `Usage: linkyrpi replay FILE [--speed N|max] [--mode historique|standard]
+const HELP = `Usage: linkyrpi replay FILE [--speed N|max] [--mode historique|standard] [--store TARGET]
 
 Replays a capture like a meter would send it, and prints each decoded frame as one JSON line
 on stdout (the shape of 'linkyrpi decode --format jsonl'):
@@ -17,6 +20,10 @@ timing is kept), or plain raw bytes (paced at the mode's character rate: 120 or 
 Options:
   --speed N|max  1 = original pace (default), N = N times faster, max = as fast as possible
   --mode M       character rate for a raw capture (default: guessed from the bytes)
+  --store TARGET store the frames instead of printing them, as fast as possible: TARGET is a
+                 SQLite file path or postgres://user@host/db[?schema=name] (docs/storage.md).
+                 Running it twice leaves exactly the same rows. Frames of a raw capture without
+                 a meter clock (historique) are timed from the file's modification time, 1.5 s apart.
 
 Exit codes: 0 replayed, 1 unreadable or damaged file, 2 bad arguments.
 `
@@ -29,7 +36,7 @@ export const replayCommand: Command = {
   async run(args, io) {
     let parsed
     try {
-      parsed = parseArgs({ args: [...args], allowPositionals: true, options: { speed: { type: 'string' }, mode: { type: 'string' } } })
+      parsed = parseArgs({ args: [...args], allowPositionals: true, options: { speed: { type: 'string' }, mode: { type: 'string' }, store: { type: 'string' } } })
     } catch (error) {
       throw new UsageError((error as Error).message)
     }
@@ -39,6 +46,7 @@ export const replayCommand: Command = {
     const mode = values.mode
     if (mode !== undefined && mode !== 'historique' && mode !== 'standard') throw new UsageError(`--mode must be historique or standard, got '${mode}'`)
     const file = positionals[0]!
+    if (values.store !== undefined) return replayToStore(file, values.store, io)
     const decoder = createTicDecoder({ reading: true })
     const onEvent = (event: DecoderEvent): void => {
       if (event.kind === 'frame') io.stdout.write(`${JSON.stringify(frameJson(event.frame))}\n`)
@@ -71,4 +79,29 @@ export const replayCommand: Command = {
 
 function frameJson(frame: DecodedFrame): unknown {
   return { mode: frame.mode, short: frame.short, groups: frame.groups, rejected: frame.rejected, reading: frame.reading }
+}
+
+/** `--store`: imports the capture (timed recording or raw bytes) into a store, streaming. */
+async function replayToStore(file: string, target: string, io: Parameters<Command['run']>[1]): Promise<number> {
+  try {
+    parseStoreTarget(target)
+  } catch (error) {
+    if (error instanceof StoreTargetError) throw new UsageError(error.message)
+    throw error
+  }
+  async function* chunks(): AsyncGenerator<CaptureBytes> {
+    const parser = new CaptureParser()
+    for await (const data of createReadStream(file, { highWaterMark: 1 << 20 })) yield* parser.push(data as Buffer)
+    parser.end()
+  }
+  try {
+    const start = Math.floor(statSync(file).mtimeMs / 1000) * 1000
+    const r = await importChunks(chunks(), target, { start })
+    io.stderr.write(`linkyrpi replay: ${String(r.frames)} frames, ${String(r.stored)} stored, ${String(r.duplicates)} already stored, ${String(r.unstorable)} without meter id\n`)
+    return EXIT.ok
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : ''
+    io.stderr.write(`linkyrpi replay: ${error instanceof Error ? error.message : String(error)}${cause}\n`)
+    return EXIT.failure
+  }
 }

@@ -1,0 +1,99 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { PassThrough, Writable } from 'node:stream'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openStore } from '@linkyrpi/store'
+import { syntheticCapture } from '@linkyrpi/store/testing'
+import { dbMigrateCommand } from '../../apps/linkyrpi/src/commands/db-migrate.js'
+import { replayCommand } from '../../apps/linkyrpi/src/commands/replay.js'
+import type { CommandIo } from '../../apps/linkyrpi/src/commands/command.js'
+import { describeWithService, tcpReachable } from '../support/services.js'
+import { postgresTarget, sqliteTarget, type TestTarget } from './store-helpers.js'
+
+const pgUp = await tcpReachable('127.0.0.1', 5432)
+
+function io(): CommandIo & { out: () => string; err: () => string } {
+  let out = ''
+  let err = ''
+  const sink = (append: (s: string) => void): Writable =>
+    new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        append(chunk.toString())
+        cb()
+      },
+    })
+  return {
+    stdout: sink((s) => (out += s)),
+    stderr: sink((s) => (err += s)),
+    stdin: new PassThrough(),
+    env: {},
+    signal: new AbortController().signal,
+    out: () => out,
+    err: () => err,
+  }
+}
+
+async function snapshot(target: TestTarget): Promise<unknown> {
+  const store = await openStore(target.target)
+  const out: Record<string, unknown> = {}
+  for (const t of ['meters', 'contracts', 'samples', 'registers', 'events', 'power_rollups', 'energy_rollups'] as const) {
+    out[t] = (await store.engine.db.selectFrom(t).selectAll().execute()).length
+  }
+  out.samplesT = (await store.engine.db.selectFrom('samples').select(['meter', 't']).orderBy('meter').orderBy('t').execute()).map((r) => `${r.meter}@${String(r.t)}`)
+  await store.close()
+  return out
+}
+
+function cli(makeTarget: () => TestTarget): void {
+  let target: TestTarget
+  let standard: string
+  let historique: string
+  beforeAll(() => {
+    target = makeTarget()
+    standard = join(target.dir, 'standard.tic')
+    historique = join(target.dir, 'historique.tic')
+    writeFileSync(standard, syntheticCapture({ start: Date.UTC(2026, 9, 1), count: 1500, intervalMs: 2000 }))
+    writeFileSync(historique, syntheticCapture({ start: Date.UTC(2026, 9, 1), count: 800, intervalMs: 1500, mode: 'historique', meter: '031762120123' }))
+  })
+  afterAll(async () => {
+    await target?.dispose()
+  })
+
+  it('db migrate creates the schema, then reports it up to date', async () => {
+    const a = io()
+    expect(await dbMigrateCommand.run(['--store', target.text], a)).toBe(0)
+    expect(a.out()).toMatch(/applied 2026_11_28_000000_initial/)
+    const b = io()
+    expect(await dbMigrateCommand.run(['--store', target.text], b)).toBe(0)
+    expect(b.out()).toMatch(/already up to date/)
+  })
+
+  it('replay --store imports a capture; running it twice leaves exactly the same rows', async () => {
+    const a = io()
+    expect(await replayCommand.run([standard, '--speed', 'max', '--store', target.text], a)).toBe(0)
+    expect(a.err()).toMatch(/1500 frames, 1500 stored, 0 already stored/)
+    const h = io()
+    expect(await replayCommand.run([historique, '--store', target.text], h)).toBe(0)
+    expect(h.err()).toMatch(/800 frames, 800 stored/)
+    const first = await snapshot(target)
+    const b = io()
+    expect(await replayCommand.run([standard, '--speed', 'max', '--store', target.text], b)).toBe(0)
+    expect(b.err()).toMatch(/1500 frames, 0 stored, 1500 already stored/)
+    expect(await replayCommand.run([historique, '--store', target.text], io())).toBe(0)
+    expect(await snapshot(target)).toEqual(first)
+  })
+}
+
+describe('store CLI: sqlite', () => {
+  cli(sqliteTarget)
+  it('rejects a target that is neither a file nor postgres://', async () => {
+    await expect(dbMigrateCommand.run(['--store', 'mysql://localhost/x'], io())).rejects.toThrow(/unsupported store URL/)
+    await expect(dbMigrateCommand.run([], io())).rejects.toThrow(/--store TARGET is required/)
+  })
+  it('db migrate fails with exit code 1 when PostgreSQL cannot be reached', async () => {
+    const a = io()
+    expect(await dbMigrateCommand.run(['--store', 'postgres://root@127.0.0.1:1/test'], a)).toBe(1)
+    expect(a.err()).toMatch(/cannot connect to PostgreSQL/)
+  })
+})
+describeWithService('postgresql', pgUp, 'store CLI: postgres', () => cli(() => postgresTarget()))
