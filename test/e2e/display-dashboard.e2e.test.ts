@@ -61,12 +61,12 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     return page
   }
 
-  async function screenshots(page: Page, name: string): Promise<void> {
+  async function screenshots(page: Page, name: string, screens: readonly string[] = SCREENS): Promise<void> {
     for (const size of KIOSKS) {
       await page.setViewportSize(size)
-      for (const s of SCREENS) {
+      for (const s of screens) {
         await tab(page, s)
-        await page.waitForTimeout(150) // let charts resize to the new viewport
+        await page.waitForTimeout(100) // let charts resize to the new viewport
         await page.screenshot({ path: `${ARTIFACTS}dashboard-${name}-${String(size.width)}x${String(size.height)}-${s}.png` })
         // Kiosk layouts: the tab bar stays on screen and nothing overflows sideways.
         const layout = await page.evaluate(() => ({
@@ -82,7 +82,7 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
   }
 
   it('standard single-phase: values appear, update live, and every screen shows what the meter sends', async () => {
-    const { d, feed } = await dashboard('standard-mono-hc')
+    const { d, feed } = await dashboard('standard-mono-hc', { statsIntervalMs: 300 })
     d.push(feed({ va: 1850, amps: [8] }))
     const page = await open(d.url)
     await expect.poll(() => text(page, 'apparent')).toBe('1850VA')
@@ -100,6 +100,9 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     const rows = await page.locator('[data-testid="indexes"] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-index')))
     expect(rows).toEqual(['1', '2', 'total'])
     await expect.poll(async () => (await page.locator('tr[data-index="2"] td').first().textContent())?.replace(/\s/gu, '')).toBe('3000,120kWh')
+    // Without a store, today's energy is counted from the first frame the dashboard saw.
+    await expect.poll(async () => (await page.locator('tr[data-index="2"] td').nth(1).textContent())?.replace(/\s/gu, '')).toBe('0,12kWh')
+    expect(await page.locator('.indexes .note').textContent()).toMatch(/^Compté depuis /)
 
     await tab(page, 'meter')
     expect(await text(page, 'meter-prm')).toBe('09876543210123')
@@ -175,7 +178,7 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     expect(await page.locator('tr[data-index="export"]').count()).toBe(1)
     await tab(page, 'meter')
     expect(await page.locator('[data-testid="stge"] li').allTextContents()).toContain('Fonctionne en producteur')
-    await screenshots(page, 'standard-tri-producer')
+    await screenshots(page, 'standard-tri-producer', ['live', 'indexes'])
     await page.close()
   })
 

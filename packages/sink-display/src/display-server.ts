@@ -185,7 +185,8 @@ export async function startDisplayServer(options: DisplaySinkOptions, ctx: Stage
       frame: last === null ? null : toWire(last),
       lastFrameAgeMs: lastAt === null ? null : Math.max(0, ctx.now() - lastAt),
       tariff,
-      stats: { ...stats, clients: hub.size + 1 },
+      // Live counts are always current; the store's figures come with the periodic push.
+      stats: { ...stats, clients: hub.size + 1, energy: stats.energy?.source === 'history' ? stats.energy : energy.stats() },
     }
     return SseHub.message('hello', JSON.stringify(h))
   }
@@ -266,6 +267,8 @@ export async function startDisplayServer(options: DisplaySinkOptions, ctx: Stage
       lastJson = JSON.stringify(toWire(frame))
       live.observe(frame, now)
       energy.observe(frame.reading, now)
+      // The first frame makes energy and statistics available: send them without waiting.
+      if (live.frames === 1) pushStats()
       hub.broadcast(SseHub.message('frame', lastJson))
       const t = tariffOf(frame, now)
       tariff = t

@@ -71,6 +71,7 @@ export function diagnosticsScreen(): Screen {
     // Rejected groups per minute over the last hour: one stacked column per minute.
     clear(rate)
     const minutes = st.rejectedPerMinute
+    if (minutes.length === 0) rate.append(h('p', { class: 'small', text: t('diag.none') }))
     const max = Math.max(1, ...minutes.map((m) => Object.values(m.byReason).reduce((a, b) => a + b, 0)))
     const seen = new Set<string>()
     for (const m of minutes) {
