@@ -1,4 +1,4 @@
-import { EOT, SERIAL_SETTINGS, encodeFrame, formatDayProfile, formatHorodate, formatRelays } from '@linkyrpi/tic-core'
+import { ETX, EOT, SERIAL_SETTINGS, STX, encodeGroup, encodedGroupLength, formatDayProfile, formatHorodate, formatRelays, writeGroup } from '@linkyrpi/tic-core'
 import type { GroupSpec, TempoColour, TicAlert, TicMode } from '@linkyrpi/tic-core'
 import { createHousehold } from './household.js'
 import type { Appliance, PowerSample } from './household.js'
@@ -262,6 +262,25 @@ export function createMeterSimulator(options: MeterSimulatorOptions = {}): Meter
   let profileDay = -1
   let profileText = ''
   const ppointe = formatDayProfile([])
+  // Groups whose bytes rarely change are encoded once (the long PJOURF+1, PPOINTE, MSG1…).
+  const encoded = new Map<string, { mode: TicMode; value: string; bytes: Uint8Array }>()
+  const fixed = (label: string, value: string): Uint8Array => {
+    const e = encoded.get(label)
+    if (e !== undefined && e.value === value && e.mode === mode) return e.bytes
+    const bytes = encodeGroup(mode, { label, value })
+    encoded.set(label, { mode, value, bytes })
+    return bytes
+  }
+  const horodates = new Map<number, string>()
+  const horodate = (t: number): string => {
+    let hd = horodates.get(t)
+    if (hd === undefined) {
+      if (horodates.size > 64) horodates.clear()
+      hd = formatHorodate(t)
+      horodates.set(t, hd)
+    }
+    return hd
+  }
 
   function voltages(sample: PowerSample, at: number): number[] {
     const h = (at / 3_600_000) % 24
@@ -347,9 +366,12 @@ export function createMeterSimulator(options: MeterSimulatorOptions = {}): Meter
     for (const p of phaseIdx) observeMax(maxPhase[p]!, lt.dayNumber, Math.round(phaseVA[p]!), at)
     observeMax(maxInjected, lt.dayNumber, Math.round(injectedVA), at)
 
-    const groups: GroupSpec[] = []
-    const g = (label: string, value: string, horodate?: string): void => {
-      groups.push(horodate === undefined ? { label, value } : { label, value, horodate })
+    const groups: (GroupSpec | Uint8Array)[] = []
+    const g = (label: string, value: string, hd?: string): void => {
+      groups.push(hd === undefined ? { label, value } : { label, value, horodate: hd })
+    }
+    const gf = (label: string, value: string): void => {
+      groups.push(fixed(label, value))
     }
     const alerts = new Set<TicAlert>()
     let short = false
@@ -375,13 +397,13 @@ export function createMeterSimulator(options: MeterSimulatorOptions = {}): Meter
       apparent = o.meter === 'cbemm' && !o.icc ? null : Math.round(apparentVA / 10) * 10
       if (short) {
         for (const p of phaseIdx) if (overrun[p]) g(`ADIR${String(p + 1)}`, pad(amps[p]!, 3))
-        g('ADCO', ads)
+        gf('ADCO', ads)
         for (const p of phaseIdx) g(`IINST${String(p + 1)}`, pad(amps[p]!, 3))
         if (overrun.some(Boolean)) alerts.add('overpower')
       } else {
-        g('ADCO', ads)
-        g('OPTARIF', OPTARIF[o.option])
-        g('ISOUSC', pad(isousc, 2))
+        gf('ADCO', ads)
+        gf('OPTARIF', OPTARIF[o.option])
+        gf('ISOUSC', pad(isousc, 2))
         HIST_INDEX_LABELS[o.option].forEach((label, i) => {
           const wh = Math.floor(registers[i + 1]!)
           g(label, pad(wh, 9))
@@ -407,20 +429,20 @@ export function createMeterSimulator(options: MeterSimulatorOptions = {}): Meter
           g('IMAX', o.meter === 'linky' ? '090' : pad(imax[0]!, 3))
           if (apparent !== null) g('PAPP', pad(apparent, 5))
         }
-        g('HHPHC', 'A')
-        g('MOTDETAT', '000000')
-        if (tri) g('PPOT', '00')
+        gf('HHPHC', 'A')
+        gf('MOTDETAT', '000000')
+        if (tri) gf('PPOT', '00')
         if (tariff.ejpNotice) alerts.add('peak-notice')
         if (tariff.ejpPeak) alerts.add('peak-active')
       }
     } else {
       const tri = o.phases === 3
-      const h = (t: number): string => formatHorodate(t)
-      g('ADSC', ads)
-      g('VTIC', '02')
+      const h = horodate
+      gf('ADSC', ads)
+      gf('VTIC', '02')
       g('DATE', '', h(at))
       time = parseIso(at)
-      g('NGTF', text16(NGTF[o.option]))
+      gf('NGTF', text16(NGTF[o.option]))
       const ltarf =
         o.option === 'base' ? 'BASE' : o.option === 'hc' ? (tariff.offPeak ? 'HEURE CREUSE' : 'HEURE PLEINE') : o.option === 'ejp' ? (tariff.ejpPeak ? 'HEURE POINTE' : 'HEURE NORMALE') : `${tariff.offPeak ? 'HC' : 'HP'} ${COLOUR_WORD[tariff.tempoToday!]}`
       g('LTARF', text16(ltarf))
@@ -441,8 +463,8 @@ export function createMeterSimulator(options: MeterSimulatorOptions = {}): Meter
       rmsA = phaseIdx.map((p) => amps[p]!)
       for (const p of phaseIdx) g(`IRMS${String(p + 1)}`, pad(amps[p]!, 3))
       for (const p of phaseIdx) g(`URMS${String(p + 1)}`, pad(Math.round(u[p]!), 3))
-      g('PREF', pad(o.subscribedKVA, 2))
-      g('PCOUP', pad(o.subscribedKVA, 2))
+      gf('PREF', pad(o.subscribedKVA, 2))
+      gf('PCOUP', pad(o.subscribedKVA, 2))
       apparent = Math.round(apparentVA)
       g('SINSTS', pad(apparent, 5))
       if (tri) for (const p of phaseIdx) g(`SINSTS${String(p + 1)}`, pad(phaseVA[p]!, 5))
@@ -487,8 +509,8 @@ export function createMeterSimulator(options: MeterSimulatorOptions = {}): Meter
         alerts.add('peak-active')
       }
       g('STGE', (stge >>> 0).toString(16).toUpperCase().padStart(8, '0'))
-      g('MSG1', 'PAS DE          MESSAGE         ')
-      g('PRM', prm)
+      gf('MSG1', 'PAS DE          MESSAGE         ')
+      gf('PRM', prm)
       relays = [tariff.relayClosed, false, false, false, false, false, false, false]
       g('RELAIS', formatRelays(relays))
       g('NTARF', pad(tariff.index, 2))
@@ -498,15 +520,26 @@ export function createMeterSimulator(options: MeterSimulatorOptions = {}): Meter
         profileDay = lt.dayNumber
         profileText = formatDayProfile(calendar.dayProfile(lt.dayNumber + 1))
       }
-      g('PJOURF+1', profileText)
-      g('PPOINTE', ppointe)
+      gf('PJOURF+1', profileText)
+      gf('PPOINTE', ppointe)
       tempoTomorrow = tariff.tempoTomorrow
     }
 
-    const clean = encodeFrame(mode, groups)
+    let size = 2
+    for (const x of groups) size += x instanceof Uint8Array ? x.length : encodedGroupLength(mode, x)
+    const clean = new Uint8Array(size)
+    clean[0] = STX
+    let at1 = 1
+    for (const x of groups) {
+      if (x instanceof Uint8Array) {
+        clean.set(x, at1)
+        at1 += x.length
+      } else at1 = writeGroup(clean, at1, mode, x)
+    }
+    clean[at1] = ETX
     const cps = SERIAL_SETTINGS[mode].charsPerSecond
     const durationMs = o.intervalMs ?? Math.round((clean.length * 1000) / cps) + GAP_MS
-    let bytes = clean
+    let bytes: Uint8Array = clean
     let interrupted = false
     const f = o.faults
     if (f.eotRate > 0 && rng() < f.eotRate) {
