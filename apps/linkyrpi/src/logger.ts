@@ -50,6 +50,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const format = options.format ?? (underSystemd || stream.isTTY !== true ? 'json' : 'pretty')
   if (format === 'pretty') return prettyLogger(stream, LOG_LEVELS.indexOf(level), 'linky')
   const root = pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } }, stream)
+  // Children are made from the root, so that each record carries one `ns` field.
   const wrap = (p: pino.Logger, ns: string): Logger => ({
     debug: (message, fields) => {
       if (p.isLevelEnabled('debug')) p.debug(plain(fields) ?? {}, typeof message === 'function' ? message() : message)
@@ -57,7 +58,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     info: (message, fields) => p.info(plain(fields) ?? {}, message),
     warn: (message, fields) => p.warn(plain(fields) ?? {}, message),
     error: (message, fields) => p.error(plain(fields) ?? {}, message),
-    child: (name) => wrap(p.child({ ns: `${ns}:${name}` }), `${ns}:${name}`),
+    child: (name) => wrap(root.child({ ns: `${ns}:${name}` }), `${ns}:${name}`),
   })
   return wrap(root.child({ ns: 'linky' }), 'linky')
 }
