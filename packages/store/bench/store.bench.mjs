@@ -1,0 +1,182 @@
+// Storage benchmarks against the built package (run `pnpm build` first), both engines. Prints JSON
+// lines: import rate (frames/s), bytes on disk per meter-year at the default retention, and the
+// latency of the two reference queries. A year at one frame per 2 s is 15.8 M frames; importing
+// that in every benchmark run is too slow, so the import runs on BENCH_FRAMES frames (default
+// 200,000, 4.6 days) and the year figures are extrapolated from it, as each line says. The query
+// over one year uses a year of data at one frame per 5 minutes (same number of daily rollup rows).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir, loadavg } from 'node:os'
+import { join } from 'node:path'
+import { sql } from 'kysely'
+import pg from 'pg'
+import { openStore, localDayStart } from '../dist/index.js'
+import { syntheticFrames, syntheticOffPeak, syntheticPowerVA } from '../dist/testing/index.js'
+import { formatHorodate, parseHorodate } from '@linkyrpi/tic-core'
+
+const FRAMES = Number(process.env.BENCH_FRAMES ?? 200_000)
+const PG_URL = process.env.LINKY_PG_URL ?? 'postgres://root@127.0.0.1:5432/test'
+const YEAR_FRAMES_2S = (365 * 86_400) / 2
+const START = Date.UTC(2025, 11, 31, 23) // 2026-01-01 00:00 Paris
+const emit = (o) => process.stdout.write(`${JSON.stringify({ ...o, load1: Number(loadavg()[0].toFixed(2)) })}\n`)
+
+// Readings with the decoder's exact shape (a decoded template), values varied per frame: building
+// them costs ~1 µs, so the benchmark measures the store, not frame generation.
+const template = syntheticFrames({ start: START, count: 1 }).next().value.reading
+function* readings(meter, start, count, intervalMs) {
+  let hc = 1_000_000
+  let hp = 2_000_000
+  for (let i = 0; i < count; i++) {
+    const t = start + i * intervalMs
+    const va = syntheticPowerVA(t)
+    const off = syntheticOffPeak(t)
+    const wh = (va * intervalMs) / 3_600_000
+    if (i > 0) off ? (hc += wh) : (hp += wh)
+    const h = Math.floor(hc)
+    const p = Math.floor(hp)
+    yield {
+      receivedAt: t,
+      reading: {
+        ...template,
+        meter: { ...template.meter, id: meter },
+        time: parseHorodate(formatHorodate(t)).iso,
+        period: { ...template.period, index: off ? 1 : 2, label: off ? 'HEURE  CREUSE' : 'HEURE  PLEINE', code: off ? 'hc' : 'hp' },
+        energy: { ...template.energy, importWh: h + p, importByIndexWh: { 1: h, 2: p }, distributorByIndexWh: { 1: h + p } },
+        power: { ...template.power, apparentVA: va },
+        current: { ...template.current, rmsA: [Math.round(va / 230)] },
+        voltage: { ...template.voltage, rmsV: [228 + (i % 7)] },
+      },
+    }
+  }
+}
+
+/** Imports frames in batches; times only the writes (wall clock and this process's CPU). */
+async function importAll(store, meter, start, count, intervalMs, batchSize = 5000) {
+  let batch = []
+  let wall = 0
+  let cpu = 0
+  const write = async () => {
+    const c0 = process.cpuUsage()
+    const t0 = performance.now()
+    await store.ingest.write(batch)
+    wall += performance.now() - t0
+    const c = process.cpuUsage(c0)
+    cpu += (c.user + c.system) / 1000
+    batch = []
+  }
+  for (const r of readings(meter, start, count, intervalMs)) {
+    batch.push(r)
+    if (batch.length === batchSize) await write()
+  }
+  if (batch.length > 0) await write()
+  return { seconds: wall / 1000, cpuSeconds: cpu / 1000 }
+}
+
+async function median(fn, runs = 15) {
+  const times = []
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now()
+    await fn()
+    times.push(performance.now() - t0)
+  }
+  times.sort((a, b) => a - b)
+  return times[Math.floor(runs / 2)]
+}
+
+async function tableBytes(store) {
+  const rows =
+    store.engine.kind === 'sqlite'
+      ? (await sql`select name, sum(pgsize) as bytes from dbstat group by name`.execute(store.engine.db)).rows
+      : (
+          await sql`select c.relname as name, pg_total_relation_size(c.oid) as bytes from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                    where n.nspname = current_schema() and c.relkind = 'r'`.execute(store.engine.db)
+        ).rows
+  const out = {}
+  for (const r of rows) out[r.name] = Number(r.bytes)
+  // SQLite names indexes separately (sqlite_autoindex_<table>_1): count them with their table.
+  for (const [name, bytes] of Object.entries(out)) {
+    const m = /^sqlite_autoindex_(.+)_\d+$/.exec(name)
+    if (m) out[m[1]] = (out[m[1]] ?? 0) + bytes
+  }
+  return out
+}
+
+async function bench(engine) {
+  const dir = mkdtempSync(join(tmpdir(), 'linky-bench-'))
+  const schema = `bench_${Math.random().toString(36).slice(2, 8)}`
+  const target = engine === 'sqlite' ? join(dir, 'bench.db') : `${PG_URL}?schema=${schema}`
+  const store = await openStore(target)
+  try {
+    // 1. Import rate on BENCH_FRAMES frames at one frame per 2 s.
+    // framesPerCpuSecond: this process's CPU only (for SQLite, all of the work; for PostgreSQL, the
+    // client side): what one dedicated core does when the machine is shared (see load1).
+    const { seconds, cpuSeconds } = await importAll(store, '021861348591', START, FRAMES, 2000)
+    const rate = FRAMES / seconds
+    emit({
+      bench: 'store-import',
+      engine,
+      frames: FRAMES,
+      seconds: Number(seconds.toFixed(2)),
+      framesPerSecond: Math.round(rate),
+      framesPerCpuSecond: Math.round(FRAMES / cpuSeconds),
+      yearSecondsExtrapolated: Math.round(YEAR_FRAMES_2S / rate),
+      target: engine === 'sqlite' ? 100_000 : 50_000,
+    })
+
+    // 2. Power curve of one day at full resolution (43,200 samples).
+    const day = START
+    const points = (await store.history.samples('021861348591', day, day + 86_400_000, 'raw')).length
+    const dayMs = await median(() => store.history.samples('021861348591', day, day + 86_400_000, 'raw'))
+    emit({ bench: 'store-query-power-curve-day-raw', engine, points, ms: Number(dayMs.toFixed(2)), target: 50 })
+
+    // 3. Bytes per meter-year at the default retention (30 days of samples and registers, rollups
+    // and events for 365 days), from the per-day size of each table over the imported days.
+    if (engine === 'sqlite') await sql`pragma wal_checkpoint(truncate)`.execute(store.engine.db)
+    else await sql`vacuum analyze`.execute(store.engine.db)
+    const sizes = await tableBytes(store)
+    const days = (FRAMES * 2000) / 86_400_000
+    const fullRes = (sizes.samples ?? 0) + (sizes.registers ?? 0)
+    const kept = (sizes.power_rollups ?? 0) + (sizes.energy_rollups ?? 0) + (sizes.events ?? 0)
+    const perYear = Math.round((fullRes / days) * 30 + (kept / days) * 365 + (sizes.meters ?? 0) + (sizes.contracts ?? 0))
+    emit({
+      bench: 'store-bytes-per-meter-year',
+      engine,
+      extrapolatedFromDays: Number(days.toFixed(2)),
+      fullResolutionBytesPerDay: Math.round(fullRes / days),
+      rollupsAndEventsBytesPerDay: Math.round(kept / days),
+      bytesPerMeterYear: perYear,
+      mbPerMeterYear: Number((perYear / 1e6).toFixed(1)),
+      totalBytesOnDisk: await store.sizeBytes(),
+      target: 1e9,
+    })
+
+    // 4. Daily energy per period over one year (a second meter, a year at one frame per 5 min).
+    await importAll(store, '021861348592', START, (365 * 86_400) / 300, 300_000)
+    const yearEnd = localDayStart(START + 366 * 86_400_000)
+    const buckets = (await store.history.energy('021861348592', START, yearEnd, 'day')).length
+    const energyMs = await median(() => store.history.energy('021861348592', START, yearEnd, 'day'))
+    emit({ bench: 'store-query-daily-energy-year', engine, days: buckets, ms: Number(energyMs.toFixed(2)), target: 50 })
+    const viewMs = await median(() => sql`select day, supplier_index, energy_wh from daily_energy_by_period where meter = ${'021861348592'} order by day`.execute(store.engine.db))
+    emit({ bench: 'store-query-daily-energy-year-view', engine, ms: Number(viewMs.toFixed(2)), target: 50 })
+  } finally {
+    await store.close()
+    rmSync(dir, { recursive: true, force: true })
+    if (engine === 'postgres') {
+      const c = new pg.Client({ connectionString: PG_URL })
+      await c.connect()
+      await c.query(`drop schema if exists ${schema} cascade`)
+      await c.end()
+    }
+  }
+}
+
+await bench('sqlite')
+let pgUp = true
+try {
+  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 })
+  await c.connect()
+  await c.end()
+} catch {
+  pgUp = false
+  emit({ bench: 'store-import', engine: 'postgres', skipped: 'PostgreSQL not reachable' })
+}
+if (pgUp) await bench('postgres')
