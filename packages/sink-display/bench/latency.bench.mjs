@@ -8,6 +8,7 @@
 //
 // Environment: BENCH_FRAMES (default 120), LINKY_CHROMIUM (default /usr/bin/chromium).
 import { existsSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { chromium } from 'playwright-core'
 import { createTicDecoder, encodeFrame, formatHorodate } from '@linkyrpi/tic-core'
@@ -106,7 +107,7 @@ try {
   }
   lat.sort((a, b) => a - b)
   const r = (x) => Math.round(x * 100) / 100
-  console.log(JSON.stringify({ bench: 'dashboard-latency', frames: FRAMES, observed: lat.length, p50Ms: r(quantile(lat, 0.5)), p99Ms: r(quantile(lat, 0.99)), maxMs: r(lat[lat.length - 1]), baud: 9600 }))
+  console.log(JSON.stringify({ bench: 'dashboard-latency', frames: FRAMES, observed: lat.length, p50Ms: r(quantile(lat, 0.5)), p99Ms: r(quantile(lat, 0.99)), maxMs: r(lat[lat.length - 1]), baud: 9600, loadAvg1m: r(loadavg()[0]) }))
   await page.close()
 
   // Memory with 0 and 10 dashboards connected, frames flowing at about one per second.

@@ -85,5 +85,5 @@ export function hhmm(epochMs: number, seconds = false): string {
 /** Tick labels of a uPlot time axis (seconds), in the dashboard's language and time zone. */
 export function timeTicks(_u: unknown, splits: number[]): string[] {
   const span = splits.length > 1 ? splits[splits.length - 1]! - splits[0]! : 0
-  return splits.map((s) => (span > 2 * 86_400 ? day(s * 1000) : hhmm(s * 1000, span < 600)))
+  return splits.map((s) => (span > 2 * 86_400 ? day(s * 1000) : hhmm(s * 1000, span < 120)))
 }

@@ -55,7 +55,20 @@ export function historyScreen(): Screen {
     if (w < 50 || hgt < 50) return
     const series: uPlot.Series[] = [{}, { label: 'VA', stroke: '#2f7de1', fill: 'rgba(47,125,225,0.15)', width: 1.5 }]
     if (data.length > 2) series.push({ label: 'VA inj.', stroke: '#2ea44f', width: 1.5 })
-    plot = new uPlot({ width: w, height: hgt, series, legend: { show: false }, cursor: { drag: { x: true, y: false } }, axes: [{ stroke: '#888', values: timeTicks }, { stroke: '#888', size: 55 }] }, data, chartBox)
+    plot = new uPlot(
+      {
+        width: w,
+        height: hgt,
+        series,
+        legend: { show: false },
+        cursor: { drag: { x: true, y: false } },
+        // Numeric epoch seconds labelled by timeTicks, in the dashboard's time zone.
+        scales: { x: { time: false } },
+        axes: [{ stroke: '#888', values: timeTicks, space: 80, incrs: [60, 300, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 2592000, 5184000] }, { stroke: '#888', size: 55 }],
+      },
+      data,
+      chartBox,
+    )
   }
   new ResizeObserver(() => {
     if (plot !== null && chartBox.clientWidth > 50) plot.setSize({ width: chartBox.clientWidth, height: chartBox.clientHeight })

@@ -67,9 +67,11 @@ export function liveScreen(): Screen {
         series,
         legend: { show: false },
         cursor: { show: false },
-        // Always the last ten minutes, even with one point (uPlot would otherwise span years).
-        scales: { x: { time: true, range: (_u, _min, max) => [max - WINDOW_S, max] } },
-        axes: [{ stroke: '#888', values: timeTicks }, { stroke: '#888', size: 55 }] },
+        // Always the last ten minutes, even with one point (uPlot would otherwise span years);
+        // a plain numeric scale in epoch seconds, labelled by timeTicks in the dashboard's zone.
+        scales: { x: { time: false, range: (_u, _min, max) => [max - WINDOW_S, max + 5] } },
+        axes: [{ stroke: '#888', values: timeTicks, incrs: [30, 60, 120, 300, 600] }, { stroke: '#888', size: 55 }],
+      },
       (producer ? [xs, ys, zs] : [xs, ys]) as uPlot.AlignedData,
       chartBox,
     )
