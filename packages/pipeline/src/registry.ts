@@ -5,6 +5,7 @@ import { sqliteStage } from './stages/sqlite-stage.js'
 import { postgresStage } from './stages/postgres-stage.js'
 import { replayStage } from './stages/replay-stage.js'
 import { displayStage } from './stages/display-stage.js'
+import { serialStage } from './stages/serial-stage.js'
 import type { StageDefinition } from './stage-definition.js'
 
 /**
@@ -18,6 +19,7 @@ import type { StageDefinition } from './stage-definition.js'
 export const BUILTIN_STAGES = {
   'tic-decode': ticDecodeStage,
   log: logSink,
+  serial: serialStage,
   simulator: simulatorSource,
   replay: replayStage,
   sqlite: sqliteStage,
