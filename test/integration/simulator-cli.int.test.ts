@@ -1,0 +1,98 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
+import { autoDetect } from '@serialport/bindings-cpp'
+import { createMeterSimulator, replaySource, serialSource, simulatorSource } from '@linkyrpi/source-serial'
+import type { SerialBinding, SimulatedFrame } from '@linkyrpi/source-serial'
+import { createTicDecoder } from '@linkyrpi/tic-core'
+import type { DecodedFrame } from '@linkyrpi/tic-core'
+import { filter, firstValueFrom, lastValueFrom, toArray } from 'rxjs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { CommandIo } from '../../apps/linkyrpi/src/commands/command.js'
+import { simulateCommand } from '../../apps/linkyrpi/src/commands/simulate.js'
+import { openPtyBridge } from '../../apps/linkyrpi/src/pty-bridge.js'
+import { describeWithService } from '../support/services.js'
+
+let dir: string
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'linky-simulate-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+function io(): CommandIo & { err: () => string } {
+  const stderr = new PassThrough()
+  let err = ''
+  stderr.on('data', (d: Buffer) => (err += d.toString()))
+  return { stdout: new PassThrough(), stderr, stdin: new PassThrough(), env: {}, signal: new AbortController().signal, err: () => err }
+}
+
+describe('linkyrpi simulate --speed max --out', () => {
+  it('writes the simulated span byte-identically to the library, and reports the ground truth', async () => {
+    const out = join(dir, 'hour.tic')
+    const streams = io()
+    const args = ['--mode', 'standard', '--option', 'tempo', '--phases', '3', '--seed', '42', '--start', '2026-02-02T00:00:00+01:00', '--duration', '1h', '--speed', 'max', '--out', out]
+    expect(await simulateCommand.run(args, streams)).toBe(0)
+    const file = await readFile(out)
+    const sim = createMeterSimulator({ mode: 'standard', option: 'tempo', phases: 3, seed: 42, start: Date.parse('2026-02-02T00:00:00+01:00') })
+    const parts: Uint8Array[] = []
+    while (sim.now < sim.options.start + 3_600_000) parts.push(sim.next().bytes)
+    expect(file.equals(Buffer.concat(parts))).toBe(true)
+    expect(streams.err()).toMatch(/ground truth: \{"importKWh":[\d.]+/)
+    expect(streams.err()).toContain(`${String(parts.length)} frames`)
+  })
+
+  it('writes a timed recording that replays to valid frames', async () => {
+    const out = join(dir, 'ten-minutes.ticrec')
+    expect(await simulateCommand.run(['--duration', '10m', '--speed', 'max', '--out', out, '--start', '2026-01-12'], io())).toBe(0)
+    const chunks = await lastValueFrom(replaySource(out, { speed: 'max' }).pipe(toArray()))
+    const frames = createTicDecoder().push(Buffer.concat(chunks)).filter((e) => e.kind === 'frame')
+    expect(frames.length).toBeGreaterThan(300)
+  })
+
+  it('refuses impossible or endless requests with a usage error', async () => {
+    await expect(simulateCommand.run(['--speed', 'max'], io())).rejects.toThrow(/--duration/)
+    await expect(simulateCommand.run(['--meter', 'cbemm', '--mode', 'standard', '--duration', '1m'], io())).rejects.toThrow(/standard/)
+    await expect(simulateCommand.run(['--option', 'weekend'], io())).rejects.toThrow(/--option/)
+    await expect(simulateCommand.run(['--off-peak', '10pm-6am'], io())).rejects.toThrow(/--off-peak/)
+  })
+})
+
+/** True when `actual` holds every field of `expected` (deep, arrays element by element). */
+function matches(actual: unknown, expected: unknown): boolean {
+  if (expected === null || typeof expected !== 'object') return Object.is(actual, expected)
+  if (actual === null || typeof actual !== 'object') return false
+  if (Array.isArray(expected)) return Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => matches(actual[i], e))
+  return Object.entries(expected).every(([k, v]) => matches((actual as Record<string, unknown>)[k], v))
+}
+
+const SOCAT = spawnSync('socat', ['-V']).status === 0
+
+describeWithService('socat', SOCAT, 'simulate --pty: a virtual meter on a pseudo-terminal', () => {
+  it('serves frames that a serial reader detects and decodes to what the simulator meant', async () => {
+    const bridge = await openPtyBridge()
+    const sent: SimulatedFrame[] = []
+    const feed = simulatorSource({ mode: 'historique', option: 'ejp', seed: 5, speed: 20, onFrame: (f) => sent.push(f) }).subscribe((c) => bridge.input.write(c))
+    const source = serialSource({ path: bridge.path, binding: autoDetect() as unknown as SerialBinding, detectWindowMs: 1500 })
+    const frames: DecodedFrame[] = []
+    const decoder = createTicDecoder({ reading: true })
+    const sub = source.subscribe((chunk) => {
+      for (const e of decoder.push(chunk)) if (e.kind === 'frame') frames.push(e.frame)
+    })
+    try {
+      expect(await firstValueFrom(source.state$.pipe(filter((s) => s.status === 'locked')))).toMatchObject({ mode: 'historique' })
+      while (frames.length < 3) await new Promise((r) => setTimeout(r, 20))
+      for (const f of frames) {
+        expect(f.rejected).toEqual([])
+        expect(sent.some((s) => matches({ ...f.reading!, alerts: [...f.reading!.alerts].sort() }, s.expected))).toBe(true)
+      }
+    } finally {
+      sub.unsubscribe()
+      feed.unsubscribe()
+      await bridge.close()
+    }
+  })
+})
