@@ -7,7 +7,7 @@ import { LABELS } from './labels/labels.js'
 import type { TicMode } from './mode.js'
 import { concat } from './testing/index.js'
 
-const RUNS = { numRuns: 300 }
+const RUNS = { numRuns: 150 }
 
 /** Valid frames built from catalogue labels with random digit values. */
 const groupArb = (mode: TicMode) =>
@@ -47,7 +47,7 @@ function indexOf(hay: Uint8Array, needle: Uint8Array): number {
   return -1
 }
 
-describe('decoder properties (fast-check)', () => {
+describe('decoder properties (fast-check)', { timeout: 120_000 }, () => {
   it('never throws on arbitrary bytes, and reports every byte it does not frame', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 3000 }), fc.array(fc.nat(), { maxLength: 8 }), (bytes, at) => {
@@ -91,8 +91,11 @@ describe('decoder properties (fast-check)', () => {
             // the noisy input: what was accepted is what was received, and its checksum holds.
             // (A corrupted ETX/STX can merge two frames of different modes: try both.)
             const found = (['historique', 'standard'] as const).some((m) => {
-              if (m === 'historique' && (g.value === '' || g.horodate !== undefined)) return false
-              return indexOf(noisy, encodeGroup(m, g)) >= 0
+              try {
+                return indexOf(noisy, encodeGroup(m, g)) >= 0
+              } catch {
+                return false // a group that mode cannot carry (a space in historique data)
+              }
             })
             expect(found).toBe(true)
           }

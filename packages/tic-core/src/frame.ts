@@ -1,4 +1,4 @@
-import { CR, LF } from './constants.js'
+import { CR, HT, LF, SP } from './constants.js'
 import type { HistoriqueChecksumMode } from './checksum.js'
 import { decodeGroup, latin1, MAX_GROUP_BYTES } from './group.js'
 import type { GroupRejection, GroupResult, TicGroup } from './group.js'
@@ -56,7 +56,11 @@ const MODE1: readonly HistoriqueChecksumMode[] = ['mode1']
 const MODE2: readonly HistoriqueChecksumMode[] = ['mode2']
 const BOTH: readonly HistoriqueChecksumMode[] = ['mode1', 'mode2']
 
+/** Slots of the group memo minus one (a power of two): bounded memory whatever the input. */
+const MEMO_MASK = 2047
+
 interface MemoSlot {
+  hash: number
   bytes: Uint8Array
   length: number
   group: TicGroup
@@ -85,7 +89,26 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
   let rule: HistoriqueChecksumMode = setting === 'mode2' ? 'mode2' : 'mode1'
   let streak = 0
   const memoOn = options.memo !== false
-  const memo: (MemoSlot | undefined)[] = []
+  // Two-way direct-mapped memo keyed by the label hash: fixed memory, no Map lookups.
+  const memo = new Array<MemoSlot | undefined>(MEMO_MASK + 1).fill(undefined)
+  function remember(h: number, bytes: Uint8Array, start: number, end: number, group: TicGroup, mode: TicMode): void {
+    const a = h & MEMO_MASK
+    const b = (h >>> 16) & MEMO_MASK
+    const ea = memo[a]
+    const eb = memo[b]
+    const i = ea === undefined || ea.hash === h ? a : eb === undefined || eb.hash === h ? b : a
+    const n = end - start
+    const entry = memo[i]
+    if (entry !== undefined && entry.bytes.length >= n) {
+      entry.bytes.set(bytes.subarray(start, end))
+      entry.hash = h
+      entry.length = n
+      entry.group = group
+      entry.mode = mode
+    } else {
+      memo[i] = { hash: h, bytes: bytes.slice(start, Math.max(end, start + 32)), length: n, group, mode }
+    }
+  }
   const groupOptions = { mode: want, checkLength: options.checkLength, historiqueChecksums: MODE1 }
 
   function decodeOne(bytes: Uint8Array, start: number, end: number): GroupResult {
@@ -105,6 +128,8 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
     if (streak >= MODE2_LATCH_GROUPS) {
       rule = result.checksumMode
       streak = 0
+      // Groups memoised under the old rule must be checked again under the new one.
+      memo.fill(undefined)
       return result
     }
     return {
@@ -120,8 +145,41 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
     let standard = 0
     let historique = 0
     let pos = 0
-    let slot = 0
     while (pos < length) {
+      // Fast path: a group identical to the last group seen with the same label is recognised by
+      // comparing its bytes up to CR, without scanning or decoding it again. Keyed by the label
+      // (not the position), so optional groups (ADPS, MSG2, DPMx) do not shift everything.
+      let key = 0
+      const keyed = memoOn && bytes[pos] === LF
+      if (keyed) {
+        const start = pos + 1
+        let h = 0
+        let j = start
+        const stop = Math.min(length, start + 11)
+        for (; j < stop; j++) {
+          const c = bytes[j]!
+          if (c === SP || c === HT || c === CR) break
+          h = (Math.imul(h, 31) + c) | 0
+        }
+        key = h
+        let cached = memo[h & MEMO_MASK]
+        if (cached !== undefined && cached.hash !== h) cached = memo[(h >>> 16) & MEMO_MASK]
+        if (cached !== undefined && cached.hash === h) {
+          const n = cached.length
+          if (start + n < length && bytes[start + n] === CR) {
+            const cb = cached.bytes
+            let k = 0
+            while (k < n && cb[k] === bytes[start + k]) k++
+            if (k === n) {
+              groups.push(cached.group)
+              if (cached.mode === 'standard') standard++
+              else historique++
+              pos = start + n + 1
+              continue
+            }
+          }
+        }
+      }
       // One segment: up to the next CR. The group starts after its last LF; bytes before that LF
       // (junk, or a group that lost its CR) are reported.
       const segStart = pos
@@ -148,46 +206,17 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
         break
       }
       const n = end - start
-      const cached = memoOn ? memo[slot] : undefined
-      if (cached !== undefined && cached.length === n && n <= MAX_GROUP_BYTES) {
-        const cb = cached.bytes
-        let same = true
-        for (let k = 0; k < n; k++) {
-          if (cb[k] !== bytes[start + k]) {
-            same = false
-            break
-          }
-        }
-        if (same) {
-          groups.push(cached.group)
-          if (cached.mode === 'standard') standard++
-          else historique++
-          slot++
-          continue
-        }
-      }
       const result = decodeOne(bytes, start, end)
       if (result.ok) {
         groups.push(result.group)
         if (result.mode === 'standard') standard++
         else historique++
-        if (memoOn && n <= MAX_GROUP_BYTES) {
-          const s = memo[slot]
-          if (s !== undefined && s.bytes.length >= n) {
-            s.bytes.set(bytes.subarray(start, end))
-            s.length = n
-            s.group = result.group
-            s.mode = result.mode
-          } else {
-            memo[slot] = { bytes: bytes.slice(start, end), length: n, group: result.group, mode: result.mode }
-          }
-        }
+        if (keyed && lf === segStart && n <= MAX_GROUP_BYTES) remember(key, bytes, start, end, result.group, result.mode)
       } else {
         rejected.push(result.rejection)
         if (result.mode === 'standard') standard++
         else if (result.mode === 'historique') historique++
       }
-      slot++
     }
     const mode: TicMode =
       standard > historique ? 'standard' : historique > 0 ? 'historique' : want === 'standard' ? 'standard' : 'historique'

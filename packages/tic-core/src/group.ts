@@ -1,6 +1,7 @@
 import { HT, SP } from './constants.js'
 import type { HistoriqueChecksumMode } from './checksum.js'
 import { labelInfo } from './labels/catalogue.js'
+import { cachedLatin1 } from './string-cache.js'
 import type { TicMode, TicModeSetting } from './mode.js'
 
 /** One accepted group: the label and its data exactly as sent (never trimmed or coerced). */
@@ -208,7 +209,7 @@ function finish(
   const labelLen = labelEnd - labelStart
   let labelOk = labelLen >= 1 && labelLen <= 10
   for (let i = labelStart; labelOk && i < labelEnd; i++) labelOk = isLabelByte(bytes[i]!)
-  const label = labelOk ? latin1(bytes, labelStart, labelEnd) : undefined
+  const label = labelOk ? cachedLatin1(bytes, labelStart, labelEnd) : undefined
   if (checksumMode === undefined) return reject(bytes, start, end, 'checksum', label, mode)
   if (want !== 'auto' && want !== mode) return reject(bytes, start, end, 'mode', label, mode)
   if (label === undefined) return reject(bytes, start, end, 'label', undefined, mode)
@@ -244,8 +245,8 @@ function finish(
   }
   const group: TicGroup = {
     label,
-    value: latin1(bytes, dataStart, dataEnd),
-    horodate: horodateStart === undefined ? undefined : latin1(bytes, horodateStart, horodateStart + 13),
+    value: cachedLatin1(bytes, dataStart, dataEnd),
+    horodate: horodateStart === undefined ? undefined : cachedLatin1(bytes, horodateStart, horodateStart + 13),
   }
   return { ok: true, group, mode, checksumMode: mode === 'historique' ? checksumMode : undefined }
 }
