@@ -138,7 +138,7 @@ describe('serialSource with MockBinding', () => {
     expect(await until(source, (s) => s.status === 'locked')).toMatchObject({ mode: 'historique', baudRate: 1200 })
     const again = await until(source, (s) => s.status === 'detecting' && s.reason !== null && /no valid frame/.test(s.reason))
     expect(again.baudRate).toBe(9600)
-    expect(await until(source, (s) => s.status === 'locked')).toMatchObject({ mode: 'standard', baudRate: 9600 })
+    expect(await until(source, (s) => s.status === 'locked' && s.mode === 'standard')).toMatchObject({ baudRate: 9600 })
     await waitFor(() => frames.some((f) => f.mode === 'standard'))
     expect(frames[0]!.mode).toBe('historique')
   })
