@@ -1,5 +1,5 @@
 import { createMeterSimulator, uartMisread } from '@linkyrpi/simulator'
-import { chunks } from '@linkyrpi/tic-core/testing'
+import { chunks, encodeFrame } from '@linkyrpi/tic-core/testing'
 import { describe, expect, it } from 'vitest'
 import { GroupScanner } from './group-scanner.js'
 
@@ -35,6 +35,13 @@ describe('GroupScanner', () => {
     const s = new GroupScanner()
     s.push(random)
     expect(s.decided(3)).toBeNull()
+  })
+
+  it('finds a historique meter that uses the "mode 2" checksum rule', () => {
+    const frame = encodeFrame('historique', [{ label: 'ADCO', value: '021861348497' }, { label: 'OPTARIF', value: 'BASE' }, { label: 'ISOUSC', value: '30' }, { label: 'BASE', value: '001234567' }], { historiqueChecksum: 'mode2' })
+    const s = new GroupScanner()
+    s.push(frame)
+    expect(s.decided(3)).toBe('historique')
   })
 
   it('still decides under a few percent of bit errors', () => {

@@ -1,6 +1,8 @@
 import { CR, ETX, LF, MAX_GROUP_BYTES, STX, decodeGroup, labelInfo } from '@linkyrpi/tic-core'
 import type { TicMode } from '@linkyrpi/tic-core'
 
+const BOTH_RULES = { historiqueChecksums: ['mode1', 'mode2'] } as const
+
 /** Counters of a {@link GroupScanner}. */
 export interface GroupCounts {
   /** Checksum-valid groups with a label of the catalogue, per mode. */
@@ -65,7 +67,9 @@ export class GroupScanner {
   }
 
   private check(): void {
-    const r = decodeGroup(this.buf, 0, this.len)
+    // Both historique checksum rules: a meter using the rare "mode 2" must be found too
+    // (tic-spec.md §3.3); the distinct-label rule keeps garbage out.
+    const r = decodeGroup(this.buf, 0, this.len, BOTH_RULES)
     if (r.ok && labelInfo(r.mode, r.group.label) !== undefined) {
       this.counts.valid[r.mode]++
       this.counts.labels[r.mode].add(r.group.label)
