@@ -70,9 +70,14 @@ export async function validateConfig(raw: unknown, options: LoadConfigOptions = 
   if (options.transform !== undefined && typeof expanded === 'object' && expanded !== null && !Array.isArray(expanded)) {
     expanded = options.transform(expanded as Record<string, unknown>)
   }
+  // A value with an unset variable is reported once, for the variable, not again by the schema.
+  const unset = new Set(issues.map((i) => i.path))
+  const push = (issue: ConfigIssue): void => {
+    if (!unset.has(issue.path)) issues.push(issue)
+  }
   const parsed = configSchema.safeParse(expanded)
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) issues.push({ path: formatPath(issue.path), message: issue.message })
+    for (const issue of parsed.error.issues) push({ path: formatPath(issue.path), message: issue.message })
     // Stage checks still run on what can be read, so that every problem shows at once.
   }
   const rawStages = (typeof expanded === 'object' && expanded !== null ? (expanded as Record<string, unknown>).stages : undefined) ?? {}
@@ -107,7 +112,7 @@ export async function validateConfig(raw: unknown, options: LoadConfigOptions = 
       for (const [key, v] of Object.entries(stage)) if (!STAGE_KEYS.has(key)) own[key] = v
       const result = definition.options.safeParse(own)
       if (!result.success) {
-        for (const issue of result.error.issues) issues.push({ path: formatPath(['stages', id, ...issue.path]), message: issue.message })
+        for (const issue of result.error.issues) push({ path: formatPath(['stages', id, ...issue.path]), message: issue.message })
         continue
       }
       if (definition.role !== 'sink' && stage.buffer !== undefined) {

@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { copyFile, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+// The linkyrpi app as a user runs it (built dist, separate process): `config check` on the
+// shipped example and on a broken file, and `run` with the embedded defaults.
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+const APP = join(root, 'apps/linkyrpi/dist/main.js')
+
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [APP, ...args], { env: { ...process.env, ...env } })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.on('exit', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+describe('linkyrpi CLI (built app)', () => {
+  let dir = ''
+  beforeAll(async () => {
+    if (!existsSync(APP)) throw new Error(`${APP} is missing: build first (pnpm build)`)
+    dir = await mkdtemp(join(tmpdir(), 'linky-cli-'))
+  })
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('config check accepts the shipped example and summarises nodes and NATS edges', async () => {
+    await copyFile(join(root, 'apps/linkyrpi/linkyrpi.config.example.yaml'), join(dir, 'linkyrpi.config.yaml'))
+    await copyFile(join(root, 'packages/pipeline/examples/csv-sink.mjs'), join(dir, 'csv-sink.mjs'))
+    // The custom module imports rxjs: give its folder a node_modules, as its install would.
+    await symlink(join(root, 'packages/pipeline/node_modules'), join(dir, 'node_modules'))
+    const result = await run(['config', 'check', join(dir, 'linkyrpi.config.yaml')], { DATABASE_URL: 'postgres://linky@db.example.net/linky' })
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('valid (site \'home\', 6 stages)')
+    expect(result.stdout).toContain('edge pi/frames → server/store: JetStream (durable)')
+    expect(result.stdout).toMatch(/csv\s+sink\s+\.\/csv-sink\.mjs ← frames/)
+  })
+
+  it('config check reports every problem of a broken file with exit code 3', async () => {
+    const file = join(dir, 'broken.yaml')
+    await writeFile(file, 'site: ${NO_SUCH_VAR}\nstages:\n  a: { type: simulator, speed: fast }\n  b: { type: tic-decode, from: z }\n  c: { type: log, from: b, node: other }\n')
+    const result = await run(['config', 'check', file], { NO_SUCH_VAR: '' })
+    expect(result.code).toBe(3)
+    expect(result.stderr).toContain('invalid configuration (4 problems)')
+    for (const line of ['site: environment variable NO_SUCH_VAR is not set', 'stages.a.speed:', "stages.b.from: no stage named 'z'", "stages.c.from: 'c' runs on node 'other'"]) {
+      expect(result.stderr).toContain(line)
+    }
+  })
+
+  it('run with no config: simulator → SQLite in --data-dir → dashboard on --http-port; SIGTERM flushes and exits 0', async () => {
+    const port = await freePort()
+    const data = join(dir, 'data')
+    const child = spawn(process.execPath, [APP, 'run', '--data-dir', data, '--http-port', String(port)], { cwd: dir })
+    let stderr = ''
+    let stdout = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString()
+        const m = /dashboard at (http:\/\/\S+)/.exec(stderr)
+        if (m !== null) resolve(m[1] as string)
+      })
+      child.on('exit', () => reject(new Error(`exited early: ${stderr}`)))
+    })
+    expect(url).toBe(`http://127.0.0.1:${port}/`)
+    expect((await fetch(url)).status).toBe(200)
+    // Wait until the store has committed a first frame (real pace: one frame every ~1.5 s).
+    const samples = (): number => {
+      if (!existsSync(join(data, 'linkyrpi.db'))) return 0
+      const db = new Database(join(data, 'linkyrpi.db'), { readonly: true })
+      try {
+        const table = db.prepare("select count(*) as n from sqlite_master where name = 'samples'").get() as { n: number }
+        return table.n === 0 ? 0 : (db.prepare('select count(*) as n from samples').get() as { n: number }).n
+      } finally {
+        db.close()
+      }
+    }
+    const deadline = Date.now() + 30_000
+    while (samples() === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
+    child.kill('SIGTERM')
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+    expect(code).toBe(0)
+    expect(stdout).toContain('"msg":"node stopped"')
+    expect(samples()).toBeGreaterThanOrEqual(1)
+  }, 60_000)
+})
