@@ -255,6 +255,37 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     await p2.close()
   })
 
+  it('diagnostics: pipeline snapshot (source, sinks, lag, spool) and rejected groups by reason over time', async () => {
+    const diagnostics = () => ({
+      at: Date.now(),
+      source: { id: 'meter', state: 'locked', mode: 'standard' as const, baudRate: 9600, bytes: 123_456, frames: 321, lastFrameAt: Date.now() },
+      rejectedByReason: { checksum: 3, length: 1 },
+      discardedByReason: {},
+      sinks: [
+        { id: 'store', state: 'spooling', acked: 300, lag: 21, errors: 1, retries: 2, spool: { usedBytes: 4096, capacityBytes: 1_048_576 } },
+        { id: 'dashboard', state: 'running', acked: 321, lag: 0, errors: 0, retries: 0, spool: null },
+      ],
+    })
+    const { d, feed } = await dashboard('standard-mono-hc', { diagnostics, statsIntervalMs: 300 })
+    const f = feed({ va: 1000 })
+    d.push({ ...f, rejected: [{ raw: 'SINSTS\t0100x\t?', reason: 'checksum', label: 'SINSTS' }] })
+    const page = await open(`${d.url}#diagnostics`)
+    await expect.poll(() => text(page, 'diag-state')).toBe('locked')
+    expect(await text(page, 'diag-baud')).toBe('9600Bd')
+    expect(await text(page, 'diag-frames')).toBe('321')
+    expect(await text(page, 'diag-rejected')).toBe('checksum:3,length:1')
+    const rows = await page.locator('[data-testid="diag-sinks"] tbody tr').allTextContents()
+    expect(rows).toHaveLength(2)
+    expect(rows[0]!.replace(/\s/gu, '')).toBe('storespooling300211' + '4KiB/1024KiB')
+    // The dashboard's own per-minute count of rejected groups, by reason.
+    await expect.poll(() => page.locator('[data-testid="diag-rate"] .col .seg').count()).toBe(1)
+    for (const size of KIOSKS) {
+      await page.setViewportSize(size)
+      await page.screenshot({ path: `${ARTIFACTS}dashboard-pipeline-${String(size.width)}x${String(size.height)}-diagnostics.png` })
+    }
+    await page.close()
+  })
+
   it('renders meter text as text: an <img onerror> in MSG1 shows literally and runs nothing', async () => {
     const payload = '<img src=x onerror=alert(1)>'
     const { d, feed } = await dashboard('standard-mono-hc')

@@ -58,7 +58,7 @@ export function diagnosticsScreen(): Screen {
       clear(sinkBody)
       for (const k of d.sinks) {
         const spool = k.spool === null ? '—' : `${num(k.spool.usedBytes / 1024, 'KiB')} / ${num(k.spool.capacityBytes / 1024, 'KiB')}`
-        sinkBody.append(h('tr', {}, h('th', { text: k.id }), h('td', { text: k.state }), h('td', { text: num(k.acked, '') }), h('td', { text: num(k.lag, '') }), h('td', { text: num(k.errors + k.retries, '') }), h('td', { text: spool })))
+        sinkBody.append(h('tr', {}, h('th', { text: k.id }), h('td', { text: k.state }), h('td', { text: num(k.acked, '') }), h('td', { text: num(k.lag, '') }), h('td', { text: num(k.errors, '') }), h('td', { text: spool })))
       }
     }
     setText(r.mode.value, d?.source.mode ?? s.frame?.mode ?? '—')
