@@ -24,7 +24,7 @@ export function diagnosticsScreen(): Screen {
   const sinkBody = h('tbody')
   const sinks = h(
     'div',
-    { class: 'card' },
+    { class: 'card wide' },
     h('h2', { text: t('diag.sinks') }),
     h(
       'table',
