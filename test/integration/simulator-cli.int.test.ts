@@ -45,6 +45,23 @@ describe('linkyrpi simulate --speed max --out', () => {
     expect(streams.err()).toContain(`${String(parts.length)} frames`)
   })
 
+  it('writes the ground truth per frame, consistent with the energy summary', async () => {
+    const out = join(dir, 'day.tic')
+    const truth = join(dir, 'day.truth.jsonl')
+    const streams = io()
+    const args = ['--option', 'hc', '--interval', '1m', '--duration', '1d', '--speed', 'max', '--start', '2026-01-13', '--out', out, '--truth', truth]
+    expect(await simulateCommand.run(args, streams)).toBe(0)
+    const lines = (await readFile(truth, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { importW: number; byApplianceW: Record<string, number>; consumptionW: number; period: string })
+    expect(lines).toHaveLength(1440)
+    const sumAppliances = (l: (typeof lines)[number]): number => Object.values(l.byApplianceW).reduce((a, b) => a + b, 0)
+    for (const l of lines) expect(Math.abs(sumAppliances(l) - l.consumptionW)).toBeLessThan(1)
+    expect(new Set(lines.map((l) => l.period))).toEqual(new Set(['hc', 'hp']))
+    const summary = JSON.parse(/ground truth: (.*)/.exec(streams.err())![1]!) as { importKWh: number }
+    // Sampled once a minute, the per-frame power integrates close to the exact energy.
+    const sampledKWh = lines.reduce((s, l) => s + l.importW / 60, 0) / 1000
+    expect(Math.abs(sampledKWh - summary.importKWh) / summary.importKWh).toBeLessThan(0.05)
+  })
+
   it('writes a timed recording that replays to valid frames', async () => {
     const out = join(dir, 'ten-minutes.ticrec')
     expect(await simulateCommand.run(['--duration', '10m', '--speed', 'max', '--out', out, '--start', '2026-01-12'], io())).toBe(0)

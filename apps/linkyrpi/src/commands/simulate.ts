@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import type { Writable } from 'node:stream'
 import { createMeterSimulator, encodeRecord, encodeRecordingHeader, parseOffPeakHours, simulatorSource } from '@linkyrpi/source-serial'
-import type { MeterSimulatorOptions, SimulatedMeterKind, SimulatedOption } from '@linkyrpi/source-serial'
+import type { MeterSimulatorOptions, SimulatedFrame, SimulatedMeterKind, SimulatedOption } from '@linkyrpi/source-serial'
 import { EXIT, UsageError } from './command.js'
 import type { Command, CommandIo } from './command.js'
 import { parseDuration, parseRate, parseSpeed } from '../duration.js'
@@ -50,6 +50,8 @@ Output:
   --pty             create a pseudo-terminal with socat and print its path on stdout; any TIC
                     reader can open it as a serial port (a pty ignores baud and parity)
   --link PATH       with --pty: also create the symlink PATH to the pty
+  --truth FILE      also write the ground truth, one JSON line per frame: the true power
+                    (W) per appliance and phase, production, import/export, tariff period
 
 A summary with the ground truth (energy per appliance) goes to standard error at the end.
 Exit codes: 0 done (or interrupted by Ctrl-C), 1 output failure, 2 bad arguments.
@@ -80,6 +82,7 @@ const OPTIONS = {
   format: { type: 'string' },
   pty: { type: 'boolean' },
   link: { type: 'string' },
+  truth: { type: 'string' },
 } as const
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], option: string): T | undefined {
@@ -157,7 +160,7 @@ export const simulateCommand: Command = {
     if (v.out !== undefined && v.pty === true) throw new UsageError('choose --out FILE or --pty, not both')
     if (v.link !== undefined && v.pty !== true) throw new UsageError('--link needs --pty')
     const format = oneOf(v.format, ['raw', 'record'], '--format') ?? (v.out?.endsWith('.ticrec') === true ? 'record' : 'raw')
-    return simulate(options, { speed, durationMs, out: v.out, format, pty: v.pty === true, link: v.link }, io)
+    return simulate(options, { speed, durationMs, out: v.out, format, pty: v.pty === true, link: v.link, truth: v.truth }, io)
   },
 }
 
@@ -168,6 +171,25 @@ interface Output {
   readonly format: 'raw' | 'record'
   readonly pty: boolean
   readonly link: string | undefined
+  readonly truth: string | undefined
+}
+
+/** One line of the --truth file. */
+function truthLine(f: SimulatedFrame): string {
+  const round = (x: number): number => Math.round(x * 10) / 10
+  return `${JSON.stringify({
+    at: new Date(f.at).toISOString(),
+    consumptionW: round(f.power.consumptionW),
+    productionW: round(f.power.productionW),
+    importW: round(f.power.importW),
+    exportW: round(f.power.exportW),
+    apparentVA: round(f.power.apparentVA),
+    byApplianceW: Object.fromEntries(Object.entries(f.power.byAppliance).map(([k, w]) => [k, round(w)])),
+    byPhaseW: f.power.byPhaseW.map(round),
+    index: f.tariff.index,
+    period: f.tariff.code,
+    tempoToday: f.tariff.tempoToday,
+  })}\n`
 }
 
 async function simulate(options: MeterSimulatorOptions, output: Output, io: CommandIo): Promise<number> {
@@ -195,6 +217,16 @@ async function simulate(options: MeterSimulatorOptions, output: Output, io: Comm
     sink = io.stdout as Writable
     closeSink = async () => undefined
   }
+  const truthFile = output.truth === undefined ? null : createWriteStream(output.truth)
+  let truthText: string[] = []
+  const addTruth = (f: SimulatedFrame): void => {
+    if (truthFile === null) return
+    truthText.push(truthLine(f))
+    if (truthText.length >= 1000) {
+      truthFile.write(truthText.join(''))
+      truthText = []
+    }
+  }
   const sim = createMeterSimulator(options)
   const start = sim.now
   const record = output.format === 'record'
@@ -221,6 +253,7 @@ async function simulate(options: MeterSimulatorOptions, output: Output, io: Comm
       while (sim.now < end && !io.signal.aborted) {
         const f = sim.next()
         frames++
+        addTruth(f)
         const piece = record ? encodeRecord(f.at, f.bytes) : f.bytes
         batch.push(piece)
         size += piece.length
@@ -233,8 +266,9 @@ async function simulate(options: MeterSimulatorOptions, output: Output, io: Comm
       if (size > 0) await write(Buffer.concat(batch))
       truth = sim.truth()
     } else {
-      const source = simulatorSource({ ...options, speed: output.speed, durationMs: output.durationMs, onFrame: (_f, s) => {
+      const source = simulatorSource({ ...options, speed: output.speed, durationMs: output.durationMs, onFrame: (f, s) => {
         frames++
+        addTruth(f)
         truth = s.truth()
       } })
       let simClock = start
@@ -256,6 +290,10 @@ async function simulate(options: MeterSimulatorOptions, output: Output, io: Comm
     }
   } finally {
     await closeSink()
+    if (truthFile !== null) {
+      const file = truthFile
+      await new Promise<void>((resolve) => file.end(truthText.join(''), () => resolve()))
+    }
   }
   const elapsed = (performance.now() - t0) / 1000
   const kwh = (wh: number): number => Math.round(wh) / 1000
