@@ -111,6 +111,9 @@ stages:
   store: { type: collect, node: server, from: frames }
 `
     const config = await parseConfig(text, { registry })
+    const events: unknown[] = []
+    const eventsSub = nc.subscribe(`linky.${site}.*.events`, { callback: (_e, msg) => events.push(msg.json()) })
+    await nc.flush()
     const server = await startNode(config, { node: 'server' })
     const pi = await startNode(config, { node: 'pi' })
     await pi.done
@@ -119,6 +122,8 @@ stages:
     server.stop()
     await server.done
     expect(stored.size).toBe(300)
+    expect(events).toContainEqual(expect.objectContaining({ kind: 'state', stage: 'meter', state: 'simulating', node: 'pi' }))
+    eventsSub.unsubscribe()
     expect(server.snapshot().sinks).toEqual([expect.objectContaining({ id: 'store', acked: 300, lag: 0 })])
     const jsm = await jetstreamManager(nc)
     const info = await jsm.consumers.info(defaultStreamName(site), 'server-store')

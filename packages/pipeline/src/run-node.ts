@@ -80,6 +80,13 @@ export async function startNode(config: PipelineConfig, options: StartNodeOption
     nc = await bridge.connectNats(config.nats, `linkyrpi-${config.site}-${node}`, logger.child('nats'))
     di.register(NATS_CONNECTION, { useValue: nc })
     streamName = config.nats.stream.name ?? bridge.defaultStreamName(config.site)
+    const events = nc
+    const encoder = new TextEncoder()
+    const site = config.site
+    const eventsSubject = bridge.eventsSubject
+    diagnostics.onState((event) => {
+      if (!events.isClosed()) events.publish(eventsSubject(site, event.stage), encoder.encode(JSON.stringify({ ...event, node, at: now() })))
+    })
     const durableEdge = stages.some((s) => s.role === 'sink' && s.durable && byId(s.from) !== undefined && byId(s.from)?.node !== s.node)
     if (durableEdge) await bridge.ensureStream(nc, config.site, streamName, config.nats.stream)
   }

@@ -36,9 +36,15 @@ export class DiagnosticsCollector implements Diagnostics {
   private readonly sinkCounters = new Map<string, SinkCounters>()
   private readonly rejected: Record<string, number> = {}
   private readonly discarded: Record<string, number> = {}
+  private readonly listeners: ((event: DiagnosticEvent) => void)[] = []
 
   /** @param now Clock, epoch ms. */
   constructor(private readonly now: () => number) {}
+
+  /** Calls `listener` with every `state` event from now on (the NATS `.events` publisher). */
+  onState(listener: (event: DiagnosticEvent) => void): void {
+    this.listeners.push(listener)
+  }
 
   /** Records a stage's event. Never throws. */
   report(event: DiagnosticEvent): void {
@@ -56,6 +62,7 @@ export class DiagnosticsCollector implements Diagnostics {
         if (mode === 'historique' || mode === 'standard') source.mode = mode
         const baud = event.detail?.baudRate
         if (typeof baud === 'number') source.baudRate = baud
+        for (const listener of this.listeners) listener(event)
         break
       }
     }
