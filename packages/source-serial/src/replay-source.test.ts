@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -67,6 +67,16 @@ describe('replaySource', () => {
     // historique: 120 chars/s, so the whole file lasts bytes/120 s at 1x, a tenth of it at 10x.
     expect(performance.now() - t0).toBeGreaterThanOrEqual(((bytes - 12) / 120 / 10) * 1000 - 20)
     expect(chunks.every((c) => c.length <= 12)).toBe(true)
+  })
+
+  it('reports a last record cut short and still replays the rest', async () => {
+    const whole = await readFile(join(dir, 'rec.ticrec'))
+    await writeFile(join(dir, 'cut.ticrec'), whole.subarray(0, whole.length - 5))
+    const ends: number[] = []
+    const chunks = await lastValueFrom(replaySource(join(dir, 'cut.ticrec'), { speed: 'max', onEnd: (e) => ends.push(e.truncatedBytes) }).pipe(toArray()))
+    expect(ends).toHaveLength(1)
+    expect(ends[0]).toBeGreaterThan(0)
+    expect(decodeAll(chunks)).toEqual(['000000001', '000000002'])
   })
 
   it('stops reading when unsubscribed', async () => {

@@ -22,6 +22,8 @@ export interface ReplaySourceOptions {
   readonly sliceMs?: number
   /** Called once with the recording header, or null for a raw capture, before the first byte. */
   readonly onHeader?: (header: RecordingHeader | null) => void
+  /** Called at the end of the file with the bytes of a last record cut short (0 when none), before completion. */
+  readonly onEnd?: (info: { readonly truncatedBytes: number }) => void
 }
 
 /**
@@ -80,10 +82,11 @@ export function replaySource(path: string, options: ReplaySourceOptions = {}): O
           await emit(c)
         }
       }
-      parser.end()
+      const truncatedBytes = parser.end()
       const held = parser.takeHeld()
       if (held.length > 0) await emit({ atMs: null, bytes: held })
       if (!announced) options.onHeader?.(parser.header)
+      options.onEnd?.({ truncatedBytes })
     }
     run().then(
       () => subscriber.complete(),

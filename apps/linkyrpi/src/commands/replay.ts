@@ -52,8 +52,11 @@ export const replayCommand: Command = {
       if (event.kind === 'frame') io.stdout.write(`${JSON.stringify(frameJson(event.frame))}\n`)
     }
     let frames = 0
+    const onEnd = ({ truncatedBytes }: { truncatedBytes: number }): void => {
+      if (truncatedBytes > 0) io.stderr.write(`linkyrpi replay: the last record is cut short (${String(truncatedBytes)} bytes ignored: the recorder was stopped mid-write)\n`)
+    }
     return new Promise<number>((resolve) => {
-      const sub = replaySource(file, { speed, mode: mode as TicMode | undefined }).subscribe({
+      const sub = replaySource(file, { speed, mode: mode as TicMode | undefined, onEnd }).subscribe({
         next: (chunk) =>
           decoder.write(chunk, (e) => {
             if (e.kind === 'frame') frames++
