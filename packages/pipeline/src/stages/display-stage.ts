@@ -43,7 +43,6 @@ export const displayStage: SinkDefinition<z.output<typeof displayStageOptions>> 
         ...(di.isRegistered(HISTORY_STORE, true) ? { history: di.resolve(HISTORY_STORE) } : {}),
         diagnostics: di.resolve(DIAGNOSTICS_SNAPSHOT),
         onListening: (listening) => {
-          ctx.logger.info('dashboard listening', { url: listening.url })
           if (di.isRegistered(DASHBOARD_LISTENING, true)) di.resolve(DASHBOARD_LISTENING)(listening.url)
         },
       },

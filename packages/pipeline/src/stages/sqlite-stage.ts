@@ -27,13 +27,23 @@ export const sqliteStage: SinkDefinition<z.output<typeof sqliteStageOptions>> = 
   create: (options, ctx, di) => {
     const path = resolve(options.path ?? join(di.resolve(DATA_DIR), 'linkyrpi.db'))
     let engine: Promise<Engine> | undefined
-    const open = (): Promise<Engine> => (engine ??= openEngine({ kind: 'sqlite', path }))
+    let store: HistoryStore | undefined
+    const open = async (): Promise<HistoryStore> => (store ??= createHistoryStore(await (engine ??= openEngine({ kind: 'sqlite', path }))))
+    // Until the sink has created the tables (it migrates on subscribe) there is no history yet.
+    const orEmpty = async <T>(query: (h: HistoryStore) => Promise<T>, empty: T): Promise<T> => {
+      try {
+        return await query(await open())
+      } catch (error) {
+        if (error instanceof Error && /no such table/.test(error.message)) return empty
+        throw error
+      }
+    }
     const history: HistoryStore = {
-      meters: async () => createHistoryStore(await open()).meters(),
-      latest: async (meter) => createHistoryStore(await open()).latest(meter),
-      samples: async (meter, from, to, resolution) => createHistoryStore(await open()).samples(meter, from, to, resolution),
-      energy: async (meter, from, to, bucket) => createHistoryStore(await open()).energy(meter, from, to, bucket),
-      events: async (meter, from, to, limit) => createHistoryStore(await open()).events(meter, from, to, limit),
+      meters: () => orEmpty((h) => h.meters(), []),
+      latest: (meter) => orEmpty((h) => h.latest(meter), null),
+      samples: (meter, from, to, resolution) => orEmpty((h) => h.samples(meter, from, to, resolution), []),
+      energy: (meter, from, to, bucket) => orEmpty((h) => h.energy(meter, from, to, bucket), []),
+      events: (meter, from, to, limit) => orEmpty((h) => h.events(meter, from, to, limit), []),
     }
     return {
       stage: sqliteSink(defined({ ...options, path }), ctx),
