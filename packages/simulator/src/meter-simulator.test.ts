@@ -29,9 +29,9 @@ for (const option of OPTIONS) {
 describe('createMeterSimulator: frames decode to the reading the simulator meant to send', () => {
   for (const variant of VARIANTS) {
     it(JSON.stringify(variant), () => {
-      // 20 minutes between frames over three winter days: crosses HC/HP, Tempo 06:00 and 20:00,
+      // 30 minutes between frames over three winter days: crosses HC/HP, Tempo 06:00 and 20:00,
       // EJP notices and peaks, and midnight.
-      const sim = createMeterSimulator({ ...variant, seed: 7, intervalMs: 20 * 60_000, overpower: true })
+      const sim = createMeterSimulator({ ...variant, seed: 7, intervalMs: 30 * 60_000, overpower: true })
       const decoder = createTicDecoder({ reading: true })
       let checked = 0
       const codes = new Set<string>()
@@ -47,7 +47,7 @@ describe('createMeterSimulator: frames decode to the reading the simulator meant
         codes.add(`${String(f.expected.period.code)}/${String(f.expected.period.tempoToday)}`)
         checked++
       }
-      expect(checked).toBeGreaterThan(200)
+      expect(checked).toBeGreaterThan(140)
       if (variant.option === 'hc' || variant.option === 'tempo') expect([...codes].some((c) => c.startsWith('hp'))).toBe(true)
     })
   }
