@@ -53,6 +53,11 @@ export function liveScreen(): Screen {
   let plot: uPlot | null = null
   let producer = false
   let redrawPending = false
+  /** The x range: the last ten minutes up to the newest point, in epoch seconds. */
+  const xWindow = (): [number, number] => {
+    const max = xs[xs.length - 1] ?? Date.now() / 1000
+    return [max - WINDOW_S, max + 5]
+  }
   const makePlot = (): void => {
     const w = chartBox.clientWidth
     const hgt = chartBox.clientHeight
@@ -69,7 +74,7 @@ export function liveScreen(): Screen {
         cursor: { show: false },
         // Always the last ten minutes, even with one point (uPlot would otherwise span years);
         // a plain numeric scale in epoch seconds, labelled by timeTicks in the dashboard's zone.
-        scales: { x: { time: false, range: (_u, _min, max) => [max - WINDOW_S, max + 5] } },
+        scales: { x: { time: false, auto: false, range: xWindow() } },
         axes: [{ stroke: '#888', values: timeTicks, incrs: [30, 60, 120, 300, 600] }, { stroke: '#888', size: 55 }],
       },
       (producer ? [xs, ys, zs] : [xs, ys]) as uPlot.AlignedData,
@@ -152,7 +157,10 @@ export function liveScreen(): Screen {
       redrawPending = true
       requestAnimationFrame(() => {
         redrawPending = false
-        plot?.setData((producer ? [xs, ys, zs] : [xs, ys]) as uPlot.AlignedData)
+        if (plot === null) return
+        plot.setData((producer ? [xs, ys, zs] : [xs, ys]) as uPlot.AlignedData, false)
+        const [min, max] = xWindow()
+        plot.setScale('x', { min, max })
       })
     }
   }
