@@ -87,11 +87,19 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
     types,
   })
   pool.on('error', (error) => options.onIdleError?.(error))
+  // A connection lost while a client is checked out but between two statements (Kysely's
+  // migration transaction, ours) is an 'error' event on the client: without a listener it
+  // would crash the process. The next statement fails and the caller handles that.
+  pool.on('connect', (client) => client.on('error', (error) => options.onIdleError?.(error)))
   try {
     await pool.query(`create schema if not exists ${schema}`)
   } catch (error) {
-    await pool.end()
-    throw new StoreConnectionError('cannot connect to PostgreSQL', { cause: error })
+    // Two processes creating the schema at once: one of them gets a unique violation.
+    const code = (error as { code?: unknown }).code
+    if (code !== '23505' && code !== '42P06') {
+      await pool.end()
+      throw isTransientError(error) || code === undefined ? new StoreConnectionError('cannot connect to PostgreSQL', { cause: error }) : error
+    }
   }
   const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) })
   let closed = false

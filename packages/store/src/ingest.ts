@@ -34,7 +34,27 @@ interface Contract extends ContractTerms {
   readonly validFrom: number
 }
 
+/** [meter, res, register, bucket, min_wh, max_wh]: an energy rollup row being built. */
+type EnergyAgg = [string, string, string, number, number, number]
+
+/** Merges aggregates of the same key (a register going back to an earlier bucket), for one upsert. */
+function mergeEnergy(aggs: readonly EnergyAgg[]): EnergyAgg[] {
+  const byKey = new Map<string, EnergyAgg>()
+  for (const a of aggs) {
+    const k = `${a[0]}\u0000${a[1]}\u0000${a[2]}\u0000${String(a[3])}`
+    const e = byKey.get(k)
+    if (e === undefined) byKey.set(k, [...a])
+    else {
+      e[4] = Math.min(e[4], a[4])
+      e[5] = Math.max(e[5], a[5])
+    }
+  }
+  return [...byKey.values()]
+}
+
 interface MeterState {
+  /** Energy aggregates of the batch being written, by register and resolution. */
+  energy: Map<string, (EnergyAgg | undefined)[]>
   /** The previous record seen in this run. */
   prev: { t: number; reading: TicReading } | null
   /** The latest stored reading when the meter was first seen in this run. */
@@ -142,6 +162,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
               hhphc: c.hhphc,
             },
       registers: new Map(),
+      energy: new Map(),
     }
   }
 
@@ -150,68 +171,96 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
       // Working copies: committed to `meters` only after the transaction succeeds.
       const work = new Map<string, MeterState>()
       const samples: BulkRow[] = []
-      const sampleKeys = new Set<string>()
       const registers: BulkRow[] = []
       const events: BulkRow[] = []
-      const energy = new Map<string, [string, string, string, number, number, number]>()
+      const energy: EnergyAgg[] = []
       const latest = new Map<string, { first: number; last: number; reading: TicReading }>()
       let unstorable = 0
       let duplicates = 0
       // Pass 1: sample rows (first of each (meter, time) in the batch), inserted first so that the
       // rest follows only from frames that are new: a replay or redelivery adds no row at all.
-      const times: { id: string; t: number; row: number }[] = []
-      for (const record of records) {
+      const n = records.length
+      const ids: (string | null)[] = new Array<string | null>(n)
+      const times = new Float64Array(n)
+      const rowOf = new Int32Array(n)
+      const seen = new Map<string, Set<number>>()
+      for (let i = 0; i < n; i++) {
+        const record = records[i]!
         const id = record.reading.meter.id
+        ids[i] = id
         if (id === null) {
           unstorable++
-          times.push({ id: '', t: 0, row: -1 })
+          rowOf[i] = -1
           continue
         }
         const { t, clockMs } = sampleTime(record)
-        const key = `${id}\u0000${String(t)}`
-        if (sampleKeys.has(key)) {
-          duplicates++
-          times.push({ id, t, row: -1 })
+        times[i] = t
+        let ts = seen.get(id)
+        if (ts === undefined) {
+          ts = new Set()
+          seen.set(id, ts)
         }
-        else {
-          sampleKeys.add(key)
-          times.push({ id, t, row: samples.length })
+        if (ts.has(t)) {
+          duplicates++
+          rowOf[i] = -1
+        } else {
+          ts.add(t)
+          rowOf[i] = samples.length
           samples.push(sampleRow(id, t, clockMs, record))
         }
       }
       const inserted = await tx.insert('samples', samples, 'on conflict (meter, t) do nothing')
       // Pass 2: registers, events, contracts and meters, in arrival order.
-      for (let i = 0; i < records.length; i++) {
-        const { id, t, row } = times[i]!
-        if (id === '') continue
+      for (let i = 0; i < n; i++) {
+        const id = ids[i]!
+        if (id === null) continue
+        const t = times[i]!
+        const row = rowOf[i]!
         const isNew = row >= 0 && inserted[row] === true
         const r = records[i]!.reading
         let st = work.get(id)
         if (st === undefined) {
           const base = meters.get(id) ?? (await load(tx, id))
-          st = { ...base, registers: new Map(base.registers) }
+          st = { ...base, prev: base.prev === null ? null : { ...base.prev }, registers: new Map(base.registers), energy: new Map() }
           work.set(id, st)
         }
         // Previous reading: this run's, else the stored one if older (a replay of old frames finds none).
         const prev = st.prev ?? (st.stored !== null && st.stored.t < t ? st.stored : null)
         if (prev !== null && isNew) {
-          for (const e of eventsBetween(prev.reading, prev.t, r, t, gapMs)) events.push([id, t, e.kind, JSON.stringify(e.detail)])
+          const found = eventsBetween(prev.reading, prev.t, r, t, gapMs)
+          for (let k = 0; k < found.length; k++) events.push([id, t, found[k]!.kind, JSON.stringify(found[k]!.detail)])
         }
-        st.prev = { t, reading: r }
-        for (const [name, value] of registersOf(r)) {
+        if (st.prev === null) st.prev = { t, reading: r }
+        else {
+          st.prev.t = t
+          st.prev.reading = r
+        }
+        const regs = registersOf(r)
+        for (let k = 0; k < regs.length; k += 2) {
+          const name = regs[k] as string
+          const value = regs[k + 1] as number
           if (st.registers.get(name) === value) continue
           st.registers.set(name, value)
           if (!isNew) continue
           registers.push([id, name, t, value])
           if (!isEnergyRegister(name)) continue
-          for (const res of ROLLUP_RESOLUTIONS) {
+          // Consecutive changes of a register mostly fall in the same buckets: no key to build then.
+          let aggs = st.energy.get(name)
+          if (aggs === undefined) {
+            aggs = []
+            st.energy.set(name, aggs)
+          }
+          for (let ri = 0; ri < ROLLUP_RESOLUTIONS.length; ri++) {
+            const res = ROLLUP_RESOLUTIONS[ri]!
             const bucket = bucketOf(res, t)
-            const k = `${id}\u0000${res}\u0000${name}\u0000${String(bucket)}`
-            const e = energy.get(k)
-            if (e === undefined) energy.set(k, [id, res, name, bucket, value, value])
-            else {
-              e[4] = Math.min(e[4], value)
-              e[5] = Math.max(e[5], value)
+            const e = aggs[ri]
+            if (e !== undefined && e[3] === bucket) {
+              if (value < e[4]) e[4] = value
+              if (value > e[5]) e[5] = value
+            } else {
+              const fresh: EnergyAgg = [id, res, name, bucket, value, value]
+              aggs[ri] = fresh
+              energy.push(fresh)
             }
           }
         }
@@ -314,7 +363,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
         [...power.values()].map((a) => [a.meter, a.res, a.bucket, a.n, a.vaN, a.vaSum, a.vaMin, a.vaMax, a.vapN, a.va1, a.va2, a.va3, a.injN, a.inj, a.uN, a.u1, a.u2, a.u3, a.uMin, a.uMax]),
         powerConflict,
       )
-      await tx.insert('energy_rollups', [...energy.values()], energyConflict)
+      await tx.insert('energy_rollups', mergeEnergy(energy), energyConflict)
       for (const [id, l] of latest) {
         const m = l.reading.meter
         await tx.query(meterUpsert, [id, m.prm, m.kind, m.ads?.manufacturer ?? null, m.mode, m.phases, m.producer ? 1 : 0, l.first, l.last, JSON.stringify(l.reading)])

@@ -18,8 +18,8 @@ describe('row mapping', () => {
   })
 
   it('lists the index registers of both modes', () => {
-    expect(registersOf(std!.reading).map(([n]) => n)).toEqual(['s01', 's02', 'd1', 'import'])
-    expect(registersOf(hist!.reading).map(([n]) => n)).toEqual(['s01', 's02', 'import'])
+    expect(registersOf(std!.reading).filter((_, i) => i % 2 === 0)).toEqual(['s01', 's02', 'd1', 'import'])
+    expect(registersOf(hist!.reading).filter((_, i) => i % 2 === 0)).toEqual(['s01', 's02', 'import'])
   })
 
   it('reads contract terms, none from a short frame', () => {

@@ -52,17 +52,25 @@ export function isEnergyRegister(name: string): boolean {
   return name.charCodeAt(0) !== 113 // 'q'
 }
 
-/** Every index register of a reading, as [name, value] (Wh, VArh for `q1`…`q4`). */
-export function registersOf(r: TicReading): [string, number][] {
-  const out: [string, number][] = []
+/**
+ * Every index register of a reading, flattened as name, value, name, value… (Wh, VArh for
+ * `q1`…`q4`): one array per frame instead of one per register (hot path of ingest).
+ */
+export function registersOf(r: TicReading): (string | number)[] {
+  const out: (string | number)[] = []
   const s = r.energy.importByIndexWh
-  for (const k in s) out.push([SUPPLIER[Number(k)] ?? supplierRegister(Number(k)), s[k as unknown as number]!])
+  for (const k in s) out.push(SUPPLIER[Number(k)] ?? supplierRegister(Number(k)), s[k as unknown as number]!)
   const d = r.energy.distributorByIndexWh
-  if (d !== null) for (const k in d) out.push([DISTRIBUTOR[Number(k)] ?? `d${k}`, d[k as unknown as number]!])
-  if (r.energy.importWh !== null) out.push(['import', r.energy.importWh])
-  if (r.energy.exportWh !== null) out.push(['export', r.energy.exportWh])
+  if (d !== null) for (const k in d) out.push(DISTRIBUTOR[Number(k)] ?? `d${k}`, d[k as unknown as number]!)
+  if (r.energy.importWh !== null) out.push('import', r.energy.importWh)
+  if (r.energy.exportWh !== null) out.push('export', r.energy.exportWh)
   const q = r.energy.reactiveVArh
-  if (q !== null) q.forEach((v, n) => v !== null && out.push([`q${String(n + 1)}`, v]))
+  if (q !== null) {
+    for (let n = 0; n < q.length; n++) {
+      const v = q[n]
+      if (v !== null && v !== undefined) out.push(`q${String(n + 1)}`, v)
+    }
+  }
   return out
 }
 
@@ -106,6 +114,7 @@ const sameArray = <T>(a: readonly T[] | null, b: readonly T[] | null): boolean =
  */
 export function eventsBetween(prev: TicReading, prevT: number, r: TicReading, t: number, gapMs: number): EventRow[] {
   const out: EventRow[] = []
+  if (prev === r) return out
   if (t - prevT > gapMs) out.push({ kind: 'gap', detail: { from: prevT, ms: t - prevT } })
   if (prev.meter.mode !== r.meter.mode) out.push({ kind: 'mode-change', detail: { from: prev.meter.mode, to: r.meter.mode } })
   const pp = prev.period
