@@ -195,6 +195,18 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     expect(await text(page, 'period')).toBe('Heuresnormales')
     await tab(page, 'meter')
     expect(await visible(page, 'meter-producer')).toBe(false)
+    // Swipe left and right (outside the chart) to change screens.
+    await tab(page, 'live')
+    const swipe = async (fromX: number, toX: number): Promise<void> => {
+      await page.mouse.move(fromX, 450)
+      await page.mouse.down()
+      await page.mouse.move(toX, 455, { steps: 5 })
+      await page.mouse.up()
+    }
+    await swipe(350, 60)
+    await page.locator('[data-screen="indexes"]').waitFor({ state: 'visible' })
+    await swipe(60, 350)
+    await page.locator('[data-screen="live"]').waitFor({ state: 'visible' })
     await page.close()
   })
 
