@@ -1,4 +1,5 @@
-import type { DecoderEvent } from '@linkyrpi/tic-core'
+import { createReadingBuilder } from '@linkyrpi/tic-core'
+import type { DecoderEvent, TicFrame, TicReading } from '@linkyrpi/tic-core'
 
 /** Counts what a decode saw, for `decode --format summary` and the end-of-run report. */
 export class CaptureSummary {
@@ -11,6 +12,9 @@ export class CaptureSummary {
   bytesDiscarded = 0
   readonly modes = new Map<string, number>()
   readonly meters = new Map<string, string>()
+  /** Classifies meters frame by frame without building every reading (fast path of `summary`). */
+  private readonly builder = createReadingBuilder()
+  private lastFrame: TicFrame | undefined
 
   add(event: DecoderEvent): void {
     if (event.kind === 'discarded') {
@@ -25,14 +29,32 @@ export class CaptureSummary {
     this.groupsRejected += f.rejected.length
     this.modes.set(f.mode, (this.modes.get(f.mode) ?? 0) + 1)
     for (const r of f.rejected) this.rejectedByReason.set(r.reason, (this.rejectedByReason.get(r.reason) ?? 0) + 1)
-    const r = f.reading
-    if (r?.meter.id != null) {
-      const m = r.meter
-      this.meters.set(
-        m.id!,
-        `${m.mode}, ${m.phases === null ? '?' : String(m.phases)}-phase, ${m.kind}${m.producer ? ', producer' : ''}, option ${r.contract.option ?? '?'}`,
-      )
+    if (f.reading !== undefined) {
+      this.describe(f.reading)
+      return
     }
+    // No reading on the frame: classify it, and describe a meter once it is left or at the end.
+    const id = f.groups.find((g) => g.label === 'ADCO' || g.label === 'ADSC')?.value
+    if (id !== undefined && this.lastFrame !== undefined && this.builder.meter.id !== null && id !== this.builder.meter.id) {
+      this.describe(this.builder.update(this.lastFrame))
+    }
+    this.builder.observe(f)
+    this.lastFrame = f
+  }
+
+  /** Completes the description of the last meter seen (call once the input has ended). */
+  finish(): void {
+    if (this.lastFrame !== undefined && this.builder.meter.id !== null) this.describe(this.builder.update(this.lastFrame))
+    this.lastFrame = undefined
+  }
+
+  private describe(r: TicReading): void {
+    if (r.meter.id === null) return
+    const m = r.meter
+    this.meters.set(
+      m.id!,
+      `${m.mode}, ${m.phases === null ? '?' : String(m.phases)}-phase, ${m.kind}${m.producer ? ', producer' : ''}, option ${r.contract.option ?? '?'}`,
+    )
   }
 
   /** True when nothing was lost beyond the usual partial first/last frame. */

@@ -45,7 +45,10 @@ export function createTicDecoder(options: TicDecoderOptions = {}): TicDecoder {
         const frame = frames.decode(buffer, length)
         emit({
           kind: 'frame',
-          frame: readings === undefined ? frame : { ...frame, reading: readings.update(frame) },
+          frame:
+            readings === undefined
+              ? frame
+              : { mode: frame.mode, short: frame.short, groups: frame.groups, rejected: frame.rejected, reading: readings.update(frame) },
         })
       },
       discarded(reason, byteCount) {

@@ -1,14 +1,15 @@
 import { parseAds } from './ads.js'
 import type { Ads, MeterKind } from './ads.js'
-import { parseDayProfile } from './day-profile.js'
+import { parseDayProfile as parseDayProfileRaw } from './day-profile.js'
 import type { DayProfileSlot } from './day-profile.js'
 import type { TicFrame } from './frame.js'
 import type { TicGroup } from './group.js'
-import { parseHorodate } from './horodate.js'
+import { parseHorodate as parseHorodateRaw } from './horodate.js'
 import { parseInteger } from './integer.js'
-import { labelInfo } from './labels/catalogue.js'
+import { LABELS } from './labels/labels.js'
 import type { TicMode } from './mode.js'
-import { parseRelays } from './relays.js'
+import { memoByString } from './memo-last.js'
+import { parseRelays as parseRelaysRaw } from './relays.js'
 import { parseStge } from './stge.js'
 import type { Stge } from './stge.js'
 import {
@@ -19,7 +20,7 @@ import {
   parsePtec,
   periodCodeFromLabel,
   tempoFromLabel,
-  tidyText,
+  tidyText as tidyTextRaw,
 } from './tariff.js'
 import type { PeriodCode, TariffOption, TempoColour } from './tariff.js'
 
@@ -181,12 +182,34 @@ export interface ReadingBuilderOptions {
 export interface ReadingBuilder {
   /** The reading after `frame`. */
   update(frame: TicFrame): TicReading
+  /**
+   * Takes `frame` into account (identity, classification, values in force) without building the
+   * reading: for callers that need the reading only now and then.
+   */
+  observe(frame: TicFrame): void
+  /** What the builder knows of the meter so far. */
+  readonly meter: {
+    readonly id: string | null
+    readonly mode: TicMode | null
+    readonly phases: 1 | 3 | null
+    readonly producer: boolean
+    readonly kind: MeterKind
+  }
   /** Forgets everything (a new meter). */
   reset(): void
 }
 
 const TRI_EVIDENCE = new Set(['IINST1', 'IINST2', 'IINST3', 'IMAX1', 'IMAX2', 'IMAX3', 'PMAX', 'PPOT', 'ADIR1', 'ADIR2', 'ADIR3'])
 const MONO_EVIDENCE = new Set(['IINST', 'IMAX', 'ADPS'])
+// Pure parsers memoised on their input: most fields repeat frame after frame.
+const parseDayProfile = memoByString(parseDayProfileRaw, 16)
+const parseHorodate = memoByString(parseHorodateRaw, 64)
+const parseRelays = memoByString(parseRelaysRaw, 16)
+const tidyText = memoByString(tidyTextRaw, 64)
+
+const EMPTY: readonly TicGroup[] = []
+const OVERRUN_LABELS = ['ADIR1', 'ADIR2', 'ADIR3', 'ADPS']
+const STANDARD_TRI = new Set(LABELS.filter((l) => l.mode === 'standard' && l.phases === 'tri').map((l) => l.label))
 const PRODUCER_LABELS = new Set(['EAIT', 'ERQ1', 'ERQ2', 'ERQ3', 'ERQ4', 'SINSTI', 'SMAXIN', 'SMAXIN-1', 'CCAIN', 'CCAIN-1'])
 
 class Hysteresis<T> {
@@ -222,70 +245,137 @@ class Hysteresis<T> {
  */
 export function createReadingBuilder(options: ReadingBuilderOptions = {}): ReadingBuilder {
   const frames = options.hysteresisFrames ?? 3
+  // Two maps used in turn (no allocation per frame): the values in force and the previous ones.
   let values = new Map<string, TicGroup>()
+  let spare = new Map<string, TicGroup>()
   let phases = new Hysteresis<1 | 3>(frames)
   let producer = new Hysteresis<boolean>(frames)
   let lastMode: TicMode | null = null
   let lastId: string | null = null
+  let stge: Stge | null = null
+  let ads: Ads | null = null
+  let lastGroups: readonly TicGroup[] = EMPTY
+  let lastEvidence = { tri: false, mono: false, prod: false, consumerEvidence: false }
 
   function reset(): void {
-    values = new Map()
+    values.clear()
+    spare.clear()
     phases = new Hysteresis<1 | 3>(frames)
     producer = new Hysteresis<boolean>(frames)
     lastMode = null
     lastId = null
+    stge = null
+    ads = null
+    lastGroups = EMPTY
+  }
+
+  /** Updates the state from one frame; returns the values in force for it. */
+  function observe(frame: TicFrame): Map<string, TicGroup> {
+    const groups = frame.groups
+    // Fast path: the same labels in the same order as the previous frame (the usual case), no
+    // rejection, no short frame: the evidence is unchanged, only changed values are stored.
+    const same =
+      !frame.short &&
+      frame.rejected.length === 0 &&
+      frame.mode === lastMode &&
+      groups.length === lastGroups.length &&
+      groups.every((g, i) => g.label === lastGroups[i]!.label)
+    let next: Map<string, TicGroup>
+    let tri: boolean
+    let mono: boolean
+    let prod: boolean
+    let consumerEvidence: boolean
+    if (same) {
+      for (let i = 0; i < groups.length; i++) {
+        const g = groups[i]!
+        if (g !== lastGroups[i]) values.set(g.label, g)
+      }
+      next = values
+      ;({ tri, mono, prod, consumerEvidence } = lastEvidence)
+      const id = values.get(frame.mode === 'standard' ? 'ADSC' : 'ADCO')?.value ?? null
+      if (id !== null && id !== lastId) {
+        // Same labels, another meter (two identical meters on one bus?): start afresh.
+        reset()
+        return observe(frame)
+      }
+    } else {
+      let id: string | null = null
+      tri = frame.short
+      mono = false
+      prod = false
+      let irms1 = false
+      consumerEvidence = false
+      const standard = frame.mode === 'standard'
+      for (let i = 0; i < groups.length; i++) {
+        const l = groups[i]!.label
+        if (l === 'ADCO' || l === 'ADSC') id = groups[i]!.value
+        if (TRI_EVIDENCE.has(l)) tri = true
+        else if (MONO_EVIDENCE.has(l)) mono = true
+        else if (standard) {
+          if (STANDARD_TRI.has(l)) tri = true
+          else if (PRODUCER_LABELS.has(l)) prod = true
+          else if (l === 'IRMS1') irms1 = true
+          if (l === 'EAST' || l === 'STGE') consumerEvidence = true
+        }
+      }
+      if (standard && !tri && irms1) mono = true
+      if (id !== null && lastId !== null && id !== lastId) reset()
+      if (lastMode !== null && lastMode !== frame.mode) values.clear()
+      lastMode = frame.mode
+      if (id !== null && id !== lastId) {
+        lastId = id
+        ads = parseAds(id)
+      }
+      if (frame.short) {
+        next = new Map(values)
+        for (const l of OVERRUN_LABELS) next.delete(l)
+      } else {
+        next = spare
+        next.clear()
+        // A value whose group was rejected in this frame stays as it was (one corrupted group
+        // must not blank a field); labels simply absent are gone (ADPS after an overrun).
+        for (const r of frame.rejected) {
+          if (r.label !== undefined) {
+            const prev = values.get(r.label)
+            if (prev !== undefined) next.set(r.label, prev)
+          }
+        }
+      }
+      for (let i = 0; i < groups.length; i++) next.set(groups[i]!.label, groups[i]!)
+      if (!frame.short) {
+        spare = values
+        values = next
+      }
+      lastEvidence = { tri, mono, prod, consumerEvidence }
+    }
+    lastGroups = frame.short || frame.rejected.length > 0 ? EMPTY : groups
+    const standard = frame.mode === 'standard'
+
+    if (phases.value === null && ads?.phases != null && !tri && !mono) phases.observe(ads.phases)
+    phases.observe(tri ? 3 : mono ? 1 : null)
+    const stgeRaw = next.get('STGE')?.value
+    if (stgeRaw !== stge?.raw) stge = parseStge(stgeRaw)
+    if (stge?.producer === true) prod = true
+    if (!standard) producer.observe(groups.length > 0 ? false : null)
+    else if (consumerEvidence) producer.observe(prod)
+    return next
   }
 
   function update(frame: TicFrame): TicReading {
-    const id = frame.groups.find((g) => g.label === 'ADCO' || g.label === 'ADSC')?.value ?? null
-    if (id !== null && lastId !== null && id !== lastId) reset()
-    if (lastMode !== null && lastMode !== frame.mode) values = new Map()
-    lastMode = frame.mode
-    if (id !== null) lastId = id
-
-    let next: Map<string, TicGroup>
-    if (frame.short) {
-      next = new Map(values)
-      for (const l of ['ADIR1', 'ADIR2', 'ADIR3', 'ADPS']) next.delete(l)
-    } else {
-      next = new Map()
-      // A value whose group was rejected in this frame stays as it was (one corrupted group
-      // must not blank a field); labels simply absent are gone (ADPS after an overrun).
-      for (const r of frame.rejected) {
-        if (r.label !== undefined) {
-          const prev = values.get(r.label)
-          if (prev !== undefined) next.set(r.label, prev)
-        }
-      }
-    }
-    for (const g of frame.groups) next.set(g.label, g)
-    if (!frame.short) values = next
-
-    // Classification evidence from this frame's accepted groups only.
-    let tri = frame.short
-    let mono = false
-    let prod = false
-    for (const g of frame.groups) {
-      if (TRI_EVIDENCE.has(g.label)) tri = true
-      else if (MONO_EVIDENCE.has(g.label)) mono = true
-      else if (frame.mode === 'standard') {
-        const info = labelInfo('standard', g.label)
-        if (info?.phases === 'tri') tri = true
-        if (PRODUCER_LABELS.has(g.label)) prod = true
-      }
-    }
-    if (frame.mode === 'standard' && !tri && frame.groups.some((g) => g.label === 'IRMS1')) mono = true
-    const ads = parseAds(lastId ?? undefined)
-    if (phases.value === null && ads?.phases != null && !tri && !mono) phases.observe(ads.phases)
-    phases.observe(tri ? 3 : mono ? 1 : null)
-    const stge = parseStge(next.get('STGE')?.value)
-    if (stge?.producer === true) prod = true
-    if (frame.mode === 'historique') producer.observe(frame.groups.length > 0 ? false : null)
-    else if (frame.groups.some((g) => g.label === 'EAST' || g.label === 'STGE')) producer.observe(prod)
+    const next = observe(frame)
     return build(next, frame, stge, ads, phases.value, producer.value === true)
   }
 
-  return { update, reset }
+  return {
+    update,
+    observe(frame) {
+      observe(frame)
+    },
+    get meter() {
+      return { id: lastId, mode: lastMode, phases: phases.value, producer: producer.value === true, kind: ads?.kind ?? 'unknown' }
+    },
+    reset,
+  }
 }
 
 function build(

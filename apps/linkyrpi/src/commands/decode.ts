@@ -61,7 +61,8 @@ async function decodeStream(
   io: CommandIo,
 ): Promise<number> {
   const input = file === '-' ? io.stdin : createReadStream(file, { highWaterMark: 1 << 20 })
-  const decoder = createTicDecoder({ mode, reading: true })
+  // The summary classifies meters itself (cheaper than building every reading).
+  const decoder = createTicDecoder({ mode, reading: format !== 'summary' })
   const summary = new CaptureSummary()
   let out: string[] = []
   let pending = 0
@@ -92,6 +93,7 @@ async function decodeStream(
     return EXIT.failure
   }
   for (const event of decoder.end()) onEvent(event)
+  summary.finish()
   await flush()
   io.stderr.write(summary.format())
   return EXIT.ok
