@@ -4,10 +4,13 @@
 // chunks), decoded by tic-core; from the moment the decoder sees a frame's ETX byte to the moment
 // the new apparent power is in the page's DOM (MutationObserver in Chromium). Both clocks are
 // performance.timeOrigin + performance.now() on the same machine. Prints p50/p99/max in ms.
-// memory: server RSS and heap with 0 and then 10 connected dashboards (10 Chromium tabs).
+// memory: RSS and heap of a server alone in a child process (memory-server.child.mjs) with 0 and
+// then 10 connected dashboards (10 Chromium contexts).
 //
 // Environment: BENCH_FRAMES (default 120), LINKY_CHROMIUM (default /usr/bin/chromium).
+import { fork } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { chromium } from 'playwright-core'
@@ -110,26 +113,31 @@ try {
   console.log(JSON.stringify({ bench: 'dashboard-latency', frames: FRAMES, observed: lat.length, p50Ms: r(quantile(lat, 0.5)), p99Ms: r(quantile(lat, 0.99)), maxMs: r(lat[lat.length - 1]), baud: 9600, loadAvg1m: r(loadavg()[0]) }))
   await page.close()
 
-  // Memory with 0 and 10 dashboards connected, frames flowing at about one per second.
-  const mem = () => {
-    globalThis.gc?.()
-    const m = process.memoryUsage()
-    return { rssMiB: Math.round((m.rss / 1048576) * 10) / 10, heapUsedMiB: Math.round((m.heapUsed / 1048576) * 10) / 10 }
+  // Memory of a dashboard server alone in a child process (no browser driver in its heap), with
+  // 0 and then 10 connected dashboards, frames at one per second.
+  const child = fork(fileURLToPath(new URL('./memory-server.child.mjs', import.meta.url)), [], { execArgv: ['--expose-gc'] })
+  const next = () => new Promise((resolve) => child.once('message', resolve))
+  const { url } = await next()
+  await sleep(3000)
+  const measure = async () => {
+    child.send('measure')
+    const m = await next()
+    return { clients: m.clients, rssMiB: Math.round((m.rss / 1048576) * 10) / 10, heapUsedMiB: Math.round((m.heapUsed / 1048576) * 10) / 10 }
   }
-  for (let i = 0; i < 5; i++) await sendRealTime(FRAMES + i)
-  const before = mem()
+  const before = await measure()
   const pages = []
   for (let k = 0; k < 10; k++) {
     const c = await browser.newContext({ viewport: { width: 800, height: 480 } })
     const p = await c.newPage()
-    await p.goto(server.url)
+    await p.goto(url)
     await p.locator('nav').waitFor()
     pages.push(p)
   }
-  for (let i = 0; i < 15; i++) await sendRealTime(FRAMES + 10 + i)
-  const after = mem()
-  console.log(JSON.stringify({ bench: 'dashboard-server-memory', clients: server.clients, before, after, deltaHeapMiB: Math.round((after.heapUsedMiB - before.heapUsedMiB) * 10) / 10, deltaRssMiB: Math.round((after.rssMiB - before.rssMiB) * 10) / 10 }))
+  await sleep(15_000)
+  const after = await measure()
+  console.log(JSON.stringify({ bench: 'dashboard-server-memory', before, after, deltaHeapMiB: Math.round((after.heapUsedMiB - before.heapUsedMiB) * 10) / 10, deltaRssMiB: Math.round((after.rssMiB - before.rssMiB) * 10) / 10 }))
   for (const p of pages) await p.context().close()
+  child.send('stop')
   await context.close()
 } finally {
   await browser.close()
