@@ -112,7 +112,7 @@ stages:
 `
     const config = await parseConfig(text, { registry })
     const events: unknown[] = []
-    const eventsSub = nc.subscribe(`linky.${site}.*.events`, { callback: (_e, msg) => events.push(msg.json()) })
+    const eventsSub = nc.subscribe(`linky.${site}.*.events`, { callback: (_e, msg) => void events.push(msg.json()) })
     await nc.flush()
     const server = await startNode(config, { node: 'server' })
     const pi = await startNode(config, { node: 'pi' })

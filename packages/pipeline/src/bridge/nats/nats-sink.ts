@@ -37,14 +37,21 @@ export function natsSink(options: NatsSinkOptions, ctx: StageContext): Sink {
   const js = jetstream(options.connection, { timeout: options.timeoutMs ?? 5000 })
   return (input) =>
     new Observable<Ack>((subscriber) => {
-      const pending: { seq: number; done: boolean }[] = []
+      // Publishes complete in any order; acks go out in input order.
+      let pending: { seq: number; done: boolean }[] = []
+      let head = 0
       let inputDone = false
       let closed = false
       const flush = (): void => {
-        while (pending.length > 0 && (pending[0] as { done: boolean }).done) {
-          subscriber.next({ seq: (pending.shift() as { seq: number }).seq, sink: ctx.stage })
+        while (head < pending.length && (pending[head] as { done: boolean }).done) {
+          subscriber.next({ seq: (pending[head] as { seq: number }).seq, sink: ctx.stage })
+          head += 1
         }
-        if (inputDone && pending.length === 0) subscriber.complete()
+        if (head > 1024 && head * 2 > pending.length) {
+          pending = pending.slice(head)
+          head = 0
+        }
+        if (inputDone && head === pending.length) subscriber.complete()
       }
       const publish = async (frame: PipelineFrame): Promise<void> => {
         const subject = framesSubject(options.site, frame.reading.meter.id ?? frame.meta.source)
