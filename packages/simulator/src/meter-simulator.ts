@@ -170,6 +170,8 @@ export function createMeterSimulator(options: MeterSimulatorOptions = {}): Meter
   let voltMeanAt = voltSlot * TEN_MIN
   let lastOverrun = -Infinity
   let shortCount = 0
+  let previousShort = false
+  let lastLongBytes: Uint8Array | null = null
   let lastLong: ExpectedReading | null = null
   let profileDay = -1
   let profileText = ''
@@ -449,9 +451,22 @@ export function createMeterSimulator(options: MeterSimulatorOptions = {}): Meter
       } else at1 = writeGroup(clean, at1, mode, x)
     }
     clean[at1] = ETX
+    let wire: Uint8Array = clean
+    if (short && !previousShort && lastLongBytes !== null) {
+      // Entering overrun: the long frame in progress is cut at the end of a group and EOT sent
+      // before the first short frame (02E Tableau 6; tic-spec.md §1.4-1.5).
+      let cut = Math.floor(lastLongBytes.length / 2)
+      while (cut < lastLongBytes.length - 1 && lastLongBytes[cut] !== 0x0d) cut++
+      wire = new Uint8Array(cut + 2 + clean.length)
+      wire.set(lastLongBytes.subarray(0, cut + 1))
+      wire[cut + 1] = EOT
+      wire.set(clean, cut + 2)
+    }
+    previousShort = short
+    if (!short && mode === 'historique') lastLongBytes = clean
     const cps = SERIAL_SETTINGS[mode].charsPerSecond
-    const durationMs = o.intervalMs ?? Math.round((clean.length * 1000) / cps) + GAP_MS
-    let bytes: Uint8Array = clean
+    const durationMs = o.intervalMs ?? Math.round((wire.length * 1000) / cps) + GAP_MS
+    let bytes: Uint8Array = wire
     let interrupted = false
     const f = o.faults
     if (f.eotRate > 0 && rng() < f.eotRate) {
