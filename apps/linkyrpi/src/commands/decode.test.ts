@@ -8,6 +8,11 @@ import { decodeCommand } from './decode.js'
 const fixture = (name: string): string =>
   fileURLToPath(new URL(`../../../../packages/tic-core/fixtures/${name}`, import.meta.url))
 
+interface FrameLine {
+  readonly groups: readonly unknown[]
+  readonly reading: Readonly<Record<string, unknown>> & { readonly meter: unknown; readonly contract: unknown; readonly period: unknown }
+}
+
 async function run(args: string[], stdin: Uint8Array = new Uint8Array()) {
   const stdout = new PassThrough()
   const stderr = new PassThrough()
@@ -24,7 +29,7 @@ describe('linkyrpi decode', () => {
   it('prints one JSON object per complete frame with the documented names', async () => {
     const r = await run([fixture('hist_mono_tempo_pyteleinfo.tic')])
     expect(r.code).toBe(0)
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>)
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as FrameLine)
     expect(lines).toHaveLength(10)
     const first = lines[0]!
     expect(Object.keys(first)).toEqual(['mode', 'short', 'groups', 'rejected', 'reading'])
