@@ -4,16 +4,19 @@
 // The publisher decodes each meter's bytes (tic-core, as a Pi does) and publishes with the
 // pipeline's natsSink; the server is a real pipeline node (JetStream durable consumer → postgres
 // stage). Lag = PostgreSQL commit (the sink's ack) − decode time. Loss = frames published − rows
-// stored. Runs against the built dist (pnpm build). Services: LINKY_NATS_URL, LINKY_PG_URL.
+// stored, counted after the server node stopped (its store flushed, any spool written back). Runs against the built dist (pnpm build). Services: LINKY_NATS_URL, LINKY_PG_URL.
 import 'reflect-metadata'
 import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Subject, lastValueFrom, tap, toArray } from 'rxjs'
 import pg from 'pg'
 import { connect } from '@nats-io/transport-node'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { createTicDecoder } from '@linkyrpi/tic-core'
 import { createMeterSimulator } from '@linkyrpi/simulator'
-import { BUILTIN_STAGES, parseConfig, startNode, silentLogger } from '@linkyrpi/pipeline'
+import { BUILTIN_STAGES, parseConfig, startNode } from '@linkyrpi/pipeline'
 import { natsSink, defaultStreamName } from '@linkyrpi/pipeline/nats'
 
 const NATS_URL = process.env.LINKY_NATS_URL ?? 'nats://127.0.0.1:4222'
@@ -22,7 +25,15 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20)
 const METERS = (process.env.BENCH_METERS ?? '100,1000').split(',').map(Number)
 const MAX_FRAMES = Number(process.env.BENCH_MAX_FRAMES ?? 50_000)
 
-const ctx = (stage) => ({ stage, logger: silentLogger, diagnostics: { report: () => undefined }, now: Date.now })
+/** Warnings and errors go to stderr (stdout carries only the JSON results). */
+const stderrLogger = (ns = 'bench') => ({
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message, fields) => process.stderr.write(`warn ${ns} ${message} ${JSON.stringify(fields ?? {})}\n`),
+  error: (message, fields) => process.stderr.write(`error ${ns} ${message} ${JSON.stringify(fields ?? {}, (k, v) => (v instanceof Error ? String(v) : v))}\n`),
+  child: (name) => stderrLogger(`${ns}:${name}`),
+})
+const ctx = (stage) => ({ stage, logger: stderrLogger(stage), diagnostics: { report: () => undefined }, now: Date.now })
 const percentile = (sorted, p) => (sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))])
 
 /** N simulated meters with distinct ids (the simulator derives the id from the seed). */
@@ -42,6 +53,7 @@ function meters(n) {
 async function scenario(name, n, drive) {
   const site = `bench${randomBytes(4).toString('hex')}`
   const schema = `bench_${randomBytes(4).toString('hex')}`
+  const spool = await mkdtemp(join(tmpdir(), 'linky-bench-spool-'))
   const lags = []
   const sent = new Map()
   let acked = 0
@@ -71,11 +83,11 @@ diagnostics: { logIntervalMs: 0 }
 stages:
   meter: { type: simulator, node: pi }
   frames: { type: tic-decode, node: pi, from: meter }
-  store: { type: timed-postgres, node: server, from: frames, url: "${PG_URL}", schema: ${schema}, retentionDays: 0, batchSize: 2000, flushMs: 100, buffer: { size: 200000, inFlight: 20000 } }
+  store: { type: timed-postgres, node: server, from: frames, url: "${PG_URL}", schema: ${schema}, retentionDays: 0, batchSize: 2000, flushMs: 100, spool: { dir: "${spool}" }, buffer: { size: 200000, inFlight: 20000 } }
 `,
     { registry },
   )
-  const server = await startNode(config, { node: 'server' })
+  const server = await startNode(config, { node: 'server', platform: { logger: stderrLogger() } })
   const nc = await connect({ servers: NATS_URL })
   const list = meters(n)
   const acks = list.map((m) => lastValueFrom(natsSink({ connection: nc, site, fromStage: 'frames', durable: true }, ctx(`nats:${m.id}`))(m.input).pipe(toArray())))
@@ -102,6 +114,7 @@ stages:
   const rows = (await db.query(`select count(*)::int as n from ${schema}.samples`)).rows[0].n
   await db.query(`drop schema ${schema} cascade`)
   await db.end()
+  await rm(spool, { recursive: true, force: true })
   await (await jetstreamManager(nc)).streams.delete(defaultStreamName(site)).catch(() => false)
   await nc.close()
   lags.sort((a, b) => a - b)
