@@ -1,5 +1,5 @@
-import { Observable, Subject, connectable, merge, retry, takeUntil, tap, throwError, timer, catchError, EMPTY, ignoreElements } from 'rxjs'
-import type { Connectable, Subscription } from 'rxjs'
+import { Subject, connectable, merge, retry, takeUntil, tap, throwError, timer, catchError, EMPTY, ignoreElements } from 'rxjs'
+import type { Connectable, Observable, Subscription } from 'rxjs'
 import type { DependencyContainer } from 'tsyringe'
 import type { Ack, Decoder, PipelineFrame, Sink, Source, StageContext } from '@linkyrpi/tic-core/stage'
 import type { NatsConnection } from '@nats-io/transport-node'
@@ -15,6 +15,10 @@ import { isolateSink } from './runtime/isolate-sink.js'
 import { normalizeInstance } from './runtime/normalize-instance.js'
 import { CLOCK, DIAGNOSTICS, HISTORY_STORE, LOGGER, NATS_CONNECTION } from './tokens.js'
 import type { DiagnosticsSnapshot } from '@linkyrpi/tic-core/stage'
+import type * as NatsBridgeModule from './bridge/nats/index.js'
+
+/** The lazily imported NATS bridge module. */
+type NatsBridge = typeof NatsBridgeModule
 
 /** Options of {@link startNode}. */
 export interface StartNodeOptions {
@@ -73,7 +77,7 @@ export async function startNode(config: PipelineConfig, options: StartNodeOption
   const remoteIn = local.filter((s) => (byId(s.from)?.node ?? node) !== node)
   const remoteOut = local.filter((s) => downstreamOf(s.id).some((d) => d.node !== node))
   let nc: NatsConnection | undefined
-  let bridge: typeof import('./bridge/nats/index.js') | undefined
+  let bridge: NatsBridge | undefined
   let streamName = ''
   if ((remoteIn.length > 0 || remoteOut.length > 0) && config.nats !== undefined) {
     bridge = await import('./bridge/nats/index.js')
