@@ -115,6 +115,30 @@ describe('faults', () => {
   })
 })
 
+describe('EJP in standard mode', () => {
+  it('announces the mobile peak with DPM1/FPM1 and STGE during the notice and the peak', () => {
+    const sim = createMeterSimulator({ mode: 'standard', option: 'ejp', seed: 3, intervalMs: 10 * 60_000 })
+    const decoder = createTicDecoder({ reading: true })
+    let notice = 0
+    let peak = 0
+    while (sim.now < sim.options.start + 40 * 86_400_000) {
+      const f = sim.next()
+      const frame = decoder.push(f.bytes).find((e) => e.kind === 'frame')
+      if (frame?.kind !== 'frame') continue
+      const r = frame.frame.reading!
+      if (f.tariff.ejpNotice || f.tariff.ejpPeak) {
+        expect(r.calendar.mobilePeaks).toHaveLength(1)
+        expect(r.calendar.mobilePeaks[0]!.start).toMatch(/T07:00:00$/)
+        expect(r.calendar.mobilePeaks[0]!.end).toMatch(/T01:00:00$/)
+        if (f.tariff.ejpNotice) notice++
+        else peak++
+      } else expect(r.calendar.mobilePeaks).toEqual([])
+    }
+    expect(notice).toBeGreaterThan(0)
+    expect(peak).toBeGreaterThan(notice)
+  })
+})
+
 describe('season letter and real pace', () => {
   it('writes E in summer and H in winter horodates', () => {
     const summer = createMeterSimulator({ mode: 'standard', start: Date.UTC(2026, 6, 1) }).next()

@@ -3,7 +3,7 @@ import type { GroupSpec, TempoColour, TicAlert, TicMode } from '@linkyrpi/tic-co
 import { createHousehold } from './household.js'
 import type { Appliance, PowerSample } from './household.js'
 import { APPLIANCES } from './household.js'
-import { localTime } from './local-time.js'
+import { instantOfLocal, localTime } from './local-time.js'
 import type { MeterSimulatorOptions } from './options.js'
 import { resolveSimulatorOptions } from './resolve-simulator-options.js'
 import type { ResolvedSimulatorOptions } from './resolve-simulator-options.js'
@@ -423,6 +423,12 @@ export function createMeterSimulator(options: MeterSimulatorOptions = {}): Meter
         alerts.add('peak-active')
       }
       g('STGE', (stge >>> 0).toString(16).toUpperCase().padStart(8, '0'))
+      if (tariff.ejpNotice || tariff.ejpPeak) {
+        // The announced mobile peak (54E §6.2.3.17): 07:00 on the EJP day to 01:00 the next day.
+        const day = tariff.ejpNotice || lt.minuteOfDay >= 7 * 60 ? lt.dayNumber : lt.dayNumber - 1
+        g('DPM1', '00', h(instantOfLocal(day, 7 * 60)))
+        g('FPM1', '00', h(instantOfLocal(day + 1, 60)))
+      }
       gf('MSG1', 'PAS DE          MESSAGE         ')
       gf('PRM', prm)
       relays = [tariff.relayClosed, false, false, false, false, false, false, false]
