@@ -41,6 +41,11 @@ export interface Engine {
   least(a: string, b: string): string
   /** SQL text of the larger of two nullable expressions (null only when both are null). */
   greatest(a: string, b: string): string
+  /**
+   * Runs a read-only statement (`?` placeholders) and returns its rows as arrays, without building
+   * one object per row: the fast path for large reads (a day of samples is 43,200 rows).
+   */
+  selectRows(text: string, params: readonly unknown[]): Promise<unknown[][]>
   /** Bytes on disk of the store (tables, indexes, WAL). */
   sizeBytes(): Promise<number>
   /** Closes the connections; idempotent. */
@@ -164,6 +169,10 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
         client.release(broken)
       }
     },
+    async selectRows(text, params) {
+      const res = await pool.query<unknown[]>({ text: pgText(text), values: [...params], rowMode: 'array' })
+      return res.rows
+    },
     least: (a, b) => `least(${a}, ${b})`,
     greatest: (a, b) => `greatest(${a}, ${b})`,
     async sizeBytes() {
@@ -195,6 +204,7 @@ export async function openSqlite(options: SqliteEngineOptions): Promise<Engine> 
   }
   const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: raw }) })
   const statements = new Map<string, Statement>()
+  const rawStatements = new Map<string, Statement>()
   const prepare = (text: string): Statement => {
     let s = statements.get(text)
     if (s === undefined) {
@@ -239,6 +249,14 @@ export async function openSqlite(options: SqliteEngineOptions): Promise<Engine> 
         inTx = false
       }
     },
+    selectRows(text, params) {
+      let st = rawStatements.get(text)
+      if (st === undefined) {
+        st = raw.prepare(text).raw(true)
+        rawStatements.set(text, st)
+      }
+      return Promise.resolve(st.all(...params) as unknown[][])
+    },
     least: (a, b) => `min(coalesce(${a}, ${b}), coalesce(${b}, ${a}))`,
     greatest: (a, b) => `max(coalesce(${a}, ${b}), coalesce(${b}, ${a}))`,
     sizeBytes() {
@@ -262,6 +280,7 @@ export async function openSqlite(options: SqliteEngineOptions): Promise<Engine> 
       if (closed) return
       closed = true
       statements.clear()
+      rawStatements.clear()
       await db.destroy()
     },
   }

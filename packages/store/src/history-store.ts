@@ -44,24 +44,21 @@ export function createHistoryStore(engine: Engine): HistoryStore {
     async samples(meter, from, to, resolution) {
       const res = resolution === 'auto' ? autoResolution(from, to) : resolution
       if (res === 'raw') {
-        const rows = await db
-          .selectFrom('samples')
-          .select(['t', 'va', 'va1', 'va2', 'va3', 'injected_va'])
-          .where('meter', '=', meter)
-          .where('t', '>=', from)
-          .where('t', '<', to)
-          .orderBy('t')
-          .execute()
-        return rows.map(
-          (s): SamplePoint => ({
-            t: Number(s.t),
-            avgVA: s.va,
-            minVA: s.va,
-            maxVA: s.va,
-            avgVAByPhase: s.va1 === null && s.va2 === null && s.va3 === null ? null : [s.va1, s.va2, s.va3],
-            avgInjectedVA: s.injected_va,
-          }),
-        )
+        const rows = await engine.selectRows('select t, va, va1, va2, va3, injected_va from samples where meter = ? and t >= ? and t < ? order by t', [meter, from, to])
+        const out = new Array<SamplePoint>(rows.length)
+        for (let i = 0; i < rows.length; i++) {
+          const r = rows[i] as [number | string, number | null, number | null, number | null, number | null, number | null]
+          const va = r[1]
+          out[i] = {
+            t: Number(r[0]),
+            avgVA: va,
+            minVA: va,
+            maxVA: va,
+            avgVAByPhase: r[2] === null && r[3] === null && r[4] === null ? null : [r[2], r[3], r[4]],
+            avgInjectedVA: r[5],
+          }
+        }
+        return out
       }
       const rows = await db
         .selectFrom('power_rollups')
