@@ -237,7 +237,12 @@ export async function startNode(config: PipelineConfig, options: StartNodeOption
     // Consumers are subscribed: connect decoders, then sources (a synchronous source loses nothing).
     for (const f of frames.values()) f.connect()
     for (const b of bytes.values()) b.connect()
-    logger.info('node started', { node, stages: local.map((s) => `${s.id}:${s.type}`) })
+    logger.info('node started', {
+      node,
+      stages: local.map((s) => `${s.id}:${s.type}`),
+      // Each sink's bounded buffer and what happens when it is full.
+      buffers: Object.fromEntries(local.filter((s) => s.role === 'sink').map((s) => [s.id, s.buffer])),
+    })
     let stopping = false
     return {
       node,
