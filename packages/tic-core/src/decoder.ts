@@ -41,8 +41,8 @@ export function createTicDecoder(options: TicDecoderOptions = {}): TicDecoder {
   let emit: (event: DecoderEvent) => void = () => undefined
   const core = new FramerCore(
     {
-      frame(buffer, length) {
-        const frame = frames.decode(buffer, length)
+      frame(buffer, start, end) {
+        const frame = frames.decode(buffer, start, end)
         emit({
           kind: 'frame',
           frame:

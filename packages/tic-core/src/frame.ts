@@ -45,8 +45,8 @@ export const MODE2_LATCH_GROUPS = 8
 
 /** A stateful decoder of raw frame bytes into {@link TicFrame}s. */
 export interface FrameDecoder {
-  /** Decodes the frame content `bytes[0, length)` (between STX and ETX, 7-bit). */
-  decode(bytes: Uint8Array, length?: number): TicFrame
+  /** Decodes the frame content `bytes[start, end)` (between STX and ETX, 7-bit). */
+  decode(bytes: Uint8Array, start?: number, end?: number): TicFrame
   /** The historique checksum rule in force (changes only in `'auto'`). */
   readonly historiqueChecksum: HistoriqueChecksumMode
 }
@@ -139,12 +139,12 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
     }
   }
 
-  function decode(bytes: Uint8Array, length = bytes.length): TicFrame {
+  function decode(bytes: Uint8Array, from = 0, length = bytes.length): TicFrame {
     const groups: TicGroup[] = []
     const rejected: GroupRejection[] = []
     let standard = 0
     let historique = 0
-    let pos = 0
+    let pos = from
     while (pos < length) {
       // Fast path: a group identical to the last group seen with the same label is recognised by
       // comparing its bytes up to CR, without scanning or decoding it again. Keyed by the label

@@ -43,8 +43,11 @@ export const DEFAULT_MAX_FRAME_BYTES = 4096
 
 /** Callbacks of the allocation-free framer core (used by the decoder's hot path). */
 export interface FramerSink {
-  /** A complete frame is `buffer[0, length)`; the buffer is reused after the call returns. */
-  frame(buffer: Uint8Array, length: number): void
+  /**
+   * A complete frame is `buffer[start, end)`, 7-bit. The buffer (the framer's own, or the
+   * caller's chunk) must not be kept after the call returns.
+   */
+  frame(buffer: Uint8Array, start: number, end: number): void
   discarded(reason: DiscardReason, byteCount: number): void
 }
 
@@ -81,6 +84,29 @@ export class FramerCore {
     const max = buf.length
     let i = 0
     while (i < n) {
+      if (this.state === INSIDE && this.length === 0) {
+        // Fast path: a frame that starts in this chunk is scanned without copying. Plain 7-bit
+        // bytes other than control characters need no masking; at the first byte that does
+        // (ETX ends the frame; anything else goes to the careful loop below) we decide.
+        const from = i
+        const limit = Math.min(n, i + max)
+        let c = 0
+        while (i < limit) {
+          c = chunk[i]!
+          if (c > EOT && c < 0x80) i++
+          else break
+        }
+        if (i < limit && c === ETX) {
+          i++
+          this.state = OUTSIDE
+          this.sink.frame(chunk, from, i - 1)
+          continue
+        }
+        // Hand over to the careful loop: copy what was scanned (already 7-bit) and go on.
+        buf.set(chunk.subarray(from, i))
+        this.length = i - from
+        if (i >= n) continue
+      }
       if (this.state === INSIDE) {
         let len = this.length
         const limit = Math.min(n, i + (max - len))
@@ -96,7 +122,7 @@ export class FramerCore {
           if (c === ETX) {
             this.state = OUTSIDE
             this.length = 0
-            this.sink.frame(buf, len)
+            this.sink.frame(buf, 0, len)
           } else if (c === STX) {
             this.sink.discarded('restarted', len + 1)
             this.length = 0
@@ -167,7 +193,7 @@ export function createTicFramer(options: FramerOptions = {}): TicFramer {
   let events: FramerEvent[] = []
   const core = new FramerCore(
     {
-      frame: (buffer, length) => events.push({ kind: 'frame', frame: { bytes: buffer.slice(0, length) } }),
+      frame: (buffer, start, end) => events.push({ kind: 'frame', frame: { bytes: buffer.slice(start, end) } }),
       discarded: (reason, byteCount) => events.push({ kind: 'discarded', reason, byteCount }),
     },
     options.maxFrameBytes,
