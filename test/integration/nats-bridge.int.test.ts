@@ -125,6 +125,7 @@ stages:
     expect(events).toContainEqual(expect.objectContaining({ kind: 'state', stage: 'meter', state: 'simulating', node: 'pi' }))
     eventsSub.unsubscribe()
     expect(server.snapshot().sinks).toEqual([expect.objectContaining({ id: 'store', acked: 300, lag: 0 })])
+    expect(server.snapshot().source).toMatchObject({ id: 'nats:frames', state: 'consuming', frames: 300 })
     const jsm = await jetstreamManager(nc)
     const info = await jsm.consumers.info(defaultStreamName(site), 'server-store')
     expect(info.num_ack_pending).toBe(0)

@@ -174,9 +174,14 @@ export async function startNode(config: PipelineConfig, options: StartNodeOption
           await bridge.ensureConsumer(nc, streamName, durable.consumer, bridge.allFramesSubject(config.site), (config.nats as NonNullable<PipelineConfig['nats']>).consumer)
         }
         const remote = bridge.natsSource({ connection: nc, site: config.site, fromStage: upstream.id, ...(durable !== undefined ? { durable } : {}) }, ctx)
-        input = remote.frames.pipe(takeUntil(stop$))
+        const sourceId = `nats:${upstream.id}`
+        diagnostics.source(sourceId)
+        diagnostics.report({ kind: 'state', stage: sourceId, state: durable !== undefined ? 'consuming' : 'subscribed', detail: { consumer: durable?.consumer } })
+        input = remote.frames.pipe(
+          tap(() => diagnostics.addFrame(sourceId, now())),
+          takeUntil(stop$),
+        )
         onAck = (ack) => remote.ack(ack.seq)
-        diagnostics.source(`nats:${upstream.id}`)
       }
       const counters = diagnostics.sink(s.id)
       outputs.push(input.pipe(isolateSink(instance.stage, { id: s.id, buffer: s.buffer, logger: ctx.logger, counters }), tap(onAck)))
