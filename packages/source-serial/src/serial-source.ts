@@ -126,6 +126,7 @@ export function serialSource(options: SerialSourceOptions): SerialSource {
     let rejected = 0
     let lastFrameAt: number | null = null
     let lastValidAt = now()
+    let lastLoss: string | null = null
     const scanner = new GroupScanner()
     scanner.onValid = () => {
       lastValidAt = now()
@@ -173,11 +174,13 @@ export function serialSource(options: SerialSourceOptions): SerialSource {
         if (error !== null) return lost(error)
         backoff = o.backoffInitialMs
         if (o.fixedMode !== null) lock(o.fixedMode)
-        else detect(current.reason ?? 'opened')
+        else detect(lastLoss === null ? 'port opened' : `reopened after: ${lastLoss}`)
+        lastLoss = null
       })
     }
 
     const lost = (error: Error): void => {
+      lastLoss = error.message
       const p = port
       port = null
       clearTimer()
@@ -220,6 +223,8 @@ export function serialSource(options: SerialSourceOptions): SerialSource {
       rateIndex = (rateIndex + 1) % o.baudRates.length
       if (p === null) return
       if (o.baudRates.length === 1) return detect(reason)
+      // Stop passing bytes on at once: what arrives while the rate changes is not to be trusted.
+      set({ status: 'detecting', baudRate: rate(), mode: null, reason })
       p.update({ baudRate: rate() }, (error) => {
         if (port !== p || closed) return
         if (error !== null && error !== undefined) lost(error)
