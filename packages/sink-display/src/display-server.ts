@@ -201,7 +201,10 @@ export async function startDisplayServer(options: DisplaySinkOptions, ctx: Stage
       if (!tokenMatches(req, o.token)) return sendJson(res, 401, { error: 'bad or missing bearer token' })
       return sendJson(res, 404, { error: 'no such endpoint' })
     }
-    if (path === '/events') return hub.add(res, hello())
+    if (path === '/events') {
+      if (hub.size >= o.maxClients) return sendJson(res, 503, { error: 'too many dashboards connected' })
+      return hub.add(res, hello())
+    }
     if (path === '/api/config') return sendJson(res, 200, config)
     if (path === '/api/latest') return sendJson(res, 200, last === null ? null : JSON.parse(lastJson ?? 'null'))
     if (path === '/api/stats') return sendJson(res, 200, stats)

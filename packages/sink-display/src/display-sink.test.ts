@@ -129,6 +129,18 @@ describe('dashboard HTTP server', () => {
     }
   })
 
+  it('serves at most maxClients event streams at once', async () => {
+    const s = await startDisplayServer({ port: 0, maxClients: 1 }, ctx)
+    try {
+      const first = await fetch(`${s.url}events`)
+      expect(first.status).toBe(200)
+      expect((await fetch(`${s.url}events`)).status).toBe(503)
+      await first.body?.cancel()
+    } finally {
+      await s.close()
+    }
+  })
+
   it('requires the bearer token on write methods when one is configured', async () => {
     const token = 'a-long-enough-secret-token'
     const s = await startDisplayServer({ port: 0, token }, ctx)

@@ -44,6 +44,8 @@ export interface DisplaySinkOptions {
   readonly clientDir?: string
   /** A connection whose unsent data exceeds this many bytes is dropped (a stuck client). Default 1 MiB. */
   readonly maxClientBacklogBytes?: number
+  /** Most event streams served at once; more get 503 (bounded memory). Default 50. */
+  readonly maxClients?: number
 }
 
 /** Options with every default applied. */
@@ -61,6 +63,7 @@ export interface ResolvedDisplayOptions {
   readonly timeZone: string
   readonly clientDir: string | undefined
   readonly maxClientBacklogBytes: number
+  readonly maxClients: number
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -99,5 +102,6 @@ export function resolveDisplayOptions(options: DisplaySinkOptions = {}): Resolve
     timeZone,
     clientDir: options.clientDir,
     maxClientBacklogBytes: positive('maxClientBacklogBytes', options.maxClientBacklogBytes, 1024 * 1024),
+    maxClients: positive('maxClients', options.maxClients, 50),
   })
 }

@@ -9,6 +9,12 @@ const WARN_RATIO = 0.9
 /** Above this spread between phase currents (relative to their mean) the imbalance is flagged. */
 const IMBALANCE_WARN = 0.3
 
+// Rolling curve data (seconds, apparent VA, injected VA), kept across rebuilds of the screen (a
+// language switch, a reconnection).
+const xs: number[] = []
+const ys: (number | null)[] = []
+const zs: (number | null)[] = []
+
 function bigValue(label: string, id: string): { card: HTMLElement; value: HTMLElement } {
   const value = h('div', { class: 'big', attrs: { 'data-testid': id }, text: '—' })
   return { card: h('div', { class: 'card' }, h('div', { class: 'label', text: label }), value), value }
@@ -46,10 +52,6 @@ export function liveScreen(): Screen {
   const left = h('div', { class: 'live-main' }, apparent.card, injected.card, headroom, mono)
   const el = h('section', { class: 'screen live', attrs: { 'data-screen': 'live' } }, left, curve, phases)
 
-  // Rolling curve data: seconds, apparent VA, injected VA.
-  const xs: number[] = []
-  const ys: (number | null)[] = []
-  const zs: (number | null)[] = []
   let plot: uPlot | null = null
   let producer = false
   let redrawPending = false
@@ -140,9 +142,18 @@ export function liveScreen(): Screen {
     }
 
     const x = f.meta.receivedAt / 1000
-    xs.push(x)
-    ys.push(va)
-    zs.push(r.power.injectedVA)
+    const lastX = xs[xs.length - 1]
+    if (lastX !== undefined && x < lastX) {
+      // The clock went back (a replay, another source): start a new curve.
+      xs.length = 0
+      ys.length = 0
+      zs.length = 0
+    }
+    if (lastX === undefined || x !== lastX) {
+      xs.push(x)
+      ys.push(va)
+      zs.push(r.power.injectedVA)
+    }
     while (xs.length > 0 && xs[0]! < x - WINDOW_S) {
       xs.shift()
       ys.shift()
