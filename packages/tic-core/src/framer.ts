@@ -78,7 +78,10 @@ export class FramerCore {
   }
 
   /** Feeds a chunk of any size. Never throws on any byte values. */
-  push(chunk: Uint8Array): void {
+  push(input: Uint8Array): void {
+    // A plain Uint8Array view of Node Buffers: their subarray() is much slower, and frames are
+    // decoded straight from the chunk.
+    const chunk = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.length)
     const n = chunk.length
     const buf = this.buffer
     const max = buf.length
