@@ -2,12 +2,13 @@ import { jetstreamManager } from '@nats-io/jetstream'
 import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { NatsConfig } from '../../config/schema.js'
-import { subjectToken } from './subjects.js'
+import { allFramesSubject } from './subjects.js'
 
 const NS_PER_MS = 1_000_000
 
 /**
- * Creates the site's stream when it does not exist (subjects `linky.<site>.>`, the configured
+ * Creates the site's stream when it does not exist (subjects `linky.<site>.*.frames`: only frames
+ * are kept, not `.raw` or `.events`), with the configured
  * limits, discard old, a duplicate window for Nats-Msg-Id). An existing stream is left as is.
  * Uses only JetStream API calls that nats-server 2.9 has (STREAM.INFO, STREAM.CREATE).
  */
@@ -21,7 +22,7 @@ export async function ensureStream(nc: NatsConnection, site: string, name: strin
   }
   await jsm.streams.add({
     name,
-    subjects: [`linky.${subjectToken(site)}.>`],
+    subjects: [allFramesSubject(site)],
     retention: RetentionPolicy.Limits,
     storage: config.storage === 'memory' ? StorageType.Memory : StorageType.File,
     discard: DiscardPolicy.Old,
