@@ -51,3 +51,20 @@ describe('Spool', () => {
     expect(s.usedBytes).toBe(used)
   })
 })
+
+describe('Spool.prependBatches', () => {
+  it('puts several batches first, in order, and keeps the oldest ones that fit', () => {
+    const s = new Spool(dir())
+    s.append(records.slice(4, 6))
+    expect(s.prependBatches([records.slice(0, 2), records.slice(2, 4)])).toBe(2)
+    const seen: number[] = []
+    for (let seg = s.peek(); seg !== null; seg = s.peek()) {
+      seen.push(...seg.records.map((r) => r.receivedAt))
+      s.shift()
+    }
+    expect(seen).toEqual(records.map((r) => r.receivedAt))
+    const small = new Spool(dir(), 5000)
+    expect(small.prependBatches([records.slice(0, 1), records.slice(1, 6)])).toBe(1)
+    expect(small.peek()!.records.map((r) => r.receivedAt)).toEqual([records[0]!.receivedAt])
+  })
+})

@@ -8,6 +8,12 @@ export const DEFAULT_SPOOL_CAPACITY_BYTES = 256 * 1024 * 1024
 const NAME = /^(\d{16})\.jsonl$/
 const MIDDLE = 5_000_000_000_000_000
 
+function serialize(records: readonly StoreRecord[]): string {
+  let text = ''
+  for (const r of records) text += `${JSON.stringify({ receivedAt: r.receivedAt, reading: r.reading })}\n`
+  return text
+}
+
 /** One spooled batch. */
 export interface SpoolSegment {
   readonly name: string
@@ -75,6 +81,22 @@ export class Spool {
     return this.#write(records, first === undefined ? MIDDLE : first.seq - 1, true)
   }
 
+  /**
+   * Puts several batches (oldest first) before every other one, keeping their order. When they do
+   * not all fit, the oldest ones that fit are written. Returns how many batches were written.
+   */
+  prependBatches(batches: readonly (readonly StoreRecord[])[]): number {
+    const texts = batches.map((b) => serialize(b))
+    let room = this.#capacity - this.#used
+    let fit = 0
+    while (fit < texts.length && Buffer.byteLength(texts[fit]!) <= room) room -= Buffer.byteLength(texts[fit++]!)
+    for (let i = fit - 1; i >= 0; i--) {
+      const first = this.#segments[0]
+      this.#store(texts[i]!, first === undefined ? MIDDLE : first.seq - 1, true)
+    }
+    return fit
+  }
+
   /** The oldest batch, or null. */
   peek(): SpoolSegment | null {
     const s = this.#segments[0]
@@ -96,10 +118,14 @@ export class Spool {
 
   #write(records: readonly StoreRecord[], seq: number, front: boolean): boolean {
     if (records.length === 0) return true
-    let text = ''
-    for (const r of records) text += `${JSON.stringify({ receivedAt: r.receivedAt, reading: r.reading })}\n`
+    const text = serialize(records)
+    if (this.#used + Buffer.byteLength(text) > this.#capacity) return false
+    this.#store(text, seq, front)
+    return true
+  }
+
+  #store(text: string, seq: number, front: boolean): void {
     const bytes = Buffer.byteLength(text)
-    if (this.#used + bytes > this.#capacity) return false
     const name = `${String(seq).padStart(16, '0')}.jsonl`
     const tmp = join(this.#dir, `${name}.tmp`)
     const fd = openSync(tmp, 'w')
@@ -114,6 +140,5 @@ export class Spool {
     if (front) this.#segments.unshift(entry)
     else this.#segments.push(entry)
     this.#used += bytes
-    return true
   }
 }

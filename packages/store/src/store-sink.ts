@@ -145,10 +145,9 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
           }, ms)
         })
 
-      /** Puts entries in the spool; applies the full policy. Returns false when the sink must stop. */
-      const toSpool = (entries: Entry[], front: boolean): boolean => {
-        const records = entries.map((e) => e.record!)
-        const ok = front ? spool.prepend(records) : spool.append(records)
+      /** Puts entries at the end of the spool; applies the full policy. Returns false when the sink must stop. */
+      const toSpool = (entries: Entry[]): boolean => {
+        const ok = spool.append(entries.map((e) => e.record!))
         if (!ok) {
           if (onFull === 'fail') {
             fail(new StoreSpoolFullError(`spool full (${String(spool.usedBytes)} of ${String(spool.capacityBytes)} bytes)`))
@@ -158,6 +157,25 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
             log.warn('spool full, dropping incoming frames', { dropped: dropped + entries.length, spoolDir: spool.dir, spoolBytes: spool.usedBytes })
           }
           dropped += entries.length
+        }
+        markDurable(entries)
+        report('spooling')
+        return true
+      }
+
+      /** Puts entries, oldest first, before everything in the spool (in batches); applies the full policy. */
+      const spoolFront = (entries: Entry[]): boolean => {
+        const batches: Entry[][] = []
+        for (let i = 0; i < entries.length; i += batchSize) batches.push(entries.slice(i, i + batchSize))
+        const written = spool.prependBatches(batches.map((b) => b.map((e) => e.record!)))
+        if (written < batches.length) {
+          if (onFull === 'fail') {
+            fail(new StoreSpoolFullError(`spool full (${String(spool.usedBytes)} of ${String(spool.capacityBytes)} bytes)`))
+            return false
+          }
+          const lost = batches.slice(written).reduce((n, b) => n + b.length, 0)
+          log.warn('spool full, dropping incoming frames', { dropped: dropped + lost, spoolDir: spool.dir, spoolBytes: spool.usedBytes })
+          dropped += lost
         }
         markDurable(entries)
         report('spooling')
@@ -225,8 +243,8 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
         }
         // 1. Frames in memory (older than anything staged) go to the database, or to the front of the spool.
         if (queue.length > 0 && (queue.length >= batchSize || flushDue || inputDone || outage)) {
-          const batch = queue.slice(0, batchSize)
           if (!outage && (await ensureStore())) {
+            const batch = queue.slice(0, batchSize)
             try {
               await writeBatch(batch)
               queue = queue.slice(batch.length)
@@ -237,14 +255,17 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
               enterOutage(error)
             }
           }
-          queue = queue.slice(batch.length)
-          return toSpool(batch, true) ? 'again' : 'idle'
+          // Outage: everything still in memory is older than what is spooled since, so it goes
+          // to the front of the spool, in arrival order.
+          const all = queue
+          queue = []
+          return spoolFront(all) ? 'again' : 'idle'
         }
         // 2. Frames that arrived during the outage go to the end of the spool.
         if (staging.length > 0 && (staging.length >= batchSize || flushDue || inputDone)) {
           const batch = staging.slice(0, batchSize)
           staging = staging.slice(batch.length)
-          return toSpool(batch, false) ? 'again' : 'idle'
+          return toSpool(batch) ? 'again' : 'idle'
         }
         if (queue.length === 0 && staging.length === 0) flushDue = false
         // 3. The spool drains in order once the database answers again.
@@ -351,7 +372,7 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
             // stays bounded by maxQueueFrames + batchSize whatever the input rate.
             const batch = staging
             staging = []
-            if (!toSpool(batch, false)) return
+            if (!toSpool(batch)) return
           }
           if (queue.length >= batchSize) kick()
           else armFlush()
