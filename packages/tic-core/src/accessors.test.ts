@@ -3,6 +3,7 @@ import { parseAds } from './ads.js'
 import { formatDayProfile, parseDayProfile } from './day-profile.js'
 import { formatHorodate, isEuSummerTime, parseHorodate } from './horodate.js'
 import { parseInteger } from './integer.js'
+import { parsePpot } from './ppot.js'
 import { formatRelays, parseRelays } from './relays.js'
 import { parseStge } from './stge.js'
 import { optionFromLabels, parseDemain, parseOptarif, parsePtec, tidyText } from './tariff.js'
@@ -117,5 +118,14 @@ describe('tariffs and integers', () => {
     expect(parseInteger('')).toBeNull()
     expect(parseInteger('0 63')).toBeNull()
     expect(parseInteger('12a')).toBeNull()
+  })
+})
+
+describe('PPOT', () => {
+  it('bit n = phase n without potential', () => {
+    expect(parsePpot('00')?.missingPhases).toEqual([false, false, false])
+    expect(parsePpot('02')?.missingPhases).toEqual([true, false, false])
+    expect(parsePpot('0E')?.missingPhases).toEqual([true, true, true])
+    expect(parsePpot('0X')).toBeNull()
   })
 })

@@ -9,6 +9,7 @@ import { parseInteger } from './integer.js'
 import { LABELS } from './labels/labels.js'
 import type { TicMode } from './mode.js'
 import { memoByString } from './memo-last.js'
+import { parsePpot } from './ppot.js'
 import { parseRelays as parseRelaysRaw } from './relays.js'
 import { parseStge } from './stge.js'
 import type { Stge } from './stge.js'
@@ -485,13 +486,9 @@ function build(
       : perPhase(['IRMS1'])
   const maxA = hist ? (tri ? perPhase(['IMAX1', 'IMAX2', 'IMAX3']) : perPhase(['IMAX'])) : null
   const overrunA = hist ? (tri ? perPhase(['ADIR1', 'ADIR2', 'ADIR3']) : perPhase(['ADPS'])) : null
-  const ppotRaw = str('PPOT')
-  let missingPhases: boolean[] | null = null
-  if (ppotRaw !== undefined && /^[0-9A-F]{2}$/.test(ppotRaw)) {
-    const p = parseInt(ppotRaw, 16)
-    missingPhases = [(p & 2) !== 0, (p & 4) !== 0, (p & 8) !== 0]
-    if (missingPhases.some(Boolean)) alerts.add('phase-missing')
-  }
+  const ppot = parsePpot(str('PPOT'))
+  const missingPhases = ppot === null ? null : [...ppot.missingPhases]
+  if (missingPhases?.some(Boolean) === true) alerts.add('phase-missing')
   const mobilePeaks: { n: 1 | 2 | 3; start: string | null; end: string | null }[] = []
   for (const n of [1, 2, 3] as const) {
     const d = v.get(`DPM${String(n)}`)
