@@ -1,6 +1,6 @@
 import { bucketOf, ROLLUP_RESOLUTIONS } from './buckets.js'
 import type { BulkRow, Engine, WriteTx } from './dialect.js'
-import { contractOf, eventsBetween, isEnergyRegister, registersOf, sameContract, sampleRow, sampleTime } from './rows.js'
+import { contractOf, eventsBetween, hasContract, isEnergyRegister, registersOf, sameContract, sampleRow, sampleTime } from './rows.js'
 import type { ContractTerms, StoreRecord } from './rows.js'
 import type { TicReading } from '@linkyrpi/tic-core'
 
@@ -264,7 +264,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
             }
           }
         }
-        const terms = contractOf(r)
+        const terms = st.contract !== null && !r.short && hasContract(r, st.contract) ? null : contractOf(r)
         if (terms !== null) {
           const c = st.contract
           if (c === null) {

@@ -91,6 +91,12 @@ export function contractOf(r: TicReading): ContractTerms | null {
   return { option: c.option, optionLabel: c.optionLabel, subscribedVA: c.subscribedVA, cutoffVA: c.cutoffVA, hhphc: c.hhphc }
 }
 
+/** True when a reading carries the same contract terms as `c` (no allocation: hot path). */
+export function hasContract(r: TicReading, c: ContractTerms): boolean {
+  const k = r.contract
+  return k.option === c.option && k.optionLabel === c.optionLabel && k.subscribedVA === c.subscribedVA && k.cutoffVA === c.cutoffVA && k.hhphc === c.hhphc
+}
+
 /** True when two sets of terms are the same contract. */
 export function sameContract(a: ContractTerms, b: ContractTerms): boolean {
   return a.option === b.option && a.optionLabel === b.optionLabel && a.subscribedVA === b.subscribedVA && a.cutoffVA === b.cutoffVA && a.hhphc === b.hhphc
@@ -102,6 +108,8 @@ export interface EventRow {
   readonly detail: Readonly<Record<string, unknown>>
 }
 
+const NO_EVENTS: readonly EventRow[] = Object.freeze([])
+
 // STGE bits that only repeat what other events say: supplier/distributor index (10-15), Tempo (24-27).
 const STGE_FLAG_MASK = ~((0x3f << 10) | (0xf << 24)) >>> 0
 
@@ -112,13 +120,28 @@ const sameArray = <T>(a: readonly T[] | null, b: readonly T[] | null): boolean =
  * Events between the previous stored reading (`prev`, at `prevT`) and `r` at `t`. Alerts give a
  * `<alert>` event when they appear and `<alert>-end` when they clear (`overpower`, `peak-notice`…).
  */
-export function eventsBetween(prev: TicReading, prevT: number, r: TicReading, t: number, gapMs: number): EventRow[] {
-  const out: EventRow[] = []
-  if (prev === r) return out
-  if (t - prevT > gapMs) out.push({ kind: 'gap', detail: { from: prevT, ms: t - prevT } })
-  if (prev.meter.mode !== r.meter.mode) out.push({ kind: 'mode-change', detail: { from: prev.meter.mode, to: r.meter.mode } })
+export function eventsBetween(prev: TicReading, prevT: number, r: TicReading, t: number, gapMs: number): readonly EventRow[] {
+  if (prev === r) return NO_EVENTS
   const pp = prev.period
   const np = r.period
+  // Most frames change nothing: check cheaply before allocating anything.
+  if (
+    t - prevT <= gapMs &&
+    prev.meter.mode === r.meter.mode &&
+    (np.index === null || pp.index === null || np.index === pp.index) &&
+    (np.tempoTomorrow === null || np.tempoTomorrow === pp.tempoTomorrow) &&
+    prev.alerts.length === 0 &&
+    r.alerts.length === 0 &&
+    (r.relays === null || prev.relays === null || sameArray(r.relays, prev.relays)) &&
+    r.messages.msg1 === prev.messages.msg1 &&
+    r.messages.msg2 === prev.messages.msg2 &&
+    (r.status === null || prev.status === null || r.status.value === prev.status.value)
+  ) {
+    return NO_EVENTS
+  }
+  const out: EventRow[] = []
+  if (t - prevT > gapMs) out.push({ kind: 'gap', detail: { from: prevT, ms: t - prevT } })
+  if (prev.meter.mode !== r.meter.mode) out.push({ kind: 'mode-change', detail: { from: prev.meter.mode, to: r.meter.mode } })
   if (np.index !== null && pp.index !== null && np.index !== pp.index) {
     out.push({ kind: 'period-change', detail: { from: pp.index, to: np.index, fromLabel: pp.label, label: np.label, code: np.code } })
   }
