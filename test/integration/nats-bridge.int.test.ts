@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { connect } from '@nats-io/transport-node'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { jetstreamManager } from '@nats-io/jetstream'
-import { BUILTIN_STAGES, parseConfig, startNode } from '@linkyrpi/pipeline'
+import { BUILTIN_STAGES, NATS_CONNECTION, parseConfig, startNode } from '@linkyrpi/pipeline'
 import type { SinkDefinition } from '@linkyrpi/pipeline'
 import { natsSink, natsSource, ensureStream, ensureConsumer, allFramesSubject, defaultStreamName } from '@linkyrpi/pipeline/nats'
 import type { PipelineFrame } from '@linkyrpi/tic-core/stage'
@@ -15,14 +15,14 @@ import { contractFrames } from '../contracts/contract-frames.js'
 const url = new URL(NATS_URL.replace(/^nats:/, 'http:'))
 const available = await tcpReachable(url.hostname, Number(url.port || 4222))
 /** A sink that records frames by receive time (a durable identity across redeliveries). */
-function collectingSink(stored: Map<number, PipelineFrame>): SinkDefinition<object> {
+function collectingSink(stored: Map<number, PipelineFrame>, key: (f: PipelineFrame) => number = (f) => f.meta.receivedAt): SinkDefinition<object> {
   return {
     role: 'sink',
     summary: 'collects frames by receivedAt',
     options: { safeParse: (input: unknown) => ({ success: true as const, data: input as object }) },
     create: (_options, ctx) => (input) =>
       input.pipe(
-        tap((f) => stored.set(f.meta.receivedAt, f)),
+        tap((f) => stored.set(key(f), f)),
         map((f) => ({ seq: f.meta.seq, sink: ctx.stage })),
       ),
   }
@@ -130,5 +130,33 @@ stages:
     const info = await jsm.consumers.info(defaultStreamName(site), 'server-store')
     expect(info.num_ack_pending).toBe(0)
     expect(info.num_pending).toBe(0)
+  })
+
+  it('raw edge: the pi publishes bytes, the server decodes them (core NATS)', async () => {
+    const site = newSite()
+    const stored = new Map<number, PipelineFrame>()
+    const config = await parseConfig(
+      `
+site: ${site}
+nats: { servers: ["${NATS_URL}"] }
+diagnostics: { logIntervalMs: 0 }
+stages:
+  meter: { type: simulator, node: pi, speed: 0, frames: 40, intervalMs: 60000, start: "2026-02-01T00:00:00Z" }
+  frames: { type: tic-decode, node: server, from: meter }
+  store: { type: collect, node: server, from: frames }
+`,
+      // Bytes cross without their receive stamps: frames are told apart by the server's seq.
+      { registry: { ...BUILTIN_STAGES, collect: collectingSink(stored, (f) => f.meta.seq) } },
+    )
+    const server = await startNode(config, { node: 'server' })
+    await (server.container.resolve(NATS_CONNECTION) as NatsConnection).flush()
+    const pi = await startNode(config, { node: 'pi' })
+    await pi.done
+    while (stored.size < 40) await new Promise((resolve) => setTimeout(resolve, 20))
+    server.stop()
+    await server.done
+    expect(stored.size).toBe(40)
+    expect([...stored.values()].map((f) => f.meta.source)).toEqual(Array(40).fill('meter'))
+    expect([...stored.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1))
   })
 })

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { map, tap } from 'rxjs'
+import { defer, from, map, tap, throwError } from 'rxjs'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import type { DiagnosticsSnapshot, HistoryStore, PipelineFrame } from '@linkyrpi/tic-core/stage'
@@ -10,7 +10,8 @@ import { loadConfig, parseConfig } from './config/load-config.js'
 import { BUILTIN_STAGES } from './registry.js'
 import { memoryLogger } from './runtime/memory-logger.js'
 import { startNode } from './run-node.js'
-import type { SinkDefinition } from './stage-definition.js'
+import type { SinkDefinition, SourceDefinition } from './stage-definition.js'
+import { buildFrame } from '@linkyrpi/tic-core/testing'
 import { DIAGNOSTICS_SNAPSHOT, HISTORY_STORE } from './tokens.js'
 
 const examples = fileURLToPath(new URL('../examples/', import.meta.url))
@@ -123,6 +124,39 @@ stages:
     expect(lines.length - 1).toBe(snapshot.source.frames)
     expect(snapshot.sinks[0]).toMatchObject({ id: 'csv', acked: snapshot.source.frames, lag: 0, state: 'done' })
     expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\dT.*,"\d{12}",historique,"H[PC]\.\.",\d+,\d+$/)
+  })
+
+  it('retries a source that fails with a transient error, and fails the node on any other error', async () => {
+    const { registry, seen } = testRegistry()
+    let opened = 0
+    const flaky: SourceDefinition<{ fatal: boolean }> = {
+      role: 'source',
+      summary: 'fails once',
+      options: z.strictObject({ fatal: z.boolean() }),
+      create: (options) =>
+        defer(() => {
+          opened += 1
+          if (opened === 1) return throwError(() => Object.assign(new Error('port unplugged'), { transient: !options.fatal }))
+          return from([buildFrame('historique', [['ADCO', '021861348497'], ['BASE', '000000001']])])
+        }),
+    }
+    const config = await parseConfig('diagnostics: { logIntervalMs: 0 }\nstages:\n  m: { type: flaky, fatal: false }\n  f: { type: tic-decode, from: m }\n  out: { type: collect, from: f }\n', {
+      registry: { ...registry, flaky },
+    })
+    const logger = memoryLogger()
+    const node = await startNode(config, { platform: { logger } })
+    await node.done
+    expect(opened).toBe(2)
+    expect(seen.get('out')).toHaveLength(1)
+    expect(logger.records.some((r) => r.level === 'warn' && r.message === 'source failed, retrying')).toBe(true)
+
+    opened = 0
+    const fatal = await parseConfig('diagnostics: { logIntervalMs: 0 }\nstages:\n  m: { type: flaky, fatal: true }\n  f: { type: tic-decode, from: m }\n  out2: { type: collect, from: f }\n', {
+      registry: { ...registry, flaky },
+    })
+    const failing = await startNode(fatal)
+    await expect(failing.done).rejects.toThrow(/m: source failed/)
+    expect(opened).toBe(1)
   })
 
   it('refuses a node without stages', async () => {
