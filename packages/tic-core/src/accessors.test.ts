@@ -111,6 +111,7 @@ describe('tariffs and integers', () => {
     expect(optionFromLabels('TEMPO', 'HC BLEU')).toBe('tempo')
     expect(optionFromLabels(null, null)).toBeNull()
     expect(optionFromLabels('PRODUCTEUR', null)).toBe('other')
+    expect(optionFromLabels(null, 'HEURE POINTE')).toBe('ejp')
     expect(tidyText(' HEURE  CREUSE  ')).toBe('HEURE CREUSE')
   })
   it('parseInteger accepts only digits', () => {

@@ -91,7 +91,7 @@ export function optionFromLabels(ngtf: string | null, ltarf: string | null): Tar
   const text = `${ngtf ?? ''} ${ltarf ?? ''}`.toUpperCase()
   if (text.trim().length === 0) return null
   if (/TEMPO|BLEU|BLANC|ROUGE/.test(text)) return 'tempo'
-  if (/EJP|POINTE MOBILE|HEURE NORMALE/.test(text)) return 'ejp'
+  if (/EJP|POINTE|HEURE NORMALE/.test(text)) return 'ejp'
   if (/CREUSE|PLEINE|\bHC\b|\bHP\b|HC-|HEURES? C/.test(text)) return 'hc'
   if (/\bBASE\b/.test(text)) return 'base'
   return 'other'

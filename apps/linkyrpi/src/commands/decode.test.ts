@@ -77,3 +77,21 @@ describe('linkyrpi decode', () => {
     await expect(run(['--bogus'])).rejects.toBeInstanceOf(UsageError)
   })
 })
+
+describe('linkyrpi decode on a timed recording', () => {
+  it('decodes a .ticrec recording like the raw bytes it holds', async () => {
+    const { encodeRecord, encodeRecordingHeader } = await import('@linkyrpi/source-serial')
+    const { readFileSync, writeFileSync, mkdtempSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const raw = readFileSync(fixture('hist_mono_tempo_pyteleinfo.tic'))
+    const header = encodeRecordingHeader({ startedAt: '2024-01-01T00:00:00Z', source: 'test', baudRate: 1200, mode: 'historique' })
+    const half = Math.floor(raw.length / 2)
+    const file = join(mkdtempSync(join(tmpdir(), 'linkyrpi-decode-')), 'capture.ticrec')
+    writeFileSync(file, Buffer.concat([header, encodeRecord(0, raw.subarray(0, half)), encodeRecord(500, raw.subarray(half))]))
+    const fromRecording = await run([file])
+    const fromRaw = await run([fixture('hist_mono_tempo_pyteleinfo.tic')])
+    expect(fromRecording.code).toBe(0)
+    expect(fromRecording.stdout).toBe(fromRaw.stdout)
+  })
+})

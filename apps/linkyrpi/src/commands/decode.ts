@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs'
 import { parseArgs } from 'node:util'
+import { CaptureParser } from '@linkyrpi/source-serial'
 import { createTicDecoder } from '@linkyrpi/tic-core'
 import type { DecodedFrame, TicModeSetting } from '@linkyrpi/tic-core'
 import { EXIT, UsageError } from './command.js'
@@ -9,7 +10,8 @@ import { formatPretty } from '../format-pretty.js'
 
 const HELP = `Usage: linkyrpi decode [FILE|-] [--mode auto|historique|standard] [--format jsonl|pretty|summary]
 
-Decodes raw TIC bytes (a capture file, or standard input with '-' or no FILE) and prints:
+Decodes raw TIC bytes or a recording made by 'linkyrpi record' (a file, or standard input with
+'-' or no FILE) and prints:
   jsonl    one JSON object per complete frame on stdout (default):
            {"mode","short","groups":[{label,value,horodate?}],"rejected":[{raw,reason}],"reading"}
   pretty   a human-readable view of each frame
@@ -83,10 +85,15 @@ async function decodeStream(
     pending += line.length
   }
   try {
+    // Raw byte files (like the fixtures) and timed recordings (linkyrpi record) alike.
+    const capture = new CaptureParser()
     for await (const chunk of input) {
-      decoder.write(chunk as Uint8Array, onEvent)
+      for (const part of capture.push(chunk as Uint8Array)) decoder.write(part.bytes, onEvent)
       if (pending > 1 << 16) await flush()
     }
+    const truncated = capture.end()
+    decoder.write(capture.takeHeld(), onEvent)
+    if (truncated > 0) io.stderr.write(`linkyrpi decode: the last record of the recording is cut short (${String(truncated)} bytes ignored)\n`)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     io.stderr.write(`linkyrpi decode: cannot read ${file === '-' ? 'standard input' : file}: ${code ?? String(error)}\n`)
