@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -144,6 +144,21 @@ stages:
         expect.stringMatching(/^stages\.y\.type: cannot load module '\.\/missing\.mjs'/),
       ]),
     )
+  })
+
+  it('loads a custom stage type from an npm package (module:<name>) installed next to the file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'linky-npm-stage-'))
+    const pkg = join(dir, 'node_modules', 'linkyrpi-stage-null')
+    await mkdir(pkg, { recursive: true })
+    await writeFile(join(pkg, 'package.json'), JSON.stringify({ name: 'linkyrpi-stage-null', type: 'module', exports: './index.js' }))
+    await writeFile(join(pkg, 'index.js'), "export const stage = { role: 'sink', summary: 'drops frames', create: () => (input) => input }\n")
+    const file = join(dir, 'linkyrpi.config.yaml')
+    await writeFile(file, 'stages:\n  m: { type: simulator }\n  f: { type: tic-decode, from: m }\n  n: { type: "module:linkyrpi-stage-null", from: f }\n  x: { type: "module:linkyrpi-stage-absent", from: f }\n')
+    await expect(loadConfig(file)).rejects.toThrow(/stages\.x\.type: cannot load module 'linkyrpi-stage-absent'/)
+    await writeFile(file, 'stages:\n  m: { type: simulator }\n  f: { type: tic-decode, from: m }\n  n: { type: "module:linkyrpi-stage-null", from: f }\n')
+    const config = await loadConfig(file)
+    expect(config.stages.n).toMatchObject({ role: 'sink', type: 'module:linkyrpi-stage-null' })
+    expect(config.stages.n?.definition.summary).toBe('drops frames')
   })
 
   it('loadConfig resolves module paths against the file and reports an unreadable file', async () => {
