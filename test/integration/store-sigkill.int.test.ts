@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 const storeDist = join(root, 'packages/store/dist/index.js')
 const testingDist = join(root, 'packages/store/dist/testing/index.js')
 const START = Date.UTC(2026, 8, 1)
-const TOTAL = 6_000
+const TOTAL = 4_000
 const BATCH = 100
 const MAX_QUEUE = 1000
 
@@ -116,7 +116,7 @@ function sigkill(makeTarget: () => TestTarget): void {
     const script = join(target.dir, 'child.mjs')
     writeFileSync(script, CHILD)
     const spoolDir = join(target.dir, 'spool')
-    const killed = await runChild(script, target.text, spoolDir, 1500)
+    const killed = await runChild(script, target.text, spoolDir, 1000)
     expect(killed.signal).toBe('SIGKILL')
 
     const store = await openStore(target.target)
