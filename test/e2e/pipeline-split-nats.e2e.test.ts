@@ -107,8 +107,8 @@ describeWithService('PostgreSQL and nats-server', available, 'e2e: pi and server
     const DAYS = 30
     const INTERVAL_MS = 15 * 60_000
     const expected = (DAYS * 24 * 3_600_000) / INTERVAL_MS // 2880 frames
-    // About 6 s of wall time for the month, so that the kills land midway.
-    const speed = (DAYS * 24 * 3_600_000) / 6000
+    // About 10 s of wall time for the month, so that the kills land midway.
+    const speed = (DAYS * 24 * 3_600_000) / 10_000
     await writeFile(
       join(dir, 'linkyrpi.config.yaml'),
       `site: ${site}
