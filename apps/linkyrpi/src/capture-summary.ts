@@ -1,5 +1,5 @@
 import { createReadingBuilder } from '@linkyrpi/tic-core'
-import type { DecoderEvent, TicFrame, TicReading } from '@linkyrpi/tic-core'
+import type { DecoderEvent, ReadingBuilder, TicFrame, TicReading } from '@linkyrpi/tic-core'
 
 /** Counts what a decode saw, for `decode --format summary` and the end-of-run report. */
 export class CaptureSummary {
@@ -14,7 +14,8 @@ export class CaptureSummary {
   readonly meters = new Map<string, string>()
   /** Classifies meters frame by frame without building every reading (fast path of `summary`). */
   private readonly builder = createReadingBuilder()
-  private lastFrame: TicFrame | undefined
+  private readonly lastFrames = new Map<string, TicFrame>()
+  private readonly seen = new Map<string, ReadingBuilder['meter']>()
 
   add(event: DecoderEvent): void {
     if (event.kind === 'discarded') {
@@ -33,19 +34,28 @@ export class CaptureSummary {
       this.describe(f.reading)
       return
     }
-    // No reading on the frame: classify it, and describe a meter once it is left or at the end.
+    // No reading on the frame: classify it, and note what is known of a meter when it is left;
+    // its contract is read once, at the end, from its last frame.
     const id = f.groups.find((g) => g.label === 'ADCO' || g.label === 'ADSC')?.value
-    if (id !== undefined && this.lastFrame !== undefined && this.builder.meter.id !== null && id !== this.builder.meter.id) {
-      this.describe(this.builder.update(this.lastFrame))
-    }
+    const current = this.builder.meter
+    if (id !== undefined && current.id !== null && id !== current.id) this.noteMeter()
     this.builder.observe(f)
-    this.lastFrame = f
+    if (this.builder.meter.id !== null) this.lastFrames.set(this.builder.meter.id, f)
   }
 
-  /** Completes the description of the last meter seen (call once the input has ended). */
+  /** Completes the description of the meters seen (call once the input has ended). */
   finish(): void {
-    if (this.lastFrame !== undefined && this.builder.meter.id !== null) this.describe(this.builder.update(this.lastFrame))
-    this.lastFrame = undefined
+    this.noteMeter()
+    for (const [id, seen] of this.seen) {
+      const frame = this.lastFrames.get(id)
+      const option = frame === undefined ? null : createReadingBuilder().update(frame).contract.option
+      this.meters.set(id, `${seen.mode ?? '?'}, ${seen.phases === null ? '?' : String(seen.phases)}-phase, ${seen.kind}${seen.producer ? ', producer' : ''}, option ${option ?? '?'}`)
+    }
+  }
+
+  private noteMeter(): void {
+    const m = this.builder.meter
+    if (m.id !== null) this.seen.set(m.id, { ...m })
   }
 
   private describe(r: TicReading): void {

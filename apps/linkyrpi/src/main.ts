@@ -2,7 +2,8 @@
 import 'reflect-metadata'
 import { COMMANDS } from './commands/index.js'
 import { EXIT, UsageError } from './commands/command.js'
-import type { Command, CommandIo } from './commands/command.js'
+import type { CommandIo } from './commands/command.js'
+import type { CommandEntry } from './commands/index.js'
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))
@@ -11,11 +12,11 @@ function usage(): string {
 }
 
 /** Finds the command named by the first one or two words of `argv`. */
-function findCommand(argv: readonly string[]): { command: Command; rest: readonly string[] } | undefined {
+function findCommand(argv: readonly string[]): { entry: CommandEntry; rest: readonly string[] } | undefined {
   for (const words of [2, 1]) {
     const name = argv.slice(0, words).join(' ')
-    const command = COMMANDS.find((c) => c.name === name)
-    if (command !== undefined) return { command, rest: argv.slice(words) }
+    const entry = COMMANDS.find((c) => c.name === name)
+    if (entry !== undefined) return { entry, rest: argv.slice(words) }
   }
   return undefined
 }
@@ -34,7 +35,8 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`linkyrpi: unknown command '${argv[0] ?? ''}'\n\n${usage()}`)
     return EXIT.usage
   }
-  const { command, rest } = found
+  const { entry, rest } = found
+  const command = await entry.load()
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(command.help)
     return EXIT.ok

@@ -209,9 +209,35 @@ const parseRelays = memoByString(parseRelaysRaw, 16)
 const tidyText = memoByString(tidyTextRaw, 64)
 
 const EMPTY: readonly TicGroup[] = []
+
+// What a label says about the installation, as bits: one Map lookup per group.
+const K_ID = 1
+const K_TRI = 2
+const K_MONO = 4
+const K_STD_TRI = 8
+const K_PRODUCER = 16
+const K_IRMS1 = 32
+const K_CONSUMER = 64
+
+/** True when a frame rejected a group whose label could be read (its value is carried over). */
+function rejectsLabel(frame: TicFrame): boolean {
+  for (const r of frame.rejected) if (r.label !== undefined) return true
+  return false
+}
 const OVERRUN_LABELS = ['ADIR1', 'ADIR2', 'ADIR3', 'ADPS']
 const STANDARD_TRI = new Set(LABELS.filter((l) => l.mode === 'standard' && l.phases === 'tri').map((l) => l.label))
-const PRODUCER_LABELS = new Set(['EAIT', 'ERQ1', 'ERQ2', 'ERQ3', 'ERQ4', 'SINSTI', 'SMAXIN', 'SMAXIN-1', 'CCAIN', 'CCAIN-1'])
+const PRODUCER_LABELS: ReadonlySet<string> = new Set(['EAIT', 'ERQ1', 'ERQ2', 'ERQ3', 'ERQ4', 'SINSTI', 'SMAXIN', 'SMAXIN-1', 'CCAIN', 'CCAIN-1'])
+const LABEL_KIND = new Map<string, number>()
+function addKind(labels: Iterable<string>, bit: number): void {
+  for (const l of labels) LABEL_KIND.set(l, (LABEL_KIND.get(l) ?? 0) | bit)
+}
+addKind(['ADCO', 'ADSC'], K_ID)
+addKind(TRI_EVIDENCE, K_TRI)
+addKind(MONO_EVIDENCE, K_MONO)
+addKind(STANDARD_TRI, K_STD_TRI)
+addKind(PRODUCER_LABELS, K_PRODUCER)
+addKind(['IRMS1'], K_IRMS1)
+addKind(['EAST', 'STGE'], K_CONSUMER)
 
 class Hysteresis<T> {
   value: T | null = null
@@ -275,12 +301,9 @@ export function createReadingBuilder(options: ReadingBuilderOptions = {}): Readi
     const groups = frame.groups
     // Fast path: the same labels in the same order as the previous frame (the usual case), no
     // rejection, no short frame: the evidence is unchanged, only changed values are stored.
-    const same =
-      !frame.short &&
-      frame.rejected.length === 0 &&
-      frame.mode === lastMode &&
-      groups.length === lastGroups.length &&
-      groups.every((g, i) => g.label === lastGroups[i]!.label)
+    let same =
+      !frame.short && frame.mode === lastMode && groups.length === lastGroups.length && !rejectsLabel(frame)
+    for (let i = 0; same && i < groups.length; i++) same = groups[i]!.label === lastGroups[i]!.label
     let next: Map<string, TicGroup>
     let tri: boolean
     let mono: boolean
@@ -309,15 +332,16 @@ export function createReadingBuilder(options: ReadingBuilderOptions = {}): Readi
       const standard = frame.mode === 'standard'
       for (let i = 0; i < groups.length; i++) {
         const l = groups[i]!.label
-        if (l === 'ADCO' || l === 'ADSC') id = groups[i]!.value
-        if (TRI_EVIDENCE.has(l)) tri = true
-        else if (MONO_EVIDENCE.has(l)) mono = true
+        const k = LABEL_KIND.get(l)
+        if (k === undefined) continue
+        if ((k & K_ID) !== 0) id = groups[i]!.value
+        if ((k & K_TRI) !== 0 || (standard && (k & K_STD_TRI) !== 0)) tri = true
+        else if ((k & K_MONO) !== 0) mono = true
         else if (standard) {
-          if (STANDARD_TRI.has(l)) tri = true
-          else if (PRODUCER_LABELS.has(l)) prod = true
-          else if (l === 'IRMS1') irms1 = true
-          if (l === 'EAST' || l === 'STGE') consumerEvidence = true
+          if ((k & K_PRODUCER) !== 0) prod = true
+          else if ((k & K_IRMS1) !== 0) irms1 = true
         }
+        if (standard && (k & K_CONSUMER) !== 0) consumerEvidence = true
       }
       if (standard && !tri && irms1) mono = true
       if (id !== null && lastId !== null && id !== lastId) reset()
@@ -349,7 +373,7 @@ export function createReadingBuilder(options: ReadingBuilderOptions = {}): Readi
       }
       lastEvidence = { tri, mono, prod, consumerEvidence }
     }
-    lastGroups = frame.short || frame.rejected.length > 0 ? EMPTY : groups
+    lastGroups = frame.short || rejectsLabel(frame) ? EMPTY : groups
     const standard = frame.mode === 'standard'
 
     if (phases.value === null && ads?.phases != null && !tri && !mono) phases.observe(ads.phases)

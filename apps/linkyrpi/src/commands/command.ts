@@ -12,8 +12,6 @@ export interface CommandIo {
 export interface Command {
   /** The word after `linkyrpi` (`decode`, `config check`). */
   readonly name: string
-  /** One line for the command list. */
-  readonly summary: string
   /** Full `--help` text: usage, options with defaults and units, exit codes. */
   readonly help: string
   /** Runs the command with its own arguments; resolves to the process exit code. */

@@ -17,7 +17,6 @@ Exit codes: 0 valid, 2 bad arguments, 3 invalid configuration.
 /** `linkyrpi config check FILE`. */
 export const configCheckCommand: Command = {
   name: 'config check',
-  summary: 'validate a configuration file and report every problem at once',
   help: HELP,
   async run(args, io) {
     let positionals: string[]

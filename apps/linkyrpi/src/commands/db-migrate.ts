@@ -19,7 +19,6 @@ Exit codes: 0 up to date, 1 database unreachable or migration failed, 2 bad argu
 /** `linkyrpi db migrate --store TARGET`. */
 export const dbMigrateCommand: Command = {
   name: 'db migrate',
-  summary: 'create or upgrade the storage schema of a SQLite file or PostgreSQL database',
   help: HELP,
   async run(args, io) {
     let values: { store?: string }

@@ -1,6 +1,6 @@
-import { createReadStream } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import { CaptureParser } from '@linkyrpi/source-serial'
+import type { CaptureParser } from '@linkyrpi/source-serial'
 import { createTicDecoder } from '@linkyrpi/tic-core'
 import type { DecodedFrame, TicModeSetting } from '@linkyrpi/tic-core'
 import { EXIT, UsageError } from './command.js'
@@ -30,7 +30,6 @@ Exit codes: 0 decoded (even with rejected groups), 1 unreadable file, 2 bad argu
 /** `linkyrpi decode`: bytes in, frames (or a health summary) out. */
 export const decodeCommand: Command = {
   name: 'decode',
-  summary: 'decode a TIC capture (file or stdin) to JSON lines, a readable view or a summary',
   help: HELP,
   async run(args, io) {
     const { values, positionals } = parseArgsOrThrow(args)
@@ -62,7 +61,7 @@ async function decodeStream(
   format: 'jsonl' | 'pretty' | 'summary',
   io: CommandIo,
 ): Promise<number> {
-  const input = file === '-' ? io.stdin : createReadStream(file, { highWaterMark: 1 << 20 })
+  const input = file === '-' ? io.stdin : readFileChunks(file)
   // The summary classifies meters itself (cheaper than building every reading).
   const decoder = createTicDecoder({ mode, reading: format !== 'summary' })
   const summary = new CaptureSummary()
@@ -85,15 +84,24 @@ async function decodeStream(
     pending += line.length
   }
   try {
-    // Raw byte files (like the fixtures) and timed recordings (linkyrpi record) alike.
-    const capture = new CaptureParser()
-    for await (const chunk of input) {
-      for (const part of capture.push(chunk as Uint8Array)) decoder.write(part.bytes, onEvent)
+    // Raw byte files (like the fixtures) and timed recordings (linkyrpi record) alike. A
+    // recording starts with its magic 'LINKYREC': the parser (and source-serial, slow to load)
+    // is loaded only when the first byte could start one.
+    let capture: CaptureParser | null | undefined
+    for await (const data of input) {
+      const chunk = data as Uint8Array
+      if (capture === undefined) {
+        capture = chunk[0] === 0x4c ? new (await import('@linkyrpi/source-serial')).CaptureParser() : null
+      }
+      if (capture === null) decoder.write(chunk, onEvent)
+      else for (const part of capture.push(chunk)) decoder.write(part.bytes, onEvent)
       if (pending > 1 << 16) await flush()
     }
-    const truncated = capture.end()
-    decoder.write(capture.takeHeld(), onEvent)
-    if (truncated > 0) io.stderr.write(`linkyrpi decode: the last record of the recording is cut short (${String(truncated)} bytes ignored)\n`)
+    if (capture != null) {
+      const truncated = capture.end()
+      decoder.write(capture.takeHeld(), onEvent)
+      if (truncated > 0) io.stderr.write(`linkyrpi decode: the last record of the recording is cut short (${String(truncated)} bytes ignored)\n`)
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     io.stderr.write(`linkyrpi decode: cannot read ${file === '-' ? 'standard input' : file}: ${code ?? String(error)}\n`)
@@ -108,4 +116,22 @@ async function decodeStream(
 
 function frameJson(frame: DecodedFrame): unknown {
   return { mode: frame.mode, short: frame.short, groups: frame.groups, rejected: frame.rejected, reading: frame.reading }
+}
+
+/**
+ * The file's bytes in 1 MiB chunks read into one reused buffer: each chunk is decoded before the
+ * next read, and nothing keeps it, so a 50 MB capture allocates 1 MiB instead of 50.
+ */
+async function* readFileChunks(path: string): AsyncGenerator<Uint8Array> {
+  const handle = await open(path, 'r')
+  try {
+    const buffer = new Uint8Array(1 << 20)
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null)
+      if (bytesRead === 0) return
+      yield buffer.subarray(0, bytesRead)
+    }
+  } finally {
+    await handle.close()
+  }
 }

@@ -159,7 +159,6 @@ export async function runDetect(options: DetectOptions, json: boolean, io: Comma
 /** `linkyrpi detect`: find the mode, speed and identity of the meter on a port. */
 export const detectCommand: Command = {
   name: 'detect',
-  summary: 'find the TIC mode and baud rate on a serial port, and identify the meter',
   help: HELP,
   async run(args, io) {
     const { options, json } = parseDetectArgs(args)

@@ -48,7 +48,6 @@ export async function listPorts(binding: SerialBinding, json: boolean, io: Comma
 /** `linkyrpi ports`: list serial ports. */
 export const portsCommand: Command = {
   name: 'ports',
-  summary: 'list the serial ports of this machine',
   help: HELP,
   async run(args, io) {
     let values

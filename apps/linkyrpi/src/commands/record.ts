@@ -90,7 +90,6 @@ export async function recordPort(o: RecordOptions, io: CommandIo): Promise<numbe
 /** `linkyrpi record`: capture a meter to a file with timing. */
 export const recordCommand: Command = {
   name: 'record',
-  summary: 'record a meter to a file (bytes with receive times) for replay',
   help: HELP,
   async run(args, io) {
     let values

@@ -31,7 +31,6 @@ Exit codes: 0 replayed, 1 unreadable or damaged file, 2 bad arguments.
 /** `linkyrpi replay`: a capture, paced like the meter, decoded to JSON lines. */
 export const replayCommand: Command = {
   name: 'replay',
-  summary: 'replay a recording or raw capture at its original pace (or faster), printing frames',
   help: HELP,
   async run(args, io) {
     let parsed

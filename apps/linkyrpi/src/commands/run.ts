@@ -38,7 +38,6 @@ Exit codes: 0 stopped cleanly, 1 a stage failed, 2 bad arguments, 3 invalid conf
 /** `linkyrpi run`: the app. */
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run the pipeline (embedded defaults: simulator → SQLite → dashboard on :8080)',
   help: HELP,
   async run(args, io) {
     const values = parse(args)

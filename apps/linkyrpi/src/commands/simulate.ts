@@ -143,7 +143,6 @@ export function simulatorOptionsFromArgs(v: Record<string, string | boolean | un
 /** `linkyrpi simulate`: a virtual meter onto stdout, a file or a pseudo-terminal. */
 export const simulateCommand: Command = {
   name: 'simulate',
-  summary: 'run a virtual meter (historique/standard, any option) onto stdout, a file or a pty',
   help: HELP,
   async run(args, io) {
     let parsed
