@@ -67,6 +67,20 @@ describe('decoder properties (fast-check)', { timeout: 120_000 }, () => {
     )
   })
 
+  it('the group memo never changes a result, even on noisy streams', () => {
+    fc.assert(
+      fc.property(streamArb, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 7 })), { maxLength: 12 }), (bytes, flips) => {
+        // Repeat the stream so that labels are known when corrupted copies arrive.
+        const noisy = concat([bytes, bytes, bytes])
+        for (const [pos, bit] of flips) noisy[bytes.length + (pos % (2 * bytes.length))]! ^= 1 << bit
+        const on = createTicDecoder({ reading: true })
+        const off = createTicDecoder({ reading: true, memo: false })
+        expect([...on.push(noisy), ...on.end()]).toEqual([...off.push(noisy), ...off.end()])
+      }),
+      RUNS,
+    )
+  })
+
   it('valid frames decode to exactly their groups', () => {
     fc.assert(
       fc.property(frameArb, (bytes) => {

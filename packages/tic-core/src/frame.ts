@@ -1,6 +1,8 @@
 import { CR, HT, LF, SP } from './constants.js'
 import type { HistoriqueChecksumMode } from './checksum.js'
-import { decodeGroup, latin1, MAX_GROUP_BYTES } from './group.js'
+import { decodeGroup, decodeKnownLabel, latin1, MAX_GROUP_BYTES } from './group.js'
+import { labelInfo } from './labels/catalogue.js'
+import type { LabelInfo } from './labels/label-info.js'
 import type { GroupRejection, GroupResult, TicGroup } from './group.js'
 import type { TicMode, TicModeSetting } from './mode.js'
 
@@ -61,6 +63,10 @@ const MEMO_MASK = 2047
 
 interface MemoSlot {
   hash: number
+  /** Catalogue entry of the label (looked up once, when the slot is filled). */
+  info: LabelInfo | undefined
+  /** Bytes of the label at the start of `bytes`. */
+  labelLength: number
   bytes: Uint8Array
   length: number
   group: TicGroup
@@ -101,14 +107,20 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
     const entry = memo[i]
     if (entry !== undefined && entry.bytes.length >= n) {
       entry.bytes.set(bytes.subarray(start, end))
+      if (entry.group.label !== group.label || entry.mode !== mode) {
+        entry.info = labelInfo(mode, group.label)
+        entry.labelLength = group.label.length
+      }
       entry.hash = h
       entry.length = n
       entry.group = group
       entry.mode = mode
     } else {
-      memo[i] = { hash: h, bytes: bytes.slice(start, Math.max(end, start + 32)), length: n, group, mode }
+      const info = labelInfo(mode, group.label)
+      memo[i] = { hash: h, info, labelLength: group.label.length, bytes: bytes.slice(start, Math.max(end, start + 32)), length: n, group, mode }
     }
   }
+  const checkLength = options.checkLength !== false
   const groupOptions = { mode: want, checkLength: options.checkLength, historiqueChecksums: MODE1 }
 
   function decodeOne(bytes: Uint8Array, start: number, end: number): GroupResult {
@@ -150,6 +162,8 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
       // comparing its bytes up to CR, without scanning or decoding it again. Keyed by the label
       // (not the position), so optional groups (ADPS, MSG2, DPMx) do not shift everything.
       let key = 0
+      let known: MemoSlot | undefined
+      let labelEnd = 0
       const keyed = memoOn && bytes[pos] === LF
       if (keyed) {
         const start = pos + 1
@@ -165,6 +179,8 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
         let cached = memo[h & MEMO_MASK]
         if (cached !== undefined && cached.hash !== h) cached = memo[(h >>> 16) & MEMO_MASK]
         if (cached !== undefined && cached.hash === h) {
+          known = cached
+          labelEnd = j
           const n = cached.length
           if (start + n < length && bytes[start + n] === CR) {
             const cb = cached.bytes
@@ -206,6 +222,30 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
         break
       }
       const n = end - start
+      // A known label with a new value: decode it knowing the label; the full path gives the
+      // verdict when anything does not pass.
+      if (known !== undefined && lf === segStart && labelEnd - start === known.labelLength && (want === 'auto' || want === known.mode)) {
+        let same = true
+        for (let k = 0; k < known.labelLength; k++) {
+          if (known.bytes[k] !== bytes[start + k]) {
+            same = false
+            break
+          }
+        }
+        const group = same
+          ? decodeKnownLabel(bytes, start, end, labelEnd, known.group.label, known.info, known.mode, rule, checkLength)
+          : undefined
+        if (group !== undefined) {
+          groups.push(group)
+          if (known.mode === 'standard') standard++
+          else {
+            historique++
+            streak = 0
+          }
+          if (n <= MAX_GROUP_BYTES) remember(key, bytes, start, end, group, known.mode)
+          continue
+        }
+      }
       const result = decodeOne(bytes, start, end)
       if (result.ok) {
         groups.push(result.group)

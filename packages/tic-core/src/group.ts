@@ -1,6 +1,7 @@
 import { HT, SP } from './constants.js'
 import type { HistoriqueChecksumMode } from './checksum.js'
 import { labelInfo } from './labels/catalogue.js'
+import type { LabelInfo } from './labels/label-info.js'
 import { cachedLatin1 } from './string-cache.js'
 import type { TicMode, TicModeSetting } from './mode.js'
 
@@ -213,40 +214,99 @@ function finish(
   if (checksumMode === undefined) return reject(bytes, start, end, 'checksum', label, mode)
   if (want !== 'auto' && want !== mode) return reject(bytes, start, end, 'mode', label, mode)
   if (label === undefined) return reject(bytes, start, end, 'label', undefined, mode)
-  if (horodateStart !== undefined) {
-    if (dataStart - 1 - horodateStart !== 13 || !validHorodate(bytes, horodateStart)) {
-      return reject(bytes, start, end, 'horodate', label, mode)
-    }
-  }
-  const info = labelInfo(mode, label)
-  const lowest = mode === 'historique' ? 0x21 : 0x20
-  for (let i = dataStart; i < dataEnd; i++) {
-    const c = bytes[i]!
-    if (c < lowest || c > 0x7e) return reject(bytes, start, end, 'charset', label, mode)
-  }
-  if (info !== undefined) {
-    if (info.horodate !== (horodateStart !== undefined)) {
-      return reject(bytes, start, end, 'malformed', label, mode)
-    }
-    if (info.charset !== 'text') {
-      const test = info.charset === 'digits' ? isDigit : isHex
-      for (let i = dataStart; i < dataEnd; i++) {
-        if (!test(bytes[i]!)) return reject(bytes, start, end, 'charset', label, mode)
-      }
-    }
-    const dataLen = dataEnd - dataStart
-    if (options.checkLength !== false && info.length !== null) {
-      const bad = info.lengthIsMax === true ? dataLen > info.length : dataLen !== info.length
-      if (bad) return reject(bytes, start, end, 'length', label, mode)
-    }
-  }
-  if (mode === 'historique' && dataEnd <= dataStart) {
-    return reject(bytes, start, end, 'malformed', label, mode)
-  }
+  const problem = dataProblem(bytes, mode, labelInfo(mode, label), horodateStart, dataStart, dataEnd, options.checkLength !== false)
+  if (problem !== undefined) return reject(bytes, start, end, problem, label, mode)
   const group: TicGroup = {
     label,
     value: cachedLatin1(bytes, dataStart, dataEnd),
     horodate: horodateStart === undefined ? undefined : cachedLatin1(bytes, horodateStart, horodateStart + 13),
   }
   return { ok: true, group, mode, checksumMode: mode === 'historique' ? checksumMode : undefined }
+}
+
+/** The checks of a group's horodate and data: undefined when valid, else the reason. */
+function dataProblem(
+  bytes: Uint8Array,
+  mode: TicMode,
+  info: LabelInfo | undefined,
+  horodateStart: number | undefined,
+  dataStart: number,
+  dataEnd: number,
+  checkLength: boolean,
+): GroupRejectionReason | undefined {
+  if (horodateStart !== undefined) {
+    if (dataStart - 1 - horodateStart !== 13 || !validHorodate(bytes, horodateStart)) return 'horodate'
+  }
+  const lowest = mode === 'historique' ? 0x21 : 0x20
+  for (let i = dataStart; i < dataEnd; i++) {
+    const c = bytes[i]!
+    if (c < lowest || c > 0x7e) return 'charset'
+  }
+  if (info !== undefined) {
+    if (info.horodate !== (horodateStart !== undefined)) return 'malformed'
+    if (info.charset !== 'text') {
+      const test = info.charset === 'digits' ? isDigit : isHex
+      for (let i = dataStart; i < dataEnd; i++) if (!test(bytes[i]!)) return 'charset'
+    }
+    const dataLen = dataEnd - dataStart
+    if (checkLength && info.length !== null) {
+      if (info.lengthIsMax === true ? dataLen > info.length : dataLen !== info.length) return 'length'
+    }
+  }
+  if (mode === 'historique' && dataEnd <= dataStart) return 'malformed'
+  return undefined
+}
+
+/**
+ * Decodes a group whose label is already known — `bytes[start, labelEnd)` are the bytes of
+ * `label`, a label of `mode` seen and validated before — for the frequent case of a known label
+ * with a new value. Returns the group when the checksum (under `rule` in historique) and every
+ * check pass, or undefined: the caller then runs {@link decodeGroup} for the full verdict.
+ */
+export function decodeKnownLabel(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  labelEnd: number,
+  label: string,
+  info: LabelInfo | undefined,
+  mode: TicMode,
+  rule: HistoriqueChecksumMode,
+  checkLength: boolean,
+): TicGroup | undefined {
+  if (end - start > MAX_GROUP_BYTES || end - start < 4) return undefined
+  const sep = mode === 'standard' ? HT : SP
+  if (bytes[labelEnd] !== sep || bytes[end - 2] !== sep) return undefined
+  let sum = 0
+  for (let i = start; i < labelEnd; i++) sum += bytes[i]!
+  let horodateStart: number | undefined
+  let dataStart = labelEnd + 1
+  if (mode === 'historique') {
+    sum += SP
+    for (let i = dataStart; i < end - 2; i++) {
+      const c = bytes[i]!
+      if (c === SP || c === HT) return undefined
+      sum += c
+    }
+    if (rule === 'mode2') sum += SP
+  } else {
+    sum += HT
+    for (let i = dataStart; i < end - 2; i++) {
+      const c = bytes[i]!
+      if (c === HT) {
+        if (horodateStart !== undefined) return undefined
+        horodateStart = dataStart
+        dataStart = i + 1
+      }
+      sum += c
+    }
+    sum += HT
+  }
+  if (bytes[end - 1] !== (sum & 0x3f) + 0x20) return undefined
+  if (dataProblem(bytes, mode, info, horodateStart, dataStart, end - 2, checkLength) !== undefined) return undefined
+  return {
+    label,
+    value: cachedLatin1(bytes, dataStart, end - 2),
+    horodate: horodateStart === undefined ? undefined : cachedLatin1(bytes, horodateStart, horodateStart + 13),
+  }
 }
