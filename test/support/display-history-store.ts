@@ -4,6 +4,7 @@
  */
 import type { EnergyBucket, HistoryStore, Resolution, SamplePoint, StoredEvent, StoredMeter } from '@linkyrpi/tic-core/stage'
 import type { TicReading } from '@linkyrpi/tic-core'
+import { localStart } from '@linkyrpi/sink-display'
 
 const DAY = 86_400_000
 
@@ -16,6 +17,8 @@ export interface MemoryHistoryOptions {
   readonly days: number
   /** Sample spacing, ms (default 10 minutes, so 30 days stay small). */
   readonly stepMs?: number
+  /** Time zone of the store's days, as a real store's (default Europe/Paris, the dashboard's). */
+  readonly timeZone?: string
 }
 
 /** Builds the fake with a deterministic daily power shape and per-index daily energy. */
@@ -30,7 +33,9 @@ export function createMemoryHistoryStore(o: MemoryHistoryOptions): HistoryStore 
   }
   const days: EnergyBucket[] = []
   for (let d = 0; d <= o.days; d++) {
-    const dayStart = Math.floor((start + d * DAY) / DAY) * DAY
+    // Local midnights, as the real stores bucket days (and as the dashboard asks for them).
+    const dayStart = localStart(start + d * DAY, o.timeZone ?? 'Europe/Paris', 'day')
+    if (days.at(-1)?.start === dayStart) continue // a 23- or 25-hour day around a DST change
     days.push({ start: dayStart, bucket: 'day', byIndexWh: { 1: 4000 + d * 100, 2: 6000 + (d % 5) * 500 }, importWh: 10_000 + d * 100 + (d % 5) * 500, exportWh: 0 })
   }
   const calls: string[] = []

@@ -30,6 +30,11 @@ export function pct(ratio: number): string {
 
 let timeZone = 'Europe/Paris'
 
+/** The IANA time zone the dashboard shows times in (from the server's configuration). */
+export function currentTimeZone(): string {
+  return timeZone
+}
+
 /** Sets the time zone of {@link clock}. */
 export function setTimeZone(tz: string): void {
   timeZone = tz

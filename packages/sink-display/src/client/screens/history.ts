@@ -1,7 +1,8 @@
 import uPlot from 'uplot'
 import type { EnergyBucket, SamplePoint, StoredMeter } from '@linkyrpi/tic-core/stage'
 import { clear, h, setText, show } from '../dom.js'
-import { day, indexName, kwh, timeTicks } from '../format.js'
+import { currentTimeZone, day, indexName, kwh, timeTicks } from '../format.js'
+import { localStart } from '../../local-time.js'
 import { t } from '../i18n.js'
 import type { TextKey } from '../i18n.js'
 import type { Screen, State } from '../state.js'
@@ -16,10 +17,9 @@ async function getJson<T>(path: string): Promise<T> {
   return (await res.json()) as T
 }
 
-function startOfDay(now: number): number {
-  const d = new Date(now)
-  d.setHours(0, 0, 0, 0)
-  return d.getTime()
+/** Local midnight, in the dashboard's time zone (the store's days), of the day `daysBack` before `now`'s. */
+function startOfDay(now: number, daysBack = 0): number {
+  return localStart(now - daysBack * DAY, currentTimeZone(), 'day')
 }
 
 /** The History screen: power curve (zoomable) and energy per day or month, from the store. */
@@ -127,7 +127,7 @@ export function historyScreen(): Screen {
         return
       }
       const now = Date.now()
-      const from = range === 'today' ? startOfDay(now) : range === 'week' ? startOfDay(now) - 6 * DAY : range === 'month' ? startOfDay(now) - 29 * DAY : startOfDay(now) - 365 * DAY
+      const from = startOfDay(now, range === 'today' ? 0 : range === 'week' ? 6 : range === 'month' ? 29 : 365)
       const q = (extra: string): string => `meter=${encodeURIComponent(meter.id)}&from=${String(from)}&to=${String(now)}${extra}`
       const [samples, energy] = await Promise.all([
         getJson<SamplePoint[]>(`/api/history/samples?${q('&resolution=auto')}`),
