@@ -1,5 +1,8 @@
 import { createReadingBuilder } from '@linkyrpi/tic-core'
-import type { DecoderEvent, ReadingBuilder, TicFrame, TicReading } from '@linkyrpi/tic-core'
+import type { DecoderEvent, TicFrame, TicReading } from '@linkyrpi/tic-core'
+
+/** Frames per meter the summary classifies (enough for the reading builder's hysteresis). */
+const RECENT_FRAMES = 8
 
 /** Counts what a decode saw, for `decode --format summary` and the end-of-run report. */
 export class CaptureSummary {
@@ -12,10 +15,9 @@ export class CaptureSummary {
   bytesDiscarded = 0
   readonly modes = new Map<string, number>()
   readonly meters = new Map<string, string>()
-  /** Classifies meters frame by frame without building every reading (fast path of `summary`). */
-  private readonly builder = createReadingBuilder()
-  private readonly lastFrames = new Map<string, TicFrame>()
-  private readonly seen = new Map<string, ReadingBuilder['meter']>()
+  /** The last frames of each meter (by id), classified when the input ends. */
+  private readonly recent = new Map<string, TicFrame[]>()
+  private currentId: string | undefined
 
   add(event: DecoderEvent): void {
     if (event.kind === 'discarded') {
@@ -34,35 +36,38 @@ export class CaptureSummary {
       this.describe(f.reading)
       return
     }
-    // No reading on the frame: classify it, and note what is known of a meter when it is left;
-    // its contract is read once, at the end, from its last frame.
-    const id = f.groups.find((g) => g.label === 'ADCO' || g.label === 'ADSC')?.value
-    const current = this.builder.meter
-    if (id !== undefined && current.id !== null && id !== current.id) this.noteMeter()
-    this.builder.observe(f)
-    if (this.builder.meter.id !== null) this.lastFrames.set(this.builder.meter.id, f)
+    // No reading on the frame: keep each meter's last frames; they are classified at the end
+    // (cheaper than following every frame, and what a summary needs).
+    let id: string | undefined
+    for (const g of f.groups) {
+      if (g.label === 'ADCO' || g.label === 'ADSC') {
+        id = g.value
+        break
+      }
+    }
+    if (id !== undefined) this.currentId = id
+    if (this.currentId === undefined) return
+    let recent = this.recent.get(this.currentId)
+    if (recent === undefined) this.recent.set(this.currentId, (recent = []))
+    recent.push(f)
+    if (recent.length > RECENT_FRAMES) recent.shift()
   }
 
-  /** Completes the description of the meters seen (call once the input has ended). */
+  /** Describes the meters seen from their last frames (call once the input has ended). */
   finish(): void {
-    this.noteMeter()
-    for (const [id, seen] of this.seen) {
-      const frame = this.lastFrames.get(id)
-      const option = frame === undefined ? null : createReadingBuilder().update(frame).contract.option
-      this.meters.set(id, `${seen.mode ?? '?'}, ${seen.phases === null ? '?' : String(seen.phases)}-phase, ${seen.kind}${seen.producer ? ', producer' : ''}, option ${option ?? '?'}`)
+    for (const frames of this.recent.values()) {
+      const builder = createReadingBuilder()
+      let reading: TicReading | undefined
+      for (const f of frames) reading = builder.update(f)
+      if (reading !== undefined) this.describe(reading)
     }
   }
 
-  private noteMeter(): void {
-    const m = this.builder.meter
-    if (m.id !== null) this.seen.set(m.id, { ...m })
-  }
-
   private describe(r: TicReading): void {
-    if (r.meter.id === null) return
     const m = r.meter
+    if (m.id === null) return
     this.meters.set(
-      m.id!,
+      m.id,
       `${m.mode}, ${m.phases === null ? '?' : String(m.phases)}-phase, ${m.kind}${m.producer ? ', producer' : ''}, option ${r.contract.option ?? '?'}`,
     )
   }
