@@ -1,9 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
-import type { MockBindingInterface, MockPortBinding } from '@serialport/binding-mock' with { 'resolution-mode': 'require' }
 import { SERIAL_SETTINGS, createTicDecoder } from '@linkyrpi/tic-core'
 import { createMeterSimulator, replaySource, uartMisread } from '@linkyrpi/source-serial'
 import type { MeterSimulatorOptions } from '@linkyrpi/source-serial'
@@ -13,18 +11,11 @@ import type { CommandIo } from '../../apps/linkyrpi/src/commands/command.js'
 import { detectMeter } from '../../apps/linkyrpi/src/commands/detect.js'
 import { listPorts } from '../../apps/linkyrpi/src/commands/ports.js'
 import { recordPort } from '../../apps/linkyrpi/src/commands/record.js'
+import { trackedMockBinding } from '../support/mock-serial.js'
 
-// The package's ESM entry has no type declarations; its CommonJS entry does.
-const { MockBinding } = createRequire(import.meta.url)('@serialport/binding-mock') as { MockBinding: MockBindingInterface }
+const mock = trackedMockBinding()
+const { MockBinding, binding } = mock
 const PATH = '/dev/ttyUSB0'
-let current: MockPortBinding | null = null
-const binding = {
-  ...MockBinding,
-  async open(options: Parameters<MockBindingInterface['open']>[0]) {
-    current = await MockBinding.open(options)
-    return current
-  },
-}
 let dir: string
 const timers: ReturnType<typeof setInterval>[] = []
 beforeAll(async () => {
@@ -35,8 +26,7 @@ afterAll(async () => {
 })
 afterEach(() => {
   for (const t of timers.splice(0)) clearInterval(t)
-  MockBinding.reset()
-  current = null
+  mock.reset()
 })
 
 /** A simulated meter wired to the mock port, misread when the port is set to the other rate. */
@@ -45,7 +35,7 @@ function wire(feed: MeterSimulatorOptions | (() => Uint8Array)): void {
   const sim = typeof feed === 'function' ? null : createMeterSimulator(feed)
   timers.push(
     setInterval(() => {
-      const p = current
+      const p = mock.current()
       if (p === null || !p.isOpen) return
       void p.getBaudRate().then(({ baudRate }: { baudRate: number }) => {
         if (!p.isOpen) return

@@ -1,23 +1,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { MockBindingInterface, MockPortBinding } from '@serialport/binding-mock' with { 'resolution-mode': 'require' }
 import { createMeterSimulator, encodeRecord, encodeRecordingHeader, replaySource, serialSource, simulatorSource } from '@linkyrpi/source-serial'
 import { afterAll, beforeAll } from 'vitest'
 import { describeSourceContract } from '../contracts/source-contract.js'
+import { trackedMockBinding } from '../support/mock-serial.js'
 
-// The package's ESM entry has no type declarations; its CommonJS entry does.
-const { MockBinding } = createRequire(import.meta.url)('@serialport/binding-mock') as { MockBinding: MockBindingInterface }
+const mock = trackedMockBinding()
+const { MockBinding, binding } = mock
 const PATH = '/dev/ttyAMA0'
-let current: MockPortBinding | null = null
-const binding = {
-  ...MockBinding,
-  async open(options: Parameters<MockBindingInterface['open']>[0]) {
-    current = await MockBinding.open(options)
-    return current
-  },
-}
 let meter: ReturnType<typeof setInterval> | undefined
 let dir: string
 
@@ -27,12 +18,13 @@ beforeAll(async () => {
   // A historique meter on the mock port, whichever subscription has it open.
   const sim = createMeterSimulator({ mode: 'historique', option: 'hc', seed: 12 })
   meter = setInterval(() => {
-    if (current?.isOpen === true) current.emitData(Buffer.from(sim.next().bytes))
+    const port = mock.current()
+    if (port?.isOpen === true) port.emitData(Buffer.from(sim.next().bytes))
   }, 5)
 })
 afterAll(async () => {
   clearInterval(meter)
-  MockBinding.reset()
+  mock.reset()
   await rm(dir, { recursive: true, force: true })
 })
 

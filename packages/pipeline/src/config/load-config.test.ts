@@ -133,7 +133,7 @@ stages:
   })
 
   it('loads a custom stage type from a module path and validates its options', async () => {
-    const config = await parseConfig('stages:\n  m: { type: simulator }\n  f: { type: tic-decode, from: m }\n  csv: { type: ./csv-sink.mjs, from: f, path: /tmp/x.csv }\n', { baseDir: examples })
+    const config = await parseConfig('stages:\n  m: { type: simulator }\n  f: { type: tic-decode, from: m }\n  csv: { type: ./csv-sink.mjs, from: f, path: out/x.csv }\n', { baseDir: examples })
     expect(config.stages.csv?.role).toBe('sink')
     expect(config.stages.csv?.durable).toBe(true)
     const issues = await issuesOf('stages:\n  m: { type: simulator }\n  f: { type: tic-decode, from: m }\n  csv: { type: ./csv-sink.mjs, from: f, colour: red }\n  y: { type: ./missing.mjs, from: f }\n')
