@@ -1,4 +1,5 @@
 import { lastValueFrom, from, toArray, EMPTY } from 'rxjs'
+import type { Observable } from 'rxjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bucketOf, localDayStart, openStore, storeSink, type Store } from '@linkyrpi/store'
 import { syntheticFrameArray } from '@linkyrpi/store/testing'
@@ -181,7 +182,7 @@ function conformance(engine: string, makeTarget: () => TestTarget): void {
   })
 
   it('the sink completes without error on empty input', async () => {
-    const acks = await lastValueFrom(storeSink(() => openStore(target.target), { spool: { dir: `${target.dir}/spool` }, retentionDays: 0 }, testContext())(EMPTY as typeof EMPTY & import('rxjs').Observable<PipelineFrame>).pipe(toArray()))
+    const acks = await lastValueFrom(storeSink(() => openStore(target.target), { spool: { dir: `${target.dir}/spool` }, retentionDays: 0 }, testContext())(EMPTY as Observable<PipelineFrame>).pipe(toArray()))
     expect(acks).toEqual([])
   })
 

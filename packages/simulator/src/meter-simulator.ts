@@ -289,7 +289,7 @@ export function createMeterSimulator(options: MeterSimulatorOptions = {}): Meter
     }
     const alerts = new Set<TicAlert>()
     let short = false
-    let byIndex: Record<number, number> = {}
+    const byIndex: Record<number, number> = {}
     let importWh = 0
     let relays: boolean[] | null = null
     let rmsA: number[]
