@@ -69,10 +69,10 @@ describe('linkyrpi CLI (built app)', () => {
     }
   })
 
-  it('run with no config: simulator → SQLite in --data-dir → dashboard on --http-port; SIGTERM flushes and exits 0', async () => {
+  it('run with no config: simulator → SQLite in --data-dir → dashboard on --http-host/--http-port; SIGTERM flushes and exits 0', async () => {
     const port = await freePort()
     const data = join(dir, 'data')
-    const child = spawn(process.execPath, [APP, 'run', '--data-dir', data, '--http-port', String(port)], { cwd: dir })
+    const child = spawn(process.execPath, [APP, 'run', '--data-dir', data, '--http-port', String(port), '--http-host', '0.0.0.0'], { cwd: dir })
     let stderr = ''
     let stdout = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
@@ -84,8 +84,9 @@ describe('linkyrpi CLI (built app)', () => {
       })
       child.on('exit', () => reject(new Error(`exited early: ${stderr}`)))
     })
-    expect(url).toBe(`http://127.0.0.1:${port}/`)
-    expect((await fetch(url)).status).toBe(200)
+    // Listening on every interface (a dashboard for the LAN), so reachable on loopback too.
+    expect(url).toBe(`http://0.0.0.0:${port}/`)
+    expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200)
     // Wait until the store has committed a first frame (real pace: one frame every ~1.5 s).
     const samples = (): number => {
       if (!existsSync(join(data, 'linkyrpi.db'))) return 0

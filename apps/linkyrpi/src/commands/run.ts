@@ -9,7 +9,7 @@ import { LOG_LEVELS, createLogger } from '../logger.js'
 import type { LogLevel } from '../logger.js'
 import { createPlatform } from '../platform.js'
 
-const HELP = `Usage: linkyrpi run [--config FILE] [--node NAME] [--data-dir DIR] [--http-port N]
+const HELP = `Usage: linkyrpi run [--config FILE] [--node NAME] [--data-dir DIR] [--http-port N] [--http-host ADDR]
                     [--log-level debug|info|warn|error] [--log-format json|pretty]
 
 Runs the pipeline until SIGINT/SIGTERM (or until a finite source, such as a replay, ends).
@@ -26,6 +26,8 @@ Options:
   --node NAME        run only the stages placed on this node
   --data-dir DIR     directory of embedded data (default ./data; overrides 'dataDir')
   --http-port N      dashboard port (default 8080; overrides 'port' of display stages)
+  --http-host ADDR   address the dashboard listens on (default 127.0.0.1, this machine only;
+                     0.0.0.0 for every browser on the LAN; overrides 'host' of display stages)
   --log-level L      debug, info (default), warn or error
   --log-format F     json (default under systemd or when not a terminal) or pretty
 
@@ -47,14 +49,17 @@ export const runCommand: Command = {
     if (format !== undefined && format !== 'json' && format !== 'pretty') throw new UsageError('--log-format must be json or pretty')
     const httpPort = values['http-port'] === undefined ? undefined : Number(values['http-port'])
     if (httpPort !== undefined && !(Number.isInteger(httpPort) && httpPort >= 0 && httpPort < 65536)) throw new UsageError('--http-port must be a port number')
+    const httpHost = values['http-host']
+    if (httpHost !== undefined && httpHost.trim() === '') throw new UsageError('--http-host must be an address')
+    const display = { ...(httpPort === undefined ? {} : { port: httpPort }), ...(httpHost === undefined ? {} : { host: httpHost }) }
     const transform = (document: Record<string, unknown>): Record<string, unknown> => {
       const out = { ...document }
       if (values['data-dir'] !== undefined) out.dataDir = values['data-dir']
-      if (httpPort !== undefined && typeof out.stages === 'object' && out.stages !== null) {
+      if (Object.keys(display).length > 0 && typeof out.stages === 'object' && out.stages !== null) {
         const stages: Record<string, unknown> = {}
         for (const [id, stage] of Object.entries(out.stages as Record<string, unknown>)) {
           const s = stage as Record<string, unknown> | null
-          stages[id] = s !== null && typeof s === 'object' && s.type === 'display' ? { ...s, port: httpPort } : stage
+          stages[id] = s !== null && typeof s === 'object' && s.type === 'display' ? { ...s, ...display } : stage
         }
         out.stages = stages
       }
@@ -112,6 +117,7 @@ function parse(args: readonly string[]) {
         node: { type: 'string' },
         'data-dir': { type: 'string' },
         'http-port': { type: 'string' },
+        'http-host': { type: 'string' },
         'log-level': { type: 'string' },
         'log-format': { type: 'string' },
       },
