@@ -34,9 +34,9 @@ export default tseslint.config(
     },
   },
   {
-    // Production code never imports the test helpers.
+    // Production code never imports the test helpers (a package's own testing subpath may).
     files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'],
-    ignores: ['**/*.test.ts', 'packages/tic-core/**'],
+    ignores: ['**/*.test.ts', 'packages/tic-core/**', 'packages/*/src/testing/**'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

@@ -3,7 +3,6 @@ import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { connect } from '@nats-io/transport-node'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { PG_URL, describeWithService, tcpReachable } from '../support/services.js'
+import { freePort } from '../support/ports.js'
 
 // End to end, as separate OS processes: `linkyrpi run --node pi` replays a simulated month
 // (accelerated) into JetStream; `linkyrpi run --node server` stores it in PostgreSQL through the
@@ -27,17 +27,6 @@ async function hasNatsServer(): Promise<boolean> {
     const child = spawn('nats-server', ['--version'])
     child.on('error', () => resolve(false))
     child.on('exit', (code) => resolve(code === 0))
-  })
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port
-      server.close(() => resolve(port))
-    })
   })
 }
 

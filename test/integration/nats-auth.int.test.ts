@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { memoryLogger } from '@linkyrpi/pipeline'
 import { connectNats } from '@linkyrpi/pipeline/nats'
 import { describeWithService, tcpReachable } from '../support/services.js'
+import { freePort } from '../support/ports.js'
 
 // The node's NATS connection authenticates with what the config's `nats` section gives
 // (here: user/password and token, against our own nats-server process).
@@ -14,16 +14,6 @@ const hasNatsServer = await new Promise<boolean>((resolve) => {
   child.on('error', () => resolve(false))
   child.on('exit', (code) => resolve(code === 0))
 })
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 const defaults = { stream: { maxAgeMs: 0, maxBytes: -1, maxMsgs: -1, storage: 'memory' as const, replicas: 1, duplicateWindowMs: 1000 }, consumer: { ackWaitMs: 1000, maxAckPending: 10 } }
 

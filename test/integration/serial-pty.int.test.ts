@@ -12,14 +12,7 @@ import type { Subscription } from 'rxjs'
 import { afterEach, expect, it } from 'vitest'
 import { detectMeter } from '../../apps/linkyrpi/src/commands/detect.js'
 import { describeWithService } from '../support/services.js'
-
-/** True when `actual` holds every field of `expected` (deep, arrays element by element). */
-function matches(actual: unknown, expected: unknown): boolean {
-  if (expected === null || typeof expected !== 'object') return Object.is(actual, expected)
-  if (actual === null || typeof actual !== 'object') return false
-  if (Array.isArray(expected)) return Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => matches(actual[i], e))
-  return Object.entries(expected).every(([k, v]) => matches((actual as Record<string, unknown>)[k], v))
-}
+import { matches } from '../support/matches.js'
 
 const SOCAT = spawnSync('socat', ['-V']).status === 0
 const binding = autoDetect() as unknown as SerialBinding

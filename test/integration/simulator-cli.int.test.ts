@@ -14,6 +14,7 @@ import type { CommandIo } from '../../apps/linkyrpi/src/commands/command.js'
 import { simulateCommand } from '../../apps/linkyrpi/src/commands/simulate.js'
 import { openPtyBridge } from '../../apps/linkyrpi/src/pty-bridge.js'
 import { describeWithService } from '../support/services.js'
+import { matches } from '../support/matches.js'
 
 let dir: string
 beforeAll(async () => {
@@ -77,14 +78,6 @@ describe('linkyrpi simulate --speed max --out', () => {
     await expect(simulateCommand.run(['--off-peak', '10pm-6am'], io())).rejects.toThrow(/--off-peak/)
   })
 })
-
-/** True when `actual` holds every field of `expected` (deep, arrays element by element). */
-function matches(actual: unknown, expected: unknown): boolean {
-  if (expected === null || typeof expected !== 'object') return Object.is(actual, expected)
-  if (actual === null || typeof actual !== 'object') return false
-  if (Array.isArray(expected)) return Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => matches(actual[i], e))
-  return Object.entries(expected).every(([k, v]) => matches((actual as Record<string, unknown>)[k], v))
-}
 
 const SOCAT = spawnSync('socat', ['-V']).status === 0
 

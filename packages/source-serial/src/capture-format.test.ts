@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { CaptureParser, encodeRecord, encodeRecordingHeader } from './capture-format.js'
 import type { CaptureChunk } from './capture-format.js'
+import { concat } from '@linkyrpi/tic-core/testing'
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s)
 
 function file(): Uint8Array {
   const parts = [encodeRecordingHeader({ startedAt: '2026-01-12T00:00:00.000Z', source: '/dev/ttyAMA0', baudRate: 1200 }), encodeRecord(1000, bytes('\x02\nADCO')), encodeRecord(1250.5, bytes(' 0123\r\x03'))]
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let o = 0
-  for (const p of parts) {
-    out.set(p, o)
-    o += p.length
-  }
-  return out
+  return concat(parts)
 }
 
 function parseInPieces(data: Uint8Array, size: number): { chunks: CaptureChunk[]; parser: CaptureParser } {

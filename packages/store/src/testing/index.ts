@@ -6,6 +6,7 @@
 import { createTicDecoder, encodeFrame, formatHorodate, isEuSummerTime } from '@linkyrpi/tic-core'
 import type { GroupSpec, TicMode } from '@linkyrpi/tic-core'
 import type { PipelineFrame } from '@linkyrpi/tic-core/stage'
+import { concat } from '@linkyrpi/tic-core/testing'
 
 /** Options of {@link syntheticFrames}. */
 export interface SyntheticOptions {
@@ -126,11 +127,5 @@ export function syntheticFrameArray(options: SyntheticOptions): PipelineFrame[] 
 /** The raw bytes of {@link syntheticFrameBytes} concatenated: a capture file's content. */
 export function syntheticCapture(options: SyntheticOptions): Uint8Array {
   const parts = [...syntheticFrameBytes(options)].map((f) => f.bytes)
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let o = 0
-  for (const p of parts) {
-    out.set(p, o)
-    o += p.length
-  }
-  return out
+  return concat(parts)
 }
