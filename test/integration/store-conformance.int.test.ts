@@ -186,6 +186,56 @@ function conformance(engine: string, makeTarget: () => TestTarget): void {
     expect(acks).toEqual([])
   })
 
+  it('stores two frames sent within one meter clock second 1 ms apart; replays and redeliveries add nothing', async () => {
+    // One frame every 500 ms: two frames per clock second (DATE counts seconds), distinct receive times.
+    const meter = '021861340500'
+    const six = syntheticFrameArray({ start: START, count: 6, intervalMs: 500, meter }).map((f) => ({ reading: f.reading, receivedAt: f.meta.receivedAt }))
+    const keysOf = async (): Promise<[number, number | null, number][]> =>
+      (await store.engine.db.selectFrom('samples').select(['t', 'clock_ms', 'received_at']).where('meter', '=', meter).orderBy('t').execute()).map((r) => [
+        Number(r.t),
+        r.clock_ms === null ? null : Number(r.clock_ms),
+        Number(r.received_at),
+      ])
+    // A first writer stores three frames, then "crashes"; a fresh one gets the third again (a redelivery) and the rest.
+    expect((await store.ingest.write(six.slice(0, 3))).stored).toBe(3)
+    const fresh = await openStore(target.target)
+    try {
+      expect(await fresh.ingest.write(six.slice(2))).toEqual({ stored: 3, duplicates: 1, unstorable: 0 })
+      // A frame redelivered right after its second's other frame, a whole replay, and the same from a fresh writer.
+      expect(await fresh.ingest.write([six[4]!])).toEqual({ stored: 0, duplicates: 1, unstorable: 0 })
+      expect((await fresh.ingest.write(six)).stored).toBe(0)
+    } finally {
+      await fresh.close()
+    }
+    const again = await openStore(target.target)
+    try {
+      expect((await again.ingest.write(six)).stored).toBe(0)
+    } finally {
+      await again.close()
+    }
+    expect(await keysOf()).toEqual([
+      [START, START, START],
+      [START + 1, START, START + 500],
+      [START + 1000, START + 1000, START + 1000],
+      [START + 1001, START + 1000, START + 1500],
+      [START + 2000, START + 2000, START + 2000],
+      [START + 2001, START + 2000, START + 2500],
+    ])
+  })
+
+  it('stores any text as sent: quotes, backslashes, braces, accents and new lines in a message', async () => {
+    const text = 'say "hi" \\ {a,b} NULL é€\n\t end'
+    const two = syntheticFrameArray({ start: START, count: 2, intervalMs: INTERVAL, meter: '021861340007' })
+    const recs = two.map((f, i) => ({
+      receivedAt: f.meta.receivedAt,
+      reading: i === 0 ? f.reading : { ...f.reading, messages: { msg1: text, msg2: null } },
+    }))
+    expect((await store.ingest.write(recs)).stored).toBe(2)
+    const events = await store.history.events('021861340007', START, START + DAY)
+    expect(events.find((e) => e.kind === 'message')?.detail).toEqual({ msg1: text, msg2: null })
+    expect((await store.history.latest('021861340007'))?.reading.messages.msg1).toBe(text)
+  })
+
   it('retention deletes old samples and registers but keeps rollups', async () => {
     const before = await counts(store)
     const r = await store.applyRetention(START + DAY + 30 * DAY, 30)
@@ -201,3 +251,49 @@ function conformance(engine: string, makeTarget: () => TestTarget): void {
 
 describe('store conformance: sqlite', () => conformance('sqlite', sqliteTarget))
 describeWithService('postgresql', pgUp, 'store conformance: postgres', () => conformance('postgres', () => postgresTarget()))
+
+// PostgreSQL writes samples without a conflict clause after looking up the keys of the batch; a
+// second writer of the same keys must still leave every frame once (and its rollups counted once).
+// SQLite serialises writers with `begin immediate`, so the race only exists on PostgreSQL.
+describeWithService('postgresql', pgUp, 'store: concurrent writers on postgres', () => {
+  let target: TestTarget
+  beforeAll(() => {
+    target = postgresTarget()
+  })
+  afterAll(async () => {
+    await target?.dispose()
+  })
+
+  it('two writers storing the same frames at once store each frame once', async () => {
+    const [a, b] = [await openStore(target.target), await openStore(target.target)]
+    try {
+      const batches = [records.slice(0, 3000), records.slice(3000, 6000), records.slice(6000)]
+      const results = await Promise.all([
+        (async () => {
+          let stored = 0
+          for (const batch of batches) stored += (await a.ingest.write(batch)).stored
+          return stored
+        })(),
+        (async () => {
+          let stored = 0
+          for (const batch of batches) stored += (await b.ingest.write(batch)).stored
+          return stored
+        })(),
+      ])
+      expect(results[0] + results[1]).toBe(COUNT)
+      const c = await counts(a)
+      expect(c.samples).toBe(COUNT)
+      expect(c.rollupN).toBe(3 * COUNT)
+      const dup = await a.engine.db
+        .selectFrom('registers')
+        .select(['register', 't'])
+        .groupBy(['register', 't'])
+        .having((eb) => eb.fn.countAll(), '>', 1)
+        .execute()
+      expect(dup).toEqual([])
+    } finally {
+      await a.close()
+      await b.close()
+    }
+  })
+})

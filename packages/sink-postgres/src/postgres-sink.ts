@@ -17,8 +17,9 @@ export interface PostgresSinkOptions extends StoreSinkOptions {
  * subscribe, writes batches with `unnest` in one transaction each, acknowledges each frame in
  * order once committed, and spools to disk while PostgreSQL is unreachable (see
  * {@link StoreSinkOptions} and docs/storage.md for the outage policy and the crash-loss bound).
- * The default spool directory is `<os tmpdir>/linkyrpi-spool-<stage>`: set `spool.dir` to
- * persistent storage in production.
+ * Without `spool.dir` the spool goes to `<os tmpdir>/linkyrpi-spool-<stage>`, which a reboot may
+ * clear: give it a directory on persistent storage (the app's `postgres` stage uses
+ * `<dataDir>/spool/<stage>`).
  */
 export function postgresSink(options: PostgresSinkOptions, ctx: StageContext): Sink<PipelineFrame> {
   if (!/^postgres(ql)?:\/\//i.test(options.url)) throw new TypeError(`'url' must be a postgres:// URL, got '${options.url}'`)

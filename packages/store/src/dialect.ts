@@ -9,6 +9,7 @@ import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql } from 'kyse
 import type { Database as SqliteDb, Statement } from 'better-sqlite3'
 import type { Pool, PoolClient } from 'pg'
 import { StoreConnectionError } from './errors.js'
+import { intArrayLiteral, textArrayLiteral } from './pg-array-literal.js'
 import { COLUMNS } from './schema.js'
 import type { BulkTable, StoreDatabase } from './schema.js'
 
@@ -25,6 +26,13 @@ export interface WriteTx {
    * row, whether it was inserted (false: a conflict left the existing row, or updated it).
    */
   insert(table: BulkTable, rows: readonly BulkRow[], conflict: string): Promise<boolean[]>
+  /**
+   * Inserts rows whose keys are expected to be new because they derive from samples this
+   * transaction has just inserted (registers of a new sample). An engine may skip the conflict
+   * check for speed; should a key exist after all, the transaction fails with a unique violation
+   * and {@link Engine.transaction} runs it again with `insert` semantics.
+   */
+  insertNew(table: BulkTable, rows: readonly BulkRow[], conflict: string): Promise<void>
   /** Runs one statement with `?` placeholders; returns its rows. */
   query<R = Record<string, unknown>>(text: string, params: readonly unknown[]): Promise<R[]>
 }
@@ -35,7 +43,12 @@ export interface Engine {
   /** PostgreSQL schema holding the tables; null on SQLite. */
   readonly schema: string | null
   readonly db: Kysely<StoreDatabase>
-  /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
+  /**
+   * Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. `fn` may
+   * run twice: PostgreSQL's fast write path assumes no concurrent writer of the same keys, and
+   * when one shows up (a unique violation) the transaction is rolled back and `fn` runs again with
+   * conflict-checked writes. `fn` must therefore keep its effects inside the transaction.
+   */
   transaction<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T>
   /** SQL text of the smaller of two nullable expressions (null only when both are null). */
   least(a: string, b: string): string
@@ -112,61 +125,109 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
     let n = 0
     return text.replace(/\?/g, () => `$${String(++n)}`)
   }
-  const makeTx = (client: PoolClient): WriteTx => ({
+  // Bulk inserts send one array literal per column and `unnest` them: one statement per table and
+  // batch. The fast path (`safe` false) inserts samples without a conflict clause after looking up
+  // which keys of the batch exist (one index range scan per meter, normally empty) and registers
+  // without one either; a concurrent writer of the same keys makes it fail with a unique violation,
+  // and the transaction then runs again with `on conflict` clauses (`safe` true).
+  const bulk = (table: BulkTable, rows: readonly BulkRow[], conflict: string, returning: string): { text: string; values: string[] } => {
+    const cols = Object.entries(COLUMNS[table])
+    const values = cols.map(([, cls], c) => (cls === 'text' ? textArrayLiteral(rows, c) : intArrayLiteral(rows, c)))
+    const unnest = cols.map(([, cls], i) => `$${String(i + 1)}::${PG_TYPES[cls] ?? 'text'}[]`).join(', ')
+    return { text: `insert into ${table} (${cols.map(([n]) => n).join(', ')}) select * from unnest(${unnest}) ${conflict}${returning}`, values }
+  }
+  const keyOf = (meter: unknown, t: unknown): string => `${String(meter)}\u0000${String(t)}`
+  const makeTx = (client: PoolClient, safe: boolean): WriteTx => ({
     async insert(table, rows, conflict) {
       if (rows.length === 0) return []
-      const cols = Object.entries(COLUMNS[table])
-      const arrays = cols.map((_, c) => rows.map((r) => r[c] ?? null))
-      const unnest = cols.map(([, cls], i) => `$${String(i + 1)}::${PG_TYPES[cls] ?? 'text'}[]`).join(', ')
-      const key = table === 'samples' ? ' returning meter, t' : ''
-      const res = await client.query(
-        `insert into ${table} (${cols.map(([n]) => n).join(', ')}) select * from unnest(${unnest}) ${conflict}${key}`,
-        arrays,
+      if (table !== 'samples') {
+        await client.query(bulk(table, rows, conflict, ''))
+        return rows.map(() => true)
+      }
+      if (safe) {
+        const res = await client.query<{ meter: string; t: number }>(bulk(table, rows, conflict, ' returning meter, t'))
+        const inserted = new Set<string>()
+        for (const r of res.rows) inserted.add(keyOf(r.meter, r.t))
+        return rows.map((r) => inserted.has(keyOf(r[0], r[1])))
+      }
+      // Time range of the batch per meter, then the keys already stored within those ranges.
+      const ranges = new Map<string, [number, number]>()
+      for (const r of rows) {
+        const m = r[0] as string
+        const t = r[1] as number
+        const range = ranges.get(m)
+        if (range === undefined) ranges.set(m, [t, t])
+        else if (t < range[0]) range[0] = t
+        else if (t > range[1]) range[1] = t
+      }
+      const triples = [...ranges].map(([m, [lo, hi]]) => [m, lo, hi])
+      const found = await client.query<{ meter: string; t: number }>(
+        'select s.meter, s.t from unnest($1::text[], $2::int8[], $3::int8[]) as r(meter, lo, hi) join samples s on s.meter = r.meter and s.t between r.lo and r.hi',
+        [textArrayLiteral(triples, 0), intArrayLiteral(triples, 1), intArrayLiteral(triples, 2)],
       )
-      if (table !== 'samples') return rows.map(() => true)
-      const inserted = new Set<string>()
-      for (const r of res.rows as { meter: string; t: number }[]) inserted.add(`${r.meter}\u0000${String(r.t)}`)
-      return rows.map((r) => inserted.has(`${String(r[0])}\u0000${String(r[1])}`))
+      if (found.rows.length === 0) {
+        await client.query(bulk(table, rows, '', ''))
+        return rows.map(() => true)
+      }
+      const existing = new Set<string>()
+      for (const r of found.rows) existing.add(keyOf(r.meter, r.t))
+      const out = rows.map((r) => !existing.has(keyOf(r[0], r[1])))
+      const fresh = rows.filter((_, i) => out[i])
+      if (fresh.length > 0) await client.query(bulk(table, fresh, '', ''))
+      return out
+    },
+    async insertNew(table, rows, conflict) {
+      if (rows.length === 0) return
+      await client.query(bulk(table, rows, safe ? conflict : '', ''))
     },
     async query<R>(text: string, params: readonly unknown[]) {
       const res = await client.query(pgText(text), [...params])
       return res.rows as R[]
     },
   })
+  const attempt = async <T>(fn: (tx: WriteTx) => Promise<T>, safe: boolean): Promise<T> => {
+    let client: PoolClient
+    try {
+      client = await pool.connect()
+    } catch (error) {
+      throw new StoreConnectionError('cannot connect to PostgreSQL', { cause: error })
+    }
+    let broken = false
+    // A connection lost between two statements is reported as an 'error' event on the client:
+    // without a listener it would crash the process; the next statement fails and we roll back.
+    const onError = (): void => {
+      broken = true
+    }
+    client.on('error', onError)
+    try {
+      await client.query('begin')
+      const out = await fn(makeTx(client, safe))
+      await client.query('commit')
+      return out
+    } catch (error) {
+      try {
+        await client.query('rollback')
+      } catch (rollbackError) {
+        broken = true
+        void rollbackError
+      }
+      throw error
+    } finally {
+      client.off('error', onError)
+      client.release(broken)
+    }
+  }
   return {
     kind: 'postgres',
     schema,
     db,
     async transaction(fn) {
-      let client: PoolClient
       try {
-        client = await pool.connect()
+        return await attempt(fn, false)
       } catch (error) {
-        throw new StoreConnectionError('cannot connect to PostgreSQL', { cause: error })
-      }
-      let broken = false
-      // A connection lost between two statements is reported as an 'error' event on the client:
-      // without a listener it would crash the process; the next statement fails and we roll back.
-      const onError = (): void => {
-        broken = true
-      }
-      client.on('error', onError)
-      try {
-        await client.query('begin')
-        const out = await fn(makeTx(client))
-        await client.query('commit')
-        return out
-      } catch (error) {
-        try {
-          await client.query('rollback')
-        } catch (rollbackError) {
-          broken = true
-          void rollbackError
-        }
-        throw error
-      } finally {
-        client.off('error', onError)
-        client.release(broken)
+        // A concurrent writer stored some of the same keys: write again, conflict-checked.
+        if ((error as { code?: unknown }).code !== '23505') throw error
+        return attempt(fn, true)
       }
     },
     async selectRows(text, params) {
@@ -213,13 +274,19 @@ export async function openSqlite(options: SqliteEngineOptions): Promise<Engine> 
     }
     return s
   }
+  const insertRows = (table: BulkTable, rows: readonly BulkRow[], conflict: string): boolean[] => {
+    const cols = Object.keys(COLUMNS[table])
+    const s = prepare(`insert into ${table} (${cols.join(', ')}) values (${cols.map(() => '?').join(', ')}) ${conflict}`)
+    const out = new Array<boolean>(rows.length)
+    for (let i = 0; i < rows.length; i++) out[i] = s.run(rows[i] as unknown[]).changes > 0
+    return out
+  }
+  // SQLite checks a key while inserting it anyway: keeping the conflict clause costs nothing.
   const tx: WriteTx = {
-    insert(table, rows, conflict) {
-      const cols = Object.keys(COLUMNS[table])
-      const s = prepare(`insert into ${table} (${cols.join(', ')}) values (${cols.map(() => '?').join(', ')}) ${conflict}`)
-      const out = new Array<boolean>(rows.length)
-      for (let i = 0; i < rows.length; i++) out[i] = s.run(rows[i] as unknown[]).changes > 0
-      return Promise.resolve(out)
+    insert: (table, rows, conflict) => Promise.resolve(insertRows(table, rows, conflict)),
+    insertNew(table, rows, conflict) {
+      insertRows(table, rows, conflict)
+      return Promise.resolve()
     },
     query<R>(text: string, params: readonly unknown[]) {
       const s = prepare(text)

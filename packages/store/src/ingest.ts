@@ -62,7 +62,23 @@ interface MeterState {
   contract: Contract | null
   /** Last written value of each register in this run. */
   registers: Map<string, number>
+  /** Keys given in the meter clock second of the latest frame (see `keyTime`). */
+  second: SecondKeys | null
 }
+
+/** The frames keyed within one meter clock second: their key times, receive times and readings. */
+interface SecondKeys {
+  clockMs: number
+  /** Entries in use (the arrays are reused from one second to the next, not shrunk). */
+  n: number
+  t: number[]
+  receivedAt: number[]
+  /** Null for a sample found in the database (its reading is not kept). */
+  readings: (TicReading | null)[]
+}
+
+const copySecond = (s: SecondKeys | null): SecondKeys | null =>
+  s === null ? null : { clockMs: s.clockMs, n: s.n, t: s.t.slice(0, s.n), receivedAt: s.receivedAt.slice(0, s.n), readings: s.readings.slice(0, s.n) }
 
 interface StoredMeterRow {
   last_seen: number
@@ -163,7 +179,59 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
             },
       registers: new Map(),
       energy: new Map(),
+      second: m === undefined ? null : await lastSecond(tx, id, Number(m.last_seen)),
     }
+  }
+
+  /** The samples stored in the clock second of a meter's latest sample (null without a clock). */
+  async function lastSecond(tx: WriteTx, id: string, lastSeen: number): Promise<SecondKeys | null> {
+    const clockMs = Math.floor(lastSeen / 1000) * 1000
+    const rows = await tx.query<{ t: number; received_at: number; clock_ms: number | null }>(
+      'select t, received_at, clock_ms from samples where meter = ? and t >= ? and t < ? order by t',
+      [id, clockMs, clockMs + 1000],
+    )
+    const keyed = rows.filter((r) => r.clock_ms !== null && Number(r.clock_ms) === clockMs)
+    if (keyed.length === 0) return null
+    return { clockMs, n: keyed.length, t: keyed.map((r) => Number(r.t)), receivedAt: keyed.map((r) => Number(r.received_at)), readings: keyed.map(() => null) }
+  }
+
+  /**
+   * The key time of a frame: its `sampleTime`, except for frames sharing one meter clock second
+   * (a meter at 9600 Bd may send two frames within one): the second one is keyed 1 ms after the
+   * first, and so on. A frame with the receive time and reading of one already keyed in that
+   * second is a redelivery and gets its key. Keys follow the order of the frames, so a replay
+   * finds the same keys. Updates `st.second`.
+   */
+  function keyTime(st: MeterState, record: StoreRecord): { t: number; clockMs: number | null } {
+    const key = sampleTime(record)
+    const clockMs = key.clockMs
+    if (clockMs === null) return key
+    const sec = st.second
+    if (sec === null || sec.clockMs !== clockMs) {
+      if (sec === null) st.second = { clockMs, n: 1, t: [clockMs], receivedAt: [record.receivedAt], readings: [record.reading] }
+      else {
+        sec.clockMs = clockMs
+        sec.n = 1
+        sec.t[0] = clockMs
+        sec.receivedAt[0] = record.receivedAt
+        sec.readings[0] = record.reading
+      }
+      return key
+    }
+    let json: string | undefined
+    for (let k = 0; k < sec.n; k++) {
+      if (sec.receivedAt[k] !== record.receivedAt) continue
+      const r = sec.readings[k]!
+      if (r === null || r === record.reading || JSON.stringify(r) === (json ??= JSON.stringify(record.reading))) return { t: sec.t[k]!, clockMs }
+    }
+    const t = sec.t[sec.n - 1]! + 1
+    // A thousand frames in one second cannot come from a meter: keep the last key (a duplicate).
+    if (t >= clockMs + 1000) return { t: t - 1, clockMs }
+    sec.t[sec.n] = t
+    sec.receivedAt[sec.n] = record.receivedAt
+    sec.readings[sec.n] = record.reading
+    sec.n++
+    return { t, clockMs }
   }
 
   async function write(records: readonly StoreRecord[]): Promise<BatchResult> {
@@ -193,7 +261,19 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           rowOf[i] = -1
           continue
         }
-        const { t, clockMs } = sampleTime(record)
+        let st = work.get(id)
+        if (st === undefined) {
+          const base = meters.get(id) ?? (await load(tx, id))
+          st = {
+            ...base,
+            prev: base.prev === null ? null : { ...base.prev },
+            registers: new Map(base.registers),
+            energy: new Map(),
+            second: copySecond(base.second),
+          }
+          work.set(id, st)
+        }
+        const { t, clockMs } = keyTime(st, record)
         times[i] = t
         let ts = seen.get(id)
         if (ts === undefined) {
@@ -218,12 +298,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
         const row = rowOf[i]!
         const isNew = row >= 0 && inserted[row] === true
         const r = records[i]!.reading
-        let st = work.get(id)
-        if (st === undefined) {
-          const base = meters.get(id) ?? (await load(tx, id))
-          st = { ...base, prev: base.prev === null ? null : { ...base.prev }, registers: new Map(base.registers), energy: new Map() }
-          work.set(id, st)
-        }
+        const st = work.get(id)!
         // Previous reading: this run's, else the stored one if older (a replay of old frames finds none).
         const prev = st.prev ?? (st.stored !== null && st.stored.t < t ? st.stored : null)
         if (prev !== null && isNew) {
@@ -356,7 +431,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           }
         }
       }
-      await tx.insert('registers', registers, 'on conflict (meter, register, t) do nothing')
+      await tx.insertNew('registers', registers, 'on conflict (meter, register, t) do nothing')
       await tx.insert('events', events, 'on conflict (meter, t, kind) do nothing')
       await tx.insert(
         'power_rollups',

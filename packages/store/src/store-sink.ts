@@ -27,8 +27,12 @@ export interface StoreSinkOptions {
   readonly maxQueueFrames?: number
   /** The on-disk spool used while the database is unreachable. */
   readonly spool?: {
-    /** Directory (created if missing; default `<os tmpdir>/linkyrpi-spool-<stage>`). Keep it on persistent storage. */
-    readonly dir: string
+    /**
+     * Directory (created if missing). Keep it on persistent storage: the default here is
+     * `<os tmpdir>/linkyrpi-spool-<stage>`; the `sqlite` sink puts it next to its file and the
+     * app's `postgres` stage in `<dataDir>/spool/<stage>`.
+     */
+    readonly dir?: string
     /** Capacity in bytes (default 256 MiB). */
     readonly capacityBytes?: number
     /**
