@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -124,6 +124,29 @@ stages:
     expect(lines.length - 1).toBe(snapshot.source.frames)
     expect(snapshot.sinks[0]).toMatchObject({ id: 'csv', acked: snapshot.source.frames, lag: 0, state: 'done' })
     expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\dT.*,"\d{12}",historique,"H[PC]\.\.",\d+,\d+$/)
+  })
+
+  it('spools a postgres stage into <dataDir>/spool/<stage> while the database cannot be reached', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'linky-node-'))
+    // Port 9 (discard) is closed on loopback: every connection is refused at once.
+    const config = await parseConfig(
+      `dataDir: "${dir}"
+diagnostics: { logIntervalMs: 0 }
+stages:
+  meter: { type: simulator, speed: 0, frames: 20 }
+  frames: { type: tic-decode, from: meter }
+  db: { type: postgres, from: frames, url: "postgres://root@127.0.0.1:9/none", retentionDays: 0, completeTimeoutMs: 100, flushMs: 10 }
+`,
+    )
+    const logger = memoryLogger()
+    const node = await startNode(config, { platform: { logger } })
+    await node.done
+    const spooled = await readdir(join(dir, 'spool', 'db'))
+    expect(spooled.filter((f) => f.endsWith('.jsonl')).length).toBeGreaterThan(0)
+    const lines = (await Promise.all(spooled.map((f) => readFile(join(dir, 'spool', 'db', f), 'utf8')))).join('').trim().split('\n')
+    expect(lines.length).toBe(20)
+    expect(node.snapshot().sinks.find((s) => s.id === 'db')).toMatchObject({ acked: 20 })
+    expect(logger.records.some((r) => r.message === 'database unreachable, spooling frames to disk')).toBe(true)
   })
 
   it('retries a source that fails with a transient error, and fails the node on any other error', async () => {

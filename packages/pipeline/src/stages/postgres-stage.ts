@@ -1,6 +1,8 @@
+import { join, resolve } from 'node:path'
 import { z } from 'zod'
 import { postgresSink } from '@linkyrpi/sink-postgres'
 import type { SinkDefinition } from '../stage-definition.js'
+import { DATA_DIR } from '../tokens.js'
 import { defined, storeSinkOptions } from './store-options.js'
 
 /** Options of the `postgres` sink. */
@@ -12,11 +14,17 @@ export const postgresStageOptions = z.strictObject({
   ...storeSinkOptions,
 })
 
-/** `postgres`: the server store (`@linkyrpi/sink-postgres`); acks once committed (or spooled). */
+/**
+ * `postgres`: the server store (`@linkyrpi/sink-postgres`); acks once committed (or spooled). Its
+ * outage spool defaults to `<dataDir>/spool/<stage>`, on the same persistent storage as the rest.
+ */
 export const postgresStage: SinkDefinition<z.output<typeof postgresStageOptions>> = {
   role: 'sink',
   summary: 'PostgreSQL store',
   options: postgresStageOptions,
   providesHistory: false,
-  create: (options, ctx) => postgresSink(defined({ ...options }), ctx),
+  create: (options, ctx, di) => {
+    const dir = resolve(options.spool?.dir ?? join(di.resolve(DATA_DIR), 'spool', ctx.stage))
+    return postgresSink(defined({ ...options, spool: defined({ ...options.spool, dir }) }), ctx)
+  },
 }

@@ -15,7 +15,8 @@ export const storeSinkOptions = {
   /** On-disk spool used while the database is unreachable. */
   spool: z
     .strictObject({
-      dir: z.string().min(1),
+      /** Spool directory (default: `<database>.spool` for SQLite, `<dataDir>/spool/<stage>` for PostgreSQL). */
+      dir: z.string().min(1).optional(),
       capacityBytes: z.number().int().positive().optional(),
       onFull: z.enum(['drop-newest', 'fail']).optional(),
     })
