@@ -223,6 +223,35 @@ function conformance(engine: string, makeTarget: () => TestTarget): void {
     ])
   })
 
+  it('a fresh writer takes over many meters in one batch: contracts, events and rollups carry on', async () => {
+    const ids = ['021861341001', '021861341002', '021861341003']
+    // 07:00 → 05:00 Paris the next day at 20 s: the writer changes at 22:00, when HC starts.
+    const from = START + DAY + 6 * 3_600_000
+    const all = ids
+      .flatMap((meter) => syntheticFrameArray({ start: from, count: 3600, intervalMs: INTERVAL, meter }))
+      .map((f) => ({ reading: f.reading, receivedAt: f.meta.receivedAt }))
+      .sort((a, b) => a.receivedAt - b.receivedAt)
+    const split = all.findIndex((r) => r.receivedAt >= from + 15 * 3_600_000)
+    expect(all[split]!.reading.period.code).toBe('hc')
+    expect(all[split - 1]!.reading.period.code).toBe('hp')
+    expect((await store.ingest.write(all.slice(0, split))).stored).toBe(split)
+    const fresh = await openStore(target.target)
+    try {
+      expect((await fresh.ingest.write(all.slice(split))).stored).toBe(all.length - split)
+    } finally {
+      await fresh.close()
+    }
+    for (const meter of ids) {
+      const contracts = await store.engine.db.selectFrom('contracts').select('valid_from').where('meter', '=', meter).execute()
+      expect(contracts.map((c) => Number(c.valid_from))).toEqual([from])
+      const events = await store.history.events(meter, from, from + DAY)
+      // The HC start at 22:00 is found across the change of writer (the previous frame was loaded).
+      expect(events.map((e) => [e.kind, e.t])).toEqual([['period-change', from + 15 * 3_600_000]])
+      const n = await store.engine.db.selectFrom('power_rollups').select((eb) => eb.fn.sum<number>('n').as('n')).where('meter', '=', meter).where('res', '=', '1h').executeTakeFirstOrThrow()
+      expect(Number(n.n)).toBe(3600)
+    }
+  })
+
   it('stores any text as sent: quotes, backslashes, braces, accents and new lines in a message', async () => {
     const text = 'say "hi" \\ {a,b} NULL é€\n\t end'
     const two = syntheticFrameArray({ start: START, count: 2, intervalMs: INTERVAL, meter: '021861340007' })

@@ -77,6 +77,9 @@ interface SecondKeys {
   readings: (TicReading | null)[]
 }
 
+/** Meters loaded per statement (SQLite allows 32,766 parameters; three per meter for samples). */
+const LOAD_CHUNK = 500
+
 const copySecond = (s: SecondKeys | null): SecondKeys | null =>
   s === null ? null : { clockMs: s.clockMs, n: s.n, t: s.t.slice(0, s.n), receivedAt: s.receivedAt.slice(0, s.n), readings: s.readings.slice(0, s.n) }
 
@@ -142,9 +145,9 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
   const energyConflict =
     'on conflict (meter, res, register, bucket) do update set ' +
     `min_wh = ${L('energy_rollups.min_wh', 'excluded.min_wh')}, max_wh = ${G('energy_rollups.max_wh', 'excluded.max_wh')}`
-  const meterUpsert =
-    'insert into meters (id, prm, kind, manufacturer, mode, phases, producer, first_seen, last_seen, last_reading) ' +
-    'values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do update set ' +
+  // One row per meter of the batch; the newer reading wins (an import of older data keeps the newer one).
+  const meterConflict =
+    'on conflict (id) do update set ' +
     [
       'prm = case when excluded.last_seen >= meters.last_seen then coalesce(excluded.prm, meters.prm) else meters.prm end',
       'kind = case when excluded.last_seen >= meters.last_seen then excluded.kind else meters.kind end',
@@ -157,42 +160,53 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
       `last_seen = ${G('meters.last_seen', 'excluded.last_seen')}`,
     ].join(', ')
 
-  async function load(tx: WriteTx, id: string): Promise<MeterState> {
-    const [m] = await tx.query<StoredMeterRow>('select last_seen, last_reading from meters where id = ?', [id])
-    const [c] = await tx.query<ContractRow>(
-      'select valid_from, option, option_label, subscribed_va, cutoff_va, hhphc from contracts where meter = ? and valid_to is null order by valid_from desc limit 1',
-      [id],
-    )
-    return {
-      prev: null,
-      stored: m === undefined ? null : { t: Number(m.last_seen), reading: JSON.parse(m.last_reading) as TicReading },
-      contract:
-        c === undefined
-          ? null
-          : {
-              validFrom: Number(c.valid_from),
-              option: c.option,
-              optionLabel: c.option_label,
-              subscribedVA: c.subscribed_va,
-              cutoffVA: c.cutoff_va,
-              hhphc: c.hhphc,
-            },
-      registers: new Map(),
-      energy: new Map(),
-      second: m === undefined ? null : await lastSecond(tx, id, Number(m.last_seen)),
+  /**
+   * The stored state of meters not seen yet in this run: their latest reading, current contract
+   * and the keys of their latest clock second. A few statements per 500 meters, not per meter: a
+   * server starting with a thousand meters in its first batch loads them at once.
+   */
+  async function loadAll(tx: WriteTx, ids: readonly string[]): Promise<Map<string, MeterState>> {
+    const out = new Map<string, MeterState>()
+    for (const id of ids) out.set(id, { prev: null, stored: null, contract: null, registers: new Map(), energy: new Map(), second: null })
+    for (let k = 0; k < ids.length; k += LOAD_CHUNK) {
+      const chunk = ids.slice(k, k + LOAD_CHUNK)
+      const list = chunk.map(() => '?').join(', ')
+      const stored = await tx.query<StoredMeterRow & { id: string }>(`select id, last_seen, last_reading from meters where id in (${list})`, chunk)
+      for (const m of stored) out.get(m.id)!.stored = { t: Number(m.last_seen), reading: JSON.parse(m.last_reading) as TicReading }
+      const contracts = await tx.query<ContractRow & { meter: string }>(
+        `select meter, valid_from, option, option_label, subscribed_va, cutoff_va, hhphc from contracts where meter in (${list}) and valid_to is null order by valid_from`,
+        chunk,
+      )
+      // Ordered by valid_from: the last open row of a meter is its current contract.
+      for (const c of contracts) {
+        out.get(c.meter)!.contract = {
+          validFrom: Number(c.valid_from),
+          option: c.option,
+          optionLabel: c.option_label,
+          subscribedVA: c.subscribed_va,
+          cutoffVA: c.cutoff_va,
+          hhphc: c.hhphc,
+        }
+      }
+      if (stored.length === 0) continue
+      // The samples of each meter's latest clock second, for frames sharing it (see keyTime).
+      const ranges = stored.map((m) => [m.id, Math.floor(Number(m.last_seen) / 1000) * 1000] as const)
+      const rows = await tx.query<{ meter: string; t: number; received_at: number; clock_ms: number | null }>(
+        `select meter, t, received_at, clock_ms from samples where ${ranges.map(() => '(meter = ? and t >= ? and t < ?)').join(' or ')} order by meter, t`,
+        ranges.flatMap(([id, s]) => [id, s, s + 1000]),
+      )
+      for (const r of rows) {
+        const clockMs = Math.floor(Number(r.t) / 1000) * 1000
+        if (r.clock_ms === null || Number(r.clock_ms) !== clockMs) continue
+        const st = out.get(r.meter)!
+        if (st.second === null) st.second = { clockMs, n: 0, t: [], receivedAt: [], readings: [] }
+        st.second.t.push(Number(r.t))
+        st.second.receivedAt.push(Number(r.received_at))
+        st.second.readings.push(null)
+        st.second.n++
+      }
     }
-  }
-
-  /** The samples stored in the clock second of a meter's latest sample (null without a clock). */
-  async function lastSecond(tx: WriteTx, id: string, lastSeen: number): Promise<SecondKeys | null> {
-    const clockMs = Math.floor(lastSeen / 1000) * 1000
-    const rows = await tx.query<{ t: number; received_at: number; clock_ms: number | null }>(
-      'select t, received_at, clock_ms from samples where meter = ? and t >= ? and t < ? order by t',
-      [id, clockMs, clockMs + 1000],
-    )
-    const keyed = rows.filter((r) => r.clock_ms !== null && Number(r.clock_ms) === clockMs)
-    if (keyed.length === 0) return null
-    return { clockMs, n: keyed.length, t: keyed.map((r) => Number(r.t)), receivedAt: keyed.map((r) => Number(r.received_at)), readings: keyed.map(() => null) }
+    return out
   }
 
   /**
@@ -252,6 +266,12 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
       const times = new Float64Array(n)
       const rowOf = new Int32Array(n)
       const seen = new Map<string, Set<number>>()
+      const unknown = new Set<string>()
+      for (let i = 0; i < n; i++) {
+        const id = records[i]!.reading.meter.id
+        if (id !== null && !meters.has(id)) unknown.add(id)
+      }
+      const loaded = unknown.size === 0 ? null : await loadAll(tx, [...unknown])
       for (let i = 0; i < n; i++) {
         const record = records[i]!
         const id = record.reading.meter.id
@@ -263,7 +283,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
         }
         let st = work.get(id)
         if (st === undefined) {
-          const base = meters.get(id) ?? (await load(tx, id))
+          const base = meters.get(id) ?? loaded!.get(id)!
           st = {
             ...base,
             prev: base.prev === null ? null : { ...base.prev },
@@ -439,10 +459,12 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
         powerConflict,
       )
       await tx.insert('energy_rollups', mergeEnergy(energy), energyConflict)
+      const meterRows: BulkRow[] = []
       for (const [id, l] of latest) {
         const m = l.reading.meter
-        await tx.query(meterUpsert, [id, m.prm, m.kind, m.ads?.manufacturer ?? null, m.mode, m.phases, m.producer ? 1 : 0, l.first, l.last, JSON.stringify(l.reading)])
+        meterRows.push([id, m.prm, m.kind, m.ads?.manufacturer ?? null, m.mode, m.phases, m.producer ? 1 : 0, l.first, l.last, JSON.stringify(l.reading)])
       }
+      await tx.insert('meters', meterRows, meterConflict)
       return { stored, duplicates, unstorable, commit: () => work.forEach((st, id) => meters.set(id, st)) }
     }).then(({ commit, ...result }) => {
       commit()

@@ -147,6 +147,10 @@ export type ColumnClass = 'text' | 'int' | 'bigint'
 
 /** Column lists in insert order, with their classes. */
 export const COLUMNS = {
+  meters: {
+    id: 'text', prm: 'text', kind: 'text', manufacturer: 'text', mode: 'text', phases: 'int', producer: 'int', first_seen: 'bigint',
+    last_seen: 'bigint', last_reading: 'text',
+  },
   samples: {
     meter: 'text', t: 'bigint', received_at: 'bigint', clock_ms: 'bigint', va: 'int', va1: 'int', va2: 'int', va3: 'int',
     injected_va: 'int', i1: 'int', i2: 'int', i3: 'int', u1: 'int', u2: 'int', u3: 'int', period_index: 'int',
