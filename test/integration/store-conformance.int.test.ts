@@ -1,8 +1,10 @@
 import { lastValueFrom, from, toArray, EMPTY } from 'rxjs'
 import type { Observable } from 'rxjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bucketOf, localDayStart, openStore, storeSink, type Store } from '@linkyrpi/store'
+import { bucketOf, localDayStart, openStore, storeSink, type Store, type StoreRecord } from '@linkyrpi/store'
 import { syntheticFrameArray } from '@linkyrpi/store/testing'
+import { createMeterSimulator } from '@linkyrpi/simulator'
+import { createTicDecoder } from '@linkyrpi/tic-core'
 import type { PipelineFrame } from '@linkyrpi/tic-core/stage'
 import { describeWithService, tcpReachable } from '../support/services.js'
 import { postgresTarget, sqliteTarget, testContext, type TestTarget } from './store-helpers.js'
@@ -250,6 +252,27 @@ function conformance(engine: string, makeTarget: () => TestTarget): void {
       const n = await store.engine.db.selectFrom('power_rollups').select((eb) => eb.fn.sum<number>('n').as('n')).where('meter', '=', meter).where('res', '=', '1h').executeTakeFirstOrThrow()
       expect(Number(n.n)).toBe(3600)
     }
+  })
+
+  it('serves the per-phase and injected power of a three-phase producer at full resolution, and none for a single-phase meter', async () => {
+    const sim = createMeterSimulator({ mode: 'standard', phases: 3, producer: true, pvPeakW: 9000, heating: false, seed: 11, start: START + 12 * 3_600_000, intervalMs: 2000 })
+    const decoder = createTicDecoder({ reading: true })
+    const recs: StoreRecord[] = []
+    while (recs.length < 200) {
+      const f = sim.next()
+      for (const e of decoder.push(f.bytes)) if (e.kind === 'frame' && e.frame.reading !== undefined) recs.push({ reading: e.frame.reading, receivedAt: f.at })
+    }
+    const meter = recs[0]!.reading.meter.id!
+    expect((await store.ingest.write(recs)).stored).toBe(200)
+    const from = Date.parse(recs[0]!.reading.time!)
+    const raw = await store.history.samples(meter, from, from + 3_600_000, 'raw')
+    expect(raw.length).toBe(200)
+    expect(raw.map((p) => [p.avgVA, p.avgVAByPhase, p.avgInjectedVA])).toEqual(
+      recs.map((r) => [r.reading.power.apparentVA, r.reading.power.apparentVAByPhase, r.reading.power.injectedVA]),
+    )
+    expect(raw.some((p) => (p.avgInjectedVA ?? 0) > 0)).toBe(true)
+    const mono = await store.history.samples(METER, START, START + 3_600_000, 'raw')
+    expect(mono.every((p) => p.avgVAByPhase === null && p.avgInjectedVA === null)).toBe(true)
   })
 
   it('stores any text as sent: quotes, backslashes, braces, accents and new lines in a message', async () => {
