@@ -1,8 +1,12 @@
 /// <reference lib="dom" />
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
+import { localStart } from '@linkyrpi/sink-display'
+import { openStore } from '@linkyrpi/store'
 import { describeWithService } from '../support/services.js'
 import { CHROMIUM_AVAILABLE, launchBrowser } from '../support/display-browser.js'
 import type { TestBrowser } from '../support/display-browser.js'
@@ -270,6 +274,148 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     await tab(p2, 'history')
     expect(await p2.locator('[data-testid="history-status"]').textContent()).toBe("Pas d'historique configuré : branchez un stockage (SQLite ou PostgreSQL).")
     await p2.close()
+  })
+
+  it('history lists the stored events newest first, in words, with meter text kept as text', async () => {
+    const HOSTILE = '<img src=x onerror="window.__pwned=1">'
+    const tz = 'Europe/Paris'
+    const ads = PROFILE_ADS['standard-mono-hc']
+    const dir = mkdtempSync(join(tmpdir(), 'linky-events-'))
+    const store = await openStore({ kind: 'sqlite', path: join(dir, 'linky.db') }, { gapMs: 120_000 })
+    try {
+      // Yesterday, simulated minute by minute as the store's ingest sees it: HC until 06:00, HP
+      // until 22:00, 10 minutes over the subscribed 6 kVA from 19:00, and no frame 03:01-03:05.
+      const today = localStart(Date.now(), tz, 'day')
+      const yesterday = localStart(today - 12 * 3_600_000, tz, 'day')
+      const hhmm = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      const at = (time: string): number => {
+        for (let t = yesterday; t < today; t += 60_000) if (hhmm.format(t) === time) return t
+        throw new Error(`no ${time} yesterday`)
+      }
+      const feed = createFrameFeed('standard-mono-hc')
+      const records = []
+      for (let t = yesterday; t < today; t += 60_000) {
+        const local = hhmm.format(t)
+        if (local > '03:00' && local < '03:06') continue
+        const overpower = local >= '19:00' && local < '19:10'
+        const f = feed({ at: t, va: overpower ? 7400 : 1500, period: local >= '06:00' && local < '22:00' ? 'hp' : 'hc', overpower })
+        records.push({ reading: f.reading, receivedAt: f.meta.receivedAt })
+      }
+      await store.ingest.write(records)
+      // MSG1 holds 32 characters, so this text can only come from a tampered or imported database;
+      // with it, a contract change as the store writes it and a kind this dashboard does not know.
+      const terms = (kva: number) => ({ option: 'hc', optionLabel: 'H PLEINE/CREUSE', subscribedVA: kva * 1000, cutoffVA: kva * 1000, hhphc: null })
+      await store.engine.db
+        .insertInto('events')
+        .values([
+          { meter: ads, t: at('23:30'), kind: 'message', detail: JSON.stringify({ msg1: HOSTILE, msg2: null }) },
+          { meter: ads, t: at('12:00'), kind: 'contract-change', detail: JSON.stringify({ from: { ...terms(6), validFrom: yesterday }, to: terms(9) }) },
+          { meter: ads, t: at('11:00'), kind: 'tariff-grid-update', detail: '{}' },
+        ])
+        .execute()
+      // The day before: a relay switching every 10 minutes, more events than one range shows.
+      const before = localStart(yesterday - 12 * 3_600_000, tz, 'day')
+      const closed = [true, false, false, false, false, false, false, false]
+      const open8 = closed.map(() => false)
+      await store.engine.db
+        .insertInto('events')
+        .values(
+          Array.from({ length: 120 }, (_, i) => ({
+            meter: ads,
+            t: before + i * 600_000,
+            kind: 'relay-change',
+            detail: JSON.stringify(i % 2 === 0 ? { from: open8, to: closed } : { from: closed, to: open8 }),
+          })),
+        )
+        .execute()
+
+      const { d, feed: live } = await dashboard('standard-mono-hc', { history: store.history })
+      d.push(live({ va: 1500 }))
+      const page = await browser.context.newPage()
+      await page.setViewportSize({ width: 800, height: 480 })
+      const dialogs: string[] = []
+      const requests: string[] = []
+      page.on('dialog', (dlg) => {
+        dialogs.push(dlg.message())
+        void dlg.dismiss()
+      })
+      page.on('request', (r) => requests.push(new URL(r.url()).pathname))
+      await page.goto(`${d.url}#history`)
+      await page.locator('[data-screen="history"]').waitFor({ state: 'visible' })
+      // Nothing was stored today.
+      await expect.poll(() => page.locator('[data-testid="events-note"]').textContent()).toBe('Aucun événement sur cette période')
+
+      await page.locator('button[data-range="week"]').click()
+      const rows = page.locator('[data-testid="event-row"]')
+      // At most 100, and the card says the others are left out.
+      await expect.poll(() => rows.count()).toBe(100)
+      expect(await page.locator('[data-testid="history-events"] > p').textContent()).toBe(
+        'Seuls les 100 plus récents sont affichés : choisissez une période plus courte pour voir les autres.',
+      )
+      const date = new Intl.DateTimeFormat('fr-FR', { timeZone: tz, day: '2-digit', month: '2-digit' }).format(yesterday)
+      const dateTime = new Intl.DateTimeFormat('fr-FR', { timeZone: tz, day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      const stamp = (t: number): string => dateTime.format(t).replace(',', '').replace(/\s+/gu, ' ')
+      const shown = await rows.evaluateAll((lis) => lis.map((li) => Array.from(li.children).map((c) => (c.textContent ?? '').replace(/\s+/gu, ' '))))
+      expect(shown.slice(0, 12)).toEqual([
+        [`${date} 23:30:00`, `Message du compteur : ${HOSTILE}`],
+        [`${date} 22:00:00`, 'Passage en heures creuses'],
+        [`${date} 19:10:00`, 'Fin du dépassement de puissance souscrite'],
+        [`${date} 19:10:00`, 'État du compteur (STGE) : Fin du dépassement de puissance souscrite'],
+        [`${date} 19:00:00`, 'Dépassement de puissance souscrite : 7 400 VA pour 6 000 VA souscrits'],
+        [`${date} 19:00:00`, 'État du compteur (STGE) : Puissance souscrite dépassée'],
+        [`${date} 12:00:00`, 'Nouveau contrat : H PLEINE/CREUSE, 9 kVA (avant : H PLEINE/CREUSE, 6 kVA)'],
+        [`${date} 11:00:00`, 'tariff-grid-update'],
+        [`${date} 06:00:00`, 'Passage en heures pleines'],
+        [`${date} 03:06:00`, 'Pas de trame pendant 6 min 0 s'],
+        [stamp(before + 119 * 600_000), 'Relais 1 ouvert'],
+        [stamp(before + 118 * 600_000), 'Relais 1 fermé'],
+      ])
+      // The hostile text is text: no element, no script run, no request for its image.
+      expect(await page.locator('main img').count()).toBe(0)
+      await page.waitForTimeout(300)
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
+      expect(dialogs).toEqual([])
+      expect(requests.filter((p) => p === '/x')).toEqual([])
+
+      // Kiosk sizes: once scrolled to, the whole card is on screen and its list scrolls inside it.
+      for (const size of KIOSKS) {
+        await page.setViewportSize(size)
+        await page.locator('.card.events').scrollIntoViewIfNeeded()
+        await page.waitForTimeout(150)
+        const fit = await page.evaluate(() => {
+          const main = document.querySelector('main')!.getBoundingClientRect()
+          const card = document.querySelector('.card.events')!.getBoundingClientRect()
+          const list = document.querySelector('[data-testid="history-events"]')!
+          return { cardH: card.height, mainH: main.height, right: card.right, w: window.innerWidth, scrollW: document.body.scrollWidth, listH: list.clientHeight, listScrollH: list.scrollHeight }
+        })
+        expect(fit.cardH).toBeLessThanOrEqual(fit.mainH)
+        expect(fit.listScrollH).toBeGreaterThan(fit.listH)
+        expect(fit.right).toBeLessThanOrEqual(fit.w)
+        expect(fit.scrollW).toBeLessThanOrEqual(size.width)
+        await page.screenshot({ path: `${ARTIFACTS}dashboard-events-${String(size.width)}x${String(size.height)}-history.png` })
+      }
+
+      // In English on request (en-GB dates: `28/11, 22:00:00`).
+      await page.locator('header button', { hasText: 'EN' }).click()
+      await tab(page, 'history')
+      await page.locator('button[data-range="week"]').click()
+      await expect.poll(async () => (await rows.nth(1).textContent())?.replace(/\s+/gu, ' ')).toBe(`${date}, 22:00:00Switch to off-peak hours (HC)`)
+      expect((await rows.nth(4).textContent())?.replace(/\s+/gu, ' ')).toBe(`${date}, 19:00:00Subscribed power exceeded: 7,400 VA of 6,000 VA subscribed`)
+      await page.close()
+
+      // A store failing on events: the card says so, the curve still shows.
+      const meter = { id: ads, prm: null, mode: 'standard' as const, phases: 1 as const, producer: false, firstSeen: yesterday, lastSeen: today }
+      const failing = { ...createMemoryHistoryStore({ meter, now: Date.now(), days: 2 }), events: () => Promise.reject(new Error('disk gone')) }
+      const broken = await dashboard('standard-mono-hc', { history: failing })
+      broken.d.push(broken.feed({ va: 1500 }))
+      const p2 = await open(`${broken.d.url}#history`)
+      await expect.poll(() => p2.locator('[data-testid="events-note"]').textContent()).toBe('Événements indisponibles')
+      await expect.poll(() => p2.locator('[data-testid="history-chart"] canvas').count()).toBe(1)
+      await p2.close()
+    } finally {
+      await store.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('diagnostics: pipeline snapshot (source, sinks, lag, spool) and rejected groups by reason over time', async () => {

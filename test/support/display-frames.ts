@@ -22,6 +22,12 @@ export interface Live {
   readonly addWh?: number
   /** MSG1 text (standard profiles). */
   readonly msg1?: string
+  /** Time of the frame, epoch ms (default now): the meter clock (DATE) and the receive time. */
+  readonly at?: number
+  /** Period counting (`standard-mono-hc`; default `hp`): LTARF, NTARF and the STGE index bits. */
+  readonly period?: 'hc' | 'hp'
+  /** Subscribed power exceeded (`standard-mono-hc`): STGE bit 7. */
+  readonly overpower?: boolean
 }
 
 /** The meter profiles the dashboard must adapt to. */
@@ -75,15 +81,17 @@ export function profileGroups(profile: MeterProfile, v: Live, at: number): { mod
       }
     case 'standard-mono-hc': {
       const h = formatHorodate(at)
+      const index = v.period === 'hc' ? 1 : 2
+      const stge = (0x00ca0000 | ((index - 1) << 10) | (v.overpower === true ? 0x80 : 0)) >>> 0
       return {
         mode: 'standard',
         groups: [
-          ['ADSC', ads], ['VTIC', '02'], ['DATE', '', h], ['NGTF', 'H PLEINE/CREUSE'], ['LTARF', 'HEURE PLEINE'],
+          ['ADSC', ads], ['VTIC', '02'], ['DATE', '', h], ['NGTF', 'H PLEINE/CREUSE'], ['LTARF', index === 1 ? 'HEURE CREUSE' : 'HEURE PLEINE'],
           ['EAST', pad(5_000_000 + add, 9)], ['EASF01', pad(2_000_000, 9)], ['EASF02', pad(3_000_000 + add, 9)],
           ['EASD01', pad(2_000_000, 9)], ['EASD02', pad(3_000_000 + add, 9)], ['EASD03', pad(0, 9)], ['EASD04', pad(0, 9)],
           ['IRMS1', pad(amps[0] ?? 0, 3)], ['URMS1', '231'], ['PREF', '06'], ['PCOUP', '06'],
-          ['SINSTS', pad(v.va, 5)], ['SMAXSN', '04500', h], ['STGE', '00CA0400'],
-          ['MSG1', v.msg1 ?? 'PAS DE MESSAGE'], ['PRM', '09876543210123'], ['RELAIS', '001'], ['NTARF', '02'],
+          ['SINSTS', pad(v.va, 5)], ['SMAXSN', '04500', h], ['STGE', stge.toString(16).toUpperCase().padStart(8, '0')],
+          ['MSG1', v.msg1 ?? 'PAS DE MESSAGE'], ['PRM', '09876543210123'], ['RELAIS', '001'], ['NTARF', pad(index, 2)],
           ['NJOURF', '00'], ['NJOURF+1', '00'],
           ['PJOURF+1', formatDayProfile([{ startMinute: 0, supplierIndex: 1 }, { startMinute: 360, supplierIndex: 2 }, { startMinute: 1320, supplierIndex: 1 }])],
         ],
@@ -114,7 +122,7 @@ export function createFrameFeed(profile: MeterProfile, source = 'meter'): (v: Li
   const decoder = createTicDecoder({ reading: true })
   let seq = 0
   return (v) => {
-    const at = Date.now()
+    const at = v.at ?? Date.now()
     const { mode, groups } = profileGroups(profile, v, at)
     const events = decoder.push(buildFrame(mode, groups))
     const ev = events.find((e) => e.kind === 'frame')

@@ -6,6 +6,7 @@ import { localStart } from '../../local-time.js'
 import { t } from '../i18n.js'
 import type { TextKey } from '../i18n.js'
 import type { Screen, State } from '../state.js'
+import { eventsCard } from './history-events.js'
 
 type Range = 'today' | 'week' | 'month' | 'year'
 const DAY = 86_400_000
@@ -22,7 +23,7 @@ function startOfDay(now: number, daysBack = 0): number {
   return localStart(now - daysBack * DAY, currentTimeZone(), 'day')
 }
 
-/** The History screen: power curve (zoomable) and energy per day or month, from the store. */
+/** The History screen: power curve (zoomable), energy per day or month and the events, from the store. */
 export function historyScreen(): Screen {
   const status = h('p', { class: 'small', attrs: { 'data-testid': 'history-status' } })
   const buttons = RANGES.map((r) => h('button', { class: 'btn', text: t(`history.${r}` as TextKey), attrs: { 'data-range': r, type: 'button' } }))
@@ -31,12 +32,14 @@ export function historyScreen(): Screen {
   const reset = h('button', { class: 'btn', text: t('history.reset'), attrs: { type: 'button' } })
   const chartBox = h('div', { class: 'chart', attrs: { 'data-testid': 'history-chart' } })
   const energyBox = h('div', { class: 'energy', attrs: { 'data-testid': 'history-energy' } })
+  const events = eventsCard()
   const content = h(
     'div',
     { class: 'history-body' },
     h('div', { class: 'toolbar' }, ...buttons, h('span', { class: 'spacer' }), zoomIn, zoomOut, reset),
     h('div', { class: 'card curve' }, h('div', { class: 'label', text: t('history.curve') }), chartBox),
     h('div', { class: 'card' }, h('div', { class: 'label', text: t('history.energy') }), energyBox),
+    events.el,
   )
   const el = h('section', { class: 'screen history', attrs: { 'data-screen': 'history' } }, status, content)
   let range: Range = 'today'
@@ -118,17 +121,23 @@ export function historyScreen(): Screen {
     const mine = ++request
     for (const b of buttons) b.classList.toggle('active', b.dataset.range === range)
     setText(status, t('history.loading'))
+    let eventsLoading = false
     try {
       const meters = await getJson<StoredMeter[]>('/api/history/meters')
       const live = s.frame?.reading.meter.id
       const meter = meters.find((m) => m.id === live) ?? meters[0]
       if (meter === undefined) {
         setText(status, t('history.empty'))
+        events.note(t('history.events.none'))
         return
       }
       const now = Date.now()
       const from = startOfDay(now, range === 'today' ? 0 : range === 'week' ? 6 : range === 'month' ? 29 : 365)
       const q = (extra: string): string => `meter=${encodeURIComponent(meter.id)}&from=${String(from)}&to=${String(now)}${extra}`
+      const option = s.frame?.reading.contract.option ?? null
+      // The events card loads on its own: its failure shows in the card, not over the curve.
+      eventsLoading = true
+      void events.load(meter.id, from, now, option)
       const [samples, energy] = await Promise.all([
         getJson<SamplePoint[]>(`/api/history/samples?${q('&resolution=auto')}`),
         getJson<EnergyBucket[]>(`/api/history/energy?${q(`&bucket=${range === 'year' ? 'month' : 'day'}`)}`),
@@ -139,12 +148,13 @@ export function historyScreen(): Screen {
       if (meter.producer) cols.push(samples.map((p) => p.avgInjectedVA))
       data = [xs, ...cols] as uPlot.AlignedData
       draw()
-      energyTable(energy, s.frame?.reading.contract.option ?? null, range === 'year' ? 'month' : 'day')
+      energyTable(energy, option, range === 'year' ? 'month' : 'day')
       setText(status, samples.length === 0 ? t('history.empty') : '')
       loaded = true
     } catch {
       // Shown to the user; the next visit retries.
       setText(status, t('history.error'))
+      if (mine === request && !eventsLoading) events.note(t('history.events.error'))
     }
   }
   for (const b of buttons) {
