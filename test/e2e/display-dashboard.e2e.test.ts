@@ -360,15 +360,15 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
         [`${date} 23:30:00`, `Message du compteur : ${HOSTILE}`],
         [`${date} 22:00:00`, 'Passage en heures creuses'],
         [`${date} 19:10:00`, 'Fin du dépassement de puissance souscrite'],
-        [`${date} 19:10:00`, 'État du compteur (STGE) : Fin du dépassement de puissance souscrite'],
         [`${date} 19:00:00`, 'Dépassement de puissance souscrite : 7 400 VA pour 6 000 VA souscrits'],
-        [`${date} 19:00:00`, 'État du compteur (STGE) : Puissance souscrite dépassée'],
         [`${date} 12:00:00`, 'Nouveau contrat : H PLEINE/CREUSE, 9 kVA (avant : H PLEINE/CREUSE, 6 kVA)'],
         [`${date} 11:00:00`, 'tariff-grid-update'],
         [`${date} 06:00:00`, 'Passage en heures pleines'],
-        [`${date} 03:06:00`, 'Pas de trame pendant 6 min 0 s'],
+        [`${date} 03:06:00`, 'Pas de trame pendant 6 min'],
         [stamp(before + 119 * 600_000), 'Relais 1 ouvert'],
         [stamp(before + 118 * 600_000), 'Relais 1 fermé'],
+        [stamp(before + 117 * 600_000), 'Relais 1 ouvert'],
+        [stamp(before + 116 * 600_000), 'Relais 1 fermé'],
       ])
       // The hostile text is text: no element, no script run, no request for its image.
       expect(await page.locator('main img').count()).toBe(0)
@@ -400,7 +400,7 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
       await tab(page, 'history')
       await page.locator('button[data-range="week"]').click()
       await expect.poll(async () => (await rows.nth(1).textContent())?.replace(/\s+/gu, ' ')).toBe(`${date}, 22:00:00Switch to off-peak hours (HC)`)
-      expect((await rows.nth(4).textContent())?.replace(/\s+/gu, ' ')).toBe(`${date}, 19:00:00Subscribed power exceeded: 7,400 VA of 6,000 VA subscribed`)
+      expect((await rows.nth(3).textContent())?.replace(/\s+/gu, ' ')).toBe(`${date}, 19:00:00Subscribed power exceeded: 7,400 VA of 6,000 VA subscribed`)
       await page.close()
 
       // A store failing on events: the card says so, the curve still shows.

@@ -41,4 +41,18 @@ describe('row mapping', () => {
     expect(eventsBetween(b, 0, a, 2000, 60_000).map((e) => e.kind)).toEqual(['period-change', 'overpower-end', 'relay-change', 'message'])
     expect(eventsBetween(a, 0, a, 2000, 60_000)).toEqual([])
   })
+
+  it('reports STGE changes that no other event tells, and only those', () => {
+    const a = std!.reading
+    const withStatus = (value: number): TicReading => ({ ...a, status: { ...a.status!, value, raw: value.toString(16).toUpperCase().padStart(8, '0') } })
+    const base = withStatus(0x00000001 << 17)
+    // Overpower (bit 7) with its alert: the alert event only.
+    const over = { ...withStatus(((1 << 17) | (1 << 7)) >>> 0), alerts: ['overpower' as const] }
+    expect(eventsBetween(base, 0, over, 2000, 60_000).map((e) => e.kind)).toEqual(['overpower'])
+    // Tempo tomorrow (bits 26-27) and a mobile peak notice (bits 28-29): none.
+    expect(eventsBetween(base, 0, withStatus(((1 << 17) | (2 << 26) | (1 << 28)) >>> 0), 2000, 60_000)).toEqual([])
+    // The dry contact (bit 0) and the cut-off reason (bits 1-3): a status change naming the bits.
+    const changed = eventsBetween(base, 0, withStatus(((1 << 17) | 1 | (2 << 1)) >>> 0), 2000, 60_000)
+    expect(changed).toEqual([{ kind: 'status-change', detail: { from: '00020000', to: '00020005', changedBits: 5 } }])
+  })
 })

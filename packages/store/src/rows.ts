@@ -110,8 +110,11 @@ export interface EventRow {
 
 const NO_EVENTS: readonly EventRow[] = Object.freeze([])
 
-// STGE bits that only repeat what other events say: supplier/distributor index (10-15), Tempo (24-27).
-const STGE_FLAG_MASK = ~((0x3f << 10) | (0xf << 24)) >>> 0
+// STGE bits that only repeat what other events say, left out of `status-change`: cover open (4),
+// overvoltage (6), overpower (7), supplier/distributor index (10-15), clock degraded (16), TIC mode
+// (17), Tempo colours (24-27) and mobile peaks (28-31). The cut-off reason (1-3) stays: the
+// `cutoff-open` alert does not say why.
+const STGE_FLAG_MASK = ~((1 << 4) | (1 << 6) | (1 << 7) | (0x3f << 10) | (0x3 << 16) | (0xf << 24) | (0xf << 28)) >>> 0
 
 const sameArray = <T>(a: readonly T[] | null, b: readonly T[] | null): boolean =>
   a === b || (a !== null && b !== null && a.length === b.length && a.every((x, i) => x === b[i]))

@@ -59,8 +59,8 @@ export function duration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000))
   if (s < 60) return `${String(s)} s`
   const m = Math.floor(s / 60)
-  if (m < 60) return `${String(m)} min ${String(s % 60)} s`
-  return `${String(Math.floor(m / 60))} h ${String(m % 60)} min`
+  if (m < 60) return s % 60 === 0 ? `${String(m)} min` : `${String(m)} min ${String(s % 60)} s`
+  return m % 60 === 0 ? `${String(m / 60)} h` : `${String(Math.floor(m / 60))} h ${String(m % 60)} min`
 }
 
 /** Human name of a supplier index for an option (index numbering of Enedis-NOI-CPT_54E §6.1). */
