@@ -12,7 +12,8 @@ import { describeSourceContract } from './source-contract.js'
 const make = <S>(type: string, raw: Record<string, unknown>) => async (ctx: StageContext): Promise<S> => (await createStage<S>(type, raw, ctx)).stage
 
 describeSourceContract('simulator (as fast as possible)', make<Source>('simulator', { speed: 0, frames: 200 }), { finite: true })
-describeSourceContract('simulator (paced, 50× real time)', make<Source>('simulator', { speed: 50 }), { chunks: 5 })
+// Paced, a frame comes in ~15 slices of 100 ms of line time: 40 chunks hold at least two frames.
+describeSourceContract('simulator (paced, 50× real time)', make<Source>('simulator', { speed: 50 }), { chunks: 40 })
 
 describeSinkContract('log', async (ctx) => ({ sink: await make<Sink<PipelineFrame>>('log', {})(ctx) }))
 

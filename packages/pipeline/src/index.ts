@@ -27,8 +27,9 @@ export type {
   DecoderInput,
 } from './stage-definition.js'
 export type { StageModuleExport } from './config/load-module.js'
-export { stampChunk } from './operators/timed-chunk.js'
-export type { TimedChunk } from './operators/timed-chunk.js'
+// The timed-chunk convention lives in the stage contracts; re-exported for existing importers.
+export { stampChunk } from '@linkyrpi/tic-core/stage'
+export type { TimedChunk } from '@linkyrpi/tic-core/stage'
 export { startNode } from './run-node.js'
 export type { StartNodeOptions, RunningNode } from './run-node.js'
 export { createNodeContainer } from './container.js'

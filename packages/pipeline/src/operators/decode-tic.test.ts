@@ -1,11 +1,11 @@
 import { from, lastValueFrom, toArray } from 'rxjs'
 import { describe, expect, it } from 'vitest'
 import { buildFrame, bytesOf, concat, splits } from '@linkyrpi/tic-core/testing'
+import { stampChunk } from '@linkyrpi/tic-core/stage'
 import type { DiagnosticEvent, StageContext } from '@linkyrpi/tic-core/stage'
 import { memoryLogger } from '../runtime/memory-logger.js'
 import { decodeTic } from './decode-tic.js'
 import { frameTic } from './frame-tic.js'
-import { stampChunk } from './timed-chunk.js'
 
 function context(events: DiagnosticEvent[] = [], now = () => 1_700_000_000_000): StageContext {
   return { stage: 'frames', logger: memoryLogger(), diagnostics: { report: (e) => events.push(e) }, now }

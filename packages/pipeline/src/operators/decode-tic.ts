@@ -2,8 +2,7 @@ import { Observable } from 'rxjs'
 import type { OperatorFunction } from 'rxjs'
 import { createTicDecoder } from '@linkyrpi/tic-core'
 import type { DecoderEvent, PipelineFrame, TicDecoderOptions } from '@linkyrpi/tic-core'
-import type { StageContext } from '@linkyrpi/tic-core/stage'
-import type { TimedChunk } from './timed-chunk.js'
+import type { StageContext, TimedChunk } from '@linkyrpi/tic-core/stage'
 
 /** Options of {@link decodeTic}. */
 export interface DecodeTicOptions extends Omit<TicDecoderOptions, 'reading'> {
@@ -16,7 +15,7 @@ export interface DecodeTicOptions extends Omit<TicDecoderOptions, 'reading'> {
 /**
  * Rx adapter over tic-core's `createTicDecoder({ reading: true })`: bytes in, {@link PipelineFrame}s
  * out, each stamped with `meta = { seq, receivedAt, source }`: `receivedAt` is the stamp of
- * the chunk that completed the frame ({@link TimedChunk}: replays, simulators) or else `ctx.now()`. `seq` counts from
+ * the chunk that completed the frame ({@link TimedChunk}: the simulator) or else `ctx.now()`. `seq` counts from
  * `firstSeq` per subscription (a resubscription after a source failure starts a new count, with
  * a fresh framer and reading state). Discarded bytes and rejected groups are reported to
  * `ctx.diagnostics` (values, never errors); rejected groups also stay listed on the frame.

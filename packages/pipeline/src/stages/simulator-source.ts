@@ -1,7 +1,8 @@
 import { Observable } from 'rxjs'
 import { z } from 'zod'
-import { createMeterSimulator } from '@linkyrpi/simulator'
-import { stampChunk } from '../operators/timed-chunk.js'
+import { simulatorSource as librarySimulatorSource } from '@linkyrpi/source-serial'
+import type { SimulatorSourceOptions } from '@linkyrpi/source-serial'
+import type { StageContext } from '@linkyrpi/tic-core/stage'
 import type { SourceDefinition } from '../stage-definition.js'
 
 /** Options of the `simulator` source. */
@@ -24,7 +25,7 @@ export const simulatorSourceOptions = z.strictObject({
   })]).optional(),
   /** Simulated ms between frames (default: the real pace of the mode, about 1.5 s / 1.9 s). */
   intervalMs: z.number().int().positive().optional(),
-  /** Pace: 1 = real time (default), 60 = a minute per second, 0 = as fast as possible. */
+  /** Pace: 1 = real time (default), 60 = a minute per second, 0 = as fast as possible (the library's `'max'`). */
   speed: z.number().nonnegative().default(1),
   /** Stop after this many frames (default: never). */
   frames: z.number().int().positive().optional(),
@@ -32,14 +33,31 @@ export const simulatorSourceOptions = z.strictObject({
   durationMs: z.number().int().positive().optional(),
 })
 
-/** Frames emitted per event-loop turn when running as fast as possible. */
-const BURST = 64
+/** The library options that a `simulator` stage's options stand for, `start` resolved against `ctx.now()`. */
+function libraryOptions(options: z.output<typeof simulatorSourceOptions>, ctx: Pick<StageContext, 'now'>): SimulatorSourceOptions {
+  return {
+    mode: options.mode,
+    option: options.option,
+    phases: options.phases,
+    producer: options.producer,
+    seed: options.seed,
+    start: options.start ?? ctx.now(),
+    speed: options.speed === 0 ? 'max' : options.speed,
+    ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
+    ...(options.frames !== undefined ? { frames: options.frames } : {}),
+    ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
+  }
+}
 
 /**
- * `simulator`: a virtual meter from `@linkyrpi/simulator`, emitting one frame's bytes per chunk,
- * each stamped with its simulated time (so `meta.receivedAt` follows the simulated clock).
- * Cold: each subscription starts the same deterministic meter. Completes after `frames` frames
- * or `durationMs` simulated ms; otherwise runs until unsubscribed.
+ * `simulator`: a virtual meter, `simulatorSource` of `@linkyrpi/source-serial` configured from
+ * the stage's options (defaults: option `hc`, start `ctx.now()` at subscription, speed 0 = `'max'`).
+ * At a finite speed frames come in 100 ms slices of line time, as from a serial port; as fast
+ * as possible, one frame per chunk. Every chunk is stamped with its simulated receive time
+ * (`TimedChunk`), so `meta.receivedAt` follows the simulated clock: a frame's is its simulated
+ * end, `frame.at + frame.durationMs - 25` ms. Cold: each subscription starts the same
+ * deterministic meter and reports the `simulating` state. Completes after `frames` frames or
+ * `durationMs` simulated ms; otherwise runs until unsubscribed.
  */
 export const simulatorSource: SourceDefinition<z.output<typeof simulatorSourceOptions>> = {
   role: 'source',
@@ -47,41 +65,8 @@ export const simulatorSource: SourceDefinition<z.output<typeof simulatorSourceOp
   options: simulatorSourceOptions,
   create: (options, ctx) =>
     new Observable<Uint8Array>((subscriber) => {
-      const sim = createMeterSimulator({
-        mode: options.mode,
-        option: options.option,
-        phases: options.phases,
-        producer: options.producer,
-        seed: options.seed,
-        start: options.start ?? ctx.now(),
-        ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
-      })
-      const end = options.durationMs !== undefined ? sim.now + options.durationMs : Infinity
-      const max = options.frames ?? Infinity
-      let count = 0
-      let timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | undefined
+      const source = librarySimulatorSource(libraryOptions(options, ctx))
       ctx.diagnostics.report({ kind: 'state', stage: ctx.stage, state: 'simulating', detail: { mode: options.mode, baudRate: options.mode === 'standard' ? 9600 : 1200 } })
-      const step = (): void => {
-        for (let i = 0; i < (options.speed === 0 ? BURST : 1); i += 1) {
-          if (count >= max || sim.now >= end) {
-            subscriber.complete()
-            return
-          }
-          const frame = sim.next()
-          count += 1
-          subscriber.next(stampChunk(frame.bytes, frame.at + frame.durationMs - 25))
-          if (subscriber.closed) return
-          if (options.speed > 0) {
-            timer = setTimeout(step, frame.durationMs / options.speed)
-            return
-          }
-        }
-        timer = setImmediate(step)
-      }
-      timer = setImmediate(step)
-      return () => {
-        clearTimeout(timer as ReturnType<typeof setTimeout>)
-        clearImmediate(timer as ReturnType<typeof setImmediate>)
-      }
+      return source.subscribe(subscriber)
     }),
 }

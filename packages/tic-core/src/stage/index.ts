@@ -1,6 +1,7 @@
 /**
- * The stage contracts of the LinkyRPi pipeline (house-style.md §2.6), type-only. Stage packages
- * implement them; `@linkyrpi/pipeline` composes them.
+ * The stage contracts of the LinkyRPi pipeline (house-style.md §2.6): types, plus the one-line
+ * {@link stampChunk} of the timed-chunk convention. Stage packages implement them;
+ * `@linkyrpi/pipeline` composes them.
  *
  * Data flow: `Source` (bytes) → `Framer` → `Decoder` → shared {@link PipelineFrame}s → every `Sink`.
  */
@@ -29,6 +30,7 @@ export interface PipelineFrame extends DecodedFrame {
 /**
  * Bytes from a device. Cold: subscribing opens the device, unsubscribing closes it.
  * Errors only when the device fails; completes only when the input is finite (a replay).
+ * A chunk may carry its receive time ({@link TimedChunk}, the simulator's chunks do).
  */
 export type Source = Observable<Uint8Array>
 
@@ -82,6 +84,9 @@ export interface Logger {
   error(message: string, fields?: Readonly<Record<string, unknown>>): void
   child(namespace: string): Logger
 }
+
+export { stampChunk } from './timed-chunk.js'
+export type { TimedChunk } from './timed-chunk.js'
 
 export type {
   Resolution,
