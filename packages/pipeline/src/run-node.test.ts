@@ -11,7 +11,10 @@ import { BUILTIN_STAGES } from './registry.js'
 import { memoryLogger } from './runtime/memory-logger.js'
 import { startNode } from './run-node.js'
 import type { SinkDefinition, SourceDefinition } from './stage-definition.js'
-import { buildFrame } from '@linkyrpi/tic-core/testing'
+import { buildFrame, concat } from '@linkyrpi/tic-core/testing'
+import { createMeterSimulator } from '@linkyrpi/simulator'
+import { encodeRecord, encodeRecordingHeader } from '@linkyrpi/source-serial'
+import { openStore } from '@linkyrpi/store'
 import { DIAGNOSTICS_SNAPSHOT, HISTORY_STORE } from './tokens.js'
 
 const examples = fileURLToPath(new URL('../examples/', import.meta.url))
@@ -147,6 +150,38 @@ stages:
     expect(lines.length).toBe(20)
     expect(node.snapshot().sinks.find((s) => s.id === 'db')).toMatchObject({ acked: 20 })
     expect(logger.records.some((r) => r.message === 'database unreachable, spooling frames to disk')).toBe(true)
+  })
+
+  it('replays a recording into SQLite with its recorded receive times: a second run adds nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'linky-node-'))
+    // Historique frames (no meter clock): their key in the store is their receive time.
+    const sim = createMeterSimulator({ mode: 'historique', seed: 3, start: Date.UTC(2026, 0, 5, 8), intervalMs: 1500 })
+    const parts: Uint8Array[] = [encodeRecordingHeader({ startedAt: new Date(Date.UTC(2026, 0, 5, 8)).toISOString() })]
+    const times: number[] = []
+    for (let i = 0; i < 40; i++) {
+      const f = sim.next()
+      times.push(f.at + f.durationMs - 25)
+      parts.push(encodeRecord(times[i]!, f.bytes))
+    }
+    await writeFile(join(dir, 'morning.ticrec'), concat(parts))
+    const yaml = `dataDir: "${dir}"
+diagnostics: { logIntervalMs: 0 }
+stages:
+  meter: { type: replay, path: "${join(dir, 'morning.ticrec')}", speed: max }
+  frames: { type: tic-decode, from: meter }
+  db: { type: sqlite, from: frames, retentionDays: 0, flushMs: 10 }
+`
+    for (let run = 0; run < 2; run++) {
+      const node = await startNode(await parseConfig(yaml))
+      await node.done
+    }
+    const store = await openStore(join(dir, 'linkyrpi.db'))
+    try {
+      const rows = await store.engine.db.selectFrom('samples').select(['t', 'received_at']).orderBy('t').execute()
+      expect(rows.map((r) => Number(r.t))).toEqual(times)
+    } finally {
+      await store.close()
+    }
   })
 
   it('retries a source that fails with a transient error, and fails the node on any other error', async () => {

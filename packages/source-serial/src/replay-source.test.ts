@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createTicDecoder } from '@linkyrpi/tic-core'
 import { buildFrame, concat } from '@linkyrpi/tic-core/testing'
+import type { TimedChunk } from '@linkyrpi/tic-core/stage'
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { encodeRecord, encodeRecordingHeader } from './capture-format.js'
@@ -40,6 +41,13 @@ describe('replaySource', () => {
       const chunks = await lastValueFrom(replaySource(join(dir, name), { speed: 'max' }).pipe(toArray()))
       expect(decodeAll(chunks)).toEqual(['000000001', '000000002', '000000003'])
     }
+  })
+
+  it('stamps each chunk of a recording with its recorded receive time, and a raw capture with none', async () => {
+    const rec = (await lastValueFrom(replaySource(join(dir, 'rec.ticrec'), { speed: 'max' }).pipe(toArray()))) as TimedChunk[]
+    expect(rec.map((c) => c.receivedAt)).toEqual([0, 50, 2000, 2050, 6000, 6050])
+    const raw = (await lastValueFrom(replaySource(join(dir, 'raw.tic'), { speed: 'max' }).pipe(toArray()))) as TimedChunk[]
+    expect(raw.every((c) => c.receivedAt === undefined)).toBe(true)
   })
 
   it('keeps the recording timing, scaled by the speed', async () => {

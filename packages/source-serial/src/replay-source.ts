@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { SERIAL_SETTINGS } from '@linkyrpi/tic-core'
 import type { TicMode } from '@linkyrpi/tic-core'
+import { stampChunk } from '@linkyrpi/tic-core/stage'
 import { Observable } from 'rxjs'
 import { CaptureParser } from './capture-format.js'
 import type { CaptureChunk, RecordingHeader } from './capture-format.js'
@@ -30,7 +31,10 @@ export interface ReplaySourceOptions {
  * A source that replays a capture file: a LinkyRPi recording (timing kept) or plain raw bytes.
  * Cold: each subscription reads the file from the start; unsubscribing stops reading and closes
  * the file. Completes at the end of the file. Errors with {@link CaptureFileError} when the file
- * cannot be read or its recording header is damaged.
+ * cannot be read or its recording header is damaged. A recording's chunks are stamped with their
+ * recorded receive time (`TimedChunk.receivedAt`, epoch ms), so frames decoded by the pipeline
+ * keep the time they were received, and a replay into a store finds the same keys each time; a
+ * raw capture's chunks carry no stamp (the decoder then uses the current time).
  */
 export function replaySource(path: string, options: ReplaySourceOptions = {}): Observable<Uint8Array> {
   const speed = checkSpeed(options.speed)
@@ -53,7 +57,7 @@ export function replaySource(path: string, options: ReplaySourceOptions = {}): O
         if (chunk.atMs !== null) {
           first ??= chunk.atMs
           await pacer.wait(chunk.atMs - first)
-          if (!subscriber.closed) subscriber.next(chunk.bytes)
+          if (!subscriber.closed) subscriber.next(stampChunk(chunk.bytes, chunk.atMs))
           return
         }
         if (speed === 'max') {

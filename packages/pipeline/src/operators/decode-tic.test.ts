@@ -30,7 +30,8 @@ describe('decodeTic', () => {
     const out = await lastValueFrom(from([concat([F1, F2])]).pipe(decodeTic(context(), { source: 'meter' }), toArray()))
     expect(out.map((f) => f.meta)).toEqual([
       { seq: 1, receivedAt: 1_700_000_000_000, source: 'meter' },
-      { seq: 2, receivedAt: 1_700_000_000_000, source: 'meter' },
+      // Completed by the same chunk at the same instant: 1 ms later, never the same receive time.
+      { seq: 2, receivedAt: 1_700_000_000_001, source: 'meter' },
     ])
     expect(out[0]?.reading.meter.id).toBe('021861348497')
     expect(out[1]?.reading.energy.importWh).toBe(1_234_568)
@@ -43,6 +44,13 @@ describe('decodeTic', () => {
       expect(out).toHaveLength(1)
       expect(out[0]?.groups.map((g) => g.label)).toEqual(['ADCO', 'OPTARIF', 'ISOUSC', 'BASE', 'PTEC', 'PAPP'])
     }
+  })
+
+  it('keeps unstamped receive times increasing through small clock steps back, and follows a clock that was set back', async () => {
+    const clock = [5000, 5000, 4500, 9000, 2000]
+    let i = 0
+    const out = await lastValueFrom(from([F1, F2, F1, F2, F1]).pipe(decodeTic(context([], () => clock[i++]!), { source: 'meter' }), toArray()))
+    expect(out.map((f) => f.meta.receivedAt)).toEqual([5000, 5001, 5002, 9000, 2000])
   })
 
   it('uses the stamp of the chunk that completes a frame as receivedAt', async () => {

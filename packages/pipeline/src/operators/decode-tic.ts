@@ -15,7 +15,10 @@ export interface DecodeTicOptions extends Omit<TicDecoderOptions, 'reading'> {
 /**
  * Rx adapter over tic-core's `createTicDecoder({ reading: true })`: bytes in, {@link PipelineFrame}s
  * out, each stamped with `meta = { seq, receivedAt, source }`: `receivedAt` is the stamp of
- * the chunk that completed the frame ({@link TimedChunk}: the simulator) or else `ctx.now()`. `seq` counts from
+ * the chunk that completed the frame ({@link TimedChunk}: the simulator, a recording's replay) or
+ * else `ctx.now()`, made increasing: frames completed by one unstamped chunk (a raw capture
+ * replayed as fast as possible) get 1 ms apart, so that no two frames of a source share a receive
+ * time (it keys historique frames in a store); a clock set back by more than a second is followed. `seq` counts from
  * `firstSeq` per subscription (a resubscription after a source failure starts a new count, with
  * a fresh framer and reading state). Discarded bytes and rejected groups are reported to
  * `ctx.diagnostics` (values, never errors); rejected groups also stay listed on the frame.
@@ -28,6 +31,13 @@ export function decodeTic(ctx: StageContext, options: DecodeTicOptions): Operato
       const decoder = createTicDecoder({ ...decoderOptions, reading: true })
       let seq = (firstSeq ?? 1) - 1
       let chunkAt: number | undefined
+      let lastNow = -Infinity
+      const now = (): number => {
+        const t = ctx.now()
+        // Within a second of the last one: 1 ms after it. A larger step back (the clock was set) is taken as is.
+        lastNow = t > lastNow || lastNow - t > 1000 ? t : lastNow + 1
+        return lastNow
+      }
       const onEvent = (event: DecoderEvent): void => {
         if (event.kind === 'discarded') {
           ctx.diagnostics.report({ kind: 'bytes-discarded', stage: ctx.stage, reason: event.reason, byteCount: event.byteCount })
@@ -37,7 +47,7 @@ export function decodeTic(ctx: StageContext, options: DecodeTicOptions): Operato
         for (const rejection of frame.rejected) ctx.diagnostics.report({ kind: 'group-rejected', stage: ctx.stage, rejection })
         if (frame.reading === undefined) return
         seq += 1
-        subscriber.next({ ...frame, reading: frame.reading, meta: { seq, receivedAt: chunkAt ?? ctx.now(), source: sourceId } })
+        subscriber.next({ ...frame, reading: frame.reading, meta: { seq, receivedAt: chunkAt ?? now(), source: sourceId } })
       }
       return input.subscribe({
         next: (chunk: TimedChunk) => {
