@@ -8,6 +8,7 @@ import { createMeterSimulator, replaySource, serialSource, simulatorSource } fro
 import type { SerialBinding, SimulatedFrame } from '@linkyrpi/source-serial'
 import { createTicDecoder } from '@linkyrpi/tic-core'
 import type { DecodedFrame } from '@linkyrpi/tic-core'
+import type { TimedChunk } from '@linkyrpi/tic-core/stage'
 import { filter, firstValueFrom, lastValueFrom, toArray } from 'rxjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CommandIo } from '../../apps/linkyrpi/src/commands/command.js'
@@ -69,6 +70,22 @@ describe('linkyrpi simulate --speed max --out', () => {
     const chunks = await lastValueFrom(replaySource(out, { speed: 'max' }).pipe(toArray()))
     const frames = createTicDecoder().push(Buffer.concat(chunks)).filter((e) => e.kind === 'frame')
     expect(frames.length).toBeGreaterThan(300)
+  })
+
+  it('records the simulated clock at a finite speed: chunk times follow the simulated frames', async () => {
+    const out = join(dir, 'two-minutes.ticrec')
+    const start = Date.parse('2026-01-12') // a date alone is UTC midnight, as --start reads it
+    expect(await simulateCommand.run(['--duration', '2m', '--speed', '600', '--out', out, '--start', '2026-01-12'], io())).toBe(0)
+    const chunks = (await lastValueFrom(replaySource(out, { speed: 'max' }).pipe(toArray()))) as TimedChunk[]
+    const times = chunks.map((c) => c.receivedAt!)
+    expect(times.every((t, i) => t >= start && t <= start + 125_000 && (i === 0 || t >= times[i - 1]!))).toBe(true)
+    // Slices of 100 ms of line time: consecutive chunks of one frame are ~100 simulated ms apart.
+    expect(times.at(-1)! - times[0]!).toBeGreaterThan(110_000)
+    expect(createTicDecoder().push(Buffer.concat(chunks)).filter((e) => e.kind === 'frame').length).toBeGreaterThan(60)
+    // The times are the simulated clock, not the wall clock: the same run gives the same file.
+    const again = join(dir, 'two-minutes-again.ticrec')
+    expect(await simulateCommand.run(['--duration', '2m', '--speed', '600', '--out', again, '--start', '2026-01-12'], io())).toBe(0)
+    expect(Buffer.compare(await readFile(out), await readFile(again))).toBe(0)
   })
 
   it('refuses impossible or endless requests with a usage error', async () => {

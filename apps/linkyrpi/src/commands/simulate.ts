@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util'
 import type { Writable } from 'node:stream'
 import { createMeterSimulator, encodeRecord, encodeRecordingHeader, parseOffPeakHours, simulatorSource } from '@linkyrpi/source-serial'
 import type { MeterSimulatorOptions, SimulatedFrame, SimulatedMeterKind, SimulatedOption } from '@linkyrpi/source-serial'
+import type { TimedChunk } from '@linkyrpi/tic-core/stage'
 import { EXIT, UsageError } from './command.js'
 import type { Command, CommandIo } from './command.js'
 import { parseDuration, parseRate, parseSpeed } from '../duration.js'
@@ -270,13 +271,11 @@ async function simulate(options: MeterSimulatorOptions, output: Output, io: Comm
         addTruth(f)
         truth = s.truth()
       } })
-      let simClock = start
       await new Promise<void>((resolve, reject) => {
         const sub = source.subscribe({
-          next: (chunk) => {
-            const at = record ? Math.max(simClock, start + (performance.now() - t0) * (output.speed as number)) : 0
-            simClock = at
-            void write(record ? encodeRecord(at, chunk) : chunk).catch(reject)
+          next: (chunk: TimedChunk) => {
+            // Each chunk carries its simulated receive time: the recording keeps the simulated clock.
+            void write(record ? encodeRecord(chunk.receivedAt ?? start, chunk) : chunk).catch(reject)
           },
           error: reject,
           complete: resolve,
