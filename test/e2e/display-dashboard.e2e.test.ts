@@ -13,6 +13,7 @@ import type { TestBrowser } from '../support/display-browser.js'
 import { createFrameFeed, PROFILE_ADS } from '../support/display-frames.js'
 import type { MeterProfile } from '../support/display-frames.js'
 import { startDashboard } from '../support/display-harness.js'
+import { touchScreen } from '../support/display-touch.js'
 import type { DashboardHarness } from '../support/display-harness.js'
 import { createMemoryHistoryStore } from '../support/display-history-store.js'
 
@@ -274,6 +275,95 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     await tab(p2, 'history')
     expect(await p2.locator('[data-testid="history-status"]').textContent()).toBe("Pas d'historique configuré : branchez un stockage (SQLite ou PostgreSQL).")
     await p2.close()
+  })
+
+  it('history curve on a touch screen: a pinch zooms, a sideways drag pans within the data, a vertical swipe scrolls the page', async () => {
+    const now = Date.now()
+    const meter = { id: PROFILE_ADS['standard-mono-hc'], prm: '09876543210123', mode: 'standard' as const, phases: 1 as const, producer: false, firstSeen: now - 10 * 86_400_000, lastSeen: now }
+    const store = createMemoryHistoryStore({ meter, now, days: 8 })
+    const { d, feed } = await dashboard('standard-mono-hc', { history: store })
+    d.push(feed({ va: 1500 }))
+    const page = await open(`${d.url}#history`, { width: 800, height: 480 })
+    const touch = await touchScreen(page)
+    const chart = page.locator('[data-testid="history-chart"]')
+    await page.locator('button[data-range="week"]').click()
+    await expect.poll(() => page.locator('[data-testid="energy-row"]').count()).toBe(7)
+    await expect.poll(() => chart.locator('canvas').count()).toBe(1)
+    /** The visible x range of the curve, epoch ms. */
+    const shown = async (): Promise<{ from: number; to: number; span: number }> => {
+      const [from, to] = await Promise.all([chart.getAttribute('data-from'), chart.getAttribute('data-to')])
+      return { from: Number(from), to: Number(to), span: Number(to) - Number(from) }
+    }
+    await expect.poll(async () => (await shown()).span).toBeGreaterThan(6 * 86_400_000)
+    const full = await shown()
+    const main = async () => page.evaluate(() => document.querySelector('main')!.scrollTop)
+    expect(await main()).toBe(0)
+    // The plotting area: x = from at its left edge, to at its right edge.
+    const area = (await chart.locator('.u-over').boundingBox())!
+    const cx = area.x + area.width / 2
+    const cy = area.y + area.height / 2
+    const valueAt = (r: { from: number; span: number }, x: number): number => r.from + ((x - area.x) / area.width) * r.span
+
+    // Two fingers spreading from 80 to 320 px apart: a quarter of the range, around their midpoint.
+    await touch.gesture([
+      { from: { x: cx - 40, y: cy }, to: { x: cx - 160, y: cy } },
+      { from: { x: cx + 40, y: cy }, to: { x: cx + 160, y: cy } },
+    ])
+    const pinched = await shown()
+    expect(pinched.span / full.span).toBeCloseTo(0.25, 2)
+    expect(Math.abs(valueAt(pinched, cx) - valueAt(full, cx))).toBeLessThan(full.span / 1000)
+    expect(await main()).toBe(0)
+
+    // One finger dragged 150 px to the right: earlier times, by the finger's distance.
+    await touch.gesture([{ from: { x: cx - 75, y: cy }, to: { x: cx + 75, y: cy + 6 } }])
+    const panned = await shown()
+    expect(panned.span).toBe(pinched.span)
+    expect((pinched.from - panned.from) / ((150 / area.width) * pinched.span)).toBeCloseTo(1, 1)
+    // Still the History screen (a drag on the chart does not swipe to another screen), page not scrolled.
+    expect(await page.locator('[data-screen="history"]').isVisible()).toBe(true)
+    expect(await main()).toBe(0)
+
+    // Panning on never goes past the first sample; the range keeps its span.
+    for (let i = 0; i < 3; i++) await touch.gesture([{ from: { x: area.x + 20, y: cy }, to: { x: area.x + area.width - 20, y: cy } }])
+    expect(await shown()).toEqual({ from: full.from, to: full.from + panned.span, span: panned.span })
+
+    // Two fingers closing hard: back to the whole week, never wider.
+    await touch.gesture([
+      { from: { x: cx - 200, y: cy }, to: { x: cx - 10, y: cy } },
+      { from: { x: cx + 200, y: cy }, to: { x: cx + 10, y: cy } },
+    ])
+    expect(await shown()).toEqual(full)
+
+    // A vertical swipe on the chart scrolls the page (to the energy and events cards), the range stays.
+    await touch.gesture([{ from: { x: cx, y: cy + 40 }, to: { x: cx + 4, y: cy - 110 } }])
+    await expect.poll(main).toBeGreaterThan(40)
+    expect(await shown()).toEqual(full)
+    // And a swipe down brings it back to the top (where a fling stops).
+    await touch.gesture([{ from: { x: cx, y: 110 }, to: { x: cx, y: 410 } }])
+    await expect.poll(main).toBe(0)
+
+    // Zoomed in again, "Tout" shows the whole week.
+    await touch.gesture([
+      { from: { x: cx - 30, y: cy }, to: { x: cx - 150, y: cy } },
+      { from: { x: cx + 30, y: cy }, to: { x: cx + 150, y: cy } },
+    ])
+    expect((await shown()).span).toBeLessThan(full.span / 2)
+    await page.locator('.history .toolbar button', { hasText: 'Tout' }).click()
+    expect(await shown()).toEqual(full)
+
+    // The mouse still zooms by dragging over the curve.
+    await page.mouse.move(cx - 100, cy)
+    await page.mouse.down()
+    await page.mouse.move(cx + 100, cy, { steps: 5 })
+    await page.mouse.up()
+    const selected = await shown()
+    expect(selected.span / full.span).toBeCloseTo(200 / area.width, 2)
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-history-gestures-800x480-history.png` })
+    // A double click shows the whole week again.
+    await page.mouse.dblclick(cx, cy)
+    expect(await shown()).toEqual(full)
+    await touch.detach()
+    await page.close()
   })
 
   it('history lists the stored events newest first, in words, with meter text kept as text', async () => {

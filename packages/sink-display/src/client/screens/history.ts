@@ -1,5 +1,6 @@
 import uPlot from 'uplot'
 import type { EnergyBucket, SamplePoint, StoredMeter } from '@linkyrpi/tic-core/stage'
+import { attachChartGestures } from '../chart-gestures.js'
 import { clear, h, setText, show } from '../dom.js'
 import { currentTimeZone, day, indexName, kwh, timeTicks } from '../format.js'
 import { localStart } from '../../local-time.js'
@@ -11,6 +12,8 @@ import { eventsCard } from './history-events.js'
 type Range = 'today' | 'week' | 'month' | 'year'
 const DAY = 86_400_000
 const RANGES: readonly Range[] = ['today', 'week', 'month', 'year']
+/** The narrowest span a pinch reaches, seconds. */
+const MIN_SPAN_S = 300
 
 async function getJson<T>(path: string): Promise<T> {
   const res = await fetch(path, { headers: { accept: 'application/json' } })
@@ -52,6 +55,8 @@ export function historyScreen(): Screen {
   function draw(): void {
     plot?.destroy()
     plot = null
+    delete chartBox.dataset.from
+    delete chartBox.dataset.to
     if (data === null) return
     const w = chartBox.clientWidth
     const hgt = chartBox.clientHeight
@@ -65,6 +70,13 @@ export function historyScreen(): Screen {
         series,
         legend: { show: false },
         cursor: { drag: { x: true, y: false } },
+        hooks: {
+          setScale: [
+            (u, key) => {
+              if (key === 'x') shownRange(u)
+            },
+          ],
+        },
         // Numeric epoch seconds labelled by timeTicks, in the dashboard's time zone.
         scales: { x: { time: false } },
         axes: [{ stroke: '#888', values: timeTicks, space: 80, incrs: [60, 300, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 2592000, 5184000] }, { stroke: '#888', size: 55 }],
@@ -72,6 +84,13 @@ export function historyScreen(): Screen {
       data,
       chartBox,
     )
+  }
+  /** The visible x range as `data-from` / `data-to` (epoch ms) on the chart box, for tests and tools. */
+  function shownRange(u: uPlot): void {
+    const { min, max } = u.scales.x ?? {}
+    if (min == null || max == null) return
+    chartBox.dataset.from = String(Math.round(min * 1000))
+    chartBox.dataset.to = String(Math.round(max * 1000))
   }
   new ResizeObserver(() => {
     if (plot !== null && chartBox.clientWidth > 50) plot.setSize({ width: chartBox.clientWidth, height: chartBox.clientHeight })
@@ -86,6 +105,22 @@ export function historyScreen(): Screen {
     const half = ((max - min) / 2) * factor
     plot.setScale('x', { min: mid - half, max: mid + half })
   }
+  // Touch: pinch to zoom, drag sideways to pan, within the data.
+  attachChartGestures(chartBox, {
+    view() {
+      const xs = data?.[0]
+      const min = plot?.scales.x?.min
+      const max = plot?.scales.x?.max
+      if (plot == null || xs === undefined || xs.length < 2 || min == null || max == null) return null
+      const over = plot.over.getBoundingClientRect()
+      return {
+        range: { min, max },
+        limits: { bounds: { min: xs[0]!, max: xs[xs.length - 1]! }, minSpan: MIN_SPAN_S },
+        area: { left: over.left, width: over.width },
+      }
+    },
+    setRange: (r) => plot?.setScale('x', r),
+  })
   zoomIn.addEventListener('click', () => zoom(0.5))
   zoomOut.addEventListener('click', () => zoom(2))
   reset.addEventListener('click', () => {
