@@ -6,6 +6,7 @@ import { toWire } from '@linkyrpi/tic-core'
 import type { PipelineFrame, StageContext } from '@linkyrpi/tic-core/stage'
 import { EnergyTracker } from './energy-tracker.js'
 import { DisplayServerError } from './errors.js'
+import { acceptsGzip, COMPRESS_MIN_BYTES, gzipBody } from './compress.js'
 import { historyApi } from './history-api.js'
 import { LiveStats } from './live-stats.js'
 import { localStart } from './local-time.js'
@@ -51,6 +52,21 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body)
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
   res.end(text)
+}
+
+/** {@link sendJson} for answers that can be large (history): gzipped when the client accepts it. */
+async function sendLargeJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): Promise<void> {
+  const text = JSON.stringify(body)
+  if (text.length < COMPRESS_MIN_BYTES || !acceptsGzip(req)) return sendJson(res, status, body)
+  const gz = await gzipBody(text)
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-encoding': 'gzip',
+    'content-length': gz.length,
+    vary: 'accept-encoding',
+  })
+  res.end(gz)
 }
 
 function tokenMatches(req: IncomingMessage, token: string): boolean {
@@ -214,7 +230,7 @@ export async function startDisplayServer(options: DisplaySinkOptions, ctx: Stage
     }
     if (path.startsWith('/api/history/')) {
       const a = await historyApi(o.history, path.slice('/api/history/'.length), url.searchParams)
-      return sendJson(res, a.status, a.body)
+      return sendLargeJson(req, res, a.status, a.body)
     }
     if (path.startsWith('/api/')) return sendJson(res, 404, { error: 'no such endpoint' })
     const file = files === undefined ? null : await files.get(path)
@@ -223,12 +239,15 @@ export async function startDisplayServer(options: DisplaySinkOptions, ctx: Stage
       res.end(files === undefined ? 'dashboard client not built' : 'not found')
       return
     }
+    const body = file.gzipped !== null && acceptsGzip(req) ? file.gzipped : file.body
     res.writeHead(200, {
       'content-type': file.type,
-      'content-length': file.body.length,
+      'content-length': body.length,
       'cache-control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      vary: 'accept-encoding',
+      ...(body === file.gzipped ? { 'content-encoding': 'gzip' } : {}),
     })
-    res.end(req.method === 'HEAD' ? undefined : file.body)
+    res.end(req.method === 'HEAD' ? undefined : body)
   }
 
   const server: Server = createServer((req, res) => {

@@ -1,3 +1,8 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { get as httpGet } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
 import { Subject, lastValueFrom, toArray } from 'rxjs'
 import { describe, expect, it } from 'vitest'
 import { createTicDecoder } from '@linkyrpi/tic-core'
@@ -178,6 +183,49 @@ describe('dashboard HTTP server', () => {
       expect((await fetch(`${s.url}api/history/energy?meter=A&from=1&to=2&bucket=week`)).status).toBe(400)
     } finally {
       await s.close()
+    }
+  })
+
+  it('gzips large history answers and static text files for clients that accept it, and only those', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'linky-client-'))
+    const js = `/* app */\n${'console.log("linky");\n'.repeat(400)}`
+    await mkdir(join(dir, 'assets'))
+    await writeFile(join(dir, 'index.html'), '<!doctype html><title>x</title>')
+    await writeFile(join(dir, 'assets', 'app.js'), js)
+    const points = Array.from({ length: 3000 }, (_, i) => ({ t: 1_767_225_600_000 + i * 2000, avgVA: 400 + (i % 37), minVA: 400, maxVA: 480, avgVAByPhase: null, avgInjectedVA: null }))
+    const s = await startDisplayServer(
+      { port: 0, clientDir: dir, history: { meters: async () => [], latest: async () => null, samples: async () => points, energy: async () => [], events: async () => [] } },
+      ctx,
+    )
+    const get = (path: string, encoding?: string): Promise<{ headers: Record<string, unknown>; body: Buffer }> =>
+      new Promise((resolve, reject) => {
+        httpGet(new URL(path, s.url), { headers: encoding === undefined ? {} : { 'accept-encoding': encoding } }, (res) => {
+          const parts: Buffer[] = []
+          res.on('data', (d: Buffer) => parts.push(d))
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(parts) }))
+        }).on('error', reject)
+      })
+    try {
+      const api = 'api/history/samples?meter=A&from=1&to=2&resolution=raw'
+      const zipped = await get(api, 'gzip, deflate')
+      expect(zipped.headers['content-encoding']).toBe('gzip')
+      expect(zipped.headers.vary).toBe('accept-encoding')
+      expect(JSON.parse(gunzipSync(zipped.body).toString('utf8'))).toEqual(points)
+      expect(zipped.body.length).toBeLessThan(JSON.stringify(points).length / 5)
+      const plain = await get(api)
+      expect(plain.headers['content-encoding']).toBeUndefined()
+      expect(JSON.parse(plain.body.toString('utf8'))).toEqual(points)
+      const asset = await get('assets/app.js', 'gzip')
+      expect(asset.headers['content-encoding']).toBe('gzip')
+      expect(Number(asset.headers['content-length'])).toBe(asset.body.length)
+      expect(gunzipSync(asset.body).toString('utf8')).toBe(js)
+      expect((await get('assets/app.js', 'gzip;q=0')).headers['content-encoding']).toBeUndefined()
+      // Small answers are not worth it: sent as they are.
+      expect((await get('', 'gzip')).headers['content-encoding']).toBeUndefined()
+      expect((await get('api/history/meters', 'gzip')).headers['content-encoding']).toBeUndefined()
+    } finally {
+      await s.close()
+      await rm(dir, { recursive: true, force: true })
     }
   })
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { COMPRESS_MIN_BYTES, gzipBody } from './compress.js'
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -21,7 +22,11 @@ export interface StaticFile {
   readonly type: string
   /** True for content-hashed assets (cacheable forever). */
   readonly immutable: boolean
+  /** The body gzipped once at first read, for text files of at least 1 KiB; else null. */
+  readonly gzipped: Buffer | null
 }
+
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.webmanifest'])
 
 /**
  * The built client directory: `dist/client` beside the compiled server (`dist/*.js`), or the
@@ -53,7 +58,9 @@ export class StaticFiles {
     let file: StaticFile | null = null
     try {
       const body = await readFile(full)
-      file = { body, type: TYPES[extname(full)] ?? 'application/octet-stream', immutable: rel.startsWith('assets/') }
+      const ext = extname(full)
+      const gzipped = COMPRESSIBLE.has(ext) && body.length >= COMPRESS_MIN_BYTES ? await gzipBody(body) : null
+      file = { body, type: TYPES[ext] ?? 'application/octet-stream', immutable: rel.startsWith('assets/'), gzipped }
     } catch {
       // Missing file: a 404, remembered so that probes do not hit the disk again.
       file = null
