@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core'
 import { localStart } from '@linkyrpi/sink-display'
 import { openStore } from '@linkyrpi/store'
 import { describeWithService } from '../support/services.js'
-import { CHROMIUM_AVAILABLE, launchBrowser } from '../support/display-browser.js'
+import { CHROMIUM_AVAILABLE, launchBrowser, watchPage } from '../support/display-browser.js'
 import type { TestBrowser } from '../support/display-browser.js'
 import { createFrameFeed, PROFILE_ADS } from '../support/display-frames.js'
 import type { MeterProfile } from '../support/display-frames.js'
@@ -423,13 +423,7 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
       d.push(live({ va: 1500 }))
       const page = await browser.context.newPage()
       await page.setViewportSize({ width: 800, height: 480 })
-      const dialogs: string[] = []
-      const requests: string[] = []
-      page.on('dialog', (dlg) => {
-        dialogs.push(dlg.message())
-        void dlg.dismiss()
-      })
-      page.on('request', (r) => requests.push(new URL(r.url()).pathname))
+      const { dialogs, requests } = watchPage(page)
       await page.goto(`${d.url}#history`)
       await page.locator('[data-screen="history"]').waitFor({ state: 'visible' })
       // Nothing was stored today.
@@ -544,13 +538,7 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     const { d, feed } = await dashboard('standard-mono-hc')
     d.push(feed({ va: 1000, msg1: payload }))
     const page = await browser.context.newPage()
-    const dialogs: string[] = []
-    const requests: string[] = []
-    page.on('dialog', (dlg) => {
-      dialogs.push(dlg.message())
-      void dlg.dismiss()
-    })
-    page.on('request', (r) => requests.push(new URL(r.url()).pathname))
+    const { dialogs, requests } = watchPage(page)
     const response = await page.goto(`${d.url}#meter`)
     const csp = response?.headers()['content-security-policy'] ?? ''
     expect(csp).toContain("script-src 'self'")

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
-import type { BrowserContext } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 
 /** The Chromium executable. */
 export const CHROMIUM = process.env.LINKY_CHROMIUM ?? '/usr/bin/chromium'
@@ -50,4 +50,19 @@ export async function launchBrowser(viewport = { width: 1024, height: 600 }): Pr
       await rm(dir, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * Records what a page does that a hostile meter text must never cause: dialogs (dismissed) and
+ * the paths of every request it makes.
+ */
+export function watchPage(page: Page): { readonly dialogs: string[]; readonly requests: string[] } {
+  const dialogs: string[] = []
+  const requests: string[] = []
+  page.on('dialog', (dlg) => {
+    dialogs.push(dlg.message())
+    void dlg.dismiss()
+  })
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname))
+  return { dialogs, requests }
 }
