@@ -1,5 +1,7 @@
 export { createMeterSimulator } from './meter-simulator.js'
-export type { MeterSimulator, SimulatedFrame, ExpectedReading, GroundTruth } from './meter-simulator.js'
+export type { MeterSimulator } from './meter-simulator.js'
+export type { SimulatedFrame, ExpectedReading } from './simulated-frame.js'
+export type { GroundTruth } from './meter-energy.js'
 export { resolveSimulatorOptions } from './resolve-simulator-options.js'
 export type { ResolvedSimulatorOptions } from './resolve-simulator-options.js'
 export { DEFAULT_START } from './options.js'

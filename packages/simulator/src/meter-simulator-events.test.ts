@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { instantOfLocal, localTime } from './local-time.js'
 import { createMeterSimulator } from './meter-simulator.js'
 import type { MeterSimulatorOptions } from './options.js'
-import type { SimulatedFrame } from './meter-simulator.js'
+import type { SimulatedFrame } from './simulated-frame.js'
 
 function lastIndex<T>(xs: readonly T[], p: (x: T) => boolean): number {
   for (let i = xs.length - 1; i >= 0; i--) if (p(xs[i]!)) return i

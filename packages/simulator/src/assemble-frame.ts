@@ -1,0 +1,34 @@
+import { EOT, ETX, STX, encodedGroupLength, writeGroup } from '@linkyrpi/tic-core'
+import type { GroupSpec, TicMode } from '@linkyrpi/tic-core'
+
+/** The bytes of a frame in `mode`: STX, the groups (specs encoded here, bytes copied as they are), ETX. */
+export function assembleFrame(mode: TicMode, groups: readonly (GroupSpec | Uint8Array)[]): Uint8Array {
+  let size = 2
+  for (const x of groups) size += x instanceof Uint8Array ? x.length : encodedGroupLength(mode, x)
+  const frame = new Uint8Array(size)
+  frame[0] = STX
+  let at = 1
+  for (const x of groups) {
+    if (x instanceof Uint8Array) {
+      frame.set(x, at)
+      at += x.length
+    } else at = writeGroup(frame, at, mode, x)
+  }
+  frame[at] = ETX
+  return frame
+}
+
+/**
+ * What the wire carries when a historique meter enters an overrun: the long frame in progress
+ * (`long`) cut at the end of a group past its middle, EOT, then the first short frame `short`
+ * (02E Tableau 6; tic-spec.md §1.4-1.5).
+ */
+export function interruptLongFrame(long: Uint8Array, short: Uint8Array): Uint8Array {
+  let cut = Math.floor(long.length / 2)
+  while (cut < long.length - 1 && long[cut] !== 0x0d) cut++
+  const wire = new Uint8Array(cut + 2 + short.length)
+  wire.set(long.subarray(0, cut + 1))
+  wire[cut + 1] = EOT
+  wire.set(short, cut + 2)
+  return wire
+}
