@@ -101,7 +101,7 @@ export function createMeterSimulator(options: MeterSimulatorOptions = {}): Meter
     // Entering overrun: the long frame in progress is cut and EOT sent before the first short frame.
     const wire = short && !previousShort && lastLongBytes !== null ? interruptLongFrame(lastLongBytes, clean) : clean
     previousShort = short
-    // Kept by reference: drop and bit-error faults below rewrite `clean` in place, so a later cut replays them.
+    // The clean long frame: a later overrun cuts it (the wire faults below work on a copy).
     if (!short && mode === 'historique') lastLongBytes = clean
     const durationMs = o.intervalMs ?? Math.round((wire.length * 1000) / SERIAL_SETTINGS[mode].charsPerSecond) + GAP_MS
     const { bytes, interrupted } = applyWireFaults(wire, clean, mode, o.faults, rng)

@@ -14,8 +14,8 @@ export interface FaultedBytes {
  * Applies the fault options `f` to `wire`, the bytes sent for frame `frame` (the same array, or
  * `frame` behind the cut long frame when an overrun starts), in this order: an EOT cut of
  * `frame` (probability `eotRate`), byte drops and bit flips (per byte), then a misread at the
- * other baud rate of `mode`. Random draws come from `rng`. Drops and flips rewrite the bytes in
- * place: `wire` (possibly `frame`) is modified.
+ * other baud rate of `mode`. Random draws come from `rng`. `wire` and `frame` are left as they
+ * are (the simulator keeps the clean long frame to cut it when an overrun starts).
  */
 export function applyWireFaults(wire: Uint8Array, frame: Uint8Array, mode: TicMode, f: ResolvedSimulatorOptions['faults'], rng: () => number): FaultedBytes {
   let bytes = wire
@@ -28,6 +28,7 @@ export function applyWireFaults(wire: Uint8Array, frame: Uint8Array, mode: TicMo
     interrupted = true
   }
   if (f.bitErrorRate > 0 || f.dropRate > 0) {
+    if (bytes === wire) bytes = wire.slice()
     let w = 0
     for (let i = 0; i < bytes.length; i++) {
       if (f.dropRate > 0 && rng() < f.dropRate) continue
