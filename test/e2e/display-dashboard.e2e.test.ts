@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core'
 import { localStart } from '@linkyrpi/sink-display'
 import { openStore } from '@linkyrpi/store'
 import { describeWithService } from '../support/services.js'
-import { CHROMIUM_AVAILABLE, launchBrowser, watchPage } from '../support/display-browser.js'
+import { CHROMIUM_AVAILABLE, launchBrowser, watchPage, withoutWebLocks } from '../support/display-browser.js'
 import type { TestBrowser } from '../support/display-browser.js'
 import { createFrameFeed, PROFILE_ADS } from '../support/display-frames.js'
 import type { MeterProfile } from '../support/display-frames.js'
@@ -229,7 +229,8 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     await page.screenshot({ path: `${ARTIFACTS}dashboard-stale-1024x600-diagnostics.png` })
     await tab(page, 'live')
     await page.screenshot({ path: `${ARTIFACTS}dashboard-stale-1024x600-live.png` })
-    // A page opened after the frames stopped is stale from the start (the server tells the age).
+    // A page opened after the frames stopped is stale from the start (the server tells the age; this
+    // second tab shares the first one's event stream, so the age comes from that tab's state).
     const late = await open(d.url)
     expect(await visible(late, 'stale')).toBe(true)
     expect(await text(late, 'apparent')).toBe('1200VA')
@@ -238,6 +239,96 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     await expect.poll(() => text(page, 'apparent')).toBe('1300VA')
     await expect.poll(() => visible(page, 'stale')).toBe(false)
     await page.close()
+  })
+
+  /** The server's statistics once computed after `after` (epoch ms): `clients` is its event-stream count. */
+  async function serverStats(url: string, after: number): Promise<{ at: number; clients: number }> {
+    let stats = { at: 0, clients: -1 }
+    await expect
+      .poll(async () => {
+        stats = (await (await fetch(`${url}api/stats`)).json()) as { at: number; clients: number }
+        return stats.at > after
+      })
+      .toBe(true)
+    return stats
+  }
+
+  it('ten tabs of one browser share one event stream: all live, one connection, the next tab takes over when the leader closes', { timeout: 180_000 }, async () => {
+    const { d, feed } = await dashboard('standard-mono-hc', { statsIntervalMs: 200, staleAfterMs: 4000 })
+    d.push(feed({ va: 1000 }))
+    /** Each tab and the paths it requested (the leader is the one that asked for `/events`). */
+    const tabs: { page: Page; requests: string[] }[] = []
+    const openTab = async (): Promise<{ page: Page; requests: string[] }> => {
+      const page = await browser.context.newPage()
+      const { requests } = watchPage(page)
+      // With one stream per tab, the 7th tab never gets its page: the browser's six connections
+      // to the server are all held by event streams.
+      await page.goto(d.url)
+      await page.locator('nav').waitFor()
+      return { page, requests }
+    }
+    const streamsOpened = (): number => tabs.filter((t) => t.requests.includes('/events')).length
+    for (let i = 0; i < 10; i++) tabs.push(await openTab())
+    for (const t of tabs) await expect.poll(() => text(t.page, 'apparent')).toBe('1000VA')
+    d.push(feed({ va: 2345 }))
+    for (const t of tabs) await expect.poll(() => text(t.page, 'apparent')).toBe('2345VA')
+    // One event stream for the ten tabs, opened by one of them.
+    expect(streamsOpened()).toBe(1)
+    expect((await serverStats(d.url, Date.now())).clients).toBe(1)
+    await expect.poll(() => text(tabs[0]!.page, 'diag-clients')).toBe('1')
+
+    // An 11th tab loads, and its requests for static files complete.
+    const extra = await openTab()
+    const statuses = await extra.page.evaluate(async () => {
+      const files = document.querySelectorAll<HTMLScriptElement | HTMLLinkElement>('script[src], link[rel="stylesheet"]')
+      const urls = [location.href, ...Array.from(files, (f) => (f instanceof HTMLScriptElement ? f.src : f.href))]
+      return Promise.all(urls.map(async (u) => (await fetch(u, { cache: 'no-store' })).status))
+    })
+    expect(statuses).toEqual([200, 200, 200])
+    expect(extra.requests).not.toContain('/events')
+    await extra.page.close()
+
+    // The leader goes: another tab opens the stream and every remaining tab keeps receiving frames.
+    const leader = tabs.find((t) => t.requests.includes('/events'))!
+    await leader.page.close()
+    tabs.splice(tabs.indexOf(leader), 1)
+    await expect.poll(streamsOpened).toBe(1)
+    d.push(feed({ va: 3456 }))
+    for (const t of tabs) await expect.poll(() => text(t.page, 'apparent')).toBe('3456VA')
+    await expect.poll(async () => (await serverStats(d.url, Date.now())).clients).toBe(1)
+
+    // A tab opened now shows the current value without a new frame, from the leader.
+    const late = await openTab()
+    await expect.poll(() => text(late.page, 'apparent')).toBe('3456VA')
+    expect(late.requests).not.toContain('/events')
+    tabs.push(late)
+
+    // When frames stop, every tab says so; the next frame clears it everywhere.
+    for (const t of tabs) await t.page.locator('[data-testid="stale"]').waitFor({ state: 'visible', timeout: 20_000 })
+    d.push(feed({ va: 4567 }))
+    for (const t of tabs) {
+      await expect.poll(() => text(t.page, 'apparent')).toBe('4567VA')
+      await expect.poll(() => visible(t.page, 'stale')).toBe(false)
+    }
+    expect(streamsOpened()).toBe(1)
+    for (const t of tabs) await t.page.close()
+  })
+
+  it('without the Web Locks API (plain HTTP to a LAN address) each tab keeps its own event stream', async () => {
+    const { d, feed } = await dashboard('standard-mono-hc', { statsIntervalMs: 200 })
+    d.push(feed({ va: 1000 }))
+    const pages: Page[] = []
+    for (let i = 0; i < 2; i++) {
+      const page = await browser.context.newPage()
+      await withoutWebLocks(page)
+      await page.goto(d.url)
+      expect(await page.evaluate(() => 'locks' in navigator)).toBe(false)
+      pages.push(page)
+    }
+    d.push(feed({ va: 1100 }))
+    for (const p of pages) await expect.poll(() => text(p, 'apparent')).toBe('1100VA')
+    await expect.poll(async () => (await serverStats(d.url, Date.now())).clients).toBe(2)
+    for (const p of pages) await p.close()
   })
 
   it('history pages show the stored curve and energy; without a store they say so', async () => {

@@ -66,3 +66,13 @@ export function watchPage(page: Page): { readonly dialogs: string[]; readonly re
   page.on('request', (r) => requests.push(new URL(r.url()).pathname))
   return { dialogs, requests }
 }
+
+/**
+ * Makes `page` a browser without the Web Locks API (as on a page that is not a secure context:
+ * plain HTTP to a LAN address), from its next navigation on.
+ */
+export async function withoutWebLocks(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    delete (Navigator.prototype as { locks?: unknown }).locks
+  })
+}

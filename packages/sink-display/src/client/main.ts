@@ -11,6 +11,7 @@ import { historyScreen } from './screens/history.js'
 import { indexesScreen } from './screens/indexes.js'
 import { liveScreen } from './screens/live.js'
 import { meterScreen } from './screens/meter.js'
+import { sharedEvents } from './shared-events.js'
 import type { Screen, State } from './state.js'
 
 const state: State = { config: null, frame: null, tariff: null, stats: null, lastFrameAt: null, stale: false }
@@ -157,10 +158,24 @@ function onFrame(frame: WireFrame): void {
   for (const s of screens) if (s !== visible && s !== live && s.id === 'history') s.frame?.(state)
 }
 
+/** This page's state as the data of a `hello` event, for a tab that joins (see shared-events). */
+function snapshot(): string | null {
+  if (state.config === null || state.stats === null) return null
+  const hello: HelloEvent = {
+    config: state.config,
+    frame: state.frame,
+    lastFrameAgeMs: state.lastFrameAt === null ? null : Math.max(0, Date.now() - state.lastFrameAt),
+    tariff: state.tariff,
+    stats: state.stats,
+  }
+  return JSON.stringify(hello)
+}
+
 function connect(): void {
-  const es = new EventSource('/events')
-  es.addEventListener('hello', (e) => {
-    const hello = JSON.parse((e as MessageEvent<string>).data) as HelloEvent
+  // One event stream per browser, shared by its tabs (see shared-events.ts).
+  const events = sharedEvents({ url: new URL('/events', location.href).href, events: ['hello', 'frame', 'tariff', 'stats'], hello: 'hello', snapshot })
+  events.addEventListener('hello', (data) => {
+    const hello = JSON.parse(data) as HelloEvent
     const first = state.config === null
     state.config = hello.config
     state.frame = hello.frame
@@ -172,13 +187,13 @@ function connect(): void {
     ui = build()
     renderAll()
   })
-  es.addEventListener('frame', (e) => onFrame(JSON.parse((e as MessageEvent<string>).data) as WireFrame))
-  es.addEventListener('tariff', (e) => {
-    state.tariff = JSON.parse((e as MessageEvent<string>).data) as TariffSnapshot
+  events.addEventListener('frame', (data) => onFrame(JSON.parse(data) as WireFrame))
+  events.addEventListener('tariff', (data) => {
+    state.tariff = JSON.parse(data) as TariffSnapshot
     renderTariff()
   })
-  es.addEventListener('stats', (e) => {
-    state.stats = JSON.parse((e as MessageEvent<string>).data) as StatsSnapshot
+  events.addEventListener('stats', (data) => {
+    state.stats = JSON.parse(data) as StatsSnapshot
     for (const s of screens) s.stats?.(state)
   })
 }
