@@ -170,6 +170,38 @@ describe('sharedEvents', () => {
     }
   })
 
+  it('without sharing, a tab hidden for 10 s closes its stream and reopens one when shown again', () => {
+    vi.useFakeTimers()
+    try {
+      let hidden = false
+      const changes: (() => void)[] = []
+      const { platform, streams } = browser({ locks: undefined, visibility: { hidden: () => hidden, onChange: (l) => changes.push(l) } })
+      const a = tab(platform)
+      const flip = (h: boolean): void => {
+        hidden = h
+        for (const l of changes) l()
+      }
+      expect(streams).toHaveLength(1)
+      // A quick look at another tab keeps the connection.
+      flip(true)
+      vi.advanceTimersByTime(5_000)
+      flip(false)
+      vi.advanceTimersByTime(20_000)
+      expect(streams[0]!.closed).toBe(false)
+      // Hidden for good: closed after 10 s; shown again: a new stream, whose hello refreshes the tab.
+      flip(true)
+      vi.advanceTimersByTime(10_000)
+      expect(streams[0]!.closed).toBe(true)
+      expect(streams).toHaveLength(1)
+      flip(false)
+      expect(streams).toHaveLength(2)
+      streams[1]!.emit('hello', 'h2')
+      expect(a.seen).toEqual(['hello h2'])
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
   it('falls back to its own stream when the lock request fails', async () => {
     const { platform, streams } = browser({ locks: { request: () => Promise.reject(new DOMException('denied', 'SecurityError')) } })
     const a = tab(platform)

@@ -11,8 +11,14 @@
  * browser grants the lock to a waiting tab, which opens the stream: its `hello` reaches everyone.
  *
  * Without `navigator.locks` (old browsers; pages that are not a secure context, i.e. neither
- * HTTPS nor localhost) or `BroadcastChannel`, each tab opens its own stream, as before.
+ * HTTPS nor localhost: the usual `http://<pi>:8080` from another machine) or `BroadcastChannel`,
+ * each tab opens its own stream, and closes it once the tab has been hidden for
+ * {@link HIDDEN_CLOSE_MS} (reopened, with a fresh `hello`, when the tab shows again): only the
+ * visible tabs hold a connection, so background tabs no longer starve new ones.
  */
+
+/** A tab with its own stream closes it after being hidden this long (ms). */
+export const HIDDEN_CLOSE_MS = 10_000
 
 /** Receives the data string of one event, exactly as the stream sent it. */
 export type EventDataListener = (data: string) => void
@@ -44,6 +50,8 @@ export interface EventsPlatform {
   readonly channel: ((name: string) => EventChannel) | undefined
   /** Opens an `EventSource`. */
   readonly stream: (url: string) => EventStream
+  /** The page's visibility, when known (`document.visibilityState` and its change event). */
+  readonly visibility?: { hidden(): boolean; onChange(listener: () => void): void } | undefined
 }
 
 /** Options of {@link sharedEvents}. */
@@ -86,6 +94,10 @@ export function browserPlatform(): EventsPlatform {
     locks: locks === undefined ? undefined : { request: (name, callback) => locks.request(name, callback) },
     channel: typeof BroadcastChannel === 'function' ? (name) => new BroadcastChannel(name) : undefined,
     stream: (url) => new EventSource(url),
+    visibility:
+      typeof document === 'undefined'
+        ? undefined
+        : { hidden: () => document.visibilityState === 'hidden', onChange: (l) => document.addEventListener('visibilitychange', l) },
   }
 }
 
@@ -136,9 +148,28 @@ export function sharedEvents(options: SharedEventsOptions): SharedEvents {
     stream = es
   }
 
+  // A tab with its own stream: opened now, closed while the tab stays hidden, reopened when shown.
+  let hiddenTimer: ReturnType<typeof setTimeout> | undefined
+  function alone(): void {
+    role = 'alone'
+    open(null)
+    const vis = platform.visibility
+    vis?.onChange(() => {
+      if (closed) return
+      clearTimeout(hiddenTimer)
+      if (vis.hidden()) {
+        hiddenTimer = setTimeout(() => {
+          if (closed || !vis.hidden() || stream === null) return
+          stream.close()
+          stream = null
+        }, HIDDEN_CLOSE_MS)
+      } else if (stream === null) open(null)
+    })
+  }
+
   const { locks } = platform
   if (locks === undefined || platform.channel === undefined) {
-    open(null)
+    alone()
   } else {
     const key = `linkyrpi-events:${options.url}`
     const id = randomId()
@@ -169,8 +200,7 @@ export function sharedEvents(options: SharedEventsOptions): SharedEvents {
         if (closed || role === 'leader') return
         ch.close()
         channel = null
-        role = 'alone'
-        open(null)
+        alone()
       })
   }
 
@@ -185,6 +215,7 @@ export function sharedEvents(options: SharedEventsOptions): SharedEvents {
     },
     close() {
       closed = true
+      clearTimeout(hiddenTimer)
       stream?.close()
       channel?.close()
       release?.()
