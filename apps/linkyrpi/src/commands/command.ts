@@ -1,3 +1,6 @@
+import { parseArgs } from 'node:util'
+import type { ParseArgsConfig } from 'node:util'
+
 /** What a command may use of the process: streams and exit code only through these. */
 export interface CommandIo {
   readonly stdout: NodeJS.WritableStream
@@ -21,6 +24,18 @@ export interface Command {
 /** Thrown for bad command-line arguments: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError'
+}
+
+/**
+ * `node:util`'s `parseArgs` over a command's own arguments, strict: an unknown option or a missing
+ * value becomes a {@link UsageError} (printed with the usage, exit code 2).
+ */
+export function parseCommandArgs<T extends Omit<ParseArgsConfig, 'args'>>(args: readonly string[], config: T): ReturnType<typeof parseArgs<T & { args: string[] }>> {
+  try {
+    return parseArgs({ ...config, args: [...args] })
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error))
+  }
 }
 
 /** Exit codes shared by every command (documented in README.md, CLI reference). */

@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig, nodesOf } from '@linkyrpi/pipeline'
-import { EXIT, UsageError } from './command.js'
+import { EXIT, UsageError, parseCommandArgs } from './command.js'
 import type { Command } from './command.js'
 
 const HELP = `Usage: linkyrpi config check FILE
@@ -19,12 +18,7 @@ export const configCheckCommand: Command = {
   name: 'config check',
   help: HELP,
   async run(args, io) {
-    let positionals: string[]
-    try {
-      positionals = parseArgs({ args: [...args], allowPositionals: true, options: {} }).positionals
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error))
-    }
+    const { positionals } = parseCommandArgs(args, { allowPositionals: true, options: {} })
     if (positionals.length !== 1) throw new UsageError('config check takes exactly one FILE')
     const file = positionals[0] as string
     try {

@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util'
 import { migrateToLatest, openEngine, parseStoreTarget, StoreTargetError } from '@linkyrpi/store'
 import type { StoreTarget } from '@linkyrpi/store'
-import { EXIT, UsageError } from './command.js'
+import { EXIT, UsageError, parseCommandArgs } from './command.js'
 import type { Command } from './command.js'
 
 const HELP = `Usage: linkyrpi db migrate --store TARGET
@@ -21,13 +20,7 @@ export const dbMigrateCommand: Command = {
   name: 'db migrate',
   help: HELP,
   async run(args, io) {
-    let values: { store?: string }
-    let positionals: string[]
-    try {
-      ;({ values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { store: { type: 'string' } } }))
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error))
-    }
+    const { values, positionals } = parseCommandArgs(args, { allowPositionals: true, options: { store: { type: 'string' } } })
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`)
     if (values.store === undefined) throw new UsageError('--store TARGET is required')
     let target: StoreTarget

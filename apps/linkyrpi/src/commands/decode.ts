@@ -1,9 +1,8 @@
 import { open } from 'node:fs/promises'
-import { parseArgs } from 'node:util'
 import type { CaptureParser } from '@linkyrpi/source-serial'
 import { createTicDecoder } from '@linkyrpi/tic-core'
 import type { DecodedFrame, TicModeSetting } from '@linkyrpi/tic-core'
-import { EXIT, UsageError } from './command.js'
+import { EXIT, UsageError, parseCommandArgs } from './command.js'
 import type { Command, CommandIo } from './command.js'
 import { CaptureSummary } from '../capture-summary.js'
 import { formatPretty } from '../format-pretty.js'
@@ -32,7 +31,7 @@ export const decodeCommand: Command = {
   name: 'decode',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseArgsOrThrow(args)
+    const { values, positionals } = parseCommandArgs(args, { allowPositionals: true, options: { mode: { type: 'string' }, format: { type: 'string' } } })
     const mode = values.mode ?? 'auto'
     const format = values.format ?? 'jsonl'
     if (!['auto', 'historique', 'standard'].includes(mode)) throw new UsageError(`--mode must be auto, historique or standard, got '${mode}'`)
@@ -41,18 +40,6 @@ export const decodeCommand: Command = {
     const file = positionals[0] ?? '-'
     return decodeStream(file, mode as TicModeSetting, format as 'jsonl' | 'pretty' | 'summary', io)
   },
-}
-
-function parseArgsOrThrow(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: { mode: { type: 'string' }, format: { type: 'string' } },
-    })
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error))
-  }
 }
 
 async function decodeStream(

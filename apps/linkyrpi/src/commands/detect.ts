@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util'
 import { serialSource } from '@linkyrpi/source-serial'
 import type { SerialBinding, SerialSourceState } from '@linkyrpi/source-serial'
 import { createTicDecoder } from '@linkyrpi/tic-core'
 import type { TicModeSetting, TicReading } from '@linkyrpi/tic-core'
-import { EXIT, UsageError } from './command.js'
+import { EXIT, UsageError, parseCommandArgs } from './command.js'
 import type { Command, CommandIo } from './command.js'
 import { parseDuration } from '../duration.js'
 import { loadSerialBinding } from '../serial-binding.js'
@@ -118,15 +117,9 @@ export function formatDetection(d: Detection): string {
 
 /** Parses `detect` arguments (exported for tests). */
 export function parseDetectArgs(args: readonly string[]): { options: Omit<DetectOptions, 'binding'>; json: boolean } {
-  let values
-  try {
-    ;({ values } = parseArgs({
-      args: [...args],
-      options: { port: { type: 'string' }, timeout: { type: 'string' }, mode: { type: 'string' }, 'baud-rates': { type: 'string' }, window: { type: 'string' }, json: { type: 'boolean' } },
-    }))
-  } catch (error) {
-    throw new UsageError((error as Error).message)
-  }
+  const { values } = parseCommandArgs(args, {
+    options: { port: { type: 'string' }, timeout: { type: 'string' }, mode: { type: 'string' }, 'baud-rates': { type: 'string' }, window: { type: 'string' }, json: { type: 'boolean' } },
+  })
   if (values.port === undefined) throw new UsageError('--port PATH is required (see linkyrpi ports)')
   const mode = values.mode ?? 'auto'
   if (!['auto', 'historique', 'standard'].includes(mode)) throw new UsageError(`--mode must be auto, historique or standard, got '${mode}'`)

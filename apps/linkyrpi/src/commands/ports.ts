@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util'
 import type { SerialBinding } from '@linkyrpi/source-serial'
-import { EXIT, UsageError } from './command.js'
+import { EXIT, parseCommandArgs } from './command.js'
 import type { Command, CommandIo } from './command.js'
 import { loadSerialBinding } from '../serial-binding.js'
 
@@ -50,12 +49,7 @@ export const portsCommand: Command = {
   name: 'ports',
   help: HELP,
   async run(args, io) {
-    let values
-    try {
-      ;({ values } = parseArgs({ args: [...args], options: { json: { type: 'boolean' } } }))
-    } catch (error) {
-      throw new UsageError((error as Error).message)
-    }
+    const { values } = parseCommandArgs(args, { options: { json: { type: 'boolean' } } })
     return listPorts(await loadSerialBinding(), values.json === true, io)
   },
 }

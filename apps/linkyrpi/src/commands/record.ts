@@ -1,9 +1,8 @@
 import { createWriteStream } from 'node:fs'
-import { parseArgs } from 'node:util'
 import { encodeRecord, encodeRecordingHeader, serialSource } from '@linkyrpi/source-serial'
 import type { SerialBinding } from '@linkyrpi/source-serial'
 import type { TicModeSetting } from '@linkyrpi/tic-core'
-import { EXIT, UsageError } from './command.js'
+import { EXIT, UsageError, parseCommandArgs } from './command.js'
 import type { Command, CommandIo } from './command.js'
 import { parseDuration } from '../duration.js'
 import { loadSerialBinding } from '../serial-binding.js'
@@ -92,12 +91,7 @@ export const recordCommand: Command = {
   name: 'record',
   help: HELP,
   async run(args, io) {
-    let values
-    try {
-      ;({ values } = parseArgs({ args: [...args], options: { port: { type: 'string' }, out: { type: 'string' }, duration: { type: 'string' }, mode: { type: 'string' }, format: { type: 'string' } } }))
-    } catch (error) {
-      throw new UsageError((error as Error).message)
-    }
+    const { values } = parseCommandArgs(args, { options: { port: { type: 'string' }, out: { type: 'string' }, duration: { type: 'string' }, mode: { type: 'string' }, format: { type: 'string' } } })
     if (values.port === undefined) throw new UsageError('--port PATH is required')
     if (values.out === undefined) throw new UsageError('--out FILE is required')
     const mode = values.mode ?? 'auto'

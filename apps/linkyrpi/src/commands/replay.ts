@@ -1,11 +1,10 @@
 import { createReadStream, statSync } from 'node:fs'
-import { parseArgs } from 'node:util'
 import { createTicDecoder } from '@linkyrpi/tic-core'
 import type { DecodedFrame, DecoderEvent, TicMode } from '@linkyrpi/tic-core'
 import { CaptureParser, replaySource } from '@linkyrpi/source-serial'
 import { importChunks, parseStoreTarget, StoreTargetError } from '@linkyrpi/store'
 import type { CaptureBytes } from '@linkyrpi/store'
-import { EXIT, UsageError } from './command.js'
+import { EXIT, UsageError, parseCommandArgs } from './command.js'
 import type { Command } from './command.js'
 import { parseSpeed } from '../duration.js'
 
@@ -33,13 +32,7 @@ export const replayCommand: Command = {
   name: 'replay',
   help: HELP,
   async run(args, io) {
-    let parsed
-    try {
-      parsed = parseArgs({ args: [...args], allowPositionals: true, options: { speed: { type: 'string' }, mode: { type: 'string' }, store: { type: 'string' } } })
-    } catch (error) {
-      throw new UsageError((error as Error).message)
-    }
-    const { values, positionals } = parsed
+    const { values, positionals } = parseCommandArgs(args, { allowPositionals: true, options: { speed: { type: 'string' }, mode: { type: 'string' }, store: { type: 'string' } } })
     if (positionals.length !== 1) throw new UsageError('replay takes exactly one FILE')
     const speed = parseSpeed(values.speed)
     const mode = values.mode

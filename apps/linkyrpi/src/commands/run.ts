@@ -1,9 +1,8 @@
 import { mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { parseArgs } from 'node:util'
 import { BUILTIN_STAGES, ConfigError, defaultConfig, loadConfig, nodesOf, startNode, validateConfig } from '@linkyrpi/pipeline'
 import type { PipelineConfig } from '@linkyrpi/pipeline'
-import { EXIT, UsageError } from './command.js'
+import { EXIT, UsageError, parseCommandArgs } from './command.js'
 import type { Command } from './command.js'
 import { LOG_LEVELS, createLogger } from '../logger.js'
 import type { LogLevel } from '../logger.js'
@@ -108,21 +107,16 @@ export const runCommand: Command = {
 }
 
 function parse(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      allowPositionals: false,
-      options: {
-        config: { type: 'string' },
-        node: { type: 'string' },
-        'data-dir': { type: 'string' },
-        'http-port': { type: 'string' },
-        'http-host': { type: 'string' },
-        'log-level': { type: 'string' },
-        'log-format': { type: 'string' },
-      },
-    }).values
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error))
-  }
+  return parseCommandArgs(args, {
+    allowPositionals: false,
+    options: {
+      config: { type: 'string' },
+      node: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'http-port': { type: 'string' },
+      'http-host': { type: 'string' },
+      'log-level': { type: 'string' },
+      'log-format': { type: 'string' },
+    },
+  }).values
 }

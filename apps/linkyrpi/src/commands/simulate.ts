@@ -1,11 +1,10 @@
 import { createWriteStream } from 'node:fs'
 import { performance } from 'node:perf_hooks'
-import { parseArgs } from 'node:util'
 import type { Writable } from 'node:stream'
 import { createMeterSimulator, encodeRecord, encodeRecordingHeader, parseOffPeakHours, simulatorSource } from '@linkyrpi/source-serial'
 import type { MeterSimulatorOptions, SimulatedFrame, SimulatedMeterKind, SimulatedOption } from '@linkyrpi/source-serial'
 import type { TimedChunk } from '@linkyrpi/tic-core/stage'
-import { EXIT, UsageError } from './command.js'
+import { EXIT, UsageError, parseCommandArgs } from './command.js'
 import type { Command, CommandIo } from './command.js'
 import { parseDuration, parseRate, parseSpeed } from '../duration.js'
 import { openPtyBridge } from '../pty-bridge.js'
@@ -146,13 +145,7 @@ export const simulateCommand: Command = {
   name: 'simulate',
   help: HELP,
   async run(args, io) {
-    let parsed
-    try {
-      parsed = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: false })
-    } catch (error) {
-      throw new UsageError((error as Error).message)
-    }
-    const v = parsed.values
+    const v = parseCommandArgs(args, { options: OPTIONS, allowPositionals: false }).values
     const options = simulatorOptionsFromArgs(v, Date.now())
     const speed = parseSpeed(v.speed)
     const durationMs = v.duration === undefined ? undefined : parseDuration(v.duration, '--duration')
