@@ -23,18 +23,21 @@ const hasNatsServer = await new Promise<boolean>((resolve) => {
 
 const defaults = { stream: { maxAgeMs: 0, maxBytes: -1, maxMsgs: -1, storage: 'memory' as const, replicas: 1, duplicateWindowMs: 1000 }, consumer: { ackWaitMs: 1000, maxAckPending: 10 } }
 
+/** Starts a nats-server on a free loopback port with extra `args`, added to `servers`; resolves to its port once it listens. */
+async function startNatsServer(servers: ChildProcess[], args: readonly string[]): Promise<number> {
+  const port = await freePort()
+  servers.push(spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), ...args], { stdio: 'ignore' }))
+  const deadline = Date.now() + 10_000
+  while (!(await tcpReachable('127.0.0.1', port, 200))) {
+    if (Date.now() > deadline) throw new Error('nats-server did not start')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  return port
+}
+
 describeWithService('nats-server binary', hasNatsServer, 'NATS credentials', () => {
   const servers: ChildProcess[] = []
-  const start = async (args: string[]): Promise<number> => {
-    const port = await freePort()
-    servers.push(spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), ...args], { stdio: 'ignore' }))
-    const deadline = Date.now() + 10_000
-    while (!(await tcpReachable('127.0.0.1', port, 200))) {
-      if (Date.now() > deadline) throw new Error('nats-server did not start')
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-    return port
-  }
+  const start = (args: string[]): Promise<number> => startNatsServer(servers, args)
   let userPort = 0
   let tokenPort = 0
   beforeAll(async () => {
@@ -93,16 +96,10 @@ describeWithService('nats-server binary', hasNatsServer, 'NATS .creds, NKey and 
   const servers: ChildProcess[] = []
   const dir = mkdtempSync(join(tmpdir(), 'linky-nats-tls-'))
   const file = (name: string): string => join(dir, name)
-  const startWithConfig = async (name: string, conf: string): Promise<number> => {
-    const port = await freePort()
-    writeFileSync(file(name), `listen: "127.0.0.1:${String(port)}"\n${conf}\n`)
-    servers.push(spawn('nats-server', ['-c', file(name)], { stdio: 'ignore' }))
-    const deadline = Date.now() + 10_000
-    while (!(await tcpReachable('127.0.0.1', port, 200))) {
-      if (Date.now() > deadline) throw new Error('nats-server did not start')
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-    return port
+  // The address and port come from the command line (they override a config file's `listen`).
+  const startWithConfig = (name: string, conf: string): Promise<number> => {
+    writeFileSync(file(name), `${conf}\n`)
+    return startNatsServer(servers, ['-c', file(name)])
   }
   afterAll(() => {
     for (const s of servers) s.kill('SIGTERM')
