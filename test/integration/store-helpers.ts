@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import type { StoreTarget } from '@linkyrpi/store'
+import type { StoreTarget } from '@linkyrpi/pipeline'
 import type { DiagnosticEvent, Logger, StageContext } from '@linkyrpi/tic-core/stage'
 import { PG_URL } from '../support/services.js'
 

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openStore } from '@linkyrpi/store'
+import { openStore } from '@linkyrpi/pipeline'
 import { describeWithService, tcpReachable } from '../support/services.js'
 import { postgresTarget, sqliteTarget, type TestTarget } from './store-helpers.js'
 
@@ -11,6 +11,8 @@ const pgUp = await tcpReachable('127.0.0.1', 5432)
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const storeDist = join(root, 'packages/store/dist/index.js')
 const testingDist = join(root, 'packages/store/dist/testing/index.js')
+const sqliteDist = join(root, 'packages/sink-sqlite/dist/index.js')
+const postgresDist = join(root, 'packages/sink-postgres/dist/index.js')
 const START = Date.UTC(2026, 8, 1)
 const TOTAL = 4_000
 const BATCH = 100
@@ -20,8 +22,11 @@ const MAX_QUEUE = 1000
 // capture. It prints `sent N` before handing each chunk to the sink and `acked N` as acks arrive;
 // stdout to a pipe is synchronous on Linux, so the parent reads every line written before the kill.
 const CHILD = `
-const [storeDist, testingDist, target, spoolDir, start, total, batch, maxQueue] = process.argv.slice(2)
-const { storeSink, openStore } = await import(storeDist)
+const [storeDist, testingDist, sqliteDist, postgresDist, target, spoolDir, start, total, batch, maxQueue] = process.argv.slice(2)
+const { storeSink } = await import(storeDist)
+const { openSqliteStore } = await import(sqliteDist)
+const { openPostgresStore } = await import(postgresDist)
+const openStore = (t) => (t.startsWith('postgres') ? openPostgresStore(t) : openSqliteStore(t))
 const { syntheticFrames } = await import(testingDist)
 const frames = syntheticFrames({ start: Number(start), count: Number(total), intervalMs: 2000 })
 let sent = 0
@@ -63,7 +68,7 @@ interface Run {
 
 function runChild(script: string, target: string, spoolDir: string, killAfterAcks: number | null): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, pathToFileURL(storeDist).href, pathToFileURL(testingDist).href, target, spoolDir, String(START), String(TOTAL), String(BATCH), String(MAX_QUEUE)], {
+    const child = spawn(process.execPath, [script, pathToFileURL(storeDist).href, pathToFileURL(testingDist).href, pathToFileURL(sqliteDist).href, pathToFileURL(postgresDist).href, target, spoolDir, String(START), String(TOTAL), String(BATCH), String(MAX_QUEUE)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     const run: Run = { sent: 0, acked: 0, code: null, signal: null }

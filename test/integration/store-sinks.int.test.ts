@@ -3,7 +3,9 @@ import { from, lastValueFrom, toArray } from 'rxjs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { postgresSink } from '@linkyrpi/sink-postgres'
 import { sqliteSink } from '@linkyrpi/sink-sqlite'
-import { openStore } from '@linkyrpi/store'
+import { createStage, openStore } from '@linkyrpi/pipeline'
+import type { PipelineFrame, Sink } from '@linkyrpi/tic-core/stage'
+import pg from 'pg'
 import { syntheticFrameArray } from '@linkyrpi/store/testing'
 import { describeWithService, tcpReachable } from '../support/services.js'
 import { postgresTarget, sqliteTarget, testContext } from './store-helpers.js'
@@ -24,6 +26,23 @@ describe('sqliteSink', () => {
     const store = await openStore(target.target)
     expect((await store.history.samples(frames[0]!.reading.meter.id!, 0, Date.UTC(2030, 0, 1), 'raw')).length).toBe(300)
     await store.close()
+  })
+
+  it('the `sqlite` stage serves its history from the sink\'s own engine: before the sink runs, while it runs, after it completed', async () => {
+    const dir = sqliteTarget()
+    try {
+      const path = dir.target.kind === 'sqlite' ? dir.target.path : ''
+      const stage = await createStage<Sink<PipelineFrame>>('sqlite', { path, flushMs: 20, retentionDays: 0 }, testContext('sqlite-history'))
+      const history = stage.history!
+      // A query before the sink subscribed opens and migrates the file: no "no such table".
+      expect(await history.meters()).toEqual([])
+      await lastValueFrom(stage.stage(from(frames)).pipe(toArray()))
+      expect((await history.meters()).map((m) => m.id)).toEqual([frames[0]!.reading.meter.id])
+      expect(await history.samples(frames[0]!.reading.meter.id!, 0, Date.UTC(2030, 0, 1), 'raw')).toHaveLength(frames.length)
+      await stage.dispose?.()
+    } finally {
+      await dir.dispose()
+    }
   })
 
   it('rejects an empty path before any I/O', () => {
@@ -49,5 +68,26 @@ describeWithService('postgresql', pgUp, 'postgresSink', () => {
 
   it('rejects a URL that is not postgres:// before any I/O', () => {
     expect(() => postgresSink({ url: 'mysql://h/db' }, testContext())).toThrow(/postgres:\/\//)
+  })
+
+  it('writes into the schema a `postgres` stage names with ?schema= in its url (not into public)', async () => {
+    const named = postgresTarget()
+    try {
+      const stage = await createStage<Sink<PipelineFrame>>('postgres', { url: named.text, flushMs: 20, retentionDays: 0, spool: { dir: `${named.dir}/spool` } }, testContext('pg-url-schema'))
+      const acks = await lastValueFrom(stage.stage(from(frames)).pipe(toArray()))
+      await stage.dispose?.()
+      expect(acks).toHaveLength(frames.length)
+      if (named.target.kind !== 'postgres') throw new Error('unreachable')
+      const client = new pg.Client({ connectionString: named.target.url })
+      await client.connect()
+      try {
+        const r = await client.query<{ n: string }>(`select count(*) as n from ${named.target.schema ?? ''}.samples`)
+        expect(Number(r.rows[0]?.n)).toBe(frames.length)
+      } finally {
+        await client.end()
+      }
+    } finally {
+      await named.dispose()
+    }
   })
 })

@@ -14,7 +14,7 @@ import type { SinkDefinition, SourceDefinition } from './stage-definition.js'
 import { buildFrame, concat } from '@linkyrpi/tic-core/testing'
 import { createMeterSimulator } from '@linkyrpi/simulator'
 import { encodeRecord, encodeRecordingHeader } from '@linkyrpi/source-serial'
-import { openStore } from '@linkyrpi/store'
+import { openStore } from './store-target.js'
 import { DIAGNOSTICS_SNAPSHOT, HISTORY_STORE } from './tokens.js'
 
 const examples = fileURLToPath(new URL('../examples/', import.meta.url))
@@ -41,7 +41,8 @@ function testRegistry() {
       )
     },
   }
-  const fakeHistory = { meters: async () => [] } as unknown as HistoryStore
+  const storedMeters = [{ id: '021861348591' }]
+  const fakeHistory = { meters: async () => storedMeters } as unknown as HistoryStore
   const store: SinkDefinition<object> = {
     role: 'sink',
     summary: 'offers a history',
@@ -61,7 +62,7 @@ function testRegistry() {
       return (input) => input.pipe(map((f) => ({ seq: f.meta.seq, sink: ctx.stage })))
     },
   }
-  return { registry: { ...BUILTIN_STAGES, collect, store, dashboard }, seen, lookups, fakeHistory }
+  return { registry: { ...BUILTIN_STAGES, collect, store, dashboard }, seen, lookups, storedMeters }
 }
 
 describe('startNode', () => {
@@ -91,15 +92,15 @@ stages:
     expect(logger.records.some((r) => r.message === 'node stopped')).toBe(true)
   })
 
-  it('registers a store’s history and the diagnostics provider for the dashboard (DI without decorators)', async () => {
-    const { registry, lookups, fakeHistory } = testRegistry()
+  it('gives the dashboard the history of a store configured after it, and the diagnostics provider (DI without decorators)', async () => {
+    const { registry, lookups, storedMeters } = testRegistry()
     const config = await parseConfig(
       'diagnostics: { logIntervalMs: 0 }\nstages:\n  m: { type: simulator, speed: 0, frames: 3 }\n  f: { type: tic-decode, from: m }\n  dash: { type: dashboard, from: f }\n  db: { type: store, from: f }\n',
       { registry },
     )
     const node = await startNode(config)
     await node.done
-    expect(lookups.history).toBe(fakeHistory)
+    expect(await lookups.history?.meters()).toBe(storedMeters)
     expect(lookups.snapshot?.().source.frames).toBe(3)
   })
 

@@ -14,7 +14,8 @@ import type { DecoderDefinition, SinkDefinition, SourceDefinition } from './stag
 import { isolateSink } from './runtime/isolate-sink.js'
 import { normalizeInstance } from './runtime/normalize-instance.js'
 import { CLOCK, DIAGNOSTICS, HISTORY_STORE, LOGGER, NATS_CONNECTION } from './tokens.js'
-import type { DiagnosticsSnapshot } from '@linkyrpi/tic-core/stage'
+import type { DiagnosticsSnapshot, HistoryStore } from '@linkyrpi/tic-core/stage'
+import { deferredHistory } from './runtime/deferred-history.js'
 import type * as NatsBridgeModule from './bridge/nats/index.js'
 
 /** The lazily imported NATS bridge module. */
@@ -150,17 +151,20 @@ export async function startNode(config: PipelineConfig, options: StartNodeOption
       )
     }
 
-    // Sinks: stores first (they may offer the history the dashboard queries).
+    // Sinks, in config order. A store may offer the history the dashboard queries: the container
+    // holds a forwarder to it from the start, so the order in which they are created does not matter.
     const outputs: Observable<unknown>[] = []
-    const sinks = local
-      .filter((x) => x.role === 'sink')
-      .sort((a, b) => Number((b.definition as SinkDefinition).providesHistory === true) - Number((a.definition as SinkDefinition).providesHistory === true))
+    const sinks = local.filter((x) => x.role === 'sink')
+    let offeredHistory: HistoryStore | undefined
+    if (sinks.some((x) => (x.definition as SinkDefinition).providesHistory === true) && !di.isRegistered(HISTORY_STORE)) {
+      di.register(HISTORY_STORE, { useValue: deferredHistory(() => offeredHistory) })
+    }
     for (const s of sinks) {
       const definition = s.definition as SinkDefinition
       const ctx = ctxOf(s.id)
       const instance = normalizeInstance<Sink>(await definition.create(s.options, ctx, di))
       if (instance.dispose !== undefined) disposers.push({ id: s.id, dispose: instance.dispose })
-      if (instance.history !== undefined && !di.isRegistered(HISTORY_STORE)) di.register(HISTORY_STORE, { useValue: instance.history })
+      if (instance.history !== undefined) offeredHistory ??= instance.history
       let input: Observable<PipelineFrame>
       let onAck: (ack: Ack) => void = () => undefined
       const upstream = byId(s.from) as ResolvedStage

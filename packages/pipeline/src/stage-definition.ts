@@ -63,7 +63,7 @@ export interface SinkDefinition<O = unknown> {
   readonly durable?: boolean
   /** Default isolation buffer for this type (merged under the stage's own `buffer`). */
   readonly buffer?: Partial<BufferConfig>
-  /** Sinks that offer a {@link HistoryStore} are created before the others on the node. */
+  /** True when its instances offer a {@link HistoryStore} (`StageInstance.history`) to the node's other stages. */
   readonly providesHistory?: boolean
   create(options: O, ctx: StageContext, di: DependencyContainer): StageInstance<Sink> | Promise<StageInstance<Sink>>
 }

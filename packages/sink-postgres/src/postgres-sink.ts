@@ -1,15 +1,38 @@
-import { openStore, storeSink } from '@linkyrpi/store'
-import type { StoreSinkOptions } from '@linkyrpi/store'
+import { createStore, storeSink } from '@linkyrpi/store'
+import type { SharedStore, Store, StoreOptions, StoreSinkOptions } from '@linkyrpi/store'
 import type { PipelineFrame, Sink, StageContext } from '@linkyrpi/tic-core/stage'
+import { openPostgres } from './postgres-engine.js'
+import type { PostgresEngineOptions } from './postgres-engine.js'
+import { parsePostgresUrl } from './postgres-url.js'
+
+/** Options of {@link openPostgresStore}: the store's and the engine's (except `url` and `schema`). */
+export interface PostgresStoreOptions extends StoreOptions, Omit<PostgresEngineOptions, 'url' | 'schema'> {
+  /** Schema holding the tables; default the URL's `?schema=name`, else `public`. */
+  readonly schema?: string
+}
+
+/**
+ * Connects to PostgreSQL and migrates the store. `url` may name the schema with `?schema=name`
+ * (see {@link parsePostgresUrl}). Fails with StoreConnectionError when the server is unreachable.
+ */
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
+  const location = parsePostgresUrl(url, options.schema)
+  return createStore(await openPostgres({ ...options, ...location }), options)
+}
 
 /** Options of {@link postgresSink}. */
 export interface PostgresSinkOptions extends StoreSinkOptions {
-  /** `postgres://user:password@host:port/database`. */
+  /** `postgres://user:password@host:port/database`, optionally with `?schema=name`. */
   readonly url: string
-  /** Schema holding the tables (created if missing; default `public`). */
+  /** Schema holding the tables (created if missing); default the URL's `schema` parameter, else `public`. */
   readonly schema?: string
   /** A silence longer than this between two frames of a meter is stored as a `gap` event (ms, default 60000). */
   readonly gapMs?: number
+  /**
+   * The store, shared with its readers: the sink then uses it and leaves closing it to its owner.
+   * Without it the sink connects on subscribe and closes on unsubscribe.
+   */
+  readonly store?: SharedStore
 }
 
 /**
@@ -19,18 +42,19 @@ export interface PostgresSinkOptions extends StoreSinkOptions {
  * {@link StoreSinkOptions} and docs/storage.md for the outage policy and the crash-loss bound).
  * Without `spool.dir` the spool goes to `<os tmpdir>/linkyrpi-spool-<stage>`, which a reboot may
  * clear: give it a directory on persistent storage (the app's `postgres` stage uses
- * `<dataDir>/spool/<stage>`).
+ * `<dataDir>/spool/<stage>`). Throws StoreTargetError (a TypeError) at call time on a bad URL or schema.
  */
 export function postgresSink(options: PostgresSinkOptions, ctx: StageContext): Sink<PipelineFrame> {
-  if (!/^postgres(ql)?:\/\//i.test(options.url)) throw new TypeError(`'url' must be a postgres:// URL, got '${options.url}'`)
-  const target = options.schema === undefined ? { kind: 'postgres' as const, url: options.url } : { kind: 'postgres' as const, url: options.url, schema: options.schema }
-  return storeSink(
-    () =>
-      openStore(target, {
-        gapMs: options.gapMs,
-        onIdleError: (error) => ctx.logger.warn('idle PostgreSQL connection lost', { error }),
-      }),
-    options,
-    ctx,
-  )
+  const { url, schema } = parsePostgresUrl(options.url, options.schema)
+  const { store, gapMs } = options
+  const open =
+    store !== undefined
+      ? store.lease
+      : () =>
+          openPostgresStore(url, {
+            ...(schema === undefined ? {} : { schema }),
+            ...(gapMs === undefined ? {} : { gapMs }),
+            onIdleError: (error) => ctx.logger.warn('idle PostgreSQL connection lost', { error }),
+          })
+  return storeSink(open, options, ctx)
 }

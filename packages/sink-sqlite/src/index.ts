@@ -1,2 +1,4 @@
-export { sqliteSink } from './sqlite-sink.js'
+export { sqliteSink, openSqliteStore } from './sqlite-sink.js'
 export type { SqliteSinkOptions } from './sqlite-sink.js'
+export { openSqlite, applySqlitePragmas } from './sqlite-engine.js'
+export type { SqliteEngineOptions } from './sqlite-engine.js'

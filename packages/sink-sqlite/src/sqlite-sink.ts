@@ -1,6 +1,12 @@
-import { openStore, storeSink } from '@linkyrpi/store'
-import type { StoreSinkOptions } from '@linkyrpi/store'
+import { createStore, storeSink } from '@linkyrpi/store'
+import type { SharedStore, Store, StoreOptions, StoreSinkOptions } from '@linkyrpi/store'
 import type { PipelineFrame, Sink, StageContext } from '@linkyrpi/tic-core/stage'
+import { openSqlite } from './sqlite-engine.js'
+
+/** Opens (creates) the store in a SQLite file and migrates it. */
+export async function openSqliteStore(path: string, options: StoreOptions = {}): Promise<Store> {
+  return createStore(await openSqlite({ path }), options)
+}
 
 /** Options of {@link sqliteSink}. */
 export interface SqliteSinkOptions extends StoreSinkOptions {
@@ -8,6 +14,12 @@ export interface SqliteSinkOptions extends StoreSinkOptions {
   readonly path: string
   /** A silence longer than this between two frames of a meter is stored as a `gap` event (ms, default 60000). */
   readonly gapMs?: number
+  /**
+   * The store of `path`, shared with its readers (the pipeline's `sqlite` stage offers its history
+   * to the dashboard): the sink then uses it and leaves closing it to its owner. Without it the
+   * sink opens the file on subscribe and closes it on unsubscribe.
+   */
+  readonly store?: SharedStore
 }
 
 /**
@@ -19,9 +31,7 @@ export interface SqliteSinkOptions extends StoreSinkOptions {
  */
 export function sqliteSink(options: SqliteSinkOptions, ctx: StageContext): Sink<PipelineFrame> {
   if (options.path.length === 0) throw new TypeError("'path' must name the SQLite database file")
-  return storeSink(
-    () => openStore({ kind: 'sqlite', path: options.path }, { gapMs: options.gapMs }),
-    { ...options, spool: { ...options.spool, dir: options.spool?.dir ?? `${options.path}.spool` } },
-    ctx,
-  )
+  const { store, gapMs, ...sinkOptions } = options
+  const open = store !== undefined ? store.lease : () => openSqliteStore(options.path, gapMs === undefined ? {} : { gapMs })
+  return storeSink(open, { ...sinkOptions, spool: { ...options.spool, dir: options.spool?.dir ?? `${options.path}.spool` } }, ctx)
 }

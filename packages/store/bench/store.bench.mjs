@@ -11,8 +11,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
-import pg from 'pg'
-import { openStore, localDayStart } from '../dist/index.js'
+import { localDayStart } from '../dist/index.js'
+// The engines live in the sink packages (this package has no driver); the benchmark loads their
+// builds the way the pipeline's openStore does.
+import { openSqliteStore } from '../../sink-sqlite/dist/index.js'
+import { openPostgresStore } from '../../sink-postgres/dist/index.js'
 import { syntheticFrames, syntheticOffPeak, syntheticPowerVA } from '../dist/testing/index.js'
 import { formatHorodate, parseHorodate } from '@linkyrpi/tic-core'
 
@@ -113,7 +116,7 @@ async function bench(engine) {
   const dir = mkdtempSync(join(tmpdir(), 'linky-bench-'))
   const schema = `bench_${Math.random().toString(36).slice(2, 8)}`
   const target = engine === 'sqlite' ? join(dir, 'bench.db') : `${PG_URL}?schema=${schema}`
-  const store = await openStore(target)
+  const store = engine === 'sqlite' ? await openSqliteStore(target) : await openPostgresStore(target)
   try {
     // 1. Import rate on BENCH_FRAMES frames at one frame per 2 s.
     // framesPerCpuSecond: this process's CPU only (for SQLite, all of the work; for PostgreSQL, the
@@ -167,23 +170,17 @@ async function bench(engine) {
     const viewMs = await median(() => sql`select day, supplier_index, energy_wh from daily_energy_by_period where meter = ${'021861348592'} order by day`.execute(store.engine.db))
     emit({ bench: 'store-query-daily-energy-year-view', engine, ...viewMs, target: 50 })
   } finally {
+    if (engine === 'postgres') await sql`drop schema if exists ${sql.raw(schema)} cascade`.execute(store.engine.db)
     await store.close()
     rmSync(dir, { recursive: true, force: true })
-    if (engine === 'postgres') {
-      const c = new pg.Client({ connectionString: PG_URL })
-      await c.connect()
-      await c.query(`drop schema if exists ${schema} cascade`)
-      await c.end()
-    }
   }
 }
 
 await bench('sqlite')
 let pgUp = true
 try {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 })
-  await c.connect()
-  await c.end()
+  const probe = await openPostgresStore(PG_URL, { migrate: false, connectTimeoutMs: 2000 })
+  await probe.close()
 } catch {
   pgUp = false
   emit({ bench: 'store-import', engine: 'postgres', skipped: 'PostgreSQL not reachable' })

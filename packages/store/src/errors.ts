@@ -11,7 +11,7 @@ export class StoreWriteError extends Error {
 }
 
 /** The store target (SQLite path or postgres:// URL) or an option is invalid. */
-export class StoreTargetError extends Error {
+export class StoreTargetError extends TypeError {
   override readonly name = 'StoreTargetError'
 }
 

@@ -1,7 +1,7 @@
 import type { EnergyBucket, HistoryStore, Resolution, SamplePoint, StoredEvent, StoredMeter } from '@linkyrpi/tic-core/stage'
 import type { TicReading } from '@linkyrpi/tic-core'
 import { localMonthStart } from './buckets.js'
-import type { Engine } from './dialect.js'
+import type { Engine } from './engine.js'
 
 const DAY = 86_400_000
 const HOUR = 3_600_000

@@ -1,5 +1,5 @@
 import { bucketOf, ROLLUP_RESOLUTIONS } from './buckets.js'
-import type { BulkRow, Engine, WriteTx } from './dialect.js'
+import type { BulkRow, Engine, WriteTx } from './engine.js'
 import { contractOf, eventsBetween, hasContract, isEnergyRegister, registersOf, sameContract, sampleRow, sampleTime } from './rows.js'
 import type { ContractTerms, StoreRecord } from './rows.js'
 import type { TicReading } from '@linkyrpi/tic-core'

@@ -1,4 +1,4 @@
-import type { Engine } from './dialect.js'
+import type { Engine } from './engine.js'
 
 /** Default number of days kept at full resolution (samples and registers). Rollups are kept forever. */
 export const DEFAULT_RETENTION_DAYS = 30

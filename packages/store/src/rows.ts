@@ -3,7 +3,7 @@
  * time), so both TIC modes and both engines share one mapping.
  */
 import type { TicAlert, TicReading } from '@linkyrpi/tic-core'
-import type { BulkRow } from './dialect.js'
+import type { BulkRow } from './engine.js'
 
 /** What the store keeps of a frame: its reading and its receive time (epoch ms). */
 export interface StoreRecord {

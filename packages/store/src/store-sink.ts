@@ -2,9 +2,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Observable } from 'rxjs'
 import type { Ack, PipelineFrame, Sink, StageContext } from '@linkyrpi/tic-core/stage'
-import { isTransientError } from './dialect.js'
+import { isTransientError } from './engine.js'
 import { StoreSpoolFullError, StoreWriteError } from './errors.js'
-import type { Store } from './open-store.js'
+import type { Store } from './store.js'
 import { DEFAULT_RETENTION_DAYS } from './retention.js'
 import type { StoreRecord } from './rows.js'
 import { DEFAULT_SPOOL_CAPACITY_BYTES, Spool } from './spool.js'
@@ -225,7 +225,7 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
             await store.close()
             return false
           }
-          log.info('store open', { target: store.target.kind })
+          log.info('store open', { engine: store.engine.kind })
           report(outage ? 'draining' : 'writing')
           return true
         } catch (error) {

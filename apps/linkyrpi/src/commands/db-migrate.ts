@@ -1,5 +1,6 @@
-import { migrateToLatest, openEngine, parseStoreTarget, StoreTargetError } from '@linkyrpi/store'
-import type { StoreTarget } from '@linkyrpi/store'
+import { openEngine, parseStoreTarget } from '@linkyrpi/pipeline'
+import type { StoreTarget } from '@linkyrpi/pipeline'
+import { migrateToLatest, StoreTargetError } from '@linkyrpi/store'
 import { EXIT, UsageError, parseCommandArgs } from './command.js'
 import type { Command } from './command.js'
 

@@ -2,7 +2,8 @@ import { createReadStream, statSync } from 'node:fs'
 import { createTicDecoder } from '@linkyrpi/tic-core'
 import type { DecodedFrame, DecoderEvent, TicMode } from '@linkyrpi/tic-core'
 import { CaptureParser, replaySource } from '@linkyrpi/source-serial'
-import { importChunks, parseStoreTarget, StoreTargetError } from '@linkyrpi/store'
+import { openStore, parseStoreTarget } from '@linkyrpi/pipeline'
+import { importChunks, StoreTargetError } from '@linkyrpi/store'
 import type { CaptureBytes } from '@linkyrpi/store'
 import { EXIT, UsageError, parseCommandArgs } from './command.js'
 import type { Command } from './command.js'
@@ -91,7 +92,13 @@ async function replayToStore(file: string, target: string, io: Parameters<Comman
   }
   try {
     const start = Math.floor(statSync(file).mtimeMs / 1000) * 1000
-    const r = await importChunks(chunks(), target, { start })
+    const store = await openStore(target)
+    let r
+    try {
+      r = await importChunks(chunks(), store, { start })
+    } finally {
+      await store.close()
+    }
     io.stderr.write(`linkyrpi replay: ${String(r.frames)} frames, ${String(r.stored)} stored, ${String(r.duplicates)} already stored, ${String(r.unstorable)} without meter id\n`)
     return EXIT.ok
   } catch (error) {

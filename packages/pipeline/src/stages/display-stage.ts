@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { displaySink } from '@linkyrpi/sink-display'
 import type { SinkDefinition } from '../stage-definition.js'
+import { defined } from './defined.js'
 import { DASHBOARD_LISTENING, DIAGNOSTICS_SNAPSHOT, HISTORY_STORE } from '../tokens.js'
 
 /** Options of the `display` sink (see docs/dashboard.md). */
@@ -36,10 +37,9 @@ export const displayStage: SinkDefinition<z.output<typeof displayStageOptions>> 
   durable: false,
   buffer: { size: 100, inFlight: 100, overflow: 'drop-oldest' },
   create: (options, ctx, di) => {
-    const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as typeof options
     return displaySink(
       {
-        ...defined,
+        ...defined(options),
         ...(di.isRegistered(HISTORY_STORE, true) ? { history: di.resolve(HISTORY_STORE) } : {}),
         diagnostics: di.resolve(DIAGNOSTICS_SNAPSHOT),
         onListening: (listening) => {

@@ -1,16 +1,23 @@
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
-import { postgresSink } from '@linkyrpi/sink-postgres'
+import { SCHEMA_NAME_PATTERN, parsePostgresUrl, postgresSink } from '@linkyrpi/sink-postgres'
 import type { SinkDefinition } from '../stage-definition.js'
 import { DATA_DIR } from '../tokens.js'
-import { defined, storeSinkOptions } from './store-options.js'
+import { defined } from './defined.js'
+import { storeSinkOptions } from './store-options.js'
 
 /** Options of the `postgres` sink. */
 export const postgresStageOptions = z.strictObject({
-  /** `postgres://user:password@host:port/database` (use `${DATABASE_URL}`). */
-  url: z.string().regex(/^postgres(ql)?:\/\//i, 'must be a postgres:// URL'),
-  /** Schema holding the tables (created if missing; default `public`). */
-  schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
+  /** `postgres://user:password@host:port/database`, optionally `?schema=name` (use `${DATABASE_URL}`). */
+  url: z.string().superRefine((url, check) => {
+    try {
+      parsePostgresUrl(url)
+    } catch (error) {
+      check.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) })
+    }
+  }),
+  /** Schema holding the tables (created if missing; default the URL's `schema` parameter, else `public`). */
+  schema: z.string().regex(SCHEMA_NAME_PATTERN).optional(),
   ...storeSinkOptions,
 })
 

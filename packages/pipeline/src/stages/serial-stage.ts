@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { serialSource } from '@linkyrpi/source-serial'
 import type { SerialBinding } from '@linkyrpi/source-serial'
 import type { SourceDefinition } from '../stage-definition.js'
+import { defined } from './defined.js'
 import { StageFailedError } from '../errors.js'
 import { SERIAL_BINDING } from '../tokens.js'
 
@@ -34,8 +35,7 @@ export const serialStage: SourceDefinition<z.output<typeof serialStageOptions>> 
   options: serialStageOptions,
   create: (options, ctx, di) => {
     if (!di.isRegistered(SERIAL_BINDING, true)) throw new StageFailedError(ctx.stage, 'no serial binding registered (run it through the linkyrpi app)')
-    const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as typeof options
-    const source = serialSource({ ...defined, binding: di.resolve(SERIAL_BINDING) as SerialBinding, now: ctx.now, logger: ctx.logger })
+    const source = serialSource({ ...defined(options), binding: di.resolve(SERIAL_BINDING) as SerialBinding, now: ctx.now, logger: ctx.logger })
     return new Observable<Uint8Array>((subscriber) => {
       const states = source.state$.subscribe((state) =>
         ctx.diagnostics.report({ kind: 'state', stage: ctx.stage, state: state.status, detail: { mode: state.mode, baudRate: state.baudRate, reason: state.reason } }),

@@ -22,8 +22,3 @@ export const storeSinkOptions = {
     })
     .optional(),
 }
-
-/** Drops keys whose value is undefined (the store packages use exactOptional-style checks). */
-export function defined<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
-}

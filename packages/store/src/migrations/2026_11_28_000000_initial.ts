@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Kysely } from 'kysely'
-import { engineKindOf, keyedTableSuffix, localDateOfBucket, timestampOf } from '../dialect.js'
+import { engineKindOf, keyedTableSuffix, localDateOfBucket, timestampOf } from '../engine.js'
 
 /** Creates the tables, keys and views of the first schema version. */
 export async function up(db: Kysely<unknown>): Promise<void> {

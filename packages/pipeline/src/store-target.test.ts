@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { autoResolution } from './history-store.js'
-import { parseStoreTarget } from './open-store.js'
-import { StoreTargetError } from './errors.js'
+import { StoreTargetError } from '@linkyrpi/store'
+import { parseStoreTarget } from './store-target.js'
 
 describe('parseStoreTarget', () => {
   it('reads PostgreSQL URLs with an optional schema, and anything else as a SQLite path', () => {
@@ -15,15 +14,5 @@ describe('parseStoreTarget', () => {
     expect(() => parseStoreTarget('mysql://h/db')).toThrow(StoreTargetError)
     expect(() => parseStoreTarget('')).toThrow(StoreTargetError)
     expect(() => parseStoreTarget('postgres://h/db?schema=x;drop')).toThrow(/invalid schema name/)
-  })
-})
-
-describe('autoResolution', () => {
-  const DAY = 86_400_000
-  it('serves raw samples up to a day, then the coarsest rollup giving at least 300 points', () => {
-    expect(autoResolution(0, DAY)).toBe('raw')
-    expect(autoResolution(0, 7 * DAY)).toBe('1m')
-    expect(autoResolution(0, 30 * DAY)).toBe('1h')
-    expect(autoResolution(0, 365 * DAY)).toBe('1d')
   })
 })

@@ -1,8 +1,6 @@
-import { readFile, stat } from 'node:fs/promises'
 import { createTicDecoder } from '@linkyrpi/tic-core'
 import type { DecoderEvent, TicModeSetting } from '@linkyrpi/tic-core'
-import { openStore } from './open-store.js'
-import type { OpenStoreOptions, Store, StoreTarget } from './open-store.js'
+import type { Store } from './store.js'
 import type { StoreRecord } from './rows.js'
 
 /** A piece of a capture: bytes, and when they were received (epoch ms), or null in a raw capture. */
@@ -11,15 +9,15 @@ export interface CaptureBytes {
   readonly bytes: Uint8Array
 }
 
-/** Options of {@link importChunks} and {@link importCapture}. */
-export interface ImportOptions extends OpenStoreOptions {
+/** Options of {@link importChunks} and {@link importRecords}. */
+export interface ImportOptions {
   /** TIC mode of the capture (default `auto`). */
   readonly mode?: TicModeSetting
   /**
    * Receive time of the first frame of a raw capture (no timing), epoch ms; frame i is timed
    * `start + i × intervalMs`. Only frames without a meter clock (historique) are keyed by that
-   * time. Required for raw bytes; `importCapture(path)` defaults it to the file's modification
-   * time (whole seconds), so importing the same file again gives the same times.
+   * time. Required for raw bytes; `linkyrpi replay --store` gives the file's modification time
+   * (whole seconds), so importing the same file again gives the same times.
    */
   readonly start?: number
   /** Interval between the frames of a raw capture (ms, default 1500). */
@@ -66,31 +64,27 @@ async function writeAll(store: Store, records: AsyncIterable<StoreRecord> | Iter
 }
 
 /**
- * Writes records (readings with their receive times) into a store in batches, pulling from
- * `records` only as fast as the database commits (bounded memory). Idempotent.
+ * Writes records (readings with their receive times) into an open store in batches, pulling from
+ * `records` only as fast as the database commits (bounded memory). Idempotent. The caller opens
+ * and closes the store.
  */
 export async function importRecords(
   records: Iterable<StoreRecord> | AsyncIterable<StoreRecord>,
-  target: string | StoreTarget,
-  options: ImportOptions = {},
+  store: Store,
+  options: Pick<ImportOptions, 'batchSize'> = {},
 ): Promise<Omit<ImportResult, 'discardedBytes'>> {
-  const store = await openStore(target, options)
-  try {
-    return await writeAll(store, records, options.batchSize ?? 5000)
-  } finally {
-    await store.close()
-  }
+  return writeAll(store, records, options.batchSize ?? 5000)
 }
 
 /**
  * Imports a capture given as chunks (a recording's timed records, or raw bytes with `atMs`
- * null) into a store: a SQLite file path or a `postgres://` URL. A frame's receive time is the
+ * null) into an open store (the caller closes it). A frame's receive time is the
  * `atMs` of the chunk that completes it, or `start + i × intervalMs` for raw chunks. Decodes and
  * writes as it goes (bounded memory). Importing the same capture twice leaves the same rows.
  */
 export async function importChunks(
   chunks: Iterable<CaptureBytes> | AsyncIterable<CaptureBytes>,
-  target: string | StoreTarget,
+  store: Store,
   options: ImportOptions = {},
 ): Promise<ImportResult> {
   const intervalMs = options.intervalMs ?? 1500
@@ -121,17 +115,6 @@ export async function importChunks(
     for (const e of decoder.end()) onEvent(e)
     yield* pending.splice(0)
   }
-  const r = await importRecords(records(), target, options)
+  const r = await importRecords(records(), store, options)
   return { ...r, discardedBytes }
-}
-
-/**
- * Imports raw TIC bytes (a capture as read from the serial port, or a file of them) into a
- * store. For a file, `start` defaults to its modification time; for bytes it is required.
- */
-export async function importCapture(input: Uint8Array | string, target: string | StoreTarget, options: ImportOptions = {}): Promise<ImportResult> {
-  const bytes = typeof input === 'string' ? await readFile(input) : input
-  let start = options.start
-  if (start === undefined && typeof input === 'string') start = Math.floor((await stat(input)).mtimeMs / 1000) * 1000
-  return importChunks([{ atMs: null, bytes }], target, { ...options, start })
 }

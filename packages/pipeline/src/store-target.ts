@@ -1,0 +1,44 @@
+import { openPostgres, openPostgresStore, parsePostgresUrl, isPostgresUrl } from '@linkyrpi/sink-postgres'
+import { openSqlite, openSqliteStore } from '@linkyrpi/sink-sqlite'
+import { StoreTargetError } from '@linkyrpi/store'
+import type { Engine, Store, StoreOptions } from '@linkyrpi/store'
+
+/** Where a store lives: a PostgreSQL database (and schema) or a SQLite file. */
+export type StoreTarget =
+  | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string }
+  | { readonly kind: 'sqlite'; readonly path: string }
+
+/**
+ * Parses a command-line target: a `postgres://` or `postgresql://` URL (an optional `?schema=name`
+ * parameter picks the schema), or else a SQLite file path. Throws StoreTargetError.
+ */
+export function parseStoreTarget(target: string): StoreTarget {
+  if (target.length === 0) throw new StoreTargetError('store target is empty: give a SQLite file path or a postgres:// URL')
+  if (isPostgresUrl(target)) {
+    const { url, schema } = parsePostgresUrl(target)
+    return schema === undefined ? { kind: 'postgres', url } : { kind: 'postgres', url, schema }
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) throw new StoreTargetError(`unsupported store URL '${target}': use postgres:// or a file path`)
+  return { kind: 'sqlite', path: target }
+}
+
+/** Options of {@link openStore}. */
+export interface OpenStoreOptions extends StoreOptions {
+  /** Errors of idle PostgreSQL connections (server restarts), which must not crash the process. */
+  readonly onIdleError?: (error: Error) => void
+}
+
+/** Opens the engine of a target (SQLite or PostgreSQL), without migrating (`linkyrpi db migrate`). */
+export async function openEngine(target: StoreTarget, options: Pick<OpenStoreOptions, 'onIdleError'> = {}): Promise<Engine> {
+  if (target.kind === 'sqlite') return openSqlite({ path: target.path })
+  return openPostgres({ url: target.url, ...(target.schema === undefined ? {} : { schema: target.schema }), ...(options.onIdleError === undefined ? {} : { onIdleError: options.onIdleError }) })
+}
+
+/**
+ * Opens and migrates the store of a target, choosing the engine: the one place that knows both
+ * (the CLI's `replay --store`, tests, benchmarks). A string is parsed by {@link parseStoreTarget}.
+ */
+export async function openStore(target: string | StoreTarget, options: OpenStoreOptions = {}): Promise<Store> {
+  const t = typeof target === 'string' ? parseStoreTarget(target) : target
+  return t.kind === 'sqlite' ? openSqliteStore(t.path, options) : openPostgresStore(t.url, { ...options, ...(t.schema === undefined ? {} : { schema: t.schema }) })
+}

@@ -1,0 +1,190 @@
+/**
+ * The PostgreSQL engine of the store: pg Pool + Kysely's PostgresDialect, bulk writes as one
+ * `unnest` statement per table and batch (array literals built by pg-array-literal.ts).
+ */
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import type { Pool, PoolClient } from 'pg'
+import { COLUMNS, StoreConnectionError, isTransientError } from '@linkyrpi/store'
+import type { BulkRow, BulkTable, Engine, StoreDatabase, WriteTx } from '@linkyrpi/store'
+import { intArrayLiteral, textArrayLiteral } from './pg-array-literal.js'
+import { assertSchemaName } from './postgres-url.js'
+
+/** Options of {@link openPostgres}. */
+export interface PostgresEngineOptions {
+  /** `postgres://user:password@host:port/database`. */
+  readonly url: string
+  /** Schema holding the tables (created if missing); default `public`. */
+  readonly schema?: string
+  /** Pool size (default 4). */
+  readonly poolSize?: number
+  /** Connection timeout in ms (default 5000). */
+  readonly connectTimeoutMs?: number
+  /** Called with errors of idle pool clients (a server restart), which must not crash the process. */
+  readonly onIdleError?: (error: Error) => void
+}
+
+const PG_TYPES: Record<string, string> = { text: 'text', int: 'int4', bigint: 'int8' }
+
+/** Connects to PostgreSQL (pg Pool + Kysely). Fails with StoreConnectionError when unreachable. */
+export async function openPostgres(options: PostgresEngineOptions): Promise<Engine> {
+  const pg = (await import('pg')).default
+  const schema = options.schema ?? 'public'
+  assertSchemaName(schema)
+  // int8 and numeric come back as strings by default; every value we store fits a double.
+  const types = {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+      oid === 20 || oid === 1700 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),
+  }
+  const pool: Pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 4,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    options: `-c search_path=${schema}`,
+    types,
+  })
+  pool.on('error', (error) => options.onIdleError?.(error))
+  // A connection lost while a client is checked out but between two statements (Kysely's
+  // migration transaction, ours) is an 'error' event on the client: without a listener it
+  // would crash the process. The next statement fails and the caller handles that.
+  pool.on('connect', (client) => client.on('error', (error) => options.onIdleError?.(error)))
+  try {
+    await pool.query(`create schema if not exists ${schema}`)
+  } catch (error) {
+    // Two processes creating the schema at once: one of them gets a unique violation.
+    const code = (error as { code?: unknown }).code
+    if (code !== '23505' && code !== '42P06') {
+      await pool.end()
+      throw isTransientError(error) || code === undefined ? new StoreConnectionError('cannot connect to PostgreSQL', { cause: error }) : error
+    }
+  }
+  const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) })
+  let closed = false
+  const pgText = (text: string): string => {
+    let n = 0
+    return text.replace(/\?/g, () => `$${String(++n)}`)
+  }
+  // Bulk inserts send one array literal per column and `unnest` them: one statement per table and
+  // batch. The fast path (`safe` false) inserts samples without a conflict clause after looking up
+  // which keys of the batch exist (one index range scan per meter, normally empty) and registers
+  // without one either; a concurrent writer of the same keys makes it fail with a unique violation,
+  // and the transaction then runs again with `on conflict` clauses (`safe` true).
+  const bulk = (table: BulkTable, rows: readonly BulkRow[], conflict: string, returning: string): { text: string; values: string[] } => {
+    const cols = Object.entries(COLUMNS[table])
+    const values = cols.map(([, cls], c) => (cls === 'text' ? textArrayLiteral(rows, c) : intArrayLiteral(rows, c)))
+    const unnest = cols.map(([, cls], i) => `$${String(i + 1)}::${PG_TYPES[cls] ?? 'text'}[]`).join(', ')
+    return { text: `insert into ${table} (${cols.map(([n]) => n).join(', ')}) select * from unnest(${unnest}) ${conflict}${returning}`, values }
+  }
+  const keyOf = (meter: unknown, t: unknown): string => `${String(meter)}\u0000${String(t)}`
+  const makeTx = (client: PoolClient, safe: boolean): WriteTx => ({
+    async insert(table, rows, conflict) {
+      if (rows.length === 0) return []
+      if (table !== 'samples') {
+        await client.query(bulk(table, rows, conflict, ''))
+        return rows.map(() => true)
+      }
+      if (safe) {
+        const res = await client.query<{ meter: string; t: number }>(bulk(table, rows, conflict, ' returning meter, t'))
+        const inserted = new Set<string>()
+        for (const r of res.rows) inserted.add(keyOf(r.meter, r.t))
+        return rows.map((r) => inserted.has(keyOf(r[0], r[1])))
+      }
+      // Time range of the batch per meter, then the keys already stored within those ranges.
+      const ranges = new Map<string, [number, number]>()
+      for (const r of rows) {
+        const m = r[0] as string
+        const t = r[1] as number
+        const range = ranges.get(m)
+        if (range === undefined) ranges.set(m, [t, t])
+        else if (t < range[0]) range[0] = t
+        else if (t > range[1]) range[1] = t
+      }
+      const triples = [...ranges].map(([m, [lo, hi]]) => [m, lo, hi])
+      const found = await client.query<{ meter: string; t: number }>(
+        'select s.meter, s.t from unnest($1::text[], $2::int8[], $3::int8[]) as r(meter, lo, hi) join samples s on s.meter = r.meter and s.t between r.lo and r.hi',
+        [textArrayLiteral(triples, 0), intArrayLiteral(triples, 1), intArrayLiteral(triples, 2)],
+      )
+      if (found.rows.length === 0) {
+        await client.query(bulk(table, rows, '', ''))
+        return rows.map(() => true)
+      }
+      const existing = new Set<string>()
+      for (const r of found.rows) existing.add(keyOf(r.meter, r.t))
+      const out = rows.map((r) => !existing.has(keyOf(r[0], r[1])))
+      const fresh = rows.filter((_, i) => out[i])
+      if (fresh.length > 0) await client.query(bulk(table, fresh, '', ''))
+      return out
+    },
+    async insertNew(table, rows, conflict) {
+      if (rows.length === 0) return
+      await client.query(bulk(table, rows, safe ? conflict : '', ''))
+    },
+    async query<R>(text: string, params: readonly unknown[]) {
+      const res = await client.query(pgText(text), [...params])
+      return res.rows as R[]
+    },
+  })
+  const attempt = async <T>(fn: (tx: WriteTx) => Promise<T>, safe: boolean): Promise<T> => {
+    let client: PoolClient
+    try {
+      client = await pool.connect()
+    } catch (error) {
+      throw new StoreConnectionError('cannot connect to PostgreSQL', { cause: error })
+    }
+    let broken = false
+    // A connection lost between two statements is reported as an 'error' event on the client:
+    // without a listener it would crash the process; the next statement fails and we roll back.
+    const onError = (): void => {
+      broken = true
+    }
+    client.on('error', onError)
+    try {
+      await client.query('begin')
+      const out = await fn(makeTx(client, safe))
+      await client.query('commit')
+      return out
+    } catch (error) {
+      try {
+        await client.query('rollback')
+      } catch (rollbackError) {
+        broken = true
+        void rollbackError
+      }
+      throw error
+    } finally {
+      client.off('error', onError)
+      client.release(broken)
+    }
+  }
+  return {
+    kind: 'postgres',
+    schema,
+    db,
+    async transaction(fn) {
+      try {
+        return await attempt(fn, false)
+      } catch (error) {
+        // A concurrent writer stored some of the same keys: write again, conflict-checked.
+        if ((error as { code?: unknown }).code !== '23505') throw error
+        return attempt(fn, true)
+      }
+    },
+    async selectRows(text, params) {
+      const res = await pool.query<unknown[]>({ text: pgText(text), values: [...params], rowMode: 'array' })
+      return res.rows
+    },
+    least: (a, b) => `least(${a}, ${b})`,
+    greatest: (a, b) => `greatest(${a}, ${b})`,
+    async sizeBytes() {
+      const r = await sql<{ bytes: number }>`select coalesce(sum(pg_total_relation_size(c.oid)), 0) as bytes
+        from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = current_schema() and c.relkind in ('r', 'm')`.execute(db)
+      return r.rows[0]?.bytes ?? 0
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      await db.destroy()
+    },
+  }
+}
+
