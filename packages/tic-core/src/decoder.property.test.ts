@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { createTicDecoder } from './decoder.js'
 import type { DecoderEvent } from './decoder.js'
 import { encodeGroup } from './encoder.js'
+import { createTicFramer } from './framer.js'
 import { LABELS } from './labels/labels.js'
 import type { TicMode } from './mode.js'
 import { concat } from './testing/index.js'
@@ -51,7 +52,18 @@ describe('decoder properties (fast-check)', { timeout: 120_000 }, () => {
   it('never throws on arbitrary bytes, and reports every byte it does not frame', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 3000 }), fc.array(fc.nat(), { maxLength: 8 }), (bytes, at) => {
-        const events = decodeAll(cut(bytes, at))
+        const chunks = cut(bytes, at)
+        const events = decodeAll(chunks)
+        // Every byte is either in a frame (STX + body + ETX) or in a reported discarded run; the
+        // decoder frames exactly as its framer does, event for event.
+        const framer = createTicFramer({ maxFrameBytes: 2048 })
+        const framed = [...chunks.flatMap((c) => framer.push(c)), ...framer.end()]
+        let accounted = 0
+        for (const e of framed) accounted += e.kind === 'frame' ? e.frame.bytes.length + 2 : e.byteCount
+        expect(accounted).toBe(bytes.length)
+        expect(events.map((e) => (e.kind === 'frame' ? 'frame' : `${e.reason}:${String(e.byteCount)}`))).toEqual(
+          framed.map((e) => (e.kind === 'frame' ? 'frame' : `${e.reason}:${String(e.byteCount)}`)),
+        )
         for (const e of events) if (e.kind === 'frame') expect(e.frame.reading).toBeDefined()
       }),
       RUNS,
@@ -87,7 +99,11 @@ describe('decoder properties (fast-check)', { timeout: 120_000 }, () => {
         const events = decodeAll([bytes])
         expect(events).toHaveLength(1)
         const e = events[0]!
-        expect(e.kind === 'frame' && e.frame.rejected).toEqual([])
+        if (e.kind !== 'frame') throw new Error(`expected a frame, got ${e.reason}`)
+        expect(e.frame.rejected).toEqual([])
+        // Exactly the groups encoded, in order, with their values: re-encoding them gives the input.
+        const mode = e.frame.mode
+        expect(concat([Uint8Array.of(0x02), ...e.frame.groups.map((g) => encodeGroup(mode, g)), Uint8Array.of(0x03)])).toEqual(bytes)
       }),
       RUNS,
     )
