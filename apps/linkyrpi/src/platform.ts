@@ -10,7 +10,7 @@ import type { Logger } from '@linkyrpi/tic-core/stage'
  * with the dashboard's URL once it listens.
  */
 export async function createPlatform(config: PipelineConfig, node: string, logger: Logger, onDashboard?: (url: string) => void): Promise<NodePlatform> {
-  const needsSerial = Object.values(config.stages).some((s) => s.node === node && (s.type === 'serial' || s.type === 'detect'))
+  const needsSerial = Object.values(config.stages).some((s) => s.node === node && s.type === 'serial')
   let binding: unknown
   if (needsSerial) {
     const { autoDetect } = await import('@serialport/bindings-cpp')

@@ -11,11 +11,3 @@ export type { CaptureChunk, CaptureKind, RecordingHeader } from './capture-forma
 export { checkSpeed } from './pace.js'
 export type { Speed } from './pace.js'
 export { CaptureFileError, SerialPortError } from './errors.js'
-export {
-  createMeterSimulator,
-  resolveSimulatorOptions,
-  parseOffPeakHours,
-  uartMisread,
-  DEFAULT_START,
-} from '@linkyrpi/simulator'
-export type { MeterSimulator, MeterSimulatorOptions, SimulatedFrame, FaultOptions, SimulatedOption, SimulatedMeterKind, GroundTruth } from '@linkyrpi/simulator'

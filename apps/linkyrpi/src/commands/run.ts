@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { BUILTIN_STAGES, ConfigError, defaultConfig, loadConfig, nodesOf, startNode, validateConfig } from '@linkyrpi/pipeline'
+import { ConfigError, DEFAULT_CONFIG, loadConfig, nodesOf, portSchema, startNode, validateConfig } from '@linkyrpi/pipeline'
 import type { PipelineConfig } from '@linkyrpi/pipeline'
 import { EXIT, UsageError, parseCommandArgs } from './command.js'
 import type { Command } from './command.js'
@@ -47,7 +47,7 @@ export const runCommand: Command = {
     const format = values['log-format']
     if (format !== undefined && format !== 'json' && format !== 'pretty') throw new UsageError('--log-format must be json or pretty')
     const httpPort = values['http-port'] === undefined ? undefined : Number(values['http-port'])
-    if (httpPort !== undefined && !(Number.isInteger(httpPort) && httpPort >= 0 && httpPort < 65536)) throw new UsageError('--http-port must be a port number')
+    if (httpPort !== undefined && !portSchema.safeParse(httpPort).success) throw new UsageError('--http-port must be a port number')
     const httpHost = values['http-host']
     if (httpHost !== undefined && httpHost.trim() === '') throw new UsageError('--http-host must be an address')
     const display = { ...(httpPort === undefined ? {} : { port: httpPort }), ...(httpHost === undefined ? {} : { host: httpHost }) }
@@ -69,7 +69,7 @@ export const runCommand: Command = {
       config =
         values.config !== undefined
           ? await loadConfig(values.config, { env: io.env, transform })
-          : await validateConfig(defaultConfig({}, new Set(Object.keys(BUILTIN_STAGES))), { env: io.env, transform })
+          : await validateConfig(DEFAULT_CONFIG, { env: io.env, transform })
     } catch (error) {
       if (error instanceof ConfigError) {
         io.stderr.write(`linkyrpi run: ${error.message}\n`)
@@ -91,9 +91,6 @@ export const runCommand: Command = {
     const stop = (): void => running.stop()
     if (io.signal.aborted) stop()
     else io.signal.addEventListener('abort', stop, { once: true })
-    if (!local.some((x) => x.type === 'display') && values.config === undefined) {
-      io.stderr.write('linkyrpi: this build has no dashboard; readings are logged\n')
-    }
     try {
       await running.done
       return EXIT.ok

@@ -1,5 +1,14 @@
 import { z } from 'zod'
 
+/** Directory of embedded data (the SQLite store, spools) when the file names none. */
+export const DEFAULT_DATA_DIR = './data'
+
+/** TCP port of the dashboard when the config and the command line name none. */
+export const DEFAULT_HTTP_PORT = 8080
+
+/** A TCP port number; 0 asks the system for a free one. */
+export const portSchema = z.number().int().min(0).max(65535)
+
 /** Stage ids and node names: kebab-case words (they become NATS subject tokens and consumer names). */
 export const ID_PATTERN = /^[a-z0-9][a-z0-9_-]*$/
 
@@ -99,7 +108,7 @@ export const configSchema = z.strictObject({
   /** Installation name: the second token of NATS subjects `linky.<site>.<meter>.frames`. */
   site: id('site').default('home'),
   /** Directory for embedded data (SQLite store), relative to the working directory (default `./data`). */
-  dataDir: z.string().min(1).default('./data'),
+  dataDir: z.string().min(1).default(DEFAULT_DATA_DIR),
   nats: natsSchema.optional(),
   diagnostics: z
     .strictObject({

@@ -5,7 +5,6 @@ import { stampChunk } from '@linkyrpi/tic-core/stage'
 import type { DiagnosticEvent, StageContext } from '@linkyrpi/tic-core/stage'
 import { memoryLogger } from '../runtime/memory-logger.js'
 import { decodeTic } from './decode-tic.js'
-import { frameTic } from './frame-tic.js'
 
 function context(events: DiagnosticEvent[] = [], now = () => 1_700_000_000_000): StageContext {
   return { stage: 'frames', logger: memoryLogger(), diagnostics: { report: (e) => events.push(e) }, now }
@@ -82,15 +81,5 @@ describe('decodeTic', () => {
     expect((await lastValueFrom(decoded.pipe(toArray()))).length).toBe(0)
     expect((await lastValueFrom(once.pipe(toArray()))).map((f) => f.meta.seq)).toEqual([10, 11])
     expect((await lastValueFrom(once.pipe(toArray()))).map((f) => f.meta.seq)).toEqual([10, 11])
-  })
-})
-
-describe('frameTic', () => {
-  it('cuts raw frames and reports what it discards', async () => {
-    const events: DiagnosticEvent[] = []
-    const out = await lastValueFrom(from([bytesOf('xx'), F1, F2]).pipe(frameTic(context(events)), toArray()))
-    expect(out).toHaveLength(2)
-    expect(out[0]?.bytes.length).toBe(F1.length - 2)
-    expect(events).toEqual([{ kind: 'bytes-discarded', stage: 'frames', reason: 'outside-frame', byteCount: 2 }])
   })
 })

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { displaySink } from '@linkyrpi/sink-display'
+import { DEFAULT_HTTP_PORT, portSchema } from '../config/schema.js'
 import type { SinkDefinition } from '../stage-definition.js'
 import { defined } from './defined.js'
 import { DASHBOARD_LISTENING, DIAGNOSTICS_SNAPSHOT, HISTORY_STORE } from '../tokens.js'
@@ -9,7 +10,7 @@ export const displayStageOptions = z.strictObject({
   /** Address to bind (default `127.0.0.1`; `0.0.0.0` serves the LAN). */
   host: z.string().min(1).default('127.0.0.1'),
   /** TCP port (default 8080; 0 picks a free one). */
-  port: z.number().int().min(0).max(65535).default(8080),
+  port: portSchema.default(DEFAULT_HTTP_PORT),
   /** Default language of the pages (default `fr`). */
   lang: z.enum(['fr', 'en']).default('fr'),
   /** "No data since …" after this long without a frame, ms (default 10 000). */

@@ -3,11 +3,11 @@
  * {@link stampChunk} of the timed-chunk convention. Stage packages implement them;
  * `@linkyrpi/pipeline` composes them.
  *
- * Data flow: `Source` (bytes) → `Framer` → `Decoder` → shared {@link PipelineFrame}s → every `Sink`.
+ * Data flow: `Source` (bytes) → `Decoder` (tic-core's framer and decoder inside) → shared {@link PipelineFrame}s → every `Sink`.
  */
 import type { Observable, OperatorFunction } from 'rxjs'
 import type { DecodedFrame } from '../decoder.js'
-import type { DiscardReason, RawFrame } from '../framer.js'
+import type { DiscardReason } from '../framer.js'
 import type { GroupRejection } from '../group.js'
 import type { TicReading } from '../reading.js'
 
@@ -33,9 +33,6 @@ export interface PipelineFrame extends DecodedFrame {
  * A chunk may carry its receive time ({@link TimedChunk}, the simulator's chunks do).
  */
 export type Source = Observable<Uint8Array>
-
-/** Cuts bytes into frames. State is per subscription. Never errors on bad bytes: reports them. */
-export type Framer = OperatorFunction<Uint8Array, RawFrame>
 
 /** Turns bytes or raw frames into pipeline frames; rejected groups are listed on the frame. */
 export type Decoder = OperatorFunction<Uint8Array, PipelineFrame>
