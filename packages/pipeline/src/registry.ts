@@ -7,6 +7,7 @@ import { replayStage } from './stages/replay-stage.js'
 import { displayStage } from './stages/display-stage.js'
 import { serialStage } from './stages/serial-stage.js'
 import { mqttStage } from './stages/mqtt-stage.js'
+import { metricsStage } from './stages/metrics-stage.js'
 import type { StageDefinition } from './stage-definition.js'
 
 /**
@@ -27,6 +28,7 @@ export const BUILTIN_STAGES = {
   postgres: postgresStage,
   display: displayStage,
   mqtt: mqttStage,
+  metrics: metricsStage,
 } satisfies Record<string, StageDefinition>
 
 /** A built-in stage type name. */

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { displaySink } from '@linkyrpi/sink-display'
 import type { SinkDefinition } from '../stage-definition.js'
-import { DASHBOARD_LISTENING, DIAGNOSTICS_SNAPSHOT, HISTORY_STORE } from '../tokens.js'
+import { DASHBOARD_LISTENING, DIAGNOSTICS_SNAPSHOT, HISTORY_STORE, METRICS } from '../tokens.js'
 
 /** Options of the `display` sink (see docs/dashboard.md). */
 export const displayStageOptions = z.strictObject({
@@ -26,7 +26,7 @@ export const displayStageOptions = z.strictObject({
 /**
  * `display`: the touch dashboard (`@linkyrpi/sink-display`), fed live frames; it gets the node's
  * {@link HISTORY_STORE} (when a store stage runs on the same node) and the diagnostics provider
- * from the container. Live: an edge to it across nodes uses core NATS; a small buffer that drops
+ * from the container, and serves the node's Prometheus `/metrics`. Live: an edge to it across nodes uses core NATS; a small buffer that drops
  * the oldest frames (the newest reading is what a screen should show).
  */
 export const displayStage: SinkDefinition<z.output<typeof displayStageOptions>> = {
@@ -42,6 +42,7 @@ export const displayStage: SinkDefinition<z.output<typeof displayStageOptions>> 
         ...defined,
         ...(di.isRegistered(HISTORY_STORE, true) ? { history: di.resolve(HISTORY_STORE) } : {}),
         diagnostics: di.resolve(DIAGNOSTICS_SNAPSHOT),
+        ...(di.isRegistered(METRICS, true) ? { metrics: di.resolve(METRICS) } : {}),
         onListening: (listening) => {
           if (di.isRegistered(DASHBOARD_LISTENING, true)) di.resolve(DASHBOARD_LISTENING)(listening.url)
         },
