@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Subject, from, lastValueFrom, toArray } from 'rxjs'
 import { afterAll, expect, it } from 'vitest'
 import { createStage } from '@linkyrpi/pipeline'
-import { mqttSink } from '@linkyrpi/sink-mqtt'
+import { MqttAuthError, mqttSink } from '@linkyrpi/sink-mqtt'
 import type { MqttSinkOptions } from '@linkyrpi/sink-mqtt'
 import type { MeterSimulatorOptions } from '@linkyrpi/simulator'
 import type { Ack, PipelineFrame, Sink } from '@linkyrpi/tic-core/stage'
@@ -254,6 +254,22 @@ describeWithService('mosquitto', up, 'MQTT sink against a real Mosquitto', () =>
       await own.dispose()
     }
   }, 40_000)
+
+  it('stops with MqttAuthError when the broker refuses the credentials (no endless retry)', async () => {
+    const own = await startOwnBroker(await freePort(), false)
+    try {
+      const frames = contractFrames(2, { seed: 10 })
+      const sink = mqttSink(options(testPrefix('auth'), { url: own.url, username: 'nobody', password: 'wrong' }), contractContext('auth'))
+      const error = await lastValueFrom(sink(from(frames)).pipe(toArray())).then(
+        () => null,
+        (e: unknown) => e,
+      )
+      expect(error).toBeInstanceOf(MqttAuthError)
+      expect((error as MqttAuthError).transient).toBe(false)
+    } finally {
+      await own.dispose()
+    }
+  })
 
   it('the broker publishes the last will (offline, retained) when the process is SIGKILLed', async () => {
     const prefix = testPrefix('kill')

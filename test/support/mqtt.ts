@@ -106,11 +106,14 @@ export interface OwnBroker {
   dispose(): Promise<void>
 }
 
-/** Starts `mosquitto` on 127.0.0.1:`port` with anonymous access and no persistence. */
-export async function startOwnBroker(port: number): Promise<OwnBroker> {
+/**
+ * Starts `mosquitto` on 127.0.0.1:`port` with no persistence; anonymous access unless
+ * `anonymous` is false (then every client is refused: no password file).
+ */
+export async function startOwnBroker(port: number, anonymous = true): Promise<OwnBroker> {
   const dir = await mkdtemp(join(tmpdir(), 'linky-mosquitto-'))
   const conf = join(dir, 'mosquitto.conf')
-  await writeFile(conf, `listener ${String(port)} 127.0.0.1\nallow_anonymous true\npersistence false\n`)
+  await writeFile(conf, `listener ${String(port)} 127.0.0.1\nallow_anonymous ${String(anonymous)}\npersistence false\n`)
   let proc: ChildProcess | null = null
   const start = async (): Promise<void> => {
     const p = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' })
