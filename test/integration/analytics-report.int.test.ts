@@ -2,11 +2,12 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PassThrough, Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildReport, DEFAULT_SETTINGS, loadReportData, parseLocalDate, pickMeter, subscriptionPerDay, localDayKey } from '@linkyrpi/analytics'
+import { buildReport, catalogueRows, DEFAULT_SETTINGS, TRV_CATALOGUE, loadReportData, parseLocalDate, pickMeter, subscriptionPerDay, localDayKey } from '@linkyrpi/analytics'
 import type { Report } from '@linkyrpi/analytics'
 import { createMeterSimulator } from '@linkyrpi/simulator'
 import type { SimulatedFrame } from '@linkyrpi/simulator'
-import { importChunks, openStore } from '@linkyrpi/store'
+import { importChunks, openStore, replaceTariffPrices } from '@linkyrpi/store'
+import { sql } from 'kysely'
 import { reportCommand } from '../../apps/linkyrpi/src/commands/report.js'
 import type { CommandIo } from '../../apps/linkyrpi/src/commands/command.js'
 import { describeWithService, tcpReachable } from '../support/services.js'
@@ -105,6 +106,24 @@ function scenario(makeTarget: () => TestTarget): void {
     expect(tempo).toMatchObject({ current: true, basis: 'measured' })
     expect(tempo?.totalEur).toBeCloseTo(report.cost.totalEur ?? NaN, 9)
   })
+
+  it('the SQL monthly_cost view agrees with the report (subscription over the days with data)', async () => {
+    const store = await openStore(target.target)
+    try {
+      await replaceTariffPrices(store.engine.db as never, 'shipped', catalogueRows(TRV_CATALOGUE))
+      const { rows } = await sql<{ month: string; days: number; energy_wh: number; energy_eur: number; subscription_eur: number; total_eur: number | null; unpriced_days: number }>`select * from monthly_cost order by month`.execute(store.engine.db)
+      expect(rows.map((r) => r.month)).toEqual(['2026-03'])
+      const m = rows[0]!
+      expect(Number(m.days)).toBe(11)
+      expect(Number(m.energy_wh)).toBe(report.energy.byIndex.reduce((s, x) => s + x.wh, 0)) // supplier indexes (the total register may differ by rounding)
+      expect(Number(m.energy_eur)).toBeCloseTo(report.cost.energyEur ?? NaN, 6)
+      expect(Number(m.subscription_eur)).toBeCloseTo(11 * subscriptionPerDay(15.59), 6)
+      expect(Number(m.total_eur)).toBeCloseTo((report.cost.energyEur ?? NaN) + 11 * subscriptionPerDay(15.59), 6)
+      expect(Number(m.unpriced_days)).toBe(0)
+    } finally {
+      await store.close()
+    }
+  })
 }
 
 describe('analytics scenario: SQLite', () => scenario(sqliteTarget))
@@ -130,7 +149,7 @@ describe('linkyrpi report', () => {
     const o = io()
     expect(await reportCommand.run(['--store', target.text, '--from', '2026-02-27', '--to', '2026-03-03', '--format', 'json'], o)).toBe(0)
     const r = JSON.parse(o.out()) as Record<string, unknown>
-    expect(Object.keys(r)).toEqual(expect.arrayContaining(['meter', 'from', 'to', 'timeZone', 'coverage', 'energy', 'cost', 'comparison', 'power', 'standby', 'phases', 'production', 'co2']))
+    expect(Object.keys(r)).toEqual(expect.arrayContaining(['meter', 'from', 'to', 'timeZone', 'coverage', 'energy', 'cost', 'comparison', 'power', 'standby', 'phases', 'production', 'appliances', 'co2']))
     expect(r).toMatchObject({ from: '2026-02-27', to: '2026-03-03', timeZone: 'Europe/Paris', phases: null, production: null, cost: { currency: 'EUR' } })
     const energy = r.energy as { importWh: number; byIndex: { index: number; label: string; wh: number }[]; byDay: unknown[] }
     expect(energy.byIndex.map((x) => x.label)).toEqual(['Heures creuses', 'Heures pleines'])
@@ -142,6 +161,9 @@ describe('linkyrpi report', () => {
     for (const k of ['subscribedKVA', 'maxVA', 'overpowerEvents', 'recommendedKVA']) expect(Object.keys(r.power as object)).toContain(k)
     for (const k of ['va', 'kwhPerYear', 'eurPerYear']) expect(Object.keys(r.standby as object)).toContain(k)
     expect(Object.keys(r.co2 as object)).toEqual(expect.arrayContaining(['gPerKWh', 'kg']))
+    const appliances = r.appliances as { kind: string; activations: number; energyWh: number; eur: number | null }[]
+    expect(appliances.map((a) => a.kind)).toContain('water-heater')
+    for (const a of appliances) expect(Object.keys(a)).toEqual(expect.arrayContaining(['kind', 'activations', 'energyWh', 'eur']))
   })
 
   it('prints one CSV line per day and a table for people', async () => {

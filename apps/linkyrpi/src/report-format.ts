@@ -61,6 +61,10 @@ export function reportTable(r: Report): string {
   out.push(`Standby (night base load): ${fmt(s.va)} VA = ${fmt(s.kwhPerYear)} kWh/year = ${eur(s.eurPerYear)} €/year`)
   if (r.phases !== null) out.push(`Phases: energy ${r.phases.energyShare.map((x) => `${(x * 100).toFixed(0)} %`).join(' / ')}, imbalance ${r.phases.imbalance.toFixed(2)}, most headroom on phase ${r.phases.headroomPhase}`)
   if (r.production !== null) out.push(`Production: ${kwh(r.production.exportWh)} kWh exported; self-consumption ${r.production.selfConsumptionNote}`)
+  if (r.appliances.length > 0) {
+    out.push('Appliances (estimated from the power curve):')
+    for (const a of r.appliances) out.push(`  ${pad(a.kind, 14)}${lpad(String(a.activations), 5)} runs${lpad(kwh(a.energyWh), 10)} kWh${lpad(eur(a.eur), 10)} €`)
+  }
   out.push(`CO2: ${r.co2.kg.toFixed(1)} kg CO2e (${r.co2.gPerKWh} g/kWh)`)
   return `${out.join('\n')}\n`
 }

@@ -20,6 +20,8 @@ export interface ReportData {
   readonly hourly: readonly SamplePoint[]
   /** `1d` power rollups over the range. */
   readonly daily: readonly SamplePoint[]
+  /** `1m` power rollups over the range (appliance detection). */
+  readonly minutes: readonly SamplePoint[]
   /** Every event up to `to` (contract changes before the range decide the contract at its start). */
   readonly events: readonly StoredEvent[]
   /** The latest contract the meter announced, or null. */
@@ -51,16 +53,17 @@ export async function pickMeter(history: AnalyticsHistory, meter: string | null)
   return found
 }
 
-/** Reads what a report over [from, to) needs: four range queries and the latest reading. */
+/** Reads what a report over [from, to) needs: five range queries and the latest reading. */
 export async function loadReportData(history: AnalyticsHistory, meter: StoredMeter, from: number, to: number): Promise<ReportData> {
-  const [days, hourly, daily, events, latest] = await Promise.all([
+  const [days, hourly, daily, minutes, events, latest] = await Promise.all([
     history.energy(meter.id, from, to, 'day'),
     history.samples(meter.id, from, to, '1h'),
     history.samples(meter.id, from, to, '1d'),
+    history.samples(meter.id, from, to, '1m'),
     history.events(meter.id, 0, to, 1_000_000),
     history.latest(meter.id),
   ])
   const c = latest?.reading.contract
   const latestContract = c === undefined ? null : { option: c.option, optionLabel: c.optionLabel, subscribedVA: c.subscribedVA }
-  return { meter, from, to, days, hourly, daily, events, latestContract }
+  return { meter, from, to, days, hourly, daily, minutes, events, latestContract }
 }

@@ -1,4 +1,6 @@
 import type { AnalyticsSettings } from './analytics-config.js'
+import { detectAppliances } from './appliances.js'
+import type { ApplianceCluster, ApplianceUse } from './appliances.js'
 import { carbon } from './carbon.js'
 import type { Carbon } from './carbon.js'
 import { compareOptions } from './comparison.js'
@@ -63,6 +65,8 @@ export interface Report {
   readonly standby: Standby
   readonly phases: PhaseBalance | null
   readonly production: Production | null
+  readonly appliances: readonly ApplianceUse[]
+  readonly applianceClusters: readonly ApplianceCluster[]
   readonly co2: Carbon
 }
 
@@ -103,6 +107,14 @@ export function buildReport(data: ReportData, settings: AnalyticsSettings): Repo
     kva,
     currentOption: option,
   })
+  const dayImport = new Map(days.map((d) => [d.day, d.importWh]))
+  const dayPrice = new Map<string, number | null>()
+  for (const c of cost.byDay) {
+    const wh = dayImport.get(c.day) ?? 0
+    dayPrice.set(c.day, c.energyEur === null || wh === 0 ? null : c.energyEur / (wh / 1000))
+  }
+  const offPeakStarts = data.events.filter((e) => e.kind === 'period-change' && e.detail.code === 'hc' && e.t >= data.from).map((e) => e.t)
+  const appliances = detectAppliances(data.minutes, { offPeak: settings.offPeak, offPeakStarts, priceOfDay: (d) => dayPrice.get(d) ?? null })
   const energyWh = cost.lines.reduce((s, l) => s + l.wh, 0)
   const avgPrice = cost.energyEur === null || energyWh === 0 ? null : cost.energyEur / (energyWh / 1000)
   return {
@@ -153,6 +165,8 @@ export function buildReport(data: ReportData, settings: AnalyticsSettings): Repo
     standby: standby(data.hourly, avgPrice),
     phases: data.meter.phases === 3 ? phaseBalance(data.hourly, kva) : null,
     production: production(days, data.meter.producer),
+    appliances: appliances.uses,
+    applianceClusters: appliances.clusters,
     co2: carbon(importWh, settings.co2GPerKWh, settings.co2Source),
   }
 }

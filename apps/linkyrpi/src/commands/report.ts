@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
-import { AnalyticsConfigError, DEFAULT_SETTINGS, addLocalDays, buildReport, loadReportData, localDayKey, localDayStart, parseAnalyticsConfig, parseLocalDate, pickMeter, UnknownMeterError } from '@linkyrpi/analytics'
+import { AnalyticsConfigError, DEFAULT_SETTINGS, TRV_CATALOGUE, addLocalDays, catalogueRows, buildReport, loadReportData, localDayKey, localDayStart, parseAnalyticsConfig, parseLocalDate, pickMeter, UnknownMeterError } from '@linkyrpi/analytics'
 import type { AnalyticsSettings } from '@linkyrpi/analytics'
-import { openStore, parseStoreTarget, StoreTargetError } from '@linkyrpi/store'
+import { openStore, parseStoreTarget, replaceTariffPrices, StoreTargetError } from '@linkyrpi/store'
 import type { StoreTarget } from '@linkyrpi/store'
 import { EXIT, UsageError, parseCommandArgs } from './command.js'
 import type { Command } from './command.js'
@@ -89,6 +89,9 @@ export const reportCommand: Command = {
       return EXIT.failure
     }
     try {
+      // Keep the SQL views' prices current (monthly_cost); a read-only database user just skips it.
+      await replaceTariffPrices(store.engine.db as never, 'shipped', catalogueRows(TRV_CATALOGUE)).catch(() => 0)
+      if (settings.catalogue !== TRV_CATALOGUE) await replaceTariffPrices(store.engine.db as never, 'user', catalogueRows(settings.catalogue)).catch(() => 0)
       const meter = await pickMeter(store.history, values.meter ?? null)
       const data = await loadReportData(store.history, meter, from, to)
       if (data.days.length === 0) {
