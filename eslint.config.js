@@ -44,4 +44,21 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // analytics: pure computations over tic-core types; the store's query API feeds it.
+    files: ['packages/analytics/src/**/*.ts'],
+    ignores: ['**/*.test.ts', 'packages/analytics/src/testing/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'net', 'http', 'child_process'], message: 'analytics does no I/O.' },
+            { group: ['@linkyrpi/*', '!@linkyrpi/tic-core', '!@linkyrpi/tic-core/*'], message: 'analytics depends on tic-core only.' },
+            { group: ['**/testing', '**/testing/*', '@linkyrpi/*/testing'], message: 'test helpers are for tests only.' },
+          ],
+        },
+      ],
+    },
+  },
 )
