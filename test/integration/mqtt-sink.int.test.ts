@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Subject, from, lastValueFrom, toArray } from 'rxjs'
 import { afterAll, expect, it } from 'vitest'
+import { TRV_CATALOGUE, pricesOn } from '@linkyrpi/analytics'
 import { createStage } from '@linkyrpi/pipeline'
 import { MqttAuthError, mqttSink } from '@linkyrpi/sink-mqtt'
 import type { MqttSinkOptions } from '@linkyrpi/sink-mqtt'
@@ -163,6 +164,30 @@ describeWithService('mosquitto', up, 'MQTT sink against a real Mosquitto', () =>
     const events = rec.messages.filter((m) => m.topic === `${prefix}/${meter}/event`).map((m) => JSON.parse(m.payload) as { kind: string; detail: Record<string, unknown> })
     expect(events).toContainEqual(expect.objectContaining({ kind: 'period-change', detail: expect.objectContaining({ from: 1, to: 2 }) }))
     expect(rec.messages.filter((m) => m.topic === `${prefix}/${meter}/event`).every((m) => !m.retain)).toBe(true)
+  })
+
+  it('the registry stage adds a monetary price (EUR/kWh) and a cost of the day (EUR) from the price catalogue', async () => {
+    const prefix = testPrefix('cost')
+    const rec = await record(prefix, `${prefix}-ha`)
+    // HP/HC, 05:30 → 06:30 in Paris: off-peak then peak, one frame a minute.
+    const frames = contractFrames(60, { seed: 12, start: Date.UTC(2026, 0, 12, 4, 30), meter: { mode: 'historique', option: 'hc' } })
+    const meter = frames[0]!.reading.meter.id as string
+    const stage = await createStage<Sink<PipelineFrame>>('mqtt', { url: MQTT_URL, prefix, discoveryPrefix: `${prefix}-ha`, measurementIntervalMs: 0 }, contractContext('cost'))
+    await lastValueFrom(stage.stage(from(frames)).pipe(toArray()))
+    await rec.until('offline', () => rec.last.get(`${prefix}/${meter}/availability`)?.payload === 'offline')
+    const configs = configsOf(rec, `${prefix}-ha`, meter)
+    expect(configs.get('price')).toMatchObject({ device_class: 'monetary', unit_of_measurement: 'EUR/kWh', unique_id: `linkyrpi_${meter}_price` })
+    expect(configs.get('cost_today')).toMatchObject({ device_class: 'monetary', unit_of_measurement: 'EUR', state_class: 'total_increasing' })
+    const kva = Math.round(frames[0]!.reading.contract.subscribedVA! / 1000)
+    const prices = pricesOn(TRV_CATALOGUE, '2026-01-12', 'hc', kva)!
+    const first = frames[0]!.reading.energy.importByIndexWh
+    const last = frames.at(-1)!.reading
+    const expected = ((last.energy.importByIndexWh[1]! - first[1]!) / 1000) * prices.energy.hc! + ((last.energy.importByIndexWh[2]! - first[2]!) / 1000) * prices.energy.hp!
+    expect(last.period.index).toBe(2)
+    const state = rec.json(`${prefix}/${meter}/state`)!
+    expect(state.price).toBe(prices.energy.hp)
+    expect(state.cost_today).toBeCloseTo(expected, 3)
+    expect(state.cost_today as number).toBeGreaterThan(0)
   })
 
   it('two meters on one broker share no unique_id and no topic', async () => {

@@ -21,7 +21,7 @@ export interface EntitySpec {
   readonly name: Readonly<Record<EntityLang, string>>
   readonly deviceClass?: string
   readonly unit?: string
-  readonly stateClass?: 'measurement' | 'total_increasing'
+  readonly stateClass?: 'measurement' | 'total_increasing' | 'total'
   /** `diagnostic` entities are shown apart in Home Assistant. */
   readonly category?: 'diagnostic'
   readonly icon?: string

@@ -1,4 +1,6 @@
 import type { TicReading } from '@linkyrpi/tic-core'
+import { costEntities, DailyCost } from './daily-cost.js'
+import type { Pricing } from './daily-cost.js'
 import { entitiesOf, entityShape } from './entities.js'
 import type { EntitySpec, EntityValue } from './entities.js'
 
@@ -36,9 +38,14 @@ export class MeterState {
   /** Frame time of the last released change, epoch ms. */
   at = 0
 
+  private readonly cost = new DailyCost()
+  private priced = false
+
+  /** @param pricing When given, the price and cost-of-the-day entities are added once a reading is priced. */
   constructor(
     private readonly intervals: ThrottleIntervals,
     private readonly describe: (r: TicReading) => Record<string, unknown>,
+    private readonly pricing?: Pricing,
   ) {}
 
   /** Every entity announced so far, in announcement order. */
@@ -74,6 +81,20 @@ export class MeterState {
         this.deviceKey = key
         this.device = device
         newEntities = [...this.entities]
+      }
+    }
+    if (this.pricing !== undefined) {
+      const info = this.pricing(r, t)
+      this.cost.update(r, info)
+      if (info !== null && !this.priced) {
+        this.priced = true
+        for (const spec of costEntities(this.cost)) {
+          this.keys.add(spec.key)
+          this.entities.push(spec)
+          this.released.push(null)
+          this.releasedAt.push(Number.NEGATIVE_INFINITY)
+          newEntities.push(spec)
+        }
       }
     }
     let stateChanged = newEntities.length > 0

@@ -120,7 +120,7 @@ export function mqttSink(options: MqttSinkOptions, ctx: StageContext): Sink {
       const meterOf = (id: string): Meter => {
         let m = meters.get(id)
         if (m !== undefined) return m
-        const state = new MeterState(o, (r) => deviceOf(id, r))
+        const state = new MeterState(o, (r) => deviceOf(id, r), o.pricing)
         const created: Meter = {
           id,
           state,

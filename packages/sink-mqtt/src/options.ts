@@ -1,4 +1,5 @@
 import type { TicReading } from '@linkyrpi/tic-core'
+import type { Pricing } from './daily-cost.js'
 import type { EntityLang } from './entities.js'
 import { prefixProblems } from './topics.js'
 
@@ -54,6 +55,8 @@ export interface MqttSinkOptions {
   readonly clientIdPrefix?: string
   /** Event detector; without one, nothing is published on the event topic. */
   readonly events?: EventDetector
+  /** Prices readings; with it, each priced meter gets a `price` (€/kWh) and a `cost_today` (€) entity. */
+  readonly pricing?: Pricing
 }
 
 /** Options with defaults applied. */
@@ -77,6 +80,7 @@ export interface ResolvedMqttOptions {
   readonly reconnectMaxMs: number
   readonly clientIdPrefix: string
   readonly events: EventDetector | undefined
+  readonly pricing: Pricing | undefined
 }
 
 /**
@@ -138,5 +142,6 @@ export function resolveMqttOptions(options: MqttSinkOptions): ResolvedMqttOption
     reconnectMaxMs,
     clientIdPrefix,
     events: options.events,
+    pricing: options.pricing,
   })
 }

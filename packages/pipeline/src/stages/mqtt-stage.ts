@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
+import { PERIODS, TRV_CATALOGUE, isPricedOption, localDayKey, mergeCatalogues, parseCatalogue, pricesOn } from '@linkyrpi/analytics'
+import type { PriceCatalogue } from '@linkyrpi/analytics'
 import { mqttSink } from '@linkyrpi/sink-mqtt'
+import type { PriceInfo, Pricing } from '@linkyrpi/sink-mqtt'
 import { eventsBetween } from '@linkyrpi/store'
 import type { SinkDefinition } from '../stage-definition.js'
 
@@ -41,7 +44,42 @@ export const mqttStageOptions = z.strictObject({
   reconnectMaxMs: z.number().int().positive().default(30_000),
   /** A silence longer than this between two frames is a `gap` event, ms (default 60 000). */
   gapMs: z.number().int().positive().default(60_000),
+  /** Price (€/kWh) and cost-of-the-day (€) entities from the price catalogue (default true). */
+  costs: z.boolean().default(true),
+  /** Your own prices (a catalogue JSON file, docs/analytics.md), over the shipped regulated (TRV) prices. */
+  priceCatalogueFile: z.string().min(1).optional(),
+  /** `extend` (default): your grids replace the shipped prices from their date on; `replace`: only yours. */
+  priceCatalogueMode: z.enum(['extend', 'replace']).default('extend'),
 })
+
+/**
+ * Prices readings from a catalogue: the option's period prices for the reading's local day and
+ * subscribed power, mapped to supplier index numbers (`PERIODS` order). Cached per day, option and
+ * power (a handful of entries).
+ */
+export function catalogueRateFor(catalogue: PriceCatalogue): Pricing {
+  const cache = new Map<string, PriceInfo | null>()
+  return (r, t) => {
+    const option = r.contract.option
+    if (!isPricedOption(option)) return null
+    const day = localDayKey(t)
+    const kva = r.contract.subscribedVA === null ? null : Math.round(r.contract.subscribedVA / 1000)
+    const key = `${day}|${option}|${String(kva)}`
+    let info = cache.get(key)
+    if (info === undefined) {
+      const prices = pricesOn(catalogue, day, option, kva)
+      const byIndex: Record<number, number> = {}
+      PERIODS[option].forEach((period, i) => {
+        const eur = prices?.energy[period]
+        if (eur !== undefined) byIndex[i + 1] = eur
+      })
+      info = prices === null || Object.keys(byIndex).length === 0 ? null : { day, eurPerKWhByIndex: byIndex }
+      if (cache.size > 64) cache.clear()
+      cache.set(key, info)
+    }
+    return info
+  }
+}
 
 /**
  * `mqtt`: publishes state, availability, events and Home Assistant discovery
@@ -55,7 +93,11 @@ export const mqttStage: SinkDefinition<z.output<typeof mqttStageOptions>> = {
   durable: false,
   buffer: { size: 100, inFlight: 100, overflow: 'drop-oldest' },
   create: (options, ctx) => {
-    const { tls, gapMs, username, password, ...rest } = options
+    const { tls, gapMs, username, password, costs, priceCatalogueFile, priceCatalogueMode, ...rest } = options
+    const catalogue =
+      priceCatalogueFile === undefined
+        ? TRV_CATALOGUE
+        : mergeCatalogues(TRV_CATALOGUE, parseCatalogue(JSON.parse(readFileSync(priceCatalogueFile, 'utf8')), priceCatalogueFile), priceCatalogueMode)
     const file = (path: string | undefined): Buffer | undefined => (path === undefined ? undefined : readFileSync(path))
     const ca = file(tls?.caFile)
     const cert = file(tls?.certFile)
@@ -70,6 +112,7 @@ export const mqttStage: SinkDefinition<z.output<typeof mqttStageOptions>> = {
         ...(key !== undefined ? { key } : {}),
         rejectUnauthorized: tls?.rejectUnauthorized ?? true,
         events: (prev, prevT, next, t) => eventsBetween(prev, prevT, next, t, gapMs),
+        ...(costs ? { pricing: catalogueRateFor(catalogue) } : {}),
       },
       ctx,
     )
