@@ -151,6 +151,18 @@ describeWithService('mosquitto', up, 'MQTT sink against a real Mosquitto', () =>
     await late.until('retained discovery', () => configsOf(late, `${prefix}-ha`, meter).size === EXPECTED_ENTITIES['standard, single-phase, Tempo'].length)
   })
 
+  it('publishes no discovery with discovery: false, state and availability all the same', async () => {
+    const prefix = testPrefix('nodisc')
+    const rec = await record(prefix, `${prefix}-ha`)
+    const frames = contractFrames(3, { seed: 14, meter: { mode: 'standard', option: 'hc' } })
+    const meter = frames[0]!.reading.meter.id as string
+    const acks = await lastValueFrom(mqttSink(options(prefix, { discovery: false }), contractContext('nodisc'))(from(frames)).pipe(toArray()))
+    expect(acks).toHaveLength(3)
+    await rec.until('offline', () => rec.last.get(`${prefix}/${meter}/availability`)?.payload === 'offline')
+    expect(rec.json(`${prefix}/${meter}/state`)?.apparent_power).toBe(frames[2]!.reading.power.apparentVA)
+    expect(rec.messages.filter((m) => m.topic.startsWith(`${prefix}-ha/`))).toEqual([])
+  })
+
   it('publishes events (a period change) on the event topic, not retained', async () => {
     const prefix = testPrefix('event')
     const rec = await record(prefix, `${prefix}-ha`)

@@ -106,7 +106,7 @@ export function mqttSink(options: MqttSinkOptions, ctx: StageContext): Sink {
         const events = m.pendingEvents
         m.waiting = []
         m.pendingEvents = []
-        for (const spec of m.state.all) m.pendingDiscovery.set(spec.key, spec)
+        if (o.discovery) for (const spec of m.state.all) m.pendingDiscovery.set(spec.key, spec)
         Promise.all([m.link.publish(m.link.topics.availability, 'online', 1, true), flush(m, true, events)]).then(
           () => markDone(waiting),
           (error: unknown) => {
@@ -151,7 +151,7 @@ export function mqttSink(options: MqttSinkOptions, ctx: StageContext): Sink {
           const r = frame.reading
           const id = r.meter.id
           if (id === null || !isTopicSafeMeter(id)) {
-            if (id !== null && !unsafe.has(id)) {
+            if (id !== null && !unsafe.has(id) && unsafe.size < 100) {
               unsafe.add(id)
               ctx.logger.warn('meter id unfit for a topic: its frames are not published', { meter: id })
             }
@@ -163,7 +163,7 @@ export function mqttSink(options: MqttSinkOptions, ctx: StageContext): Sink {
           const t = frame.meta.receivedAt
           const prev = m.state.last
           const { stateChanged, newEntities } = m.state.fold(r, t)
-          for (const spec of newEntities) m.pendingDiscovery.set(spec.key, spec)
+          if (o.discovery) for (const spec of newEntities) m.pendingDiscovery.set(spec.key, spec)
           const events = o.events !== undefined && prev !== null ? o.events(prev.reading, prev.t, r, t) : []
           if (!m.link.connected) {
             m.waiting.push(entry)
