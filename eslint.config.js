@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint'
 // production code may NOT import; tests (`*.test.ts`) may import anything.
 const TESTING = { group: ['**/testing', '**/testing/*', '@linkyrpi/*/testing'], message: 'test helpers are for tests only.' }
 const DEEP = { group: ['@linkyrpi/*/src/*', '@linkyrpi/*/dist/*'], message: 'import a package through its exports, not its files.' }
-const STAGES = ['source-serial', 'simulator', 'sink-display', 'sink-sqlite', 'sink-postgres']
+const STAGES = ['source-serial', 'simulator', 'sink-display', 'sink-sqlite', 'sink-postgres', 'sink-mqtt']
 const DRIVERS = ['pg', 'better-sqlite3', '@serialport/bindings-cpp']
 
 /** `no-restricted-imports` for the production code of `files`: the common patterns plus `patterns`/`paths`. */
@@ -57,6 +57,7 @@ export default tseslint.config(
   stage('sink-sqlite', ['store']),
   stage('sink-postgres', ['store']),
   stage('sink-display'),
+  stage('sink-mqtt'),
   stage('simulator'),
   // source-serial still hosts simulatorSource over the simulator (issue #10: to move into the simulator).
   stage('source-serial', ['simulator']),
@@ -69,4 +70,11 @@ export default tseslint.config(
   boundary(['apps/*/src/**/*.ts'], {
     paths: ['pg', 'better-sqlite3'].map((name) => ({ name, message: 'the app reaches databases through the pipeline (openStore) and the sinks.' })),
   }),
+  // analytics: pure computations over tic-core types; the store's query API feeds it.
+  boundary(['packages/analytics/src/**/*.ts'], {
+    patterns: [
+      { group: ['node:*', 'fs', 'net', 'http', 'child_process'], message: 'analytics does no I/O.' },
+      { group: ['@linkyrpi/*', '!@linkyrpi/tic-core', '!@linkyrpi/tic-core/*'], message: 'analytics depends on tic-core only.' },
+    ],
+  }, ['packages/analytics/src/testing/**']),
 )

@@ -2,13 +2,15 @@ import { createTicDecoder } from '@linkyrpi/tic-core'
 import type { TicMode } from '@linkyrpi/tic-core'
 import type { PipelineFrame } from '@linkyrpi/tic-core/stage'
 import { createMeterSimulator } from '@linkyrpi/simulator'
+import type { MeterSimulatorOptions } from '@linkyrpi/simulator'
 
 /**
  * `count` real pipeline frames from the simulator (decoded by tic-core), with `meta.seq` from 1 and
- * `receivedAt` the simulated time. `mode` alternates per call site; `seed` picks the meter.
+ * `receivedAt` the simulated time. `mode` alternates per call site; `seed` picks the meter;
+ * `meter` sets any other simulator option (option, phases, producer, interval).
  */
-export function contractFrames(count: number, options: { mode?: TicMode; seed?: number; source?: string; start?: number } = {}): PipelineFrame[] {
-  const sim = createMeterSimulator({ mode: options.mode ?? 'historique', seed: options.seed ?? 11, ...(options.start !== undefined ? { start: options.start } : {}), intervalMs: 60_000 })
+export function contractFrames(count: number, options: { mode?: TicMode; seed?: number; source?: string; start?: number; meter?: MeterSimulatorOptions } = {}): PipelineFrame[] {
+  const sim = createMeterSimulator({ mode: options.mode ?? 'historique', seed: options.seed ?? 11, ...(options.start !== undefined ? { start: options.start } : {}), intervalMs: 60_000, ...options.meter })
   const decoder = createTicDecoder({ reading: true })
   const out: PipelineFrame[] = []
   while (out.length < count) {

@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createStage } from '@linkyrpi/pipeline'
+import { container } from 'tsyringe'
+import { DiagnosticsCollector, METRICS, createStage, renderMetrics } from '@linkyrpi/pipeline'
 import type { PipelineFrame, Sink, Source, StageContext } from '@linkyrpi/tic-core/stage'
 import { describeSinkContract } from './sink-contract.js'
 import { describeSourceContract } from './source-contract.js'
@@ -16,6 +17,13 @@ describeSourceContract('simulator (as fast as possible)', make<Source>('simulato
 describeSourceContract('simulator (paced, 50× real time)', make<Source>('simulator', { speed: 50 }), { chunks: 40 })
 
 describeSinkContract('log', async (ctx) => ({ sink: await make<Sink<PipelineFrame>>('log', {})(ctx) }))
+
+describeSinkContract('metrics (standalone /metrics server)', async (ctx) => {
+  const di = container.createChildContainer()
+  const diagnostics = new DiagnosticsCollector(Date.now)
+  di.register(METRICS, { useValue: () => renderMetrics(diagnostics) })
+  return { sink: (await createStage<Sink<PipelineFrame>>('metrics', { port: 0 }, ctx, { container: di })).stage }
+})
 
 describeSinkContract('examples/csv-sink.mjs (custom module)', async (ctx) => {
   const dir = await mkdtemp(join(tmpdir(), 'linky-csv-'))

@@ -49,7 +49,7 @@ function conformance(engine: string, makeTarget: () => TestTarget): void {
   })
 
   it('migrates once: a second open applies nothing', async () => {
-    expect(store.migrated).toEqual(['2026_11_28_000000_initial'])
+    expect(store.migrated).toEqual(['2026_11_28_000000_initial', '2026_12_04_000000_monthly_cost'])
     const again = await openStore(target.target)
     expect(again.migrated).toEqual([])
     await again.close()

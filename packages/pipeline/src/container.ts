@@ -5,7 +5,8 @@ import type { Logger } from '@linkyrpi/tic-core/stage'
 import type { PipelineConfig } from './config/pipeline-config.js'
 import { DiagnosticsCollector } from './runtime/diagnostics-collector.js'
 import { silentLogger } from './runtime/silent-logger.js'
-import { CLOCK, CONFIG, DATA_DIR, DIAGNOSTICS, DIAGNOSTICS_SNAPSHOT, LOGGER, NODE_NAME } from './tokens.js'
+import { renderMetrics } from './metrics/render-metrics.js'
+import { CLOCK, CONFIG, DATA_DIR, DIAGNOSTICS, DIAGNOSTICS_SNAPSHOT, LOGGER, METRICS, NODE_NAME } from './tokens.js'
 
 /** What the app (or a test) provides to a node besides the configuration. */
 export interface NodePlatform {
@@ -32,6 +33,7 @@ export function createNodeContainer(config: PipelineConfig, node: string, platfo
   c.register(DATA_DIR, { useValue: resolve(config.dataDir) })
   c.register(DIAGNOSTICS, { useValue: diagnostics })
   c.register(DIAGNOSTICS_SNAPSHOT, { useFactory: (d) => () => d.resolve(DIAGNOSTICS).snapshot() })
+  c.register(METRICS, { useFactory: (d) => () => renderMetrics(d.resolve(DIAGNOSTICS)) })
   platform.register?.(c)
   return c
 }

@@ -6,6 +6,8 @@ import { postgresStage } from './stages/postgres-stage.js'
 import { replayStage } from './stages/replay-stage.js'
 import { displayStage } from './stages/display-stage.js'
 import { serialStage } from './stages/serial-stage.js'
+import { mqttStage } from './stages/mqtt-stage.js'
+import { metricsStage } from './stages/metrics-stage.js'
 import type { StageDefinition } from './stage-definition.js'
 
 /**
@@ -25,6 +27,8 @@ export const BUILTIN_STAGES = {
   sqlite: sqliteStage,
   postgres: postgresStage,
   display: displayStage,
+  mqtt: mqttStage,
+  metrics: metricsStage,
 } satisfies Record<string, StageDefinition>
 
 /** A built-in stage type name. */

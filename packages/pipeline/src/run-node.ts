@@ -144,10 +144,19 @@ export async function startNode(config: PipelineConfig, options: StartNodeOption
       const source = d.from as string
       frames.set(
         d.id,
-        connectable(input.pipe(instance.stage, tap(() => diagnostics.addFrame(source, now()))), {
-          connector: () => new Subject<PipelineFrame>(),
-          resetOnDisconnect: false,
-        }),
+        connectable(
+          input.pipe(
+            instance.stage,
+            tap((frame) => {
+              diagnostics.addFrame(source, now())
+              diagnostics.observeReading(frame, frame.meta.receivedAt)
+            }),
+          ),
+          {
+            connector: () => new Subject<PipelineFrame>(),
+            resetOnDisconnect: false,
+          },
+        ),
       )
     }
 
@@ -182,7 +191,10 @@ export async function startNode(config: PipelineConfig, options: StartNodeOption
         diagnostics.source(sourceId)
         diagnostics.report({ kind: 'state', stage: sourceId, state: durable !== undefined ? 'consuming' : 'subscribed', detail: { consumer: durable?.consumer } })
         input = remote.frames.pipe(
-          tap(() => diagnostics.addFrame(sourceId, now())),
+          tap((frame) => {
+            diagnostics.addFrame(sourceId, now())
+            diagnostics.observeReading(frame, frame.meta.receivedAt)
+          }),
           takeUntil(stop$),
         )
         onAck = (ack) => remote.ack(ack.seq)

@@ -33,3 +33,5 @@ export const SERIAL_BINDING: InjectionToken<unknown> = Symbol.for('linkyrpi.Seri
 export const DATA_DIR: InjectionToken<string> = Symbol.for('linkyrpi.DataDir')
 /** Optional: called with the dashboard's URL once it listens (the app prints it). */
 export const DASHBOARD_LISTENING: InjectionToken<(url: string) => void> = Symbol.for('linkyrpi.DashboardListening')
+/** The node's Prometheus exposition (text format 0.0.4), computed at each call. */
+export const METRICS: InjectionToken<() => string> = Symbol.for('linkyrpi.Metrics')

@@ -79,7 +79,7 @@ function tokenMatches(req: IncomingMessage, token: string): boolean {
 /**
  * Starts the dashboard's HTTP server: the built client (`/`, `/assets/…`), the event stream
  * (`/events`), and a read-only JSON API (`/api/config`, `/api/latest`, `/api/stats`,
- * `/api/diagnostics`, `/api/history/…`). Resolves once listening. Rejects with
+ * `/api/diagnostics`, `/api/history/…`) and, when given, the Prometheus `/metrics`. Resolves once listening. Rejects with
  * {@link DisplayServerError} when the port cannot be bound; throws `TypeError` on bad options.
  */
 export async function startDisplayServer(options: DisplaySinkOptions, ctx: StageContext): Promise<DisplayServer> {
@@ -220,6 +220,12 @@ export async function startDisplayServer(options: DisplaySinkOptions, ctx: Stage
     if (path === '/events') {
       if (hub.size >= o.maxClients) return sendJson(res, 503, { error: 'too many dashboards connected' })
       return hub.add(res, hello())
+    }
+    if (path === '/metrics') {
+      if (o.metrics === undefined) return sendJson(res, 404, { error: 'no metrics configured' })
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' })
+      res.end(req.method === 'HEAD' ? undefined : o.metrics())
+      return
     }
     if (path === '/api/config') return sendJson(res, 200, config)
     if (path === '/api/latest') return sendJson(res, 200, last === null ? null : JSON.parse(lastJson ?? 'null'))

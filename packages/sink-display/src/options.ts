@@ -25,6 +25,8 @@ export interface DisplaySinkOptions {
   readonly history?: HistoryStore
   /** Live pipeline health for the Diagnostics screen. Optional. */
   readonly diagnostics?: () => DiagnosticsSnapshot
+  /** The node's Prometheus exposition (text format 0.0.4), served at `/metrics`. Optional (404 without). */
+  readonly metrics?: () => string
   /** After this long without a frame every screen says "no data since …", in ms. Default 10 000. */
   readonly staleAfterMs?: number
   /** Default language of the pages (a visitor can switch). Default `'fr'`. */
@@ -55,6 +57,7 @@ export interface ResolvedDisplayOptions {
   readonly onListening: ((listening: DisplayListening) => void) | undefined
   readonly history: HistoryStore | undefined
   readonly diagnostics: (() => DiagnosticsSnapshot) | undefined
+  readonly metrics: (() => string) | undefined
   readonly staleAfterMs: number
   readonly lang: DisplayLang
   readonly token: string | undefined
@@ -94,6 +97,7 @@ export function resolveDisplayOptions(options: DisplaySinkOptions = {}): Resolve
     onListening: options.onListening,
     history: options.history,
     diagnostics: options.diagnostics,
+    metrics: options.metrics,
     staleAfterMs: positive('staleAfterMs', options.staleAfterMs, 10_000),
     lang,
     token: options.token,

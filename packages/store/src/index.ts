@@ -23,3 +23,5 @@ export type { ImportOptions, ImportResult, CaptureBytes } from './import-chunks.
 export { localDayStart, localMonthStart, bucketOf, ROLLUP_RESOLUTIONS } from './buckets.js'
 export type { RollupResolution } from './buckets.js'
 export { StoreConnectionError, StoreWriteError, StoreTargetError, StoreSpoolFullError } from './errors.js'
+export { replaceTariffPrices } from './tariff-prices.js'
+export type { TariffPriceRow } from './tariff-prices.js'

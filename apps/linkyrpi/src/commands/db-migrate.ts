@@ -1,13 +1,15 @@
+import { catalogueRows, TRV_CATALOGUE } from '@linkyrpi/analytics'
 import { openEngine, parseStoreTarget } from '@linkyrpi/pipeline'
 import type { StoreTarget } from '@linkyrpi/pipeline'
-import { migrateToLatest, StoreTargetError } from '@linkyrpi/store'
+import { migrateToLatest, replaceTariffPrices, StoreTargetError } from '@linkyrpi/store'
 import { EXIT, UsageError, parseCommandArgs } from './command.js'
 import type { Command } from './command.js'
 
 const HELP = `Usage: linkyrpi db migrate --store TARGET
 
 Creates or upgrades the storage schema (tables, keys and views, see docs/storage.md) to the
-version this program embeds. Safe to run again: it applies only what is missing. The sinks also
+version this program embeds, and loads the built-in dated tariff prices into the table
+'tariff_prices' (read by the 'monthly_cost' view). Safe to run again: it applies only what is missing. The sinks also
 migrate at start-up; this command lets you do it ahead of time (or with a more privileged user).
 
 TARGET is a SQLite file path (created if missing), or a PostgreSQL URL
@@ -42,6 +44,8 @@ export const dbMigrateCommand: Command = {
     try {
       const { applied } = await migrateToLatest(engine.db, { schema: engine.schema })
       io.stdout.write(applied.length === 0 ? `${where}: already up to date\n` : `${where}: applied ${applied.join(', ')}\n`)
+      const prices = await replaceTariffPrices(engine.db as never, 'shipped', catalogueRows(TRV_CATALOGUE))
+      io.stdout.write(`${where}: ${prices} shipped tariff prices loaded (tariff_prices, for the monthly_cost view)\n`)
       return EXIT.ok
     } catch (error) {
       io.stderr.write(`linkyrpi db migrate: ${describe(error)}\n`)

@@ -57,6 +57,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./record.js')).recordCommand,
   },
   {
+    name: 'report',
+    summary: 'energy, cost, contract comparison and advice for a range of days, from a store',
+    load: async () => (await import('./report.js')).reportCommand,
+  },
+  {
     name: 'db migrate',
     summary: 'create or upgrade the storage schema of a SQLite file or PostgreSQL database',
     load: async () => (await import('./db-migrate.js')).dbMigrateCommand,

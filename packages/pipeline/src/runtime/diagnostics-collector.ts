@@ -1,4 +1,5 @@
-import type { DiagnosticEvent, Diagnostics, DiagnosticsSnapshot } from '@linkyrpi/tic-core/stage'
+import type { TicReading } from '@linkyrpi/tic-core'
+import type { DiagnosticEvent, Diagnostics, DiagnosticsSnapshot, PipelineFrame } from '@linkyrpi/tic-core/stage'
 
 /** Live counters of one sink (mutated by the runner, read by snapshots). */
 export interface SinkCounters {
@@ -14,9 +15,12 @@ export interface SinkCounters {
   lag: number
   errors: number
   retries: number
+  /** On-disk spool use, from the sink's own `state` reports (store sinks), else null. */
+  spool: { usedBytes: number; capacityBytes: number } | null
 }
 
-interface SourceCounters {
+/** Live counters of one source. */
+export interface SourceCounters {
   id: string
   state: string
   mode: 'historique' | 'standard' | null
@@ -25,6 +29,11 @@ interface SourceCounters {
   frames: number
   lastFrameAt: number | null
 }
+
+/** States that count as a reconnection attempt (sources retrying, MQTT reconnecting). */
+const RECONNECTING = new Set(['retrying', 'reconnecting'])
+/** Most meters whose latest reading is kept for the metrics. */
+const MAX_METERS = 32
 
 /**
  * The node's {@link Diagnostics}: counts what stages report (discarded bytes and rejected groups
@@ -37,6 +46,8 @@ export class DiagnosticsCollector implements Diagnostics {
   private readonly rejected: Record<string, number> = {}
   private readonly discarded: Record<string, number> = {}
   private readonly listeners: ((event: DiagnosticEvent) => void)[] = []
+  private readonly reconnectCounts: Record<string, number> = {}
+  private readonly readings = new Map<string, { readonly reading: TicReading; readonly at: number }>()
 
   /** @param now Clock, epoch ms. */
   constructor(private readonly now: () => number) {}
@@ -56,6 +67,17 @@ export class DiagnosticsCollector implements Diagnostics {
         this.rejected[event.rejection.reason] = (this.rejected[event.rejection.reason] ?? 0) + 1
         break
       case 'state': {
+        if (RECONNECTING.has(event.state)) this.reconnectCounts[event.stage] = (this.reconnectCounts[event.stage] ?? 0) + 1
+        const sink = this.sinkCounters.get(event.stage)
+        if (sink !== undefined) {
+          // A sink's own report (store outage, MQTT connection): its state and spool, not a source.
+          sink.state = event.state
+          const used = event.detail?.spoolBytes
+          const capacity = event.detail?.spoolCapacityBytes
+          if (typeof used === 'number' && typeof capacity === 'number') sink.spool = { usedBytes: used, capacityBytes: capacity }
+          for (const listener of this.listeners) listener(event)
+          break
+        }
         const source = this.source(event.stage)
         source.state = event.state
         const mode = event.detail?.mode
@@ -80,11 +102,43 @@ export class DiagnosticsCollector implements Diagnostics {
     source.lastFrameAt = at
   }
 
+  /**
+   * Keeps the latest reading of each meter (a reference, no copy), for the metrics. At most
+   * {@link MAX_METERS} meters are kept (bounded memory).
+   */
+  observeReading(frame: PipelineFrame, at: number): void {
+    const id = frame.reading.meter.id
+    if (id === null || (this.readings.size >= MAX_METERS && !this.readings.has(id))) return
+    this.readings.set(id, { reading: frame.reading, at })
+  }
+
+  /** The latest reading of each meter seen by this node, with its receive time (epoch ms). */
+  latestReadings(): ReadonlyMap<string, { readonly reading: TicReading; readonly at: number }> {
+    return this.readings
+  }
+
+  /** The counters as they are now (read-only views, for the metrics exposition). */
+  counters(): {
+    readonly sources: readonly Readonly<SourceCounters>[]
+    readonly sinks: readonly Readonly<SinkCounters>[]
+    readonly rejectedByReason: Readonly<Record<string, number>>
+    readonly discardedByReason: Readonly<Record<string, number>>
+    readonly reconnectsByStage: Readonly<Record<string, number>>
+  } {
+    return {
+      sources: [...this.sources.values()],
+      sinks: [...this.sinkCounters.values()],
+      rejectedByReason: this.rejected,
+      discardedByReason: this.discarded,
+      reconnectsByStage: this.reconnectCounts,
+    }
+  }
+
   /** The counters of a sink, created on first use. */
   sink(id: string): SinkCounters {
     let counters = this.sinkCounters.get(id)
     if (counters === undefined) {
-      counters = { id, state: 'starting', received: 0, acked: 0, dropped: 0, lag: 0, errors: 0, retries: 0 }
+      counters = { id, state: 'starting', received: 0, acked: 0, dropped: 0, lag: 0, errors: 0, retries: 0, spool: null }
       this.sinkCounters.set(id, counters)
     }
     return counters
@@ -115,7 +169,7 @@ export class DiagnosticsCollector implements Diagnostics {
         lag: s.lag,
         errors: s.errors,
         retries: s.retries,
-        spool: null,
+        spool: s.spool === null ? null : { ...s.spool },
       })),
     }
   }

@@ -3,7 +3,7 @@ import { displaySink } from '@linkyrpi/sink-display'
 import { DEFAULT_HTTP_PORT, portSchema } from '../config/schema.js'
 import type { SinkDefinition } from '../stage-definition.js'
 import { defined } from './defined.js'
-import { DASHBOARD_LISTENING, DIAGNOSTICS_SNAPSHOT, HISTORY_STORE } from '../tokens.js'
+import { DASHBOARD_LISTENING, DIAGNOSTICS_SNAPSHOT, HISTORY_STORE, METRICS } from '../tokens.js'
 
 /** Options of the `display` sink (see docs/dashboard.md). */
 export const displayStageOptions = z.strictObject({
@@ -28,7 +28,7 @@ export const displayStageOptions = z.strictObject({
 /**
  * `display`: the touch dashboard (`@linkyrpi/sink-display`), fed live frames; it gets the node's
  * {@link HISTORY_STORE} (when a store stage runs on the same node) and the diagnostics provider
- * from the container. Live: an edge to it across nodes uses core NATS; a small buffer that drops
+ * from the container, and serves the node's Prometheus `/metrics`. Live: an edge to it across nodes uses core NATS; a small buffer that drops
  * the oldest frames (the newest reading is what a screen should show).
  */
 export const displayStage: SinkDefinition<z.output<typeof displayStageOptions>> = {
@@ -43,6 +43,7 @@ export const displayStage: SinkDefinition<z.output<typeof displayStageOptions>> 
         ...defined(options),
         ...(di.isRegistered(HISTORY_STORE, true) ? { history: di.resolve(HISTORY_STORE) } : {}),
         diagnostics: di.resolve(DIAGNOSTICS_SNAPSHOT),
+        ...(di.isRegistered(METRICS, true) ? { metrics: di.resolve(METRICS) } : {}),
         onListening: (listening) => {
           if (di.isRegistered(DASHBOARD_LISTENING, true)) di.resolve(DASHBOARD_LISTENING)(listening.url)
         },

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// pnpm bench analytics — prints JSON lines:
+//  1. appliance detection precision/recall against `linkyrpi simulate --truth` on seeds and
+//     profiles the tests do not use (30 days at one frame a minute each);
+//  2. the time of a full-year report (one simulated year, one frame every BENCH_YEAR_INTERVAL,
+//     default 5m, imported with `linkyrpi replay --store`) on SQLite and PostgreSQL (LINKY_PG_URL,
+//     default the local `test` database), beside the baseline of starting node and the CLI.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import pg from 'pg'
+import { buildReport, DEFAULT_SETTINGS, loadReportData, parseLocalDate, pickMeter } from '../dist/index.js'
+import { openStore } from '@linkyrpi/store'
+import { evaluate } from './appliance-eval.mjs'
+
+const root = new URL('../../..', import.meta.url).pathname
+const cli = join(root, 'apps/linkyrpi/dist/main.js')
+const PG_URL = process.env.LINKY_PG_URL ?? 'postgres://root@127.0.0.1:5432/test'
+const dir = mkdtempSync(join(tmpdir(), 'linky-analytics-bench-'))
+const line = (o) => process.stdout.write(`${JSON.stringify(o)}\n`)
+const run = (args) => execFileSync(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+
+function wall(args) {
+  const t0 = performance.now()
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'ignore'] })
+  if (r.status !== 0 && args.length > 1 && args[1] !== '--help') throw new Error(`exit ${r.status}: ${args.join(' ')}`)
+  return performance.now() - t0
+}
+
+try {
+  // 1. Appliances: profiles and seeds no test uses.
+  const profiles = [
+    { name: 'hc-winter', args: ['--option', 'hc', '--seed', '101', '--start', '2026-01-01T00:00:00+01:00'] },
+    { name: 'base-autumn-standard', args: ['--option', 'base', '--mode', 'standard', '--seed', '202', '--start', '2025-11-10T00:00:00+01:00'] },
+    { name: 'tempo-winter-split-offpeak', args: ['--option', 'tempo', '--seed', '303', '--start', '2026-02-02T00:00:00+01:00', '--off-peak', '01:00-07:00,13:00-15:00'], offPeak: '01:00-07:00,13:00-15:00' },
+  ]
+  for (const p of profiles) {
+    const rec = join(dir, `${p.name}.ticrec`)
+    const truth = join(dir, `${p.name}.truth.jsonl`)
+    const db = join(dir, `${p.name}.db`)
+    run(['simulate', ...p.args, '--duration', '30d', '--interval', '1m', '--speed', 'max', '--out', rec, '--format', 'record', '--truth', truth])
+    run(['replay', rec, '--speed', 'max', '--store', db])
+    const store = await openStore(db)
+    const [m] = await store.history.meters()
+    const points = await store.history.samples(m.id, 0, 4e12, '1m')
+    await store.close()
+    const e = evaluate(points, truth, p.offPeak)
+    line({ bench: 'appliances', profile: p.name, days: 30, waterHeater: e.waterHeater, heating: e.heating, cooking: e.cooking, energyWh: e.energyWh, truthWh: e.truthWh, target: 'precision and recall >= 0.8 for water heater and heating' })
+  }
+
+  // 2. A full year.
+  const interval = process.env.BENCH_YEAR_INTERVAL ?? '5m'
+  const rec = join(dir, 'year.ticrec')
+  run(['simulate', '--option', 'tempo', '--seed', '404', '--start', '2025-01-01T00:00:00+01:00', '--duration', '365d', '--interval', interval, '--speed', 'max', '--out', rec, '--format', 'record'])
+  const from = parseLocalDate('2025-01-01')
+  const to = parseLocalDate('2026-01-01')
+  const schema = `bench_${Math.random().toString(36).slice(2, 10)}`
+  const targets = [
+    { engine: 'sqlite', target: join(dir, 'year.db') },
+    { engine: 'postgres', target: `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}` },
+  ]
+  const nodeStart = wall(['-e', '0'])
+  const cliHelp = wall([cli, '--help'])
+  for (const t of targets) {
+    const t0 = performance.now()
+    run(['replay', rec, '--speed', 'max', '--store', t.target])
+    const importMs = performance.now() - t0
+    const store = await openStore(t.target)
+    const runs = []
+    for (let i = 0; i < 3; i++) {
+      const a = performance.now()
+      const meter = await pickMeter(store.history, null)
+      const data = await loadReportData(store.history, meter, from, to)
+      const b = performance.now()
+      const report = buildReport(data, DEFAULT_SETTINGS)
+      const c = performance.now()
+      runs.push({ queryMs: b - a, computeMs: c - b, minutePoints: data.minutes.length, days: report.coverage.daysWithData })
+    }
+    await store.close()
+    const cliMs = wall([cli, 'report', '--store', t.target, '--from', '2025-01-01', '--to', '2026-01-01', '--format', 'json'])
+    const best = runs.reduce((x, y) => (x.queryMs + x.computeMs <= y.queryMs + y.computeMs ? x : y))
+    line({ bench: 'year-report', engine: t.engine, frameInterval: interval, importMs: Math.round(importMs), queryMs: Math.round(best.queryMs), computeMs: Math.round(best.computeMs), minutePoints: best.minutePoints, daysWithData: best.days, cliReportMs: Math.round(cliMs), baselineNodeStartMs: Math.round(nodeStart), baselineCliHelpMs: Math.round(cliHelp), ceilingMs: 1000 })
+  }
+  const client = new pg.Client({ connectionString: PG_URL })
+  await client.connect()
+  await client.query(`drop schema if exists ${schema} cascade`)
+  await client.end()
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}
