@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely'
 import * as initial from './2026_11_28_000000_initial.js'
+import * as energyWh from './2026_12_04_000000_energy_wh.js'
 
 /** Every migration, by name (sorted by name when applied). Add new ones here; no folder scanning. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '2026_11_28_000000_initial': initial,
+  '2026_12_04_000000_energy_wh': energyWh,
 })
 
 /** Serves {@link MIGRATIONS} to Kysely's Migrator. */
