@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { createTicDecoder } from '@linkyrpi/tic-core'
 import type { DecoderEvent, TicModeSetting } from '@linkyrpi/tic-core'
+import { FIRST_MIGRATION } from './migrations/index.js'
 import { openStore } from './open-store.js'
 import type { OpenStoreOptions, Store, StoreTarget } from './open-store.js'
 import type { StoreRecord } from './rows.js'
@@ -40,9 +41,11 @@ export interface ImportResult {
   readonly unstorable: number
   /** Bytes discarded by the framer (noise, interrupted frames). */
   readonly discardedBytes: number
+  /** True when the target held no store: this import created it (a new file or schema). */
+  readonly created: boolean
 }
 
-async function writeAll(store: Store, records: AsyncIterable<StoreRecord> | Iterable<StoreRecord>, batchSize: number): Promise<Omit<ImportResult, 'discardedBytes'>> {
+async function writeAll(store: Store, records: AsyncIterable<StoreRecord> | Iterable<StoreRecord>, batchSize: number): Promise<Omit<ImportResult, 'discardedBytes' | 'created'>> {
   let frames = 0
   let stored = 0
   let duplicates = 0
@@ -76,7 +79,9 @@ export async function importRecords(
 ): Promise<Omit<ImportResult, 'discardedBytes'>> {
   const store = await openStore(target, options)
   try {
-    return await writeAll(store, records, options.batchSize ?? 5000)
+    // The first migration applied now: there was no store at the target.
+    const created = store.migrated.includes(FIRST_MIGRATION)
+    return { ...(await writeAll(store, records, options.batchSize ?? 5000)), created }
   } finally {
     await store.close()
   }

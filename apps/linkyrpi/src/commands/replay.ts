@@ -1,4 +1,5 @@
 import { createReadStream, statSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { createTicDecoder } from '@linkyrpi/tic-core'
 import type { DecodedFrame, DecoderEvent, TicMode } from '@linkyrpi/tic-core'
 import { CaptureParser, replaySource } from '@linkyrpi/source-serial'
@@ -23,6 +24,7 @@ Options:
                  SQLite file path or postgres://user@host/db[?schema=name] (docs/storage.md).
                  Running it twice leaves exactly the same rows. Frames of a raw capture without
                  a meter clock (historique) are timed from the file's modification time, 1.5 s apart.
+                 When TARGET holds no store yet, one is created and stderr says so.
 
 Exit codes: 0 replayed, 1 unreadable or damaged file, 2 bad arguments.
 `
@@ -78,8 +80,10 @@ function frameJson(frame: DecodedFrame): unknown {
 
 /** `--store`: imports the capture (timed recording or raw bytes) into a store, streaming. */
 async function replayToStore(file: string, target: string, io: Parameters<Command['run']>[1]): Promise<number> {
+  let where: string
   try {
-    parseStoreTarget(target)
+    const t = parseStoreTarget(target)
+    where = t.kind === 'sqlite' ? resolve(t.path) : target
   } catch (error) {
     if (error instanceof StoreTargetError) throw new UsageError(error.message)
     throw error
@@ -92,6 +96,8 @@ async function replayToStore(file: string, target: string, io: Parameters<Comman
   try {
     const start = Math.floor(statSync(file).mtimeMs / 1000) * 1000
     const r = await importChunks(chunks(), target, { start })
+    // A mistyped path would otherwise silently give a new, empty store.
+    if (r.created) io.stderr.write(`linkyrpi replay: created a new store at ${where}\n`)
     io.stderr.write(`linkyrpi replay: ${String(r.frames)} frames, ${String(r.stored)} stored, ${String(r.duplicates)} already stored, ${String(r.unstorable)} without meter id\n`)
     return EXIT.ok
   } catch (error) {

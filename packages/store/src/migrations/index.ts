@@ -12,3 +12,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
 export const migrationProvider: MigrationProvider = {
   getMigrations: () => Promise.resolve({ ...MIGRATIONS }),
 }
+
+/** The migration that creates the schema: applied on a target that held no store. */
+export const FIRST_MIGRATION = '2026_11_28_000000_initial'
