@@ -1,8 +1,9 @@
 import { lastValueFrom, from, toArray, EMPTY } from 'rxjs'
 import type { Observable } from 'rxjs'
-import { sql } from 'kysely'
+import { Migrator, sql } from 'kysely'
+import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bucketOf, localDayStart, openStore, storeSink, type Store, type StoreRecord } from '@linkyrpi/store'
+import { bucketOf, createHistoryStore, localDayStart, migrateToLatest, migrationProvider, openEngine, openStore, storeSink, type Store, type StoreRecord } from '@linkyrpi/store'
 import { syntheticFrameArray } from '@linkyrpi/store/testing'
 import { createMeterSimulator } from '@linkyrpi/simulator'
 import { createTicDecoder } from '@linkyrpi/tic-core'
@@ -446,6 +447,35 @@ function registerResets(makeTarget: () => TestTarget): void {
     }
   })
 }
+
+/** A store written before `energy_wh` existed keeps its days, and a drop there counts 0, not less. */
+function energyWhMigration(makeTarget: () => TestTarget): void {
+  it('the energy_wh migration fills existing rollups with the previous formula, negative results as 0', async () => {
+    const target = makeTarget()
+    const engine = await openEngine(target.target)
+    try {
+      const migrator = new Migrator({ db: engine.db, provider: migrationProvider, ...(engine.schema === null ? {} : { migrationTableSchema: engine.schema }) })
+      expect((await migrator.migrateTo('2026_11_28_000000_initial')).error).toBeUndefined()
+      const D0 = Date.UTC(2026, 0, 9, 23)
+      // Day 1: 1000 → 1500; day 2: the meter replaced, 20 → 70; day 3: 70 → 100.
+      const rows = [[D0, 1000, 1500], [D0 + DAY, 20, 70], [D0 + 2 * DAY, 70, 100]].map(([bucket, min, max]) => ({ meter: 'M', res: '1d', register: 'import', bucket: bucket!, min_wh: min!, max_wh: max! }))
+      await (engine.db as unknown as Kysely<{ energy_rollups: (typeof rows)[number] }>).insertInto('energy_rollups').values(rows).execute()
+      const before = await sql<{ energy_wh: number }>`select energy_wh from daily_energy order by day_start`.execute(engine.db)
+      expect(before.rows.map((r) => Number(r.energy_wh))).toEqual([500, -1430, 30])
+      expect((await migrateToLatest(engine.db, { schema: engine.schema })).applied).toEqual(['2026_12_04_000000_energy_wh'])
+      const after = await sql<{ energy_wh: number }>`select energy_wh from daily_energy order by day_start`.execute(engine.db)
+      expect(after.rows.map((r) => Number(r.energy_wh))).toEqual([500, 0, 30])
+      const history = createHistoryStore(engine)
+      expect((await history.energy('M', D0, D0 + 3 * DAY, 'day')).map((d) => d.importWh)).toEqual([500, 0, 30])
+    } finally {
+      await engine.close()
+      await target.dispose()
+    }
+  })
+}
+
+describe('store energy_wh migration: sqlite', () => energyWhMigration(sqliteTarget))
+describeWithService('postgresql', pgUp, 'store energy_wh migration: postgres', () => energyWhMigration(() => postgresTarget()))
 
 describe('store register resets: sqlite', () => registerResets(sqliteTarget))
 describeWithService('postgresql', pgUp, 'store register resets: postgres', () => registerResets(() => postgresTarget()))
