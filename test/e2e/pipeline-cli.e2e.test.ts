@@ -96,4 +96,45 @@ describe('linkyrpi CLI (built app)', () => {
     expect(stdout).toContain('"msg":"node stopped"')
     expect(samples()).toBeGreaterThanOrEqual(1)
   }, 60_000)
+
+  it('run --simulate tempo,3,producer simulates that meter without YAML, under its own meter id; a bad SPEC lists every problem', async () => {
+    const bad = await run(['run', '--simulate', 'tempo,2,weekend', '--data-dir', join(dir, 'bad')])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain("--simulate 'tempo,2,weekend': '2' is not one of")
+    expect(bad.stderr).toContain("'weekend' is not one of")
+    expect(existsSync(join(dir, 'bad'))).toBe(false)
+
+    const latest = async (spec: string): Promise<{ reading: { meter: { id: string; mode: string; phases: number; producer: boolean }; contract: { option: string } } }> => {
+      const port = await freePort()
+      const child = spawn(process.execPath, [APP, 'run', '--simulate', spec, '--data-dir', join(dir, `data-${spec}`), '--http-port', String(port)], { cwd: dir })
+      let stderr = ''
+      try {
+        await new Promise<void>((resolve, reject) => {
+          child.stderr.on('data', (d: Buffer) => {
+            stderr += d.toString()
+            if (/dashboard at /.test(stderr)) resolve()
+          })
+          child.on('exit', () => reject(new Error(`exited early: ${stderr}`)))
+        })
+        const deadline = Date.now() + 30_000
+        for (;;) {
+          // A few frames, so that phases and producer are settled (hysteresis over 3 frames).
+          const frame = (await (await fetch(`http://127.0.0.1:${port}/api/latest`)).json()) as { reading: never; meta: { seq: number } } | null
+          if (frame !== null && frame.meta.seq >= 4) return frame
+          if (Date.now() > deadline) throw new Error(`no frame: ${stderr}`)
+          await new Promise((resolve) => setTimeout(resolve, 200))
+        }
+      } finally {
+        child.kill('SIGTERM')
+        await new Promise((resolve) => child.on('exit', resolve))
+      }
+    }
+    const tempo = await latest('tempo,3,producer')
+    expect(tempo.reading.contract.option).toBe('tempo')
+    expect(tempo.reading.meter).toMatchObject({ mode: 'standard', phases: 3, producer: true })
+    const hc = await latest('hc')
+    expect(hc.reading.contract.option).toBe('hc')
+    expect(hc.reading.meter).toMatchObject({ mode: 'historique', phases: 1, producer: false })
+    expect(hc.reading.meter.id).not.toBe(tempo.reading.meter.id)
+  }, 90_000)
 })

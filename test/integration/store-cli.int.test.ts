@@ -72,6 +72,7 @@ function cli(makeTarget: () => TestTarget): void {
     const a = io()
     expect(await replayCommand.run([standard, '--speed', 'max', '--store', target.text], a)).toBe(0)
     expect(a.err()).toMatch(/1500 frames, 1500 stored, 0 already stored/)
+    expect(a.err()).not.toMatch(/created a new store/)
     const h = io()
     expect(await replayCommand.run([historique, '--store', target.text], h)).toBe(0)
     expect(h.err()).toMatch(/800 frames, 800 stored/)
@@ -86,6 +87,32 @@ function cli(makeTarget: () => TestTarget): void {
 
 describe('store CLI: sqlite', () => {
   cli(sqliteTarget)
+  it('replay --store into a path where no store exists says so on stderr (a mistyped path must not go unnoticed)', async () => {
+    const t = sqliteTarget()
+    try {
+      const capture = join(t.dir, 'capture.tic')
+      writeFileSync(capture, syntheticCapture({ start: Date.UTC(2026, 0, 10), count: 20, mode: 'standard' }))
+      const a = io()
+      expect(await replayCommand.run([capture, '--store', t.text], a)).toBe(0)
+      expect(a.err()).toContain(`linkyrpi replay: created a new store at ${t.text}\n`)
+      expect(a.err()).toMatch(/20 frames, 20 stored/)
+      const b = io()
+      expect(await replayCommand.run([capture, '--store', t.text], b)).toBe(0)
+      expect(b.err()).not.toMatch(/created a new store/)
+      // A relative path is named in full.
+      const c = io()
+      const cwd = process.cwd()
+      process.chdir(t.dir)
+      try {
+        expect(await replayCommand.run([capture, '--store', 'typo.db'], c)).toBe(0)
+      } finally {
+        process.chdir(cwd)
+      }
+      expect(c.err()).toContain(`created a new store at ${join(t.dir, 'typo.db')}`)
+    } finally {
+      await t.dispose()
+    }
+  })
   it('rejects a target that is neither a file nor postgres://', async () => {
     await expect(dbMigrateCommand.run(['--store', 'mysql://localhost/x'], io())).rejects.toThrow(/unsupported store URL/)
     await expect(dbMigrateCommand.run([], io())).rejects.toThrow(/--store TARGET is required/)

@@ -1,8 +1,10 @@
 import { lastValueFrom, from, toArray, EMPTY } from 'rxjs'
 import type { Observable } from 'rxjs'
+import { Migrator, sql } from 'kysely'
+import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openStore } from '@linkyrpi/pipeline'
-import { bucketOf, localDayStart, storeSink, type Store, type StoreRecord } from '@linkyrpi/store'
+import { openEngine, openStore } from '@linkyrpi/pipeline'
+import { bucketOf, createHistoryStore, localDayStart, migrateToLatest, migrationProvider, storeSink, type Store, type StoreRecord } from '@linkyrpi/store'
 import { syntheticFrameArray } from '@linkyrpi/store/testing'
 import { createMeterSimulator } from '@linkyrpi/simulator'
 import { createTicDecoder } from '@linkyrpi/tic-core'
@@ -49,7 +51,7 @@ function conformance(engine: string, makeTarget: () => TestTarget): void {
   })
 
   it('migrates once: a second open applies nothing', async () => {
-    expect(store.migrated).toEqual(['2026_11_28_000000_initial', '2026_12_04_000000_monthly_cost'])
+    expect(store.migrated).toEqual(['2026_11_28_000000_initial', '2026_12_04_000000_energy_wh', '2026_12_04_000100_monthly_cost'])
     const again = await openStore(target.target)
     expect(again.migrated).toEqual([])
     await again.close()
@@ -304,6 +306,180 @@ function conformance(engine: string, makeTarget: () => TestTarget): void {
 
 describe('store conformance: sqlite', () => conformance('sqlite', sqliteTarget))
 describeWithService('postgresql', pgUp, 'store conformance: postgres', () => conformance('postgres', () => postgresTarget()))
+
+/**
+ * The energy a register's values give, by local day: increments between consecutive values in
+ * time order, a drop counting 0 (the oracle of the store's `register-reset` handling).
+ */
+function expectedDaily(rs: readonly StoreRecord[]): Map<number, { importWh: number; byIndexWh: Record<number, number> }> {
+  const out = new Map<number, { importWh: number; byIndexWh: Record<number, number> }>()
+  const sorted = [...rs].sort((a, b) => a.receivedAt - b.receivedAt)
+  for (let i = 0; i < sorted.length; i++) {
+    const day = localDayStart(sorted[i]!.receivedAt)
+    let d = out.get(day)
+    if (d === undefined) out.set(day, (d = { importWh: 0, byIndexWh: {} }))
+    if (i === 0) continue
+    const a = sorted[i - 1]!.reading.energy
+    const b = sorted[i]!.reading.energy
+    d.importWh += Math.max(0, b.importWh! - a.importWh!)
+    for (const n of [1, 2]) {
+      const wh = Math.max(0, b.importByIndexWh[n]! - a.importByIndexWh[n]!)
+      if (wh > 0 || n in d.byIndexWh) d.byIndexWh[n] = (d.byIndexWh[n] ?? 0) + wh
+    }
+  }
+  return out
+}
+
+/** Every day of `energy` as the oracle gives it (indexes with no energy are left out by both). */
+function asOracle(energy: readonly { start: number; importWh: number; byIndexWh: Record<number, number> }[]): Map<number, { importWh: number; byIndexWh: Record<number, number> }> {
+  return new Map(energy.map((e) => [e.start, { importWh: e.importWh, byIndexWh: Object.fromEntries(Object.entries(e.byIndexWh).filter(([, wh]) => wh > 0)) }]))
+}
+
+const clean = (m: Map<number, { importWh: number; byIndexWh: Record<number, number> }>): Map<number, { importWh: number; byIndexWh: Record<number, number> }> =>
+  new Map([...m].map(([k, v]) => [k, { importWh: v.importWh, byIndexWh: Object.fromEntries(Object.entries(v.byIndexWh).filter(([, wh]) => wh > 0)) }]))
+
+const recordsOf = (options: Parameters<typeof syntheticFrameArray>[0]): StoreRecord[] =>
+  syntheticFrameArray(options).map((f) => ({ reading: f.reading, receivedAt: f.meta.receivedAt }))
+
+async function writeInBatches(store: Store, rs: readonly StoreRecord[], size = 700): Promise<void> {
+  for (let i = 0; i < rs.length; i += size) await store.ingest.write(rs.slice(i, i + size))
+}
+
+/** An index that goes down never gives a negative energy (issue 11 §3). */
+function registerResets(makeTarget: () => TestTarget): void {
+  let target: TestTarget
+  beforeAll(() => {
+    target = makeTarget()
+  })
+  afterAll(async () => {
+    await target?.dispose()
+  })
+  // Winter days from Saturday 2026-01-10 00:00 Paris, one frame a minute.
+  const T0 = Date.UTC(2026, 0, 9, 23)
+  const MIN = 60_000
+
+  async function negatives(store: Store): Promise<number> {
+    const rollups = await store.engine.db.selectFrom('energy_rollups').select('energy_wh').where('energy_wh', '<', 0).execute()
+    const view = await sql<{ n: number }>`select count(*) as n from daily_energy where energy_wh < 0`.execute(store.engine.db)
+    return rollups.length + Number(view.rows[0]!.n)
+  }
+
+  it('a meter that restarts its indexes (simulator restart, app restarted too): a register-reset event, energy counted from the new value, never negative', async () => {
+    const meter = '021861348601'
+    // 1.5 days, then the "meter" restarts at noon with the indexes it started from.
+    const a = recordsOf({ meter, start: T0, count: 36 * 60, intervalMs: MIN, mode: 'standard' })
+    const b = recordsOf({ meter, start: T0 + 36 * 60 * MIN, count: 36 * 60, intervalMs: MIN, mode: 'standard' })
+    expect(b[0]!.reading.energy.importWh).toBeLessThan(a.at(-1)!.reading.energy.importWh!)
+    const first = await openStore(target.target)
+    await writeInBatches(first, a)
+    await first.close()
+    const store = await openStore(target.target)
+    try {
+      await writeInBatches(store, b)
+      const energy = await store.history.energy(meter, T0, T0 + 4 * DAY, 'day')
+      expect(energy.length).toBe(3)
+      for (const d of energy) {
+        expect(d.importWh).toBeGreaterThan(0)
+        for (const wh of Object.values(d.byIndexWh)) expect(wh).toBeGreaterThanOrEqual(0)
+      }
+      expect(asOracle(energy)).toEqual(clean(expectedDaily([...a, ...b])))
+      const events = await store.history.events(meter, T0, T0 + 4 * DAY)
+      const resets = events.filter((e) => e.kind === 'register-reset')
+      expect(resets.map((e) => e.t)).toEqual([b[0]!.reading.time === null ? b[0]!.receivedAt : Date.parse(b[0]!.reading.time)])
+      const regs = (resets[0]!.detail as { registers: { register: string; from: number; to: number }[] }).registers
+      expect(regs.find((r) => r.register === 'import')).toMatchObject({ from: a.at(-1)!.reading.energy.importWh, to: b[0]!.reading.energy.importWh })
+      expect(regs.map((r) => r.register).sort()).toEqual(['d1', 'import', 's01', 's02'])
+      const month = await store.history.energy(meter, T0, T0 + 4 * DAY, 'month')
+      expect(month[0]!.importWh).toBe(energy.reduce((x, d) => x + d.importWh, 0))
+      expect(await negatives(store)).toBe(0)
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('an older history imported into the same meter id (higher or lower indexes) counts its own days and changes no other day', async () => {
+    const meter = '021861348602'
+    const live = recordsOf({ meter, start: T0 + 20 * DAY, count: 2 * 24 * 60, intervalMs: MIN, mode: 'historique' })
+    const higher = recordsOf({ meter, start: T0 + 10 * DAY, count: 24 * 60, intervalMs: MIN, mode: 'historique', initialWh: [50_000_000, 60_000_000] })
+    const lower = recordsOf({ meter, start: T0, count: 24 * 60, intervalMs: MIN, mode: 'historique', initialWh: [10, 20] })
+    let store = await openStore(target.target)
+    try {
+      await writeInBatches(store, live)
+      const before = await store.history.energy(meter, T0 + 20 * DAY, T0 + 30 * DAY, 'day')
+      await store.close()
+      // Each import as `replay --store` does it: a process of its own.
+      for (const older of [higher, lower]) {
+        store = await openStore(target.target)
+        await writeInBatches(store, older)
+        await store.close()
+      }
+      store = await openStore(target.target)
+      expect(await store.history.energy(meter, T0 + 20 * DAY, T0 + 30 * DAY, 'day')).toEqual(before)
+      for (const older of [higher, lower]) {
+        const days = await store.history.energy(meter, older[0]!.receivedAt - DAY, older.at(-1)!.receivedAt + DAY, 'day')
+        expect(asOracle(days)).toEqual(clean(expectedDaily(older)))
+      }
+      // The live frames after the imports go on from the live indexes.
+      const more = recordsOf({ meter, start: T0 + 22 * DAY, count: 60, intervalMs: MIN, mode: 'historique', initialWh: [live.at(-1)!.reading.energy.importByIndexWh[1]!, live.at(-1)!.reading.energy.importByIndexWh[2]!] })
+      await store.ingest.write(more)
+      const after = await store.history.energy(meter, T0 + 22 * DAY, T0 + 23 * DAY, 'day')
+      expect(after[0]!.importWh).toBe(more.at(-1)!.reading.energy.importWh! - live.at(-1)!.reading.energy.importWh!)
+      expect((await store.history.events(meter, T0, T0 + 30 * DAY)).filter((e) => e.kind === 'register-reset')).toEqual([])
+      expect(await negatives(store)).toBe(0)
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('frames out of order count nothing twice and are no reset', async () => {
+    const meter = '021861348603'
+    const rs = recordsOf({ meter, start: T0, count: 600, intervalMs: MIN, mode: 'historique' })
+    const shuffled = [...rs]
+    // Every tenth frame arrives three frames late.
+    for (let i = 10; i + 3 < shuffled.length; i += 10) shuffled.splice(i + 3, 0, ...shuffled.splice(i, 1))
+    const store = await openStore(target.target)
+    try {
+      await writeInBatches(store, shuffled, 97)
+      const energy = await store.history.energy(meter, T0, T0 + DAY, 'day')
+      expect(energy[0]!.importWh).toBe(rs.at(-1)!.reading.energy.importWh! - rs[0]!.reading.energy.importWh!)
+      expect((await store.history.events(meter, T0, T0 + DAY)).filter((e) => e.kind === 'register-reset')).toEqual([])
+    } finally {
+      await store.close()
+    }
+  })
+}
+
+/** A store written before `energy_wh` existed keeps its days, and a drop there counts 0, not less. */
+function energyWhMigration(makeTarget: () => TestTarget): void {
+  it('the energy_wh migration fills existing rollups with the previous formula, negative results as 0', async () => {
+    const target = makeTarget()
+    const engine = await openEngine(target.target)
+    try {
+      const migrator = new Migrator({ db: engine.db, provider: migrationProvider, ...(engine.schema === null ? {} : { migrationTableSchema: engine.schema }) })
+      expect((await migrator.migrateTo('2026_11_28_000000_initial')).error).toBeUndefined()
+      const D0 = Date.UTC(2026, 0, 9, 23)
+      // Day 1: 1000 → 1500; day 2: the meter replaced, 20 → 70; day 3: 70 → 100.
+      const rows = [[D0, 1000, 1500], [D0 + DAY, 20, 70], [D0 + 2 * DAY, 70, 100]].map(([bucket, min, max]) => ({ meter: 'M', res: '1d', register: 'import', bucket: bucket!, min_wh: min!, max_wh: max! }))
+      await (engine.db as unknown as Kysely<{ energy_rollups: (typeof rows)[number] }>).insertInto('energy_rollups').values(rows).execute()
+      const before = await sql<{ energy_wh: number }>`select energy_wh from daily_energy order by day_start`.execute(engine.db)
+      expect(before.rows.map((r) => Number(r.energy_wh))).toEqual([500, -1430, 30])
+      expect((await migrateToLatest(engine.db, { schema: engine.schema })).applied).toEqual(['2026_12_04_000000_energy_wh', '2026_12_04_000100_monthly_cost'])
+      const after = await sql<{ energy_wh: number }>`select energy_wh from daily_energy order by day_start`.execute(engine.db)
+      expect(after.rows.map((r) => Number(r.energy_wh))).toEqual([500, 0, 30])
+      const history = createHistoryStore(engine)
+      expect((await history.energy('M', D0, D0 + 3 * DAY, 'day')).map((d) => d.importWh)).toEqual([500, 0, 30])
+    } finally {
+      await engine.close()
+      await target.dispose()
+    }
+  })
+}
+
+describe('store energy_wh migration: sqlite', () => energyWhMigration(sqliteTarget))
+describeWithService('postgresql', pgUp, 'store energy_wh migration: postgres', () => energyWhMigration(() => postgresTarget()))
+
+describe('store register resets: sqlite', () => registerResets(sqliteTarget))
+describeWithService('postgresql', pgUp, 'store register resets: postgres', () => registerResets(() => postgresTarget()))
 
 // PostgreSQL writes samples without a conflict clause after looking up the keys of the batch; a
 // second writer of the same keys must still leave every frame once (and its rollups counted once).

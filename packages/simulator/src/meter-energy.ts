@@ -61,12 +61,51 @@ export interface MeterEnergy {
   readonly curveInj: CurvePoint[]
 }
 
-/** The registers at `start` (epoch ms): initial index values drawn from the seed, the rest zero. */
+/** Origin of the simulated indexes' history: 2020-01-01T00:00:00+01:00. */
+export const INDEX_EPOCH = Date.UTC(2019, 11, 31, 23)
+const YEAR_MS = 365.25 * 86_400_000
+/** Share of the energy counted on each supplier index (1-6) per option: a typical household. */
+const INDEX_SHARES: Readonly<Record<ResolvedSimulatorOptions['option'], readonly number[]>> = {
+  base: [1],
+  hc: [0.42, 0.58],
+  ejp: [0.94, 0.06],
+  tempo: [0.3, 0.42, 0.08, 0.12, 0.03, 0.05],
+}
+
+const DAY_MS = 86_400_000
+/** Day of the year (from 1 January) of the coldest days, when heating uses the most. */
+const COLDEST_DAY = 15
+
+/**
+ * Energy (Wh) the household `o` describes withdraws from 2020-01-01 to `t` (epoch ms) at its mean
+ * daily rate: a base load, plus electric heating following the seasons (most in mid-January,
+ * none in mid-July). Closed form, so any start is as cheap as another; increasing in `t`.
+ */
+export function historyImportWh(o: ResolvedSimulatorOptions, t: number): number {
+  const days = Math.max(0, t - INDEX_EPOCH) / DAY_MS
+  const year = YEAR_MS / DAY_MS
+  // kWh/day: base use (less for a producer, whose PV covers part of it); heating at its coldest.
+  const base = o.producer ? 9.5 : 12.5
+  const heating = o.heating ? 40 : 0
+  const w = (2 * Math.PI) / year
+  const seasonal = (heating / 2) * (Math.sin(w * (days - COLDEST_DAY)) - Math.sin(-w * COLDEST_DAY)) / w
+  return ((base + heating / 2) * days + seasonal) * 1000
+}
+
+/**
+ * The registers at `start` (epoch ms): what the meter would show after counting from 2020 at the
+ * household's mean rate ({@link historyImportWh}), plus an offset drawn from the seed. A deterministic, increasing function
+ * of the start: a simulator restarted later shows larger indexes, like a meter that kept counting.
+ */
 export function createMeterEnergy(o: ResolvedSimulatorOptions, start: number): MeterEnergy {
   const registers = new Float64Array(11)
-  for (let i = 1; i <= 10; i++) registers[i] = i <= 6 ? Math.floor(1_000_000 + 9_000_000 * rand01(o.seed, 0x1d, i)) : 0
-  if (o.option === 'base') for (let i = 2; i <= 10; i++) registers[i] = 0
-  if (o.option === 'hc' || o.option === 'ejp') for (let i = 3; i <= 10; i++) registers[i] = 0
+  const years = Math.max(0, start - INDEX_EPOCH) / YEAR_MS
+  const history = historyImportWh(o, start)
+  const shares = INDEX_SHARES[o.option]
+  for (let i = 1; i <= shares.length; i++) {
+    const offset = 1_000_000 * rand01(o.seed, 0x1d, i) * shares[i - 1]!
+    registers[i] = Math.floor(offset + history * shares[i - 1]!)
+  }
   const distributor = new Float64Array(5)
   distributor[1] = registers[1]!
   for (let i = 2; i <= 10; i++) distributor[2] = distributor[2]! + registers[i]!
@@ -76,7 +115,8 @@ export function createMeterEnergy(o: ResolvedSimulatorOptions, start: number): M
     registers,
     distributor,
     total,
-    exportTotal: o.producer ? Math.floor(500_000 * rand01(o.seed, 0x1e)) : 0,
+    // Half of a PV production of 1,100 kWh per kWp and year is injected.
+    exportTotal: o.producer ? Math.floor(500_000 * rand01(o.seed, 0x1e) + o.pvPeakW * 550 * years) : 0,
     reactive1: 0,
     truth: { importWh: 0, exportWh: 0, consumptionWh: 0, productionWh: 0 },
     byApplianceWh: Object.fromEntries(APPLIANCES.map((a) => [a, 0])) as Record<Appliance, number>,

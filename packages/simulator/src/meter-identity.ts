@@ -14,10 +14,17 @@ export interface MeterIdentity {
   readonly subscribedVA: number
 }
 
-/** The identity of the meter `o` describes. */
+const OPTION_CODE = { base: 1, hc: 2, ejp: 3, tempo: 4 } as const
+
+/**
+ * The identity of the meter `o` describes. The serial is drawn from the seed and the profile
+ * (option, phases, producer, hardware), so two simulated contracts never share one meter id
+ * unless they share a profile; the TIC mode is left out (one Linky speaks both).
+ */
 export function meterIdentity(o: ResolvedSimulatorOptions): MeterIdentity {
   const subscribedVA = o.subscribedKVA * 1000
-  const serial = pad(hash32(o.seed, 0xad5) % 1_000_000, 6)
+  const profile = OPTION_CODE[o.option] * 16 + (o.producer ? 8 : 0) + o.phases
+  const serial = pad(hash32(o.seed, 0xad5, profile, o.meter.charCodeAt(2)) % 1_000_000, 6)
   const typeCode = o.meter === 'linky' ? (o.phases === 3 ? '63' : '61') : o.meter === 'cbetm' ? '30' : o.option === 'tempo' ? '01' : '22'
   return {
     ads: (o.meter === 'linky' ? '0221' : '0305') + typeCode + serial,

@@ -186,6 +186,30 @@ describe('dashboard HTTP server', () => {
     }
   })
 
+  it('events: "limit" must be an integer from 1 to 500, else 400 with a clear message (never everything)', async () => {
+    const limits: number[] = []
+    const s = await startDisplayServer(
+      {
+        port: 0,
+        history: { meters: async () => [], latest: async () => null, samples: async () => [], energy: async () => [], events: async (_m, _f, _t, limit) => (limits.push(limit ?? -1), []) },
+      },
+      ctx,
+    )
+    try {
+      const events = (limit: string | null): Promise<Response> =>
+        fetch(`${s.url}api/history/events?meter=A&from=10&to=20${limit === null ? '' : `&limit=${encodeURIComponent(limit)}`}`)
+      for (const bad of ['abc', '', '0', '-3', '2.5', '501', '1e3', '10abc', 'Infinity']) {
+        const res = await events(bad)
+        expect(res.status, bad).toBe(400)
+        expect(await res.json()).toEqual({ error: `"limit" must be an integer from 1 to 500, got '${bad}'` })
+      }
+      for (const ok of ['1', '100', '500', null]) expect((await events(ok)).status).toBe(200)
+      expect(limits).toEqual([1, 100, 500, 100])
+    } finally {
+      await s.close()
+    }
+  })
+
   it('gzips large history answers and static text files for clients that accept it, and only those', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'linky-client-'))
     const js = `/* app */\n${'console.log("linky");\n'.repeat(400)}`

@@ -28,3 +28,17 @@ describe('EnergyTracker', () => {
     expect(e.stats()).toBeNull()
   })
 })
+
+describe('EnergyTracker after an index goes down', () => {
+  it('never shows a negative or lost "today": counting goes on from the new value (simulator restart, meter replaced)', () => {
+    const e = new EnergyTracker('Europe/Paris')
+    const t0 = Date.UTC(2026, 10, 28, 8)
+    e.observe(reading({ 1: 900_000, 2: 1_000_000 }, 5000), t0)
+    e.observe(reading({ 1: 900_000, 2: 1_000_400 }, 5100), t0 + 60_000)
+    // Restart: the indexes start again from lower values.
+    e.observe(reading({ 1: 100, 2: 200 }, 0), t0 + 120_000)
+    expect(e.stats()).toMatchObject({ todayByIndexWh: { 1: 0, 2: 400 }, monthByIndexWh: { 1: 0, 2: 400 }, todayExportWh: 100 })
+    e.observe(reading({ 1: 100, 2: 450 }, 30), t0 + 180_000)
+    expect(e.stats()).toMatchObject({ todayByIndexWh: { 1: 0, 2: 650 }, monthByIndexWh: { 1: 0, 2: 650 }, todayExportWh: 130, monthExportWh: 130 })
+  })
+})

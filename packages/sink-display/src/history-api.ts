@@ -26,7 +26,8 @@ function range(q: URLSearchParams): { meter: string; from: number; to: number } 
 
 /**
  * Answers `GET /api/history/<what>?…` from the store: `meters`, `samples` (meter, from, to,
- * resolution), `energy` (meter, from, to, bucket=day|month), `events` (meter, from, to, limit).
+ * resolution), `energy` (meter, from, to, bucket=day|month), `events` (meter, from, to, limit: an
+ * integer from 1 to 500, default 100). A bad query gets 400 with `{ error }`.
  */
 export async function historyApi(store: HistoryStore | undefined, what: string, q: URLSearchParams): Promise<ApiAnswer> {
   if (store === undefined) return { status: 404, body: { error: 'no history store configured' } }
@@ -45,7 +46,9 @@ export async function historyApi(store: HistoryStore | undefined, what: string, 
       return { status: 200, body: await store.energy(r.meter, r.from, r.to, bucket) }
     }
     case 'events': {
-      const limit = Math.min(500, Math.max(1, Number(q.get('limit') ?? 100) || 100))
+      const raw = q.get('limit')
+      const limit = raw === null ? 100 : /^[0-9]{1,3}$/.test(raw) ? Number(raw) : NaN
+      if (!(limit >= 1 && limit <= 500)) return badRequest(`"limit" must be an integer from 1 to 500, got '${raw ?? ''}'`)
       return { status: 200, body: await store.events(r.meter, r.from, r.to, limit) }
     }
     default:

@@ -104,20 +104,10 @@ export function createHistoryStore(engine: Engine): HistoryStore {
     },
 
     async energy(meter, from, to, bucket) {
-      // Day rows from the register's previous day on: energy = max - previous max (max - min for the first).
-      const before = await db
-        .selectFrom('energy_rollups')
-        .select(['register', (eb) => eb.fn.max('max_wh').as('max_wh')])
-        .where('meter', '=', meter)
-        .where('res', '=', '1d')
-        .where('bucket', '<', from)
-        .groupBy('register')
-        .execute()
-      const last = new Map<string, number>()
-      for (const b of before) last.set(b.register, Number(b.max_wh))
+      // Energy counted per register and local day at ingest: increments only, never negative.
       const rows = await db
         .selectFrom('energy_rollups')
-        .select(['register', 'bucket', 'min_wh', 'max_wh'])
+        .select(['register', 'bucket', 'energy_wh'])
         .where('meter', '=', meter)
         .where('res', '=', '1d')
         .where('bucket', '>=', from)
@@ -127,10 +117,7 @@ export function createHistoryStore(engine: Engine): HistoryStore {
       const out = new Map<number, { byIndexWh: Record<number, number>; importWh: number; exportWh: number }>()
       for (const r of rows) {
         const day = Number(r.bucket)
-        const max = Number(r.max_wh)
-        const prev = last.get(r.register) ?? Number(r.min_wh)
-        last.set(r.register, max)
-        const wh = max - prev
+        const wh = Number(r.energy_wh)
         const start = bucket === 'day' ? day : localMonthStart(day)
         let b = out.get(start)
         if (b === undefined) {

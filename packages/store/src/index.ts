@@ -2,7 +2,7 @@ export type { StoreDatabase, MetersTable, ContractsTable, SamplesTable, Register
 export { COLUMNS } from './schema.js'
 export { isTransientError, engineKindOf } from './engine.js'
 export type { Engine, EngineKind, WriteTx, BulkRow } from './engine.js'
-export { MIGRATIONS, migrationProvider } from './migrations/index.js'
+export { MIGRATIONS, FIRST_MIGRATION, migrationProvider } from './migrations/index.js'
 export { migrateToLatest } from './migrate.js'
 export type { MigrationOutcome } from './migrate.js'
 export { sampleTime, registersOf, contractOf, eventsBetween } from './rows.js'

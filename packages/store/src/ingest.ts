@@ -1,5 +1,7 @@
 import { bucketOf, ROLLUP_RESOLUTIONS } from './buckets.js'
 import type { BulkRow, Engine, WriteTx } from './engine.js'
+import { copyEnergyCounter, countValue, createEnergyCounter } from './energy-counter.js'
+import type { CountStep, EnergyCounter } from './energy-counter.js'
 import { contractOf, eventsBetween, hasContract, isEnergyRegister, registersOf, sameContract, sampleRow, sampleTime } from './rows.js'
 import type { ContractTerms, StoreRecord } from './rows.js'
 import type { TicReading } from '@linkyrpi/tic-core'
@@ -34,8 +36,8 @@ interface Contract extends ContractTerms {
   readonly validFrom: number
 }
 
-/** [meter, res, register, bucket, min_wh, max_wh]: an energy rollup row being built. */
-type EnergyAgg = [string, string, string, number, number, number]
+/** [meter, res, register, bucket, min_wh, max_wh, energy_wh]: an energy rollup row being built. */
+type EnergyAgg = [string, string, string, number, number, number, number]
 
 /** Merges aggregates of the same key (a register going back to an earlier bucket), for one upsert. */
 function mergeEnergy(aggs: readonly EnergyAgg[]): EnergyAgg[] {
@@ -47,6 +49,7 @@ function mergeEnergy(aggs: readonly EnergyAgg[]): EnergyAgg[] {
     else {
       e[4] = Math.min(e[4], a[4])
       e[5] = Math.max(e[5], a[5])
+      e[6] += a[6]
     }
   }
   return [...byKey.values()]
@@ -64,6 +67,8 @@ interface MeterState {
   registers: Map<string, number>
   /** Keys given in the meter clock second of the latest frame (see `keyTime`). */
   second: SecondKeys | null
+  /** Where energy counting of each register stands (increments, resets). */
+  counter: EnergyCounter
 }
 
 /** The frames keyed within one meter clock second: their key times, receive times and readings. */
@@ -84,6 +89,7 @@ const copySecond = (s: SecondKeys | null): SecondKeys | null =>
   s === null ? null : { clockMs: s.clockMs, n: s.n, t: s.t.slice(0, s.n), receivedAt: s.receivedAt.slice(0, s.n), readings: s.readings.slice(0, s.n) }
 
 interface StoredMeterRow {
+  first_seen: number
   last_seen: number
   last_reading: string
 }
@@ -126,6 +132,7 @@ const hi = (a: number | null, b: number | null): number | null => (a === null ? 
 
 /** Creates the batch writer over an engine. */
 export function createIngest(engine: Engine, options: IngestOptions = {}): Ingest {
+  const counted: CountStep = { wh: 0, resetFrom: -1, resetFromT: 0 }
   const gapMs = options.gapMs ?? 60_000
   const meters = new Map<string, MeterState>()
   const L = engine.least.bind(engine)
@@ -144,7 +151,8 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
     ].join(', ')
   const energyConflict =
     'on conflict (meter, res, register, bucket) do update set ' +
-    `min_wh = ${L('energy_rollups.min_wh', 'excluded.min_wh')}, max_wh = ${G('energy_rollups.max_wh', 'excluded.max_wh')}`
+    `min_wh = ${L('energy_rollups.min_wh', 'excluded.min_wh')}, max_wh = ${G('energy_rollups.max_wh', 'excluded.max_wh')}, ` +
+    'energy_wh = energy_rollups.energy_wh + excluded.energy_wh'
   // One row per meter of the batch; the newer reading wins (an import of older data keeps the newer one).
   const meterConflict =
     'on conflict (id) do update set ' +
@@ -167,12 +175,23 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
    */
   async function loadAll(tx: WriteTx, ids: readonly string[]): Promise<Map<string, MeterState>> {
     const out = new Map<string, MeterState>()
-    for (const id of ids) out.set(id, { prev: null, stored: null, contract: null, registers: new Map(), energy: new Map(), second: null })
+    for (const id of ids) {
+      out.set(id, { prev: null, stored: null, contract: null, registers: new Map(), energy: new Map(), second: null, counter: createEnergyCounter() })
+    }
     for (let k = 0; k < ids.length; k += LOAD_CHUNK) {
       const chunk = ids.slice(k, k + LOAD_CHUNK)
       const list = chunk.map(() => '?').join(', ')
-      const stored = await tx.query<StoredMeterRow & { id: string }>(`select id, last_seen, last_reading from meters where id in (${list})`, chunk)
-      for (const m of stored) out.get(m.id)!.stored = { t: Number(m.last_seen), reading: JSON.parse(m.last_reading) as TicReading }
+      const stored = await tx.query<StoredMeterRow & { id: string }>(`select id, first_seen, last_seen, last_reading from meters where id in (${list})`, chunk)
+      for (const m of stored) {
+        const st = out.get(m.id)!
+        const reading = JSON.parse(m.last_reading) as TicReading
+        st.stored = { t: Number(m.last_seen), reading }
+        // Counting resumes from the latest stored values: the energy used while not recording counts.
+        const regs = registersOf(reading)
+        const energyRegs: (string | number)[] = []
+        for (let k = 0; k < regs.length; k += 2) if (isEnergyRegister(regs[k] as string)) energyRegs.push(regs[k]!, regs[k + 1]!)
+        st.counter = createEnergyCounter(Number(m.first_seen), Number(m.last_seen), energyRegs)
+      }
       const contracts = await tx.query<ContractRow & { meter: string }>(
         `select meter, valid_from, option, option_label, subscribed_va, cutoff_va, hhphc from contracts where meter in (${list}) and valid_to is null order by valid_from`,
         chunk,
@@ -290,6 +309,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
             registers: new Map(base.registers),
             energy: new Map(),
             second: copySecond(base.second),
+            counter: copyEnergyCounter(base.counter),
           }
           work.set(id, st)
         }
@@ -331,6 +351,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           st.prev.reading = r
         }
         const regs = registersOf(r)
+        let resets: { register: string; from: number; to: number; fromT: number }[] | null = null
         for (let k = 0; k < regs.length; k += 2) {
           const name = regs[k] as string
           const value = regs[k + 1] as number
@@ -339,6 +360,9 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           if (!isNew) continue
           registers.push([id, name, t, value])
           if (!isEnergyRegister(name)) continue
+          countValue(st.counter, name, t, value, counted)
+          if (counted.resetFrom >= 0) (resets ??= []).push({ register: name, from: counted.resetFrom, to: value, fromT: counted.resetFromT })
+          const wh = counted.wh
           // Consecutive changes of a register mostly fall in the same buckets: no key to build then.
           let aggs = st.energy.get(name)
           if (aggs === undefined) {
@@ -352,13 +376,16 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
             if (e !== undefined && e[3] === bucket) {
               if (value < e[4]) e[4] = value
               if (value > e[5]) e[5] = value
+              e[6] += wh
             } else {
-              const fresh: EnergyAgg = [id, res, name, bucket, value, value]
+              const fresh: EnergyAgg = [id, res, name, bucket, value, value, wh]
               aggs[ri] = fresh
               energy.push(fresh)
             }
           }
         }
+        // An index went down: counting goes on from the new value (docs/storage.md, "Events").
+        if (resets !== null) events.push([id, t, 'register-reset', JSON.stringify({ registers: resets })])
         const terms = st.contract !== null && !r.short && hasContract(r, st.contract) ? null : contractOf(r)
         if (terms !== null) {
           const c = st.contract

@@ -119,8 +119,9 @@ export interface PowerRollupsTable {
 }
 
 /**
- * `energy_rollups`: first and last value of each index register per bucket. Energy in a bucket
- * is `max_wh - max_wh of the register's previous bucket` (or `max_wh - min_wh` for the first).
+ * `energy_rollups`: lowest and highest value of each index register per bucket, and the energy
+ * counted in the bucket (`energy_wh`): the sum of the register's increments between consecutive
+ * values in time order, an index going down counting 0 (a `register-reset` event), so never negative.
  */
 export interface EnergyRollupsTable {
   readonly meter: string
@@ -129,6 +130,8 @@ export interface EnergyRollupsTable {
   readonly bucket: number
   readonly min_wh: number
   readonly max_wh: number
+  /** Energy counted in the bucket (Wh, VArh for reactive registers), ≥ 0. */
+  readonly energy_wh: number
 }
 
 /** The whole database, for `Kysely<StoreDatabase>`. */
@@ -163,7 +166,7 @@ export const COLUMNS = {
     vap_n: 'int', va1_sum: 'bigint', va2_sum: 'bigint', va3_sum: 'bigint', inj_n: 'int', inj_sum: 'bigint', u_n: 'int',
     u1_sum: 'bigint', u2_sum: 'bigint', u3_sum: 'bigint', u_min: 'int', u_max: 'int',
   },
-  energy_rollups: { meter: 'text', res: 'text', register: 'text', bucket: 'bigint', min_wh: 'bigint', max_wh: 'bigint' },
+  energy_rollups: { meter: 'text', res: 'text', register: 'text', bucket: 'bigint', min_wh: 'bigint', max_wh: 'bigint', energy_wh: 'bigint' },
 } as const satisfies Record<string, Record<string, ColumnClass>>
 
 /** Tables written in bulk. */

@@ -98,7 +98,11 @@ export interface TicReading {
     readonly distributorIndex: number | null
   }
   readonly energy: {
-    /** Total energy withdrawn in Wh: EAST, or the sum of the option's historique indexes. */
+    /**
+     * Total energy withdrawn in Wh: EAST (standard), or the sum of every index of the contract
+     * (historique: the option's indexes). Null when the total is not known in full (an index
+     * refused or missing): never a partial sum.
+     */
     readonly importWh: number | null
     /** Energy per supplier index in Wh, keyed by index number (1-10). */
     readonly importByIndexWh: Readonly<Record<number, number>>
@@ -209,6 +213,35 @@ const parseRelays = memoByString(parseRelaysRaw, 16)
 const tidyText = memoByString(tidyTextRaw, 64)
 
 const EMPTY: readonly TicGroup[] = []
+
+type IndexList = readonly (readonly [label: string, index: number])[]
+const ALL_INDEXES: IndexList = Object.entries(HISTORIQUE_INDEX_LABELS)
+/** The historique index labels sent with each option (tic-spec.md §4.1 emission rules, §10). */
+const OPTION_INDEXES: Readonly<Partial<Record<TariffOption, IndexList>>> = {
+  base: [['BASE', 1]],
+  hc: [['HCHC', 1], ['HCHP', 2]],
+  ejp: [['EJPHN', 1], ['EJPHPM', 2]],
+  tempo: ALL_INDEXES.filter(([l]) => l.startsWith('BBRH')),
+}
+const OPTION_OF_INDEX = new Map<string, IndexList>()
+for (const list of Object.values(OPTION_INDEXES)) for (const [l] of list) OPTION_OF_INDEX.set(l, list)
+
+/**
+ * The index labels of the contract: those of OPTARIF's option, else (OPTARIF missing or unknown)
+ * those of the one option whose index labels the frame carries; null when that cannot be told.
+ */
+function contractIndexes(option: TariffOption | null, v: Map<string, TicGroup>): IndexList | null {
+  const known = option === null ? undefined : OPTION_INDEXES[option]
+  if (known !== undefined) return known
+  let found: IndexList | null = null
+  for (const [l] of ALL_INDEXES) {
+    if (!v.has(l)) continue
+    const list = OPTION_OF_INDEX.get(l)!
+    if (found !== null && found !== list) return null
+    found = list
+  }
+  return found
+}
 
 // What a label says about the installation, as bits: one Map lookup per group.
 const K_ID = 1
@@ -452,12 +485,28 @@ function build(
     code = period?.code ?? null
     tempoToday = period?.tempoColour ?? null
     tempoTomorrow = parseDemain(str('DEMAIN'))
-    for (const [l, n] of Object.entries(HISTORIQUE_INDEX_LABELS)) {
-      const wh = int(l)
-      if (wh !== null) {
-        byIndex[n] = wh
-        importWh = (importWh ?? 0) + wh
+    const indexes = contractIndexes(option, v)
+    if (indexes === null) {
+      // The contract's indexes cannot be told (no OPTARIF, several options' labels): each index
+      // is reported, the total is not.
+      for (const [l, n] of ALL_INDEXES) {
+        const wh = int(l)
+        if (wh !== null) byIndex[n] = wh
       }
+    } else {
+      // The full total over the contract's indexes, or null: never a partial sum, which would
+      // look like a drop of the index.
+      let sum = 0
+      let full = true
+      for (const [l, n] of indexes) {
+        const wh = int(l)
+        if (wh === null) full = false
+        else {
+          byIndex[n] = wh
+          sum += wh
+        }
+      }
+      importWh = full ? sum : null
     }
     if (str('ADPS') !== undefined || str('ADIR1') !== undefined || str('ADIR2') !== undefined || str('ADIR3') !== undefined) {
       alerts.add('overpower')

@@ -1,9 +1,10 @@
 import { createReadStream, statSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { createTicDecoder } from '@linkyrpi/tic-core'
 import type { DecodedFrame, DecoderEvent, TicMode } from '@linkyrpi/tic-core'
 import { CaptureParser, replaySource } from '@linkyrpi/source-serial'
 import { openStore, parseStoreTarget } from '@linkyrpi/pipeline'
-import { importChunks, StoreTargetError } from '@linkyrpi/store'
+import { FIRST_MIGRATION, importChunks, StoreTargetError } from '@linkyrpi/store'
 import type { CaptureBytes } from '@linkyrpi/store'
 import { EXIT, UsageError, parseCommandArgs } from './command.js'
 import type { Command } from './command.js'
@@ -24,6 +25,7 @@ Options:
                  SQLite file path or postgres://user@host/db[?schema=name] (docs/storage.md).
                  Running it twice leaves exactly the same rows. Frames of a raw capture without
                  a meter clock (historique) are timed from the file's modification time, 1.5 s apart.
+                 When TARGET holds no store yet, one is created and stderr says so.
 
 Exit codes: 0 replayed, 1 unreadable or damaged file, 2 bad arguments.
 `
@@ -79,8 +81,10 @@ function frameJson(frame: DecodedFrame): unknown {
 
 /** `--store`: imports the capture (timed recording or raw bytes) into a store, streaming. */
 async function replayToStore(file: string, target: string, io: Parameters<Command['run']>[1]): Promise<number> {
+  let where: string
   try {
-    parseStoreTarget(target)
+    const t = parseStoreTarget(target)
+    where = t.kind === 'sqlite' ? resolve(t.path) : target
   } catch (error) {
     if (error instanceof StoreTargetError) throw new UsageError(error.message)
     throw error
@@ -99,6 +103,8 @@ async function replayToStore(file: string, target: string, io: Parameters<Comman
     } finally {
       await store.close()
     }
+    // A mistyped path would otherwise silently give a new, empty store.
+    if (store.migrated.includes(FIRST_MIGRATION)) io.stderr.write(`linkyrpi replay: created a new store at ${where}\n`)
     io.stderr.write(`linkyrpi replay: ${String(r.frames)} frames, ${String(r.stored)} stored, ${String(r.duplicates)} already stored, ${String(r.unstorable)} without meter id\n`)
     return EXIT.ok
   } catch (error) {

@@ -7,14 +7,16 @@ import type { Command } from './command.js'
 import { LOG_LEVELS, createLogger } from '../logger.js'
 import type { LogLevel } from '../logger.js'
 import { createPlatform } from '../platform.js'
+import { SIMULATE_SPEC_WORDS, parseSimulateSpec } from '../simulate-spec.js'
 
 const HELP = `Usage: linkyrpi run [--config FILE] [--node NAME] [--data-dir DIR] [--http-port N] [--http-host ADDR]
-                    [--log-level debug|info|warn|error] [--log-format json|pretty]
+                    [--simulate SPEC] [--log-level debug|info|warn|error] [--log-format json|pretty]
 
 Runs the pipeline until SIGINT/SIGTERM (or until a finite source, such as a replay, ends).
 
-Without --config it runs the embedded defaults: a simulated meter at real pace → decoder →
-SQLite store in ./data → dashboard on port 8080 (it prints the URL). Stage types whose package
+Without --config it runs the embedded defaults: a simulated meter at real pace (historique,
+single-phase, option hc, the same default as 'linkyrpi simulate') → decoder → SQLite store in
+./data → dashboard on port 8080 (it prints the URL). Stage types whose package
 is not part of this build are left out of the defaults.
 
 With --config it runs what the file says (see docs/pipeline.md); --node picks which machine's
@@ -27,6 +29,10 @@ Options:
   --http-port N      dashboard port (default 8080; overrides 'port' of display stages)
   --http-host ADDR   address the dashboard listens on (default 127.0.0.1, this machine only;
                      0.0.0.0 for every browser on the LAN; overrides 'host' of display stages)
+  --simulate SPEC    the simulated meter's profile, comma-separated words in any order:
+                     ${SIMULATE_SPEC_WORDS}
+                     e.g. tempo,3,producer (a producer gets standard mode); overrides the
+                     'simulator' stages of the configuration. Each profile is its own meter id.
   --log-level L      debug, info (default), warn or error
   --log-format F     json (default under systemd or when not a terminal) or pretty
 
@@ -51,14 +57,20 @@ export const runCommand: Command = {
     const httpHost = values['http-host']
     if (httpHost !== undefined && httpHost.trim() === '') throw new UsageError('--http-host must be an address')
     const display = { ...(httpPort === undefined ? {} : { port: httpPort }), ...(httpHost === undefined ? {} : { host: httpHost }) }
+    const simulate = values.simulate === undefined ? undefined : parseSimulateSpec(values.simulate)
+    let simulated = 0
     const transform = (document: Record<string, unknown>): Record<string, unknown> => {
       const out = { ...document }
       if (values['data-dir'] !== undefined) out.dataDir = values['data-dir']
-      if (Object.keys(display).length > 0 && typeof out.stages === 'object' && out.stages !== null) {
+      if ((Object.keys(display).length > 0 || simulate !== undefined) && typeof out.stages === 'object' && out.stages !== null) {
         const stages: Record<string, unknown> = {}
         for (const [id, stage] of Object.entries(out.stages as Record<string, unknown>)) {
           const s = stage as Record<string, unknown> | null
-          stages[id] = s !== null && typeof s === 'object' && s.type === 'display' ? { ...s, ...display } : stage
+          if (s !== null && typeof s === 'object' && s.type === 'display') stages[id] = { ...s, ...display }
+          else if (s !== null && typeof s === 'object' && s.type === 'simulator' && simulate !== undefined) {
+            simulated++
+            stages[id] = { ...s, ...simulate }
+          } else stages[id] = stage
         }
         out.stages = stages
       }
@@ -77,6 +89,7 @@ export const runCommand: Command = {
       }
       throw error
     }
+    if (simulate !== undefined && simulated === 0) throw new UsageError('--simulate: the configuration has no simulator stage')
     const nodes = nodesOf(config)
     const node = values.node ?? (nodes.length === 1 ? (nodes[0] as string) : 'main')
     if (!nodes.includes(node)) {
@@ -114,6 +127,7 @@ function parse(args: readonly string[]) {
       'http-host': { type: 'string' },
       'log-level': { type: 'string' },
       'log-format': { type: 'string' },
+      simulate: { type: 'string' },
     },
   }).values
 }

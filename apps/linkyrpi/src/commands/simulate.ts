@@ -5,6 +5,7 @@ import { encodeRecord, encodeRecordingHeader, simulatorSource } from '@linkyrpi/
 import { createMeterSimulator, parseOffPeakHours } from '@linkyrpi/simulator'
 import type { MeterSimulatorOptions, SimulatedFrame, SimulatedMeterKind, SimulatedOption } from '@linkyrpi/simulator'
 import type { TimedChunk } from '@linkyrpi/tic-core/stage'
+import { DEFAULT_CONFIG } from '@linkyrpi/pipeline'
 import { EXIT, UsageError, parseCommandArgs } from './command.js'
 import type { Command, CommandIo } from './command.js'
 import { parseDuration, parseRate, parseSpeed } from '../duration.js'
@@ -20,7 +21,7 @@ Without --out or --pty, the bytes go to standard output.
 Meter:
   --mode M          historique (default) or standard
   --phases N        1 (default) or 3
-  --option O        base (default), hc, ejp or tempo
+  --option O        hc (default, the meter 'linkyrpi run' simulates), base, ejp or tempo
   --producer        PV production and injection (export labels in standard mode)
   --meter K         linky (default), cbemm (single-phase, historique) or cbetm (three-phase)
   --icc             a CBEMM with ICC (sends PAPP)
@@ -28,7 +29,9 @@ Meter:
   --off-peak H      off-peak hours, e.g. 22:00-06:00 (default) or 01:00-07:00,13:00-15:00
   --no-heating      no electric heating
   --overpower       a daily overpower episode around 19:30 (ADPS, short frames, STGE bit 7)
-  --seed N          seed of every random choice (default 1)
+  --seed N          seed of every random choice (default 1); the meter id (ADS) is drawn from
+                    the seed and the profile (option, phases, producer, meter): another
+                    contract is another meter
   --start ISO-DATE  simulated start (default: now); with --seed, output is byte-identical
 
 Time:
@@ -86,6 +89,9 @@ const OPTIONS = {
   truth: { type: 'string' },
 } as const
 
+/** The option simulated without --option: the one of `linkyrpi run`'s embedded simulator. */
+export const DEFAULT_OPTION: SimulatedOption = DEFAULT_CONFIG.stages.meter.option
+
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], option: string): T | undefined {
   if (value === undefined) return undefined
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${option} must be ${allowed.join(', ')}, got '${value}'`)
@@ -114,7 +120,7 @@ export function simulatorOptionsFromArgs(v: Record<string, string | boolean | un
   const options: MeterSimulatorOptions = {
     mode: oneOf(str('mode'), ['historique', 'standard'], '--mode'),
     phases: phasesText === undefined ? undefined : (Number(phasesText) as 1 | 3),
-    option: oneOf<SimulatedOption>(str('option'), ['base', 'hc', 'ejp', 'tempo'], '--option'),
+    option: oneOf<SimulatedOption>(str('option'), ['base', 'hc', 'ejp', 'tempo'], '--option') ?? DEFAULT_OPTION,
     producer: v.producer === true,
     meter: oneOf<SimulatedMeterKind>(str('meter'), ['linky', 'cbemm', 'cbetm'], '--meter'),
     icc: v.icc === true,

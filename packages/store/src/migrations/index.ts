@@ -1,14 +1,19 @@
 import type { Migration, MigrationProvider } from 'kysely'
 import * as initial from './2026_11_28_000000_initial.js'
-import * as monthlyCost from './2026_12_04_000000_monthly_cost.js'
+import * as energyWh from './2026_12_04_000000_energy_wh.js'
+import * as monthlyCost from './2026_12_04_000100_monthly_cost.js'
 
 /** Every migration, by name (sorted by name when applied). Add new ones here; no folder scanning. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '2026_11_28_000000_initial': initial,
-  '2026_12_04_000000_monthly_cost': monthlyCost,
+  '2026_12_04_000000_energy_wh': energyWh,
+  '2026_12_04_000100_monthly_cost': monthlyCost,
 })
 
 /** Serves {@link MIGRATIONS} to Kysely's Migrator. */
 export const migrationProvider: MigrationProvider = {
   getMigrations: () => Promise.resolve({ ...MIGRATIONS }),
 }
+
+/** The migration that creates the schema: applied on a target that held no store. */
+export const FIRST_MIGRATION = '2026_11_28_000000_initial'

@@ -51,7 +51,7 @@ export interface EnergyBucket {
 export interface StoredEvent {
   readonly t: number
   readonly meter: string
-  /** Kebab-case kind: `period-change`, `tempo-announced`, `overpower`, `relay-change`, `gap`… */
+  /** Kebab-case kind: `period-change`, `tempo-announced`, `overpower`, `relay-change`, `gap`, `register-reset`… (docs/storage.md). */
   readonly kind: string
   readonly detail: Readonly<Record<string, unknown>>
 }

@@ -6,7 +6,7 @@
  */
 import type { StoredEvent } from '@linkyrpi/tic-core/stage'
 import { clear, h } from '../dom.js'
-import { clock, duration, indexName, num } from '../format.js'
+import { clock, duration, indexName, kwh, num } from '../format.js'
 import { t } from '../i18n.js'
 import type { TextKey } from '../i18n.js'
 
@@ -21,7 +21,7 @@ const COLOURS = new Set(['blue', 'white', 'red'])
 /** Tempo period labels: historique PTEC (`HCJB`…) or standard LTARF (`HP ROUGE`…). */
 const TEMPO_LABEL = /^H[CP]J[BWR]$|BLEU|BLANC|ROUGE/i
 /** Kinds drawn as alerts (a red mark): the meter is in a condition worth a look. */
-const ALERTS = new Set(['overpower', 'cutoff-open', 'overvoltage', 'phase-missing', 'peak-active', 'cover-open'])
+const ALERTS = new Set(['overpower', 'cutoff-open', 'overvoltage', 'phase-missing', 'peak-active', 'cover-open', 'register-reset'])
 const CUTOFF = ['closed', 'overpower', 'overvoltage', 'load-shedding', 'remote-order', 'overheat-high-current', 'overheat-low-current', 'unknown']
 const EURIDIS = ['disabled', 'enabled', 'undefined', 'secured']
 const PLC = ['new-unlock', 'new-lock', 'registered', 'undefined']
@@ -131,6 +131,29 @@ function contractChange(d: Detail): string {
   return withDetails(t('event.contract'), [from === null ? to : t('event.contract.was', { to, from })])
 }
 
+/** Name of a store register (`import`, `s01`…`s10`, `d1`…`d4`) in the UI language. */
+function registerName(register: string, option: string | null): string {
+  if (register === 'import') return t('index.total')
+  if (register === 'export') return t('index.export')
+  const n = Number(register.slice(1))
+  if (register.startsWith('s') && Number.isInteger(n)) return indexName(option, n)
+  if (register.startsWith('d') && Number.isInteger(n)) return `${t('index.distributor')} ${String(n)}`
+  return register
+}
+
+function registerReset(d: Detail, option: string | null): string {
+  const list = Array.isArray(d.registers) ? d.registers.map(objectOf).filter((r): r is Detail => r !== null) : []
+  // The total says it best; the supplier indexes otherwise.
+  const shown = list.some((r) => r.register === 'import') ? list.filter((r) => r.register === 'import') : list
+  const details = shown.flatMap((r) => {
+    const name = textOf(r, 'register')
+    const from = numberOf(r, 'from')
+    const to = numberOf(r, 'to')
+    return name === null || from === null || to === null ? [] : [t('event.registerReset.one', { r: registerName(name, option), from: kwh(from, 1), to: kwh(to, 1) })]
+  })
+  return withDetails(t('event.registerReset'), details)
+}
+
 /** Sentences of the kinds written by the store; an alert's `-end` where it has one. */
 const SENTENCES: ReadonlyMap<string, Describe> = new Map<string, Describe>([
   ['period-change', periodChange],
@@ -157,6 +180,7 @@ const SENTENCES: ReadonlyMap<string, Describe> = new Map<string, Describe>([
   ['gap', (d) => t('event.gap', { d: duration(numberOf(d, 'ms') ?? 0) })],
   ['mode-change', (d) => t('event.mode', { from: textOf(d, 'from') ?? '?', to: textOf(d, 'to') ?? '?' })],
   ['contract-change', contractChange],
+  ['register-reset', registerReset],
 ])
 
 /** One event as a sentence; an unknown kind shows its name. */
