@@ -62,6 +62,7 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard Costs screen (e2e
     expect(await page.locator('[data-testid="costs-periods"] tbody th').allTextContents()).toEqual(expect.arrayContaining(['Heures creuses', 'Heures pleines']))
     expect(((await page.locator('[data-testid="costs-power"]').textContent()) ?? '').replace(/\s/gu, ' ')).toMatch(/Conseillé : \d+ kVA/u)
     expect(await page.locator('[data-testid="costs-appliances"] tbody th').allTextContents()).toContain('Chauffe-eau')
+    expect(await page.locator('[data-testid="costs-comparison"] + .small').textContent()).toMatch(/^Même consommation depuis le \d\d\/\d\d\/\d{4}, 6 kVA, abonnement compris$/u)
     // Nothing wider than the kiosk screen; the tiles fit on one row.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(800)
     const boxes = await Promise.all(['today', 'yesterday', 'this-month', 'last-month'].map((id) => page.locator(`[data-testid="costs-${id}"]`).boundingBox()))

@@ -1,7 +1,7 @@
 import type { CostsSummary } from '../../costs-api.js'
 import { clear, h, setText } from '../dom.js'
 import { num } from '../format.js'
-import { t } from '../i18n.js'
+import { lang, t } from '../i18n.js'
 import type { TextKey } from '../i18n.js'
 import type { Screen, State } from '../state.js'
 
@@ -63,7 +63,7 @@ export function costsScreen(): Screen {
       const name = `${t(`costs.option.${c.option}` as TextKey)}${c.current ? ` (${t('costs.current')})` : ''}`
       comparison.body.append(h('tr', { class: c.current ? 'current' : '' }, h('th', { text: name }), h('td', { text: eur(c.totalEur) }), h('td', { text: eur(c.annualEur) })))
     }
-    setText(compareNote, t('costs.since', { day: s.since, kva: s.power.subscribedKVA ?? '?' }))
+    setText(compareNote, t('costs.since', { day: new Date(`${s.since}T12:00:00Z`).toLocaleDateString(lang() === 'fr' ? 'fr-FR' : 'en-GB', { timeZone: 'UTC' }), kva: s.power.subscribedKVA ?? '?' }))
     clear(power)
     const pw = s.power
     power.append(
