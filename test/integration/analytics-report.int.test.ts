@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { PassThrough, Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildReport, catalogueRows, DEFAULT_SETTINGS, TRV_CATALOGUE, loadReportData, parseLocalDate, pickMeter, subscriptionPerDay, localDayKey } from '@linkyrpi/analytics'
 import type { Report } from '@linkyrpi/analytics'
@@ -10,24 +9,13 @@ import { openStore } from '@linkyrpi/pipeline'
 import { importChunks, replaceTariffPrices } from '@linkyrpi/store'
 import { sql } from 'kysely'
 import { reportCommand } from '../../apps/linkyrpi/src/commands/report.js'
-import type { CommandIo } from '../../apps/linkyrpi/src/commands/command.js'
+import { recordingIo } from '../support/command-io.js'
 import { describeWithService, tcpReachable } from '../support/services.js'
 import { postgresTarget, sqliteTarget, type TestTarget } from './store-helpers.js'
 
 const pgUp = await tcpReachable('127.0.0.1', 5432)
 
-function io(): CommandIo & { out: () => string; err: () => string } {
-  let out = ''
-  let err = ''
-  const sink = (append: (s: string) => void): Writable =>
-    new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        append(chunk.toString())
-        cb()
-      },
-    })
-  return { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), stdin: new PassThrough(), env: {}, signal: new AbortController().signal, out: () => out, err: () => err }
-}
+const io = recordingIo
 
 // Twelve simulated days of a Tempo meter across the spring DST change (2026-03-29, 23 h), one
 // frame every 2 minutes, with no reception at all on 2026-03-25 (local day).

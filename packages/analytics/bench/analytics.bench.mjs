@@ -3,7 +3,7 @@
 //  1. appliance detection precision/recall against `linkyrpi simulate --truth` on seeds and
 //     profiles the tests do not use (30 days at one frame a minute each);
 //  2. the time of a full-year report (one simulated year, one frame every BENCH_YEAR_INTERVAL,
-//     default 5m, imported with `linkyrpi replay --store`) on SQLite and PostgreSQL (LINKY_PG_URL,
+//     default 1m: no gap events, 525,600 frames; imported with `linkyrpi replay --store`) on SQLite and PostgreSQL (LINKY_PG_URL,
 //     default the local `test` database), beside the baseline of starting node and the CLI.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -51,7 +51,7 @@ try {
   }
 
   // 2. A full year.
-  const interval = process.env.BENCH_YEAR_INTERVAL ?? '5m'
+  const interval = process.env.BENCH_YEAR_INTERVAL ?? '1m'
   const rec = join(dir, 'year.ticrec')
   run(['simulate', '--option', 'tempo', '--seed', '404', '--start', '2025-01-01T00:00:00+01:00', '--duration', '365d', '--interval', interval, '--speed', 'max', '--out', rec, '--format', 'record'])
   const from = parseLocalDate('2025-01-01')

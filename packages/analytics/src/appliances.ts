@@ -1,6 +1,6 @@
 import type { SamplePoint } from '@linkyrpi/tic-core/stage'
 import type { DailySchedule } from './day-profile.js'
-import { localDayKey, localHour, localMonthKey, parisOffsetMs } from './paris-time.js'
+import { localDayKey, localDayStart, localHour, localMonthKey, nextLocalDay, parisOffsetMs } from './paris-time.js'
 import { quantile } from './stats.js'
 
 /** Loads the detector recognises. */
@@ -182,17 +182,29 @@ export function detectAppliances(points: readonly SamplePoint[], options: Applia
     k.months.set(month, m)
   }
   for (const a of activations) add(a.kind, a.start, (a.powerW * (a.end - a.start)) / 3_600_000, 1)
-  // Heating energy per minute-point (a point stands for the time until the next one, at most a minute).
+  // Heating energy per minute-point (a point stands for the time until the next one, at most a
+  // minute), summed per local day first: day keys are computed once a day, not once a point.
   let heatingRuns = 0
   let on = false
+  let dayFrom = 0
+  let dayTo = -1
+  let dayWh = 0
   for (let i = 0; i < n; i++) {
-    const dt = i + 1 < n ? Math.min(MINUTE, (t[i + 1] as number) - (t[i] as number)) : MINUTE
+    const ti = t[i] as number
+    if (ti >= dayTo) {
+      if (dayWh > 0) add('heating', dayFrom, dayWh, 0)
+      dayWh = 0
+      dayFrom = localDayStart(ti)
+      dayTo = nextLocalDay(dayFrom)
+    }
+    const dt = i + 1 < n ? Math.min(MINUTE, (t[i + 1] as number) - ti) : MINUTE
     const w = heatingW[i] as number
     const isOn = w >= 300
     if (isOn && !on) heatingRuns++
     on = isOn
-    if (w > 0) add('heating', t[i] as number, (w * dt) / 3_600_000, 0)
+    if (w > 0) dayWh += (w * dt) / 3_600_000
   }
+  if (dayWh > 0) add('heating', dayFrom, dayWh, 0)
   const heat = byKind.get('heating')
   if (heat !== undefined) heat.n = heatingRuns
   const order: ApplianceKind[] = ['water-heater', 'heating', 'cooking', 'other']

@@ -1,5 +1,6 @@
 import type { EnergyBucket, HistoryStore, SamplePoint, StoredEvent, StoredMeter } from '@linkyrpi/tic-core/stage'
 import type { ContractTerms } from './contracts.js'
+import { addLocalDays } from './paris-time.js'
 
 /**
  * What the analytics reads from a store: the query API subset of `HistoryStore` (implemented by
@@ -20,8 +21,10 @@ export interface ReportData {
   readonly hourly: readonly SamplePoint[]
   /** `1d` power rollups over the range. */
   readonly daily: readonly SamplePoint[]
-  /** `1m` power rollups over the range (appliance detection). */
+  /** `1m` power rollups over the last {@link APPLIANCE_DAYS} days of the range (appliance detection). */
   readonly minutes: readonly SamplePoint[]
+  /** Start of `minutes`, epoch ms. */
+  readonly minutesFrom: number
   /** Every event up to `to` (contract changes before the range decide the contract at its start). */
   readonly events: readonly StoredEvent[]
   /** The latest contract the meter announced, or null. */
@@ -53,17 +56,21 @@ export async function pickMeter(history: AnalyticsHistory, meter: string | null)
   return found
 }
 
+/** Days of one-minute power the appliance detection reads: the last 31 days of the range. */
+export const APPLIANCE_DAYS = 31
+
 /** Reads what a report over [from, to) needs: five range queries and the latest reading. */
 export async function loadReportData(history: AnalyticsHistory, meter: StoredMeter, from: number, to: number): Promise<ReportData> {
+  const minutesFrom = Math.max(from, addLocalDays(to, -APPLIANCE_DAYS))
   const [days, hourly, daily, minutes, events, latest] = await Promise.all([
     history.energy(meter.id, from, to, 'day'),
     history.samples(meter.id, from, to, '1h'),
     history.samples(meter.id, from, to, '1d'),
-    history.samples(meter.id, from, to, '1m'),
+    history.samples(meter.id, minutesFrom, to, '1m'),
     history.events(meter.id, 0, to, 1_000_000),
     history.latest(meter.id),
   ])
   const c = latest?.reading.contract
   const latestContract = c === undefined ? null : { option: c.option, optionLabel: c.optionLabel, subscribedVA: c.subscribedVA }
-  return { meter, from, to, days, hourly, daily, minutes, events, latestContract }
+  return { meter, from, to, days, hourly, daily, minutes, minutesFrom, events, latestContract }
 }

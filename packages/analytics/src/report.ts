@@ -65,6 +65,8 @@ export interface Report {
   readonly standby: Standby
   readonly phases: PhaseBalance | null
   readonly production: Production | null
+  /** First local day the appliance breakdown covers (the last 31 days of the range at most). */
+  readonly appliancesFrom: string
   readonly appliances: readonly ApplianceUse[]
   readonly applianceClusters: readonly ApplianceCluster[]
   readonly co2: Carbon
@@ -165,6 +167,7 @@ export function buildReport(data: ReportData, settings: AnalyticsSettings): Repo
     standby: standby(data.hourly, avgPrice),
     phases: data.meter.phases === 3 ? phaseBalance(data.hourly, kva) : null,
     production: production(days, data.meter.producer),
+    appliancesFrom: localDayKey(data.minutesFrom),
     appliances: appliances.uses,
     applianceClusters: appliances.clusters,
     co2: carbon(importWh, settings.co2GPerKWh, settings.co2Source),

@@ -8,6 +8,7 @@ import { EnergyTracker } from './energy-tracker.js'
 import { DisplayServerError } from './errors.js'
 import { acceptsGzip, COMPRESS_MIN_BYTES, gzipBody } from './compress.js'
 import { historyApi } from './history-api.js'
+import { costsApi } from './costs-api.js'
 import { LiveStats } from './live-stats.js'
 import { localStart } from './local-time.js'
 import { resolveDisplayOptions } from './options.js'
@@ -79,7 +80,7 @@ function tokenMatches(req: IncomingMessage, token: string): boolean {
 /**
  * Starts the dashboard's HTTP server: the built client (`/`, `/assets/…`), the event stream
  * (`/events`), and a read-only JSON API (`/api/config`, `/api/latest`, `/api/stats`,
- * `/api/diagnostics`, `/api/history/…`) and, when given, the Prometheus `/metrics`. Resolves once listening. Rejects with
+ * `/api/diagnostics`, `/api/history/…`, `/api/costs`) and, when given, the Prometheus `/metrics`. Resolves once listening. Rejects with
  * {@link DisplayServerError} when the port cannot be bound; throws `TypeError` on bad options.
  */
 export async function startDisplayServer(options: DisplaySinkOptions, ctx: StageContext): Promise<DisplayServer> {
@@ -236,6 +237,10 @@ export async function startDisplayServer(options: DisplaySinkOptions, ctx: Stage
     }
     if (path.startsWith('/api/history/')) {
       const a = await historyApi(o.history, path.slice('/api/history/'.length), url.searchParams)
+      return sendLargeJson(req, res, a.status, a.body)
+    }
+    if (path === '/api/costs') {
+      const a = await costsApi(o.history, url.searchParams, Date.now())
       return sendLargeJson(req, res, a.status, a.body)
     }
     if (path.startsWith('/api/')) return sendJson(res, 404, { error: 'no such endpoint' })

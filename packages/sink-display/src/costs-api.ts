@@ -1,0 +1,112 @@
+import { addLocalDays, buildReport, contractTimeline, costOf, DEFAULT_SETTINGS, toDayEnergy, indexLabel, isPricedOption, loadReportData, localDayKey, localDayStart, localMonthKey, periodOfIndex, pricesOn } from '@linkyrpi/analytics'
+import type { AnalyticsSettings, Report } from '@linkyrpi/analytics'
+import type { HistoryStore } from '@linkyrpi/tic-core/stage'
+import type { ApiAnswer } from './history-api.js'
+
+/** Energy and cost of one range of the Costs screen. */
+export interface CostsPeriod {
+  readonly kwh: number
+  /** Energy + subscription, €; null when part of it is unpriced. */
+  readonly eur: number | null
+  readonly days: number
+}
+
+/** What `GET /api/costs?meter=ID` answers: the Costs screen's data. */
+export interface CostsSummary {
+  readonly meter: string
+  readonly today: CostsPeriod
+  readonly yesterday: CostsPeriod
+  readonly thisMonth: CostsPeriod
+  readonly lastMonth: CostsPeriod
+  /** This month per index: label, kWh, €/kWh and €. */
+  readonly byPeriod: readonly { readonly label: string; readonly kwh: number; readonly eurPerKWh: number; readonly eur: number }[]
+  /** The price counting now, and the other period of the contract (what the next one will cost). */
+  readonly currentPrice: { readonly label: string; readonly eurPerKWh: number } | null
+  readonly nextPrice: { readonly label: string; readonly eurPerKWh: number } | null
+  readonly comparison: Report['comparison']
+  readonly power: Report['power']
+  readonly appliances: Report['appliances']
+  /** First day of the data the comparison, power and appliances cover. */
+  readonly since: string
+}
+
+const sumPeriod = (r: Report, from: string, to: string): CostsPeriod => {
+  let wh = 0
+  let eur: number | null = 0
+  let days = 0
+  const cost = new Map(r.cost.byDay.map((d) => [d.day, d]))
+  for (const d of r.energy.byDay) {
+    if (d.day < from || d.day >= to) continue
+    days++
+    wh += d.importWh
+    const c = cost.get(d.day)
+    eur = eur === null || c === undefined || c.energyEur === null || c.subscriptionEur === null ? null : eur + c.energyEur + c.subscriptionEur
+  }
+  return { kwh: wh / 1000, eur: days === 0 ? null : eur, days }
+}
+
+/**
+ * The Costs screen's summary: one report from the first day of last month to tomorrow (default
+ * prices), cut into today, yesterday, this month and last month; this month per index; the price
+ * counting now and the other period's; the comparison, power advice and appliances over that range.
+ */
+export async function costsApi(store: HistoryStore | undefined, q: URLSearchParams, now: number, settings: AnalyticsSettings = DEFAULT_SETTINGS): Promise<ApiAnswer> {
+  if (store === undefined) return { status: 404, body: { error: 'no history store configured' } }
+  const meters = await store.meters()
+  const id = q.get('meter')
+  const meter = id === null ? meters[0] : meters.find((m) => m.id === id)
+  if (meter === undefined) return { status: 404, body: { error: id === null ? 'no meter in the store yet' : `unknown meter: ${id}` } }
+  const today = localDayStart(now)
+  const tomorrow = addLocalDays(today, 1)
+  const monthKey = localMonthKey(today)
+  const lastMonthStart = localDayStart(Date.parse(`${monthKey}-01T12:00:00Z`) - 20 * 86_400_000)
+  const from = localDayStart(Date.parse(`${localMonthKey(lastMonthStart)}-01T12:00:00Z`))
+  const data = await loadReportData(store, meter, from, tomorrow)
+  const r = buildReport(data, settings)
+  const todayKey = localDayKey(today)
+  // This month alone, so that a line never carries days of last month.
+  const monthDays = toDayEnergy(data.days).days.filter((d) => d.day >= `${monthKey}-01`)
+  const monthCost = costOf(monthDays, contractTimeline(data.events, data.latestContract), settings.catalogue)
+  const byPeriod = new Map<string, { label: string; kwh: number; eurPerKWh: number; eur: number }>()
+  for (const l of monthCost.lines) {
+    const e = byPeriod.get(l.label)
+    if (e === undefined) byPeriod.set(l.label, { label: l.label, kwh: l.wh / 1000, eurPerKWh: l.eurPerKWh, eur: l.eur })
+    else {
+      e.kwh += l.wh / 1000
+      e.eur += l.eur
+      e.eurPerKWh = l.eurPerKWh
+    }
+  }
+  const latest = await store.latest(meter.id)
+  const option = latest?.reading.contract.option ?? null
+  const kvaVA = latest?.reading.contract.subscribedVA ?? null
+  const index = latest?.reading.period.index ?? null
+  let currentPrice: CostsSummary['currentPrice'] = null
+  let nextPrice: CostsSummary['nextPrice'] = null
+  if (isPricedOption(option) && index !== null) {
+    const prices = pricesOn(settings.catalogue, todayKey, option, kvaVA === null ? null : Math.round(kvaVA / 1000))
+    const period = periodOfIndex(option, index)
+    const price = period === null ? undefined : prices?.energy[period]
+    if (price !== undefined) currentPrice = { label: indexLabel(option, index), eurPerKWh: price }
+    // The other period of the pair (HP ↔ HC, normal ↔ peak); Base has one price.
+    const other = option === 'base' ? null : index % 2 === 1 ? index + 1 : index - 1
+    const otherPeriod = other === null ? null : periodOfIndex(option, other)
+    const otherPrice = otherPeriod === null ? undefined : prices?.energy[otherPeriod]
+    if (other !== null && otherPrice !== undefined) nextPrice = { label: indexLabel(option, other), eurPerKWh: otherPrice }
+  }
+  const summary: CostsSummary = {
+    meter: meter.id,
+    today: sumPeriod(r, todayKey, localDayKey(tomorrow)),
+    yesterday: sumPeriod(r, localDayKey(addLocalDays(today, -1)), todayKey),
+    thisMonth: sumPeriod(r, `${monthKey}-01`, localDayKey(tomorrow)),
+    lastMonth: sumPeriod(r, localDayKey(from), `${monthKey}-01`),
+    byPeriod: [...byPeriod.values()],
+    currentPrice,
+    nextPrice,
+    comparison: r.comparison,
+    power: r.power,
+    appliances: r.appliances,
+    since: r.coverage.firstDay ?? localDayKey(from),
+  }
+  return { status: 200, body: summary }
+}
