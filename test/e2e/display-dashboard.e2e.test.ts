@@ -2,7 +2,6 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { localStart } from '@linkyrpi/sink-display'
@@ -16,28 +15,9 @@ import { startDashboard } from '../support/display-harness.js'
 import { touchScreen } from '../support/display-touch.js'
 import type { DashboardHarness } from '../support/display-harness.js'
 import { createMemoryHistoryStore } from '../support/display-history-store.js'
+import { ARTIFACTS, KIOSKS, tab, text, visible } from '../support/display-page.js'
 
-const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url))
 const SCREENS = ['live', 'indexes', 'history', 'meter', 'diagnostics'] as const
-const KIOSKS = [
-  { width: 800, height: 480 },
-  { width: 1024, height: 600 },
-] as const
-
-/** Text of an element with every kind of space removed (French number formats use U+202F). */
-async function text(page: Page, testid: string): Promise<string> {
-  const t = await page.locator(`[data-testid="${testid}"]`).first().textContent()
-  return (t ?? '').replace(/\s/gu, '')
-}
-
-async function visible(page: Page, testid: string): Promise<boolean> {
-  return page.locator(`[data-testid="${testid}"]`).first().isVisible()
-}
-
-async function tab(page: Page, id: string): Promise<void> {
-  await page.locator(`[data-tab="${id}"]`).click()
-  await page.locator(`[data-screen="${id}"]`).waitFor({ state: 'visible' })
-}
 
 describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)', () => {
   let browser: TestBrowser
@@ -203,9 +183,9 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     // Swipe left and right (outside the chart) to change screens.
     await tab(page, 'live')
     const swipe = async (fromX: number, toX: number): Promise<void> => {
-      await page.mouse.move(fromX, 450)
+      await page.mouse.move(fromX, 200)
       await page.mouse.down()
-      await page.mouse.move(toX, 455, { steps: 5 })
+      await page.mouse.move(toX, 205, { steps: 5 })
       await page.mouse.up()
     }
     await swipe(350, 60)
@@ -221,7 +201,7 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     const page = await open(d.url)
     await expect.poll(() => text(page, 'apparent')).toBe('1200VA')
     await page.locator('[data-testid="stale"]').waitFor({ state: 'visible', timeout: 15_000 })
-    expect(await page.locator('[data-testid="stale"]').textContent()).toMatch(/^Pas de données depuis \d\d:\d\d:\d\d/)
+    expect(await page.locator('[data-testid="stale"]').textContent()).toMatch(/^Pas de (données|trame du compteur) depuis \d\d:\d\d:\d\d/)
     for (const s of SCREENS) {
       await tab(page, s)
       expect(await visible(page, 'stale')).toBe(true)

@@ -92,3 +92,20 @@ export function timeTicks(_u: unknown, splits: number[]): string[] {
   const span = splits.length > 1 ? splits[splits.length - 1]! - splits[0]! : 0
   return splits.map((s) => (span > 2 * 86_400 ? day(s * 1000) : hhmm(s * 1000, span < 120)))
 }
+
+/** Tick labels of a uPlot value axis in the dashboard's language (`4 000`, not `4,000`). */
+export function axisNumbers(_u: unknown, splits: number[]): string[] {
+  return splits.map((v) => nf(0).format(v))
+}
+
+/** A number alone in the dashboard's language, or an em dash for null. */
+export function figure(value: number | null | undefined, digits = 0): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : nf(digits).format(value)
+}
+
+/** A duration to come, as `1 h 12` or `25 min` (minutes rounded up). */
+export function countdown(ms: number): string {
+  const m = Math.max(1, Math.ceil(ms / 60_000))
+  if (m < 60) return `${String(m)} min`
+  return `${String(Math.floor(m / 60))} h ${String(m % 60).padStart(2, '0')}`
+}

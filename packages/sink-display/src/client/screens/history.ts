@@ -1,5 +1,6 @@
 import uPlot from 'uplot'
 import type { EnergyBucket, SamplePoint, StoredMeter } from '@linkyrpi/tic-core/stage'
+import { getJson } from '../api.js'
 import { attachChartGestures } from '../chart-gestures.js'
 import { clear, h, setText, show } from '../dom.js'
 import { currentTimeZone, day, indexName, kwh, timeTicks } from '../format.js'
@@ -14,12 +15,6 @@ const DAY = 86_400_000
 const RANGES: readonly Range[] = ['today', 'week', 'month', 'year']
 /** The narrowest span a pinch reaches, seconds. */
 const MIN_SPAN_S = 300
-
-async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(path, { headers: { accept: 'application/json' } })
-  if (!res.ok) throw new Error(`${path}: HTTP ${String(res.status)}`)
-  return (await res.json()) as T
-}
 
 /** Local midnight, in the dashboard's time zone (the store's days), of the day `daysBack` before `now`'s. */
 function startOfDay(now: number, daysBack = 0): number {

@@ -1,0 +1,231 @@
+/// <reference lib="dom" />
+import { mkdirSync } from 'node:fs'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describeWithService } from '../support/services.js'
+import { CHROMIUM_AVAILABLE, launchBrowser } from '../support/display-browser.js'
+import type { TestBrowser } from '../support/display-browser.js'
+import { createFrameFeed, PROFILE_ADS } from '../support/display-frames.js'
+import type { MeterProfile } from '../support/display-frames.js'
+import { startDashboard } from '../support/display-harness.js'
+import type { DashboardHarness } from '../support/display-harness.js'
+import { createMemoryHistoryStore } from '../support/display-history-store.js'
+import { ARTIFACTS, tab, text, visible, words } from '../support/display-page.js'
+
+const SCREENS = ['live', 'indexes', 'history', 'meter', 'diagnostics'] as const
+
+/** Minutes after local midnight in Paris, now. */
+function parisMinute(now = Date.now()): number {
+  const [h, m] = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(now).split(':').map(Number)
+  return h! * 60 + m!
+}
+
+/** `1 h 12` or `25 min` as minutes. */
+function minutesOf(countdown: string): number {
+  const hm = /(\d+) h (\d\d)$/u.exec(countdown)
+  if (hm !== null) return Number(hm[1]) * 60 + Number(hm[2])
+  const m = /(\d+) min$/u.exec(countdown)
+  return m === null ? NaN : Number(m[1])
+}
+
+describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard Live screen in Chromium (e2e)', () => {
+  let browser: TestBrowser
+  const running: DashboardHarness[] = []
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true })
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    for (const d of running) await d.complete()
+    await browser?.close()
+  })
+
+  async function dashboard(profile: MeterProfile, options: Parameters<typeof startDashboard>[0] = {}) {
+    const d = await startDashboard(options)
+    running.push(d)
+    return { d, feed: createFrameFeed(profile) }
+  }
+
+  async function open(url: string, viewport = { width: 800, height: 480 }): Promise<Page> {
+    const page = await browser.context.newPage()
+    await page.setViewportSize(viewport)
+    await page.goto(url)
+    await page.locator('nav').waitFor()
+    return page
+  }
+
+  /** What the Live curve draws: points, line breaks, and its time axis (epoch ms). */
+  async function curve(page: Page): Promise<{ points: number; gaps: number; from: number; to: number }> {
+    const chart = page.locator('[data-testid="live-chart"]')
+    const [points, gaps, from, to] = await Promise.all(['points', 'gaps', 'from', 'to'].map((k) => chart.getAttribute(`data-${k}`)))
+    return { points: Number(points), gaps: Number(gaps), from: Number(from), to: Number(to) }
+  }
+
+  it('the Live curve is filled from the store at load, grows with every frame, follows the clock and breaks at gaps', async () => {
+    const now = Date.now()
+    const meter = { id: PROFILE_ADS['standard-mono-hc'], prm: '09876543210123', mode: 'standard' as const, phases: 1 as const, producer: false, firstSeen: now - 86_400_000, lastSeen: now }
+    // A stored sample every 10 s up to now: 60 of them in the last ten minutes.
+    const store = createMemoryHistoryStore({ meter, now, days: 1, stepMs: 10_000 })
+    // The stale limit (and the longest silence drawn as a line) follows the frames' pace: a few
+    // seconds after a missed frame, well before staleAfterMs.
+    const { d, feed } = await dashboard('standard-mono-hc', { history: store, staleAfterMs: 30_000 })
+    d.push(feed({ va: 1500 }))
+    const page = await open(d.url)
+    await expect.poll(async () => (await curve(page)).points).toBeGreaterThanOrEqual(59)
+    expect(store.calls).toContain(`samples ${meter.id}`)
+    const loaded = await curve(page)
+    expect(loaded.gaps).toBe(0)
+    // Ten minutes up to now (the page and server share this machine's clock).
+    expect(loaded.to - loaded.from).toBeCloseTo(600_000, -2)
+    expect(Math.abs(loaded.to - Date.now())).toBeLessThan(3000)
+
+    // Frames every 400 ms: one more point each, the axis moves with them.
+    for (let i = 1; i <= 5; i++) {
+      d.push(feed({ va: 1500 + i * 100 }))
+      await page.waitForTimeout(400)
+    }
+    await expect.poll(async () => (await curve(page)).points).toBe(loaded.points + 5)
+    const grown = await curve(page)
+    expect(grown.to - loaded.to).toBeGreaterThan(1500)
+    await page.screenshot({ path: `${ARTIFACTS}live-curve-800x480-fr.png` })
+
+    // No frame for 5 s (frames came every 0.4 s): the axis keeps following the clock…
+    await page.waitForTimeout(2000)
+    const idle = await curve(page)
+    expect(idle.to - grown.to).toBeGreaterThan(1500)
+    expect(idle.points).toBe(grown.points)
+    await page.waitForTimeout(3000)
+    expect((await curve(page)).gaps).toBe(0)
+    // …and the next frame starts a new stretch of line instead of bridging the silence.
+    d.push(feed({ va: 900 }))
+    await expect.poll(async () => (await curve(page)).points).toBe(grown.points + 1)
+    expect((await curve(page)).gaps).toBe(1)
+    await page.screenshot({ path: `${ARTIFACTS}live-curve-gap-800x480-fr.png` })
+    await page.close()
+  })
+
+  it('hero: the power readable from across the room, coloured by the period, with today’s energy and the next period', async () => {
+    const { d, feed } = await dashboard('standard-mono-hc', { statsIntervalMs: 300 })
+    d.push(feed({ va: 1850, amps: [8] }))
+    const page = await open(d.url)
+    await expect.poll(() => text(page, 'apparent')).toBe('1850VA')
+    d.push(feed({ va: 2100, amps: [9], addWh: 120 }))
+    await expect.poll(() => text(page, 'apparent')).toBe('2100VA')
+    const hero = await page.locator('[data-testid="apparent"]').evaluate((el) => ({ h: el.getBoundingClientRect().height, colour: getComputedStyle(el).color, size: parseFloat(getComputedStyle(el).fontSize) }))
+    expect(hero.h).toBeGreaterThanOrEqual(100)
+    expect(hero.size).toBeGreaterThanOrEqual(100)
+    expect(hero.colour).toBe('rgb(180, 83, 9)') // heures pleines: the HP orange
+    // The profile (PJOURF+1, today's too: NJOURF = NJOURF+1) switches to HC at 22:00.
+    const line = await words(page, 'live-period')
+    expect(line).toMatch(/^Heures pleines · HC dans (\d+ h \d\d|\d+ min)$/u)
+    const expected = (((22 * 60 - parisMinute()) % 1440) + 1440) % 1440 || 1440
+    expect(Math.abs(minutesOf(line) - expected)).toBeLessThanOrEqual(2)
+    await expect.poll(() => text(page, 'today-energy')).toBe('0,12kWh')
+    expect(await visible(page, 'live-tomorrow')).toBe(false)
+    // The daily maximum the meter sends (SMAXSN).
+    expect(await words(page, 'maxima')).toMatch(/^Max\. aujourd'hui 4 500 VA/u)
+    // An empty slot waits for the cost figure.
+    expect(await page.locator('[data-slot="cost"]').count()).toBe(1)
+    await page.screenshot({ path: `${ARTIFACTS}live-hero-800x480-fr.png` })
+
+    // HC: the figure turns blue.
+    d.push(feed({ va: 2100, period: 'hc' }))
+    await expect.poll(() => page.locator('[data-testid="apparent"]').evaluate((el) => getComputedStyle(el).color)).toBe('rgb(21, 101, 192)')
+    await page.close()
+  })
+
+  it('overpower: every screen says it, with the excess', async () => {
+    const { d, feed } = await dashboard('standard-mono-hc')
+    d.push(feed({ va: 2000 }))
+    const page = await open(d.url)
+    await expect.poll(() => text(page, 'apparent')).toBe('2000VA')
+    expect(await visible(page, 'overpower')).toBe(false)
+    d.push(feed({ va: 12_750, overpower: true }))
+    await expect.poll(() => visible(page, 'overpower')).toBe(true)
+    expect(await words(page, 'overpower')).toBe('Dépassement de puissance : +6 750 VA (souscrite 6 000 VA)')
+    expect(await words(page, 'headroom')).toBe('+6 750 VA')
+    expect(await page.evaluate(() => document.body.classList.contains('overpower'))).toBe(true)
+    await page.screenshot({ path: `${ARTIFACTS}live-overpower-800x480-fr.png` })
+    // The banner takes room from the Live screen, which still fits: the figure whole, the curve above the tabs.
+    const fit = await page.evaluate(() => {
+      const box = (q: string) => document.querySelector(q)!.getBoundingClientRect()
+      return { value: box('[data-testid="apparent"]').right, hero: box('.hero').right, curve: box('.live .curve').bottom, nav: box('nav').top }
+    })
+    expect(fit.value).toBeLessThanOrEqual(fit.hero)
+    expect(fit.curve).toBeLessThanOrEqual(fit.nav)
+    for (const s of SCREENS) {
+      await tab(page, s)
+      expect(await visible(page, 'overpower')).toBe(true)
+    }
+    await tab(page, 'live')
+    d.push(feed({ va: 3000 }))
+    await expect.poll(() => visible(page, 'overpower')).toBe(false)
+    expect(await words(page, 'headroom')).toBe('3 000 VA (50 %)')
+    await page.close()
+  })
+
+  it('Tempo and EJP: tomorrow’s colour, the next period and the peak notice in words', async () => {
+    const tempo = await dashboard('historique-tri-tempo')
+    tempo.d.push(tempo.feed({ va: 3000, amps: [5, 4, 4] }))
+    const page = await open(tempo.d.url)
+    await expect.poll(() => words(page, 'live-tomorrow')).toBe('Demain : ROUGE')
+    // HP of a white day: HC (still white) at 22:00, Tempo's regulated hours.
+    const line = await words(page, 'live-period')
+    expect(line).toMatch(/^HP Blanc · HC Blanc dans (\d+ h \d\d|\d+ min)$/u)
+    const expected = (((22 * 60 - parisMinute()) % 1440) + 1440) % 1440 || 1440
+    expect(Math.abs(minutesOf(line) - expected)).toBeLessThanOrEqual(2)
+    await page.screenshot({ path: `${ARTIFACTS}live-tempo-800x480-fr.png` })
+    await page.close()
+
+    const ejp = await dashboard('historique-mono-ejp')
+    ejp.d.push(ejp.feed({ va: 900, amps: [4] }))
+    const p2 = await open(ejp.d.url)
+    // PEJP: the EJP peak starts at 07:00.
+    await expect.poll(() => words(p2, 'live-peak')).toMatch(/^Pointe mobile dans (\d+ h \d\d|\d+ min)$/u)
+    const expected7 = (((7 * 60 - parisMinute()) % 1440) + 1440) % 1440 || 1440
+    expect(Math.abs(minutesOf(await words(p2, 'live-peak')) - expected7)).toBeLessThanOrEqual(2)
+    await p2.screenshot({ path: `${ARTIFACTS}live-ejp-800x480-fr.png` })
+    await p2.close()
+  })
+
+  it('stale within a few seconds of the missed frame; "meter silent" and "server unreachable" told apart', async () => {
+    const { d, feed } = await dashboard('standard-mono-hc', { staleAfterMs: 30_000 })
+    d.push(feed({ va: 1000 }))
+    const page = await open(d.url)
+    await expect.poll(() => text(page, 'apparent')).toBe('1000VA')
+    for (let i = 0; i < 5; i++) {
+      await page.waitForTimeout(500)
+      d.push(feed({ va: 1000 + i }))
+    }
+    const stopped = Date.now()
+    // Frames came every 0.5 s: stale a few seconds later, long before staleAfterMs (30 s).
+    await page.locator('[data-testid="stale"]').waitFor({ state: 'visible', timeout: 8000 })
+    expect(Date.now() - stopped).toBeLessThan(8000)
+    await expect.poll(() => page.locator('[data-testid="stale"]').getAttribute('data-reason')).toBe('meter')
+    expect(await words(page, 'stale')).toMatch(/^Pas de trame du compteur depuis \d\d:\d\d:\d\d \(\d+ s\)$/u)
+    await page.screenshot({ path: `${ARTIFACTS}live-meter-silent-800x480-fr.png` })
+    await d.complete()
+    await expect.poll(() => page.locator('[data-testid="stale"]').getAttribute('data-reason'), { timeout: 10_000 }).toBe('server')
+    expect(await words(page, 'stale')).toMatch(/^Serveur injoignable depuis \d\d:\d\d:\d\d/u)
+    await page.screenshot({ path: `${ARTIFACTS}live-server-unreachable-800x480-fr.png` })
+    await page.close()
+  })
+
+  it('#history typed in an open page switches to the History screen', async () => {
+    const { d, feed } = await dashboard('historique-mono-base')
+    d.push(feed({ va: 1000 }))
+    const page = await open(`${d.url}#live`)
+    await page.locator('[data-screen="live"]').waitFor({ state: 'visible' })
+    await page.evaluate(() => {
+      location.hash = '#history'
+    })
+    await page.locator('[data-screen="history"]').waitFor({ state: 'visible' })
+    expect(await page.locator('[data-tab="history"]').getAttribute('class')).toContain('active')
+    await page.evaluate(() => {
+      location.hash = '#meter'
+    })
+    await page.locator('[data-screen="meter"]').waitFor({ state: 'visible' })
+    await page.close()
+  })
+})
