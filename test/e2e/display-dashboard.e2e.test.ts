@@ -100,7 +100,7 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     expect(stge).toContain('Organe de coupure fermé')
     expect(stge).toContain('Index fournisseur en cours : 2')
     expect(await page.locator('[data-testid="relays"] .relay.on').count()).toBe(1)
-    expect(await page.locator('[data-testid="profile"] tbody tr').allTextContents()).toEqual(['00:001none', '06:002none', '22:001none'])
+    expect(await page.locator('[data-testid="profile"] tbody tr').allTextContents()).toEqual(['00:001—', '06:002—', '22:001—'])
     expect(await text(page, 'msg1')).toBe('PASDEMESSAGE')
 
     await tab(page, 'diagnostics')
@@ -516,7 +516,7 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
         [`${date} 22:00:00`, 'Passage en heures creuses'],
         [`${date} 19:10:00`, 'Fin du dépassement de puissance souscrite'],
         [`${date} 19:00:00`, 'Dépassement de puissance souscrite : 7 400 VA pour 6 000 VA souscrits'],
-        [`${date} 12:00:00`, 'Nouveau contrat : H PLEINE/CREUSE, 9 kVA (avant : H PLEINE/CREUSE, 6 kVA)'],
+        [`${date} 12:00:00`, 'Nouveau contrat : Heures pleines / creuses, 9 kVA (avant : Heures pleines / creuses, 6 kVA)'],
         [`${date} 11:00:00`, 'tariff-grid-update'],
         [`${date} 06:00:00`, 'Passage en heures pleines'],
         [`${date} 03:06:00`, 'Pas de trame pendant 6 min'],
@@ -588,13 +588,13 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     const f = feed({ va: 1000 })
     d.push({ ...f, rejected: [{ raw: 'SINSTS\t0100x\t?', reason: 'checksum', label: 'SINSTS' }] })
     const page = await open(`${d.url}#diagnostics`)
-    await expect.poll(() => text(page, 'diag-state')).toBe('locked')
+    await expect.poll(() => text(page, 'diag-state')).toBe('verrouillée')
     expect(await text(page, 'diag-baud')).toBe('9600Bd')
     expect(await text(page, 'diag-frames')).toBe('321')
-    expect(await text(page, 'diag-rejected')).toBe('checksum:3,length:1')
+    expect(await text(page, 'diag-rejected')).toBe('sommedecontrôle:3,longueur:1')
     const rows = await page.locator('[data-testid="diag-sinks"] tbody tr').allTextContents()
     expect(rows).toHaveLength(2)
-    expect(rows[0]!.replace(/\s/gu, '')).toBe('storespooling300211' + '4KiB/1024KiB')
+    expect(rows[0]!.replace(/\s/gu, '')).toBe('storeenattente(tampondisque)300211' + '4KiB/1024KiB')
     // The dashboard's own per-minute count of rejected groups, by reason.
     await expect.poll(() => page.locator('[data-testid="diag-rate"] .col .seg').count()).toBe(1)
     for (const size of KIOSKS) {

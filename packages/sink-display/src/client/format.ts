@@ -109,3 +109,25 @@ export function countdown(ms: number): string {
   if (m < 60) return `${String(m)} min`
   return `${String(Math.floor(m / 60))} h ${String(m % 60).padStart(2, '0')}`
 }
+
+/** The supplier indexes an option counts on (Enedis-NOI-CPT_54E §6.1), or null when unknown. */
+export function contractIndexes(option: string | null): readonly number[] | null {
+  switch (option) {
+    case 'base':
+      return [1]
+    case 'hc':
+    case 'ejp':
+      return [1, 2]
+    case 'tempo':
+      return [1, 2, 3, 4, 5, 6]
+    default:
+      return null
+  }
+}
+
+/** CSS class of an index's colour: Tempo blue / white / red shades, EJP green / red, else by number. */
+export function indexClass(option: string | null, n: number): string {
+  if (option === 'tempo' && n >= 1 && n <= 6) return `t${String(n)}`
+  if (option === 'ejp' && (n === 1 || n === 2)) return `e${String(n)}`
+  return `i${String(n)}`
+}

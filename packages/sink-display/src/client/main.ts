@@ -113,11 +113,11 @@ function renderTariff(): void {
   setText(ui.period, code !== null ? t(`period.${code}` as TextKey) : (tr.period.label ?? ''))
   ui.period.dataset.code = code ?? 'other'
   if (tr.period.tempoToday !== null) {
-    setText(ui.today, `${t('tariff.today')} : ${t(`colour.${tr.period.tempoToday}`)}`)
+    setText(ui.today, t('tariff.todayIs', { c: t(`colour.${tr.period.tempoToday}`) }))
     ui.today.dataset.colour = tr.period.tempoToday
   }
   const tm = tr.period.tempoTomorrow
-  setText(ui.tomorrow, `${t('tariff.tomorrow')} : ${tm === null ? t('tariff.unknown') : t(`colour.${tm}`)}`)
+  setText(ui.tomorrow, t('tariff.tomorrowIs', { c: tm === null ? t('tariff.unknown') : t(`colour.${tm}`) }))
   ui.tomorrow.dataset.colour = tm ?? 'unknown'
   setText(ui.notice, t(tr.peakActive ? 'tariff.peakActive' : 'tariff.peakNotice'))
 }

@@ -101,7 +101,7 @@ export function liveScreen(): Screen {
     show(period, name.length > 0)
     const tm = r.period.tempoTomorrow
     show(tomorrow, r.contract.option === 'tempo')
-    setText(tomorrow, `${t('tariff.tomorrow')} : ${tm === null ? t('tariff.unknown') : t(`colour.${tm}`).toUpperCase()}`)
+    setText(tomorrow, t('tariff.tomorrowIs', { c: tm === null ? t('tariff.unknown') : t(`colour.${tm}`).toUpperCase() }))
     tomorrow.dataset.colour = tm ?? 'unknown'
     const notice = r.alerts.includes('peak-notice') && !r.alerts.includes('peak-active')
     show(peak, notice || r.alerts.includes('peak-active'))
