@@ -140,10 +140,11 @@ export function liveScreen(): Screen {
     const mx = r.power.maxTodayVA
     const parts: string[] = []
     const at = (iso: string | null): string => (iso === null || Number.isNaN(Date.parse(iso)) ? '' : ` (${hhmm(Date.parse(iso))})`)
-    if (mx !== null) parts.push(`${t('live.maxToday')} ${num(mx.value, 'VA')}${at(mx.at)}`)
-    if (r.power.maxYesterdayVA !== null) parts.push(`${t('live.maxYesterday')} ${num(r.power.maxYesterdayVA.value, 'VA')}`)
-    if (r.power.pmax !== null) parts.push(`${t('live.pmax')} ${num(r.power.pmax, r.meter.kind === 'linky' ? 'VA' : 'W')}`)
-    if (r.power.maxInjectedTodayVA !== null) parts.push(`${t('live.maxInjected')} ${num(r.power.maxInjectedTodayVA.value, 'VA')}`)
+    if (mx !== null && mx.value > 0) parts.push(`${t('live.maxToday')} ${num(mx.value, 'VA')}${at(mx.at)}`)
+    // A maximum of 0 VA is a register not filled yet (a new meter, a simulator), not a figure.
+    if (r.power.maxYesterdayVA !== null && r.power.maxYesterdayVA.value > 0) parts.push(`${t('live.maxYesterday')} ${num(r.power.maxYesterdayVA.value, 'VA')}`)
+    if (r.power.pmax !== null && r.power.pmax > 0) parts.push(`${t('live.pmax')} ${num(r.power.pmax, r.meter.kind === 'linky' ? 'VA' : 'W')}`)
+    if (r.power.maxInjectedTodayVA !== null && r.power.maxInjectedTodayVA.value > 0) parts.push(`${t('live.maxInjected')} ${num(r.power.maxInjectedTodayVA.value, 'VA')}`)
     setText(maxima, parts.join(' · '))
     show(maxima, parts.length > 0)
 
