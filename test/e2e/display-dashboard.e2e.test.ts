@@ -1,50 +1,26 @@
 /// <reference lib="dom" />
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { localStart } from '@linkyrpi/sink-display'
 import { openStore } from '@linkyrpi/store'
 import { describeWithService } from '../support/services.js'
-import { CHROMIUM_AVAILABLE, launchBrowser, watchPage, withoutWebLocks } from '../support/display-browser.js'
-import type { TestBrowser } from '../support/display-browser.js'
+import { CHROMIUM_AVAILABLE, watchPage, withoutWebLocks } from '../support/display-browser.js'
 import { createFrameFeed, PROFILE_ADS } from '../support/display-frames.js'
 import type { MeterProfile } from '../support/display-frames.js'
-import { startDashboard } from '../support/display-harness.js'
 import { touchScreen } from '../support/display-touch.js'
-import type { DashboardHarness } from '../support/display-harness.js'
+import { dashboardSuite } from '../support/display-suite.js'
 import { createMemoryHistoryStore } from '../support/display-history-store.js'
 import { ARTIFACTS, KIOSKS, tab, text, visible } from '../support/display-page.js'
 
 const SCREENS = ['live', 'indexes', 'history', 'meter', 'diagnostics'] as const
 
 describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)', () => {
-  let browser: TestBrowser
-  const running: DashboardHarness[] = []
-
-  beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true })
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    for (const d of running) await d.complete()
-    await browser?.close()
-  })
-
-  async function dashboard(profile: MeterProfile, options: Parameters<typeof startDashboard>[0] = {}) {
-    const d = await startDashboard(options)
-    running.push(d)
-    return { d, feed: createFrameFeed(profile) }
-  }
-
-  async function open(url: string, viewport: { width: number; height: number } = { width: 1024, height: 600 }): Promise<Page> {
-    const page = await browser.context.newPage()
-    await page.setViewportSize(viewport)
-    await page.goto(url)
-    await page.locator('nav').waitFor()
-    return page
-  }
+  const suite = dashboardSuite()
+  const dashboard = suite.dashboard.bind(suite)
+  const open = (url: string, viewport: { width: number; height: number } = { width: 1024, height: 600 }): Promise<Page> => suite.open(url, viewport)
 
   async function screenshots(page: Page, name: string, screens: readonly string[] = SCREENS): Promise<void> {
     for (const size of KIOSKS) {
@@ -239,7 +215,7 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     /** Each tab and the paths it requested (the leader is the one that asked for `/events`). */
     const tabs: { page: Page; requests: string[] }[] = []
     const openTab = async (): Promise<{ page: Page; requests: string[] }> => {
-      const page = await browser.context.newPage()
+      const page = await suite.browser.context.newPage()
       const { requests } = watchPage(page)
       // With one stream per tab, the 7th tab never gets its page: the browser's six connections
       // to the server are all held by event streams.
@@ -299,7 +275,7 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     d.push(feed({ va: 1000 }))
     const pages: Page[] = []
     for (let i = 0; i < 2; i++) {
-      const page = await browser.context.newPage()
+      const page = await suite.browser.context.newPage()
       await withoutWebLocks(page)
       await page.goto(d.url)
       expect(await page.evaluate(() => 'locks' in navigator)).toBe(false)
@@ -492,7 +468,7 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
 
       const { d, feed: live } = await dashboard('standard-mono-hc', { history: store.history })
       d.push(live({ va: 1500 }))
-      const page = await browser.context.newPage()
+      const page = await suite.browser.context.newPage()
       await page.setViewportSize({ width: 800, height: 480 })
       const { dialogs, requests } = watchPage(page)
       await page.goto(`${d.url}#history`)
@@ -608,7 +584,7 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     const payload = '<img src=x onerror=alert(1)>'
     const { d, feed } = await dashboard('standard-mono-hc')
     d.push(feed({ va: 1000, msg1: payload }))
-    const page = await browser.context.newPage()
+    const page = await suite.browser.context.newPage()
     const { dialogs, requests } = watchPage(page)
     const response = await page.goto(`${d.url}#meter`)
     const csp = response?.headers()['content-security-policy'] ?? ''

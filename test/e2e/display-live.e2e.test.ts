@@ -1,14 +1,10 @@
 /// <reference lib="dom" />
-import { mkdirSync } from 'node:fs'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { describeWithService } from '../support/services.js'
-import { CHROMIUM_AVAILABLE, launchBrowser } from '../support/display-browser.js'
-import type { TestBrowser } from '../support/display-browser.js'
-import { createFrameFeed, PROFILE_ADS } from '../support/display-frames.js'
-import type { MeterProfile } from '../support/display-frames.js'
-import { startDashboard } from '../support/display-harness.js'
-import type { DashboardHarness } from '../support/display-harness.js'
+import { CHROMIUM_AVAILABLE } from '../support/display-browser.js'
+import { PROFILE_ADS } from '../support/display-frames.js'
+import { dashboardSuite } from '../support/display-suite.js'
 import { createMemoryHistoryStore } from '../support/display-history-store.js'
 import { ARTIFACTS, tab, text, visible, words } from '../support/display-page.js'
 
@@ -29,31 +25,9 @@ function minutesOf(countdown: string): number {
 }
 
 describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard Live screen in Chromium (e2e)', () => {
-  let browser: TestBrowser
-  const running: DashboardHarness[] = []
-
-  beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true })
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    for (const d of running) await d.complete()
-    await browser?.close()
-  })
-
-  async function dashboard(profile: MeterProfile, options: Parameters<typeof startDashboard>[0] = {}) {
-    const d = await startDashboard(options)
-    running.push(d)
-    return { d, feed: createFrameFeed(profile) }
-  }
-
-  async function open(url: string, viewport = { width: 800, height: 480 }): Promise<Page> {
-    const page = await browser.context.newPage()
-    await page.setViewportSize(viewport)
-    await page.goto(url)
-    await page.locator('nav').waitFor()
-    return page
-  }
+  const suite = dashboardSuite()
+  const dashboard = suite.dashboard.bind(suite)
+  const open = (url: string, viewport = { width: 800, height: 480 }): Promise<Page> => suite.open(url, viewport)
 
   /** What the Live curve draws: points, line breaks, and its time axis (epoch ms). */
   async function curve(page: Page): Promise<{ points: number; gaps: number; from: number; to: number }> {

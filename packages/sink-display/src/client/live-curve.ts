@@ -5,7 +5,7 @@
  * the screen (language switch, reconnection) keeps them. At load it can be filled from the store.
  */
 import uPlot from 'uplot'
-import { axisNumbers, timeTicks } from './format.js'
+import { powerAxes, powerSeries } from './chart-style.js'
 
 /** Seconds shown by the curve. */
 export const WINDOW_S = 600
@@ -124,15 +124,11 @@ export function liveChart(box: HTMLElement, gapS: () => number, producer: () => 
     plot = null
     if (w < 50 || hgt < 50) return
     drawnProducer = producer()
-    const series: uPlot.Series[] = [{}, { label: 'VA', stroke: '#2f7de1', fill: 'rgba(47,125,225,0.15)', width: 2, spanGaps: false }]
-    if (drawnProducer) series.push({ label: 'VA inj.', stroke: '#2ea44f', width: 2, spanGaps: false })
-    const axisStroke = getComputedStyle(box).color
-    const grid = { stroke: 'rgba(128,128,128,0.25)', width: 1 }
     plot = new uPlot(
       {
         width: w,
         height: hgt,
-        series,
+        series: powerSeries(drawnProducer, 2),
         legend: { show: false },
         cursor: { show: false },
         // Numeric epoch seconds labelled by timeTicks in the dashboard's zone; the range is
@@ -141,10 +137,7 @@ export function liveChart(box: HTMLElement, gapS: () => number, producer: () => 
           x: { time: false, auto: false, range: (_u, min, max) => [min, max] },
           y: { range: (_u, _min, max) => [0, powerAxisTop(Number.isFinite(max) ? max : 0)] },
         },
-        axes: [
-          { stroke: axisStroke, grid, values: timeTicks, incrs: [30, 60, 120, 300, 600] },
-          { stroke: axisStroke, grid, size: 60, values: axisNumbers },
-        ],
+        axes: powerAxes(box, { incrs: [30, 60, 120, 300, 600] }),
         hooks: {
           draw: [
             (u) => {

@@ -3,7 +3,8 @@ import type { EnergyBucket, SamplePoint, StoredEvent, StoredMeter } from '@linky
 import { getJson } from '../api.js'
 import { attachChartGestures } from '../chart-gestures.js'
 import { clear, h, setText, show } from '../dom.js'
-import { axisNumbers, currentTimeZone, day, indexClass, indexName, kwh, timeTicks } from '../format.js'
+import { powerAxes, powerSeries } from '../chart-style.js'
+import { currentTimeZone, day, indexClass, indexName, kwh } from '../format.js'
 import { optionTimeline } from '../contract-timeline.js'
 import { breakGaps } from '../gaps.js'
 import { powerAxisTop } from '../live-curve.js'
@@ -62,15 +63,11 @@ export function historyScreen(): Screen {
     let top = 0
     for (const col of data.slice(1)) for (const v of col) if (v != null && v > top) top = v
     const yTop = powerAxisTop(top)
-    const series: uPlot.Series[] = [{}, { label: 'VA', stroke: '#2f7de1', fill: 'rgba(47,125,225,0.15)', width: 1.5, spanGaps: false }]
-    if (data.length > 2) series.push({ label: 'VA inj.', stroke: '#2ea44f', width: 1.5, spanGaps: false })
-    const axisStroke = getComputedStyle(chartBox).color
-    const grid = { stroke: 'rgba(128,128,128,0.25)', width: 1 }
     plot = new uPlot(
       {
         width: w,
         height: hgt,
-        series,
+        series: powerSeries(data.length > 2, 1.5),
         legend: { show: false },
         cursor: { drag: { x: true, y: false } },
         hooks: {
@@ -83,10 +80,7 @@ export function historyScreen(): Screen {
         // Numeric epoch seconds labelled by timeTicks, in the dashboard's time zone.
         // Power from 0 with headroom, the same scale whatever the zoom.
         scales: { x: { time: false }, y: { auto: false, range: () => [0, yTop] } },
-        axes: [
-          { stroke: axisStroke, grid, values: timeTicks, space: 80, incrs: [60, 300, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 2592000, 5184000] },
-          { stroke: axisStroke, grid, size: 60, values: axisNumbers },
-        ],
+        axes: powerAxes(chartBox, { space: 80, incrs: [60, 300, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 2592000, 5184000] }),
       },
       data,
       chartBox,

@@ -79,6 +79,7 @@ export function liveScreen(): Screen {
 
   let state: State | null = null
   let producer = false
+  let tariffKey = ''
   const chart = liveChart(
     chartBox,
     () => (state === null ? 10 : staleLimitMs(state) / 1000),
@@ -120,7 +121,12 @@ export function liveScreen(): Screen {
     show(hero, va !== null)
     show(injected, r.meter.producer)
     if (r.meter.producer) setText(injValue, num(r.power.injectedVA, 'VA'))
-    tariffLines(s)
+    // The period lines change with the period (the countdown moves with the 1 s tick).
+    const key = `${String(r.period.index)}|${String(r.period.code)}|${String(r.period.tempoToday)}|${String(r.period.tempoTomorrow)}|${r.alerts.join()}`
+    if (key !== tariffKey) {
+      tariffKey = key
+      tariffLines(s)
+    }
 
     const sub = r.contract.subscribedVA
     show(headroom, sub !== null && va !== null)
