@@ -25,7 +25,8 @@ export function kwh(wh: number | null | undefined, digits = 3): string {
 
 /** A percentage of a ratio. */
 export function pct(ratio: number): string {
-  return num(ratio * 100, '%')
+  // French puts a (narrow no-break) space before %, English none.
+  return lang() === 'fr' ? num(ratio * 100, '%') : `${figure(ratio * 100)}%`
 }
 
 let timeZone = 'Europe/Paris'
