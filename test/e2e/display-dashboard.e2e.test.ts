@@ -1,70 +1,26 @@
 /// <reference lib="dom" />
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { localStart } from '@linkyrpi/sink-display'
 import { openStore } from '@linkyrpi/pipeline'
 import { describeWithService } from '../support/services.js'
-import { CHROMIUM_AVAILABLE, launchBrowser, watchPage, withoutWebLocks } from '../support/display-browser.js'
-import type { TestBrowser } from '../support/display-browser.js'
+import { CHROMIUM_AVAILABLE, watchPage, withoutWebLocks } from '../support/display-browser.js'
 import { createFrameFeed, PROFILE_ADS } from '../support/display-frames.js'
 import type { MeterProfile } from '../support/display-frames.js'
-import { startDashboard } from '../support/display-harness.js'
 import { touchScreen } from '../support/display-touch.js'
-import type { DashboardHarness } from '../support/display-harness.js'
+import { dashboardSuite } from '../support/display-suite.js'
 import { createMemoryHistoryStore } from '../support/display-history-store.js'
+import { ARTIFACTS, KIOSKS, tab, text, visible } from '../support/display-page.js'
 
-const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url))
 const SCREENS = ['live', 'indexes', 'history', 'meter', 'diagnostics'] as const
-const KIOSKS = [
-  { width: 800, height: 480 },
-  { width: 1024, height: 600 },
-] as const
-
-/** Text of an element with every kind of space removed (French number formats use U+202F). */
-async function text(page: Page, testid: string): Promise<string> {
-  const t = await page.locator(`[data-testid="${testid}"]`).first().textContent()
-  return (t ?? '').replace(/\s/gu, '')
-}
-
-async function visible(page: Page, testid: string): Promise<boolean> {
-  return page.locator(`[data-testid="${testid}"]`).first().isVisible()
-}
-
-async function tab(page: Page, id: string): Promise<void> {
-  await page.locator(`[data-tab="${id}"]`).click()
-  await page.locator(`[data-screen="${id}"]`).waitFor({ state: 'visible' })
-}
 
 describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)', () => {
-  let browser: TestBrowser
-  const running: DashboardHarness[] = []
-
-  beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true })
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    for (const d of running) await d.complete()
-    await browser?.close()
-  })
-
-  async function dashboard(profile: MeterProfile, options: Parameters<typeof startDashboard>[0] = {}) {
-    const d = await startDashboard(options)
-    running.push(d)
-    return { d, feed: createFrameFeed(profile) }
-  }
-
-  async function open(url: string, viewport: { width: number; height: number } = { width: 1024, height: 600 }): Promise<Page> {
-    const page = await browser.context.newPage()
-    await page.setViewportSize(viewport)
-    await page.goto(url)
-    await page.locator('nav').waitFor()
-    return page
-  }
+  const suite = dashboardSuite()
+  const dashboard = suite.dashboard.bind(suite)
+  const open = (url: string, viewport: { width: number; height: number } = { width: 1024, height: 600 }): Promise<Page> => suite.open(url, viewport)
 
   async function screenshots(page: Page, name: string, screens: readonly string[] = SCREENS): Promise<void> {
     for (const size of KIOSKS) {
@@ -120,7 +76,7 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     expect(stge).toContain('Organe de coupure fermé')
     expect(stge).toContain('Index fournisseur en cours : 2')
     expect(await page.locator('[data-testid="relays"] .relay.on').count()).toBe(1)
-    expect(await page.locator('[data-testid="profile"] tbody tr').allTextContents()).toEqual(['00:001none', '06:002none', '22:001none'])
+    expect(await page.locator('[data-testid="profile"] tbody tr').allTextContents()).toEqual(['00:001—', '06:002—', '22:001—'])
     expect(await text(page, 'msg1')).toBe('PASDEMESSAGE')
 
     await tab(page, 'diagnostics')
@@ -203,9 +159,9 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     // Swipe left and right (outside the chart) to change screens.
     await tab(page, 'live')
     const swipe = async (fromX: number, toX: number): Promise<void> => {
-      await page.mouse.move(fromX, 450)
+      await page.mouse.move(fromX, 200)
       await page.mouse.down()
-      await page.mouse.move(toX, 455, { steps: 5 })
+      await page.mouse.move(toX, 205, { steps: 5 })
       await page.mouse.up()
     }
     await swipe(350, 60)
@@ -221,7 +177,7 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     const page = await open(d.url)
     await expect.poll(() => text(page, 'apparent')).toBe('1200VA')
     await page.locator('[data-testid="stale"]').waitFor({ state: 'visible', timeout: 15_000 })
-    expect(await page.locator('[data-testid="stale"]').textContent()).toMatch(/^Pas de données depuis \d\d:\d\d:\d\d/)
+    expect(await page.locator('[data-testid="stale"]').textContent()).toMatch(/^Pas de (données|trame du compteur) depuis \d\d:\d\d:\d\d/)
     for (const s of SCREENS) {
       await tab(page, s)
       expect(await visible(page, 'stale')).toBe(true)
@@ -259,7 +215,7 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     /** Each tab and the paths it requested (the leader is the one that asked for `/events`). */
     const tabs: { page: Page; requests: string[] }[] = []
     const openTab = async (): Promise<{ page: Page; requests: string[] }> => {
-      const page = await browser.context.newPage()
+      const page = await suite.browser.context.newPage()
       const { requests } = watchPage(page)
       // With one stream per tab, the 7th tab never gets its page: the browser's six connections
       // to the server are all held by event streams.
@@ -319,7 +275,7 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     d.push(feed({ va: 1000 }))
     const pages: Page[] = []
     for (let i = 0; i < 2; i++) {
-      const page = await browser.context.newPage()
+      const page = await suite.browser.context.newPage()
       await withoutWebLocks(page)
       await page.goto(d.url)
       expect(await page.evaluate(() => 'locks' in navigator)).toBe(false)
@@ -513,7 +469,7 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
 
       const { d, feed: live } = await dashboard('standard-mono-hc', { history: store.history })
       d.push(live({ va: 1500 }))
-      const page = await browser.context.newPage()
+      const page = await suite.browser.context.newPage()
       await page.setViewportSize({ width: 800, height: 480 })
       const { dialogs, requests } = watchPage(page)
       await page.goto(`${d.url}#history`)
@@ -537,7 +493,7 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
         [`${date} 22:00:00`, 'Passage en heures creuses'],
         [`${date} 19:10:00`, 'Fin du dépassement de puissance souscrite'],
         [`${date} 19:00:00`, 'Dépassement de puissance souscrite : 7 400 VA pour 6 000 VA souscrits'],
-        [`${date} 12:00:00`, 'Nouveau contrat : H PLEINE/CREUSE, 9 kVA (avant : H PLEINE/CREUSE, 6 kVA)'],
+        [`${date} 12:00:00`, 'Nouveau contrat : Heures pleines / creuses, 9 kVA (avant : Heures pleines / creuses, 6 kVA)'],
         [`${date} 11:00:00`, 'tariff-grid-update'],
         [`${date} 10:00:00`, 'Index en baisse (compteur remplacé ou remis à zéro), comptage repris à la nouvelle valeur : Total soutiré 8 000,0 kWh → 2,0 kWh'],
         [`${date} 06:00:00`, 'Passage en heures pleines'],
@@ -613,13 +569,13 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     const f = feed({ va: 1000 })
     d.push({ ...f, rejected: [{ raw: 'SINSTS\t0100x\t?', reason: 'checksum', label: 'SINSTS' }] })
     const page = await open(`${d.url}#diagnostics`)
-    await expect.poll(() => text(page, 'diag-state')).toBe('locked')
+    await expect.poll(() => text(page, 'diag-state')).toBe('verrouillée')
     expect(await text(page, 'diag-baud')).toBe('9600Bd')
     expect(await text(page, 'diag-frames')).toBe('321')
-    expect(await text(page, 'diag-rejected')).toBe('checksum:3,length:1')
+    expect(await text(page, 'diag-rejected')).toBe('sommedecontrôle:3,longueur:1')
     const rows = await page.locator('[data-testid="diag-sinks"] tbody tr').allTextContents()
     expect(rows).toHaveLength(2)
-    expect(rows[0]!.replace(/\s/gu, '')).toBe('storespooling300211' + '4KiB/1024KiB')
+    expect(rows[0]!.replace(/\s/gu, '')).toBe('storeenattente(tampondisque)300211' + '4KiB/1024KiB')
     // The dashboard's own per-minute count of rejected groups, by reason.
     await expect.poll(() => page.locator('[data-testid="diag-rate"] .col .seg').count()).toBe(1)
     for (const size of KIOSKS) {
@@ -633,7 +589,7 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     const payload = '<img src=x onerror=alert(1)>'
     const { d, feed } = await dashboard('standard-mono-hc')
     d.push(feed({ va: 1000, msg1: payload }))
-    const page = await browser.context.newPage()
+    const page = await suite.browser.context.newPage()
     const { dialogs, requests } = watchPage(page)
     const response = await page.goto(`${d.url}#meter`)
     const csp = response?.headers()['content-security-policy'] ?? ''

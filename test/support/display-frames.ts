@@ -31,7 +31,7 @@ export interface Live {
 }
 
 /** The meter profiles the dashboard must adapt to. */
-export type MeterProfile = 'historique-mono-base' | 'historique-tri-tempo' | 'historique-mono-ejp' | 'standard-mono-hc' | 'standard-tri-producer'
+export type MeterProfile = 'historique-mono-base' | 'historique-tri-tempo' | 'historique-mono-ejp' | 'standard-mono-hc' | 'standard-mono-tempo' | 'standard-tri-producer'
 
 const pad = (n: number, width: number): string => String(Math.round(n)).padStart(width, '0')
 
@@ -41,6 +41,7 @@ export const PROFILE_ADS: Readonly<Record<MeterProfile, string>> = {
   'historique-tri-tempo': '031430123456',
   'historique-mono-ejp': '031422654321',
   'standard-mono-hc': '812164123456',
+  'standard-mono-tempo': '812164777777',
   'standard-tri-producer': '812176654321',
 }
 
@@ -94,6 +95,24 @@ export function profileGroups(profile: MeterProfile, v: Live, at: number): { mod
           ['MSG1', v.msg1 ?? 'PAS DE MESSAGE'], ['PRM', '09876543210123'], ['RELAIS', '001'], ['NTARF', pad(index, 2)],
           ['NJOURF', '00'], ['NJOURF+1', '00'],
           ['PJOURF+1', formatDayProfile([{ startMinute: 0, supplierIndex: 1 }, { startMinute: 360, supplierIndex: 2 }, { startMinute: 1320, supplierIndex: 1 }])],
+        ],
+      }
+    }
+    case 'standard-mono-tempo': {
+      // A Linky on Tempo: ten supplier registers sent, six used; HP of a white day, red tomorrow.
+      const h = formatHorodate(at)
+      const stge = (0x00ca0000 | (3 << 10) | (2 << 24) | (3 << 26)) >>> 0
+      return {
+        mode: 'standard',
+        groups: [
+          ['ADSC', ads], ['VTIC', '02'], ['DATE', '', h], ['NGTF', 'TEMPO'], ['LTARF', 'HP BLANC'],
+          ['EAST', pad(3_910_000 + add, 9)], ['EASF01', pad(1_000_000, 9)], ['EASF02', pad(2_000_000, 9)], ['EASF03', pad(300_000, 9)],
+          ['EASF04', pad(400_000 + add, 9)], ['EASF05', pad(90_000, 9)], ['EASF06', pad(120_000, 9)],
+          ['EASF07', pad(0, 9)], ['EASF08', pad(0, 9)], ['EASF09', pad(0, 9)], ['EASF10', pad(0, 9)],
+          ['EASD01', pad(1_390_000, 9)], ['EASD02', pad(2_520_000 + add, 9)], ['EASD03', pad(0, 9)], ['EASD04', pad(0, 9)],
+          ['IRMS1', pad(amps[0] ?? 0, 3)], ['URMS1', '230'], ['PREF', '09'], ['PCOUP', '09'],
+          ['SINSTS', pad(v.va, 5)], ['SMAXSN', '05200', h], ['SMAXSN-1', '06100', h], ['STGE', stge.toString(16).toUpperCase().padStart(8, '0')],
+          ['MSG1', 'PAS DE MESSAGE'], ['PRM', '09876543210777'], ['RELAIS', '000'], ['NTARF', '04'], ['NJOURF', '00'], ['NJOURF+1', '00'],
         ],
       }
     }

@@ -19,6 +19,8 @@ export interface MemoryHistoryOptions {
   readonly stepMs?: number
   /** Time zone of the store's days, as a real store's (default Europe/Paris, the dashboard's). */
   readonly timeZone?: string
+  /** Stored events (answered within the asked range, newest first). */
+  readonly events?: readonly StoredEvent[]
 }
 
 /** Builds the fake with a deterministic daily power shape and per-index daily energy. */
@@ -67,9 +69,9 @@ export function createMemoryHistoryStore(o: MemoryHistoryOptions): HistoryStore 
       }
       return inRange.length === 0 ? [] : [month]
     },
-    async events(_meter: string, _from: number, _to: number, _limit?: number): Promise<readonly StoredEvent[]> {
+    async events(meter: string, from: number, to: number, limit = 100): Promise<readonly StoredEvent[]> {
       calls.push('events')
-      return []
+      return (o.events ?? []).filter((e) => e.meter === meter && e.t >= from && e.t < to).sort((a, b) => b.t - a.t).slice(0, limit)
     },
   }
 }

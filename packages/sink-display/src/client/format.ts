@@ -25,7 +25,8 @@ export function kwh(wh: number | null | undefined, digits = 3): string {
 
 /** A percentage of a ratio. */
 export function pct(ratio: number): string {
-  return num(ratio * 100, '%')
+  // French puts a (narrow no-break) space before %, English none.
+  return lang() === 'fr' ? num(ratio * 100, '%') : `${figure(ratio * 100)}%`
 }
 
 let timeZone = 'Europe/Paris'
@@ -91,4 +92,43 @@ export function hhmm(epochMs: number, seconds = false): string {
 export function timeTicks(_u: unknown, splits: number[]): string[] {
   const span = splits.length > 1 ? splits[splits.length - 1]! - splits[0]! : 0
   return splits.map((s) => (span > 2 * 86_400 ? day(s * 1000) : hhmm(s * 1000, span < 120)))
+}
+
+/** Tick labels of a uPlot value axis in the dashboard's language (`4 000`, not `4,000`). */
+export function axisNumbers(_u: unknown, splits: number[]): string[] {
+  return splits.map((v) => nf(0).format(v))
+}
+
+/** A number alone in the dashboard's language, or an em dash for null. */
+export function figure(value: number | null | undefined, digits = 0): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '—' : nf(digits).format(value)
+}
+
+/** A duration to come, as `1 h 12` or `25 min` (minutes rounded up). */
+export function countdown(ms: number): string {
+  const m = Math.max(1, Math.ceil(ms / 60_000))
+  if (m < 60) return `${String(m)} min`
+  return `${String(Math.floor(m / 60))} h ${String(m % 60).padStart(2, '0')}`
+}
+
+/** The supplier indexes an option counts on (Enedis-NOI-CPT_54E §6.1), or null when unknown. */
+export function contractIndexes(option: string | null): readonly number[] | null {
+  switch (option) {
+    case 'base':
+      return [1]
+    case 'hc':
+    case 'ejp':
+      return [1, 2]
+    case 'tempo':
+      return [1, 2, 3, 4, 5, 6]
+    default:
+      return null
+  }
+}
+
+/** CSS class of an index's colour: Tempo blue / white / red shades, EJP green / red, else by number. */
+export function indexClass(option: string | null, n: number): string {
+  if (option === 'tempo' && n >= 1 && n <= 6) return `t${String(n)}`
+  if (option === 'ejp' && (n === 1 || n === 2)) return `e${String(n)}`
+  return `i${String(n)}`
 }

@@ -3,7 +3,7 @@ import './style.css'
 import type { WireFrame } from '@linkyrpi/tic-core'
 import type { HelloEvent, StatsSnapshot, TariffSnapshot } from '../protocol.js'
 import { clear, h, setText, show } from './dom.js'
-import { clock, duration, setTimeZone } from './format.js'
+import { clock, duration, num, setTimeZone } from './format.js'
 import { lang, setLang, t } from './i18n.js'
 import type { Lang, TextKey } from './i18n.js'
 import { costsScreen } from './screens/costs.js'
@@ -12,10 +12,12 @@ import { historyScreen } from './screens/history.js'
 import { indexesScreen } from './screens/indexes.js'
 import { liveScreen } from './screens/live.js'
 import { meterScreen } from './screens/meter.js'
+import { overpowerOf } from './overpower.js'
 import { sharedEvents } from './shared-events.js'
+import { noteFrameInterval, staleLimitMs } from './stale.js'
 import type { Screen, State } from './state.js'
 
-const state: State = { config: null, frame: null, tariff: null, stats: null, lastFrameAt: null, stale: false }
+const state: State = { config: null, frame: null, tariff: null, stats: null, lastFrameAt: null, stale: false, intervalsMs: [], serverReachable: null }
 const params = new URLSearchParams(location.search)
 const SCREENS = ['live', 'indexes', 'history', 'costs', 'meter', 'diagnostics'] as const
 
@@ -51,11 +53,12 @@ function build() {
   const tomorrow = h('span', { class: 'chip tempo', attrs: { 'data-testid': 'tempo-tomorrow' } })
   const notice = h('span', { class: 'chip notice', attrs: { 'data-testid': 'peak-notice' } })
   const staleBox = h('div', { class: 'stale-banner', attrs: { 'data-testid': 'stale', role: 'status' } })
+  const alarm = h('div', { class: 'alarm-banner', attrs: { 'data-testid': 'overpower', role: 'alert' } })
   const themeBtn = h('button', { class: 'icon', text: '◐', attrs: { type: 'button', 'aria-label': t('theme.toggle') } })
   const langBtn = h('button', { class: 'icon', text: lang() === 'fr' ? 'EN' : 'FR', attrs: { type: 'button', 'aria-label': t('lang.toggle') } })
   const header = h('header', {}, h('div', { class: 'tariff' }, period, today, tomorrow, notice), h('span', { class: 'spacer' }), themeBtn, langBtn)
   screens = [liveScreen(), indexesScreen(), historyScreen(), costsScreen(), meterScreen(), diagnosticsScreen()]
-  const main = h('main', {}, staleBox, ...screens.map((s) => s.el))
+  const main = h('main', {}, alarm, staleBox, ...screens.map((s) => s.el))
   const tabs = screens.map((s, i) => {
     const b = h('button', { class: 'tab', text: t(`tab.${s.id}` as TextKey), attrs: { type: 'button', 'data-tab': s.id } })
     b.addEventListener('click', () => go(i))
@@ -87,7 +90,7 @@ function build() {
     start = null
     if (Math.abs(dx) > 80 && Math.abs(dy) < 60) go(current + (dx < 0 ? 1 : -1))
   })
-  return { period, today, tomorrow, notice, staleBox, tabs, main }
+  return { period, today, tomorrow, notice, staleBox, alarm, tabs, main }
 }
 
 function go(i: number): void {
@@ -111,27 +114,60 @@ function renderTariff(): void {
   setText(ui.period, code !== null ? t(`period.${code}` as TextKey) : (tr.period.label ?? ''))
   ui.period.dataset.code = code ?? 'other'
   if (tr.period.tempoToday !== null) {
-    setText(ui.today, `${t('tariff.today')} : ${t(`colour.${tr.period.tempoToday}`)}`)
+    setText(ui.today, t('tariff.todayIs', { c: t(`colour.${tr.period.tempoToday}`) }))
     ui.today.dataset.colour = tr.period.tempoToday
   }
   const tm = tr.period.tempoTomorrow
-  setText(ui.tomorrow, `${t('tariff.tomorrow')} : ${tm === null ? t('tariff.unknown') : t(`colour.${tm}`)}`)
+  setText(ui.tomorrow, t('tariff.tomorrowIs', { c: tm === null ? t('tariff.unknown') : t(`colour.${tm}`) }))
   ui.tomorrow.dataset.colour = tm ?? 'unknown'
   setText(ui.notice, t(tr.peakActive ? 'tariff.peakActive' : 'tariff.peakNotice'))
+}
+
+let lastCheck = 0
+/** While frames are missing, asks the server now and then whether it answers (meter silent vs server unreachable). */
+function checkServer(): void {
+  if (Date.now() - lastCheck < 2500) return
+  lastCheck = Date.now()
+  fetch(new URL('/api/config', location.href).href, { cache: 'no-store' })
+    .then((res) => res.ok)
+    .catch(() => false)
+    .then((ok) => {
+      state.serverReachable = ok
+      renderStale()
+    })
+    .catch(() => undefined)
 }
 
 function renderStale(): void {
   if (ui === null || state.config === null) return
   const age = state.lastFrameAt === null ? Infinity : Date.now() - state.lastFrameAt
-  const stale = age > state.config.staleAfterMs
+  const stale = age > staleLimitMs(state)
   state.stale = stale
   document.body.classList.toggle('stale', stale)
   show(ui.staleBox, stale)
-  if (stale) {
-    setText(
-      ui.staleBox,
-      state.lastFrameAt === null ? t('stale.never') : `${t('stale.since', { t: clock(state.lastFrameAt) })} (${duration(age)})`,
-    )
+  if (!stale) {
+    state.serverReachable = null
+    return
+  }
+  checkServer()
+  const reason = state.serverReachable === null ? 'unknown' : state.serverReachable ? 'meter' : 'server'
+  ui.staleBox.dataset.reason = reason
+  if (state.lastFrameAt === null) return setText(ui.staleBox, t(reason === 'server' ? 'stale.server' : 'stale.never'))
+  const key: TextKey = reason === 'server' ? 'stale.serverSince' : reason === 'meter' ? 'stale.meterSince' : 'stale.since'
+  setText(ui.staleBox, `${t(key, { t: clock(state.lastFrameAt) })} (${duration(age)})`)
+}
+
+/** The overpower alarm, on every screen: the subscribed power exceeded, by how much. */
+function renderAlarm(): void {
+  if (ui === null) return
+  const r = state.frame?.reading
+  const op = r === undefined ? { over: false, excessVA: null } : overpowerOf(r)
+  document.body.classList.toggle('overpower', op.over)
+  show(ui.alarm, op.over)
+  if (op.over && r !== undefined) {
+    const sub = r.contract.subscribedVA
+    const head = op.excessVA === null ? t('alarm.overpower') : t('alarm.overpowerBy', { p: `+${num(op.excessVA, 'VA')}` })
+    setText(ui.alarm, sub === null ? head : `${head} (${t('alarm.subscribed', { p: num(sub, 'VA') })})`)
   }
 }
 
@@ -142,14 +178,18 @@ function renderAll(): void {
   }
   renderTariff()
   renderStale()
+  renderAlarm()
   const hash = location.hash.slice(1)
   go(Math.max(0, SCREENS.indexOf(hash as (typeof SCREENS)[number])))
 }
 
 function onFrame(frame: WireFrame): void {
+  const now = Date.now()
+  noteFrameInterval(state, state.lastFrameAt, now)
   state.frame = frame
-  state.lastFrameAt = Date.now()
+  state.lastFrameAt = now
   if (state.stale) renderStale()
+  renderAlarm()
   // Only the visible screen renders (the others catch up when shown); Live also keeps its
   // rolling curve while hidden.
   const visible = screens[current]
@@ -199,6 +239,11 @@ function connect(): void {
   })
 }
 
+// A screen typed in the address bar (`#history`) of an open page.
+addEventListener('hashchange', () => {
+  const i = screens.findIndex((s) => s.id === location.hash.slice(1))
+  if (i >= 0 && i !== current && ui !== null) go(i)
+})
 document.body.append(h('p', { class: 'connecting', text: t('connecting') }))
 setInterval(() => {
   renderStale()

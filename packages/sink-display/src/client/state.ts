@@ -9,8 +9,12 @@ export interface State {
   stats: StatsSnapshot | null
   /** When the last frame arrived, page clock (epoch ms), or null. */
   lastFrameAt: number | null
-  /** True when no frame arrived for `staleAfterMs`. */
+  /** True when no frame arrived for the stale limit (see stale.ts). */
   stale: boolean
+  /** The last frame-to-frame intervals, ms (page clock), oldest first. */
+  intervalsMs: number[]
+  /** Whether the server answered the last check made while frames were missing (null: not checked). */
+  serverReachable: boolean | null
 }
 
 /** A screen of the dashboard. Built once; updated in place. */

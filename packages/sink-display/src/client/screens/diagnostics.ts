@@ -1,6 +1,6 @@
 import { clear, h, row, setText, show } from '../dom.js'
 import { clock, duration, num } from '../format.js'
-import { t } from '../i18n.js'
+import { t, word } from '../i18n.js'
 import type { Screen, State } from '../state.js'
 
 const REASON_CLASSES = ['checksum', 'malformed', 'label', 'charset', 'length', 'horodate', 'mode', 'oversize']
@@ -53,12 +53,12 @@ export function diagnosticsScreen(): Screen {
     show(sinks, d !== null && d.sinks.length > 0)
     if (d !== null) {
       setText(r.source.value, d.source.id)
-      setText(r.state.value, d.source.state)
+      setText(r.state.value, word('state.', d.source.state))
       setText(r.baud.value, d.source.baudRate === null ? '—' : num(d.source.baudRate, 'Bd'))
       clear(sinkBody)
       for (const k of d.sinks) {
         const spool = k.spool === null ? '—' : `${num(k.spool.usedBytes / 1024, 'KiB')} / ${num(k.spool.capacityBytes / 1024, 'KiB')}`
-        sinkBody.append(h('tr', {}, h('th', { text: k.id }), h('td', { text: k.state }), h('td', { text: num(k.acked, '') }), h('td', { text: num(k.lag, '') }), h('td', { text: num(k.errors, '') }), h('td', { text: spool })))
+        sinkBody.append(h('tr', {}, h('th', { text: k.id }), h('td', { text: word('state.', k.state) }), h('td', { text: num(k.acked, '') }), h('td', { text: num(k.lag, '') }), h('td', { text: num(k.errors, '') }), h('td', { text: spool })))
       }
     }
     setText(r.mode.value, d?.source.mode ?? s.frame?.mode ?? '—')
@@ -66,7 +66,7 @@ export function diagnosticsScreen(): Screen {
     setText(r.frames.value, num(d?.source.frames ?? st.frames, ''))
     setText(r.clients.value, String(st.clients))
     const byReason = d?.rejectedByReason ?? st.rejectedByReason
-    const parts = Object.entries(byReason).map(([k, v]) => `${k}: ${String(v)}`)
+    const parts = Object.entries(byReason).map(([k, v]) => t('event.with', { e: word('reason.', k), d: String(v) }))
     setText(r.rejected.value, parts.length === 0 ? t('diag.none') : parts.join(', '))
     // Rejected groups per minute over the last hour: one stacked column per minute.
     clear(rate)
@@ -85,7 +85,7 @@ export function diagnosticsScreen(): Screen {
       rate.append(col)
     }
     clear(legend)
-    for (const reason of seen) legend.append(h('span', { class: `key r${String(Math.max(0, REASON_CLASSES.indexOf(reason)))}`, text: reason }))
+    for (const reason of seen) legend.append(h('span', { class: `key r${String(Math.max(0, REASON_CLASSES.indexOf(reason)))}`, text: word('reason.', reason) }))
     tick(s)
   }
 

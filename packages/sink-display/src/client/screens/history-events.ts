@@ -7,7 +7,7 @@
 import type { StoredEvent } from '@linkyrpi/tic-core/stage'
 import { clear, h } from '../dom.js'
 import { clock, duration, indexName, kwh, num } from '../format.js'
-import { t } from '../i18n.js'
+import { t, word as known } from '../i18n.js'
 import type { TextKey } from '../i18n.js'
 
 /** Most events one range shows (the API allows 500). */
@@ -93,8 +93,8 @@ const STGE_FIELDS: readonly (readonly [number, number, (v: number) => string])[]
   [9, 1, (v) => t(v === 1 ? 'stge.injecting' : 'event.status.withdrawing')],
   [16, 1, (v) => t(v === 1 ? 'stge.clockDegraded' : 'event.clock-degraded-end')],
   [17, 1, (v) => t('event.status.ticMode', { v: v === 1 ? 'standard' : 'historique' })],
-  [19, 2, (v) => t('stge.euridis', { v: EURIDIS[v] ?? '?' })],
-  [21, 2, (v) => t('stge.plc', { v: PLC[v] ?? '?' })],
+  [19, 2, (v) => t('stge.euridis', { v: known('euridis.', EURIDIS[v] ?? '?') })],
+  [21, 2, (v) => t('stge.plc', { v: known('plc.', PLC[v] ?? '?') })],
   [23, 1, (v) => t(v === 1 ? 'stge.plcSynchronised' : 'event.status.plcUnsynchronised')],
   [28, 2, (v) => (v === 0 ? t('event.peak-notice-end') : t('stge.peakNotice', { n: v }))],
   [30, 2, (v) => (v === 0 ? t('event.peak-active-end') : t('stge.peakActive', { n: v }))],
@@ -119,7 +119,9 @@ function contractTerms(v: unknown): string | null {
   const c = objectOf(v)
   if (c === null) return null
   const va = numberOf(c, 'subscribedVA')
-  const parts = [textOf(c, 'optionLabel'), va === null ? null : num(va / 1000, 'kVA', va % 1000 === 0 ? 0 : 1)]
+  const option = textOf(c, 'option')
+  const named = option === null || option === 'other' ? null : known('option.', option)
+  const parts = [named ?? textOf(c, 'optionLabel'), va === null ? null : num(va / 1000, 'kVA', va % 1000 === 0 ? 0 : 1)]
   const out = parts.filter((p): p is string => p !== null)
   return out.length === 0 ? null : out.join(', ')
 }

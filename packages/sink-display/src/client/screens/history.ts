@@ -1,8 +1,13 @@
 import uPlot from 'uplot'
-import type { EnergyBucket, SamplePoint, StoredMeter } from '@linkyrpi/tic-core/stage'
+import type { EnergyBucket, SamplePoint, StoredEvent, StoredMeter } from '@linkyrpi/tic-core/stage'
+import { getJson } from '../api.js'
 import { attachChartGestures } from '../chart-gestures.js'
 import { clear, h, setText, show } from '../dom.js'
-import { currentTimeZone, day, indexName, kwh, timeTicks } from '../format.js'
+import { powerAxes, powerSeries } from '../chart-style.js'
+import { currentTimeZone, day, indexClass, indexName, kwh } from '../format.js'
+import { optionTimeline } from '../contract-timeline.js'
+import { breakGaps } from '../gaps.js'
+import { powerAxisTop } from '../live-curve.js'
 import { localStart } from '../../local-time.js'
 import { t } from '../i18n.js'
 import type { TextKey } from '../i18n.js'
@@ -14,12 +19,6 @@ const DAY = 86_400_000
 const RANGES: readonly Range[] = ['today', 'week', 'month', 'year']
 /** The narrowest span a pinch reaches, seconds. */
 const MIN_SPAN_S = 300
-
-async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(path, { headers: { accept: 'application/json' } })
-  if (!res.ok) throw new Error(`${path}: HTTP ${String(res.status)}`)
-  return (await res.json()) as T
-}
 
 /** Local midnight, in the dashboard's time zone (the store's days), of the day `daysBack` before `now`'s. */
 function startOfDay(now: number, daysBack = 0): number {
@@ -61,13 +60,14 @@ export function historyScreen(): Screen {
     const w = chartBox.clientWidth
     const hgt = chartBox.clientHeight
     if (w < 50 || hgt < 50) return
-    const series: uPlot.Series[] = [{}, { label: 'VA', stroke: '#2f7de1', fill: 'rgba(47,125,225,0.15)', width: 1.5 }]
-    if (data.length > 2) series.push({ label: 'VA inj.', stroke: '#2ea44f', width: 1.5 })
+    let top = 0
+    for (const col of data.slice(1)) for (const v of col) if (v != null && v > top) top = v
+    const yTop = powerAxisTop(top)
     plot = new uPlot(
       {
         width: w,
         height: hgt,
-        series,
+        series: powerSeries(data.length > 2, 1.5),
         legend: { show: false },
         cursor: { drag: { x: true, y: false } },
         hooks: {
@@ -78,8 +78,9 @@ export function historyScreen(): Screen {
           ],
         },
         // Numeric epoch seconds labelled by timeTicks, in the dashboard's time zone.
-        scales: { x: { time: false } },
-        axes: [{ stroke: '#888', values: timeTicks, space: 80, incrs: [60, 300, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 2592000, 5184000] }, { stroke: '#888', size: 55 }],
+        // Power from 0 with headroom, the same scale whatever the zoom.
+        scales: { x: { time: false }, y: { auto: false, range: () => [0, yTop] } },
+        axes: powerAxes(chartBox, { space: 80, incrs: [60, 300, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 2592000, 5184000] }),
       },
       data,
       chartBox,
@@ -128,7 +129,8 @@ export function historyScreen(): Screen {
     if (plot !== null && xs !== undefined && xs.length > 0) plot.setScale('x', { min: xs[0]!, max: xs[xs.length - 1]! })
   })
 
-  function energyTable(buckets: readonly EnergyBucket[], option: string | null, unit: 'day' | 'month'): void {
+  /** Energy bars; each bucket's indexes named and coloured after the option in force at its end. */
+  function energyTable(buckets: readonly EnergyBucket[], optionAt: (t: number) => string | null, unit: 'day' | 'month'): void {
     clear(energyBox)
     if (buckets.length === 0) {
       energyBox.append(h('p', { class: 'small', text: t('history.empty') }))
@@ -136,17 +138,24 @@ export function historyScreen(): Screen {
     }
     const keys = [...new Set(buckets.flatMap((b) => Object.keys(b.byIndexWh).map(Number)))].sort((a, b) => a - b)
     const max = Math.max(1, ...buckets.map((b) => b.importWh))
+    const named = new Map<string, string>() // class → name, for the legend
+    const now = Date.now()
     for (const b of buckets) {
+      const option = optionAt(Math.min(now, b.start + (unit === 'day' ? DAY : 31 * DAY)) - 1)
       const bar = h('div', { class: 'stack' })
       for (const k of keys) {
-        const seg = h('div', { class: `seg i${String(k)}`, attrs: { title: `${indexName(option, k)} ${kwh(b.byIndexWh[k] ?? 0, 2)}` } })
-        seg.style.width = `${String(((b.byIndexWh[k] ?? 0) / max) * 100)}%`
+        const wh = b.byIndexWh[k] ?? 0
+        if (wh <= 0) continue // a day without energy on an index draws nothing for it
+        const cls = indexClass(option, k)
+        named.set(cls, indexName(option, k))
+        const seg = h('div', { class: `seg ${cls}`, attrs: { title: `${indexName(option, k)} ${kwh(wh, 2)}` } })
+        seg.style.width = `${String((wh / max) * 100)}%`
         bar.append(seg)
       }
-      energyBox.append(h('div', { class: 'ebar', attrs: { 'data-testid': 'energy-row' } }, h('span', { class: 'when', text: day(b.start, unit) }), bar, h('span', { class: 'total', text: kwh(b.importWh, 1) })))
+      energyBox.append(h('div', { class: 'ebar', attrs: { 'data-testid': 'energy-row' } }, h('span', { class: 'when', text: day(b.start, unit) }), bar, h('span', { class: 'total', text: kwh(b.importWh, 2) })))
     }
-    const legend = h('div', { class: 'legend' })
-    for (const k of keys) legend.append(h('span', { class: `key i${String(k)}`, text: indexName(option, k) }))
+    const legend = h('div', { class: 'legend', attrs: { 'data-testid': 'energy-legend' } })
+    for (const [cls, name] of named) legend.append(h('span', { class: `key ${cls}`, text: name }))
     energyBox.append(legend)
   }
 
@@ -173,17 +182,19 @@ export function historyScreen(): Screen {
       // The events card loads on its own: its failure shows in the card, not over the curve.
       eventsLoading = true
       void events.load(meter.id, from, now, option)
-      const [samples, energy] = await Promise.all([
+      const [samples, energy, changes] = await Promise.all([
         getJson<SamplePoint[]>(`/api/history/samples?${q('&resolution=auto')}`),
         getJson<EnergyBucket[]>(`/api/history/energy?${q(`&bucket=${range === 'year' ? 'month' : 'day'}`)}`),
+        // Contract changes up to now name each bucket's indexes (a failure leaves today's names).
+        getJson<StoredEvent[]>(`/api/history/events?meter=${encodeURIComponent(meter.id)}&from=${String(from)}&to=${String(now)}&limit=500`).catch(() => []),
       ])
       if (mine !== request) return
       const xs = samples.map((p) => p.t / 1000)
       const cols: (number | null)[][] = [samples.map((p) => p.avgVA)]
       if (meter.producer) cols.push(samples.map((p) => p.avgInjectedVA))
-      data = [xs, ...cols] as uPlot.AlignedData
+      data = breakGaps(xs, cols)
       draw()
-      energyTable(energy, option, range === 'year' ? 'month' : 'day')
+      energyTable(energy, optionTimeline(changes, option), range === 'year' ? 'month' : 'day')
       setText(status, samples.length === 0 ? t('history.empty') : '')
       loaded = true
     } catch {

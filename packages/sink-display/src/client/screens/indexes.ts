@@ -1,5 +1,5 @@
 import { clear, h, setText, show } from '../dom.js'
-import { clock, indexName, kwh } from '../format.js'
+import { clock, contractIndexes, indexClass, indexName, kwh } from '../format.js'
 import { t } from '../i18n.js'
 import type { Screen, State } from '../state.js'
 
@@ -23,14 +23,20 @@ export function indexesScreen(): Screen {
     if (r === undefined) return
     const e = s.stats?.energy ?? null
     const same = e !== null && e.meter === r.meter.id
-    const keys = Object.keys(r.energy.importByIndexWh).map(Number).sort((a, b) => a - b)
+    // The indexes of the contract, and any other one that counted something (a former contract's).
+    const contract = contractIndexes(r.contract.option)
+    const keys = Object.entries(r.energy.importByIndexWh)
+      .filter(([k, v]) => contract === null || contract.includes(Number(k)) || v > 0 || Number(k) === r.period.index)
+      .map(([k]) => Number(k))
+      .sort((a, b) => a - b)
     const producer = r.meter.producer && r.energy.exportWh !== null
     const newShape = `${keys.join(',')}|${String(producer)}|${String(r.contract.option)}`
     if (newShape !== shape) {
       shape = newShape
       clear(body)
       for (const k of keys) {
-        const tr = h('tr', { attrs: { 'data-index': String(k) } }, h('th', { text: indexName(r.contract.option, k) }), h('td'), h('td'), h('td'))
+        const name = h('th', {}, h('span', { class: `swatch ${indexClass(r.contract.option, k)}` }), document.createTextNode(indexName(r.contract.option, k)))
+        const tr = h('tr', { attrs: { 'data-index': String(k) } }, name, h('td'), h('td'), h('td'))
         body.append(tr)
       }
       if (keys.length > 1 || (keys.length === 1 && r.energy.importWh !== r.energy.importByIndexWh[keys[0]!])) {
@@ -67,16 +73,19 @@ export function indexesScreen(): Screen {
       tr.classList.toggle('current', k === String(r.period.index))
       setText(cells[1]!, kwh(value))
       setText(cells[2]!, kwh(today, 2))
-      setText(cells[3]!, kwh(month, 1))
+      setText(cells[3]!, kwh(month, 2))
     }
     setText(note, same && e.source === 'live' ? t('index.since', { t: clock(e.sinceDay, true) }) : '')
     const d = r.energy.distributorByIndexWh
     show(dist, d !== null)
     if (d !== null) {
-      const ks = Object.keys(d).map(Number)
-      if (distBody.rows.length !== ks.length) {
+      // Distributor indexes that counted something, and the one counting now.
+      const ks = Object.keys(d)
+        .map(Number)
+        .filter((k) => (d[k] ?? 0) > 0 || k === r.period.distributorIndex)
+      if (distBody.rows.length !== ks.length || ks.some((k, i) => distBody.rows[i]!.dataset.index !== String(k))) {
         clear(distBody)
-        for (const k of ks) distBody.append(h('tr', {}, h('th', { text: t('index.n', { n: k }) }), h('td')))
+        for (const k of ks) distBody.append(h('tr', { attrs: { 'data-index': String(k) } }, h('th', { text: t('index.n', { n: k }) }), h('td')))
       }
       ks.forEach((k, i) => setText(distBody.rows[i]!.cells[1]!, kwh(d[k] ?? null)))
     }

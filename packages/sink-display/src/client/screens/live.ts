@@ -1,40 +1,66 @@
-import uPlot from 'uplot'
+import type { SamplePoint, StoredMeter } from '@linkyrpi/tic-core/stage'
+import { getJson } from '../api.js'
+import { codeOfIndex, nextPeriod } from '../countdown.js'
 import { h, setText, show } from '../dom.js'
-import { num, pct, timeTicks } from '../format.js'
+import { countdown, currentTimeZone, figure, hhmm, kwh, num, pct } from '../format.js'
 import { t } from '../i18n.js'
+import type { TextKey } from '../i18n.js'
+import { addLivePoint, addStoredPoints, clearPoints, liveChart, WINDOW_S } from '../live-curve.js'
+import { overpowerOf } from '../overpower.js'
+import { staleLimitMs } from '../stale.js'
 import type { Screen, State } from '../state.js'
 
-const WINDOW_S = 600
 const WARN_RATIO = 0.9
 /** Above this spread between phase currents (relative to their mean) the imbalance is flagged. */
 const IMBALANCE_WARN = 0.3
 
-// Rolling curve data (seconds, apparent VA, injected VA), kept across rebuilds of the screen (a
-// language switch, a reconnection).
-const xs: number[] = []
-const ys: (number | null)[] = []
-const zs: (number | null)[] = []
+/** The meter whose stored minutes filled the curve (once per page and meter). */
+let filledFor: string | null = null
 
-function bigValue(label: string, id: string): { card: HTMLElement; value: HTMLElement } {
-  const value = h('div', { class: 'big', attrs: { 'data-testid': id }, text: '—' })
-  return { card: h('div', { class: 'card' }, h('div', { class: 'label', text: label }), value), value }
+/** Fills the curve with the store's last ten minutes of `meter` (through the history API). */
+async function fillFromStore(meter: string, redraw: () => void): Promise<void> {
+  const meters = await getJson<StoredMeter[]>('/api/history/meters')
+  if (!meters.some((m) => m.id === meter)) return
+  const to = Date.now()
+  const q = `meter=${encodeURIComponent(meter)}&from=${String(to - WINDOW_S * 1000)}&to=${String(to)}&resolution=raw`
+  addStoredPoints(await getJson<SamplePoint[]>(`/api/history/samples?${q}`))
+  redraw()
 }
 
-/** The Live screen: power, rolling curve, headroom, phases. */
+/** Short name of a period for the countdown line (`HP`, `HC Rouge`, `Pointe mobile`). */
+function periodShort(code: string | null, colour: string | null): string {
+  const name = code === 'hc' || code === 'hp' ? code.toUpperCase() : code === null ? '' : t(`period.${code}` as TextKey)
+  return colour === null ? name : `${name} ${t(`colour.${colour}` as TextKey)}`
+}
+
+/** The Live screen: power as the hero, today's energy, period and countdown, curve, headroom, phases. */
 export function liveScreen(): Screen {
-  const apparent = bigValue(t('live.apparent'), 'apparent')
-  const injected = bigValue(t('live.injected'), 'injected')
-  injected.card.classList.add('injected')
-  const headLabel = h('div', { class: 'label', text: t('live.headroom') })
+  const heroValue = h('span', { class: 'n', text: '—' })
+  const apparent = h('div', { class: 'hero-value', attrs: { 'data-testid': 'apparent' } }, heroValue, h('span', { class: 'u', text: ' VA' }))
+  const period = h('div', { class: 'hero-line', attrs: { 'data-testid': 'live-period' } })
+  const tomorrow = h('div', { class: 'hero-line tomorrow', attrs: { 'data-testid': 'live-tomorrow' } })
+  const peak = h('div', { class: 'hero-line peak', attrs: { 'data-testid': 'live-peak' } })
+  const injValue = h('span', { class: 'pv', attrs: { 'data-testid': 'injected' } })
+  const injected = h('div', { class: 'hero-line injected' }, h('span', { text: `${t('live.injected')} ` }), injValue)
+  const hero = h('div', { class: 'card hero', attrs: { 'data-testid': 'hero' } }, h('div', { class: 'label', text: t('live.apparent') }), apparent, period, tomorrow, peak, injected)
+
+  const todayValue = h('div', { class: 'mid', attrs: { 'data-testid': 'today-energy' }, text: '—' })
+  const today = h('div', { class: 'stat' }, h('div', { class: 'label', text: t('live.today') }), todayValue)
+  // The analytics screen puts today's cost here (a `data-slot="cost"` element, hidden while empty).
+  const cost = h('div', { class: 'stat cost', attrs: { 'data-slot': 'cost', 'data-testid': 'cost-slot' } })
+  cost.hidden = true
   const headValue = h('div', { class: 'mid', attrs: { 'data-testid': 'headroom' }, text: '—' })
   const headBar = h('div', { class: 'fill' })
   const headSub = h('div', { class: 'small', text: '' })
   const headWarn = h('div', { class: 'warning', attrs: { 'data-testid': 'headroom-warning' } })
-  const headroom = h('div', { class: 'card headroom' }, headLabel, headValue, h('div', { class: 'bar' }, headBar), headSub, headWarn)
-  const mono = h('div', { class: 'card mono', attrs: { 'data-testid': 'mono' } })
+  const headLabel = h('div', { class: 'label', text: t('live.headroom') })
+  const headroom = h('div', { class: 'stat headroom' }, headLabel, headValue, h('div', { class: 'bar' }, headBar), headSub, headWarn)
+  const mono = h('div', { class: 'stat mono', attrs: { 'data-testid': 'mono' } })
   const monoI = h('span', { class: 'pv', attrs: { 'data-testid': 'mono-current' } })
   const monoU = h('span', { class: 'pv', attrs: { 'data-testid': 'mono-voltage' } })
   mono.append(h('span', { class: 'label', text: t('live.current') }), monoI, monoU)
+  const maxima = h('div', { class: 'small maxima', attrs: { 'data-testid': 'maxima' } })
+  const side = h('div', { class: 'card side' }, today, cost, headroom, mono)
 
   const phaseCells = [1, 2, 3].map((n) => {
     const p = h('div', { class: 'pv', attrs: { 'data-testid': `power-${String(n)}` } })
@@ -47,73 +73,90 @@ export function liveScreen(): Screen {
   const imbalance = h('div', { class: 'imbalance', attrs: { 'data-testid': 'imbalance' } })
   const phases = h('div', { class: 'card phases', attrs: { 'data-testid': 'phases' } }, h('div', { class: 'phase-cols' }, ...phaseCells.map((c) => c.col)), imbalance)
 
-  const chartBox = h('div', { class: 'chart' })
-  const curve = h('div', { class: 'card curve' }, h('div', { class: 'label', text: t('live.curve') }), chartBox)
-  const left = h('div', { class: 'live-main' }, apparent.card, injected.card, headroom, mono)
-  const el = h('section', { class: 'screen live', attrs: { 'data-screen': 'live' } }, left, curve, phases)
+  const chartBox = h('div', { class: 'chart', attrs: { 'data-testid': 'live-chart' } })
+  const curve = h('div', { class: 'card curve' }, h('div', { class: 'curve-head' }, h('span', { class: 'label', text: t('live.curve') }), maxima), chartBox)
+  const el = h('section', { class: 'screen live', attrs: { 'data-screen': 'live' } }, hero, side, curve, phases)
 
-  let plot: uPlot | null = null
+  let state: State | null = null
   let producer = false
-  let redrawPending = false
-  /** The x range: the last ten minutes up to the newest point, in epoch seconds. */
-  const xWindow = (): [number, number] => {
-    const max = xs[xs.length - 1] ?? Date.now() / 1000
-    return [max - WINDOW_S, max + 5]
+  let tariffKey = ''
+  const chart = liveChart(
+    chartBox,
+    () => (state === null ? 10 : staleLimitMs(state) / 1000),
+    () => producer,
+  )
+
+  function tariffLines(s: State): void {
+    const r = s.frame?.reading
+    if (r === undefined) return
+    const code = r.period.code
+    hero.dataset.code = code ?? 'other'
+    const now = Date.now()
+    const next = nextPeriod(r, now, currentTimeZone())
+    const tempo = r.contract.option === 'tempo'
+    const name = tempo ? periodShort(code, r.period.tempoToday) : code !== null ? t(`period.${code}` as TextKey) : (r.period.label ?? '')
+    // Tempo: the night's HC keeps today's colour; the HP at 06:00 starts the day announced as tomorrow's.
+    const nextColour = r.contract.option !== 'tempo' ? null : code === 'hc' ? r.period.tempoTomorrow : r.period.tempoToday
+    const nextName = next === null ? '' : periodShort(next.code ?? (next.index === null ? null : codeOfIndex(r.contract.option, next.index)), nextColour)
+    setText(period, next === null ? name : `${name} · ${t('live.next', { p: nextName, d: countdown(next.at - now) })}`)
+    show(period, name.length > 0)
+    const tm = r.period.tempoTomorrow
+    show(tomorrow, r.contract.option === 'tempo')
+    setText(tomorrow, t('tariff.tomorrowIs', { c: tm === null ? t('tariff.unknown') : t(`colour.${tm}`).toUpperCase() }))
+    tomorrow.dataset.colour = tm ?? 'unknown'
+    const notice = r.alerts.includes('peak-notice') && !r.alerts.includes('peak-active')
+    show(peak, notice || r.alerts.includes('peak-active'))
+    const peakAt = notice && next?.code === 'pm' ? countdown(next.at - now) : null
+    setText(peak, r.alerts.includes('peak-active') ? t('tariff.peakActive') : peakAt !== null ? t('live.peakIn', { d: peakAt }) : t('tariff.peakNotice'))
   }
-  const makePlot = (): void => {
-    const w = chartBox.clientWidth
-    const hgt = chartBox.clientHeight
-    if (w < 50 || hgt < 50) return
-    plot?.destroy()
-    const series: uPlot.Series[] = [{}, { label: 'VA', stroke: '#2f7de1', fill: 'rgba(47,125,225,0.15)', width: 2 }]
-    if (producer) series.push({ label: 'VA inj.', stroke: '#2ea44f', width: 2 })
-    plot = new uPlot(
-      {
-        width: w,
-        height: hgt,
-        series,
-        legend: { show: false },
-        cursor: { show: false },
-        // Always the last ten minutes, even with one point (uPlot would otherwise span years);
-        // a plain numeric scale in epoch seconds, labelled by timeTicks in the dashboard's zone.
-        scales: { x: { time: false, auto: false, range: xWindow() } },
-        axes: [{ stroke: '#888', values: timeTicks, incrs: [30, 60, 120, 300, 600] }, { stroke: '#888', size: 55 }],
-      },
-      (producer ? [xs, ys, zs] : [xs, ys]) as uPlot.AlignedData,
-      chartBox,
-    )
-  }
-  new ResizeObserver(() => {
-    if (plot === null) makePlot()
-    else if (chartBox.clientWidth > 50 && chartBox.clientHeight > 50) plot.setSize({ width: chartBox.clientWidth, height: chartBox.clientHeight })
-  }).observe(chartBox)
 
   function frame(s: State): void {
+    state = s
     const f = s.frame
     if (f === null) return
     const r = f.reading
-    setText(apparent.value, num(r.power.apparentVA, 'VA'))
-    show(apparent.card, r.power.apparentVA !== null)
-    show(injected.card, r.meter.producer)
-    if (r.meter.producer) setText(injected.value, num(r.power.injectedVA, 'VA'))
+    const va = r.power.apparentVA
+    setText(heroValue, figure(va))
+    apparent.classList.toggle('long', (heroValue.textContent ?? '').length > 5)
+    show(hero, va !== null)
+    show(injected, r.meter.producer)
+    if (r.meter.producer) setText(injValue, num(r.power.injectedVA, 'VA'))
+    // The period lines change with the period (the countdown moves with the 1 s tick).
+    const key = `${String(r.period.index)}|${String(r.period.code)}|${String(r.period.tempoToday)}|${String(r.period.tempoTomorrow)}|${r.alerts.join()}`
+    if (key !== tariffKey) {
+      tariffKey = key
+      tariffLines(s)
+    }
 
     const sub = r.contract.subscribedVA
-    const va = r.power.apparentVA
     show(headroom, sub !== null && va !== null)
     if (sub !== null && va !== null) {
       const ratio = va / sub
-      setText(headValue, `${num(Math.max(0, sub - va), 'VA')} (${pct(Math.max(0, 1 - ratio))})`)
-      setText(headSub, t('live.subscribed', { p: num(sub, 'VA') }))
+      const op = overpowerOf(r)
+      setText(headValue, op.over ? (op.excessVA === null ? '—' : `+${num(op.excessVA, 'VA')}`) : `${num(sub - va, 'VA')} (${pct(1 - ratio)})`)
+      setText(headLabel, t(op.over ? 'live.excess' : 'live.headroom'))
+      setText(headSub, t(op.over ? 'live.over' : 'live.subscribed', { p: num(sub, 'VA') }))
       headBar.style.width = `${String(Math.min(100, ratio * 100))}%`
-      const over = r.alerts.includes('overpower') || ratio >= 1
-      const warn = !over && ratio >= WARN_RATIO
+      const warn = !op.over && ratio >= WARN_RATIO
       headroom.classList.toggle('warn', warn)
-      headroom.classList.toggle('danger', over)
-      setText(headWarn, over ? t('live.overpower') : warn ? t('live.warning') : '')
+      headroom.classList.toggle('danger', op.over)
+      // Overpower: the banner over every screen says it.
+      setText(headWarn, warn ? t('live.warning') : '')
     }
+    const mx = r.power.maxTodayVA
+    const parts: string[] = []
+    const at = (iso: string | null): string => (iso === null || Number.isNaN(Date.parse(iso)) ? '' : ` (${hhmm(Date.parse(iso))})`)
+    if (mx !== null && mx.value > 0) parts.push(`${t('live.maxToday')} ${num(mx.value, 'VA')}${at(mx.at)}`)
+    // A maximum of 0 VA is a register not filled yet (a new meter, a simulator), not a figure.
+    if (r.power.maxYesterdayVA !== null && r.power.maxYesterdayVA.value > 0) parts.push(`${t('live.maxYesterday')} ${num(r.power.maxYesterdayVA.value, 'VA')}`)
+    if (r.power.pmax !== null && r.power.pmax > 0) parts.push(`${t('live.pmax')} ${num(r.power.pmax, r.meter.kind === 'linky' ? 'VA' : 'W')}`)
+    if (r.power.maxInjectedTodayVA !== null && r.power.maxInjectedTodayVA.value > 0) parts.push(`${t('live.maxInjected')} ${num(r.power.maxInjectedTodayVA.value, 'VA')}`)
+    setText(maxima, parts.join(' · '))
+    show(maxima, parts.length > 0)
 
     const tri = r.meter.phases === 3
     show(phases, tri)
+    el.classList.toggle('tri', tri)
     show(mono, !tri && r.current.rmsA !== null)
     const volts = r.voltage.rmsV
     if (tri) {
@@ -141,40 +184,41 @@ export function liveScreen(): Screen {
       if (volts !== null) setText(monoU, num(volts[0] ?? null, 'V'))
     }
 
-    const x = f.meta.receivedAt / 1000
-    const lastX = xs[xs.length - 1]
-    if (lastX !== undefined && x < lastX) {
-      // The clock went back (a replay, another source): start a new curve.
-      xs.length = 0
-      ys.length = 0
-      zs.length = 0
+    const meter = r.meter.id
+    if (meter !== null && filledFor !== meter) {
+      if (filledFor !== null) clearPoints()
+      filledFor = meter
+      if (s.config?.history === true) fillFromStore(meter, chart.redraw).catch(() => undefined) // the live points still show
     }
-    if (lastX === undefined || x !== lastX) {
-      xs.push(x)
-      ys.push(va)
-      zs.push(r.power.injectedVA)
-    }
-    while (xs.length > 0 && xs[0]! < x - WINDOW_S) {
-      xs.shift()
-      ys.shift()
-      zs.shift()
-    }
-    if (producer !== r.meter.producer) {
-      producer = r.meter.producer
-      makePlot()
-    } else if (plot === null) makePlot()
-    else if (!redrawPending) {
-      // The numbers above are already in the DOM; the curve redraws with the next paint.
-      redrawPending = true
-      requestAnimationFrame(() => {
-        redrawPending = false
-        if (plot === null) return
-        plot.setData((producer ? [xs, ys, zs] : [xs, ys]) as uPlot.AlignedData, false)
-        const [min, max] = xWindow()
-        plot.setScale('x', { min, max })
-      })
-    }
+    addLivePoint(f.meta.receivedAt, va, r.power.injectedVA)
+    producer = r.meter.producer
+    chart.redraw()
   }
 
-  return { id: 'live', el, frame, shown: () => (plot === null ? makePlot() : undefined) }
+  function stats(s: State): void {
+    state = s
+    const e = s.stats?.energy ?? null
+    const r = s.frame?.reading
+    const same = e !== null && r !== undefined && e.meter === r.meter.id
+    setText(todayValue, same ? kwh(Object.values(e.todayByIndexWh).reduce((a, b) => a + b, 0), 2) : '—')
+  }
+
+  function tick(s: State): void {
+    state = s
+    chart.redraw() // the time axis follows the clock, frames or not
+    tariffLines(s)
+  }
+
+  return {
+    id: 'live',
+    el,
+    frame,
+    stats,
+    tick,
+    shown: (s) => {
+      state = s
+      chart.layout()
+      stats(s)
+    },
+  }
 }

@@ -1,7 +1,7 @@
 import type { TicReading } from '@linkyrpi/tic-core'
 import { clear, h, row, setText, show } from '../dom.js'
 import { clock, num } from '../format.js'
-import { t } from '../i18n.js'
+import { t, word } from '../i18n.js'
 import type { TextKey } from '../i18n.js'
 import type { Screen, State } from '../state.js'
 
@@ -16,7 +16,7 @@ function stgeWords(s: Stge): string[] {
   if (s.injecting) out.push(t('stge.injecting'))
   out.push(t('stge.supplierIndex', { n: s.supplierIndex }), t('stge.distributorIndex', { n: s.distributorIndex }))
   if (s.clockDegraded) out.push(t('stge.clockDegraded'))
-  out.push(t('stge.euridis', { v: s.euridis }), t('stge.plc', { v: s.plcStatus }))
+  out.push(t('stge.euridis', { v: word('euridis.', s.euridis) }), t('stge.plc', { v: word('plc.', s.plcStatus) }))
   if (s.plcSynchronised) out.push(t('stge.plcSynchronised'))
   if (s.tempoToday !== null) out.push(t('stge.tempoToday', { v: t(`colour.${s.tempoToday}`) }))
   if (s.tempoTomorrow !== null) out.push(t('stge.tempoTomorrow', { v: t(`colour.${s.tempoTomorrow}`) }))
@@ -99,7 +99,9 @@ export function meterScreen(): Screen {
     set(ids.phases, m.phases === null ? null : String(m.phases))
     set(ids.producer, m.mode === 'standard' ? t(m.producer ? 'yes' : 'no') : null)
     set(ids.clock, r.time === null || Number.isNaN(Date.parse(r.time)) ? r.time : clock(Date.parse(r.time), true))
-    set(con.option, r.contract.optionLabel)
+    const opt = r.contract.option
+    // The option in words, the meter's own label beside it when it says more (`HC..`, `BBR(`, a supplier's NGTF).
+    set(con.option, opt === null || opt === 'other' ? r.contract.optionLabel : t(`option.${opt}`))
     set(con.subscribed, r.contract.subscribedVA === null ? null : num(r.contract.subscribedVA, 'VA'))
     set(con.cutoff, r.contract.cutoffVA === null ? null : num(r.contract.cutoffVA, 'VA'))
     set(con.isousc, r.contract.subscribedA === null ? null : num(r.contract.subscribedA, 'A'))
@@ -130,7 +132,7 @@ export function meterScreen(): Screen {
       lastProfile = key
       clear(profBody)
       for (const slot of p) {
-        profBody.append(h('tr', {}, h('td', { text: slot.start }), h('td', { text: slot.supplierIndex === null ? '—' : String(slot.supplierIndex) }), h('td', { text: slot.dryContact })))
+        profBody.append(h('tr', {}, h('td', { text: slot.start }), h('td', { text: slot.supplierIndex === null ? '—' : String(slot.supplierIndex) }), h('td', { text: word('dry.', slot.dryContact) })))
       }
     }
   }
