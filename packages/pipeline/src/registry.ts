@@ -6,6 +6,7 @@ import { postgresStage } from './stages/postgres-stage.js'
 import { replayStage } from './stages/replay-stage.js'
 import { displayStage } from './stages/display-stage.js'
 import { serialStage } from './stages/serial-stage.js'
+import { automationStage } from './stages/automation-stage.js'
 import type { StageDefinition } from './stage-definition.js'
 
 /**
@@ -25,6 +26,7 @@ export const BUILTIN_STAGES = {
   sqlite: sqliteStage,
   postgres: postgresStage,
   display: displayStage,
+  automation: automationStage,
 } satisfies Record<string, StageDefinition>
 
 /** A built-in stage type name. */

@@ -2,7 +2,10 @@ import { join, resolve } from 'node:path'
 import { z } from 'zod'
 import { postgresSink } from '@linkyrpi/sink-postgres'
 import type { SinkDefinition } from '../stage-definition.js'
-import { DATA_DIR } from '../tokens.js'
+import { openEngine } from '@linkyrpi/store'
+import type { Engine } from '@linkyrpi/store'
+import { DATA_DIR, EVENT_JOURNAL } from '../tokens.js'
+import { storeJournal } from './store-journal.js'
 import { defined, storeSinkOptions } from './store-options.js'
 
 /** Options of the `postgres` sink. */
@@ -25,6 +28,17 @@ export const postgresStage: SinkDefinition<z.output<typeof postgresStageOptions>
   providesHistory: false,
   create: (options, ctx, di) => {
     const dir = resolve(options.spool?.dir ?? join(di.resolve(DATA_DIR), 'spool', ctx.stage))
-    return postgresSink(defined({ ...options, spool: defined({ ...options.spool, dir }) }), ctx)
+    // The automation journal writes through its own small connection, opened on its first event.
+    let engine: Promise<Engine> | undefined
+    if (!di.isRegistered(EVENT_JOURNAL)) di.register(EVENT_JOURNAL, { useValue: storeJournal(() => (engine ??= openEngine(
+      options.schema === undefined ? { kind: 'postgres', url: options.url } : { kind: 'postgres', url: options.url, schema: options.schema },
+      { onIdleError: (error) => ctx.logger.warn('idle PostgreSQL connection lost', { error }) },
+    ))) })
+    return {
+      stage: postgresSink(defined({ ...options, spool: defined({ ...options.spool, dir }) }), ctx),
+      dispose: async () => {
+        if (engine !== undefined) await (await engine).close()
+      },
+    }
   },
 }

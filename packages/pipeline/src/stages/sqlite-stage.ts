@@ -5,7 +5,8 @@ import { createHistoryStore, openEngine } from '@linkyrpi/store'
 import type { Engine } from '@linkyrpi/store'
 import type { HistoryStore } from '@linkyrpi/tic-core/stage'
 import type { SinkDefinition } from '../stage-definition.js'
-import { DATA_DIR } from '../tokens.js'
+import { DATA_DIR, EVENT_JOURNAL } from '../tokens.js'
+import { storeJournal } from './store-journal.js'
 import { defined, storeSinkOptions } from './store-options.js'
 
 /** Options of the `sqlite` sink. */
@@ -45,6 +46,7 @@ export const sqliteStage: SinkDefinition<z.output<typeof sqliteStageOptions>> = 
       energy: (meter, from, to, bucket) => orEmpty((h) => h.energy(meter, from, to, bucket), []),
       events: (meter, from, to, limit) => orEmpty((h) => h.events(meter, from, to, limit), []),
     }
+    if (!di.isRegistered(EVENT_JOURNAL)) di.register(EVENT_JOURNAL, { useValue: storeJournal(() => (engine ??= openEngine({ kind: 'sqlite', path }))) })
     return {
       stage: sqliteSink(defined({ ...options, path }), ctx),
       history,
