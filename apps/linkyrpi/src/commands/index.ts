@@ -61,4 +61,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'create or upgrade the storage schema of a SQLite file or PostgreSQL database',
     load: async () => (await import('./db-migrate.js')).dbMigrateCommand,
   },
+  {
+    name: 'automation simulate',
+    summary: 'run the automation rules over a capture (no actuator touched): switches and summary',
+    load: async () => (await import('./automation-simulate.js')).automationSimulateCommand,
+  },
 ]
