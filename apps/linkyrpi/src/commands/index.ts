@@ -66,4 +66,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'run the automation rules over a capture (no actuator touched): switches and summary',
     load: async () => (await import('./automation-simulate.js')).automationSimulateCommand,
   },
+  {
+    name: 'automation status',
+    summary: "show (or override) the outputs of a running node's automation stage, through its dashboard API",
+    load: async () => (await import('./automation-status.js')).automationStatusCommand,
+  },
 ]

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { displaySink } from '@linkyrpi/sink-display'
 import type { SinkDefinition } from '../stage-definition.js'
-import { DASHBOARD_LISTENING, DIAGNOSTICS_SNAPSHOT, HISTORY_STORE } from '../tokens.js'
+import { AUTOMATION_CONTROLLER, DASHBOARD_LISTENING, DIAGNOSTICS_SNAPSHOT, HISTORY_STORE } from '../tokens.js'
 
 /** Options of the `display` sink (see docs/dashboard.md). */
 export const displayStageOptions = z.strictObject({
@@ -13,7 +13,7 @@ export const displayStageOptions = z.strictObject({
   lang: z.enum(['fr', 'en']).default('fr'),
   /** "No data since …" after this long without a frame, ms (default 10 000). */
   staleAfterMs: z.number().int().positive().optional(),
-  /** Bearer token for mutating endpoints (none exist today). */
+  /** Bearer token for mutating endpoints (automation overrides); at least 16 characters. */
   token: z.string().min(1).optional(),
   /** Time zone of "today" and "this month" (default `Europe/Paris`). */
   timeZone: z.string().min(1).optional(),
@@ -42,6 +42,7 @@ export const displayStage: SinkDefinition<z.output<typeof displayStageOptions>> 
         ...defined,
         ...(di.isRegistered(HISTORY_STORE, true) ? { history: di.resolve(HISTORY_STORE) } : {}),
         diagnostics: di.resolve(DIAGNOSTICS_SNAPSHOT),
+        automation: () => (di.isRegistered(AUTOMATION_CONTROLLER, true) ? di.resolve(AUTOMATION_CONTROLLER) : undefined),
         onListening: (listening) => {
           if (di.isRegistered(DASHBOARD_LISTENING, true)) di.resolve(DASHBOARD_LISTENING)(listening.url)
         },
