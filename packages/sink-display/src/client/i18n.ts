@@ -168,6 +168,26 @@ const fr = {
   'diag.pipelineNone': 'Diagnostic du pipeline non configuré',
   'theme.toggle': 'Thème',
   'lang.toggle': 'English',
+  // Automation screen (issue #13).
+  'tab.automation': 'Automatismes',
+  'auto.on': 'Marche',
+  'auto.off': 'Arrêt',
+  'auto.since': 'depuis {t}',
+  'auto.forced': "Forcé jusqu'à {t}",
+  'auto.shed': 'Délesté',
+  'auto.failing': 'Actionneur en échec ({n} essais) : {e}',
+  'auto.forceOn': 'Forcer marche',
+  'auto.forceOff': 'Forcer arrêt',
+  'auto.auto': 'Retour auto',
+  'auto.forceFor': 'Forcer pendant',
+  'auto.duration': 'Durée du forçage',
+  'auto.token': "Jeton d'accès",
+  'auto.needToken': "Saisissez le jeton d'accès du tableau de bord, puis recommencez.",
+  'auto.badToken': 'Jeton refusé.',
+  'auto.readOnly': 'Tableau de bord en lecture seule (aucun jeton configuré).',
+  'auto.stale': 'Plus de données du compteur : sorties en état de sécurité.',
+  'auto.none': "Pas d'automatisme sur ce nœud.",
+  'auto.unreachable': 'Nœud injoignable.',
 }
 
 type Key = keyof typeof fr
@@ -339,6 +359,26 @@ const en: Record<Key, string> = {
   'diag.pipelineNone': 'Pipeline diagnostics not configured',
   'theme.toggle': 'Theme',
   'lang.toggle': 'Français',
+  // Automation screen (issue #13).
+  'tab.automation': 'Automation',
+  'auto.on': 'On',
+  'auto.off': 'Off',
+  'auto.since': 'since {t}',
+  'auto.forced': 'Forced until {t}',
+  'auto.shed': 'Shed',
+  'auto.failing': 'Actuator failing ({n} attempts): {e}',
+  'auto.forceOn': 'Force on',
+  'auto.forceOff': 'Force off',
+  'auto.auto': 'Back to auto',
+  'auto.forceFor': 'Force for',
+  'auto.duration': 'Override duration',
+  'auto.token': 'Access token',
+  'auto.needToken': "Enter the dashboard's access token, then try again.",
+  'auto.badToken': 'Token refused.',
+  'auto.readOnly': 'Read-only dashboard (no token configured).',
+  'auto.stale': 'No data from the meter: outputs in their safe state.',
+  'auto.none': 'No automation on this node.',
+  'auto.unreachable': 'Node unreachable.',
 }
 
 /** A translation key. */

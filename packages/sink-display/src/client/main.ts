@@ -6,6 +6,7 @@ import { clear, h, setText, show } from './dom.js'
 import { clock, duration, setTimeZone } from './format.js'
 import { lang, setLang, t } from './i18n.js'
 import type { Lang, TextKey } from './i18n.js'
+import { automationScreen } from './screens/automation.js'
 import { diagnosticsScreen } from './screens/diagnostics.js'
 import { historyScreen } from './screens/history.js'
 import { indexesScreen } from './screens/indexes.js'
@@ -53,7 +54,7 @@ function build() {
   const themeBtn = h('button', { class: 'icon', text: '◐', attrs: { type: 'button', 'aria-label': t('theme.toggle') } })
   const langBtn = h('button', { class: 'icon', text: lang() === 'fr' ? 'EN' : 'FR', attrs: { type: 'button', 'aria-label': t('lang.toggle') } })
   const header = h('header', {}, h('div', { class: 'tariff' }, period, today, tomorrow, notice), h('span', { class: 'spacer' }), themeBtn, langBtn)
-  screens = [liveScreen(), indexesScreen(), historyScreen(), meterScreen(), diagnosticsScreen()]
+  screens = [liveScreen(), indexesScreen(), historyScreen(), meterScreen(), diagnosticsScreen(), automationScreen()]
   const main = h('main', {}, staleBox, ...screens.map((s) => s.el))
   const tabs = screens.map((s, i) => {
     const b = h('button', { class: 'tab', text: t(`tab.${s.id}` as TextKey), attrs: { type: 'button', 'data-tab': s.id } })
