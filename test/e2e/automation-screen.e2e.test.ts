@@ -69,6 +69,8 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'Automation screen (e2e)', (
     await expect.poll(async () => (await card('water-heater').locator('.reason').textContent()) ?? '', { timeout: 20_000 }).toMatch(/^période H[PC] · depuis \d\d:\d\d/)
     expect(await card('heating').locator('h2').textContent()).toBe('ChauffageMarche')
     expect(await card('charger').locator('.reason').textContent()).toMatch(/^hors plage 01:00-06:00/)
+    // The clock condition plans the next change (the simulated meter started at 21:55).
+    expect(await card('charger').locator('[data-testid="automation-next"]').textContent()).toBe('Prochain changement : Marche à 01:00:00')
     for (const size of [{ width: 800, height: 480 }, { width: 1024, height: 600 }]) {
       await page.setViewportSize(size)
       await page.screenshot({ path: `${ARTIFACTS}dashboard-automation-${String(size.width)}x${String(size.height)}.png` })

@@ -73,6 +73,22 @@ export function mentionsStale(c: Condition): boolean {
   }
 }
 
+/** True when the condition depends on the clock (`time`, `days`): its next change can be planned. */
+export function mentionsClock(c: Condition): boolean {
+  switch (c.kind) {
+    case 'time':
+    case 'days':
+      return true
+    case 'all':
+    case 'any':
+      return c.of.some(mentionsClock)
+    case 'not':
+      return mentionsClock(c.of)
+    default:
+      return false
+  }
+}
+
 /** Evaluates a condition. Facts the reading does not carry evaluate false, with the reason saying so. */
 export function evaluate(c: Condition, f: ConditionFacts): Verdict {
   const r = f.reading

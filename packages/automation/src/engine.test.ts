@@ -185,3 +185,21 @@ describe('fail-safe', () => {
     expect(later[0]!.reason).toBe('période HP')
   })
 })
+
+describe('next planned change', () => {
+  it('plans the end of a time window and the expiry of an override; not a tariff change the meter decides', () => {
+    const options = rules({
+      outputs: {
+        charger: { actuator: none, safe: 'off', when: { any: [{ relay: 1 }, { time: '01:00-06:00' }] } },
+        heater: { actuator: none, safe: 'off', when: { period: ['hc'] } },
+      },
+    })
+    const readings = simulatedReadings({ option: 'hc', intervalMs: MIN, start: DEFAULT_START + 2 * H }, DEFAULT_START + 2 * H + 5 * MIN)
+    const { engine } = runEngine(options, readings)
+    const [charger, heater] = engine.status()
+    expect(charger!.next).toEqual({ t: DEFAULT_START + 6 * H, state: 'off' })
+    expect(heater!.next).toBeNull()
+    engine.override('heater', { state: 'off', until: DEFAULT_START + 3 * H }, DEFAULT_START + 2 * H + 5 * MIN)
+    expect(engine.status()[1]!.next).toEqual({ t: DEFAULT_START + 3 * H, state: 'on' })
+  })
+})

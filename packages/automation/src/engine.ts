@@ -1,6 +1,6 @@
 import type { TicReading } from '@linkyrpi/tic-core'
 import type { OutputState, SheddingOptions } from './automation-schema.js'
-import { evaluate, mentionsStale } from './condition.js'
+import { evaluate, mentionsClock, mentionsStale } from './condition.js'
 import type { Condition, Verdict } from './condition.js'
 import { headroomOf } from './headroom.js'
 import type { Headroom } from './headroom.js'
@@ -58,6 +58,12 @@ export interface OutputStatus {
   readonly override: Override | null
   /** What the rule alone says now (null before the first reading). */
   readonly rule: Verdict | null
+  /**
+   * The next planned change within 24 h: an override expiring, or a clock condition (`time`,
+   * `days`) of the rule turning, the meter's other facts assumed unchanged. Tariff periods and
+   * Tempo colours come from the meter and are not predicted: null then.
+   */
+  readonly next: { readonly t: number; readonly state: OutputState } | null
 }
 
 /** Counters since the engine started, for `automation simulate`'s summary. */
@@ -134,6 +140,7 @@ export function createAutomationEngine(rules: EngineRules): AutomationEngine {
   let lastReceivedAt: number | null = null
   let clockOffset = 0
   let lastReading: TicReading | null = null
+  let lastT: number | null = null
   let stale = false
   let staleSince: number | null = null
   let staleTotal = 0
@@ -279,12 +286,29 @@ export function createAutomationEngine(rules: EngineRules): AutomationEngine {
     }
   }
 
+  function nextChange(o: OutputState_): { t: number; state: OutputState } | null {
+    if (lastT === null || o.state === null) return null
+    if (o.override !== null) return { t: o.override.until, state: o.verdict?.value === false ? 'off' : 'on' }
+    const when = o.rule.when
+    if (when === undefined || stale || lastReading === null || !mentionsClock(when)) return null
+    const h = headroomOf(lastReading)?.headroomVA ?? null
+    const current = o.verdict?.value ?? evaluate(when, { reading: lastReading, local: parisTime(lastT), stale: false, headroomVA: h }).value
+    const minute = Math.floor(lastT / 60_000) * 60_000
+    for (let k = 1; k <= 1440; k++) {
+      const t = minute + k * 60_000
+      const v = evaluate(when, { reading: lastReading, local: parisTime(t), stale: false, headroomVA: h }).value
+      if (v !== current) return { t, state: v ? 'on' : 'off' }
+    }
+    return null
+  }
+
   return {
     update(reading, receivedAt) {
       const meterT = reading.time === null ? NaN : Date.parse(reading.time)
       const t = Number.isFinite(meterT) ? meterT : receivedAt
       clockOffset = t - receivedAt
       lastReceivedAt = receivedAt
+      lastT = t
       lastReading = reading
       if (stale && staleSince !== null) staleTotal += t - staleSince
       stale = false
@@ -298,6 +322,7 @@ export function createAutomationEngine(rules: EngineRules): AutomationEngine {
       const out: Switch[] = []
       if (lastReceivedAt === null) return out
       const t = now + clockOffset
+      lastT = t
       expireOverrides(t)
       if (now - lastReceivedAt >= staleMs) {
         if (!stale) {
@@ -335,6 +360,7 @@ export function createAutomationEngine(rules: EngineRules): AutomationEngine {
     },
     status() {
       return outputs.map((o) => ({
+        next: nextChange(o),
         output: o.id,
         state: o.state,
         since: o.since,

@@ -1,6 +1,6 @@
 export { createAutomationEngine } from './engine.js'
 export type { AutomationEngine, EngineRules, OutputRule, Switch, SwitchCause, Override, OutputStatus, EngineSummary } from './engine.js'
-export { evaluate, mentionsStale, WEEKDAYS } from './condition.js'
+export { evaluate, mentionsClock, mentionsStale, WEEKDAYS } from './condition.js'
 export type { Condition, ConditionFacts, Verdict, Weekday } from './condition.js'
 export { parseCondition, conditionSchema, CONDITION_NAMES } from './condition-schema.js'
 export { automationOptionsSchema, actuatorSchema, outputSchema, sheddingSchema, httpRequestSchema } from './automation-schema.js'

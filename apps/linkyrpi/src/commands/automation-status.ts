@@ -31,6 +31,7 @@ interface StatusOutput {
   readonly shed: boolean
   readonly override: { readonly state: string; readonly until: number } | null
   readonly driver: { readonly applied: string | null; readonly failing: { readonly error: string; readonly attempts: number } | null }
+  readonly next: { readonly t: number; readonly state: string } | null
 }
 
 interface StatusBody {
@@ -94,6 +95,7 @@ export const automationStatusCommand: Command = {
     for (const o of outputs) {
       const notes = [
         o.override === null ? null : `forcé jusqu'à ${parisIso(o.override.until)}`,
+        o.next === null ? null : `prochain: ${o.next.state} à ${parisIso(o.next.t)}`,
         o.driver.failing === null ? null : `actionneur en échec (${String(o.driver.failing.attempts)} essais: ${o.driver.failing.error})`,
       ].filter((x) => x !== null)
       io.stdout.write(`${o.output.padEnd(width)} ${(o.state ?? '-').padEnd(5)} ${(o.sinceIso ?? '-').padEnd(25)} ${o.reason}${notes.length > 0 ? ` [${notes.join('; ')}]` : ''}\n`)

@@ -13,6 +13,7 @@ interface AutomationOutput {
   readonly shed: boolean
   readonly override: { readonly state: 'on' | 'off'; readonly until: number } | null
   readonly driver: { readonly failing: { readonly error: string; readonly attempts: number } | null }
+  readonly next: { readonly t: number; readonly state: 'on' | 'off' } | null
 }
 
 interface AutomationBody {
@@ -70,6 +71,7 @@ export function automationScreen(): Screen {
       const state = h('span', { class: `chip state ${o.state ?? 'unknown'}`, text: o.state === 'on' ? t('auto.on') : o.state === 'off' ? t('auto.off') : '—' })
       const extra: HTMLElement[] = []
       if (o.override !== null) extra.push(h('p', { class: 'small', text: t('auto.forced', { t: clock(o.override.until) }) }))
+      if (o.next !== null) extra.push(h('p', { class: 'small', attrs: { 'data-testid': 'automation-next' }, text: t('auto.next', { s: t(o.next.state === 'on' ? 'auto.on' : 'auto.off'), t: clock(o.next.t) }) }))
       if (o.shed) extra.push(h('p', { class: 'small warn', text: t('auto.shed') }))
       if (o.driver.failing !== null) extra.push(h('p', { class: 'small warn', text: t('auto.failing', { n: o.driver.failing.attempts, e: o.driver.failing.error }) }))
       const button = (label: string, state: 'on' | 'off' | null): HTMLButtonElement => {
