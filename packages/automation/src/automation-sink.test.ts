@@ -127,4 +127,24 @@ describe('automationSink', () => {
       ['automation-switch', 'pump', 'on'],
     ])
   })
+
+  it('puts outputs in their safe state when frames stop, on its own clock tick', async () => {
+    const pump = recorder()
+    let clock = DEFAULT_START + 5 * 3_600_000
+    const stale = rules({ staleAfterS: 0.2, outputs: { pump: { actuator: { type: 'none' }, safe: 'off', when: { period: ['hp'] } } } })
+    const { sink, controller } = automationSink({ rules: stale, tickMs: 20, createActuator: () => pump }, context(() => clock))
+    const subject = new Subject<PipelineFrame>()
+    const done = lastValueFrom(sink(subject).pipe(toArray()))
+    const f = frames(DEFAULT_START + 6 * 3_600_000 + MIN).at(-1)!
+    clock = f.meta.receivedAt
+    subject.next(f)
+    await new Promise((r) => setTimeout(r, 50))
+    expect(controller.status().outputs[0]).toMatchObject({ state: 'on', reason: 'période HP' })
+    clock += 250
+    await new Promise((r) => setTimeout(r, 100))
+    expect(controller.status()).toMatchObject({ stale: true, outputs: [{ state: 'off', reason: 'sécurité: plus de données', cause: 'safe' }] })
+    expect(pump.calls).toEqual(['off', 'on', 'off'])
+    subject.complete()
+    await done
+  })
 })

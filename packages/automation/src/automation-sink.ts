@@ -185,7 +185,7 @@ export function automationSink(options: AutomationSinkOptions, ctx: StageContext
       }
       const dispatch = (switches: readonly Switch[]): void => {
         for (const s of switches) {
-          ctx.logger.info('automation switch', { output: s.output, state: s.state, reason: s.reason, time: s.time })
+          ctx.logger.info('automation switch', { output: s.output, state: s.state, reason: s.reason, at: s.time })
           journal({ t: s.t, kind: 'automation-switch', detail: { output: s.output, state: s.state, reason: s.reason, cause: s.cause } })
           drivers.get(s.output)!.request(s.state, { output: s.output, reason: s.reason, t: s.t })
         }
