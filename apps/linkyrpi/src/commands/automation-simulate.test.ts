@@ -1,9 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { createMeterSimulator } from '@linkyrpi/simulator'
-import { encodeRecord, encodeRecordingHeader } from '@linkyrpi/source-serial'
+import { CaptureParser, encodeRecord, encodeRecordingHeader } from '@linkyrpi/source-serial'
+import { importChunks } from '@linkyrpi/store'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { automationSimulateCommand } from './automation-simulate.js'
 import type { CommandIo } from './command.js'
@@ -85,6 +86,19 @@ describe('linkyrpi automation simulate', () => {
       '2026-01-12T22:00:00+01:00 water-heater on    période HC',
       '',
     ])
+  })
+
+  it('gives the same switches from the capture imported into a store (--store)', async () => {
+    const db = join(dir, 'store.db')
+    const parser = new CaptureParser()
+    await importChunks(parser.push(await readFile(join(dir, 'day.ticrec'))), db)
+    const fromCapture = await run(['--config', join(dir, 'config.yaml'), '--input', join(dir, 'day.ticrec')])
+    const fromStore = await run(['--config', join(dir, 'config.yaml'), '--store', db])
+    expect(fromStore.stderr).toBe('')
+    expect(fromStore.code).toBe(0)
+    const switches = (r: { stdout: string }) => r.stdout.trim().split('\n').slice(0, -1)
+    expect(switches(fromStore)).toEqual(switches(fromCapture))
+    expect(switches(fromStore)).toHaveLength(4)
   })
 
   it('reports configuration problems with exit code 3', async () => {

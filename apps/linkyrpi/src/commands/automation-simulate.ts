@@ -3,13 +3,16 @@ import { replayRules } from '@linkyrpi/automation'
 import type { AutomationOptions, ReceivedReading, Switch } from '@linkyrpi/automation'
 import { ConfigError, loadConfig } from '@linkyrpi/pipeline'
 import { CaptureParser } from '@linkyrpi/source-serial'
+import { openStore } from '@linkyrpi/store'
+import type { Store } from '@linkyrpi/store'
 import { createTicDecoder, isEuSummerTime } from '@linkyrpi/tic-core'
 import type { DecoderEvent } from '@linkyrpi/tic-core'
 import { EXIT, UsageError, parseCommandArgs } from './command.js'
 import type { Command } from './command.js'
+import { storedReadings } from './stored-readings.js'
 
-const HELP = `Usage: linkyrpi automation simulate --config FILE --input CAPTURE [--from DATE] [--to DATE]
-                                   [--format jsonl|table] [--stage ID]
+const HELP = `Usage: linkyrpi automation simulate --config FILE (--input CAPTURE | --store TARGET [--meter ID])
+                                   [--from DATE] [--to DATE] [--format jsonl|table] [--stage ID]
 
 Runs the rules of the configuration's 'automation' stage over a capture, without touching any
 actuator: what the loads would have done. CAPTURE is a recording ('linkyrpi record',
@@ -20,6 +23,9 @@ mode), local time Europe/Paris. A silence longer than staleAfterS puts outputs i
 Options:
   --config FILE      the linkyrpi configuration (validated like 'config check')
   --input CAPTURE    the capture to replay
+  --store TARGET     or a stored history: a SQLite file or postgres:// URL (docs/storage.md);
+                     readings are rebuilt from the stored samples and events
+  --meter ID         the meter in the store (default: the only one)
   --from DATE        ignore what was received before DATE (ISO 8601, or YYYY-MM-DD = Paris midnight)
   --to DATE          stop at DATE
   --format F         jsonl (default): one line per switch
@@ -81,11 +87,12 @@ export const automationSimulateCommand: Command = {
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       allowPositionals: true,
-      options: { config: { type: 'string' }, input: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' }, stage: { type: 'string' } },
+      options: { config: { type: 'string' }, input: { type: 'string' }, store: { type: 'string' }, meter: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' }, stage: { type: 'string' } },
     })
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]!}'`)
     if (values.config === undefined) throw new UsageError('--config FILE is required')
-    if (values.input === undefined) throw new UsageError('--input CAPTURE is required')
+    if ((values.input === undefined) === (values.store === undefined)) throw new UsageError('give either --input CAPTURE or --store TARGET')
+    if (values.meter !== undefined && values.store === undefined) throw new UsageError('--meter goes with --store')
     const format = values.format ?? 'jsonl'
     if (format !== 'jsonl' && format !== 'table') throw new UsageError(`--format must be jsonl or table, got '${format}'`)
     const from = values.from === undefined ? undefined : parseDate(values.from, '--from')
@@ -120,11 +127,24 @@ export const automationSimulateCommand: Command = {
       )
     }
     let result
+    const source = values.input ?? (values.store as string)
+    let store: Store | undefined
     try {
-      result = await replayRules(rules, capturedReadings(values.input), { from, to, onSwitch })
+      let readings: AsyncIterable<ReceivedReading>
+      if (values.input !== undefined) readings = capturedReadings(values.input)
+      else {
+        store = await openStore(values.store as string, { migrate: false })
+        const meters = await store.history.meters()
+        const meter = values.meter ?? (meters.length === 1 ? meters[0]!.id : undefined)
+        if (meter === undefined) throw new TypeError(`the store has ${String(meters.length)} meters (${meters.map((m) => m.id).join(', ')}): choose one with --meter`)
+        readings = storedReadings(store, meter, from ?? 0, to ?? Number.MAX_SAFE_INTEGER)
+      }
+      result = await replayRules(rules, readings, { from, to, onSwitch })
     } catch (error) {
-      io.stderr.write(`linkyrpi automation simulate: ${values.input}: ${error instanceof Error ? error.message : String(error)}\n`)
+      io.stderr.write(`linkyrpi automation simulate: ${source}: ${error instanceof Error ? error.message : String(error)}\n`)
       return EXIT.failure
+    } finally {
+      await store?.close()
     }
     const outputs = Object.fromEntries(Object.entries(result.outputs).map(([id, o]) => [id, { switches: o.switches, onHours: hours(o.onMs), sheds: o.sheds }]))
     const summary = {
