@@ -97,6 +97,8 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'Automation screen (e2e)', (
     const page = await browser.context.newPage()
     await page.goto(url)
     await expect.poll(() => page.locator('[data-tab="automation"]').isHidden(), { timeout: 20_000 }).toBe(true)
-    expect(await page.locator('[data-tab="diagnostics"]').isVisible()).toBe(true)
+    // The page may rebuild its header and tabs on the first event (language): poll both.
+    await expect.poll(() => page.locator('[data-tab="diagnostics"]').isVisible(), { timeout: 20_000 }).toBe(true)
+    await expect.poll(() => page.locator('[data-tab="automation"]').isHidden(), { timeout: 20_000 }).toBe(true)
   })
 })
