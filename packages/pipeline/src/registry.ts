@@ -8,6 +8,7 @@ import { displayStage } from './stages/display-stage.js'
 import { serialStage } from './stages/serial-stage.js'
 import { mqttStage } from './stages/mqtt-stage.js'
 import { metricsStage } from './stages/metrics-stage.js'
+import { automationStage } from './stages/automation-stage.js'
 import type { StageDefinition } from './stage-definition.js'
 
 /**
@@ -29,6 +30,7 @@ export const BUILTIN_STAGES = {
   display: displayStage,
   mqtt: mqttStage,
   metrics: metricsStage,
+  automation: automationStage,
 } satisfies Record<string, StageDefinition>
 
 /** A built-in stage type name. */

@@ -1,5 +1,6 @@
 import type { InjectionToken } from 'tsyringe'
 import type { NatsConnection } from '@nats-io/transport-node'
+import type { AutomationController, EventJournal } from '@linkyrpi/automation'
 import type { DiagnosticsSnapshot, HistoryStore, Logger } from '@linkyrpi/tic-core/stage'
 import type { PipelineConfig } from './config/pipeline-config.js'
 import type { DiagnosticsCollector } from './runtime/diagnostics-collector.js'
@@ -35,3 +36,7 @@ export const DATA_DIR: InjectionToken<string> = Symbol.for('linkyrpi.DataDir')
 export const DASHBOARD_LISTENING: InjectionToken<(url: string) => void> = Symbol.for('linkyrpi.DashboardListening')
 /** The node's Prometheus exposition (text format 0.0.4), computed at each call. */
 export const METRICS: InjectionToken<() => string> = Symbol.for('linkyrpi.Metrics')
+/** Where events are journaled (registered by the node's store stage: SQLite or PostgreSQL). */
+export const EVENT_JOURNAL: InjectionToken<EventJournal> = Symbol.for('linkyrpi.EventJournal')
+/** The running automation stage's controller (status, overrides), for the dashboard. */
+export const AUTOMATION_CONTROLLER: InjectionToken<AutomationController> = Symbol.for('linkyrpi.AutomationController')

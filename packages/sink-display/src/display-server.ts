@@ -17,6 +17,7 @@ import type { DashboardConfig, EnergyStats, HelloEvent, StatsSnapshot, TariffSna
 import { SECURITY_HEADERS } from './security-headers.js'
 import { SseHub } from './sse-hub.js'
 import { StaticFiles, defaultClientDir } from './static-files.js'
+import { automationOverride, automationStatus } from './automation-api.js'
 
 /** A running dashboard server. */
 export interface DisplayServer extends DisplayListening {
@@ -213,9 +214,13 @@ export async function startDisplayServer(options: DisplaySinkOptions, ctx: Stage
     const url = new URL(req.url ?? '/', 'http://dashboard.invalid')
     const path = url.pathname
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      // Read-only unless a token is configured; even then no mutating endpoint exists yet.
+      // Read-only unless a token is configured: writes (automation overrides) need the bearer token.
       if (o.token === undefined) return sendJson(res, 405, { error: 'read-only dashboard: write endpoints are disabled without a token' })
       if (!tokenMatches(req, o.token)) return sendJson(res, 401, { error: 'bad or missing bearer token' })
+      if (req.method === 'POST' && path === '/api/automation/override') {
+        const a = await automationOverride(o.automation, req)
+        return sendJson(res, a.status, a.body)
+      }
       return sendJson(res, 404, { error: 'no such endpoint' })
     }
     if (path === '/events') {
@@ -242,6 +247,10 @@ export async function startDisplayServer(options: DisplaySinkOptions, ctx: Stage
     if (path === '/api/costs') {
       const a = await costsApi(o.history, url.searchParams, Date.now())
       return sendLargeJson(req, res, a.status, a.body)
+    }
+    if (path === '/api/automation') {
+      const a = automationStatus(o.automation)
+      return sendJson(res, a.status, a.body)
     }
     if (path.startsWith('/api/')) return sendJson(res, 404, { error: 'no such endpoint' })
     const file = files === undefined ? null : await files.get(path)

@@ -9,6 +9,7 @@ export type { DisplayServer } from './display-server.js'
 export { resolveDisplayOptions } from './options.js'
 export type { DisplaySinkOptions, DisplayListening, DisplayLang, ResolvedDisplayOptions } from './options.js'
 export { DisplayServerError } from './errors.js'
+export type { AutomationApi } from './automation-api.js'
 export { localStart } from './local-time.js'
 export { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './security-headers.js'
 export type {

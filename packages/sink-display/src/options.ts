@@ -1,4 +1,5 @@
 import type { DiagnosticsSnapshot, HistoryStore } from '@linkyrpi/tic-core/stage'
+import type { AutomationApi } from './automation-api.js'
 
 /** Dashboard languages. French is the default (the meters and their users are French). */
 export type DisplayLang = 'fr' | 'en'
@@ -27,13 +28,15 @@ export interface DisplaySinkOptions {
   readonly diagnostics?: () => DiagnosticsSnapshot
   /** The node's Prometheus exposition (text format 0.0.4), served at `/metrics`. Optional (404 without). */
   readonly metrics?: () => string
+  /** The node's automation stage, looked up per request (it may start after the dashboard). Optional. */
+  readonly automation?: () => AutomationApi | undefined
   /** After this long without a frame every screen says "no data since …", in ms. Default 10 000. */
   readonly staleAfterMs?: number
   /** Default language of the pages (a visitor can switch). Default `'fr'`. */
   readonly lang?: DisplayLang
   /**
    * Bearer token for endpoints that change something. Without a token every mutating endpoint is
-   * disabled (405 for any method other than GET/HEAD). Today no mutating endpoint exists.
+   * disabled (405 for any method other than GET/HEAD): today `POST /api/automation/override`.
    */
   readonly token?: string
   /** Cadence of tariff pushes (period, Tempo, EJP notice) in ms; a change is pushed at once. Default 60 000. */
@@ -58,6 +61,7 @@ export interface ResolvedDisplayOptions {
   readonly history: HistoryStore | undefined
   readonly diagnostics: (() => DiagnosticsSnapshot) | undefined
   readonly metrics: (() => string) | undefined
+  readonly automation: (() => AutomationApi | undefined) | undefined
   readonly staleAfterMs: number
   readonly lang: DisplayLang
   readonly token: string | undefined
@@ -98,6 +102,7 @@ export function resolveDisplayOptions(options: DisplaySinkOptions = {}): Resolve
     history: options.history,
     diagnostics: options.diagnostics,
     metrics: options.metrics,
+    automation: options.automation,
     staleAfterMs: positive('staleAfterMs', options.staleAfterMs, 10_000),
     lang,
     token: options.token,

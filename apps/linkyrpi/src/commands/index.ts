@@ -66,4 +66,14 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'create or upgrade the storage schema of a SQLite file or PostgreSQL database',
     load: async () => (await import('./db-migrate.js')).dbMigrateCommand,
   },
+  {
+    name: 'automation simulate',
+    summary: 'run the automation rules over a capture (no actuator touched): switches and summary',
+    load: async () => (await import('./automation-simulate.js')).automationSimulateCommand,
+  },
+  {
+    name: 'automation status',
+    summary: "show (or override) the outputs of a running node's automation stage, through its dashboard API",
+    load: async () => (await import('./automation-status.js')).automationStatusCommand,
+  },
 ]

@@ -80,7 +80,7 @@ stages:
         expect.stringMatching(/^stages\.meter\.seed: /),
         expect.stringMatching(/^stages\.frames\.mode: /),
         expect.stringMatching(/^stages\.out\.level: /),
-        expect.stringMatching(/^stages\.x\.type: unknown stage type 'teleporter' \(built-in: display, log, metrics, mqtt, postgres, replay, serial, simulator, sqlite, tic-decode; or a module/),
+        expect.stringMatching(/^stages\.x\.type: unknown stage type 'teleporter' \(built-in: automation, display, log, metrics, mqtt, postgres, replay, serial, simulator, sqlite, tic-decode; or a module/),
       ]),
     )
     expect(issues.length).toBeGreaterThanOrEqual(8)

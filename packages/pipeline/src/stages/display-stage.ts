@@ -3,7 +3,7 @@ import { displaySink } from '@linkyrpi/sink-display'
 import { DEFAULT_HTTP_PORT, portSchema } from '../config/schema.js'
 import type { SinkDefinition } from '../stage-definition.js'
 import { defined } from './defined.js'
-import { DASHBOARD_LISTENING, DIAGNOSTICS_SNAPSHOT, HISTORY_STORE, METRICS } from '../tokens.js'
+import { AUTOMATION_CONTROLLER, DASHBOARD_LISTENING, DIAGNOSTICS_SNAPSHOT, HISTORY_STORE, METRICS } from '../tokens.js'
 
 /** Options of the `display` sink (see docs/dashboard.md). */
 export const displayStageOptions = z.strictObject({
@@ -15,7 +15,7 @@ export const displayStageOptions = z.strictObject({
   lang: z.enum(['fr', 'en']).default('fr'),
   /** "No data since …" after this long without a frame, ms (default 10 000). */
   staleAfterMs: z.number().int().positive().optional(),
-  /** Bearer token for mutating endpoints (none exist today). */
+  /** Bearer token for mutating endpoints (automation overrides); at least 16 characters. */
   token: z.string().min(1).optional(),
   /** Time zone of "today" and "this month" (default `Europe/Paris`). */
   timeZone: z.string().min(1).optional(),
@@ -44,6 +44,7 @@ export const displayStage: SinkDefinition<z.output<typeof displayStageOptions>> 
         ...(di.isRegistered(HISTORY_STORE, true) ? { history: di.resolve(HISTORY_STORE) } : {}),
         diagnostics: di.resolve(DIAGNOSTICS_SNAPSHOT),
         ...(di.isRegistered(METRICS, true) ? { metrics: di.resolve(METRICS) } : {}),
+        automation: () => (di.isRegistered(AUTOMATION_CONTROLLER, true) ? di.resolve(AUTOMATION_CONTROLLER) : undefined),
         onListening: (listening) => {
           if (di.isRegistered(DASHBOARD_LISTENING, true)) di.resolve(DASHBOARD_LISTENING)(listening.url)
         },

@@ -2,8 +2,11 @@ import { join, resolve } from 'node:path'
 import { z } from 'zod'
 import { SCHEMA_NAME_PATTERN, parsePostgresUrl, postgresSink } from '@linkyrpi/sink-postgres'
 import type { SinkDefinition } from '../stage-definition.js'
-import { DATA_DIR } from '../tokens.js'
+import type { Engine } from '@linkyrpi/store'
+import { openEngine } from '../store-target.js'
+import { DATA_DIR, EVENT_JOURNAL } from '../tokens.js'
 import { defined } from './defined.js'
+import { storeJournal } from './store-journal.js'
 import { storeSinkOptions } from './store-options.js'
 
 /** Options of the `postgres` sink. */
@@ -32,6 +35,17 @@ export const postgresStage: SinkDefinition<z.output<typeof postgresStageOptions>
   providesHistory: false,
   create: (options, ctx, di) => {
     const dir = resolve(options.spool?.dir ?? join(di.resolve(DATA_DIR), 'spool', ctx.stage))
-    return postgresSink(defined({ ...options, spool: defined({ ...options.spool, dir }) }), ctx)
+    // The automation journal writes through its own small connection, opened on its first event.
+    let engine: Promise<Engine> | undefined
+    if (!di.isRegistered(EVENT_JOURNAL)) di.register(EVENT_JOURNAL, { useValue: storeJournal(() => (engine ??= openEngine(
+      options.schema === undefined ? { kind: 'postgres', url: options.url } : { kind: 'postgres', url: options.url, schema: options.schema },
+      { onIdleError: (error) => ctx.logger.warn('idle PostgreSQL connection lost', { error }) },
+    ))) })
+    return {
+      stage: postgresSink(defined({ ...options, spool: defined({ ...options.spool, dir }) }), ctx),
+      dispose: async () => {
+        if (engine !== undefined) await (await engine).close()
+      },
+    }
   },
 }

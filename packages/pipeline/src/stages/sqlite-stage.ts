@@ -3,8 +3,9 @@ import { z } from 'zod'
 import { openSqliteStore, sqliteSink } from '@linkyrpi/sink-sqlite'
 import { sharedStore } from '@linkyrpi/store'
 import type { SinkDefinition } from '../stage-definition.js'
-import { DATA_DIR } from '../tokens.js'
+import { DATA_DIR, EVENT_JOURNAL } from '../tokens.js'
 import { defined } from './defined.js'
+import { storeJournal } from './store-journal.js'
 import { storeSinkOptions } from './store-options.js'
 
 /** Options of the `sqlite` sink. */
@@ -27,6 +28,8 @@ export const sqliteStage: SinkDefinition<z.output<typeof sqliteStageOptions>> = 
   create: (options, ctx, di) => {
     const path = resolve(options.path ?? join(di.resolve(DATA_DIR), 'linkyrpi.db'))
     const store = sharedStore(() => openSqliteStore(path, options.gapMs === undefined ? {} : { gapMs: options.gapMs }))
+    // The automation journal writes through the same engine (opened and migrated by whoever comes first).
+    if (!di.isRegistered(EVENT_JOURNAL)) di.register(EVENT_JOURNAL, { useValue: storeJournal(async () => (await store.lease()).engine) })
     return {
       stage: sqliteSink(defined({ ...options, path, store }), ctx),
       history: store.history,

@@ -7,6 +7,7 @@ import { clock, duration, num, setTimeZone } from './format.js'
 import { lang, setLang, t } from './i18n.js'
 import type { Lang, TextKey } from './i18n.js'
 import { costsScreen } from './screens/costs.js'
+import { automationScreen } from './screens/automation.js'
 import { diagnosticsScreen } from './screens/diagnostics.js'
 import { historyScreen } from './screens/history.js'
 import { indexesScreen } from './screens/indexes.js'
@@ -57,7 +58,7 @@ function build() {
   const themeBtn = h('button', { class: 'icon', text: '◐', attrs: { type: 'button', 'aria-label': t('theme.toggle') } })
   const langBtn = h('button', { class: 'icon', text: lang() === 'fr' ? 'EN' : 'FR', attrs: { type: 'button', 'aria-label': t('lang.toggle') } })
   const header = h('header', {}, h('div', { class: 'tariff' }, period, today, tomorrow, notice), h('span', { class: 'spacer' }), themeBtn, langBtn)
-  screens = [liveScreen(), indexesScreen(), historyScreen(), costsScreen(), meterScreen(), diagnosticsScreen()]
+  screens = [liveScreen(), indexesScreen(), historyScreen(), costsScreen(), meterScreen(), diagnosticsScreen(), automationScreen()]
   const main = h('main', {}, alarm, staleBox, ...screens.map((s) => s.el))
   const tabs = screens.map((s, i) => {
     const b = h('button', { class: 'tab', text: t(`tab.${s.id}` as TextKey), attrs: { type: 'button', 'data-tab': s.id } })

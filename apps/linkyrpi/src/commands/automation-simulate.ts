@@ -1,0 +1,166 @@
+import { createReadStream, statSync } from 'node:fs'
+import { replayRules } from '@linkyrpi/automation'
+import type { AutomationOptions, ReceivedReading, Switch } from '@linkyrpi/automation'
+import { ConfigError, loadConfig, openStore } from '@linkyrpi/pipeline'
+import { CaptureParser } from '@linkyrpi/source-serial'
+import type { Store } from '@linkyrpi/store'
+import { createTicDecoder, isEuSummerTime } from '@linkyrpi/tic-core'
+import type { DecoderEvent } from '@linkyrpi/tic-core'
+import { EXIT, UsageError, parseCommandArgs } from './command.js'
+import type { Command } from './command.js'
+import { storedReadings } from './stored-readings.js'
+
+const HELP = `Usage: linkyrpi automation simulate --config FILE (--input CAPTURE | --store TARGET [--meter ID])
+                                   [--from DATE] [--to DATE] [--format jsonl|table] [--stage ID]
+
+Runs the rules of the configuration's 'automation' stage over a capture, without touching any
+actuator: what the loads would have done. CAPTURE is a recording ('linkyrpi record',
+'linkyrpi simulate --format record': its timing is kept) or raw bytes (timed from the file's
+modification time, 1.5 s apart). Decisions use the meter clock when frames carry one (standard
+mode), local time Europe/Paris. A silence longer than staleAfterS puts outputs in their safe state.
+
+Options:
+  --config FILE      the linkyrpi configuration (validated like 'config check')
+  --input CAPTURE    the capture to replay
+  --store TARGET     or a stored history: a SQLite file or postgres:// URL (docs/storage.md);
+                     readings are rebuilt from the stored samples and events
+  --meter ID         the meter in the store (default: the only one)
+  --from DATE        ignore what was received before DATE (ISO 8601, or YYYY-MM-DD = Paris midnight)
+  --to DATE          stop at DATE
+  --format F         jsonl (default): one line per switch
+                       {"t": epoch ms, "time": ISO 8601 with offset, "output", "state": "on"|"off", "reason"}
+                     then one {"summary": {...}} line;
+                     table: aligned columns, then the summary
+  --stage ID         the automation stage, when the configuration has several
+
+Summary: readings, switches and time on per output, overpowers avoided (shedding episodes the
+meter never signalled) and signalled, time with stale data.
+
+Exit codes: 0 done, 1 unreadable capture, 2 bad arguments, 3 invalid configuration.
+`
+
+/** `YYYY-MM-DD` (Paris midnight) or any ISO 8601 date-time → epoch ms. */
+export function parseDate(text: string, option: string): number {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)
+  if (day !== null) {
+    const utcMidnight = Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]))
+    // Paris midnight: one hour before UTC midnight in winter, two in summer.
+    const winter = utcMidnight - 3_600_000
+    return isEuSummerTime(winter) ? utcMidnight - 7_200_000 : winter
+  }
+  const ms = Date.parse(text)
+  if (!Number.isFinite(ms)) throw new UsageError(`${option} must be a date (YYYY-MM-DD or ISO 8601), got '${text}'`)
+  return ms
+}
+
+async function* capturedReadings(file: string): AsyncGenerator<ReceivedReading> {
+  const parser = new CaptureParser()
+  const decoder = createTicDecoder({ reading: true })
+  const start = Math.floor(statSync(file).mtimeMs / 1000) * 1000
+  let index = 0
+  let at: number | null = null
+  const pending: ReceivedReading[] = []
+  const onEvent = (e: DecoderEvent): void => {
+    if (e.kind !== 'frame' || e.frame.reading === undefined) return
+    pending.push({ reading: e.frame.reading, receivedAt: at ?? start + index * 1500 })
+    index++
+  }
+  for await (const data of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    for (const chunk of parser.push(data as Buffer)) {
+      at = chunk.atMs
+      decoder.write(chunk.bytes, onEvent)
+      yield* pending.splice(0)
+    }
+  }
+  parser.end()
+  for (const e of decoder.end()) onEvent(e)
+  yield* pending.splice(0)
+}
+
+const hours = (ms: number): number => Math.round(ms / 36_000) / 100
+
+/** `linkyrpi automation simulate`. */
+export const automationSimulateCommand: Command = {
+  name: 'automation simulate',
+  help: HELP,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, {
+      allowPositionals: true,
+      options: { config: { type: 'string' }, input: { type: 'string' }, store: { type: 'string' }, meter: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' }, stage: { type: 'string' } },
+    })
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]!}'`)
+    if (values.config === undefined) throw new UsageError('--config FILE is required')
+    if ((values.input === undefined) === (values.store === undefined)) throw new UsageError('give either --input CAPTURE or --store TARGET')
+    if (values.meter !== undefined && values.store === undefined) throw new UsageError('--meter goes with --store')
+    const format = values.format ?? 'jsonl'
+    if (format !== 'jsonl' && format !== 'table') throw new UsageError(`--format must be jsonl or table, got '${format}'`)
+    const from = values.from === undefined ? undefined : parseDate(values.from, '--from')
+    const to = values.to === undefined ? undefined : parseDate(values.to, '--to')
+    let rules: AutomationOptions
+    try {
+      const config = await loadConfig(values.config, { env: io.env })
+      const stages = Object.values(config.stages).filter((s) => s.type === 'automation' && (values.stage === undefined || s.id === values.stage))
+      if (stages.length === 0) throw new UsageError(`${values.config} has no automation stage${values.stage === undefined ? '' : ` '${values.stage}'`}`)
+      if (stages.length > 1) throw new UsageError(`${values.config} has several automation stages (${stages.map((s) => s.id).join(', ')}): choose one with --stage`)
+      rules = stages[0]!.options as AutomationOptions
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        io.stderr.write(`${values.config}: ${error.message}\n`)
+        return EXIT.config
+      }
+      throw error
+    }
+    const width = Math.max(6, ...Object.keys(rules.outputs).map((o) => o.length))
+    if (format === 'table') io.stdout.write(`${'time'.padEnd(25)} ${'output'.padEnd(width)} state reason\n`)
+    // `| head` closes the pipe: stop writing, finish quietly.
+    let closed = false
+    io.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') closed = true
+    })
+    const onSwitch = (s: Switch): void => {
+      if (closed) return
+      io.stdout.write(
+        format === 'jsonl'
+          ? `${JSON.stringify({ t: s.t, time: s.time, output: s.output, state: s.state, reason: s.reason })}\n`
+          : `${s.time.padEnd(25)} ${s.output.padEnd(width)} ${s.state.padEnd(5)} ${s.reason}\n`,
+      )
+    }
+    let result
+    const source = values.input ?? (values.store as string)
+    let store: Store | undefined
+    try {
+      let readings: AsyncIterable<ReceivedReading>
+      if (values.input !== undefined) readings = capturedReadings(values.input)
+      else {
+        store = await openStore(values.store as string, { migrate: false })
+        const meters = await store.history.meters()
+        const meter = values.meter ?? (meters.length === 1 ? meters[0]!.id : undefined)
+        if (meter === undefined) throw new TypeError(`the store has ${String(meters.length)} meters (${meters.map((m) => m.id).join(', ')}): choose one with --meter`)
+        readings = storedReadings(store, meter, from ?? 0, to ?? Number.MAX_SAFE_INTEGER)
+      }
+      result = await replayRules(rules, readings, { from, to, onSwitch })
+    } catch (error) {
+      io.stderr.write(`linkyrpi automation simulate: ${source}: ${error instanceof Error ? error.message : String(error)}\n`)
+      return EXIT.failure
+    } finally {
+      await store?.close()
+    }
+    const outputs = Object.fromEntries(Object.entries(result.outputs).map(([id, o]) => [id, { switches: o.switches, onHours: hours(o.onMs), sheds: o.sheds }]))
+    const summary = {
+      readings: result.readings,
+      from: result.first,
+      to: result.last,
+      outputs,
+      overpowersAvoided: result.overpowersAvoided,
+      overpowersSignalled: result.overpowersSignalled,
+      staleHours: hours(result.staleMs),
+    }
+    if (closed) return EXIT.ok
+    if (format === 'jsonl') io.stdout.write(`${JSON.stringify({ summary })}\n`)
+    else {
+      io.stdout.write(`\n${String(result.readings)} readings, ${String(result.overpowersAvoided)} overpowers avoided, ${String(result.overpowersSignalled)} signalled by the meter, ${String(summary.staleHours)} h without data\n`)
+      for (const [id, o] of Object.entries(outputs)) io.stdout.write(`${id.padEnd(width)} ${String(o.switches).padStart(4)} switches  ${String(o.onHours).padStart(8)} h on  ${String(o.sheds)} sheds\n`)
+    }
+    return EXIT.ok
+  },
+}
