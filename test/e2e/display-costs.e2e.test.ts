@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createMeterSimulator } from '@linkyrpi/simulator'
-import { importChunks, openStore } from '@linkyrpi/store'
+import { openStore } from '@linkyrpi/pipeline'
+import { importChunks } from '@linkyrpi/store'
 import type { Store } from '@linkyrpi/store'
 import { describeWithService } from '../support/services.js'
 import { CHROMIUM_AVAILABLE, launchBrowser } from '../support/display-browser.js'
@@ -34,8 +35,8 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard Costs screen (e2e
       const f = sim.next()
       frames.push({ atMs: f.at, bytes: f.bytes })
     }
-    await importChunks(frames, { kind: 'sqlite', path: join(dir, 'linky.db') })
     store = await openStore({ kind: 'sqlite', path: join(dir, 'linky.db') })
+    await importChunks(frames, store)
     d = await startDashboard({ history: store.history })
   }, 120_000)
   afterAll(async () => {

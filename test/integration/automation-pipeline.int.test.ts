@@ -4,9 +4,8 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseConfig, startNode } from '@linkyrpi/pipeline'
+import { openStore, parseConfig, startNode } from '@linkyrpi/pipeline'
 import { DEFAULT_START } from '@linkyrpi/simulator'
-import { openStore } from '@linkyrpi/store'
 import { describe, expect, it } from 'vitest'
 
 describe('automation stage in a running node', () => {

@@ -4,8 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { DASHBOARD_LISTENING, parseConfig, startNode } from '@linkyrpi/pipeline'
-import { openStore } from '@linkyrpi/store'
+import { DASHBOARD_LISTENING, openStore, parseConfig, startNode } from '@linkyrpi/pipeline'
 import { describe, expect, it } from 'vitest'
 
 const CLI = fileURLToPath(new URL('../../apps/linkyrpi/dist/main.js', import.meta.url))
