@@ -1,4 +1,4 @@
-import { createTicDecoder } from '@linkyrpi/tic-core'
+import { createPipelineFrameDecoder } from '@linkyrpi/tic-core'
 import type { TicMode } from '@linkyrpi/tic-core'
 import type { PipelineFrame } from '@linkyrpi/tic-core/stage'
 import { createMeterSimulator } from '@linkyrpi/simulator'
@@ -11,16 +11,14 @@ import type { MeterSimulatorOptions } from '@linkyrpi/simulator'
  */
 export function contractFrames(count: number, options: { mode?: TicMode; seed?: number; source?: string; start?: number; meter?: MeterSimulatorOptions } = {}): PipelineFrame[] {
   const sim = createMeterSimulator({ mode: options.mode ?? 'historique', seed: options.seed ?? 11, ...(options.start !== undefined ? { start: options.start } : {}), intervalMs: 60_000, ...options.meter })
-  const decoder = createTicDecoder({ reading: true })
+  const decoder = createPipelineFrameDecoder({ source: options.source ?? 'contract' })
   const out: PipelineFrame[] = []
+  const sink = { frame: (f: PipelineFrame) => out.push(f) }
   while (out.length < count) {
     const simulated = sim.next()
-    for (const event of decoder.push(simulated.bytes)) {
-      if (event.kind !== 'frame' || event.frame.reading === undefined) continue
-      out.push({ ...event.frame, reading: event.frame.reading, meta: { seq: out.length + 1, receivedAt: simulated.at, source: options.source ?? 'contract' } })
-    }
+    decoder.write(simulated.bytes, () => simulated.at, sink)
   }
-  return out
+  return out.slice(0, count)
 }
 
 /** A frame whose data is bad in every way a sink must tolerate: rejected groups, no meter id, no values. */

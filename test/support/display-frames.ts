@@ -1,8 +1,8 @@
 /**
  * Frames for the dashboard tests: meter profiles encoded with tic-core's encoder and decoded back
- * with `createTicDecoder({ reading: true })`, exactly as the pipeline would see them.
+ * with `createPipelineFrameDecoder`, exactly as the pipeline would see them.
  */
-import { createTicDecoder, formatDayProfile, formatHorodate } from '@linkyrpi/tic-core'
+import { createPipelineFrameDecoder, formatDayProfile, formatHorodate } from '@linkyrpi/tic-core'
 import type { TicMode } from '@linkyrpi/tic-core'
 import type { PipelineFrame } from '@linkyrpi/tic-core/stage'
 import { buildFrame } from '@linkyrpi/tic-core/testing'
@@ -138,15 +138,15 @@ export function profileGroups(profile: MeterProfile, v: Live, at: number): { mod
 
 /** A stateful frame source for one meter: each call encodes, decodes and stamps one frame. */
 export function createFrameFeed(profile: MeterProfile, source = 'meter'): (v: Live) => PipelineFrame {
-  const decoder = createTicDecoder({ reading: true })
-  let seq = 0
+  const decoder = createPipelineFrameDecoder({ source })
   return (v) => {
     const at = v.at ?? Date.now()
     const { mode, groups } = profileGroups(profile, v, at)
-    const events = decoder.push(buildFrame(mode, groups))
-    const ev = events.find((e) => e.kind === 'frame')
-    if (ev === undefined || ev.kind !== 'frame' || ev.frame.reading === undefined) throw new Error(`profile ${profile}: no frame decoded`)
-    if (ev.frame.rejected.length > 0) throw new Error(`profile ${profile}: rejected ${JSON.stringify(ev.frame.rejected)}`)
-    return { ...ev.frame, reading: ev.frame.reading, meta: { seq: ++seq, receivedAt: at, source } }
+    const frames: PipelineFrame[] = []
+    decoder.write(buildFrame(mode, groups), () => at, { frame: (f) => frames.push(f) })
+    const frame = frames[0]
+    if (frame === undefined) throw new Error(`profile ${profile}: no frame decoded`)
+    if (frame.rejected.length > 0) throw new Error(`profile ${profile}: rejected ${JSON.stringify(frame.rejected)}`)
+    return frame
   }
 }

@@ -14,6 +14,8 @@ export type { TicFramer, FramerEvent, FramerOptions, FramerSink, RawFrame, Disca
 export { createFrameDecoder, isShortFrame, MODE2_LATCH_GROUPS } from './frame.js'
 export type { TicFrame, FrameDecoder, FrameDecoderOptions } from './frame.js'
 export { createTicDecoder } from './decoder.js'
+export { createPipelineFrameDecoder } from './pipeline-frame-decoder.js'
+export type { PipelineFrameDecoder, PipelineFrameDecoderOptions, PipelineFrameSink } from './pipeline-frame-decoder.js'
 export type { TicDecoder, TicDecoderOptions, DecodedFrame, DecoderEvent } from './decoder.js'
 export { createReadingBuilder } from './reading.js'
 export type { TicReading, TicAlert, TimedValue, ReadingBuilder, ReadingBuilderOptions } from './reading.js'

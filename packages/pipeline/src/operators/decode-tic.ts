@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs'
 import type { OperatorFunction } from 'rxjs'
-import { createTicDecoder } from '@linkyrpi/tic-core'
-import type { DecoderEvent, PipelineFrame, TicDecoderOptions } from '@linkyrpi/tic-core'
+import { createPipelineFrameDecoder } from '@linkyrpi/tic-core'
+import type { PipelineFrame, PipelineFrameSink, TicDecoderOptions } from '@linkyrpi/tic-core'
 import type { StageContext, TimedChunk } from '@linkyrpi/tic-core/stage'
 
 /** Options of {@link decodeTic}. */
@@ -13,7 +13,7 @@ export interface DecodeTicOptions extends Omit<TicDecoderOptions, 'reading'> {
 }
 
 /**
- * Rx adapter over tic-core's `createTicDecoder({ reading: true })`: bytes in, {@link PipelineFrame}s
+ * Rx adapter over tic-core's `createPipelineFrameDecoder`: bytes in, {@link PipelineFrame}s
  * out, each stamped with `meta = { seq, receivedAt, source }`: `receivedAt` is the stamp of
  * the chunk that completed the frame ({@link TimedChunk}: the simulator, a recording's replay) or
  * else `ctx.now()`, made increasing: frames completed by one unstamped chunk (a raw capture
@@ -25,12 +25,9 @@ export interface DecodeTicOptions extends Omit<TicDecoderOptions, 'reading'> {
  * Completes when the input completes, after reporting a truncated partial frame.
  */
 export function decodeTic(ctx: StageContext, options: DecodeTicOptions): OperatorFunction<Uint8Array, PipelineFrame> {
-  const { source: sourceId, firstSeq, ...decoderOptions } = options
   return (input) =>
     new Observable<PipelineFrame>((subscriber) => {
-      const decoder = createTicDecoder({ ...decoderOptions, reading: true })
-      let seq = (firstSeq ?? 1) - 1
-      let chunkAt: number | undefined
+      const decoder = createPipelineFrameDecoder(options)
       let lastNow = -Infinity
       const now = (): number => {
         const t = ctx.now()
@@ -38,26 +35,19 @@ export function decodeTic(ctx: StageContext, options: DecodeTicOptions): Operato
         lastNow = t > lastNow || lastNow - t > 1000 ? t : lastNow + 1
         return lastNow
       }
-      const onEvent = (event: DecoderEvent): void => {
-        if (event.kind === 'discarded') {
-          ctx.diagnostics.report({ kind: 'bytes-discarded', stage: ctx.stage, reason: event.reason, byteCount: event.byteCount })
-          return
-        }
-        const { frame } = event
-        for (const rejection of frame.rejected) ctx.diagnostics.report({ kind: 'group-rejected', stage: ctx.stage, rejection })
-        if (frame.reading === undefined) return
-        seq += 1
-        subscriber.next({ ...frame, reading: frame.reading, meta: { seq, receivedAt: chunkAt ?? now(), source: sourceId } })
+      const sink: PipelineFrameSink = {
+        frame: (frame) => subscriber.next(frame),
+        discarded: ({ reason, byteCount }) => ctx.diagnostics.report({ kind: 'bytes-discarded', stage: ctx.stage, reason, byteCount }),
+        rejected: (rejection) => ctx.diagnostics.report({ kind: 'group-rejected', stage: ctx.stage, rejection }),
       }
       return input.subscribe({
         next: (chunk: TimedChunk) => {
-          chunkAt = chunk.receivedAt
-          decoder.write(chunk, onEvent)
+          const at = chunk.receivedAt
+          decoder.write(chunk, at === undefined ? now : () => at, sink)
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => {
-          chunkAt = undefined
-          for (const event of decoder.end()) onEvent(event)
+          decoder.end(now, sink)
           subscriber.complete()
         },
       })

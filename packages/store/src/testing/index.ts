@@ -3,7 +3,7 @@
  * standard or historique single-phase meter with an HC/HP contract and a plausible load, decoded
  * by tic-core into `PipelineFrame`s. Production code must not import this subpath.
  */
-import { createTicDecoder, encodeFrame, formatHorodate, isEuSummerTime } from '@linkyrpi/tic-core'
+import { createPipelineFrameDecoder, encodeFrame, formatHorodate, isEuSummerTime } from '@linkyrpi/tic-core'
 import type { GroupSpec, TicMode } from '@linkyrpi/tic-core'
 import type { PipelineFrame } from '@linkyrpi/tic-core/stage'
 import { concat } from '@linkyrpi/tic-core/testing'
@@ -108,14 +108,12 @@ export function* syntheticFrameBytes(options: SyntheticOptions): Generator<{ rea
 
 /** Generates decoded frames (reading included), `meta.receivedAt` = the frame's time. */
 export function* syntheticFrames(options: SyntheticOptions): Generator<PipelineFrame> {
-  const decoder = createTicDecoder({ mode: options.mode ?? 'auto', reading: true })
-  let seq = options.firstSeq ?? 1
+  const decoder = createPipelineFrameDecoder({ mode: options.mode ?? 'auto', source: 'synthetic', firstSeq: options.firstSeq ?? 1 })
+  const out: PipelineFrame[] = []
+  const sink = { frame: (f: PipelineFrame) => out.push(f) }
   for (const { bytes, t } of syntheticFrameBytes(options)) {
-    for (const e of decoder.push(bytes)) {
-      if (e.kind === 'frame' && e.frame.reading !== undefined) {
-        yield { ...e.frame, reading: e.frame.reading, meta: { seq: seq++, receivedAt: t, source: 'synthetic' } }
-      }
-    }
+    decoder.write(bytes, () => t, sink)
+    yield* out.splice(0)
   }
 }
 
