@@ -6,7 +6,7 @@
 // `/proc/<pid>/io` `write_bytes` (bytes it caused to be written to the block device) over a
 // window of BENCH_MINUTES minutes (default 10) starting 30 s after the start. A third process runs
 // the former default flush interval (flushMs 2000) as the baseline of the same run
-// (BENCH_BASELINE=0 leaves it out).
+// (BENCH_BASELINE=0 leaves it out); BENCH_FLUSH_MS=ms,ms… adds single-phase runs at other intervals.
 //
 // WAL checkpoints: SQLite copies the WAL into the database file every 1000 WAL pages, which at the
 // embedded flush interval takes hours, longer than the window. So the benchmark checkpoints the
@@ -196,6 +196,11 @@ const variants = [
   { name: 'defaults', phases: 1 },
   { name: 'defaults', phases: 3 },
   ...(process.env.BENCH_BASELINE === '0' ? [] : [{ name: 'baseline: flushMs 2000 (the former default)', phases: 1, flushMs: 2000 }]),
+  // BENCH_FLUSH_MS=600000,900000 adds single-phase runs at other flush intervals.
+  ...(process.env.BENCH_FLUSH_MS ?? '')
+    .split(',')
+    .filter((x) => x !== '')
+    .map((ms) => ({ name: `flushMs ${ms}`, phases: 1, flushMs: Number(ms) })),
 ]
 const startedAt = Date.now()
 const procs = []

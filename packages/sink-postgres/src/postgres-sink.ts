@@ -28,6 +28,7 @@ export function postgresSink(options: PostgresSinkOptions, ctx: StageContext): S
     () =>
       openStore(target, {
         gapMs: options.gapMs,
+        restartEvents: true,
         onIdleError: (error) => ctx.logger.warn('idle PostgreSQL connection lost', { error }),
       }),
     options,

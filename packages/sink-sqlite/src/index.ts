@@ -1,2 +1,2 @@
-export { sqliteSink } from './sqlite-sink.js'
+export { sqliteSink, SQLITE_FLUSH_MS } from './sqlite-sink.js'
 export type { SqliteSinkOptions } from './sqlite-sink.js'

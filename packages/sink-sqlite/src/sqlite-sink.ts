@@ -2,6 +2,17 @@ import { openStore, storeSink } from '@linkyrpi/store'
 import type { StoreSinkOptions } from '@linkyrpi/store'
 import type { PipelineFrame, Sink, StageContext } from '@linkyrpi/tic-core/stage'
 
+/**
+ * Default flush interval of the SQLite sink (ms, 5 minutes): a batch is committed at the latest
+ * this long after its first frame. Every commit rewrites the last pages of the samples, registers
+ * and rollup tables, so on an SD card the number of commits, not the data, makes the bytes
+ * written: at one commit every 2 s the store wrote ~700 MB a day for ~5 MB of data, at one every
+ * 5 minutes ~25 MB (`pnpm bench sd-writes`, docs/storage.md). The price is the loss bound of a
+ * crash or power cut (at most the frames of the last interval) and history queries that see the
+ * last frames only after the next commit; the dashboard's live view does not wait for the store.
+ */
+export const SQLITE_FLUSH_MS = 300_000
+
 /** Options of {@link sqliteSink}. */
 export interface SqliteSinkOptions extends StoreSinkOptions {
   /** The database file (created if missing), e.g. `/var/lib/linkyrpi/linky.db`. */
@@ -11,17 +22,18 @@ export interface SqliteSinkOptions extends StoreSinkOptions {
 }
 
 /**
- * The embedded storage sink: SQLite through better-sqlite3 in WAL mode (synchronous=NORMAL) and
+ * The embedded storage sink: SQLite through better-sqlite3 in WAL mode (synchronous=FULL) and
  * Kysely's SqliteDialect, on the same schema as PostgreSQL. Migrates on subscribe, writes each
- * batch in one transaction with prepared statements, acknowledges each frame in order once
- * committed. When the file cannot be written (disk full, locked), frames go to the spool,
+ * batch (at the latest {@link SQLITE_FLUSH_MS} after its first frame by default) in one
+ * transaction with prepared statements, acknowledges each frame in order once committed. Records
+ * a `restart` event when it resumes after earlier frames of the meter. When the file cannot be written (disk full, locked), frames go to the spool,
  * by default the directory `<path>.spool` (see docs/storage.md).
  */
 export function sqliteSink(options: SqliteSinkOptions, ctx: StageContext): Sink<PipelineFrame> {
   if (options.path.length === 0) throw new TypeError("'path' must name the SQLite database file")
   return storeSink(
-    () => openStore({ kind: 'sqlite', path: options.path }, { gapMs: options.gapMs }),
-    { ...options, spool: { ...options.spool, dir: options.spool?.dir ?? `${options.path}.spool` } },
+    () => openStore({ kind: 'sqlite', path: options.path }, { gapMs: options.gapMs, restartEvents: true }),
+    { ...options, flushMs: options.flushMs ?? SQLITE_FLUSH_MS, spool: { ...options.spool, dir: options.spool?.dir ?? `${options.path}.spool` } },
     ctx,
   )
 }

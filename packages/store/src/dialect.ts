@@ -11,6 +11,7 @@ import type { Pool, PoolClient } from 'pg'
 import { StoreConnectionError } from './errors.js'
 import { intArrayLiteral, textArrayLiteral } from './pg-array-literal.js'
 import { COLUMNS } from './schema.js'
+import { applySqlitePragmas } from './sqlite-pragmas.js'
 import type { BulkTable, StoreDatabase } from './schema.js'
 
 /** The two engines. */
@@ -256,10 +257,7 @@ export async function openSqlite(options: SqliteEngineOptions): Promise<Engine> 
   let raw: SqliteDb
   try {
     raw = new Database(options.path)
-    raw.pragma('journal_mode = WAL')
-    // NORMAL in WAL: a commit survives a process crash (SIGKILL); a power cut may lose the last ones.
-    raw.pragma('synchronous = NORMAL')
-    raw.pragma('busy_timeout = 5000')
+    applySqlitePragmas(raw)
   } catch (error) {
     throw new StoreConnectionError(`cannot open SQLite database '${options.path}'`, { cause: error })
   }
