@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createRng } from '@linkyrpi/simulator'
 import { openStore } from '@linkyrpi/store'
 import { describeWithService, tcpReachable } from '../support/services.js'
 import { postgresTarget, sqliteTarget, type TestTarget } from './store-helpers.js'
@@ -18,12 +19,10 @@ const TOTAL = 4_000
 const BATCH = 100
 const MAX_QUEUE = 1000
 
-// The child runs the sink from the built package (`tsc -b`), as the app does, over a synthetic
-// capture. It prints `sent N` before handing each chunk to the sink and `acked N` as acks arrive;
-// stdout to a pipe is synchronous on Linux, so the parent reads every line written before the kill.
-const CHILD = `
-const [storeDist, testingDist, target, spoolDir, start, total, batch, maxQueue] = process.argv.slice(2)
-const { storeSink, openStore } = await import(storeDist)
+// The input of both children: the synthetic capture, 20 frames a millisecond. Each child prints
+// `sent N` before handing a chunk to its sink and `acked N` as acks arrive; stdout to a pipe is
+// synchronous on Linux, so the parent reads every line written before the kill.
+const INPUT = `
 const { syntheticFrames } = await import(testingDist)
 const frames = syntheticFrames({ start: Number(start), count: Number(total), intervalMs: 2000 })
 let sent = 0
@@ -47,6 +46,13 @@ const input = {
   },
 }
 const silent = { debug() {}, info() {}, warn() {}, error() {}, child() { return silent } }
+`
+
+// The child runs the store sink from the built package (`tsc -b`), as the app does.
+const CHILD = `
+const [storeDist, testingDist, target, spoolDir, start, total, batch, maxQueue] = process.argv.slice(2)
+const { storeSink, openStore } = await import(storeDist)
+${INPUT}
 const ctx = { stage: 'kill', logger: silent, diagnostics: { report() {} }, now: () => Date.now() }
 let acked = 0
 storeSink(() => openStore(target), { batchSize: Number(batch), flushMs: 200, maxQueueFrames: Number(maxQueue), spool: { dir: spoolDir }, retentionDays: 0 }, ctx)(input).subscribe({
@@ -63,14 +69,20 @@ interface Run {
   signal: NodeJS.Signals | null
 }
 
-function runChild(script: string, target: string, spoolDir: string, killAfterAcks: number | null): Promise<Run> {
+/** When the parent kills the child: after N acknowledged frames, or `ms` after its first output (`'start'`) or acknowledgement (`'ack'`). */
+type Kill = { acks: number } | { after: 'start' | 'ack'; ms: number } | null
+
+/** Runs a child script; kills it with SIGKILL as `kill` says (null: lets it finish, and fails if it does not exit 0). */
+function runChild(script: string, args: readonly string[], kill: Kill): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, pathToFileURL(storeDist).href, pathToFileURL(testingDist).href, target, spoolDir, String(START), String(TOTAL), String(BATCH), String(MAX_QUEUE)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
     const run: Run = { sent: 0, acked: 0, code: null, signal: null }
     let buffer = ''
     let stderr = ''
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const killNow = (): void => {
+      if (run.signal === null && child.exitCode === null) child.kill('SIGKILL')
+    }
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     child.stdout.on('data', (d: Buffer) => {
       buffer += d.toString()
@@ -80,14 +92,16 @@ function runChild(script: string, target: string, spoolDir: string, killAfterAck
         const [word, n] = line.split(' ')
         if (word === 'sent') run.sent = Number(n)
         else if (word === 'acked' || word === 'done') run.acked = Number(n)
-        if (killAfterAcks !== null && run.acked >= killAfterAcks && run.signal === null && child.exitCode === null) child.kill('SIGKILL')
+        if (kill !== null && 'acks' in kill && run.acked >= kill.acks) killNow()
       }
+      if (kill !== null && 'ms' in kill && timer === undefined && (kill.after === 'start' || run.acked > 0)) timer = setTimeout(killNow, kill.ms)
     })
     child.on('error', reject)
     child.on('close', (code, signal) => {
+      if (timer !== undefined) clearTimeout(timer)
       run.code = code
       run.signal = signal
-      if (killAfterAcks === null && code !== 0) reject(new Error(`child failed (${String(code)}): ${stderr}`))
+      if (code !== 0 && signal === null) reject(new Error(`child failed (${String(code)}): ${stderr}`))
       else resolve(run)
     })
   })
@@ -118,7 +132,8 @@ function sigkill(makeTarget: () => TestTarget): void {
     const script = join(target.dir, 'child.mjs')
     writeFileSync(script, CHILD)
     const spoolDir = join(target.dir, 'spool')
-    const killed = await runChild(script, target.text, spoolDir, 1000)
+    const args = [pathToFileURL(storeDist).href, pathToFileURL(testingDist).href, target.text, spoolDir, String(START), String(TOTAL), String(BATCH), String(MAX_QUEUE)]
+    const killed = await runChild(script, args, { acks: 1000 })
     expect(killed.signal).toBe('SIGKILL')
 
     const store = await openStore(target.target)
@@ -132,7 +147,7 @@ function sigkill(makeTarget: () => TestTarget): void {
     expect(killed.sent - rows.length - spooled).toBeLessThanOrEqual(MAX_QUEUE + BATCH)
 
     // Restart: the spool drains first, then the whole capture is replayed; nothing is duplicated.
-    const again = await runChild(script, target.text, spoolDir, null)
+    const again = await runChild(script, args, null)
     expect(again.acked).toBe(TOTAL)
     const after = await store.engine.db.selectFrom('samples').select(['t']).orderBy('t').execute()
     expect(after.map((r) => r.t)).toEqual(Array.from({ length: TOTAL }, (_, i) => START + i * 2000))
@@ -147,32 +162,15 @@ describe('store SIGKILL: sqlite', () => sigkill(sqliteTarget))
 describeWithService('postgresql', pgUp, 'store SIGKILL: postgres', () => sigkill(() => postgresTarget()))
 
 // The SQLite sink itself (as the app runs it), killed many times at random moments while it
-// commits batch after batch: each run replays the capture from its start, so a run finds the
-// frames of the runs before it stored, skips them (idempotence) and goes on.
+// commits batch after batch. Each run starts 50 to 150 frames before the last stored one, as a
+// source redelivering what it sent before the crash: the sink finds them stored (idempotence)
+// and goes on.
 const SINK_CHILD = `
-const [sinkDist, testingDist, path, start, total] = process.argv.slice(2)
+const [sinkDist, testingDist, path, start, total, skip] = process.argv.slice(2)
 const { sqliteSink } = await import(sinkDist)
-const { syntheticFrames } = await import(testingDist)
-const frames = syntheticFrames({ start: Number(start), count: Number(total), intervalMs: 2000 })
-const input = {
-  subscribe(observer) {
-    const pump = () => {
-      const chunk = []
-      for (let i = 0; i < 20; i++) {
-        const n = frames.next()
-        if (n.done) break
-        chunk.push(n.value)
-      }
-      if (chunk.length === 0) return observer.complete()
-      process.stdout.write('sent ' + chunk[chunk.length - 1].meta.seq + '\\n')
-      for (const f of chunk) observer.next(f)
-      setTimeout(pump, 1)
-    }
-    pump()
-    return { unsubscribe() {} }
-  },
-}
-const silent = { debug() {}, info() {}, warn() {}, error() {}, child() { return silent } }
+${INPUT}
+for (let i = 0; i < Number(skip); i++) frames.next()
+sent = Number(skip)
 const ctx = { stage: 'store', logger: silent, diagnostics: { report() {} }, now: () => Date.now() }
 let acked = 0
 sqliteSink({ path, batchSize: 50, flushMs: 10, retentionDays: 0 }, ctx)(input).subscribe({
@@ -181,55 +179,6 @@ sqliteSink({ path, batchSize: 50, flushMs: 10, retentionDays: 0 }, ctx)(input).s
   error(e) { process.stderr.write(String(e && e.stack || e) + '\\n'); process.exitCode = 1 },
 })
 `
-
-/**
- * Runs the sink child; kills it with SIGKILL `kill.ms` after its first line of output (`'start'`:
- * while it opens and migrates the store) or its first acknowledgement (`'ack'`: while it writes).
- * `kill` null lets it finish.
- */
-function runSinkChild(script: string, path: string, total: number, kill: { after: 'start' | 'ack'; ms: number } | null): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, pathToFileURL(sqliteSinkDist).href, pathToFileURL(testingDist).href, path, String(START), String(total)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    const run: Run = { sent: 0, acked: 0, code: null, signal: null }
-    let buffer = ''
-    let stderr = ''
-    let timer: ReturnType<typeof setTimeout> | undefined
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.stdout.on('data', (d: Buffer) => {
-      buffer += d.toString()
-      const lines = buffer.split('\n')
-      buffer = lines.pop()!
-      for (const line of lines) {
-        const [word, n] = line.split(' ')
-        if (word === 'sent') run.sent = Number(n)
-        else if (word === 'acked' || word === 'done') run.acked = Number(n)
-      }
-      if (kill !== null && timer === undefined && (kill.after === 'start' || run.acked > 0)) timer = setTimeout(() => child.kill('SIGKILL'), kill.ms)
-    })
-    child.on('error', reject)
-    child.on('close', (code, signal) => {
-      if (timer !== undefined) clearTimeout(timer)
-      run.code = code
-      run.signal = signal
-      if (code !== 0 && signal === null) reject(new Error(`child failed (${String(code)}): ${stderr}`))
-      else resolve(run)
-    })
-  })
-}
-
-/** A small seeded generator (mulberry32), so a failing sequence of kill times can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 interface StoreCheck {
   samples: number
@@ -281,16 +230,18 @@ describe('store SIGKILL: the SQLite sink killed at random moments of its writes'
   it('after every kill the file passes integrity_check, holds a prefix of the capture once with matching rollups, and the next run resumes and records the restart', async () => {
     const total = 20_000
     const seed = Number(process.env.SIGKILL_SEED ?? Date.now() % 100_000)
-    const rand = random(seed)
+    const rand = createRng(seed)
     const script = join(target.dir, 'sink-child.mjs')
     writeFileSync(script, SINK_CHILD)
     const path = join(target.dir, 'sink.db')
+    const args = (skip: number): string[] => [pathToFileURL(sqliteSinkDist).href, pathToFileURL(testingDist).href, path, String(START), String(total), String(skip)]
+    const overlap = (): number => Math.max(0, before - 50 - Math.floor(rand() * 100))
     const expected: StoreCheck['restarts'] = []
     let kills = 0
     let before = 0
     for (let i = 0; i < 12; i++) {
       const kill = { after: rand() < 0.25 ? ('start' as const) : ('ack' as const), ms: Math.floor(rand() * 400) }
-      const run = await runSinkChild(script, path, total, kill)
+      const run = await runChild(script, args(overlap()), kill)
       const after = checkStore(path)
       const context = `seed ${String(seed)}, run ${String(i)}, killed ${String(kill.ms)} ms after its first ${kill.after === 'ack' ? 'acknowledgement' : 'output'}`
       if (run.signal === 'SIGKILL') kills++
@@ -306,7 +257,7 @@ describe('store SIGKILL: the SQLite sink killed at random moments of its writes'
     expect(kills).toBeGreaterThanOrEqual(3)
     // Kills landed after the first commits, not only during start-up.
     expect(expected.length).toBeGreaterThanOrEqual(2)
-    const last = await runSinkChild(script, path, total, null)
+    const last = await runChild(script, args(overlap()), null)
     expect(last.acked).toBe(total)
     const final = checkStore(path)
     expect(final.samples).toBe(total)

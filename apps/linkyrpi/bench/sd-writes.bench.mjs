@@ -4,7 +4,8 @@
 // (simulated meter at real pace → decoder → SQLite store → dashboard) in standard mode, single-
 // and three-phase, with one SSE client connected to each dashboard, and reads the child's
 // `/proc/<pid>/io` `write_bytes` (bytes it caused to be written to the block device) over a
-// window of BENCH_MINUTES minutes (default 10) starting 30 s after the start. A third process runs
+// window of BENCH_MINUTES minutes (default 20: two commits at the embedded 10-minute flush
+// interval) starting 30 s after the start. A third process runs
 // the former default flush interval (flushMs 2000) as the baseline of the same run
 // (BENCH_BASELINE=0 leaves it out); BENCH_FLUSH_MS=ms,ms… adds single-phase runs at other intervals.
 //
@@ -35,7 +36,7 @@ const main = join(root, 'apps/linkyrpi/dist/main.js')
 // better-sqlite3 is a dependency of the store package, not of the app.
 const Database = createRequire(join(root, 'packages/store/package.json'))('better-sqlite3')
 
-const MINUTES = Number(process.env.BENCH_MINUTES ?? 10)
+const MINUTES = Number(process.env.BENCH_MINUTES ?? 20)
 const SPEED = Number(process.env.BENCH_SPEED ?? 1)
 const WARMUP_MS = 30_000
 const CEILING_PER_DAY = 50e6
