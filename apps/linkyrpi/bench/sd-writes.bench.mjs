@@ -116,7 +116,11 @@ async function start(variant) {
     if (m !== null) out.url = m[1]
   })
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))
-  await waitFor('the dashboard URL', () => out.url !== null || child.exitCode !== null, 30_000)
+  // Start-up takes seconds on a quiet machine, much longer on a busy one.
+  await waitFor('the dashboard URL', () => out.url !== null || child.exitCode !== null, 180_000).catch((error) => {
+    child.kill('SIGKILL')
+    throw error
+  })
   if (out.url === null) throw new Error(`linkyrpi run exited: ${out.stderr}`)
   const sse = { bytes: 0, controller: new AbortController() }
   const res = await fetch(new URL('events', out.url), { signal: sse.controller.signal })
