@@ -6,8 +6,8 @@ import type { PipelineFrame, Sink, StageContext } from '@linkyrpi/tic-core/stage
  * Default flush interval of the SQLite sink (ms, 10 minutes): a batch is committed at the latest
  * this long after its first frame. Every commit rewrites the last pages of the samples, registers
  * and rollup tables (~80 KB) whatever it carries, so on an SD card the number of commits, not the
- * data, makes most of the bytes written: one commit every 2 s wrote ~1.2 GB a day for ~13 MB of
- * data, one every 5 minutes ~55 MB, one every 10 minutes ~40 MB (`pnpm bench sd-writes`,
+ * data, makes most of the bytes written: one commit every 2 s wrote 1.2-1.6 GB a day for ~13 MB
+ * of data, one every 5 minutes ~55 MB, one every 10 minutes ~40 MB (`pnpm bench sd-writes`,
  * docs/storage.md). The price is the loss bound of a crash or power cut (at most the frames of
  * the last interval) and history queries that see the last frames only after the next commit;
  * the dashboard's live view and today's energy do not wait for the store.
