@@ -13,3 +13,4 @@ export type { Household, HouseholdOptions, PowerSample, Appliance } from './hous
 export { localTime } from './local-time.js'
 export type { LocalTime } from './local-time.js'
 export { uartMisread } from './uart.js'
+export { createRng } from './random.js'

@@ -16,6 +16,7 @@ import type { DisplayListening, DisplaySinkOptions, ResolvedDisplayOptions } fro
 import type { DashboardConfig, EnergyStats, HelloEvent, StatsSnapshot, TariffSnapshot } from './protocol.js'
 import { SECURITY_HEADERS } from './security-headers.js'
 import { SseHub } from './sse-hub.js'
+import { withUnstoredEnergy } from './unstored-energy.js'
 import { StaticFiles, defaultClientDir } from './static-files.js'
 import { automationOverride, automationStatus } from './automation-api.js'
 
@@ -119,7 +120,7 @@ export async function startDisplayServer(options: DisplaySinkOptions, ctx: Stage
     if (o.history === undefined) return null
     const day = localStart(now, o.timeZone, 'day')
     const month = localStart(now, o.timeZone, 'month')
-    const days = await o.history.energy(meter, month, now + 1, 'day')
+    const [days, stored] = await Promise.all([o.history.energy(meter, month, now + 1, 'day'), o.history.latest(meter)])
     const today: Record<number, number> = {}
     const monthly: Record<number, number> = {}
     let todayExport = 0
@@ -132,16 +133,20 @@ export async function startDisplayServer(options: DisplaySinkOptions, ctx: Stage
       monthExport += b.exportWh
       if (b.start === day) todayExport += b.exportWh
     }
+    // The store commits every few minutes: add what the meter counted since its latest reading.
+    const current = last?.reading.meter.id === meter ? last.reading : null
+    const d = withUnstoredEnergy({ byIndexWh: today, exportWh: todayExport }, stored, current, day)
+    const m = withUnstoredEnergy({ byIndexWh: monthly, exportWh: monthExport }, stored, current, month)
     const producer = last?.reading.meter.producer === true
     return {
       meter,
       source: 'history',
       sinceDay: day,
       sinceMonth: month,
-      todayByIndexWh: today,
-      monthByIndexWh: monthly,
-      todayExportWh: producer ? todayExport : null,
-      monthExportWh: producer ? monthExport : null,
+      todayByIndexWh: d.byIndexWh,
+      monthByIndexWh: m.byIndexWh,
+      todayExportWh: producer ? d.exportWh : null,
+      monthExportWh: producer ? m.exportWh : null,
     }
   }
 

@@ -54,6 +54,7 @@ export function postgresSink(options: PostgresSinkOptions, ctx: StageContext): S
           openPostgresStore(url, {
             ...(schema === undefined ? {} : { schema }),
             ...(gapMs === undefined ? {} : { gapMs }),
+            restartEvents: true,
             onIdleError: (error) => ctx.logger.warn('idle PostgreSQL connection lost', { error }),
           })
   return storeSink(open, options, ctx)

@@ -10,6 +10,13 @@ import type { TicReading } from '@linkyrpi/tic-core'
 export interface IngestOptions {
   /** A silence longer than this between two samples of a meter is stored as a `gap` event (ms, default 60000). */
   readonly gapMs?: number
+  /**
+   * Record a `restart` event at the first new frame of each meter after the writer started, when
+   * the store already held later frames of it (detail: `from`, the latest stored frame, and `ms`,
+   * the gap). Sinks set it: their restart is a process restart (crash, power cut, update), and the
+   * event says what was not recorded. Imports leave it off (default false).
+   */
+  readonly restartEvents?: boolean
 }
 
 /** Outcome of one batch. */
@@ -69,6 +76,8 @@ interface MeterState {
   second: SecondKeys | null
   /** Where energy counting of each register stands (increments, resets). */
   counter: EnergyCounter
+  /** A frame newer than `stored` was written in this run (the `restart` event is behind us). */
+  resumed: boolean
 }
 
 /** The frames keyed within one meter clock second: their key times, receive times and readings. */
@@ -134,6 +143,7 @@ const hi = (a: number | null, b: number | null): number | null => (a === null ? 
 export function createIngest(engine: Engine, options: IngestOptions = {}): Ingest {
   const counted: CountStep = { wh: 0, resetFrom: -1, resetFromT: 0 }
   const gapMs = options.gapMs ?? 60_000
+  const restartEvents = options.restartEvents ?? false
   const meters = new Map<string, MeterState>()
   const L = engine.least.bind(engine)
   const G = engine.greatest.bind(engine)
@@ -176,7 +186,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
   async function loadAll(tx: WriteTx, ids: readonly string[]): Promise<Map<string, MeterState>> {
     const out = new Map<string, MeterState>()
     for (const id of ids) {
-      out.set(id, { prev: null, stored: null, contract: null, registers: new Map(), energy: new Map(), second: null, counter: createEnergyCounter() })
+      out.set(id, { prev: null, stored: null, contract: null, registers: new Map(), energy: new Map(), second: null, counter: createEnergyCounter(), resumed: false })
     }
     for (let k = 0; k < ids.length; k += LOAD_CHUNK) {
       const chunk = ids.slice(k, k + LOAD_CHUNK)
@@ -341,6 +351,10 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
         const st = work.get(id)!
         // Previous reading: this run's, else the stored one if older (a replay of old frames finds none).
         const prev = st.prev ?? (st.stored !== null && st.stored.t < t ? st.stored : null)
+        if (restartEvents && isNew && !st.resumed && st.stored !== null && st.stored.t < t) {
+          st.resumed = true
+          events.push([id, t, 'restart', JSON.stringify({ from: st.stored.t, ms: t - st.stored.t })])
+        }
         if (prev !== null && isNew) {
           const found = eventsBetween(prev.reading, prev.t, r, t, gapMs)
           for (let k = 0; k < found.length; k++) events.push([id, t, found[k]!.kind, JSON.stringify(found[k]!.detail)])

@@ -4,7 +4,7 @@ import { z } from 'zod'
 export const storeSinkOptions = {
   /** Frames per write transaction, at most (default 1000). */
   batchSize: z.number().int().positive().optional(),
-  /** A batch is written at the latest this long after its first frame, ms (default 2000). */
+  /** A batch is written at the latest this long after its first frame, ms (default 600 000 for `sqlite`, 2000 for `postgres`). */
   flushMs: z.number().int().positive().optional(),
   /** Days of full-resolution rows kept (default 30; 0 keeps everything). */
   retentionDays: z.number().int().nonnegative().optional(),

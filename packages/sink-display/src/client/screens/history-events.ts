@@ -180,6 +180,7 @@ const SENTENCES: ReadonlyMap<string, Describe> = new Map<string, Describe>([
   ['message', message],
   ['status-change', statusChange],
   ['gap', (d) => t('event.gap', { d: duration(numberOf(d, 'ms') ?? 0) })],
+  ['restart', (d) => t('event.restart', { d: duration(numberOf(d, 'ms') ?? 0) })],
   ['mode-change', (d) => t('event.mode', { from: textOf(d, 'from') ?? '?', to: textOf(d, 'to') ?? '?' })],
   ['contract-change', contractChange],
   ['register-reset', registerReset],
