@@ -57,6 +57,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./record.js')).recordCommand,
   },
   {
+    name: 'setup',
+    summary: 'prepare this machine: service user, /etc/linkyrpi config for the meter found, systemd unit',
+    load: async () => (await import('./setup.js')).setupCommand,
+  },
+  {
     name: 'db migrate',
     summary: 'create or upgrade the storage schema of a SQLite file or PostgreSQL database',
     load: async () => (await import('./db-migrate.js')).dbMigrateCommand,
