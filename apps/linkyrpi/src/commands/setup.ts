@@ -6,6 +6,7 @@ import type { Command, CommandIo } from './command.js'
 import { parseDuration } from '../duration.js'
 import { USUAL_PORTS, findMeter } from '../find-meter.js'
 import type { FoundMeter } from '../find-meter.js'
+import { NativeModuleError, checkSqlite } from '../native-module.js'
 import { loadSerialBinding } from '../serial-binding.js'
 import { CONFIG_PATH, DATA_DIR, DEFAULT_PORT, renderConfig } from '../setup/config-file.js'
 import { writeManagedFile } from '../setup/managed-file.js'
@@ -79,6 +80,14 @@ export async function runSetup(ctx: SetupContext, o: { port: string | undefined;
   const port = found?.path ?? o.port ?? DEFAULT_PORT
   if (found !== null) ctx.say(`meter: ${found.detection.meterKind} ${found.detection.meterId ?? ''} on ${found.path}, ${found.detection.mode} mode at ${String(found.detection.baudRate)} Bd`)
   else ctx.say(`meter: ${o.detect ? 'no meter answered; ' : ''}using ${port}${o.port === undefined ? ' (the Raspberry Pi UART)' : ''}`)
+
+  // The embedded store's native module: said now rather than when the service starts.
+  try {
+    await checkSqlite()
+  } catch (error) {
+    if (!(error instanceof NativeModuleError)) throw error
+    ctx.say(`warning: ${error.message}`)
+  }
 
   // 2. The user.
   await ensureServiceUser(ctx, DATA_DIR)

@@ -1,7 +1,24 @@
 import { z } from 'zod'
 import { displaySink } from '@linkyrpi/sink-display'
+import type { WaitingFor } from '@linkyrpi/sink-display'
+import type { PipelineConfig } from '../config/pipeline-config.js'
 import type { SinkDefinition } from '../stage-definition.js'
-import { DASHBOARD_LISTENING, DIAGNOSTICS_SNAPSHOT, HISTORY_STORE } from '../tokens.js'
+import { CONFIG, DASHBOARD_LISTENING, DIAGNOSTICS_SNAPSHOT, HISTORY_STORE } from '../tokens.js'
+
+/**
+ * What feeds stage `id`: its chain of `from` up to the source. A source on another node is
+ * `remote` (its frames cross NATS).
+ */
+export function waitingFor(config: PipelineConfig, id: string): WaitingFor {
+  const self = config.stages[id]
+  let stage = self
+  for (let hops = 0; stage?.from !== undefined && hops < 100; hops++) stage = config.stages[stage.from]
+  if (stage === undefined || self === undefined) return { kind: 'other' }
+  if (stage.node !== self.node) return { kind: 'remote' }
+  const path = (stage.options as { path?: unknown } | null)?.path
+  if (stage.type === 'serial' || stage.type === 'replay') return typeof path === 'string' ? { kind: stage.type, path } : { kind: stage.type }
+  return { kind: stage.type === 'simulator' ? 'simulator' : 'other' }
+}
 
 /** Options of the `display` sink (see docs/dashboard.md). */
 export const displayStageOptions = z.strictObject({
@@ -42,6 +59,7 @@ export const displayStage: SinkDefinition<z.output<typeof displayStageOptions>> 
         ...defined,
         ...(di.isRegistered(HISTORY_STORE, true) ? { history: di.resolve(HISTORY_STORE) } : {}),
         diagnostics: di.resolve(DIAGNOSTICS_SNAPSHOT),
+        ...(di.isRegistered(CONFIG, true) ? { waitingFor: waitingFor(di.resolve(CONFIG), ctx.stage) } : {}),
         onListening: (listening) => {
           if (di.isRegistered(DASHBOARD_LISTENING, true)) di.resolve(DASHBOARD_LISTENING)(listening.url)
         },

@@ -12,6 +12,7 @@ import { indexesScreen } from './screens/indexes.js'
 import { liveScreen } from './screens/live.js'
 import { meterScreen } from './screens/meter.js'
 import { sharedEvents } from './shared-events.js'
+import { waitingContent } from './waiting.js'
 import type { Screen, State } from './state.js'
 
 const state: State = { config: null, frame: null, tariff: null, stats: null, lastFrameAt: null, stale: false }
@@ -126,11 +127,16 @@ function renderStale(): void {
   state.stale = stale
   document.body.classList.toggle('stale', stale)
   show(ui.staleBox, stale)
-  if (stale) {
-    setText(
-      ui.staleBox,
-      state.lastFrameAt === null ? t('stale.never') : `${t('stale.since', { t: clock(state.lastFrameAt) })} (${duration(age)})`,
-    )
+  if (stale && state.lastFrameAt === null) {
+    // Built once per language (the banner is refreshed every second).
+    if (ui.staleBox.dataset.waiting !== lang()) {
+      clear(ui.staleBox)
+      ui.staleBox.append(...waitingContent(state.config.waitingFor))
+      ui.staleBox.dataset.waiting = lang()
+    }
+  } else if (stale) {
+    delete ui.staleBox.dataset.waiting
+    setText(ui.staleBox, `${t('stale.since', { t: clock(state.lastFrameAt ?? 0) })} (${duration(age)})`)
   }
 }
 
