@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import 'reflect-metadata'
+import { readFileSync } from 'node:fs'
 import { COMMANDS } from './commands/index.js'
 import { EXIT, UsageError } from './commands/command.js'
 import type { CommandIo } from './commands/command.js'
@@ -21,13 +22,19 @@ function findCommand(argv: readonly string[]): { entry: CommandEntry; rest: read
   return undefined
 }
 
+/** The version of the package this file belongs to (the app's package.json, in the repository or installed). */
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }
+  return manifest.version ?? 'unknown'
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     process.stdout.write(usage())
     return argv.length === 0 ? EXIT.usage : EXIT.ok
   }
   if (argv[0] === '--version') {
-    process.stdout.write('linkyrpi 0.1.0\n')
+    process.stdout.write(`linkyrpi ${version()}\n`)
     return EXIT.ok
   }
   const found = findCommand(argv)

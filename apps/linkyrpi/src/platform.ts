@@ -2,6 +2,7 @@ import type { DependencyContainer } from 'tsyringe'
 import type { NodePlatform, PipelineConfig } from '@linkyrpi/pipeline'
 import { DASHBOARD_LISTENING, SERIAL_BINDING } from '@linkyrpi/pipeline'
 import type { Logger } from '@linkyrpi/tic-core/stage'
+import { loadSerialBinding } from './serial-binding.js'
 
 /**
  * What the app provides to a node: its logger, the wall clock, and — only when the node has a
@@ -12,10 +13,7 @@ import type { Logger } from '@linkyrpi/tic-core/stage'
 export async function createPlatform(config: PipelineConfig, node: string, logger: Logger, onDashboard?: (url: string) => void): Promise<NodePlatform> {
   const needsSerial = Object.values(config.stages).some((s) => s.node === node && s.type === 'serial')
   let binding: unknown
-  if (needsSerial) {
-    const { autoDetect } = await import('@serialport/bindings-cpp')
-    binding = autoDetect()
-  }
+  if (needsSerial) binding = await loadSerialBinding()
   return {
     logger,
     now: Date.now,

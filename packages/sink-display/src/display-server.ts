@@ -99,6 +99,7 @@ export async function startDisplayServer(options: DisplaySinkOptions, ctx: Stage
     history: o.history !== undefined,
     diagnostics: o.diagnostics !== undefined,
     timeZone: o.timeZone,
+    ...(o.waitingFor !== undefined ? { waitingFor: o.waitingFor } : {}),
   }
   let last: PipelineFrame | null = null
   let lastJson: string | null = null

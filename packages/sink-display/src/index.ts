@@ -14,6 +14,7 @@ export { localStart } from './local-time.js'
 export { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './security-headers.js'
 export type {
   DashboardConfig,
+  WaitingFor,
   HelloEvent,
   TariffSnapshot,
   EnergyStats,

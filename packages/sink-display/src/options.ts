@@ -1,5 +1,6 @@
 import type { DiagnosticsSnapshot, HistoryStore } from '@linkyrpi/tic-core/stage'
 import type { AutomationApi } from './automation-api.js'
+import type { WaitingFor } from './protocol.js'
 
 /** Dashboard languages. French is the default (the meters and their users are French). */
 export type DisplayLang = 'fr' | 'en'
@@ -47,6 +48,8 @@ export interface DisplaySinkOptions {
   readonly timeZone?: string
   /** Directory of the built client (index.html + assets). Default: the package's `dist/client`. */
   readonly clientDir?: string
+  /** What feeds the dashboard; pages show it, with the likely causes, until the first frame. */
+  readonly waitingFor?: WaitingFor
   /** A connection whose unsent data exceeds this many bytes is dropped (a stuck client). Default 1 MiB. */
   readonly maxClientBacklogBytes?: number
   /** Most event streams served at once; more get 503 (bounded memory). Default 50. */
@@ -69,6 +72,7 @@ export interface ResolvedDisplayOptions {
   readonly statsIntervalMs: number
   readonly timeZone: string
   readonly clientDir: string | undefined
+  readonly waitingFor: WaitingFor | undefined
   readonly maxClientBacklogBytes: number
   readonly maxClients: number
 }
@@ -110,6 +114,7 @@ export function resolveDisplayOptions(options: DisplaySinkOptions = {}): Resolve
     statsIntervalMs: positive('statsIntervalMs', options.statsIntervalMs, 10_000),
     timeZone,
     clientDir: options.clientDir,
+    waitingFor: options.waitingFor,
     maxClientBacklogBytes: positive('maxClientBacklogBytes', options.maxClientBacklogBytes, 1024 * 1024),
     maxClients: positive('maxClients', options.maxClients, 50),
   })

@@ -10,6 +10,16 @@
 import type { TicReading, WireFrame } from '@linkyrpi/tic-core'
 import type { DiagnosticsSnapshot } from '@linkyrpi/tic-core/stage'
 
+/**
+ * What feeds the dashboard, so that a page can say what it waits for before the first frame:
+ * a serial port (its path), the simulator, a replayed file, or another node over NATS.
+ */
+export interface WaitingFor {
+  readonly kind: 'serial' | 'simulator' | 'replay' | 'remote' | 'other'
+  /** The serial device, or the replayed file. */
+  readonly path?: string
+}
+
 /** Server settings the page needs. */
 export interface DashboardConfig {
   /** Default language. */
@@ -22,6 +32,8 @@ export interface DashboardConfig {
   readonly diagnostics: boolean
   /** IANA time zone of "today" and "this month". */
   readonly timeZone: string
+  /** What the frames come from, when known (shown until the first frame). */
+  readonly waitingFor?: WaitingFor
 }
 
 /** Sent first on every event-stream connection. */

@@ -62,6 +62,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./report.js')).reportCommand,
   },
   {
+    name: 'setup',
+    summary: 'prepare this machine: service user, /etc/linkyrpi config for the meter found, systemd unit',
+    load: async () => (await import('./setup.js')).setupCommand,
+  },
+  {
     name: 'db migrate',
     summary: 'create or upgrade the storage schema of a SQLite file or PostgreSQL database',
     load: async () => (await import('./db-migrate.js')).dbMigrateCommand,

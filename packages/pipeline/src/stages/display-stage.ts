@@ -1,9 +1,26 @@
 import { z } from 'zod'
 import { displaySink } from '@linkyrpi/sink-display'
+import type { WaitingFor } from '@linkyrpi/sink-display'
 import { DEFAULT_HTTP_PORT, portSchema } from '../config/schema.js'
+import type { PipelineConfig } from '../config/pipeline-config.js'
 import type { SinkDefinition } from '../stage-definition.js'
 import { defined } from './defined.js'
-import { AUTOMATION_CONTROLLER, DASHBOARD_LISTENING, DIAGNOSTICS_SNAPSHOT, HISTORY_STORE, METRICS } from '../tokens.js'
+import { AUTOMATION_CONTROLLER, CONFIG, DASHBOARD_LISTENING, DIAGNOSTICS_SNAPSHOT, HISTORY_STORE, METRICS } from '../tokens.js'
+
+/**
+ * What feeds stage `id`: its chain of `from` up to the source. A source on another node is
+ * `remote` (its frames cross NATS).
+ */
+export function waitingFor(config: PipelineConfig, id: string): WaitingFor {
+  const self = config.stages[id]
+  let stage = self
+  for (let hops = 0; stage?.from !== undefined && hops < 100; hops++) stage = config.stages[stage.from]
+  if (stage === undefined || self === undefined) return { kind: 'other' }
+  if (stage.node !== self.node) return { kind: 'remote' }
+  const path = (stage.options as { path?: unknown } | null)?.path
+  if (stage.type === 'serial' || stage.type === 'replay') return typeof path === 'string' ? { kind: stage.type, path } : { kind: stage.type }
+  return { kind: stage.type === 'simulator' ? 'simulator' : 'other' }
+}
 
 /** Options of the `display` sink (see docs/dashboard.md). */
 export const displayStageOptions = z.strictObject({
@@ -45,6 +62,7 @@ export const displayStage: SinkDefinition<z.output<typeof displayStageOptions>> 
         diagnostics: di.resolve(DIAGNOSTICS_SNAPSHOT),
         ...(di.isRegistered(METRICS, true) ? { metrics: di.resolve(METRICS) } : {}),
         automation: () => (di.isRegistered(AUTOMATION_CONTROLLER, true) ? di.resolve(AUTOMATION_CONTROLLER) : undefined),
+        ...(di.isRegistered(CONFIG, true) ? { waitingFor: waitingFor(di.resolve(CONFIG), ctx.stage) } : {}),
         onListening: (listening) => {
           if (di.isRegistered(DASHBOARD_LISTENING, true)) di.resolve(DASHBOARD_LISTENING)(listening.url)
         },

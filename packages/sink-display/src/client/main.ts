@@ -16,6 +16,7 @@ import { meterScreen } from './screens/meter.js'
 import { overpowerOf } from './overpower.js'
 import { sharedEvents } from './shared-events.js'
 import { noteFrameInterval, staleLimitMs } from './stale.js'
+import { waitingContent } from './waiting.js'
 import type { Screen, State } from './state.js'
 
 const state: State = { config: null, frame: null, tariff: null, stats: null, lastFrameAt: null, stale: false, intervalsMs: [], serverReachable: null }
@@ -148,12 +149,23 @@ function renderStale(): void {
   show(ui.staleBox, stale)
   if (!stale) {
     state.serverReachable = null
+    delete ui.staleBox.dataset.waiting
     return
   }
   checkServer()
   const reason = state.serverReachable === null ? 'unknown' : state.serverReachable ? 'meter' : 'server'
   ui.staleBox.dataset.reason = reason
-  if (state.lastFrameAt === null) return setText(ui.staleBox, t(reason === 'server' ? 'stale.server' : 'stale.never'))
+  if (state.lastFrameAt === null && reason !== 'server') {
+    // Before the first frame: what the page waits for and the likely causes, built once per language.
+    if (ui.staleBox.dataset.waiting !== lang()) {
+      clear(ui.staleBox)
+      ui.staleBox.append(...waitingContent(state.config.waitingFor))
+      ui.staleBox.dataset.waiting = lang()
+    }
+    return
+  }
+  delete ui.staleBox.dataset.waiting
+  if (state.lastFrameAt === null) return setText(ui.staleBox, t('stale.server'))
   const key: TextKey = reason === 'server' ? 'stale.serverSince' : reason === 'meter' ? 'stale.meterSince' : 'stale.since'
   setText(ui.staleBox, `${t(key, { t: clock(state.lastFrameAt) })} (${duration(age)})`)
 }
