@@ -490,7 +490,7 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
       const dateTime = new Intl.DateTimeFormat('fr-FR', { timeZone: tz, day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
       const stamp = (t: number): string => dateTime.format(t).replace(',', '').replace(/\s+/gu, ' ')
       const shown = await rows.evaluateAll((lis) => lis.map((li) => Array.from(li.children).map((c) => (c.textContent ?? '').replace(/\s+/gu, ' '))))
-      expect(shown.slice(0, 14)).toEqual([
+      expect(shown.slice(0, 13)).toEqual([
         [`${date} 23:30:00`, `Message du compteur : ${HOSTILE}`],
         [`${date} 22:00:00`, 'Passage en heures creuses'],
         [`${date} 19:10:00`, 'Fin du dépassement de puissance souscrite'],
