@@ -12,12 +12,15 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import pg from 'pg'
 import { buildReport, DEFAULT_SETTINGS, loadReportData, parseLocalDate, pickMeter } from '../dist/index.js'
-import { openStore } from '@linkyrpi/store'
+import { openSqliteStore } from '@linkyrpi/sink-sqlite'
+import { openPostgresStore } from '@linkyrpi/sink-postgres'
 import { evaluate } from './appliance-eval.mjs'
 
 const root = new URL('../../..', import.meta.url).pathname
 const cli = join(root, 'apps/linkyrpi/dist/main.js')
 const PG_URL = process.env.LINKY_PG_URL ?? 'postgres://root@127.0.0.1:5432/test'
+/** Opens a store from a SQLite path or a postgres:// URL (as the CLI's --store). */
+const openStore = (target) => (/^postgres(ql)?:\/\//i.test(target) ? openPostgresStore(target) : openSqliteStore(target))
 const dir = mkdtempSync(join(tmpdir(), 'linky-analytics-bench-'))
 const line = (o) => process.stdout.write(`${JSON.stringify(o)}\n`)
 const run = (args) => execFileSync(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
