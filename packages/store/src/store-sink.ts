@@ -53,10 +53,20 @@ export interface StoreSinkOptions {
   readonly retentionIntervalMs?: number
 }
 
-interface Entry {
+/**
+ * A frame's place in the acknowledgement order. The ledger holds only these, never a record: once
+ * a frame is durable (committed, or safe in the spool) nothing in the sink references its record,
+ * so an acknowledged frame costs a few bytes until the ledger is compacted, not a whole reading.
+ */
+interface Mark {
   readonly seq: number
-  readonly record: StoreRecord | null
   durable: boolean
+}
+
+/** A frame waiting in memory (queue or staging) to be written or spooled: its record and its mark. */
+interface Entry {
+  readonly record: StoreRecord
+  readonly mark: Mark
 }
 
 /**
@@ -87,7 +97,7 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
   return (input) =>
     new Observable<Ack>((subscriber) => {
       const spool = new Spool(spoolDir, options.spool?.capacityBytes ?? DEFAULT_SPOOL_CAPACITY_BYTES)
-      const ledger: Entry[] = []
+      const ledger: Mark[] = []
       let ledgerHead = 0
       let queue: Entry[] = []
       let staging: Entry[] = []
@@ -124,13 +134,15 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
           subscriber.next({ seq: ledger[ledgerHead]!.seq, sink: ctx.stage })
           ledgerHead++
         }
+        // Acknowledged marks (a seq and a flag each, no record) are dropped in bulk: the splice
+        // costs O(ledger) and runs at most once per 4096 acknowledgements.
         if (ledgerHead > 4096 && ledgerHead * 2 > ledger.length) {
           ledger.splice(0, ledgerHead)
           ledgerHead = 0
         }
       }
       const markDurable = (entries: readonly Entry[]): void => {
-        for (const e of entries) e.durable = true
+        for (const e of entries) e.mark.durable = true
         emitAcks()
       }
       const armFlush = (): void => {
@@ -151,7 +163,7 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
 
       /** Puts entries at the end of the spool; applies the full policy. Returns false when the sink must stop. */
       const toSpool = (entries: Entry[]): boolean => {
-        const ok = spool.append(entries.map((e) => e.record!))
+        const ok = spool.append(entries.map((e) => e.record))
         if (!ok) {
           if (onFull === 'fail') {
             fail(new StoreSpoolFullError(`spool full (${String(spool.usedBytes)} of ${String(spool.capacityBytes)} bytes)`))
@@ -171,7 +183,7 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
       const spoolFront = (entries: Entry[]): boolean => {
         const batches: Entry[][] = []
         for (let i = 0; i < entries.length; i += batchSize) batches.push(entries.slice(i, i + batchSize))
-        const written = spool.prependBatches(batches.map((b) => b.map((e) => e.record!)))
+        const written = spool.prependBatches(batches.map((b) => b.map((e) => e.record)))
         if (written < batches.length) {
           if (onFull === 'fail') {
             fail(new StoreSpoolFullError(`spool full (${String(spool.usedBytes)} of ${String(spool.capacityBytes)} bytes)`))
@@ -194,7 +206,7 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
       }
 
       const writeBatch = async (entries: readonly Entry[]): Promise<void> => {
-        const records = entries.map((e) => e.record!)
+        const records = entries.map((e) => e.record)
         for (let attempt = 1; ; attempt++) {
           try {
             const r = await store!.ingest.write(records)
@@ -363,12 +375,13 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
           if (id === null) {
             if (unstorable === 0) log.warn('frame without a meter id (ADCO/ADSC) cannot be stored', { seq: frame.meta.seq })
             unstorable++
-            ledger.push({ seq: frame.meta.seq, record: null, durable: true })
+            ledger.push({ seq: frame.meta.seq, durable: true })
             emitAcks()
             return
           }
-          const entry: Entry = { seq: frame.meta.seq, record: { reading: frame.reading, receivedAt: frame.meta.receivedAt }, durable: false }
-          ledger.push(entry)
+          const mark: Mark = { seq: frame.meta.seq, durable: false }
+          ledger.push(mark)
+          const entry: Entry = { record: { reading: frame.reading, receivedAt: frame.meta.receivedAt }, mark }
           if (outage || staging.length > 0 || !spool.isEmpty || queue.length >= maxQueue) staging.push(entry)
           else queue.push(entry)
           if (staging.length >= batchSize) {
