@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { createMeterSimulator } from '@linkyrpi/simulator'
+import { createPipelineFrameDecoder } from '@linkyrpi/tic-core'
+import type { PipelineFrame } from '@linkyrpi/tic-core/stage'
 import { openStore } from '@linkyrpi/pipeline'
 import { importChunks } from '@linkyrpi/store'
 import type { Store } from '@linkyrpi/store'
@@ -13,9 +16,14 @@ import { CHROMIUM_AVAILABLE, launchBrowser } from '../support/display-browser.js
 import type { TestBrowser } from '../support/display-browser.js'
 import { startDashboard } from '../support/display-harness.js'
 import type { DashboardHarness } from '../support/display-harness.js'
+import { visible, words } from '../support/display-page.js'
+import type { CostsSummary } from '@linkyrpi/sink-display'
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url))
 const DAY = 86_400_000
+
+/** What the cost slot shows, its parts joined by one space. */
+const shown = async (page: Page): Promise<string> => (await page.locator('[data-testid="cost-slot"]').innerText()).replace(/\s+/gu, ' ').trim()
 
 // The Costs screen over a real SQLite store holding the last 40 days of a simulated HP/HC meter
 // (one frame every 10 minutes up to now), in Chromium at the kiosk sizes.
@@ -24,6 +32,8 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard Costs screen (e2e
   let dir: string
   let store: Store
   let d: DashboardHarness
+  /** The meter's latest frame, decoded as the pipeline would (the Live screen shows it). */
+  let last: PipelineFrame
 
   beforeAll(async () => {
     browser = await launchBrowser({ width: 800, height: 480 })
@@ -37,6 +47,10 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard Costs screen (e2e
     }
     store = await openStore({ kind: 'sqlite', path: join(dir, 'linky.db') })
     await importChunks(frames, store)
+    const decoded: PipelineFrame[] = []
+    const tail = frames.at(-1)!
+    createPipelineFrameDecoder({ source: 'meter' }).write(tail.bytes, () => Date.now(), { frame: (f) => decoded.push(f) })
+    last = decoded.at(-1)!
     d = await startDashboard({ history: store.history })
   }, 120_000)
   afterAll(async () => {
@@ -76,12 +90,50 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard Costs screen (e2e
     await page.close()
   })
 
+  it('the Live screen shows today’s cost so far and the price per kWh now, at 800x480, French and English', async () => {
+    d.push(last)
+    const page = await browser.context.newPage()
+    await page.setViewportSize({ width: 800, height: 480 })
+    await page.goto(d.url)
+    await expect.poll(() => visible(page, 'cost-slot'), { timeout: 20_000 }).toBe(true)
+    // The same figures as the Costs screen's API, formatted in French.
+    const api = (await (await fetch(`${d.url}api/costs`)).json()) as CostsSummary
+    expect(api.today.eur).not.toBeNull()
+    expect(api.currentPrice).not.toBeNull()
+    const fr = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+    const today = await words(page, 'live-cost-today')
+    expect(today).toMatch(/^\d+,\d\d €$/u)
+    expect(today).toBe(`${fr.format(api.today.eur!)} €`.replace(/\s+/gu, ' '))
+    expect(await words(page, 'live-cost-price')).toBe(`${api.currentPrice!.eurPerKWh.toFixed(4).replace('.', ',')} €/kWh maintenant`)
+    expect(await page.locator('[data-testid="cost-slot"]').getAttribute('aria-label')).toBe("Coût aujourd'hui")
+    expect(await shown(page)).toMatch(/^\d+,\d\d € 0,\d{4} €\/kWh maintenant$/u)
+    // Inside the kiosk screen, beside the hero, without scrolling.
+    const box = await page.locator('[data-testid="cost-slot"]').boundingBox()
+    expect(box).not.toBeNull()
+    expect(box!.y + box!.height).toBeLessThanOrEqual(480)
+    expect(box!.x + box!.width).toBeLessThanOrEqual(800)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(800)
+    await page.screenshot({ path: `${ARTIFACTS}live-cost-800x480-fr.png` })
+    await page.setViewportSize({ width: 1024, height: 600 })
+    await page.screenshot({ path: `${ARTIFACTS}live-cost-1024x600-fr.png` })
+    await page.goto(`${d.url}?lang=en`)
+    await expect.poll(() => shown(page), { timeout: 20_000 }).toMatch(/^\d+\.\d\d € 0\.\d{4} €\/kWh now$/u)
+    await page.setViewportSize({ width: 800, height: 480 })
+    await page.screenshot({ path: `${ARTIFACTS}live-cost-800x480-en.png` })
+    await page.close()
+  })
+
   it('says so when the dashboard has no store', async () => {
     const bare = await startDashboard({})
     const page = await browser.context.newPage()
     await page.goto(`${bare.url}#costs`)
     await expect.poll(async () => page.locator('[data-testid="costs-status"]').textContent(), { timeout: 10_000 }).toBe("Pas d'historique configuré : les coûts viennent de la base de données")
     expect(await (await fetch(`${bare.url}api/costs`)).json()).toEqual({ error: 'no history store configured' })
+    // No store, no cost on the Live screen: the slot stays hidden.
+    await page.goto(bare.url)
+    await page.locator('[data-screen="live"]').waitFor()
+    expect(await page.locator('[data-testid="cost-slot"]').count()).toBe(1)
+    expect(await visible(page, 'cost-slot')).toBe(false)
     await page.close()
     await bare.complete()
   })

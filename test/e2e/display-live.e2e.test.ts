@@ -99,8 +99,9 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard Live screen in Ch
     expect(await visible(page, 'live-tomorrow')).toBe(false)
     // The daily maximum the meter sends (SMAXSN).
     expect(await words(page, 'maxima')).toMatch(/^Max\. aujourd'hui 4 500 VA/u)
-    // An empty slot waits for the cost figure.
+    // No store here: nothing to price, the cost slot stays hidden (display-costs shows it filled).
     expect(await page.locator('[data-slot="cost"]').count()).toBe(1)
+    expect(await visible(page, 'cost-slot')).toBe(false)
     await page.screenshot({ path: `${ARTIFACTS}live-hero-800x480-fr.png` })
 
     // HC: the figure turns blue.

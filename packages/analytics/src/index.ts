@@ -2,6 +2,7 @@ export { HOUR_MS, DAY_MS, localDayStart, nextLocalDay, localDayKey, localMonthKe
 export { PRICED_OPTIONS, PERIODS, isPricedOption, periodOfIndex, indexLabel, periodLabel } from './options.js'
 export type { PricedOption } from './options.js'
 export { TRV_CATALOGUE, parseCatalogue, mergeCatalogues, pricesOn, PriceCatalogueError } from './price-catalogue.js'
+export { energyPriceAt } from './energy-price.js'
 export type { PriceCatalogue, PriceGrid, OptionPrices, DayPrices, CatalogueIssue } from './price-catalogue.js'
 export { toDayEnergy, sumEnergy } from './day-energy.js'
 export type { DayEnergy, DayEnergySet, EnergyUnit, EnergyTotal } from './day-energy.js'

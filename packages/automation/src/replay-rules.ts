@@ -17,6 +17,8 @@ export interface ReplayRulesOptions {
   readonly to?: number | undefined
   /** Called with each switch, in order. */
   readonly onSwitch: (s: Switch) => void
+  /** Called after each reading's switches with the reading and its decision time (epoch ms). */
+  readonly onReading?: ((reading: TicReading, t: number) => void) | undefined
 }
 
 /** What a replay found. */
@@ -57,6 +59,7 @@ export async function replayRules(rules: AutomationOptions, readings: Iterable<R
     first ??= t
     last = t
     emit(switches)
+    options.onReading?.(r.reading, t)
   }
   return { ...engine.summary(last ?? 0), readings: count, first, last }
 }

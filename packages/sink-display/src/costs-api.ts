@@ -1,4 +1,4 @@
-import { addLocalDays, buildReport, contractTimeline, costOf, DEFAULT_SETTINGS, toDayEnergy, indexLabel, isPricedOption, loadReportData, localDayKey, localDayStart, localMonthKey, periodOfIndex, pricesOn } from '@linkyrpi/analytics'
+import { addLocalDays, buildReport, contractTimeline, costOf, DEFAULT_SETTINGS, energyPriceAt, toDayEnergy, indexLabel, isPricedOption, loadReportData, localDayKey, localDayStart, localMonthKey } from '@linkyrpi/analytics'
 import type { AnalyticsSettings, Report } from '@linkyrpi/analytics'
 import type { HistoryStore } from '@linkyrpi/tic-core/stage'
 import type { ApiAnswer } from './history-api.js'
@@ -84,15 +84,12 @@ export async function costsApi(store: HistoryStore | undefined, q: URLSearchPara
   let currentPrice: CostsSummary['currentPrice'] = null
   let nextPrice: CostsSummary['nextPrice'] = null
   if (isPricedOption(option) && index !== null) {
-    const prices = pricesOn(settings.catalogue, todayKey, option, kvaVA === null ? null : Math.round(kvaVA / 1000))
-    const period = periodOfIndex(option, index)
-    const price = period === null ? undefined : prices?.energy[period]
-    if (price !== undefined) currentPrice = { label: indexLabel(option, index), eurPerKWh: price }
+    const price = energyPriceAt(settings.catalogue, now, option, index, kvaVA)
+    if (price !== null) currentPrice = { label: indexLabel(option, index), eurPerKWh: price }
     // The other period of the pair (HP ↔ HC, normal ↔ peak); Base has one price.
     const other = option === 'base' ? null : index % 2 === 1 ? index + 1 : index - 1
-    const otherPeriod = other === null ? null : periodOfIndex(option, other)
-    const otherPrice = otherPeriod === null ? undefined : prices?.energy[otherPeriod]
-    if (other !== null && otherPrice !== undefined) nextPrice = { label: indexLabel(option, other), eurPerKWh: otherPrice }
+    const otherPrice = other === null ? null : energyPriceAt(settings.catalogue, now, option, other, kvaVA)
+    if (other !== null && otherPrice !== null) nextPrice = { label: indexLabel(option, other), eurPerKWh: otherPrice }
   }
   const summary: CostsSummary = {
     meter: meter.id,

@@ -10,6 +10,7 @@ export { resolveDisplayOptions } from './options.js'
 export type { DisplaySinkOptions, DisplayListening, DisplayLang, ResolvedDisplayOptions } from './options.js'
 export { DisplayServerError } from './errors.js'
 export type { AutomationApi } from './automation-api.js'
+export type { CostsSummary, CostsPeriod } from './costs-api.js'
 export { localStart } from './local-time.js'
 export { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './security-headers.js'
 export type {

@@ -7,6 +7,7 @@ import { CaptureParser, encodeRecord, encodeRecordingHeader } from '@linkyrpi/so
 import { openStore } from '@linkyrpi/pipeline'
 import { importChunks } from '@linkyrpi/store'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { pricesOn, TRV_CATALOGUE } from '@linkyrpi/analytics'
 import { automationSimulateCommand } from './automation-simulate.js'
 import type { CommandIo } from './command.js'
 
@@ -76,6 +77,36 @@ describe('linkyrpi automation simulate', () => {
         staleHours: 0.15,
       },
     })
+  })
+
+  it('prices each output with a shed.powerW while on, at the regulated price of each moment, against the average', async () => {
+    const shed = config.replace("when: { period: [hc] } }", "when: { period: [hc] }, shed: { priority: 1, powerW: 2000 } }")
+    expect(shed).not.toBe(config)
+    await writeFile(join(dir, 'shed.yaml'), shed)
+    const r = await run(['--config', join(dir, 'shed.yaml'), '--input', join(dir, 'day.ticrec')])
+    expect(r.code).toBe(0)
+    const summary = (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { summary: { outputs: Record<string, { onHours: number }>; costs: { averageEurPerKWh: number; outputs: Record<string, Record<string, number>> } } }).summary
+    // On only in HC (the simulated household sheds it now and then): its hours on × 2 kW, all at
+    // the HC price of the 6 kVA grid.
+    const grid = pricesOn(TRV_CATALOGUE, '2026-01-12', 'hc', 6)!
+    const hc = grid.energy.hc!
+    const hp = grid.energy.hp!
+    const on = summary.outputs['water-heater']!.onHours
+    expect(on).toBeGreaterThan(8)
+    expect(summary.costs.averageEurPerKWh).toBeGreaterThan(hc)
+    expect(summary.costs.averageEurPerKWh).toBeLessThan(hp)
+    expect(summary.costs.outputs['water-heater']).toEqual({
+      powerW: 2000,
+      onHours: on,
+      unpricedHours: 0,
+      kwh: expect.closeTo(2 * on, 1) as unknown as number,
+      eurWhileOn: expect.closeTo(2 * on * hc, 1) as unknown as number,
+      eurAtAverage: expect.closeTo(2 * on * summary.costs.averageEurPerKWh, 1) as unknown as number,
+      differenceEur: expect.closeTo(2 * on * (hc - summary.costs.averageEurPerKWh), 1) as unknown as number,
+    })
+    expect(summary.costs.outputs['water-heater']!.differenceEur).toBeLessThan(0)
+    const table = await run(['--config', join(dir, 'shed.yaml'), '--input', join(dir, 'day.ticrec'), '--format', 'table'])
+    expect(table.stdout).toMatch(/\nwater-heater +2000 W +\d+\.\d kWh +\d+\.\d\d € +-\d+\.\d\d € vs average\n$/u)
   })
 
   it('keeps to --from/--to and prints a table', async () => {

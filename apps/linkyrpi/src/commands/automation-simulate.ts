@@ -1,6 +1,7 @@
 import { createReadStream, statSync } from 'node:fs'
-import { replayRules } from '@linkyrpi/automation'
-import type { AutomationOptions, ReceivedReading, Switch } from '@linkyrpi/automation'
+import { DEFAULT_SETTINGS, energyPriceAt } from '@linkyrpi/analytics'
+import { createOnCostTracker, replayRules } from '@linkyrpi/automation'
+import type { AutomationOptions, OnCostSummary, ReceivedReading, Switch } from '@linkyrpi/automation'
 import { ConfigError, loadConfig, openStore } from '@linkyrpi/pipeline'
 import { CaptureParser } from '@linkyrpi/source-serial'
 import type { Store } from '@linkyrpi/store'
@@ -34,7 +35,11 @@ Options:
   --stage ID         the automation stage, when the configuration has several
 
 Summary: readings, switches and time on per output, overpowers avoided (shedding episodes the
-meter never signalled) and signalled, time with stale data.
+meter never signalled) and signalled, time with stale data; for each output with a shed.powerW,
+'costs': the energy it would draw while on (hours on x powerW, kWh) at the regulated price of the
+index counting at each moment (option and subscribed power from the readings), and the difference
+with the same kWh at the range's average price (negative: the rules ran it when it was cheaper).
+An estimate at rated power, not metered energy (docs/automation.md).
 
 Exit codes: 0 done, 1 unreadable capture, 2 bad arguments, 3 invalid configuration.
 `
@@ -78,6 +83,20 @@ async function* capturedReadings(file: string): AsyncGenerator<ReceivedReading> 
 }
 
 const hours = (ms: number): number => Math.round(ms / 36_000) / 100
+const cents = (eur: number): number => Math.round(eur * 100) / 100
+
+/** The summary's `costs`: per output with a known power, € while on and the difference with the average price. */
+function costSummary(s: OnCostSummary) {
+  return {
+    averageEurPerKWh: s.averageEurPerKWh === null ? null : Math.round(s.averageEurPerKWh * 10_000) / 10_000,
+    outputs: Object.fromEntries(
+      Object.entries(s.outputs).map(([id, o]) => [
+        id,
+        { powerW: o.powerW, onHours: Math.round(o.pricedHours * 100) / 100, unpricedHours: Math.round(o.unpricedHours * 100) / 100, kwh: Math.round(o.kwh * 1000) / 1000, eurWhileOn: cents(o.eur), eurAtAverage: cents(o.eurAtAverage), differenceEur: cents(o.differenceEur) },
+      ]),
+    ),
+  }
+}
 
 /** `linkyrpi automation simulate`. */
 export const automationSimulateCommand: Command = {
@@ -117,7 +136,11 @@ export const automationSimulateCommand: Command = {
     io.stdout.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') closed = true
     })
+    // Outputs with a known power: what they would cost while on, at the price counting then.
+    const powers = Object.fromEntries(Object.entries(rules.outputs).flatMap(([id, o]) => (o.shed === undefined ? [] : [[id, o.shed.powerW]])))
+    const costs = Object.keys(powers).length === 0 ? null : createOnCostTracker(powers, (r, t) => energyPriceAt(DEFAULT_SETTINGS.catalogue, t, r.contract.option, r.period.index, r.contract.subscribedVA))
     const onSwitch = (s: Switch): void => {
+      costs?.onSwitch(s)
       if (closed) return
       io.stdout.write(
         format === 'jsonl'
@@ -138,7 +161,7 @@ export const automationSimulateCommand: Command = {
         if (meter === undefined) throw new TypeError(`the store has ${String(meters.length)} meters (${meters.map((m) => m.id).join(', ')}): choose one with --meter`)
         readings = storedReadings(store, meter, from ?? 0, to ?? Number.MAX_SAFE_INTEGER)
       }
-      result = await replayRules(rules, readings, { from, to, onSwitch })
+      result = await replayRules(rules, readings, { from, to, onSwitch, onReading: costs === null ? undefined : (r, t) => costs.onReading(r, t) })
     } catch (error) {
       io.stderr.write(`linkyrpi automation simulate: ${source}: ${error instanceof Error ? error.message : String(error)}\n`)
       return EXIT.failure
@@ -154,12 +177,21 @@ export const automationSimulateCommand: Command = {
       overpowersAvoided: result.overpowersAvoided,
       overpowersSignalled: result.overpowersSignalled,
       staleHours: hours(result.staleMs),
+      ...(costs === null ? {} : { costs: costSummary(costs.summary()) }),
     }
     if (closed) return EXIT.ok
     if (format === 'jsonl') io.stdout.write(`${JSON.stringify({ summary })}\n`)
     else {
       io.stdout.write(`\n${String(result.readings)} readings, ${String(result.overpowersAvoided)} overpowers avoided, ${String(result.overpowersSignalled)} signalled by the meter, ${String(summary.staleHours)} h without data\n`)
       for (const [id, o] of Object.entries(outputs)) io.stdout.write(`${id.padEnd(width)} ${String(o.switches).padStart(4)} switches  ${String(o.onHours).padStart(8)} h on  ${String(o.sheds)} sheds\n`)
+      if (summary.costs !== undefined) {
+        const avg = summary.costs.averageEurPerKWh
+        io.stdout.write(`\nwhile on, at rated power and the regulated price of each moment (average ${avg === null ? 'unknown' : `${avg.toFixed(4)} €/kWh`}):\n`)
+        for (const [id, c] of Object.entries(summary.costs.outputs)) {
+          const diff = `${c.differenceEur > 0 ? '+' : ''}${c.differenceEur.toFixed(2)}`
+          io.stdout.write(`${id.padEnd(width)} ${String(c.powerW).padStart(6)} W  ${c.kwh.toFixed(1).padStart(8)} kWh  ${c.eurWhileOn.toFixed(2).padStart(8)} €  ${diff.padStart(8)} € vs average${c.unpricedHours > 0 ? `  (${String(c.unpricedHours)} h unpriced)` : ''}\n`)
+        }
+      }
     }
     return EXIT.ok
   },

@@ -5,6 +5,7 @@ import { h, setText, show } from '../dom.js'
 import { countdown, currentTimeZone, figure, hhmm, kwh, num, pct } from '../format.js'
 import { t } from '../i18n.js'
 import type { TextKey } from '../i18n.js'
+import { liveCost } from '../live-cost.js'
 import { addLivePoint, addStoredPoints, clearPoints, liveChart, WINDOW_S } from '../live-curve.js'
 import { overpowerOf } from '../overpower.js'
 import { staleLimitMs } from '../stale.js'
@@ -46,9 +47,8 @@ export function liveScreen(): Screen {
 
   const todayValue = h('div', { class: 'mid', attrs: { 'data-testid': 'today-energy' }, text: '—' })
   const today = h('div', { class: 'stat' }, h('div', { class: 'label', text: t('live.today') }), todayValue)
-  // The analytics screen puts today's cost here (a `data-slot="cost"` element, hidden while empty).
-  const cost = h('div', { class: 'stat cost', attrs: { 'data-slot': 'cost', 'data-testid': 'cost-slot' } })
-  cost.hidden = true
+  // Today's cost and the price now, from the Costs screen's API (hidden without a store or a price).
+  const cost = liveCost()
   const headValue = h('div', { class: 'mid', attrs: { 'data-testid': 'headroom' }, text: '—' })
   const headBar = h('div', { class: 'fill' })
   const headSub = h('div', { class: 'small', text: '' })
@@ -60,7 +60,7 @@ export function liveScreen(): Screen {
   const monoU = h('span', { class: 'pv', attrs: { 'data-testid': 'mono-voltage' } })
   mono.append(h('span', { class: 'label', text: t('live.current') }), monoI, monoU)
   const maxima = h('div', { class: 'small maxima', attrs: { 'data-testid': 'maxima' } })
-  const side = h('div', { class: 'card side' }, today, cost, headroom, mono)
+  const side = h('div', { class: 'card side' }, today, cost.el, headroom, mono)
 
   const phaseCells = [1, 2, 3].map((n) => {
     const p = h('div', { class: 'pv', attrs: { 'data-testid': `power-${String(n)}` } })
@@ -114,6 +114,7 @@ export function liveScreen(): Screen {
     state = s
     const f = s.frame
     if (f === null) return
+    cost.refresh(s) // a request only when due (another meter, or every few minutes)
     const r = f.reading
     const va = r.power.apparentVA
     setText(heroValue, figure(va))
@@ -207,6 +208,7 @@ export function liveScreen(): Screen {
     state = s
     chart.redraw() // the time axis follows the clock, frames or not
     tariffLines(s)
+    cost.refresh(s)
   }
 
   return {
@@ -219,6 +221,7 @@ export function liveScreen(): Screen {
       state = s
       chart.layout()
       stats(s)
+      cost.refresh(s)
     },
   }
 }
