@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import type { DependencyContainer } from 'tsyringe'
 import { afterAll, expect, it } from 'vitest'
 import { AUTOMATION_CONTROLLER, NODE_NAME, parseConfig, startNode } from '@linkyrpi/pipeline'
+import type { Logger } from '@linkyrpi/tic-core/stage'
 import { MqttRecorder, connectClient, testPrefix } from '../support/mqtt.js'
 import { MQTT_URL, describeWithService, tcpReachable } from '../support/services.js'
 
@@ -41,7 +42,15 @@ stages:
       pump: { actuator: { type: none }, safe: on, when: { period: [hp] } }
 `)
     let di: DependencyContainer | undefined
-    const node = await startNode(config, { platform: { register: (c) => (di = c) } })
+    const warnings: { message: string; fields: Readonly<Record<string, unknown>> | undefined }[] = []
+    const logger: Logger = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (message, fields) => warnings.push({ message, fields }),
+      error: () => undefined,
+      child: () => logger,
+    }
+    const node = await startNode(config, { platform: { logger, register: (c) => (di = c) } })
     const commander = await connectClient(MQTT_URL)
     try {
       const nodeName = di!.resolve(NODE_NAME)
@@ -77,6 +86,8 @@ stages:
       await commander.publishAsync(`${prefix}/automation/kettle/set`, 'ON', { qos: 1 })
       await commander.publishAsync(`${prefix}/automation/water-heater/set`, 'ON', { qos: 1 })
       await rec.until('state ON after the command', () => rec.last.get(stateTopic)?.payload === 'ON')
+      expect(warnings).toContainEqual({ message: "automation command ignored: payload must be 'ON', 'OFF' or 'AUTO'", fields: { output: 'water-heater', payload: 'TOGGLE' } })
+      expect(warnings).toContainEqual({ message: 'automation command refused', fields: { output: 'kettle', payload: 'ON', error: "unknown output 'kettle'" } })
       const forced = controller.status().outputs.find((o) => o.output === 'water-heater')!
       expect(forced.state).toBe('on')
       expect(forced.override?.state).toBe('on')

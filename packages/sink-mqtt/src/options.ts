@@ -138,7 +138,7 @@ export function resolveMqttOptions(options: MqttSinkOptions): ResolvedMqttOption
   const automationOverrideMs = ms('automationOverrideMs', options.automationOverrideMs, 3_600_000, 1)
   const automationPollMs = ms('automationPollMs', options.automationPollMs, 2_000, 1)
   const automationId = options.automationId ?? 'local'
-  check('automationId', /^[A-Za-z0-9_-]{1,64}$/.test(automationId), "letters, digits, '_' and '-' only (1-64)")
+  check('automationId', /^[A-Za-z0-9_-]+$/.test(automationId), "letters, digits, '_' and '-' only")
   const clientIdPrefix = options.clientIdPrefix ?? 'linkyrpi'
   check('clientIdPrefix', /^[A-Za-z0-9_-]{1,40}$/.test(clientIdPrefix), "letters, digits, '_' and '-' only (1-40)")
   if (problems.length > 0) throw new TypeError(`invalid MQTT sink options:\n  ${problems.join('\n  ')}`)
