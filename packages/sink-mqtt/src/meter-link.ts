@@ -14,6 +14,8 @@ export interface LinkHandlers {
   onHomeAssistantOnline(): void
   /** The broker refused the connection for good (credentials). */
   onFatal(error: Error): void
+  /** Any other message on a topic the owner subscribed to. */
+  onMessage?(topic: string, payload: Buffer): void
 }
 
 // MQTT 3.1.1 CONNACK 4/5 and MQTT 5 reason codes 134/135/133: credentials or client id refused.
@@ -74,7 +76,9 @@ export class MeterLink {
       handlers.onConnect()
     })
     client.on('message', (topic, payload) => {
-      if (topic === statusTopic && payload.toString() === 'online') handlers.onHomeAssistantOnline()
+      if (topic === statusTopic) {
+        if (payload.toString() === 'online') handlers.onHomeAssistantOnline()
+      } else handlers.onMessage?.(topic, payload)
     })
     client.on('close', () => {
       if (!this.closed) report('disconnected')

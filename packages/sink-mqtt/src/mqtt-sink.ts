@@ -1,5 +1,6 @@
 import { Observable } from 'rxjs'
 import type { Ack, PipelineFrame, Sink, StageContext } from '@linkyrpi/tic-core/stage'
+import { AutomationSwitches } from './automation-switches.js'
 import { deviceOf, discoveryMessage } from './discovery.js'
 import type { EntitySpec } from './entities.js'
 import { MeterLink } from './meter-link.js'
@@ -49,6 +50,9 @@ interface Meter {
  * unsubscribing closes the sockets at once (the broker then publishes the last wills). Errors
  * only with `MqttAuthError` (the broker refuses the credentials). Options are checked at once
  * (`TypeError` listing every problem).
+ *
+ * With `automation`, the node's automation outputs are Home Assistant switches too
+ * (`AutomationSwitches`: state, attributes, and a command topic acting as the manual override).
  */
 export function mqttSink(options: MqttSinkOptions, ctx: StageContext): Sink {
   const o: ResolvedMqttOptions = resolveMqttOptions(options)
@@ -60,6 +64,12 @@ export function mqttSink(options: MqttSinkOptions, ctx: StageContext): Sink {
       let inputDone = false
       let finishing = false
       const unsafe = new Set<string>()
+      const switches =
+        o.automation === undefined
+          ? null
+          : new AutomationSwitches(o, ctx, o.automation, (error) => {
+              if (!subscriber.closed) subscriber.error(error)
+            })
 
       const emitAcks = (): void => {
         while (head < ledger.length && ledger[head]!.done) {
@@ -80,7 +90,10 @@ export function mqttSink(options: MqttSinkOptions, ctx: StageContext): Sink {
       const finish = async (): Promise<void> => {
         if (finishing) return
         finishing = true
-        await Promise.all([...meters.values()].map((m) => m.link.close(false).catch((error: unknown) => ctx.logger.warn('MQTT close failed', { meter: m.id, error }))))
+        await Promise.all([
+          ...[...meters.values()].map((m) => m.link.close(false).catch((error: unknown) => ctx.logger.warn('MQTT close failed', { meter: m.id, error }))),
+          switches?.close(false).catch((error: unknown) => ctx.logger.warn('MQTT close failed', { meter: 'automation', error })),
+        ])
         subscriber.complete()
       }
 
@@ -196,7 +209,10 @@ export function mqttSink(options: MqttSinkOptions, ctx: StageContext): Sink {
 
       return () => {
         subscription.unsubscribe()
-        if (!finishing) for (const m of meters.values()) void m.link.close(true)
+        if (!finishing) {
+          for (const m of meters.values()) void m.link.close(true)
+          void switches?.close(true)
+        }
       }
     })
 }

@@ -1,4 +1,5 @@
 import type { TicReading } from '@linkyrpi/tic-core'
+import type { AutomationControl } from './automation-switches.js'
 import type { Pricing } from './daily-cost.js'
 import type { EntityLang } from './entities.js'
 import { prefixProblems } from './topics.js'
@@ -57,6 +58,17 @@ export interface MqttSinkOptions {
   readonly events?: EventDetector
   /** Prices readings; with it, each priced meter gets a `price` (€/kWh) and a `cost_today` (€) entity. */
   readonly pricing?: Pricing
+  /**
+   * The node's automation controller, looked up at each poll (undefined while there is none):
+   * with it, each automation output is a Home Assistant switch (see `AutomationSwitches`).
+   */
+  readonly automation?: () => AutomationControl | undefined
+  /** How long an `ON`/`OFF` command forces an output, ms (default 3 600 000: 1 h). */
+  readonly automationOverrideMs?: number
+  /** How often the automation status is read for changes, ms (default 2000). */
+  readonly automationPollMs?: number
+  /** The node (or site) name in the switches' unique ids `linkyrpi_<id>_automation_<output>` (default `local`). */
+  readonly automationId?: string
 }
 
 /** Options with defaults applied. */
@@ -81,6 +93,10 @@ export interface ResolvedMqttOptions {
   readonly clientIdPrefix: string
   readonly events: EventDetector | undefined
   readonly pricing: Pricing | undefined
+  readonly automation: (() => AutomationControl | undefined) | undefined
+  readonly automationOverrideMs: number
+  readonly automationPollMs: number
+  readonly automationId: string
 }
 
 /**
@@ -119,6 +135,10 @@ export function resolveMqttOptions(options: MqttSinkOptions): ResolvedMqttOption
   check('reconnectMaxMs', reconnectMaxMs >= reconnectMinMs, 'must be ≥ reconnectMinMs')
   check('password', options.password === undefined || options.username !== undefined, 'needs a username')
   check('cert', (options.cert === undefined) === (options.key === undefined), 'a client certificate and its key go together')
+  const automationOverrideMs = ms('automationOverrideMs', options.automationOverrideMs, 3_600_000, 1)
+  const automationPollMs = ms('automationPollMs', options.automationPollMs, 2_000, 1)
+  const automationId = options.automationId ?? 'local'
+  check('automationId', /^[A-Za-z0-9_-]+$/.test(automationId), "letters, digits, '_' and '-' only")
   const clientIdPrefix = options.clientIdPrefix ?? 'linkyrpi'
   check('clientIdPrefix', /^[A-Za-z0-9_-]{1,40}$/.test(clientIdPrefix), "letters, digits, '_' and '-' only (1-40)")
   if (problems.length > 0) throw new TypeError(`invalid MQTT sink options:\n  ${problems.join('\n  ')}`)
@@ -143,5 +163,9 @@ export function resolveMqttOptions(options: MqttSinkOptions): ResolvedMqttOption
     clientIdPrefix,
     events: options.events,
     pricing: options.pricing,
+    automation: options.automation,
+    automationOverrideMs,
+    automationPollMs,
+    automationId,
   })
 }

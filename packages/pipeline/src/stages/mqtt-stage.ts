@@ -6,6 +6,7 @@ import { mqttSink } from '@linkyrpi/sink-mqtt'
 import type { PriceInfo, Pricing } from '@linkyrpi/sink-mqtt'
 import { eventsBetween } from '@linkyrpi/store'
 import type { SinkDefinition } from '../stage-definition.js'
+import { AUTOMATION_CONTROLLER, NODE_NAME } from '../tokens.js'
 
 const ms = z.number().int().nonnegative()
 
@@ -50,6 +51,12 @@ export const mqttStageOptions = z.strictObject({
   priceCatalogueFile: z.string().min(1).optional(),
   /** `extend` (default): your grids replace the shipped prices from their date on; `replace`: only yours. */
   priceCatalogueMode: z.enum(['extend', 'replace']).default('extend'),
+  /** Automation outputs as Home Assistant switches when the node runs an automation stage (default true). */
+  automationSwitches: z.boolean().default(true),
+  /** How long an `ON`/`OFF` command on `<prefix>/automation/<output>/set` forces the output, ms (default 1 h). */
+  automationOverrideMs: z.number().int().positive().default(3_600_000),
+  /** How often the automation status is read for changes, ms (default 2000). */
+  automationPollMs: z.number().int().positive().default(2_000),
 })
 
 /**
@@ -83,7 +90,7 @@ export function catalogueRateFor(catalogue: PriceCatalogue): Pricing {
 
 /**
  * `mqtt`: publishes state, availability, events and Home Assistant discovery
- * (`@linkyrpi/sink-mqtt`). Live data: across nodes it uses core NATS; a small buffer that drops
+ * (`@linkyrpi/sink-mqtt`), and the node's automation outputs as switches. Live data: across nodes it uses core NATS; a small buffer that drops
  * the oldest frames while the broker is away (the latest state is re-published on reconnect).
  */
 export const mqttStage: SinkDefinition<z.output<typeof mqttStageOptions>> = {
@@ -92,8 +99,8 @@ export const mqttStage: SinkDefinition<z.output<typeof mqttStageOptions>> = {
   options: mqttStageOptions,
   durable: false,
   buffer: { size: 100, inFlight: 100, overflow: 'drop-oldest' },
-  create: (options, ctx) => {
-    const { tls, gapMs, username, password, costs, priceCatalogueFile, priceCatalogueMode, ...rest } = options
+  create: (options, ctx, di) => {
+    const { tls, gapMs, username, password, costs, priceCatalogueFile, priceCatalogueMode, automationSwitches, ...rest } = options
     const catalogue =
       priceCatalogueFile === undefined
         ? TRV_CATALOGUE
@@ -113,6 +120,13 @@ export const mqttStage: SinkDefinition<z.output<typeof mqttStageOptions>> = {
         rejectUnauthorized: tls?.rejectUnauthorized ?? true,
         events: (prev, prevT, next, t) => eventsBetween(prev, prevT, next, t, gapMs),
         ...(costs ? { pricing: catalogueRateFor(catalogue) } : {}),
+        ...(automationSwitches
+          ? {
+              // Looked up at each use: the automation stage may start after this one.
+              automation: () => (di.isRegistered(AUTOMATION_CONTROLLER, true) ? di.resolve(AUTOMATION_CONTROLLER) : undefined),
+              ...(di.isRegistered(NODE_NAME, true) ? { automationId: di.resolve(NODE_NAME) } : {}),
+            }
+          : {}),
       },
       ctx,
     )
