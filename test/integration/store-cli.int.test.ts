@@ -1,37 +1,15 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { PassThrough, Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore } from '@linkyrpi/pipeline'
 import { syntheticCapture } from '@linkyrpi/store/testing'
 import { dbMigrateCommand } from '../../apps/linkyrpi/src/commands/db-migrate.js'
 import { replayCommand } from '../../apps/linkyrpi/src/commands/replay.js'
-import type { CommandIo } from '../../apps/linkyrpi/src/commands/command.js'
+import { recordingIo as io } from '../support/command-io.js'
 import { describeWithService, tcpReachable } from '../support/services.js'
 import { postgresTarget, sqliteTarget, type TestTarget } from './store-helpers.js'
 
 const pgUp = await tcpReachable('127.0.0.1', 5432)
-
-function io(): CommandIo & { out: () => string; err: () => string } {
-  let out = ''
-  let err = ''
-  const sink = (append: (s: string) => void): Writable =>
-    new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        append(chunk.toString())
-        cb()
-      },
-    })
-  return {
-    stdout: sink((s) => (out += s)),
-    stderr: sink((s) => (err += s)),
-    stdin: new PassThrough(),
-    env: {},
-    signal: new AbortController().signal,
-    out: () => out,
-    err: () => err,
-  }
-}
 
 async function snapshot(target: TestTarget): Promise<unknown> {
   const store = await openStore(target.target)
