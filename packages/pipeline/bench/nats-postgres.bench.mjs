@@ -67,8 +67,9 @@ async function scenario(name, n) {
     'timed-postgres': {
       ...BUILTIN_STAGES.postgres,
       create: (options, c, di) => {
-        const sink = BUILTIN_STAGES.postgres.create(options, c, di)
-        return (input) =>
+        const created = BUILTIN_STAGES.postgres.create(options, c, di)
+        const sink = created.stage ?? created
+        return { dispose: created.dispose, stage: (input) =>
           sink(input.pipe(tap((f) => { firstAt ||= Date.now(); sent.set(f.meta.seq, f.meta.receivedAt) }))).pipe(
             tap((ack) => {
               const at = sent.get(ack.seq)
@@ -77,7 +78,7 @@ async function scenario(name, n) {
               acked += 1
               lastAt = Date.now()
             }),
-          )
+          ) }
       },
     },
   }
