@@ -32,7 +32,7 @@ describe('planNode', () => {
     expect(plan.consume).toEqual([])
     expect(plan.publish).toEqual([
       { kind: 'raw', from: 'meter', subject: 'linky.home.meter.raw' },
-      { kind: 'frames', from: 'frames', stage: 'nats:frames', subject: 'linky.home.*.frames', durable: true },
+      { kind: 'frames', from: 'frames', stage: 'nats:frames', subject: 'linky.home.*.frames', durable: true, publish: { batchFrames: 1, batchMs: 20, timeoutMs: 5000 } },
     ])
     expect([plan.crossesNats, plan.needsStream]).toEqual([true, true])
   })
@@ -41,8 +41,8 @@ describe('planNode', () => {
     const plan = planNode(await parseConfig(split), 'server')
     expect(ids(plan.sinks)).toEqual(['db', 'dashboard', 'dash2'])
     expect(plan.consume).toEqual([
-      { kind: 'frames', stage: 'db', from: 'frames', subject: 'linky.home.*.frames', consumer: 'server-db' },
-      { kind: 'frames', stage: 'dashboard', from: 'frames', subject: 'linky.home.*.frames', consumer: undefined },
+      { kind: 'frames', stage: 'db', from: 'frames', subject: 'linky.home.*.frames', durable: { consumer: 'server-db', batch: 256 } },
+      { kind: 'frames', stage: 'dashboard', from: 'frames', subject: 'linky.home.*.frames', durable: undefined },
       { kind: 'raw', stage: 'frames2', from: 'meter', subject: 'linky.home.meter.raw' },
     ])
     expect(plan.publish).toEqual([])

@@ -12,7 +12,14 @@ export type NatsInbound =
    * A local sink reads the frames a remote decoder publishes: from a JetStream durable consumer
    * (`<node>-<sink>`, filtered on `subject`) when the sink is durable, else from core NATS.
    */
-  | { readonly kind: 'frames'; readonly stage: string; readonly from: string; readonly subject: string; readonly consumer: string | undefined }
+  | {
+      readonly kind: 'frames'
+      readonly stage: string
+      readonly from: string
+      readonly subject: string
+      /** The JetStream durable consumer (`<node>-<sink>`) and its pull batch (`nats.consumer.batch`), for a durable sink. */
+      readonly durable: { readonly consumer: string; readonly batch: number } | undefined
+    }
 
 /** Bytes or frames a local stage publishes for stages of other nodes. */
 export type NatsOutbound =
@@ -22,7 +29,15 @@ export type NatsOutbound =
    * A local decoder publishes its frames (one subject per meter, matching `subject`), through the
    * sink `stage` (`nats:<decoder>`); to JetStream when a remote consumer is durable.
    */
-  | { readonly kind: 'frames'; readonly from: string; readonly stage: string; readonly subject: string; readonly durable: boolean }
+  | {
+      readonly kind: 'frames'
+      readonly from: string
+      readonly stage: string
+      readonly subject: string
+      readonly durable: boolean
+      /** Frames per message, partial-batch wait and JetStream publish timeout (`nats.publish`; ms). */
+      readonly publish: { readonly batchFrames: number; readonly batchMs: number; readonly timeoutMs: number } | undefined
+    }
 
 /** What runs on one node: its stages, and what crosses NATS. Pure data, derived from the configuration alone. */
 export interface NodePlan {
@@ -73,13 +88,13 @@ export function planNode(config: PipelineConfig, node: string): NodePlan {
     const upstream = byId(s.from)
     if (upstream === undefined || !remote(upstream)) continue
     if (s.role === 'decoder') consume.push({ kind: 'raw', stage: s.id, from: upstream.id, subject: rawSubject(site, upstream.id) })
-    else if (s.role === 'sink') consume.push({ kind: 'frames', stage: s.id, from: upstream.id, subject: allFramesSubject(site), consumer: s.durable ? `${node}-${s.id}` : undefined })
+    else if (s.role === 'sink') consume.push({ kind: 'frames', stage: s.id, from: upstream.id, subject: allFramesSubject(site), durable: s.durable ? { consumer: `${node}-${s.id}`, batch: config.nats?.consumer.batch ?? 256 } : undefined })
   }
   const publish: NatsOutbound[] = []
   for (const s of local) {
     const away = downstreamOf(s.id).filter(remote)
     if (away.length === 0) continue
-    if (s.role === 'decoder') publish.push({ kind: 'frames', from: s.id, stage: `nats:${s.id}`, subject: allFramesSubject(site), durable: away.some((d) => d.role === 'sink' && d.durable) })
+    if (s.role === 'decoder') publish.push({ kind: 'frames', from: s.id, stage: `nats:${s.id}`, subject: allFramesSubject(site), durable: away.some((d) => d.role === 'sink' && d.durable), publish: config.nats?.publish })
     else if (s.role === 'source') publish.push({ kind: 'raw', from: s.id, subject: rawSubject(site, s.id) })
   }
   const sinks = local.filter((s) => s.role === 'sink')

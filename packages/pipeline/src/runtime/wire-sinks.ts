@@ -16,10 +16,10 @@ import type { NodeScope } from './node-scope.js'
 async function remoteFrames(scope: NodeScope, edge: Extract<NatsInbound, { kind: 'frames' }>): Promise<{ input: Observable<PipelineFrame>; onAck: (ack: Ack) => void }> {
   const { nats, diagnostics, now, config } = scope
   if (nats === undefined) throw new StageFailedError(edge.stage, 'NATS is not configured')
-  let durable: { stream: string; consumer: string } | undefined
-  if (edge.consumer !== undefined) {
-    durable = { stream: nats.streamName, consumer: edge.consumer }
-    await nats.bridge.ensureConsumer(nats.nc, nats.streamName, edge.consumer, edge.subject, (config.nats as NonNullable<PipelineConfig['nats']>).consumer)
+  let durable: { stream: string; consumer: string; batch: number } | undefined
+  if (edge.durable !== undefined) {
+    durable = { stream: nats.streamName, consumer: edge.durable.consumer, batch: edge.durable.batch }
+    await nats.bridge.ensureConsumer(nats.nc, nats.streamName, durable.consumer, edge.subject, (config.nats as NonNullable<PipelineConfig['nats']>).consumer)
   }
   const remote = nats.bridge.natsSource({ connection: nats.nc, site: config.site, fromStage: edge.from, ...(durable !== undefined ? { durable } : {}) }, scope.ctxOf(edge.stage))
   const sourceId = `nats:${edge.from}`
@@ -66,7 +66,7 @@ export function wirePublish(scope: NodeScope, frames: ReadonlyMap<string, Observ
   for (const edge of scope.plan.publish) {
     if (nats === undefined) throw new StageFailedError(edge.from, 'NATS is not configured')
     if (edge.kind === 'frames') {
-      const sink = nats.bridge.natsSink({ connection: nats.nc, site: config.site, fromStage: edge.from, durable: edge.durable }, scope.ctxOf(edge.stage))
+      const sink = nats.bridge.natsSink({ connection: nats.nc, site: config.site, fromStage: edge.from, durable: edge.durable, ...edge.publish }, scope.ctxOf(edge.stage))
       const counters = diagnostics.sink(edge.stage)
       outputs.push((frames.get(edge.from) as Observable<PipelineFrame>).pipe(isolateSink(sink, { id: edge.stage, buffer: bufferSchema.parse({}), logger: scope.logger.child(edge.stage), counters })))
     } else {
