@@ -181,9 +181,9 @@ export async function startNode(config: PipelineConfig, options: StartNodeOption
         input = frames.get(upstream.id) as Observable<PipelineFrame>
       } else {
         if (nc === undefined || bridge === undefined) throw new StageFailedError(s.id, 'NATS is not configured')
-        let durable: { stream: string; consumer: string } | undefined
+        let durable: { stream: string; consumer: string; batch: number } | undefined
         if (s.durable) {
-          durable = { stream: streamName, consumer: `${node}-${s.id}` }
+          durable = { stream: streamName, consumer: `${node}-${s.id}`, batch: (config.nats as NonNullable<PipelineConfig['nats']>).consumer.batch }
           await bridge.ensureConsumer(nc, streamName, durable.consumer, bridge.allFramesSubject(config.site), (config.nats as NonNullable<PipelineConfig['nats']>).consumer)
         }
         const remote = bridge.natsSource({ connection: nc, site: config.site, fromStage: upstream.id, ...(durable !== undefined ? { durable } : {}) }, ctx)
@@ -209,7 +209,8 @@ export async function startNode(config: PipelineConfig, options: StartNodeOption
       if (s.role === 'decoder') {
         const id = `nats:${s.id}`
         const durable = downstreamOf(s.id).some((d) => d.node !== node && d.role === 'sink' && d.durable)
-        const sink = bridge.natsSink({ connection: nc, site: config.site, fromStage: s.id, durable }, ctxOf(id))
+        const { batchFrames, batchMs, timeoutMs } = (config.nats as NonNullable<PipelineConfig['nats']>).publish
+        const sink = bridge.natsSink({ connection: nc, site: config.site, fromStage: s.id, durable, batchFrames, batchMs, timeoutMs }, ctxOf(id))
         const counters = diagnostics.sink(id)
         outputs.push((frames.get(s.id) as Observable<PipelineFrame>).pipe(isolateSink(sink, { id, buffer: bufferSchema.parse({}), logger: logger.child(id), counters })))
       } else if (s.role === 'source') {

@@ -11,13 +11,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
-import { localDayStart } from '../dist/index.js'
 // The engines live in the sink packages (this package has no driver); the benchmark loads their
 // builds the way the pipeline's openStore does.
 import { openSqliteStore } from '../../sink-sqlite/dist/index.js'
 import { openPostgresStore } from '../../sink-postgres/dist/index.js'
 import { syntheticFrames, syntheticOffPeak, syntheticPowerVA } from '../dist/testing/index.js'
-import { formatHorodate, parseHorodate } from '@linkyrpi/tic-core'
+import { formatHorodate, parseHorodate, parisDayStart as localDayStart } from '@linkyrpi/tic-core'
 
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 200_000)
 const PG_URL = process.env.LINKY_PG_URL ?? 'postgres://root@127.0.0.1:5432/test'

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
-import { LineCounter, parseDocument } from 'yaml'
 import { AnalyticsConfigError, parseAnalyticsConfig } from '@linkyrpi/analytics'
 import { ConfigError } from '../errors.js'
 import type { ConfigIssue } from '../errors.js'
@@ -45,6 +44,8 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
 
 /** Parses YAML text, then {@link validateConfig}. YAML syntax errors are reported with line:column. */
 export async function parseConfig(text: string, options: LoadConfigOptions = {}): Promise<PipelineConfig> {
+  // The YAML parser (some 70 modules) loads only for a configuration file, not for the defaults.
+  const { LineCounter, parseDocument } = await import('yaml')
   const lines = new LineCounter()
   const document = parseDocument(text, { prettyErrors: false, lineCounter: lines })
   if (document.errors.length > 0) {

@@ -138,4 +138,33 @@ describe('isolateSink', () => {
     expect(await acks).toBe(3)
     expect(sawInside).toBe(false)
   })
+
+  it('after thousands of in-order acks, a failure redelivers exactly the unacknowledged frames', async () => {
+    const { options } = setup('big', { inFlight: 5000, size: 10_000 })
+    const attempts: number[][] = []
+    let calls = 0
+    const sink: Sink = (input) =>
+      new Observable<Ack>((subscriber) => {
+        calls += 1
+        const seen: number[] = []
+        attempts.push(seen)
+        const first = calls === 1
+        return input.subscribe({
+          next: (f) => {
+            seen.push(f.meta.seq)
+            // The first attempt acks 2 500 frames, then fails with the rest unacknowledged.
+            if (first && seen.length > 2500) {
+              if (seen.length === 3000) subscriber.error(new Error('boom'))
+              return
+            }
+            subscriber.next({ seq: f.meta.seq, sink: 'big' })
+          },
+          complete: () => subscriber.complete(),
+        })
+      })
+    const acks = await lastValueFrom(from(frames(4000)).pipe(isolateSink(sink, options), toArray()))
+    expect(acks.map((a) => a.seq)).toEqual(frames(4000).map((f) => f.meta.seq))
+    expect(attempts[1]?.[0]).toBe(2501)
+    expect(attempts[1]?.length).toBe(1500)
+  })
 })

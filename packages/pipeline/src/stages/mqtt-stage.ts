@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { PERIODS, TRV_CATALOGUE, isPricedOption, localDayKey, mergeCatalogues, parseCatalogue, pricesOn } from '@linkyrpi/analytics'
 import type { PriceCatalogue } from '@linkyrpi/analytics'
-import { mqttSink } from '@linkyrpi/sink-mqtt'
 import type { PriceInfo, Pricing } from '@linkyrpi/sink-mqtt'
 import { eventsBetween } from '@linkyrpi/store'
 import type { SinkDefinition } from '../stage-definition.js'
@@ -103,7 +102,9 @@ export const mqttStage: SinkDefinition<z.output<typeof mqttStageOptions>> = {
   options: mqttStageOptions,
   durable: false,
   buffer: { size: 100, inFlight: 100, overflow: 'drop-oldest' },
-  create: (options, ctx, di) => {
+  // mqtt.js (and its two dozen modules) loads only when a configuration has an mqtt stage.
+  create: async (options, ctx, di) => {
+    const { mqttSink } = await import('@linkyrpi/sink-mqtt')
     const { tls, gapMs, username, password, costs, priceCatalogueFile, priceCatalogueMode, automationSwitches, ...rest } = options
     // The configuration's `analytics` prices (the same as the dashboard's), under the older
     // per-stage catalogue file when one is given.
