@@ -40,7 +40,9 @@ export function isolateSink(sink: Sink, options: IsolateSinkOptions): (input: Ob
   const { buffer, logger, counters } = options
   return (input) =>
     new Observable<Ack>((subscriber) => {
-      let queue: PipelineFrame[] = []
+      // Delivered slots are cleared (`undefined`) at once, so that a frame is kept only until its
+      // sink acknowledges it; the array itself is compacted now and then.
+      let queue: (PipelineFrame | undefined)[] = []
       let head = 0
       let inflight: PipelineFrame[] = []
       let upstreamDone = false
@@ -57,6 +59,7 @@ export function isolateSink(sink: Sink, options: IsolateSinkOptions): (input: Ob
       }
       const shift = (): PipelineFrame | undefined => {
         const frame = queue[head]
+        queue[head] = undefined
         head += 1
         if (head > 1024 && head * 2 > queue.length) {
           queue = queue.slice(head)
@@ -90,7 +93,7 @@ export function isolateSink(sink: Sink, options: IsolateSinkOptions): (input: Ob
         if (closed) return
         // Frames handed to a failed attempt and never acknowledged go first, in order.
         if (inflight.length > 0) {
-          queue = inflight.concat(queue.slice(head))
+          queue = [...inflight, ...queue.slice(head)]
           head = 0
           inflight = []
         }
