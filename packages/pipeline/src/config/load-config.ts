@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
+import { AnalyticsConfigError, parseAnalyticsConfig } from '@linkyrpi/analytics'
 import { ConfigError } from '../errors.js'
 import type { ConfigIssue } from '../errors.js'
 import { BUILTIN_STAGES, isModuleType } from '../registry.js'
@@ -132,6 +133,14 @@ export async function validateConfig(raw: unknown, options: LoadConfigOptions = 
       }
       Object.defineProperty(resolved, 'definition', { value: definition, enumerable: false })
       stages[id] = resolved as ResolvedStage
+    }
+  }
+  if (typeof expanded === 'object' && expanded !== null && (expanded as Record<string, unknown>).analytics !== undefined) {
+    try {
+      parseAnalyticsConfig({ analytics: (expanded as Record<string, unknown>).analytics })
+    } catch (error) {
+      if (!(error instanceof AnalyticsConfigError)) throw error
+      for (const issue of error.issues) push({ path: issue.path.replace(/^\$\./u, ''), message: issue.message })
     }
   }
   checkGraph(graph, parsed.success ? parsed.data.nats !== undefined : (expanded as { nats?: unknown } | null)?.nats !== undefined, issues)

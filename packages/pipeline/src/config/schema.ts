@@ -139,6 +139,12 @@ export const configSchema = z.strictObject({
       timeoutMs: z.number().int().positive().default(15_000),
     })
     .prefault({}),
+  /**
+   * Prices, subscription, off-peak hours, Tempo/EJP days, CO2 factor for the costs the dashboard
+   * and the MQTT stage show (and `linkyrpi report --config`): checked by `@linkyrpi/analytics`
+   * (see docs/analytics.md), available to the stages as ANALYTICS_SETTINGS.
+   */
+  analytics: z.unknown().optional(),
   /** The stages, by id. */
   stages: z.record(id('stage id'), stageSchema).refine((s) => Object.keys(s).length > 0, 'at least one stage is required'),
 })
