@@ -32,7 +32,11 @@ interface Summary {
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
+            a < b ? -1 : a > b ? 1 : 0,
+          ),
+        )
       : v,
   )
 }
@@ -90,32 +94,71 @@ const PROFILES: Record<string, MeterSimulatorOptions> = {
   'hist-base': { mode: 'historique', option: 'base' },
   'hist-hc': { mode: 'historique', option: 'hc' },
   'hist-ejp': { mode: 'historique', option: 'ejp' },
-  'hist-tempo-tri-overpower': { mode: 'historique', option: 'tempo', phases: 3, overpower: true, intervalMs: 5_000, start: EVENING },
+  'hist-tempo-tri-overpower': {
+    mode: 'historique',
+    option: 'tempo',
+    phases: 3,
+    overpower: true,
+    intervalMs: 5_000,
+    start: EVENING,
+  },
   'hist-cbemm-hc': { mode: 'historique', option: 'hc', meter: 'cbemm' },
   'hist-cbemm-icc': { mode: 'historique', option: 'base', meter: 'cbemm', icc: true },
   'hist-cbetm-tempo': { mode: 'historique', option: 'tempo', meter: 'cbetm' },
   'std-base': { mode: 'standard', option: 'base' },
   'std-hc': { mode: 'standard', option: 'hc', intervalMs: 60_000 },
   'std-ejp': { mode: 'standard', option: 'ejp', intervalMs: 60_000 },
-  'std-tempo-tri-producer': { mode: 'standard', option: 'tempo', phases: 3, producer: true, intervalMs: 30_000 },
-  'std-hc-overpower': { mode: 'standard', option: 'hc', overpower: true, intervalMs: 5_000, start: EVENING },
-  'hist-base-faults': { mode: 'historique', option: 'base', faults: { bitErrorRate: 2e-3, dropRate: 1e-3, eotRate: 0.02 } },
-  'std-hc-faults': { mode: 'standard', option: 'hc', faults: { bitErrorRate: 5e-4, dropRate: 2e-4, eotRate: 0.02 } },
+  'std-tempo-tri-producer': {
+    mode: 'standard',
+    option: 'tempo',
+    phases: 3,
+    producer: true,
+    intervalMs: 30_000,
+  },
+  'std-hc-overpower': {
+    mode: 'standard',
+    option: 'hc',
+    overpower: true,
+    intervalMs: 5_000,
+    start: EVENING,
+  },
+  'hist-base-faults': {
+    mode: 'historique',
+    option: 'base',
+    faults: { bitErrorRate: 2e-3, dropRate: 1e-3, eotRate: 0.02 },
+  },
+  'std-hc-faults': {
+    mode: 'standard',
+    option: 'hc',
+    faults: { bitErrorRate: 5e-4, dropRate: 2e-4, eotRate: 0.02 },
+  },
   'hist-mode-switch': { mode: 'historique', option: 'hc', faults: { modeSwitchAtMs: 600_000 } },
   'std-mode-switch': { mode: 'standard', option: 'tempo', faults: { modeSwitchAtMs: 900_000 } },
   'hist-wrong-baud': { mode: 'historique', option: 'base', faults: { wrongBaud: true } },
 }
 
 function streams(): [string, Uint8Array][] {
-  const dir = readdirSync(capturesDir, { withFileTypes: true }).some((f) => f.name.endsWith('.tic')) ? capturesDir : fallbackCaptures
+  const dir = readdirSync(capturesDir, { withFileTypes: true }).some((f) => f.name.endsWith('.tic'))
+    ? capturesDir
+    : fallbackCaptures
   const out: [string, Uint8Array][] = readdirSync(dir)
     .filter((f) => f.endsWith('.tic'))
     .sort()
     .map((f) => [`capture ${f}`, readFileSync(join(dir, f))])
-  for (const [name, options] of Object.entries(PROFILES)) out.push([`simulated ${name}`, simulate({ seed: 11, ...options })])
-  out.push([`corrupted hist-tempo-tri`, corrupt(simulate({ seed: 5, ...PROFILES['hist-tempo-tri-overpower'] }), 1)])
-  out.push([`corrupted std-tempo-tri-producer`, corrupt(simulate({ seed: 5, ...PROFILES['std-tempo-tri-producer'] }), 2)])
-  out.push([`corrupted captures`, corrupt(Buffer.concat(out.filter(([n]) => n.startsWith('capture')).map(([, b]) => b)), 3)])
+  for (const [name, options] of Object.entries(PROFILES))
+    out.push([`simulated ${name}`, simulate({ seed: 11, ...options })])
+  out.push([
+    `corrupted hist-tempo-tri`,
+    corrupt(simulate({ seed: 5, ...PROFILES['hist-tempo-tri-overpower'] }), 1),
+  ])
+  out.push([
+    `corrupted std-tempo-tri-producer`,
+    corrupt(simulate({ seed: 5, ...PROFILES['std-tempo-tri-producer'] }), 2),
+  ])
+  out.push([
+    `corrupted captures`,
+    corrupt(Buffer.concat(out.filter(([n]) => n.startsWith('capture')).map(([, b]) => b)), 3),
+  ])
   return out
 }
 
@@ -136,7 +179,9 @@ describe('decoder differential (recorded outputs of main)', () => {
     it(`${name}: same frames, groups, rejections, readings and discards`, () => {
       expect(actual[name]).toEqual(expected[name])
       // Chunking never changes anything: one byte at a time for short streams, odd sizes otherwise.
-      expect(decode(bytes, bytes.length < 200_000 ? [1, 7, 4096, 3] : [997, 65_536, 13])).toEqual(expected[name])
+      expect(decode(bytes, bytes.length < 200_000 ? [1, 7, 4096, 3] : [997, 65_536, 13])).toEqual(
+        expected[name],
+      )
     })
   }
 })

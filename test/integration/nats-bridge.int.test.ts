@@ -80,7 +80,7 @@ describeWithService('NATS', available, 'NATS bridge (JetStream and core NATS)', 
     const site = newSite()
     const stream = defaultStreamName(site)
     await ensureStream(nc, site, stream, streamConfig)
-    await ensureConsumer(nc, stream, 'server-store', allFramesSubject(site), { ackWaitMs: 1000, maxAckPending: 100, batch: 16 })
+    await ensureConsumer(nc, stream, 'server-store', allFramesSubject(site), { ackWaitMs: 1000, maxAckPending: 100 })
     const frames = contractFrames(10, { source: 'meter' })
     const sink = natsSink({ connection: nc, site, fromStage: 'frames', durable: true, batchFrames: 4, batchMs: 5 }, contractContext('nats:frames'))
     const acks = await lastValueFrom(sink(from(frames)).pipe(toArray()))

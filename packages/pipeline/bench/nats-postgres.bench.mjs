@@ -17,7 +17,7 @@
 // Lost = frames acknowledged by JetStream to the publisher − rows stored; duplicated = rows − distinct (meter, t).
 // Settings: BENCH_SCENARIOS (generator,hop,max,paced,scale), BENCH_METERS (10000), BENCH_SECONDS (20),
 // BENCH_MAX_FRAMES (100000), BENCH_PUBLISHER (fleet|gateway), BENCH_BATCH (64), BENCH_SERVERS (1),
-// BENCH_FAULTS (none), LINKY_PG_URL. Runs against the built dist (pnpm build).
+// BENCH_FAULTS (none), BENCH_FAULT_METERS (the largest of BENCH_METERS), LINKY_PG_URL. Runs against the built dist (pnpm build).
 import 'reflect-metadata'
 import { execFileSync, fork, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -71,7 +71,7 @@ const stderrLogger = (ns = 'bench') => ({
 const ctx = (stage) => ({ stage, logger: stderrLogger(stage), diagnostics: { report: () => undefined }, now: Date.now })
 
 /** N simulated meters with distinct ids, each with one decoded frame (the template of its messages). */
-function meters(n, { decoders = false } = {}) {
+function meters(n, { frames = false } = {}) {
   const out = []
   const ids = new Set()
   for (let seed = 1; out.length < n; seed += 1) {
@@ -84,7 +84,7 @@ function meters(n, { decoders = false } = {}) {
     const frame = decoder.push(first.bytes).find((e) => e.kind === 'frame')?.frame
     const wire = JSON.stringify(toWire({ ...frame, meta: { seq: 0, receivedAt: 0, source: id } }))
     const prefix = wire.slice(0, wire.lastIndexOf('"meta":') + 7)
-    out.push({ id, prefix, subject: '', seq: 0, lastAt: 0, ...(decoders ? { sim, decoder, input: new Subject() } : {}) })
+    out.push({ id, prefix, subject: '', seq: 0, lastAt: 0, ...(frames ? { frame } : {}) })
   }
   return out
 }
@@ -156,24 +156,24 @@ async function fleetPublisher({ natsUrl, site, n, rate, total }) {
   return { published, acked, retried, cpuMs: cpu }
 }
 
-/** A gateway: simulated meters decoded here and published through the pipeline's natsSink, batched. */
+/**
+ * A gateway: one process reading many meters, publishing through the pipeline's natsSink,
+ * BENCH_BATCH frames per message. Each meter's frame is decoded once and restamped (pre-decoded
+ * frames: the generator stays cheap); natsSink encodes every frame.
+ */
 async function gatewayPublisher({ natsUrl, site, n, rate, total, batch }) {
   const nc = await connect({ servers: natsUrl, maxReconnectAttempts: -1, reconnectTimeWait: 250 })
-  const list = meters(n, { decoders: true })
+  const list = meters(n, { frames: true })
   const input = new Subject()
   let acked = 0
   const acks = lastValueFrom(natsSink({ connection: nc, site, fromStage: 'frames', durable: true, batchFrames: batch, batchMs: 20 }, ctx('nats:frames'))(input).pipe(tap(() => (acked += 1)), toArray()))
   let seq = 0
   const publishOne = (m) => {
-    for (const event of m.decoder.push(m.sim.next().bytes)) {
-      if (event.kind !== 'frame') continue
-      seq += 1
-      const at = Math.max(Date.now(), m.lastAt + 1)
-      m.lastAt = at
-      input.next({ ...event.frame, meta: { seq, receivedAt: at, source: m.id } })
-      return 1
-    }
-    return 0
+    seq += 1
+    const at = Math.max(Date.now(), m.lastAt + 1)
+    m.lastAt = at
+    input.next({ ...m.frame, meta: { seq, receivedAt: at, source: m.id } })
+    return 1
   }
   const cpu0 = cpuMs()
   const published = rate === 'max' ? await driveMax(list, publishOne, total, () => seq - acked) : await drivePaced(list, publishOne)
@@ -218,7 +218,7 @@ async function driveMax(list, publishOne, total, waiting) {
 
 // ---------------------------------------------------------------- server process
 /** A real pipeline node (durable consumer → postgres stage, or a sink that acks at once), reporting acks and lags. */
-async function serverProcess({ natsUrl, pgUrl, site, schema, sink, spool }) {
+async function serverProcess({ natsUrl, pgUrl, site, schema, sink, spool, maxAckPending }) {
   let acked = 0
   let lags = []
   const timed = (inner) => ({
@@ -247,7 +247,7 @@ async function serverProcess({ natsUrl, pgUrl, site, schema, sink, spool }) {
   const store = sink === 'null' ? '{ type: timed-null, node: server, from: frames, buffer: { size: 200000, inFlight: 20000 } }' : `{ type: timed-postgres, node: server, from: frames, url: "${pgUrl}", schema: ${schema}, retentionDays: 0, batchSize: 5000, flushMs: 100, spool: { dir: "${spool}" }, buffer: { size: 200000, inFlight: 20000 } }`
   const config = await parseConfig(
     `site: ${site}
-nats: { servers: ["${natsUrl}"], stream: { storage: file, maxAgeMs: 3600000, maxBytes: -1 }, consumer: { maxAckPending: 20000, ackWaitMs: 30000, batch: 256 } }
+nats: { servers: ["${natsUrl}"], stream: { storage: file, maxAgeMs: 3600000, maxBytes: -1 }, consumer: { maxAckPending: ${maxAckPending}, ackWaitMs: 60000, batch: 256 } }
 diagnostics: { logIntervalMs: 0 }
 shutdown: { timeoutMs: 60000 }
 stages:
@@ -335,7 +335,7 @@ async function runScenario(name, { nats, pg: pgInfo, n, rate, total, servers = S
   const procs = []
   const state = []
   for (let i = 0; i < servers; i += 1) {
-    const child = fork(SELF, [], { execArgv: env.BENCH_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_PROF_DIR}`] : [], env: { ...env, BENCH_ROLE: 'server', BENCH_ARGS: JSON.stringify({ natsUrl: nats.url, pgUrl: pgInfo.url, site, schema, sink, spool: `${spool}/${i}` }) } })
+    const child = fork(SELF, [], { execArgv: env.BENCH_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_PROF_DIR}`] : [], env: { ...env, BENCH_ROLE: 'server', BENCH_ARGS: JSON.stringify({ natsUrl: nats.url, pgUrl: pgInfo.url, site, schema, sink, spool: `${spool}/${i}`, maxAckPending: publisher === 'gateway' ? Math.ceil(5000 / BATCH) : 5000 }) } })
     const s = { acked: 0, lags: [], cpuMs: 0, ready: false, stopped: false }
     child.on('message', (m) => {
       if (m.ready) s.ready = true
@@ -477,9 +477,10 @@ try {
   if (SCENARIOS.includes('max')) await runScenario('max', { nats, pg: sharedPg, n: 1000, rate: 'max', total: MAX_FRAMES })
   if (SCENARIOS.includes('paced')) for (const m of METERS) await runScenario('paced', { nats, pg: sharedPg, n: m, rate: 'paced' })
   if (SCENARIOS.includes('scale')) for (const servers of (env.BENCH_SCALE ?? '1,2').split(',').map(Number)) await runScenario('scale', { nats, pg: sharedPg, n: 1000, rate: 'max', total: MAX_FRAMES, servers })
+  const faultMeters = Number(env.BENCH_FAULT_METERS ?? n)
   if (FAULTS.includes('nats')) {
     await runScenario('nats-restart', {
-      nats, pg: sharedPg, n, rate: 'paced',
+      nats, pg: sharedPg, n: faultMeters, rate: 'paced',
       fault: async () => {
         nats.child.kill('SIGTERM')
         await new Promise((r) => nats.child.once('exit', r))
@@ -490,7 +491,7 @@ try {
   }
   if (FAULTS.includes('pg')) {
     privatePg = privatePostgres(dir, await freePort())
-    await runScenario('pg-restart', { nats, pg: { ...privatePg, shared: false }, n, rate: 'paced', fault: async () => privatePg.restart() })
+    await runScenario('pg-restart', { nats, pg: { ...privatePg, shared: false }, n: faultMeters, rate: 'paced', fault: async () => privatePg.restart() })
   }
 } finally {
   privatePg?.stop()

@@ -27,6 +27,8 @@ export type {
 } from './stage-definition.js'
 export type { StageModuleExport } from './config/load-module.js'
 export { startNode } from './run-node.js'
+export { chooseNode, planNode } from './plan-node.js'
+export type { NodePlan, NatsInbound, NatsOutbound } from './plan-node.js'
 export type { StartNodeOptions, RunningNode } from './run-node.js'
 export { createNodeContainer } from './container.js'
 export type { NodePlatform } from './container.js'

@@ -22,7 +22,7 @@ export function naiveDecode(buf) {
       const area = sep === '\t' ? l.slice(0, -1) : l.slice(0, -2)
       let sum = 0
       for (let i = 0; i < area.length; i++) sum += area.charCodeAt(i)
-      if (((sum & 0x3f) + 0x20) !== check) {
+      if ((sum & 0x3f) + 0x20 !== check) {
         rejected++
         continue
       }

@@ -40,11 +40,14 @@ export function isolateSink(sink: Sink, options: IsolateSinkOptions): (input: Ob
   const { buffer, logger, counters } = options
   return (input) =>
     new Observable<Ack>((subscriber) => {
-      let queue: PipelineFrame[] = []
+      // Delivered slots are cleared (`undefined`) at once, so that a frame is kept only until its
+      // sink acknowledges it; the array itself is compacted now and then.
+      let queue: (PipelineFrame | undefined)[] = []
       let head = 0
       // Frames handed to the sink and not yet acknowledged: inflight[inflightHead…]. Acks come in
       // order, so an ack advances the head (O(1)) instead of copying the array.
-      let inflight: PipelineFrame[] = []
+      // Acknowledged slots are cleared at once so that no frame outlives its ack.
+      let inflight: (PipelineFrame | undefined)[] = []
       let inflightHead = 0
       let upstreamDone = false
       let inputCompleted = false
@@ -61,6 +64,7 @@ export function isolateSink(sink: Sink, options: IsolateSinkOptions): (input: Ob
       }
       const shift = (): PipelineFrame | undefined => {
         const frame = queue[head]
+        queue[head] = undefined
         head += 1
         if (head > 1024 && head * 2 > queue.length) {
           queue = queue.slice(head)
@@ -94,7 +98,7 @@ export function isolateSink(sink: Sink, options: IsolateSinkOptions): (input: Ob
         if (closed) return
         // Frames handed to a failed attempt and never acknowledged go first, in order.
         if (unacked() > 0) {
-          queue = inflight.slice(inflightHead).concat(queue.slice(head))
+          queue = [...inflight.slice(inflightHead), ...queue.slice(head)]
           head = 0
         }
         inflight = []
@@ -110,6 +114,7 @@ export function isolateSink(sink: Sink, options: IsolateSinkOptions): (input: Ob
             let index = inflightHead
             while (index < inflight.length && (inflight[index] as PipelineFrame).meta.seq !== ack.seq) index += 1
             if (index < inflight.length) {
+              for (let i = inflightHead; i <= index; i++) inflight[i] = undefined
               inflightHead = index + 1
               if (inflightHead > 1024 && inflightHead * 2 > inflight.length) {
                 inflight = inflight.slice(inflightHead)
