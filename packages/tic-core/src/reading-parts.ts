@@ -99,7 +99,7 @@ export class IndexRecord {
   }
 }
 
-/** `{ [keys[i]]: values[i] }`, as a literal for the usual contracts (indexes 1, 1-2, 1-6 in order). */
+/** `{ [keys[i]]: values[i] }`, as a literal for the usual contracts (indexes 1, 1-2, 1-4, 1-6, 1-10 in order). */
 function recordOf(keys: readonly number[], values: readonly number[]): Record<number, number> {
   const n = keys.length
   let ordered = true
@@ -116,6 +116,22 @@ function recordOf(keys: readonly number[], values: readonly number[]): Record<nu
         5: values[4]!,
         6: values[5]!,
       }
+    if (n === 4) return { 1: values[0]!, 2: values[1]!, 3: values[2]!, 4: values[3]! }
+    if (n === 10) {
+      const [a, b, c, d, e, f, g, h, i, j] = values as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ]
+      return { 1: a, 2: b, 3: c, 4: d, 5: e, 6: f, 7: g, 8: h, 9: i, 10: j }
+    }
   }
   const record: Record<number, number> = {}
   for (let i = 0; i < n; i++) record[keys[i]!] = values[i]!
