@@ -1,12 +1,12 @@
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { timingSafeEqual } from 'node:crypto'
 import { toWire } from '@linkyrpi/tic-core'
 import type { PipelineFrame, StageContext } from '@linkyrpi/tic-core/stage'
 import { EnergyTracker } from './energy-tracker.js'
 import { DisplayServerError } from './errors.js'
-import { acceptsGzip, COMPRESS_MIN_BYTES, gzipBody } from './compress.js'
+import { acceptsGzip } from './compress.js'
+import { sendJson, sendLargeJson, tokenMatches } from './http-replies.js'
 import { historyApi } from './history-api.js'
 import { costsApi } from './costs-api.js'
 import { LiveStats } from './live-stats.js'
@@ -16,6 +16,7 @@ import type { DisplayListening, DisplaySinkOptions, ResolvedDisplayOptions } fro
 import type { DashboardConfig, EnergyStats, HelloEvent, StatsSnapshot, TariffSnapshot } from './protocol.js'
 import { SECURITY_HEADERS } from './security-headers.js'
 import { SseHub } from './sse-hub.js'
+import { tariffKey, tariffOf } from './tariff-snapshot.js'
 import { withUnstoredEnergy } from './unstored-energy.js'
 import { StaticFiles, defaultClientDir } from './static-files.js'
 import { automationOverride, automationStatus } from './automation-api.js'
@@ -31,53 +32,6 @@ export interface DisplayServer extends DisplayListening {
 }
 
 const HEARTBEAT_MS = 15_000
-
-function tariffOf(frame: PipelineFrame, at: number): TariffSnapshot {
-  const r = frame.reading
-  return {
-    at,
-    option: r.contract.option,
-    optionLabel: r.contract.optionLabel,
-    period: r.period,
-    peakNotice: r.alerts.includes('peak-notice'),
-    peakActive: r.alerts.includes('peak-active'),
-    nextDayProfile: r.calendar.nextDayProfile,
-  }
-}
-
-/** Identity of a tariff state, to push a change at once. */
-function tariffKey(t: TariffSnapshot): string {
-  const p = t.period
-  return `${String(t.option)}|${String(p.index)}|${String(p.label)}|${String(p.tempoToday)}|${String(p.tempoTomorrow)}|${String(t.peakNotice)}|${String(t.peakActive)}`
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
-  res.end(text)
-}
-
-/** {@link sendJson} for answers that can be large (history): gzipped when the client accepts it. */
-async function sendLargeJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): Promise<void> {
-  const text = JSON.stringify(body)
-  if (text.length < COMPRESS_MIN_BYTES || !acceptsGzip(req)) return sendJson(res, status, body)
-  const gz = await gzipBody(text)
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    'content-encoding': 'gzip',
-    'content-length': gz.length,
-    vary: 'accept-encoding',
-  })
-  res.end(gz)
-}
-
-function tokenMatches(req: IncomingMessage, token: string): boolean {
-  const given = req.headers.authorization?.replace(/^Bearer /, '') ?? ''
-  const a = Buffer.from(given)
-  const b = Buffer.from(token)
-  return a.length === b.length && timingSafeEqual(a, b)
-}
 
 /**
  * Starts the dashboard's HTTP server: the built client (`/`, `/assets/…`), the event stream
