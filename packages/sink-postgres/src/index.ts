@@ -1,6 +1,6 @@
 export { postgresSink, openPostgresStore } from './postgres-sink.js'
 export type { PostgresSinkOptions, PostgresStoreOptions } from './postgres-sink.js'
-export { openPostgres } from './postgres-engine.js'
+export { openPostgres, PG_RETRY_ATTEMPTS } from './postgres-engine.js'
 export type { PostgresEngineOptions } from './postgres-engine.js'
 export { parsePostgresUrl, isPostgresUrl, assertSchemaName, POSTGRES_URL_PATTERN, SCHEMA_NAME_PATTERN } from './postgres-url.js'
 export type { PostgresLocation } from './postgres-url.js'

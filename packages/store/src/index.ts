@@ -1,4 +1,4 @@
-export type { StoreDatabase, MetersTable, ContractsTable, SamplesTable, RegistersTable, EventsTable, PowerRollupsTable, EnergyRollupsTable, BulkTable } from './schema.js'
+export type { StoreDatabase, MetersTable, ContractsTable, SamplesTable, RegistersTable, EventsTable, PowerRollupsTable, EnergyRollupsTable, BulkTable, RowOf } from './schema.js'
 export { COLUMNS } from './schema.js'
 export { isTransientError, engineKindOf } from './engine.js'
 export type { Engine, EngineKind, WriteTx, BulkRow } from './engine.js'
