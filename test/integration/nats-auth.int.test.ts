@@ -21,7 +21,7 @@ const hasNatsServer = await new Promise<boolean>((resolve) => {
   child.on('exit', (code) => resolve(code === 0))
 })
 
-const defaults = { stream: { maxAgeMs: 0, maxBytes: -1, maxMsgs: -1, storage: 'memory' as const, replicas: 1, duplicateWindowMs: 1000 }, consumer: { ackWaitMs: 1000, maxAckPending: 10 } }
+const defaults = { stream: { maxAgeMs: 0, maxBytes: -1, maxMsgs: -1, storage: 'memory' as const, replicas: 1, duplicateWindowMs: 1000 }, consumer: { ackWaitMs: 1000, maxAckPending: 10, batch: 256 }, publish: { batchFrames: 1, batchMs: 20, timeoutMs: 5000 } }
 
 /** Starts a nats-server on a free loopback port with extra `args`, added to `servers`; resolves to its port once it listens. */
 async function startNatsServer(servers: ChildProcess[], args: readonly string[]): Promise<number> {

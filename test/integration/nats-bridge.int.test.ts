@@ -6,7 +6,7 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { BUILTIN_STAGES, NATS_CONNECTION, parseConfig, startNode } from '@linkyrpi/pipeline'
 import type { SinkDefinition } from '@linkyrpi/pipeline'
-import { natsSink, natsSource, ensureStream, ensureConsumer, allFramesSubject, defaultStreamName } from '@linkyrpi/pipeline/nats'
+import { natsSink, natsSource, ensureStream, ensureConsumer, allFramesSubject, defaultStreamName, MAX_BATCH_FRAMES } from '@linkyrpi/pipeline/nats'
 import type { PipelineFrame } from '@linkyrpi/tic-core/stage'
 import { NATS_URL, describeWithService, tcpReachable } from '../support/services.js'
 import { contractContext } from '../contracts/sink-contract.js'
@@ -68,7 +68,37 @@ describeWithService('NATS', available, 'NATS bridge (JetStream and core NATS)', 
     await nc.flush()
     const second = natsSource({ connection: nc, site, fromStage: 'frames', durable: { stream, consumer: 'server-store' } }, contractContext('store'))
     const rest = await lastValueFrom(second.frames.pipe(take(6), toArray()))
-    expect(rest.map((f) => f.meta.seq).sort((a, b) => a - b)).toEqual([5, 6, 7, 8, 9, 10])
+    expect(rest.map((f) => f.meta.seq).sort((a, b) => a - b)).toEqual([5, 6, 7, 8, 9, 10].map((n) => n * MAX_BATCH_FRAMES))
+    for (const f of rest) second.ack(f.meta.seq)
+    await nc.flush()
+    const info = await jsm.consumers.info(stream, 'server-store')
+    expect(info.num_ack_pending).toBe(0)
+    expect(info.num_pending).toBe(0)
+  })
+
+  it('batched durable edge: several frames per message; a message is acked once all its frames are', async () => {
+    const site = newSite()
+    const stream = defaultStreamName(site)
+    await ensureStream(nc, site, stream, streamConfig)
+    await ensureConsumer(nc, stream, 'server-store', allFramesSubject(site), { ackWaitMs: 1000, maxAckPending: 100 })
+    const frames = contractFrames(10, { source: 'meter' })
+    const sink = natsSink({ connection: nc, site, fromStage: 'frames', durable: true, batchFrames: 4, batchMs: 5 }, contractContext('nats:frames'))
+    const acks = await lastValueFrom(sink(from(frames)).pipe(toArray()))
+    expect(acks.map((a) => a.seq)).toEqual(frames.map((f) => f.meta.seq))
+    const jsm = await jetstreamManager(nc)
+    expect((await jsm.streams.info(stream)).state.messages).toBe(3) // 4 + 4 + 2
+
+    // Acknowledge 5 frames: the first message (4 frames) is acked, the second (frames 5–8) is not.
+    const first = natsSource({ connection: nc, site, fromStage: 'frames', durable: { stream, consumer: 'server-store', batch: 16 } }, contractContext('store'))
+    const got = await lastValueFrom(first.frames.pipe(take(10), toArray()))
+    expect(got.map((f) => f.meta.receivedAt)).toEqual(frames.map((f) => f.meta.receivedAt))
+    expect(got[9]).toMatchObject({ mode: frames[9]?.mode, groups: frames[9]?.groups })
+    for (const f of got.slice(0, 5)) first.ack(f.meta.seq)
+    await nc.flush()
+    // Redelivered: the whole second message and the third, never the acked first one.
+    const second = natsSource({ connection: nc, site, fromStage: 'frames', durable: { stream, consumer: 'server-store', batch: 16 } }, contractContext('store'))
+    const rest = await lastValueFrom(second.frames.pipe(take(6), toArray()))
+    expect(rest.map((f) => f.meta.receivedAt).sort((a, b) => a - b)).toEqual(frames.slice(4).map((f) => f.meta.receivedAt))
     for (const f of rest) second.ack(f.meta.seq)
     await nc.flush()
     const info = await jsm.consumers.info(stream, 'server-store')

@@ -1,6 +1,7 @@
 import type { SamplePoint } from '@linkyrpi/tic-core/stage'
 import type { DailySchedule } from './day-profile.js'
-import { localDayKey, localDayStart, localHour, localMonthKey, nextLocalDay, parisOffsetMs } from './paris-time.js'
+import { parisOffsetMs } from '@linkyrpi/tic-core'
+import { localDayKey, localDayStart, localHour, localMonthKey, nextLocalDay } from './paris-time.js'
 import { quantile } from './stats.js'
 
 /** Loads the detector recognises. */

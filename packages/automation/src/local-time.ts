@@ -1,4 +1,4 @@
-import { isEuSummerTime } from '@linkyrpi/tic-core'
+import { parisLocalTime } from '@linkyrpi/tic-core'
 
 /** An instant in the meter's legal time (Europe/Paris), the time every rule speaks. */
 export interface ParisTime {
@@ -10,11 +10,10 @@ export interface ParisTime {
   readonly offsetMinutes: number
 }
 
-/** Breaks an instant down in metropolitan French legal time (EU summer-time rule). */
+/** Breaks an instant down in metropolitan French legal time (tic-core's `parisLocalTime`). */
 export function parisTime(epochMs: number): ParisTime {
-  const offsetMinutes = isEuSummerTime(epochMs) ? 120 : 60
-  const d = new Date(epochMs + offsetMinutes * 60_000)
-  return { minute: d.getUTCHours() * 60 + d.getUTCMinutes(), weekday: d.getUTCDay(), offsetMinutes }
+  const t = parisLocalTime(epochMs)
+  return { minute: t.hour * 60 + t.minute, weekday: t.weekday, offsetMinutes: t.offsetMinutes }
 }
 
 /** ISO 8601 with the Paris offset, to the second: `2026-01-12T22:00:00+01:00`. */

@@ -1,7 +1,9 @@
-import { openPostgres, openPostgresStore, parsePostgresUrl, isPostgresUrl } from '@linkyrpi/sink-postgres'
-import { openSqlite, openSqliteStore } from '@linkyrpi/sink-sqlite'
-import { StoreTargetError } from '@linkyrpi/store'
-import type { Engine, Store, StoreOptions } from '@linkyrpi/store'
+// Also the light subpath `@linkyrpi/pipeline/store-target`: it loads neither RxJS, NATS nor the
+// stages, and imports an engine (better-sqlite3 or pg) only when a target of its kind is opened,
+// so that `linkyrpi report` starts fast.
+import { parsePostgresUrl, isPostgresUrl } from '@linkyrpi/sink-postgres/url'
+import { StoreTargetError } from '@linkyrpi/store/core'
+import type { Engine, Store, StoreOptions } from '@linkyrpi/store/core'
 
 /** Where a store lives: a PostgreSQL database (and schema) or a SQLite file. */
 export type StoreTarget =
@@ -30,7 +32,8 @@ export interface OpenStoreOptions extends StoreOptions {
 
 /** Opens the engine of a target (SQLite or PostgreSQL), without migrating (`linkyrpi db migrate`). */
 export async function openEngine(target: StoreTarget, options: Pick<OpenStoreOptions, 'onIdleError'> = {}): Promise<Engine> {
-  if (target.kind === 'sqlite') return openSqlite({ path: target.path })
+  if (target.kind === 'sqlite') return (await import('@linkyrpi/sink-sqlite/engine')).openSqlite({ path: target.path })
+  const { openPostgres } = await import('@linkyrpi/sink-postgres/engine')
   return openPostgres({ url: target.url, ...(target.schema === undefined ? {} : { schema: target.schema }), ...(options.onIdleError === undefined ? {} : { onIdleError: options.onIdleError }) })
 }
 
@@ -40,5 +43,7 @@ export async function openEngine(target: StoreTarget, options: Pick<OpenStoreOpt
  */
 export async function openStore(target: string | StoreTarget, options: OpenStoreOptions = {}): Promise<Store> {
   const t = typeof target === 'string' ? parseStoreTarget(target) : target
-  return t.kind === 'sqlite' ? openSqliteStore(t.path, options) : openPostgresStore(t.url, { ...options, ...(t.schema === undefined ? {} : { schema: t.schema }) })
+  if (t.kind === 'sqlite') return (await import('@linkyrpi/sink-sqlite/engine')).openSqliteStore(t.path, options)
+  const { openPostgresStore } = await import('@linkyrpi/sink-postgres/engine')
+  return openPostgresStore(t.url, { ...options, ...(t.schema === undefined ? {} : { schema: t.schema }) })
 }

@@ -1,5 +1,6 @@
 import type { InjectionToken } from 'tsyringe'
 import type { NatsConnection } from '@nats-io/transport-node'
+import type { AnalyticsSettings } from '@linkyrpi/analytics'
 import type { AutomationController, EventJournal } from '@linkyrpi/automation'
 import type { DiagnosticsSnapshot, HistoryStore, Logger } from '@linkyrpi/tic-core/stage'
 import type { PipelineConfig } from './config/pipeline-config.js'
@@ -11,6 +12,12 @@ export const LOGGER: InjectionToken<Logger> = Symbol.for('linkyrpi.Logger')
 export const CLOCK: InjectionToken<() => number> = Symbol.for('linkyrpi.Clock')
 /** The validated configuration. */
 export const CONFIG: InjectionToken<PipelineConfig> = Symbol.for('linkyrpi.Config')
+/**
+ * The configuration's `analytics` section, read by `@linkyrpi/analytics` (the shipped regulated
+ * prices when the file has none): the prices, schedules and factors of the dashboard's costs and
+ * the MQTT price entities. Always registered by {@link createNodeContainer}.
+ */
+export const ANALYTICS_SETTINGS: InjectionToken<AnalyticsSettings> = Symbol.for('linkyrpi.AnalyticsSettings')
 /** Name of the node this container runs. */
 export const NODE_NAME: InjectionToken<string> = Symbol.for('linkyrpi.NodeName')
 /** The node's diagnostics counters. */

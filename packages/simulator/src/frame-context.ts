@@ -1,5 +1,5 @@
 import type { FrameMeasurement } from './frame-measurement.js'
-import type { LocalTime } from './local-time.js'
+import type { ParisLocalTime } from '@linkyrpi/tic-core'
 import type { MeterEnergy } from './meter-energy.js'
 import type { MeterIdentity } from './meter-identity.js'
 import type { MeterStatistics } from './meter-statistics.js'
@@ -19,7 +19,7 @@ export interface FrameContext {
   /** Simulated instant the frame starts (epoch ms). */
   readonly at: number
   /** `at` in local legal time. */
-  readonly lt: LocalTime
+  readonly lt: ParisLocalTime
   /** The calendar at `at`. */
   readonly tariff: TariffState
   /** The power, voltages and currents at `at`. */

@@ -1,5 +1,5 @@
-import { localTime } from './local-time.js'
-import type { LocalTime } from './local-time.js'
+import { parisLocalTime } from '@linkyrpi/tic-core'
+import type { ParisLocalTime } from '@linkyrpi/tic-core'
 import { rand01 } from './random.js'
 import { DEFAULT_OFF_PEAK } from './tariff-calendar.js'
 import type { OffPeakRange, TariffState } from './tariff-calendar.js'
@@ -42,7 +42,7 @@ export interface PowerSample {
 /** A household whose power is a pure function of time: evaluate it at any instant, in any order. */
 export interface Household {
   /** The true power at `epochMs`; `tariff` lets load-shedding follow the calendar. */
-  powerAt(epochMs: number, tariff?: TariffState, lt?: LocalTime): PowerSample
+  powerAt(epochMs: number, tariff?: TariffState, lt?: ParisLocalTime): PowerSample
 }
 
 // Phase of each appliance on a three-phase installation (0-based); -1 = spread evenly.
@@ -63,7 +63,7 @@ export function createHousehold(options: HouseholdOptions): Household {
   const offPeak = options.offPeak ?? DEFAULT_OFF_PEAK
   const fridgePhase = rand01(seed, 11) * 50
 
-  function waterHeater(lt: LocalTime, tariff: TariffState | undefined): number {
+  function waterHeater(lt: ParisLocalTime, tariff: TariffState | undefined): number {
     // Runs from the start of the off-peak window until the day's hot water is reheated.
     if (tariff !== undefined && tariff.ejpPeak) return 0
     const m = lt.minuteOfDay
@@ -79,7 +79,7 @@ export function createHousehold(options: HouseholdOptions): Household {
     return 0
   }
 
-  function cooking(lt: LocalTime, minuteIndex: number): number {
+  function cooking(lt: ParisLocalTime, minuteIndex: number): number {
     const m = lt.minuteOfDay
     const d = lt.dayNumber
     const weekend = lt.weekday === 0 || lt.weekday === 6
@@ -98,7 +98,7 @@ export function createHousehold(options: HouseholdOptions): Household {
     return w
   }
 
-  function heating(lt: LocalTime, tariff: TariffState | undefined, minuteIndex: number): number {
+  function heating(lt: ParisLocalTime, tariff: TariffState | undefined, minuteIndex: number): number {
     if (!heatingOn) return 0
     const h = lt.minuteOfDay / 60
     const season = Math.cos((2 * Math.PI * (lt.dayOfYear - 20)) / 365)
@@ -115,7 +115,7 @@ export function createHousehold(options: HouseholdOptions): Household {
     return w * (0.9 + 0.2 * rand01(seed, 42, minuteIndex))
   }
 
-  function production(epochMs: number, lt: LocalTime): number {
+  function production(epochMs: number, lt: ParisLocalTime): number {
     if (pvPeakW <= 0) return 0
     const seasonal = Math.sin((2 * Math.PI * (lt.dayOfYear - 80)) / 365)
     const dayLength = 12 + 4 * seasonal
@@ -127,7 +127,7 @@ export function createHousehold(options: HouseholdOptions): Household {
     return pvPeakW * Math.sin(Math.PI * x) * (0.6 + 0.4 * seasonal) * clouds * passing
   }
 
-  function powerAt(epochMs: number, tariff?: TariffState, lt: LocalTime = localTime(epochMs)): PowerSample {
+  function powerAt(epochMs: number, tariff?: TariffState, lt: ParisLocalTime = parisLocalTime(epochMs)): PowerSample {
     const minuteIndex = Math.floor(epochMs / 60_000)
     const m = lt.minuteOfDay
     let base = 90 + 60 * rand01(seed, 1, lt.dayNumber) + 30 * rand01(seed, 2, minuteIndex)

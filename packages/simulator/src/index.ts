@@ -10,7 +10,5 @@ export { createTariffCalendar, parseOffPeakHours, DEFAULT_OFF_PEAK } from './tar
 export type { TariffCalendar, TariffState, OffPeakRange, SimulatedOption, ProfileSlot } from './tariff-calendar.js'
 export { createHousehold, APPLIANCES } from './household.js'
 export type { Household, HouseholdOptions, PowerSample, Appliance } from './household.js'
-export { localTime } from './local-time.js'
-export type { LocalTime } from './local-time.js'
 export { uartMisread } from './uart.js'
 export { createRng } from './random.js'

@@ -1,6 +1,6 @@
 import { APPLIANCES } from './household.js'
 import type { Appliance, Household } from './household.js'
-import { localTime } from './local-time.js'
+import { parisLocalTime } from '@linkyrpi/tic-core'
 import { rand01 } from './random.js'
 import type { ResolvedSimulatorOptions } from './resolve-simulator-options.js'
 import type { TariffCalendar } from './tariff-calendar.js'
@@ -139,7 +139,7 @@ export function integrateEnergy(e: MeterEnergy, calendar: TariffCalendar, househ
   const end = from + durationMs
   while (t < end) {
     const dt = Math.min(SUBSTEP_MS, end - t)
-    const lt = localTime(t)
+    const lt = parisLocalTime(t)
     const tariff = calendar.at(t, lt)
     const s = household.powerAt(t, tariff, lt)
     const hours = dt / 3_600_000

@@ -1,7 +1,7 @@
 import { createTicDecoder } from '@linkyrpi/tic-core'
 import type { DecodedFrame, DecoderEvent } from '@linkyrpi/tic-core'
 import { describe, expect, it } from 'vitest'
-import { instantOfLocal, localTime } from './local-time.js'
+import { parisInstantOf, parisLocalTime } from '@linkyrpi/tic-core'
 import { createMeterSimulator } from './meter-simulator.js'
 import type { MeterSimulatorOptions } from './options.js'
 import type { SimulatedFrame } from './simulated-frame.js'
@@ -13,8 +13,8 @@ function lastIndex<T>(xs: readonly T[], p: (x: T) => boolean): number {
 
 /** Runs a simulator at its real pace from local 19:20 to 19:50 on its first day (the overpower episode). */
 function evening(options: MeterSimulatorOptions): { sims: SimulatedFrame[]; decoded: DecodedFrame[] } {
-  const day = localTime(Date.UTC(2026, 0, 12, 12)).dayNumber
-  const sim = createMeterSimulator({ ...options, overpower: true, heating: false, start: instantOfLocal(day, 19 * 60 + 20) })
+  const day = parisLocalTime(Date.UTC(2026, 0, 12, 12)).dayNumber
+  const sim = createMeterSimulator({ ...options, overpower: true, heating: false, start: parisInstantOf(day, 19 * 60 + 20) })
   const decoder = createTicDecoder({ reading: true })
   const sims: SimulatedFrame[] = []
   const decoded: DecodedFrame[] = []

@@ -7,7 +7,7 @@ import { measureFrame } from './frame-measurement.js'
 import { historiqueGroups } from './historique-groups.js'
 import { createHousehold } from './household.js'
 import type { PowerSample } from './household.js'
-import { localTime } from './local-time.js'
+import { parisLocalTime } from '@linkyrpi/tic-core'
 import { createMeterEnergy, groundTruth, integrateEnergy } from './meter-energy.js'
 import type { GroundTruth } from './meter-energy.js'
 import { meterIdentity } from './meter-identity.js'
@@ -87,7 +87,7 @@ export function createMeterSimulator(options: MeterSimulatorOptions = {}): Meter
       mode = o.mode === 'historique' ? 'standard' : 'historique'
     }
     const at = now
-    const lt = localTime(at)
+    const lt = parisLocalTime(at)
     const tariff = calendar.at(at, lt)
     const sample = household.powerAt(at, tariff, lt)
     const m = measureFrame(o, id.isousc, sample, at)

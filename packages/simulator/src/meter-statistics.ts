@@ -1,7 +1,7 @@
 import { newMax, observeMax } from './daily-max.js'
 import type { DailyMax } from './daily-max.js'
 import type { FrameMeasurement } from './frame-measurement.js'
-import { localTime } from './local-time.js'
+import { parisLocalTime } from '@linkyrpi/tic-core'
 import { rand01 } from './random.js'
 
 const TEN_MIN = 600_000
@@ -34,7 +34,7 @@ export interface MeterStatistics {
 
 /** Fresh statistics at `now` (epoch ms), the IMAX start values drawn from `seed`. */
 export function createMeterStatistics(seed: number, now: number): MeterStatistics {
-  const firstDay = localTime(now).dayNumber
+  const firstDay = parisLocalTime(now).dayNumber
   const voltSlot = Math.floor(now / TEN_MIN)
   return {
     maxTotal: newMax(firstDay, now),

@@ -1,6 +1,6 @@
 import type { TempoColour } from '@linkyrpi/tic-core'
-import { instantOfLocal } from './local-time.js'
-import type { LocalTime } from './local-time.js'
+import { parisInstantOf } from '@linkyrpi/tic-core'
+import type { ParisLocalTime } from '@linkyrpi/tic-core'
 import type { TariffState } from './tariff-calendar.js'
 
 const COLOUR_BITS: Readonly<Record<TempoColour, number>> = { blue: 1, white: 2, red: 3 }
@@ -40,8 +40,8 @@ export function relayStates(tariff: TariffState): boolean[] {
  * The mobile peak announced while an EJP notice or peak is on (DPM1/FPM1, 54E §6.2.3.17): 07:00
  * on the EJP day to 01:00 the next day, in epoch ms; null otherwise.
  */
-export function announcedPeak(tariff: TariffState, lt: LocalTime): { readonly start: number; readonly end: number } | null {
+export function announcedPeak(tariff: TariffState, lt: ParisLocalTime): { readonly start: number; readonly end: number } | null {
   if (!tariff.ejpNotice && !tariff.ejpPeak) return null
   const day = tariff.ejpNotice || lt.minuteOfDay >= 7 * 60 ? lt.dayNumber : lt.dayNumber - 1
-  return { start: instantOfLocal(day, 7 * 60), end: instantOfLocal(day + 1, 60) }
+  return { start: parisInstantOf(day, 7 * 60), end: parisInstantOf(day + 1, 60) }
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { instantOfLocal, localTime } from './local-time.js'
+import { parisInstantOf, parisLocalTime } from '@linkyrpi/tic-core'
 import { createTariffCalendar, parseOffPeakHours } from './tariff-calendar.js'
 
 // Local day numbers of the 2025-2026 winter (1 Nov 2025 … 31 Mar 2026).
 const NOV_1 = Math.floor(Date.UTC(2025, 10, 1) / 86_400_000)
 const MAR_31 = Math.floor(Date.UTC(2026, 2, 31) / 86_400_000)
-const at = (day: number, hh: number, mm = 0): number => instantOfLocal(day, hh * 60 + mm)
+const at = (day: number, hh: number, mm = 0): number => parisInstantOf(day, hh * 60 + mm)
 
 describe('createTariffCalendar: Tempo', () => {
   const cal = createTariffCalendar('tempo', 1)
@@ -80,10 +80,10 @@ describe('createTariffCalendar: EJP and HC', () => {
   })
 })
 
-describe('localTime', () => {
+describe('parisLocalTime', () => {
   it('follows French legal time across DST', () => {
-    expect(localTime(Date.UTC(2026, 0, 15, 12)).offsetMinutes).toBe(60)
-    expect(localTime(Date.UTC(2026, 6, 15, 12)).offsetMinutes).toBe(120)
-    expect(localTime(Date.UTC(2026, 6, 15, 22, 30)).minuteOfDay).toBe(30)
+    expect(parisLocalTime(Date.UTC(2026, 0, 15, 12)).offsetMinutes).toBe(60)
+    expect(parisLocalTime(Date.UTC(2026, 6, 15, 12)).offsetMinutes).toBe(120)
+    expect(parisLocalTime(Date.UTC(2026, 6, 15, 22, 30)).minuteOfDay).toBe(30)
   })
 })

@@ -1,6 +1,6 @@
 import type { PeriodCode, TempoColour } from '@linkyrpi/tic-core'
-import { dayInfo, instantOfLocal, localTime } from './local-time.js'
-import type { LocalTime } from './local-time.js'
+import { civilFromDays, parisInstantOf, parisLocalTime, weekdayOf } from '@linkyrpi/tic-core'
+import type { ParisLocalTime } from '@linkyrpi/tic-core'
 import { rand01 } from './random.js'
 
 /** The tariff options the simulator implements. */
@@ -52,7 +52,7 @@ export interface ProfileSlot {
 /** The supplier calendar of a simulated contract. */
 export interface TariffCalendar {
   /** The tariff state at `epochMs` (pass `lt` when already computed). */
-  at(epochMs: number, lt?: LocalTime): TariffState
+  at(epochMs: number, lt?: ParisLocalTime): TariffState
   /** Colour of the Tempo day that starts at 06:00 on local day `dayNumber`. */
   tempoColour(dayNumber: number): TempoColour
   /** True when local day `dayNumber` is an EJP day (peak from 07:00 to 01:00 the next day). */
@@ -101,7 +101,8 @@ export function createTariffCalendar(option: SimulatedOption, seed: number, offP
   function tempoColour(dayNumber: number): TempoColour {
     let c = colourCache.get(dayNumber)
     if (c !== undefined) return c
-    const { month, weekday } = dayInfo(dayNumber)
+    const { month } = civilFromDays(dayNumber)
+    const weekday = weekdayOf(dayNumber)
     const r = rand01(seed, 0x7e3b0, dayNumber)
     // About 22 red days (Nov-Mar weekdays) and 43 white days (never Sunday) a year, as RTE does.
     if (WINTER.has(month) && weekday >= 1 && weekday <= 5 && r < 0.2) c = 'red'
@@ -112,7 +113,8 @@ export function createTariffCalendar(option: SimulatedOption, seed: number, offP
     return c
   }
   function isEjpDay(dayNumber: number): boolean {
-    const { month, weekday } = dayInfo(dayNumber)
+    const { month } = civilFromDays(dayNumber)
+    const weekday = weekdayOf(dayNumber)
     return WINTER.has(month) && weekday >= 1 && weekday <= 5 && rand01(seed, 0xe1b, dayNumber) < 0.2
   }
   function dayType(dayNumber: number): number {
@@ -121,7 +123,7 @@ export function createTariffCalendar(option: SimulatedOption, seed: number, offP
     return 1
   }
 
-  function at(epochMs: number, lt: LocalTime = localTime(epochMs)): TariffState {
+  function at(epochMs: number, lt: ParisLocalTime = parisLocalTime(epochMs)): TariffState {
     const m = lt.minuteOfDay
     const d = lt.dayNumber
     switch (option) {
@@ -176,7 +178,7 @@ export function createTariffCalendar(option: SimulatedOption, seed: number, offP
     const slots: ProfileSlot[] = []
     for (const minute of [...bounds].sort((a, b) => a - b)) {
       // EJP peaks are not known a day ahead: the profile is that of a normal day.
-      const s = option === 'ejp' ? { index: 1, relayClosed: true } : at(instantOfLocal(dayNumber, minute) + 1000)
+      const s = option === 'ejp' ? { index: 1, relayClosed: true } : at(parisInstantOf(dayNumber, minute) + 1000)
       const slot: ProfileSlot = { startMinute: minute, supplierIndex: s.index, dryContact: s.relayClosed ? 'close' : 'open' }
       const prev = slots[slots.length - 1]
       if (prev === undefined || prev.supplierIndex !== slot.supplierIndex || prev.dryContact !== slot.dryContact) slots.push(slot)

@@ -251,7 +251,7 @@ export async function startDisplayServer(options: DisplaySinkOptions, ctx: Stage
       return sendLargeJson(req, res, a.status, a.body)
     }
     if (path === '/api/costs') {
-      const a = await costsApi(o.history, url.searchParams, Date.now())
+      const a = await costsApi(o.history, url.searchParams, Date.now(), o.analytics)
       return sendLargeJson(req, res, a.status, a.body)
     }
     if (path === '/api/automation') {

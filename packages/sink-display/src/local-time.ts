@@ -1,4 +1,9 @@
-/** Local calendar helpers for "today" and "this month" in a given IANA time zone. */
+/**
+ * Local calendar helpers for "today" and "this month" in a given IANA time zone. The default zone,
+ * Europe/Paris, is computed by tic-core's French-time module (no ICU); any other zone goes through
+ * `Intl`. Shared by the server and the browser client.
+ */
+import { PARIS_TIME_ZONE, parisDayStart, parisLocalTime, parisMonthStart } from '@linkyrpi/tic-core'
 
 const formatters = new Map<string, Intl.DateTimeFormat>()
 
@@ -22,6 +27,10 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 /** Local wall-clock fields of `epochMs` in `timeZone`. */
 export function localFields(epochMs: number, timeZone: string): { y: number; m: number; d: number; h: number; min: number; s: number } {
+  if (timeZone === PARIS_TIME_ZONE) {
+    const t = parisLocalTime(epochMs)
+    return { y: t.year, m: t.month, d: t.day, h: t.hour, min: t.minute, s: t.second }
+  }
   const p: Record<string, number> = {}
   for (const part of formatter(timeZone).formatToParts(epochMs)) {
     if (part.type !== 'literal') p[part.type] = Number(part.value)
@@ -37,6 +46,7 @@ function offsetAt(epochMs: number, timeZone: string): number {
 
 /** Epoch ms of local midnight starting the day (or the month) that contains `epochMs`. */
 export function localStart(epochMs: number, timeZone: string, unit: 'day' | 'month'): number {
+  if (timeZone === PARIS_TIME_ZONE) return unit === 'day' ? parisDayStart(epochMs) : parisMonthStart(epochMs)
   const f = localFields(epochMs, timeZone)
   const wall = Date.UTC(f.y, f.m - 1, unit === 'day' ? f.d : 1)
   // Two passes settle the offset across a DST change.

@@ -1,3 +1,5 @@
+import { DEFAULT_SETTINGS } from '@linkyrpi/analytics'
+import type { AnalyticsSettings } from '@linkyrpi/analytics'
 import type { DiagnosticsSnapshot, HistoryStore } from '@linkyrpi/tic-core/stage'
 import type { AutomationApi } from './automation-api.js'
 import type { WaitingFor } from './protocol.js'
@@ -25,6 +27,11 @@ export interface DisplaySinkOptions {
   readonly onListening?: (listening: DisplayListening) => void
   /** The store's query API for the History screen and today's/month's energy. Optional. */
   readonly history?: HistoryStore
+  /**
+   * Prices, schedules and factors of the Costs screen (`/api/costs`): the configuration's
+   * `analytics` section read by `parseAnalyticsConfig`. Default: the shipped regulated prices.
+   */
+  readonly analytics?: AnalyticsSettings
   /** Live pipeline health for the Diagnostics screen. Optional. */
   readonly diagnostics?: () => DiagnosticsSnapshot
   /** The node's Prometheus exposition (text format 0.0.4), served at `/metrics`. Optional (404 without). */
@@ -62,6 +69,7 @@ export interface ResolvedDisplayOptions {
   readonly port: number
   readonly onListening: ((listening: DisplayListening) => void) | undefined
   readonly history: HistoryStore | undefined
+  readonly analytics: AnalyticsSettings
   readonly diagnostics: (() => DiagnosticsSnapshot) | undefined
   readonly metrics: (() => string) | undefined
   readonly automation: (() => AutomationApi | undefined) | undefined
@@ -104,6 +112,7 @@ export function resolveDisplayOptions(options: DisplaySinkOptions = {}): Resolve
     port,
     onListening: options.onListening,
     history: options.history,
+    analytics: options.analytics ?? DEFAULT_SETTINGS,
     diagnostics: options.diagnostics,
     metrics: options.metrics,
     automation: options.automation,

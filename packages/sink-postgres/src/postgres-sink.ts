@@ -1,24 +1,8 @@
-import { createStore, storeSink } from '@linkyrpi/store'
-import type { SharedStore, Store, StoreOptions, StoreSinkOptions } from '@linkyrpi/store'
+import { storeSink } from '@linkyrpi/store'
+import type { SharedStore, StoreSinkOptions } from '@linkyrpi/store'
 import type { PipelineFrame, Sink, StageContext } from '@linkyrpi/tic-core/stage'
-import { openPostgres } from './postgres-engine.js'
-import type { PostgresEngineOptions } from './postgres-engine.js'
+import { openPostgresStore } from './open-postgres-store.js'
 import { parsePostgresUrl } from './postgres-url.js'
-
-/** Options of {@link openPostgresStore}: the store's and the engine's (except `url` and `schema`). */
-export interface PostgresStoreOptions extends StoreOptions, Omit<PostgresEngineOptions, 'url' | 'schema'> {
-  /** Schema holding the tables; default the URL's `?schema=name`, else `public`. */
-  readonly schema?: string
-}
-
-/**
- * Connects to PostgreSQL and migrates the store. `url` may name the schema with `?schema=name`
- * (see {@link parsePostgresUrl}). Fails with StoreConnectionError when the server is unreachable.
- */
-export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
-  const location = parsePostgresUrl(url, options.schema)
-  return createStore(await openPostgres({ ...options, ...location }), options)
-}
 
 /** Options of {@link postgresSink}. */
 export interface PostgresSinkOptions extends StoreSinkOptions {

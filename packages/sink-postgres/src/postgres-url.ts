@@ -1,4 +1,4 @@
-import { StoreTargetError } from '@linkyrpi/store'
+import { StoreTargetError } from '@linkyrpi/store/core'
 
 /** The schemes of a PostgreSQL URL: `postgres://` and `postgresql://` (any case). */
 export const POSTGRES_URL_PATTERN = /^postgres(ql)?:\/\//i

@@ -1,4 +1,4 @@
-export { sqliteSink, openSqliteStore, SQLITE_FLUSH_MS } from './sqlite-sink.js'
+export { sqliteSink, SQLITE_FLUSH_MS } from './sqlite-sink.js'
 export type { SqliteSinkOptions } from './sqlite-sink.js'
-export { openSqlite, applySqlitePragmas } from './sqlite-engine.js'
-export type { SqliteEngineOptions } from './sqlite-engine.js'
+export { openSqliteStore, openSqlite, applySqlitePragmas } from './engine.js'
+export type { SqliteEngineOptions } from './engine.js'

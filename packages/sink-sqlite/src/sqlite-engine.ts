@@ -5,8 +5,8 @@
 import { statSync } from 'node:fs'
 import { Kysely, SqliteDialect } from 'kysely'
 import type { Database as SqliteDb, Statement } from 'better-sqlite3'
-import { COLUMNS, StoreConnectionError } from '@linkyrpi/store'
-import type { BulkRow, BulkTable, Engine, StoreDatabase, WriteTx } from '@linkyrpi/store'
+import { COLUMNS, StoreConnectionError } from '@linkyrpi/store/core'
+import type { BulkRow, BulkTable, Engine, StoreDatabase, WriteTx } from '@linkyrpi/store/core'
 
 /** Options of {@link openSqlite}. */
 export interface SqliteEngineOptions {

@@ -1,12 +1,7 @@
-import { createStore, storeSink } from '@linkyrpi/store'
-import type { SharedStore, Store, StoreOptions, StoreSinkOptions } from '@linkyrpi/store'
+import { storeSink } from '@linkyrpi/store'
+import type { SharedStore, StoreSinkOptions } from '@linkyrpi/store'
 import type { PipelineFrame, Sink, StageContext } from '@linkyrpi/tic-core/stage'
-import { openSqlite } from './sqlite-engine.js'
-
-/** Opens (creates) the store in a SQLite file and migrates it. */
-export async function openSqliteStore(path: string, options: StoreOptions = {}): Promise<Store> {
-  return createStore(await openSqlite({ path }), options)
-}
+import { openSqliteStore } from './open-sqlite-store.js'
 
 /**
  * Default flush interval of the SQLite sink (ms, 10 minutes): a batch is committed at the latest

@@ -9,8 +9,10 @@
 // compacted); one that does not stays flat.
 //
 // The same run also measures, as `sink: "baseline"`, the store sink of git revision
-// BENCH_BASELINE_REV (default c3ae0a5, the ledger that kept every acknowledged record until 4096
-// were acknowledged), transpiled on the fly against this build; BENCH_BASELINE_REV=none skips it.
+// BENCH_BASELINE_REV (default 169a976, the single-closure sink before it was split into units;
+// c3ae0a5 is the ledger that kept every acknowledged record until 4096 were acknowledged),
+// transpiled on the fly against this build; BENCH_BASELINE_REV=none skips it. The baseline must be
+// a one-file sink (its `./x.js` imports are bound to this build's dist).
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
@@ -28,7 +30,7 @@ if (typeof globalThis.gc !== 'function') {
 }
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 20_000)
 const BATCH = Number(process.env.BENCH_BATCH ?? 300)
-const BASELINE_REV = process.env.BENCH_BASELINE_REV ?? 'c3ae0a5'
+const BASELINE_REV = process.env.BENCH_BASELINE_REV ?? '169a976'
 const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet }
 const ctx = { stage: 'sqlite', logger: quiet, diagnostics: { report() {} }, now: () => Date.now() }
 const turn = () => new Promise((resolve) => setImmediate(resolve))

@@ -12,13 +12,12 @@ import { createRequire } from 'node:module'
 import { tmpdir, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
-import { localDayStart } from '../dist/index.js'
 // The engines live in the sink packages (this package has no driver); the benchmark loads their
 // builds the way the pipeline's openStore does.
 import { applySqlitePragmas, openSqliteStore } from '../../sink-sqlite/dist/index.js'
 import { openPostgresStore } from '../../sink-postgres/dist/index.js'
 import { syntheticFrames, syntheticOffPeak, syntheticPowerVA } from '../dist/testing/index.js'
-import { formatHorodate, parseHorodate } from '@linkyrpi/tic-core'
+import { formatHorodate, parseHorodate, parisDayStart as localDayStart } from '@linkyrpi/tic-core'
 
 const requireSqlite = createRequire(new URL('../../sink-sqlite/package.json', import.meta.url))
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 200_000)

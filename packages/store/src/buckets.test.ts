@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { bucketOf, localDayStart, localMonthStart, nextLocalMonthStart } from './buckets.js'
+import { parisDayStart as localDayStart, parisMonthStart as localMonthStart, parisNextMonthStart as nextLocalMonthStart } from '@linkyrpi/tic-core'
+import { bucketOf } from './buckets.js'
 
 describe('local buckets (Europe/Paris)', () => {
   it('starts a winter day at 23:00 UTC the day before, a summer day at 22:00 UTC', () => {

@@ -7,7 +7,7 @@ import type {
   StoredMeter,
 } from '@linkyrpi/tic-core/stage'
 import type { TicReading } from '@linkyrpi/tic-core'
-import { localMonthStart } from './buckets.js'
+import { parisMonthStart } from '@linkyrpi/tic-core'
 import { RES_MINUTES, registerNum } from './codes.js'
 import type { Engine } from './engine.js'
 
@@ -180,7 +180,7 @@ export function createHistoryStore(engine: Engine): HistoryStore {
       for (const r of rows) {
         const day = Number(r.bucket)
         const wh = Number(r.energy_wh)
-        const start = bucket === 'day' ? day : localMonthStart(day)
+        const start = bucket === 'day' ? day : parisMonthStart(day)
         let b = out.get(start)
         if (b === undefined) {
           b = { byIndexWh: {}, importWh: 0, exportWh: 0 }

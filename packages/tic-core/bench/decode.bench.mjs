@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createTicDecoder } from '../dist/index.js'
+import { naiveDecode as baseline } from './naive-decoder.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const fixtures = join(here, '..', 'fixtures')
@@ -31,38 +32,6 @@ function stream(prefix) {
   const out = Buffer.alloc(Math.ceil(TARGET / one.length) * one.length)
   for (let o = 0; o < out.length; o += one.length) one.copy(out, o)
   return out
-}
-
-/** The straightforward baseline a peer decoder would write. */
-function baseline(buf) {
-  const text = buf.toString('latin1')
-  let frames = 0
-  let groups = 0
-  let rejected = 0
-  for (const rawFrame of text.split('\x03')) {
-    const start = rawFrame.indexOf('\x02')
-    if (start < 0) continue
-    const body = rawFrame.slice(start + 1)
-    const values = {}
-    for (const line of body.split('\r\n')) {
-      const l = line.replace(/^\n/, '').replace(/\r$/, '')
-      if (l.length < 4) continue
-      const sep = l.includes('\t') ? '\t' : ' '
-      const fields = l.split(sep)
-      const check = l.charCodeAt(l.length - 1)
-      const area = sep === '\t' ? l.slice(0, -1) : l.slice(0, -2)
-      let sum = 0
-      for (let i = 0; i < area.length; i++) sum += area.charCodeAt(i)
-      if (((sum & 0x3f) + 0x20) !== check) {
-        rejected++
-        continue
-      }
-      values[fields[0]] = fields.length > 3 && sep === '\t' ? fields[2] : fields[1]
-      groups++
-    }
-    frames++
-  }
-  return { frames, groups, rejected }
 }
 
 function ours(buf, options) {
@@ -86,7 +55,6 @@ function measure(name, mode, buf, fn) {
   let best = Infinity
   let result
   for (let i = 0; i < REPEATS; i++) {
-    globalThis.gc?.()
     const t0 = process.hrtime.bigint()
     result = fn(buf)
     const s = Number(process.hrtime.bigint() - t0) / 1e9

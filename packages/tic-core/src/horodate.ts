@@ -1,3 +1,5 @@
+import { parisLocalTime } from './paris-time.js'
+
 /** A decoded horodate `SAAMMJJhhmmss` (tic-spec.md §6.1). */
 export interface Horodate {
   /** The 13 characters as sent. */
@@ -53,27 +55,16 @@ export function parseHorodate(raw: string | undefined): Horodate | null {
  * last Sunday of October 01:00 UTC.
  */
 export function formatHorodate(epochMs: number, options: { degraded?: boolean } = {}): string {
-  const summer = isEuSummerTime(epochMs)
-  const d = new Date(epochMs + (summer ? 120 : 60) * 60_000)
+  const t = parisLocalTime(epochMs)
   const p2 = (n: number): string => String(n).padStart(2, '0')
-  const letter = summer ? 'E' : 'H'
+  const letter = t.offsetMinutes === 120 ? 'E' : 'H'
   return (
     (options.degraded === true ? letter.toLowerCase() : letter) +
-    p2(d.getUTCFullYear() % 100) +
-    p2(d.getUTCMonth() + 1) +
-    p2(d.getUTCDate()) +
-    p2(d.getUTCHours()) +
-    p2(d.getUTCMinutes()) +
-    p2(d.getUTCSeconds())
+    p2(t.year % 100) +
+    p2(t.month) +
+    p2(t.day) +
+    p2(t.hour) +
+    p2(t.minute) +
+    p2(t.second)
   )
-}
-
-/** True when EU summer time (CEST, UTC+2) is in force at `epochMs`. */
-export function isEuSummerTime(epochMs: number): boolean {
-  const year = new Date(epochMs).getUTCFullYear()
-  const lastSunday = (month: number): number => {
-    const d = new Date(Date.UTC(year, month + 1, 0, 1))
-    return d.getTime() - d.getUTCDay() * 86_400_000
-  }
-  return epochMs >= lastSunday(2) && epochMs < lastSunday(9)
 }

@@ -20,7 +20,24 @@ export type { TicDecoder, TicDecoderOptions, DecodedFrame, DecoderEvent } from '
 export { createReadingBuilder } from './reading.js'
 export type { TicReading, TicAlert, TimedValue, ReadingBuilder, ReadingBuilderOptions } from './reading.js'
 export { parseInteger } from './integer.js'
-export { parseHorodate, formatHorodate, isEuSummerTime } from './horodate.js'
+export { parseHorodate, formatHorodate } from './horodate.js'
+export {
+  PARIS_TIME_ZONE,
+  isEuSummerTime,
+  euSummerTimeRange,
+  parisOffsetMs,
+  parisLocalTime,
+  parisInstantOf,
+  parisDayStart,
+  parisNextDayStart,
+  parisMonthStart,
+  parisNextMonthStart,
+  parisDayKey,
+  daysFromCivil,
+  civilFromDays,
+  weekdayOf,
+} from './paris-time.js'
+export type { ParisLocalTime } from './paris-time.js'
 export type { Horodate } from './horodate.js'
 export { parseStge } from './stge.js'
 export type { Stge, CutoffState } from './stge.js'

@@ -5,7 +5,7 @@ import type { AutomationOptions, OnCostSummary, ReceivedReading, Switch } from '
 import { ConfigError, loadConfig, openStore } from '@linkyrpi/pipeline'
 import { CaptureParser } from '@linkyrpi/source-serial'
 import type { Store } from '@linkyrpi/store'
-import { createTicDecoder, isEuSummerTime } from '@linkyrpi/tic-core'
+import { createTicDecoder, parisInstantOf } from '@linkyrpi/tic-core'
 import type { DecoderEvent } from '@linkyrpi/tic-core'
 import { EXIT, UsageError, parseCommandArgs } from './command.js'
 import type { Command } from './command.js'
@@ -48,10 +48,8 @@ Exit codes: 0 done, 1 unreadable capture, 2 bad arguments, 3 invalid configurati
 export function parseDate(text: string, option: string): number {
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)
   if (day !== null) {
-    const utcMidnight = Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]))
-    // Paris midnight: one hour before UTC midnight in winter, two in summer.
-    const winter = utcMidnight - 3_600_000
-    return isEuSummerTime(winter) ? utcMidnight - 7_200_000 : winter
+    // Paris midnight of that calendar day (an out-of-range day rolls over, as Date.UTC does).
+    return parisInstantOf(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3])) / 86_400_000, 0)
   }
   const ms = Date.parse(text)
   if (!Number.isFinite(ms)) throw new UsageError(`${option} must be a date (YYYY-MM-DD or ISO 8601), got '${text}'`)

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { ConfigError, DEFAULT_CONFIG, loadConfig, nodesOf, portSchema, startNode, validateConfig } from '@linkyrpi/pipeline'
+import { chooseNode, ConfigError, DEFAULT_CONFIG, loadConfig, nodesOf, portSchema, startNode, validateConfig } from '@linkyrpi/pipeline'
 import type { PipelineConfig } from '@linkyrpi/pipeline'
 import { EXIT, UsageError, parseCommandArgs } from './command.js'
 import type { Command, CommandIo } from './command.js'
@@ -104,7 +104,7 @@ export const runCommand: Command = {
     }
     if (simulate !== undefined && simulated === 0) throw new UsageError('--simulate: the configuration has no simulator stage')
     const nodes = nodesOf(config)
-    const node = values.node ?? (nodes.length === 1 ? (nodes[0] as string) : 'main')
+    const node = chooseNode(config, values.node)
     if (!nodes.includes(node)) {
       io.stderr.write(`linkyrpi run: node '${node}' has no stages (nodes in this file: ${nodes.join(', ')})\n`)
       return EXIT.config

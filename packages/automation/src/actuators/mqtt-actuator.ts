@@ -1,4 +1,3 @@
-import { connect } from 'mqtt'
 import type { MqttClient } from 'mqtt'
 import type { Actuator } from './actuator.js'
 
@@ -40,7 +39,9 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 export function mqttActuator(options: MqttActuatorOptions): Actuator {
   const timeoutMs = options.timeoutMs ?? 5000
   let client: MqttClient | undefined
-  function open(): MqttClient {
+  async function open(): Promise<MqttClient> {
+    // mqtt.js loads on the first switch, not with every configuration that has an automation stage.
+    const { connect } = await import('mqtt')
     client ??= connect(options.url, {
       username: options.username,
       password: options.password,
@@ -65,7 +66,7 @@ export function mqttActuator(options: MqttActuatorOptions): Actuator {
   }
   return {
     async set(state) {
-      const c = open()
+      const c = await open()
       await ready(c)
       await within(c.publishAsync(options.topic, state === 'on' ? options.on : options.off, { qos: options.qos, retain: options.retain }), timeoutMs, `MQTT publish on ${options.topic}`)
     },

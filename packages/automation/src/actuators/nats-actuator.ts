@@ -1,4 +1,3 @@
-import { connect } from '@nats-io/transport-node'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { Actuator } from './actuator.js'
 
@@ -22,7 +21,8 @@ export function natsActuator(options: NatsActuatorOptions): Actuator {
   let connection: Promise<NatsConnection> | undefined
   return {
     async set(state, c) {
-      connection ??= connect({ servers: [...options.servers], timeout: timeoutMs, maxReconnectAttempts: -1 })
+      // The NATS client loads on the first switch, not with every automation configuration.
+      connection ??= import('@nats-io/transport-node').then(({ connect }) => connect({ servers: [...options.servers], timeout: timeoutMs, maxReconnectAttempts: -1 }))
       let nc: NatsConnection
       try {
         nc = await connection

@@ -56,8 +56,23 @@ stages:
   o: { type: log, from: f, node: server }
 `)
     expect(config.nats?.stream).toMatchObject({ storage: 'file', replicas: 1, duplicateWindowMs: 120_000 })
-    expect(config.nats?.consumer).toEqual({ ackWaitMs: 60_000, maxAckPending: 5_000 })
+    expect(config.nats?.consumer).toEqual({ ackWaitMs: 60_000, maxAckPending: 5_000, batch: 256 })
+    expect(config.nats?.publish).toEqual({ batchFrames: 1, batchMs: 20, timeoutMs: 5_000 })
     expect(config.nats?.tls).toEqual({ caFile: '/etc/ca.pem', handshakeFirst: false })
+  })
+
+  it('validates NATS batching: at most 1 024 frames per message, a positive pull batch', async () => {
+    const error = await parseConfig(`
+nats: { publish: { batchFrames: 2000, batchMs: -1 }, consumer: { batch: 0 } }
+stages:
+  m: { type: simulator, node: pi }
+  f: { type: tic-decode, from: m, node: pi }
+  o: { type: log, from: f, node: server }
+`).catch((e: unknown) => e)
+    const text = String((error as Error).message) + JSON.stringify((error as { problems?: unknown }).problems ?? '')
+    expect(text).toContain('nats.publish.batchFrames')
+    expect(text).toContain('nats.publish.batchMs')
+    expect(text).toContain('nats.consumer.batch')
   })
 
   it('reports every problem at once, each with its path', async () => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
-import { LineCounter, parseDocument } from 'yaml'
+import { AnalyticsConfigError, parseAnalyticsConfig } from '@linkyrpi/analytics'
 import { ConfigError } from '../errors.js'
 import type { ConfigIssue } from '../errors.js'
 import { BUILTIN_STAGES, isModuleType } from '../registry.js'
@@ -44,6 +44,8 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
 
 /** Parses YAML text, then {@link validateConfig}. YAML syntax errors are reported with line:column. */
 export async function parseConfig(text: string, options: LoadConfigOptions = {}): Promise<PipelineConfig> {
+  // The YAML parser (some 70 modules) loads only for a configuration file, not for the defaults.
+  const { LineCounter, parseDocument } = await import('yaml')
   const lines = new LineCounter()
   const document = parseDocument(text, { prettyErrors: false, lineCounter: lines })
   if (document.errors.length > 0) {
@@ -131,6 +133,14 @@ export async function validateConfig(raw: unknown, options: LoadConfigOptions = 
       }
       Object.defineProperty(resolved, 'definition', { value: definition, enumerable: false })
       stages[id] = resolved as ResolvedStage
+    }
+  }
+  if (typeof expanded === 'object' && expanded !== null && (expanded as Record<string, unknown>).analytics !== undefined) {
+    try {
+      parseAnalyticsConfig({ analytics: (expanded as Record<string, unknown>).analytics })
+    } catch (error) {
+      if (!(error instanceof AnalyticsConfigError)) throw error
+      for (const issue of error.issues) push({ path: issue.path.replace(/^\$\./u, ''), message: issue.message })
     }
   }
   checkGraph(graph, parsed.success ? parsed.data.nats !== undefined : (expanded as { nats?: unknown } | null)?.nats !== undefined, issues)

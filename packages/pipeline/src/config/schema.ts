@@ -69,6 +69,22 @@ export const natsConsumerSchema = z.strictObject({
   ackWaitMs: z.number().int().positive().default(60_000),
   /** Messages delivered and not yet acknowledged, at most (default 5 000): the edge's flow control. */
   maxAckPending: z.number().int().positive().default(5_000),
+  /** Messages asked for in one pull request (default 256). */
+  batch: z.number().int().min(1).max(10_000).default(256),
+})
+
+/** Publishing side of durable and live frame edges (the upstream node). */
+export const natsPublishSchema = z.strictObject({
+  /**
+   * Frames per NATS message, at most (default 1: one message per frame). Above 1 (a gateway
+   * reading many meters), frames are grouped: one publish and one PubAck per message. Servers
+   * must run a version that reads batches (header `Linky-Batch`) before publishers use it.
+   */
+  batchFrames: z.number().int().min(1).max(1024).default(1),
+  /** How long a partial batch waits for more frames, ms (default 20). */
+  batchMs: z.number().int().min(0).max(60_000).default(20),
+  /** JetStream publish timeout before a retry with the same message id, ms (default 5 000). */
+  timeoutMs: z.number().int().positive().default(5_000),
 })
 
 /** Connection to NATS, needed as soon as an edge crosses nodes. */
@@ -87,6 +103,7 @@ export const natsSchema = z.strictObject({
   tls: natsTlsSchema.optional(),
   stream: natsStreamSchema.prefault({}),
   consumer: natsConsumerSchema.prefault({}),
+  publish: natsPublishSchema.prefault({}),
 })
 
 /** One stage: its `type`, the `node` it runs on, what it reads `from`; other keys are its options. */
@@ -122,6 +139,12 @@ export const configSchema = z.strictObject({
       timeoutMs: z.number().int().positive().default(15_000),
     })
     .prefault({}),
+  /**
+   * Prices, subscription, off-peak hours, Tempo/EJP days, CO2 factor for the costs the dashboard
+   * and the MQTT stage show (and `linkyrpi report --config`): checked by `@linkyrpi/analytics`
+   * (see docs/analytics.md), available to the stages as ANALYTICS_SETTINGS.
+   */
+  analytics: z.unknown().optional(),
   /** The stages, by id. */
   stages: z.record(id('stage id'), stageSchema).refine((s) => Object.keys(s).length > 0, 'at least one stage is required'),
 })

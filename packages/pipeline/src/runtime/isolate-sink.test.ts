@@ -1,4 +1,6 @@
 import { Observable, Subject, concatMap, filter, firstValueFrom, from, lastValueFrom, map, share, toArray } from 'rxjs'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import type { Ack, PipelineFrame, Sink } from '@linkyrpi/tic-core/stage'
 import { bufferSchema } from '../config/schema.js'
@@ -6,6 +8,11 @@ import { BufferOverflowError } from '../errors.js'
 import { DiagnosticsCollector } from './diagnostics-collector.js'
 import { isolateSink } from './isolate-sink.js'
 import { memoryLogger } from './memory-logger.js'
+
+// A full garbage collection on demand, whether or not the worker runs with --expose-gc.
+setFlagsFromString('--expose-gc')
+const gc = runInNewContext('gc') as () => void
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 const frame = (seq: number): PipelineFrame => ({ meta: { seq, receivedAt: seq, source: 's' } }) as unknown as PipelineFrame
 const frames = (n: number): PipelineFrame[] => Array.from({ length: n }, (_, i) => frame(i + 1))
@@ -137,5 +144,58 @@ describe('isolateSink', () => {
     }
     expect(await acks).toBe(3)
     expect(sawInside).toBe(false)
+  })
+
+  it('after thousands of in-order acks, a failure redelivers exactly the unacknowledged frames', async () => {
+    const { options } = setup('big', { inFlight: 5000, size: 10_000 })
+    const attempts: number[][] = []
+    let calls = 0
+    const sink: Sink = (input) =>
+      new Observable<Ack>((subscriber) => {
+        calls += 1
+        const seen: number[] = []
+        attempts.push(seen)
+        const first = calls === 1
+        return input.subscribe({
+          next: (f) => {
+            seen.push(f.meta.seq)
+            // The first attempt acks 2 500 frames, then fails with the rest unacknowledged.
+            if (first && seen.length > 2500) {
+              if (seen.length === 3000) subscriber.error(new Error('boom'))
+              return
+            }
+            subscriber.next({ seq: f.meta.seq, sink: 'big' })
+          },
+          complete: () => subscriber.complete(),
+        })
+      })
+    const acks = await lastValueFrom(from(frames(4000)).pipe(isolateSink(sink, options), toArray()))
+    expect(acks.map((a) => a.seq)).toEqual(frames(4000).map((f) => f.meta.seq))
+    expect(attempts[1]?.[0]).toBe(2501)
+    expect(attempts[1]?.length).toBe(1500)
+  })
+
+  it('keeps no frame once the sink has it acknowledged (a live pipeline runs for months)', async () => {
+    const s = setup('s')
+    const input = new Subject<PipelineFrame>()
+    const acks: number[] = []
+    const subscription = input.pipe(isolateSink(fastSink('s'), s.options)).subscribe((a) => acks.push(a.seq))
+    const refs: WeakRef<object>[] = []
+    for (let seq = 1; seq <= 600; seq++) {
+      const f = frame(seq)
+      refs.push(new WeakRef(f))
+      input.next(f)
+      // One frame at a time, as a meter sends them: each is delivered and acknowledged.
+      while (acks.length < seq) await turn()
+    }
+    await turn()
+    gc()
+    await turn()
+    gc()
+    try {
+      expect(refs.filter((r) => r.deref() !== undefined).length).toBeLessThanOrEqual(1)
+    } finally {
+      subscription.unsubscribe()
+    }
   })
 })

@@ -40,9 +40,15 @@ export function isolateSink(sink: Sink, options: IsolateSinkOptions): (input: Ob
   const { buffer, logger, counters } = options
   return (input) =>
     new Observable<Ack>((subscriber) => {
-      let queue: PipelineFrame[] = []
+      // Delivered slots are cleared (`undefined`) at once, so that a frame is kept only until its
+      // sink acknowledges it; the array itself is compacted now and then.
+      let queue: (PipelineFrame | undefined)[] = []
       let head = 0
-      let inflight: PipelineFrame[] = []
+      // Frames handed to the sink and not yet acknowledged: inflight[inflightHead…]. Acks come in
+      // order, so an ack advances the head (O(1)) instead of copying the array.
+      // Acknowledged slots are cleared at once so that no frame outlives its ack.
+      let inflight: (PipelineFrame | undefined)[] = []
+      let inflightHead = 0
       let upstreamDone = false
       let inputCompleted = false
       let attempt: { input: Subject<PipelineFrame>; subscription: Subscription } | undefined
@@ -52,11 +58,13 @@ export function isolateSink(sink: Sink, options: IsolateSinkOptions): (input: Ob
       let closed = false
 
       const queued = (): number => queue.length - head
+      const unacked = (): number => inflight.length - inflightHead
       const updateLag = (): void => {
-        counters.lag = queued() + inflight.length
+        counters.lag = queued() + unacked()
       }
       const shift = (): PipelineFrame | undefined => {
         const frame = queue[head]
+        queue[head] = undefined
         head += 1
         if (head > 1024 && head * 2 > queue.length) {
           queue = queue.slice(head)
@@ -69,7 +77,7 @@ export function isolateSink(sink: Sink, options: IsolateSinkOptions): (input: Ob
         drainHandle = undefined
         if (closed || attempt === undefined) return
         const current = attempt
-        while (inflight.length < buffer.inFlight && queued() > 0 && attempt === current) {
+        while (unacked() < buffer.inFlight && queued() > 0 && attempt === current) {
           const frame = shift() as PipelineFrame
           inflight.push(frame)
           current.input.next(frame)
@@ -89,11 +97,12 @@ export function isolateSink(sink: Sink, options: IsolateSinkOptions): (input: Ob
         retryTimer = undefined
         if (closed) return
         // Frames handed to a failed attempt and never acknowledged go first, in order.
-        if (inflight.length > 0) {
-          queue = inflight.concat(queue.slice(head))
+        if (unacked() > 0) {
+          queue = [...inflight.slice(inflightHead), ...queue.slice(head)]
           head = 0
-          inflight = []
         }
+        inflight = []
+        inflightHead = 0
         inputCompleted = false
         const attemptInput = new Subject<PipelineFrame>()
         const current: { input: Subject<PipelineFrame>; subscription: Subscription | undefined } = { input: attemptInput, subscription: undefined }
@@ -102,9 +111,16 @@ export function isolateSink(sink: Sink, options: IsolateSinkOptions): (input: Ob
           next: (ack) => {
             counters.acked += 1
             failures = 0
-            let index = 0
+            let index = inflightHead
             while (index < inflight.length && (inflight[index] as PipelineFrame).meta.seq !== ack.seq) index += 1
-            if (index < inflight.length) inflight = inflight.slice(index + 1)
+            if (index < inflight.length) {
+              for (let i = inflightHead; i <= index; i++) inflight[i] = undefined
+              inflightHead = index + 1
+              if (inflightHead > 1024 && inflightHead * 2 > inflight.length) {
+                inflight = inflight.slice(inflightHead)
+                inflightHead = 0
+              }
+            }
             updateLag()
             subscriber.next(ack)
             scheduleDrain()
@@ -116,7 +132,7 @@ export function isolateSink(sink: Sink, options: IsolateSinkOptions): (input: Ob
               fail(current, new Error('sink completed before its input'))
               return
             }
-            if (inflight.length > 0) logger.warn('sink completed without acknowledging every frame', { sink: options.id, unacknowledged: inflight.length })
+            if (unacked() > 0) logger.warn('sink completed without acknowledging every frame', { sink: options.id, unacknowledged: unacked() })
             counters.state = 'done'
             attempt = undefined
             subscriber.complete()
@@ -136,7 +152,7 @@ export function isolateSink(sink: Sink, options: IsolateSinkOptions): (input: Ob
         counters.retries += 1
         counters.state = 'retrying'
         const delay = backoff(failures, options.retry)
-        logger.error('sink failed; restarting it', { sink: options.id, attempt: failures, delayMs: delay, unacknowledged: inflight.length, error })
+        logger.error('sink failed; restarting it', { sink: options.id, attempt: failures, delayMs: delay, unacknowledged: unacked(), error })
         retryTimer = setTimeout(start, delay)
       }
 

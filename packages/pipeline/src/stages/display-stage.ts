@@ -5,7 +5,7 @@ import { DEFAULT_HTTP_PORT, portSchema } from '../config/schema.js'
 import type { PipelineConfig } from '../config/pipeline-config.js'
 import type { SinkDefinition } from '../stage-definition.js'
 import { defined } from './defined.js'
-import { AUTOMATION_CONTROLLER, CONFIG, DASHBOARD_LISTENING, DIAGNOSTICS_SNAPSHOT, HISTORY_STORE, METRICS } from '../tokens.js'
+import { ANALYTICS_SETTINGS, AUTOMATION_CONTROLLER, CONFIG, DASHBOARD_LISTENING, DIAGNOSTICS_SNAPSHOT, HISTORY_STORE, METRICS } from '../tokens.js'
 
 /**
  * What feeds stage `id`: its chain of `from` up to the source. A source on another node is
@@ -44,8 +44,8 @@ export const displayStageOptions = z.strictObject({
 
 /**
  * `display`: the touch dashboard (`@linkyrpi/sink-display`), fed live frames; it gets the node's
- * {@link HISTORY_STORE} (when a store stage runs on the same node) and the diagnostics provider
- * from the container, and serves the node's Prometheus `/metrics`. Live: an edge to it across nodes uses core NATS; a small buffer that drops
+ * {@link HISTORY_STORE} (when a store stage runs on the same node), the configuration's prices
+ * ({@link ANALYTICS_SETTINGS}) and the diagnostics provider from the container, and serves the node's Prometheus `/metrics`. Live: an edge to it across nodes uses core NATS; a small buffer that drops
  * the oldest frames (the newest reading is what a screen should show).
  */
 export const displayStage: SinkDefinition<z.output<typeof displayStageOptions>> = {
@@ -60,6 +60,7 @@ export const displayStage: SinkDefinition<z.output<typeof displayStageOptions>> 
         ...defined(options),
         ...(di.isRegistered(HISTORY_STORE, true) ? { history: di.resolve(HISTORY_STORE) } : {}),
         diagnostics: di.resolve(DIAGNOSTICS_SNAPSHOT),
+        ...(di.isRegistered(ANALYTICS_SETTINGS, true) ? { analytics: di.resolve(ANALYTICS_SETTINGS) } : {}),
         ...(di.isRegistered(METRICS, true) ? { metrics: di.resolve(METRICS) } : {}),
         automation: () => (di.isRegistered(AUTOMATION_CONTROLLER, true) ? di.resolve(AUTOMATION_CONTROLLER) : undefined),
         ...(di.isRegistered(CONFIG, true) ? { waitingFor: waitingFor(di.resolve(CONFIG), ctx.stage) } : {}),

@@ -2,11 +2,10 @@ import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { PERIODS, TRV_CATALOGUE, isPricedOption, localDayKey, mergeCatalogues, parseCatalogue, pricesOn } from '@linkyrpi/analytics'
 import type { PriceCatalogue } from '@linkyrpi/analytics'
-import { mqttSink } from '@linkyrpi/sink-mqtt'
 import type { PriceInfo, Pricing } from '@linkyrpi/sink-mqtt'
 import { eventsBetween } from '@linkyrpi/store'
 import type { SinkDefinition } from '../stage-definition.js'
-import { AUTOMATION_CONTROLLER, NODE_NAME } from '../tokens.js'
+import { ANALYTICS_SETTINGS, AUTOMATION_CONTROLLER, NODE_NAME } from '../tokens.js'
 
 const ms = z.number().int().nonnegative()
 
@@ -47,7 +46,11 @@ export const mqttStageOptions = z.strictObject({
   gapMs: z.number().int().positive().default(60_000),
   /** Price (€/kWh) and cost-of-the-day (€) entities from the price catalogue (default true). */
   costs: z.boolean().default(true),
-  /** Your own prices (a catalogue JSON file, docs/analytics.md), over the shipped regulated (TRV) prices. */
+  /**
+   * Prices of this stage only (a catalogue JSON file, docs/analytics.md), over the configuration's
+   * `analytics` prices (themselves over the shipped regulated prices). Prefer the `analytics` section:
+   * the dashboard and `linkyrpi report --config` read it too.
+   */
   priceCatalogueFile: z.string().min(1).optional(),
   /** `extend` (default): your grids replace the shipped prices from their date on; `replace`: only yours. */
   priceCatalogueMode: z.enum(['extend', 'replace']).default('extend'),
@@ -99,12 +102,17 @@ export const mqttStage: SinkDefinition<z.output<typeof mqttStageOptions>> = {
   options: mqttStageOptions,
   durable: false,
   buffer: { size: 100, inFlight: 100, overflow: 'drop-oldest' },
-  create: (options, ctx, di) => {
+  // mqtt.js (and its two dozen modules) loads only when a configuration has an mqtt stage.
+  create: async (options, ctx, di) => {
+    const { mqttSink } = await import('@linkyrpi/sink-mqtt')
     const { tls, gapMs, username, password, costs, priceCatalogueFile, priceCatalogueMode, automationSwitches, ...rest } = options
+    // The configuration's `analytics` prices (the same as the dashboard's), under the older
+    // per-stage catalogue file when one is given.
+    const base = di.isRegistered(ANALYTICS_SETTINGS, true) ? di.resolve(ANALYTICS_SETTINGS).catalogue : TRV_CATALOGUE
     const catalogue =
       priceCatalogueFile === undefined
-        ? TRV_CATALOGUE
-        : mergeCatalogues(TRV_CATALOGUE, parseCatalogue(JSON.parse(readFileSync(priceCatalogueFile, 'utf8')), priceCatalogueFile), priceCatalogueMode)
+        ? base
+        : mergeCatalogues(base, parseCatalogue(JSON.parse(readFileSync(priceCatalogueFile, 'utf8')), priceCatalogueFile), priceCatalogueMode)
     const file = (path: string | undefined): Buffer | undefined => (path === undefined ? undefined : readFileSync(path))
     const ca = file(tls?.caFile)
     const cert = file(tls?.certFile)

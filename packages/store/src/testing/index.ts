@@ -3,7 +3,7 @@
  * standard or historique single-phase meter with an HC/HP contract and a plausible load, decoded
  * by tic-core into `PipelineFrame`s. Production code must not import this subpath.
  */
-import { createPipelineFrameDecoder, encodeFrame, formatHorodate, isEuSummerTime } from '@linkyrpi/tic-core'
+import { createPipelineFrameDecoder, encodeFrame, formatHorodate, parisOffsetMs } from '@linkyrpi/tic-core'
 import type { GroupSpec, TicMode } from '@linkyrpi/tic-core'
 import type { PipelineFrame } from '@linkyrpi/tic-core/stage'
 import { concat } from '@linkyrpi/tic-core/testing'
@@ -30,7 +30,7 @@ export interface SyntheticOptions {
 
 /** Deterministic apparent power (VA) at `t`: a base load, a morning and an evening peak, noise. */
 export function syntheticPowerVA(t: number): number {
-  const hour = ((t + (isEuSummerTime(t) ? 7_200_000 : 3_600_000)) % 86_400_000) / 3_600_000
+  const hour = ((t + parisOffsetMs(t)) % 86_400_000) / 3_600_000
   let va = 350
   if (hour >= 7 && hour < 8.5) va += 1800
   if (hour >= 18.5 && hour < 22) va += 2500
@@ -42,7 +42,7 @@ export function syntheticPowerVA(t: number): number {
 
 /** True during off-peak hours (22:00-06:00 local). */
 export function syntheticOffPeak(t: number): boolean {
-  const hour = ((t + (isEuSummerTime(t) ? 7_200_000 : 3_600_000)) % 86_400_000) / 3_600_000
+  const hour = ((t + parisOffsetMs(t)) % 86_400_000) / 3_600_000
   return hour >= 22 || hour < 6
 }
 

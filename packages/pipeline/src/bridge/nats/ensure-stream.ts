@@ -44,7 +44,7 @@ export async function ensureConsumer(
   stream: string,
   durable: string,
   filterSubject: string,
-  config: NatsConfig['consumer'],
+  config: Pick<NatsConfig['consumer'], 'ackWaitMs' | 'maxAckPending'>,
 ): Promise<void> {
   const jsm = await jetstreamManager(nc)
   try {

@@ -5,7 +5,7 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import { toWire } from '@linkyrpi/tic-core'
 import type { Ack, PipelineFrame, Sink, StageContext } from '@linkyrpi/tic-core/stage'
 import { backoff } from '../../backoff.js'
-import { STAGE_HEADER, framesSubject } from './subjects.js'
+import { BATCH_HEADER, STAGE_HEADER, framesSubject } from './subjects.js'
 
 /** Options of {@link natsSink}. */
 export interface NatsSinkOptions {
@@ -16,25 +16,36 @@ export interface NatsSinkOptions {
   readonly fromStage: string
   /**
    * true: publish to JetStream and ack after the server's PubAck (the frame is stored); each
-   * message carries a `Nats-Msg-Id` (`<source>:<receivedAt>:<seq>`) so a republish after a
-   * timeout or a reconnect is dropped as a duplicate. false: core NATS publish, ack at once (at
-   * most once, for live edges).
+   * message carries a `Nats-Msg-Id` (`<source>:<receivedAt>:<seq>`, `+<n>` for a batch) so a
+   * republish after a timeout or a reconnect is dropped as a duplicate. false: core NATS
+   * publish, ack at once (at most once, for live edges).
    */
   readonly durable: boolean
   /** JetStream publish timeout before a retry, ms (default 5 000). */
   readonly timeoutMs?: number
+  /**
+   * Frames per NATS message, at most (default 1: one message per frame). Above 1, frames are
+   * grouped into one message (a JSON array, header `Linky-Batch: <n>`, on the subject of the
+   * batch's first meter): one publish and one PubAck per batch instead of per frame.
+   */
+  readonly batchFrames?: number
+  /** How long a partial batch waits for more frames before it is published, ms (default 20). */
+  readonly batchMs?: number
 }
 
 const encoder = new TextEncoder()
 
 /**
  * Publishes frames on `linky.<site>.<meter>.frames` (meter = ADS, or the source stage id before
- * the meter is known) in tic-core's wire JSON. Durable publishes are pipelined (the isolation
- * buffer bounds how many are in flight) and acknowledged in input order; a failed publish is
- * retried with backoff, with the same message id, for as long as the sink is subscribed.
+ * the meter is known) in tic-core's wire JSON, one frame or a batch of frames per message.
+ * Durable publishes are pipelined (the isolation buffer bounds how many are in flight) and
+ * acknowledged in input order; a failed publish is retried with backoff, with the same message
+ * id, for as long as the sink is subscribed.
  */
 export function natsSink(options: NatsSinkOptions, ctx: StageContext): Sink {
   const js = jetstream(options.connection, { timeout: options.timeoutMs ?? 5000 })
+  const batchFrames = Math.max(1, options.batchFrames ?? 1)
+  const batchMs = options.batchMs ?? 20
   return (input) =>
     new Observable<Ack>((subscriber) => {
       // Publishes complete in any order; acks go out in input order.
@@ -42,6 +53,9 @@ export function natsSink(options: NatsSinkOptions, ctx: StageContext): Sink {
       let head = 0
       let inputDone = false
       let closed = false
+      let batch: PipelineFrame[] = []
+      let entries: { seq: number; done: boolean }[] = []
+      let timer: ReturnType<typeof setTimeout> | undefined
       const flush = (): void => {
         while (head < pending.length && (pending[head] as { done: boolean }).done) {
           subscriber.next({ seq: (pending[head] as { seq: number }).seq, sink: ctx.stage })
@@ -53,47 +67,69 @@ export function natsSink(options: NatsSinkOptions, ctx: StageContext): Sink {
         }
         if (inputDone && head === pending.length) subscriber.complete()
       }
-      const publish = async (frame: PipelineFrame): Promise<void> => {
-        const subject = framesSubject(options.site, frame.reading.meter.id ?? frame.meta.source)
-        const payload = encoder.encode(JSON.stringify(toWire(frame)))
+      const publish = async (frames: readonly PipelineFrame[]): Promise<void> => {
+        const first = frames[0] as PipelineFrame
+        const subject = framesSubject(options.site, first.reading.meter.id ?? first.meta.source)
         const h = headers()
         h.set(STAGE_HEADER, options.fromStage)
+        let payload: Uint8Array
+        if (frames.length === 1 && batchFrames === 1) {
+          payload = encoder.encode(JSON.stringify(toWire(first)))
+        } else {
+          h.set(BATCH_HEADER, String(frames.length))
+          payload = encoder.encode(`[${frames.map((f) => JSON.stringify(toWire(f))).join(',')}]`)
+        }
         if (!options.durable) {
           options.connection.publish(subject, payload, { headers: h })
           return
         }
-        const msgID = `${frame.meta.source}:${frame.meta.receivedAt}:${frame.meta.seq}`
+        const msgID = `${first.meta.source}:${first.meta.receivedAt}:${first.meta.seq}${frames.length > 1 ? `+${frames.length}` : ''}`
         for (let attempt = 1; !closed; attempt += 1) {
           try {
             await js.publish(subject, payload, { msgID, headers: h })
             return
           } catch (error) {
             const delay = backoff(attempt, { initialMs: 200, maxMs: 5000 })
-            ctx.logger.warn('publish failed, retrying', { subject, seq: frame.meta.seq, attempt, delayMs: delay, error: String(error) })
+            ctx.logger.warn('publish failed, retrying', { subject, seq: first.meta.seq, frames: frames.length, attempt, delayMs: delay, error: String(error) })
             await new Promise((resolve) => setTimeout(resolve, delay))
           }
         }
+      }
+      const send = (): void => {
+        if (timer !== undefined) clearTimeout(timer)
+        timer = undefined
+        if (batch.length === 0) return
+        const frames = batch
+        const done = entries
+        batch = []
+        entries = []
+        publish(frames).then(
+          () => {
+            for (const entry of done) entry.done = true
+            flush()
+          },
+          (error: unknown) => subscriber.error(error),
+        )
       }
       const subscription = input.subscribe({
         next: (frame) => {
           const entry = { seq: frame.meta.seq, done: false }
           pending.push(entry)
-          publish(frame).then(
-            () => {
-              entry.done = true
-              flush()
-            },
-            (error: unknown) => subscriber.error(error),
-          )
+          batch.push(frame)
+          entries.push(entry)
+          if (batch.length >= batchFrames) send()
+          else timer ??= setTimeout(send, batchMs)
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => {
           inputDone = true
+          send()
           flush()
         },
       })
       return () => {
         closed = true
+        if (timer !== undefined) clearTimeout(timer)
         subscription.unsubscribe()
       }
     })

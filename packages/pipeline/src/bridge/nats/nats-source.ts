@@ -4,7 +4,7 @@ import type { JsMsg } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { fromWire } from '@linkyrpi/tic-core'
 import type { PipelineFrame, StageContext } from '@linkyrpi/tic-core/stage'
-import { STAGE_HEADER, allFramesSubject } from './subjects.js'
+import { BATCH_HEADER, MAX_BATCH_FRAMES, STAGE_HEADER, allFramesSubject } from './subjects.js'
 
 /** Options of {@link natsSource}. */
 export interface NatsSourceOptions {
@@ -23,15 +23,25 @@ export interface NatsSourceOptions {
 export interface NatsFrameSource {
   /**
    * Frames, cold: subscribing starts consuming, unsubscribing stops (unacknowledged messages
-   * are delivered again later). On a durable edge `meta.seq` is the JetStream stream sequence,
-   * a durable identity (the same frame redelivered keeps it); on a live edge, a local counter.
+   * are delivered again later). On a durable edge `meta.seq` is the JetStream stream sequence ×
+   * {@link MAX_BATCH_FRAMES} + the frame's index in its message, a durable identity (the same
+   * frame redelivered keeps it); on a live edge, a local counter.
    */
   readonly frames: Observable<PipelineFrame>
-  /** Acknowledges the frame with this `meta.seq` to JetStream (no-op on a live edge). */
+  /**
+   * Acknowledges the frame with this `meta.seq`; the JetStream message is acknowledged once every
+   * frame it holds is (no-op on a live edge).
+   */
   ack(seq: number): void
 }
 
 const decoder = new TextDecoder()
+
+/** The `Linky-Batch` header of a message, when it holds several frames. */
+const batchOf = (h: { get(name: string): string } | undefined): string | undefined => {
+  const value = h?.get(BATCH_HEADER)
+  return value === undefined || value === '' ? undefined : value
+}
 
 /**
  * Reads frames from `linky.<site>.*.frames`. Durable: a JetStream pull consumer, acked only when
@@ -40,11 +50,16 @@ const decoder = new TextDecoder()
  * redelivered), never an Observable error.
  */
 export function natsSource(options: NatsSourceOptions, ctx: StageContext): NatsFrameSource {
-  const pending = new Map<number, JsMsg>()
-  const parse = (data: Uint8Array, stage: string | undefined): PipelineFrame | undefined => {
+  // JetStream messages delivered and not yet acknowledged, by stream sequence, with the number
+  // of their frames not yet acknowledged.
+  const pending = new Map<number, { msg: JsMsg; left: number }>()
+  const parse = (data: Uint8Array, stage: string | undefined, batch: string | undefined): PipelineFrame[] | undefined => {
     if (stage !== undefined && stage !== options.fromStage) return undefined
     try {
-      return fromWire(JSON.parse(decoder.decode(data)) as unknown)
+      const json = JSON.parse(decoder.decode(data)) as unknown
+      if (batch === undefined) return [fromWire(json)]
+      if (!Array.isArray(json) || json.length === 0 || json.length > MAX_BATCH_FRAMES) throw new Error(`a batch must be an array of 1 to ${MAX_BATCH_FRAMES} frames`)
+      return json.map((item) => fromWire(item))
     } catch (error) {
       ctx.logger.error('invalid frame payload dropped', { bytes: data.length, error: String(error) })
       return undefined
@@ -58,10 +73,12 @@ export function natsSource(options: NatsSourceOptions, ctx: StageContext): NatsF
           subscriber.error(error)
           return
         }
-        const frame = parse(msg.data, msg.headers?.get(STAGE_HEADER))
-        if (frame === undefined) return
-        seq += 1
-        subscriber.next({ ...frame, meta: { ...frame.meta, seq } })
+        const batch = parse(msg.data, msg.headers?.get(STAGE_HEADER), batchOf(msg.headers))
+        if (batch === undefined) return
+        for (const frame of batch) {
+          seq += 1
+          subscriber.next({ ...frame, meta: { ...frame.meta, seq } })
+        }
       },
     })
     return () => sub.unsubscribe()
@@ -83,15 +100,18 @@ export function natsSource(options: NatsSourceOptions, ctx: StageContext): NatsF
               return
             }
             for await (const msg of iterator) {
-              const frame = parse(msg.data, msg.headers?.get(STAGE_HEADER))
-              if (frame === undefined) {
+              const batch = parse(msg.data, msg.headers?.get(STAGE_HEADER), batchOf(msg.headers))
+              if (batch === undefined) {
                 // Another edge's frame (ack: it is not ours to keep) or a bad payload (term).
                 if (msg.headers?.get(STAGE_HEADER) !== options.fromStage) msg.ack()
                 else msg.term()
                 continue
               }
-              pending.set(msg.seq, msg)
-              subscriber.next({ ...frame, meta: { ...frame.meta, seq: msg.seq } })
+              pending.set(msg.seq, { msg, left: batch.length })
+              for (let i = 0; i < batch.length; i += 1) {
+                const frame = batch[i] as PipelineFrame
+                subscriber.next({ ...frame, meta: { ...frame.meta, seq: msg.seq * MAX_BATCH_FRAMES + i } })
+              }
             }
             if (!stopped) subscriber.complete()
           })().catch((error: unknown) => {
@@ -105,10 +125,13 @@ export function natsSource(options: NatsSourceOptions, ctx: StageContext): NatsF
   return {
     frames,
     ack(seq) {
-      const msg = pending.get(seq)
-      if (msg === undefined) return
-      pending.delete(seq)
-      msg.ack()
+      const streamSeq = Math.floor(seq / MAX_BATCH_FRAMES)
+      const entry = pending.get(streamSeq)
+      if (entry === undefined) return
+      entry.left -= 1
+      if (entry.left > 0) return
+      pending.delete(streamSeq)
+      entry.msg.ack()
     },
   }
 }

@@ -1,6 +1,12 @@
 /** Header naming the stage (decoder) that produced a frame, so one stream can carry several edges. */
 export const STAGE_HEADER = 'Linky-Stage'
 
+/** Header of a message that holds several frames (a JSON array of wire frames): their number. */
+export const BATCH_HEADER = 'Linky-Batch'
+
+/** Frames per NATS message, at most: a frame's `meta.seq` on a durable edge is `stream seq × this + index`. */
+export const MAX_BATCH_FRAMES = 1024
+
 /** Replaces characters a NATS subject token cannot hold (`.`, `*`, `>`, spaces) with `_`. */
 export function subjectToken(value: string): string {
   const token = value.replace(/[^A-Za-z0-9_-]/g, '_')

@@ -1,0 +1,162 @@
+import { parseAds } from './ads.js'
+import type { Ads } from './ads.js'
+import { parseDayProfile as parseDayProfileRaw } from './day-profile.js'
+import type { TicFrame } from './frame.js'
+import { memoByString } from './memo-last.js'
+import { parsePpot as parsePpotRaw } from './ppot.js'
+import { mapHistorique } from './reading-historique.js'
+import type { ModeParts } from './reading-parts.js'
+import { mapStandard } from './reading-standard.js'
+import type { TicReading } from './reading-types.js'
+import { parseHorodate, phaseSet, slot } from './reading-values.js'
+import type { ReadingValues } from './reading-values.js'
+import { parseRelays as parseRelaysRaw } from './relays.js'
+import type { Stge } from './stge.js'
+import { tidyText as tidyTextRaw } from './tariff.js'
+
+// Pure parsers memoised on their input: most fields repeat frame after frame.
+const parseDayProfile = memoByString(parseDayProfileRaw, 16)
+const parseRelays = memoByString(parseRelaysRaw, 16)
+const parsePpot = memoByString(parsePpotRaw, 16)
+const tidyText = memoByString(tidyTextRaw, 64)
+
+const ADCO = slot('ADCO')
+const ADSC = slot('ADSC')
+const PRM = slot('PRM')
+const VTIC = slot('VTIC')
+const HHPHC = slot('HHPHC')
+const DATE = slot('DATE')
+const PPOT = slot('PPOT')
+const EAIT = slot('EAIT')
+const SINSTI = slot('SINSTI')
+const SMAXSN = slot('SMAXSN')
+const SMAXN = slot('SMAXN')
+const SMAXSN1 = slot('SMAXSN-1')
+const SMAXN1 = slot('SMAXN-1')
+const SMAXIN = slot('SMAXIN')
+const PMAX = slot('PMAX')
+const CCASN = slot('CCASN')
+const CCAIN = slot('CCAIN')
+const RELAIS = slot('RELAIS')
+const MSG1 = slot('MSG1')
+const MSG2 = slot('MSG2')
+const NJOURF = slot('NJOURF')
+const NJOURF1 = slot('NJOURF+1')
+const PJOURF1 = slot('PJOURF+1')
+const PPOINTE = slot('PPOINTE')
+const MOBILE_PEAKS = [
+  [1, slot('DPM1'), slot('FPM1')],
+  [2, slot('DPM2'), slot('FPM2')],
+  [3, slot('DPM3'), slot('FPM3')],
+] as const
+const ERQ = phaseSet(['ERQ1', 'ERQ2', 'ERQ3', 'ERQ4'])
+
+/**
+ * Builds the reading of a frame from the groups in force (`v`), the mode's mapping
+ * (reading-historique.ts or reading-standard.ts) filling `parts`, and what the builder decided
+ * over several frames (status, identity, phases, producer).
+ */
+export function buildReading(
+  v: ReadingValues,
+  parts: ModeParts,
+  frame: TicFrame,
+  stge: Stge | null,
+  ads: Ads | null,
+  phases: 1 | 3 | null,
+  producer: boolean,
+): TicReading {
+  const hist = frame.mode === 'historique'
+  const tri = phases === 3
+  const id = v.str(hist ? ADCO : ADSC) ?? v.str(ADCO) ?? v.str(ADSC) ?? null
+  parts.alerts = []
+  if (hist) mapHistorique(v, tri, parts)
+  else mapStandard(v, tri, stge, parts)
+  if (stge !== null) {
+    if (stge.overpower) parts.alert('overpower')
+    if (stge.overvoltage) parts.alert('overvoltage')
+    if (stge.cutoff !== 'closed') parts.alert('cutoff-open')
+    if (stge.coverOpen) parts.alert('cover-open')
+    if (stge.clockDegraded) parts.alert('clock-degraded')
+    if (stge.mobilePeakNotice !== 0) parts.alert('peak-notice')
+    if (stge.mobilePeakActive !== 0) parts.alert('peak-active')
+  }
+  const date = parseHorodate(v.group(DATE)?.horodate)
+  if (date?.degraded === true) parts.alert('clock-degraded')
+  const ppot = parsePpot(v.str(PPOT))
+  const missingPhases = ppot === null ? null : [...ppot.missingPhases]
+  if (missingPhases?.some(Boolean) === true) parts.alert('phase-missing')
+  const mobilePeaks: { n: 1 | 2 | 3; start: string | null; end: string | null }[] = []
+  for (const [n, dpm, fpm] of MOBILE_PEAKS) {
+    const d = v.group(dpm)
+    const f = v.group(fpm)
+    if (d !== undefined || f !== undefined) {
+      mobilePeaks.push({
+        n,
+        start: parseHorodate(d?.horodate)?.local ?? null,
+        end: parseHorodate(f?.horodate)?.local ?? null,
+      })
+    }
+  }
+  const ads2 = ads ?? parseAds(id ?? undefined)
+  return {
+    meter: {
+      id,
+      prm: v.str(PRM) ?? null,
+      mode: frame.mode,
+      phases,
+      producer,
+      kind: ads2?.kind ?? 'unknown',
+      ads: ads2,
+      ticVersion: v.str(VTIC) ?? null,
+    },
+    contract: {
+      option: parts.option,
+      optionLabel: parts.optionLabel,
+      subscribedVA: parts.subscribedVA,
+      cutoffVA: parts.cutoffVA,
+      subscribedA: parts.subscribedA,
+      hhphc: v.str(HHPHC) ?? null,
+    },
+    period: {
+      index: parts.index,
+      label: parts.label,
+      code: parts.code,
+      tempoToday: parts.tempoToday,
+      tempoTomorrow: parts.tempoTomorrow,
+      distributorIndex: stge?.distributorIndex ?? null,
+    },
+    energy: {
+      importWh: parts.importWh,
+      importByIndexWh: parts.importByIndexWh,
+      distributorByIndexWh: parts.distributorByIndexWh,
+      exportWh: v.int(EAIT),
+      reactiveVArh: v.perPhase(ERQ),
+    },
+    power: {
+      apparentVA: parts.apparentVA,
+      apparentVAByPhase: parts.apparentVAByPhase,
+      injectedVA: v.int(SINSTI),
+      maxTodayVA: v.timed(SMAXSN) ?? v.timed(SMAXN),
+      maxYesterdayVA: v.timed(SMAXSN1) ?? v.timed(SMAXN1),
+      maxInjectedTodayVA: v.timed(SMAXIN),
+      pmax: v.int(PMAX),
+      loadCurveW: v.timed(CCASN),
+      loadCurveInjectedW: v.timed(CCAIN),
+    },
+    current: { rmsA: parts.rmsA, maxA: parts.maxA, overrunA: parts.overrunA },
+    voltage: { rmsV: parts.rmsV, meanV: parts.meanV, missingPhases },
+    relays: parseRelays(v.str(RELAIS)),
+    status: stge,
+    alerts: parts.alerts,
+    messages: { msg1: tidyText(v.str(MSG1)), msg2: tidyText(v.str(MSG2)) },
+    calendar: {
+      dayNumber: v.int(NJOURF),
+      nextDayNumber: v.int(NJOURF1),
+      nextDayProfile: parseDayProfile(v.str(PJOURF1)),
+      peakDayProfile: parseDayProfile(v.str(PPOINTE)),
+      mobilePeaks,
+    },
+    time: date?.iso ?? null,
+    short: frame.short,
+  }
+}
