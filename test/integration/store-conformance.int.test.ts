@@ -52,7 +52,7 @@ function conformance(engine: string, makeTarget: () => TestTarget): void {
   })
 
   it('migrates once: a second open applies nothing', async () => {
-    expect(store.migrated).toEqual(['2026_11_28_000000_initial', '2026_12_04_000000_energy_wh', '2026_12_04_000100_monthly_cost'])
+    expect(store.migrated).toEqual(['2026_11_28_000000_initial', '2026_12_04_000000_energy_wh', '2026_12_04_000100_monthly_cost', '2026_12_04_000200_compact_storage'])
     const again = await openStore(target.target)
     expect(again.migrated).toEqual([])
     await again.close()
@@ -464,7 +464,7 @@ function energyWhMigration(makeTarget: () => TestTarget): void {
       await (engine.db as unknown as Kysely<{ energy_rollups: (typeof rows)[number] }>).insertInto('energy_rollups').values(rows).execute()
       const before = await sql<{ energy_wh: number }>`select energy_wh from daily_energy order by day_start`.execute(engine.db)
       expect(before.rows.map((r) => Number(r.energy_wh))).toEqual([500, -1430, 30])
-      expect((await migrateToLatest(engine.db, { schema: engine.schema })).applied).toEqual(['2026_12_04_000000_energy_wh', '2026_12_04_000100_monthly_cost'])
+      expect((await migrateToLatest(engine.db, { schema: engine.schema })).applied).toEqual(['2026_12_04_000000_energy_wh', '2026_12_04_000100_monthly_cost', '2026_12_04_000200_compact_storage'])
       const after = await sql<{ energy_wh: number }>`select energy_wh from daily_energy order by day_start`.execute(engine.db)
       expect(after.rows.map((r) => Number(r.energy_wh))).toEqual([500, 0, 30])
       const history = createHistoryStore(engine)

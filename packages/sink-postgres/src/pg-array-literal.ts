@@ -8,25 +8,31 @@
  * The literal of an integer column (`{1,2,NULL}`): every value a safe integer or null. Throws
  * TypeError on anything else (a fraction, NaN, a string), which would otherwise be stored wrong.
  */
-export function intArrayLiteral(rows: readonly (readonly unknown[])[], column: number): string {
+export function intArrayLiteral(rows: readonly Row[], column: number | string): string {
   let out = '{'
   for (let i = 0; i < rows.length; i++) {
-    const v = rows[i]![column]
+    const v = (rows[i] as Readonly<Record<number | string, unknown>>)[column]
     if (i > 0) out += ','
     if (v === null || v === undefined) out += 'NULL'
     else if (typeof v === 'number' && Number.isSafeInteger(v)) out += String(v)
-    else throw new TypeError(`row ${String(i)}, column ${String(column)}: ${String(v)} is not an integer`)
+    else
+      throw new TypeError(
+        `row ${String(i)}, column ${String(column)}: ${String(v)} is not an integer`,
+      )
   }
   return `${out}}`
 }
 
+/** A row: an array (column by position) or an object (column by name). */
+type Row = readonly unknown[] | Readonly<Record<string, unknown>>
+
 const NEEDS_ESCAPE = /["\\]/g
 
 /** The literal of a text column (`{"a","b\"c",NULL}`): strings quoted and escaped, null as NULL. */
-export function textArrayLiteral(rows: readonly (readonly unknown[])[], column: number): string {
+export function textArrayLiteral(rows: readonly Row[], column: number | string): string {
   let out = '{'
   for (let i = 0; i < rows.length; i++) {
-    const v = rows[i]![column]
+    const v = (rows[i] as Readonly<Record<number | string, unknown>>)[column]
     if (i > 0) out += ','
     if (v === null || v === undefined) out += 'NULL'
     else {

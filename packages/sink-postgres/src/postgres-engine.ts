@@ -5,7 +5,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import type { Pool, PoolClient } from 'pg'
 import { COLUMNS, StoreConnectionError, isTransientError } from '@linkyrpi/store/core'
-import type { BulkRow, BulkTable, Engine, StoreDatabase, WriteTx } from '@linkyrpi/store/core'
+import type { BulkRow, BulkTable, Engine, RowOf, StoreDatabase, WriteTx } from '@linkyrpi/store/core'
 import { intArrayLiteral, textArrayLiteral } from './pg-array-literal.js'
 import { assertSchemaName } from './postgres-url.js'
 
@@ -23,7 +23,20 @@ export interface PostgresEngineOptions {
   readonly onIdleError?: (error: Error) => void
 }
 
-const PG_TYPES: Record<string, string> = { text: 'text', int: 'int4', bigint: 'int8' }
+const PG_TYPES: Record<string, string> = {
+  text: 'text',
+  smallint: 'int2',
+  int: 'int4',
+  bigint: 'int8',
+}
+
+/** Deadlock detected, serialization failure: the transaction can run again as it is. */
+const RETRYABLE = new Set(['40P01', '40001'])
+
+/** Attempts of a transaction ending in {@link RETRYABLE} before its error is thrown. */
+export const PG_RETRY_ATTEMPTS = 5
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Connects to PostgreSQL (pg Pool + Kysely). Fails with StoreConnectionError when unreachable. */
 export async function openPostgres(options: PostgresEngineOptions): Promise<Engine> {
@@ -33,7 +46,9 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
   // int8 and numeric come back as strings by default; every value we store fits a double.
   const types = {
     getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-      oid === 20 || oid === 1700 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),
+      oid === 20 || oid === 1700
+        ? (v: string) => Number(v)
+        : pg.types.getTypeParser(oid, format as 'text'),
   }
   const pool: Pool = new pg.Pool({
     connectionString: options.url,
@@ -54,7 +69,9 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
     const code = (error as { code?: unknown }).code
     if (code !== '23505' && code !== '42P06') {
       await pool.end()
-      throw isTransientError(error) || code === undefined ? new StoreConnectionError('cannot connect to PostgreSQL', { cause: error }) : error
+      throw isTransientError(error) || code === undefined
+        ? new StoreConnectionError('cannot connect to PostgreSQL', { cause: error })
+        : error
     }
   }
   const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) })
@@ -68,48 +85,63 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
   // which keys of the batch exist (one index range scan per meter, normally empty) and registers
   // without one either; a concurrent writer of the same keys makes it fail with a unique violation,
   // and the transaction then runs again with `on conflict` clauses (`safe` true).
-  const bulk = (table: BulkTable, rows: readonly BulkRow[], conflict: string, returning: string): { text: string; values: string[] } => {
+  const bulk = (
+    table: BulkTable,
+    rows: readonly BulkRow[],
+    conflict: string,
+    returning: string,
+  ): { text: string; values: string[] } => {
     const cols = Object.entries(COLUMNS[table])
-    const values = cols.map(([, cls], c) => (cls === 'text' ? textArrayLiteral(rows, c) : intArrayLiteral(rows, c)))
-    const unnest = cols.map(([, cls], i) => `$${String(i + 1)}::${PG_TYPES[cls] ?? 'text'}[]`).join(', ')
-    return { text: `insert into ${table} (${cols.map(([n]) => n).join(', ')}) select * from unnest(${unnest}) ${conflict}${returning}`, values }
+    const values = cols.map(([name, cls]) =>
+      cls === 'text' ? textArrayLiteral(rows, name) : intArrayLiteral(rows, name),
+    )
+    const unnest = cols
+      .map(([, cls], i) => `$${String(i + 1)}::${PG_TYPES[cls] ?? 'text'}[]`)
+      .join(', ')
+    return {
+      text: `insert into ${table} (${cols.map(([n]) => n).join(', ')}) select * from unnest(${unnest}) ${conflict}${returning}`,
+      values,
+    }
   }
   const keyOf = (meter: unknown, t: unknown): string => `${String(meter)}\u0000${String(t)}`
   const makeTx = (client: PoolClient, safe: boolean): WriteTx => ({
-    async insert(table, rows, conflict) {
-      if (rows.length === 0) return []
-      if (table !== 'samples') {
-        await client.query(bulk(table, rows, conflict, ''))
-        return rows.map(() => true)
+    async insert(table, anyRows, conflict) {
+      if (anyRows.length === 0) return []
+      if (table !== 'sample_rows') {
+        await client.query(bulk(table, anyRows, conflict, ''))
+        return anyRows.map(() => true)
       }
+      const rows = anyRows as readonly RowOf<'sample_rows'>[]
       if (safe) {
-        const res = await client.query<{ meter: string; t: number }>(bulk(table, rows, conflict, ' returning meter, t'))
+        const res = await client.query<{ m: number; t: number }>(
+          bulk(table, rows, conflict, ' returning m, t'),
+        )
         const inserted = new Set<string>()
-        for (const r of res.rows) inserted.add(keyOf(r.meter, r.t))
-        return rows.map((r) => inserted.has(keyOf(r[0], r[1])))
+        for (const r of res.rows) inserted.add(keyOf(r.m, r.t))
+        return rows.map((r) => inserted.has(keyOf(r.m, r.t)))
       }
       // Time range of the batch per meter, then the keys already stored within those ranges.
-      const ranges = new Map<string, [number, number]>()
+      const ranges = new Map<number, [number, number]>()
       for (const r of rows) {
-        const m = r[0] as string
-        const t = r[1] as number
+        const m = r.m as number
+        const t = r.t as number
         const range = ranges.get(m)
         if (range === undefined) ranges.set(m, [t, t])
         else if (t < range[0]) range[0] = t
         else if (t > range[1]) range[1] = t
       }
       const triples = [...ranges].map(([m, [lo, hi]]) => [m, lo, hi])
-      const found = await client.query<{ meter: string; t: number }>(
-        'select s.meter, s.t from unnest($1::text[], $2::int8[], $3::int8[]) as r(meter, lo, hi) join samples s on s.meter = r.meter and s.t between r.lo and r.hi',
-        [textArrayLiteral(triples, 0), intArrayLiteral(triples, 1), intArrayLiteral(triples, 2)],
+      const found = await client.query<{ m: number; t: number }>(
+        'select s.m, s.t from unnest($1::int4[], $2::int8[], $3::int8[]) as r(m, lo, hi) join sample_rows s on s.m = r.m and s.t between r.lo and r.hi',
+        [intArrayLiteral(triples, 0), intArrayLiteral(triples, 1), intArrayLiteral(triples, 2)],
       )
       if (found.rows.length === 0) {
         await client.query(bulk(table, rows, '', ''))
         return rows.map(() => true)
       }
       const existing = new Set<string>()
-      for (const r of found.rows) existing.add(keyOf(r.meter, r.t))
-      const out = rows.map((r) => !existing.has(keyOf(r[0], r[1])))
+      for (const r of found.rows) existing.add(keyOf(r.m, r.t))
+      const out = rows.map((r) => !existing.has(keyOf(r.m, r.t)))
       const fresh = rows.filter((_, i) => out[i])
       if (fresh.length > 0) await client.query(bulk(table, fresh, '', ''))
       return out
@@ -160,22 +192,35 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
     schema,
     db,
     async transaction(fn) {
-      try {
-        return await attempt(fn, false)
-      } catch (error) {
-        // A concurrent writer stored some of the same keys: write again, conflict-checked.
-        if ((error as { code?: unknown }).code !== '23505') throw error
-        return attempt(fn, true)
+      let safe = false
+      for (let n = 1; ; n++) {
+        try {
+          return await attempt(fn, safe)
+        } catch (error) {
+          const code = (error as { code?: unknown }).code
+          // A concurrent writer stored some of the same keys: write again, conflict-checked.
+          if (code === '23505' && !safe) safe = true
+          // A deadlock or serialization failure rolled it back: run it again after a short, random pause.
+          else if (typeof code === 'string' && RETRYABLE.has(code) && n < PG_RETRY_ATTEMPTS)
+            await sleep(Math.random() * 20 * n)
+          else throw error
+        }
       }
     },
     async selectRows(text, params) {
-      const res = await pool.query<unknown[]>({ text: pgText(text), values: [...params], rowMode: 'array' })
+      const res = await pool.query<unknown[]>({
+        text: pgText(text),
+        values: [...params],
+        rowMode: 'array',
+      })
       return res.rows
     },
     least: (a, b) => `least(${a}, ${b})`,
     greatest: (a, b) => `greatest(${a}, ${b})`,
     async sizeBytes() {
-      const r = await sql<{ bytes: number }>`select coalesce(sum(pg_total_relation_size(c.oid)), 0) as bytes
+      const r = await sql<{
+        bytes: number
+      }>`select coalesce(sum(pg_total_relation_size(c.oid)), 0) as bytes
         from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where n.nspname = current_schema() and c.relkind in ('r', 'm')`.execute(db)
       return r.rows[0]?.bytes ?? 0
@@ -187,4 +232,3 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
     },
   }
 }
-

@@ -50,7 +50,9 @@ export async function openSqlite(options: SqliteEngineOptions): Promise<Engine> 
     raw = new Database(options.path)
     applySqlitePragmas(raw)
   } catch (error) {
-    throw new StoreConnectionError(`cannot open SQLite database '${options.path}'`, { cause: error })
+    throw new StoreConnectionError(`cannot open SQLite database '${options.path}'`, {
+      cause: error,
+    })
   }
   const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: raw }) })
   const statements = new Map<string, Statement>()
@@ -63,11 +65,14 @@ export async function openSqlite(options: SqliteEngineOptions): Promise<Engine> 
     }
     return s
   }
+  // Rows are bound by column name (`@m`, `@t`…): the statement reads each row's properties.
   const insertRows = (table: BulkTable, rows: readonly BulkRow[], conflict: string): boolean[] => {
     const cols = Object.keys(COLUMNS[table])
-    const s = prepare(`insert into ${table} (${cols.join(', ')}) values (${cols.map(() => '?').join(', ')}) ${conflict}`)
+    const s = prepare(
+      `insert into ${table} (${cols.join(', ')}) values (${cols.map((c) => `@${c}`).join(', ')}) ${conflict}`,
+    )
     const out = new Array<boolean>(rows.length)
-    for (let i = 0; i < rows.length; i++) out[i] = s.run(rows[i] as unknown[]).changes > 0
+    for (let i = 0; i < rows.length; i++) out[i] = s.run(rows[i]).changes > 0
     return out
   }
   // SQLite checks a key while inserting it anyway: keeping the conflict clause costs nothing.
@@ -141,4 +146,3 @@ export async function openSqlite(options: SqliteEngineOptions): Promise<Engine> 
     },
   }
 }
-

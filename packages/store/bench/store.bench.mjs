@@ -8,16 +8,18 @@
 // Every line carries the 1-minute load average: on a shared machine wall-clock figures stretch,
 // so import lines also give frames per CPU-second and query lines the CPU milliseconds.
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
 // The engines live in the sink packages (this package has no driver); the benchmark loads their
 // builds the way the pipeline's openStore does.
-import { openSqliteStore } from '../../sink-sqlite/dist/index.js'
+import { applySqlitePragmas, openSqliteStore } from '../../sink-sqlite/dist/index.js'
 import { openPostgresStore } from '../../sink-postgres/dist/index.js'
 import { syntheticFrames, syntheticOffPeak, syntheticPowerVA } from '../dist/testing/index.js'
 import { formatHorodate, parseHorodate, parisDayStart as localDayStart } from '@linkyrpi/tic-core'
 
+const requireSqlite = createRequire(new URL('../../sink-sqlite/package.json', import.meta.url))
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 200_000)
 const PG_URL = process.env.LINKY_PG_URL ?? 'postgres://root@127.0.0.1:5432/test'
 const YEAR_FRAMES_2S = (365 * 86_400) / 2
@@ -93,6 +95,48 @@ async function median(fn, runs = 15) {
   return { ms: Number(wall[Math.floor(runs / 2)].toFixed(2)), cpuMs: Number(cpu[Math.floor(runs / 2)].toFixed(2)) }
 }
 
+/**
+ * The plain-insert ceiling of this machine, measured in the same run as the import: FRAMES rows
+ * of the sample table's shape, in batches of 5000 like the import, into a scratch table with the
+ * same key. PostgreSQL: one `insert … select from unnest` of array literals per batch; SQLite: a
+ * prepared insert in a loop, one transaction per batch. No ingest logic, no rollups.
+ */
+async function plainInsertCeiling(store, path) {
+  const db = store.engine.db
+  const cols = ['m', 't', 'rx', 'flags', 'va', 'i1', 'u1', 'period_index', 'period_code', 'import_wh']
+  await sql.raw(`create table ceiling (${cols.map((c) => `${c} bigint${c === 'm' || c === 't' ? ' not null' : ''}`).join(', ')}, primary key (m, t))${store.engine.kind === 'sqlite' ? ' without rowid' : ''}`).execute(db)
+  const batches = []
+  for (let i = 0; i < FRAMES; i += 5000) {
+    const rows = []
+    for (let k = i; k < Math.min(FRAMES, i + 5000); k++) rows.push([1, START + k * 2000, 0, 1, 500 + (k % 3000), 2 + (k % 10), 230, 1 + (k % 2), 2, 1_000_000 + k])
+    batches.push(rows)
+  }
+  let seconds
+  if (store.engine.kind === 'sqlite') {
+    // A second connection to the same file, with the store's pragmas: better-sqlite3 itself.
+    const Database = requireSqlite('better-sqlite3')
+    const raw = new Database(path)
+    applySqlitePragmas(raw)
+    const insert = raw.prepare(`insert into ceiling (${cols.join(', ')}) values (${cols.map(() => '?').join(', ')})`)
+    const many = raw.transaction((rows) => {
+      for (const r of rows) insert.run(r)
+    })
+    const start = performance.now()
+    for (const rows of batches) many.immediate(rows)
+    seconds = (performance.now() - start) / 1000
+    raw.close()
+  } else {
+    const lit = (rows, c) => `{${rows.map((r) => r[c]).join(',')}}`
+    const start = performance.now()
+    for (const rows of batches) {
+      await store.engine.transaction((tx) => tx.query(`insert into ceiling select * from unnest(${cols.map(() => '?::int8[]').join(', ')})`, cols.map((_, c) => lit(rows, c))))
+    }
+    seconds = (performance.now() - start) / 1000
+  }
+  await sql.raw('drop table ceiling').execute(db)
+  return { seconds, what: store.engine.kind === 'sqlite' ? 'prepared insert loop, one transaction per 5000 rows' : 'insert … select from unnest, one per 5000 rows' }
+}
+
 async function tableBytes(store) {
   const rows =
     store.engine.kind === 'sqlite'
@@ -120,6 +164,8 @@ async function bench(engine) {
     // 1. Import rate on BENCH_FRAMES frames at one frame per 2 s.
     // framesPerCpuSecond: this process's CPU only (for SQLite, all of the work; for PostgreSQL, the
     // client side): what one dedicated core does when the machine is shared (see load1).
+    const ceiling = await plainInsertCeiling(store, target)
+    emit({ bench: 'store-import-ceiling', engine, frames: FRAMES, what: ceiling.what, seconds: Number(ceiling.seconds.toFixed(2)), framesPerSecond: Math.round(FRAMES / ceiling.seconds) })
     const { seconds, cpuSeconds } = await importAll(store, '021861348591', START, FRAMES, 2000)
     const rate = FRAMES / seconds
     emit({
@@ -130,7 +176,9 @@ async function bench(engine) {
       framesPerSecond: Math.round(rate),
       framesPerCpuSecond: Math.round(FRAMES / cpuSeconds),
       yearSecondsExtrapolated: Math.round(YEAR_FRAMES_2S / rate),
-      target: engine === 'sqlite' ? 100_000 : 50_000,
+      ceilingFramesPerSecond: Math.round(FRAMES / ceiling.seconds),
+      ratioToCeiling: Number((ceiling.seconds / seconds).toFixed(2)),
+      target: engine === 'sqlite' ? 250_000 : 150_000,
     })
 
     // 2. Power curve of one day at full resolution (43,200 samples).
@@ -145,9 +193,11 @@ async function bench(engine) {
     else await sql`vacuum analyze`.execute(store.engine.db)
     const sizes = await tableBytes(store)
     const days = (FRAMES * 2000) / 86_400_000
-    const fullRes = (sizes.samples ?? 0) + (sizes.registers ?? 0)
-    const kept = (sizes.power_rollups ?? 0) + (sizes.energy_rollups ?? 0) + (sizes.events ?? 0)
-    const perYear = Math.round((fullRes / days) * 30 + (kept / days) * 365 + (sizes.meters ?? 0) + (sizes.contracts ?? 0))
+    // The tables before and after the compact storage migration (the ones absent count 0).
+    const sum = (...names) => names.reduce((a, n) => a + (sizes[n] ?? 0), 0)
+    const fullRes = sum('samples', 'registers', 'sample_rows', 'register_rows')
+    const kept = sum('power_rollups', 'energy_rollups', 'events', 'power_rows', 'energy_rows')
+    const perYear = Math.round((fullRes / days) * 30 + (kept / days) * 365 + sum('meters', 'contracts', 'meter_nums'))
     emit({
       bench: 'store-bytes-per-meter-year',
       engine,
@@ -157,7 +207,12 @@ async function bench(engine) {
       bytesPerMeterYear: perYear,
       mbPerMeterYear: Number((perYear / 1e6).toFixed(1)),
       totalBytesOnDisk: await store.sizeBytes(),
-      target: 1e9,
+      perTableBytesPerYear: Object.fromEntries(
+        Object.entries(sizes)
+          .filter(([n]) => /^(samples|registers|sample_rows|register_rows|power_rollups|energy_rollups|power_rows|energy_rows|events)$/.test(n))
+          .map(([n, b]) => [n, Math.round((b / days) * (/^(samples|registers|sample_rows|register_rows)$/.test(n) ? 30 : 365))]),
+      ),
+      target: engine === 'sqlite' ? 200e6 : 400e6,
     })
 
     // 4. Daily energy per period over one year (a second meter, a year at one frame per 5 min).

@@ -1,6 +1,6 @@
 // The store without its RxJS sink, spool or capture import: what a reader (`linkyrpi report`,
 // the engines' store openers) needs, so that loading it does not load RxJS. index.ts adds the rest.
-export type { StoreDatabase, MetersTable, ContractsTable, SamplesTable, RegistersTable, EventsTable, PowerRollupsTable, EnergyRollupsTable, BulkTable } from './schema.js'
+export type { StoreDatabase, MetersTable, ContractsTable, SamplesTable, RegistersTable, EventsTable, PowerRollupsTable, EnergyRollupsTable, BulkTable, RowOf } from './schema.js'
 export { COLUMNS } from './schema.js'
 export { isTransientError, engineKindOf } from './engine.js'
 export type { Engine, EngineKind, WriteTx, BulkRow } from './engine.js'

@@ -8,28 +8,38 @@
 import { SqliteAdapter } from 'kysely'
 import type { Kysely } from 'kysely'
 import { StoreConnectionError } from './errors.js'
-import type { BulkTable, StoreDatabase } from './schema.js'
+import type { BulkTable, RowOf, StoreDatabase } from './schema.js'
 
 /** The two engines. */
 export type EngineKind = 'postgres' | 'sqlite'
 
-/** A row of a bulk table: values in the order of `COLUMNS[table]`. */
-export type BulkRow = readonly unknown[]
+/** A row of any bulk table, by column name (see `RowOf`). */
+export type BulkRow = Readonly<Record<string, unknown>>
 
 /** Statements inside one write transaction. */
 export interface WriteTx {
   /**
-   * Inserts rows into `table`; `conflict` is the neutral `on conflict …` clause. Returns, for each
-   * row, whether it was inserted (false: a conflict left the existing row, or updated it).
+   * Inserts rows into `table`, in the order given (writers give them in key order, so that two
+   * writers lock shared keys in the same order); `conflict` is the neutral `on conflict …` clause.
+   * Returns, for each row, whether it was inserted (false: a conflict left the existing row, or
+   * updated it).
    */
-  insert(table: BulkTable, rows: readonly BulkRow[], conflict: string): Promise<boolean[]>
+  insert<T extends BulkTable>(
+    table: T,
+    rows: readonly RowOf<T>[],
+    conflict: string,
+  ): Promise<boolean[]>
   /**
    * Inserts rows whose keys are expected to be new because they derive from samples this
    * transaction has just inserted (registers of a new sample). An engine may skip the conflict
    * check for speed; should a key exist after all, the transaction fails with a unique violation
    * and {@link Engine.transaction} runs it again with `insert` semantics.
    */
-  insertNew(table: BulkTable, rows: readonly BulkRow[], conflict: string): Promise<void>
+  insertNew<T extends BulkTable>(
+    table: T,
+    rows: readonly RowOf<T>[],
+    conflict: string,
+  ): Promise<void>
   /** Runs one statement with `?` placeholders; returns its rows. */
   query<R = Record<string, unknown>>(text: string, params: readonly unknown[]): Promise<R[]>
 }
@@ -46,8 +56,9 @@ export interface Engine {
   readonly db: Kysely<StoreDatabase>
   /**
    * Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. `fn` may
-   * run twice: PostgreSQL's fast write path assumes no concurrent writer of the same keys, and
-   * when one shows up (a unique violation) the transaction is rolled back and `fn` runs again with
+   * run more than once: PostgreSQL runs it again after a deadlock or a serialization failure
+   * (40P01, 40001), and its fast write path assumes no concurrent writer of the same keys: when
+   * one shows up (a unique violation) the transaction is rolled back and `fn` runs again with
    * conflict-checked writes. `fn` must therefore keep its effects inside the transaction.
    */
   transaction<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T>
@@ -65,7 +76,6 @@ export interface Engine {
   /** Closes the connections; idempotent. */
   close(): Promise<void>
 }
-
 
 /** The engine behind a Kysely instance (migrations receive only Kysely). */
 export function engineKindOf(db: Kysely<unknown> | Kysely<StoreDatabase>): EngineKind {
@@ -87,7 +97,9 @@ export function localDateOfBucket(kind: EngineKind, expr: string): string {
 
 /** SQL text of an epoch-ms expression as a readable timestamp (UTC on SQLite, timestamptz on PostgreSQL). */
 export function timestampOf(kind: EngineKind, expr: string): string {
-  return kind === 'sqlite' ? `strftime('%Y-%m-%dT%H:%M:%fZ', ${expr} / 1000.0, 'unixepoch')` : `to_timestamp(${expr} / 1000.0)`
+  return kind === 'sqlite'
+    ? `strftime('%Y-%m-%dT%H:%M:%fZ', ${expr} / 1000.0, 'unixepoch')`
+    : `to_timestamp(${expr} / 1000.0)`
 }
 
 /** True for errors where retrying later can succeed (connection lost, server down, database busy). */
@@ -97,11 +109,20 @@ export function isTransientError(error: unknown): boolean {
     const err = e as { code?: unknown; message?: unknown; cause?: unknown }
     const code = typeof err.code === 'string' ? err.code : ''
     const message = typeof err.message === 'string' ? err.message : ''
-    if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)$/.test(code)) return true
+    if (
+      /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)$/.test(
+        code,
+      )
+    )
+      return true
     // PostgreSQL: connection exceptions, shutdown, too many connections, cannot connect now.
     if (/^(08...|57P0[1-3]|53300)$/.test(code)) return true
     if (/^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN)/.test(code)) return true
-    if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message)) {
+    if (
+      /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+        message,
+      )
+    ) {
       return true
     }
     e = err.cause

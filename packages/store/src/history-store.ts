@@ -1,6 +1,14 @@
-import type { EnergyBucket, HistoryStore, Resolution, SamplePoint, StoredEvent, StoredMeter } from '@linkyrpi/tic-core/stage'
+import type {
+  EnergyBucket,
+  HistoryStore,
+  Resolution,
+  SamplePoint,
+  StoredEvent,
+  StoredMeter,
+} from '@linkyrpi/tic-core/stage'
 import type { TicReading } from '@linkyrpi/tic-core'
 import { parisMonthStart } from '@linkyrpi/tic-core'
+import { RES_MINUTES, registerNum } from './codes.js'
 import type { Engine } from './engine.js'
 
 const DAY = 86_400_000
@@ -17,7 +25,11 @@ export function autoResolution(from: number, to: number): Resolution {
   return 'raw'
 }
 
-const avg = (sum: number | null, n: number): number | null => (sum === null || n === 0 ? null : sum / n)
+const IMPORT = registerNum('import')
+const EXPORT = registerNum('export')
+
+const avg = (sum: number | null, n: number): number | null =>
+  sum === null || n === 0 ? null : sum / n
 
 /** The `HistoryStore` query API over an engine (the dashboard's history screens, analytics). */
 export function createHistoryStore(engine: Engine): HistoryStore {
@@ -28,22 +40,45 @@ export function createHistoryStore(engine: Engine): HistoryStore {
    * injected columns are null (a third fewer values to convert).
    */
   async function rawSamples(meter: string, from: number, to: number): Promise<SamplePoint[]> {
-    const m = await db.selectFrom('meters').select(['phases', 'producer']).where('id', '=', meter).executeTakeFirst()
+    const m = await db
+      .selectFrom('meters')
+      .select(['phases', 'producer'])
+      .where('id', '=', meter)
+      .executeTakeFirst()
     const slim = m !== undefined && m.phases === 1 && m.producer === 0
-    const range = 'from samples where meter = ? and t >= ? and t < ? order by t'
+    const range =
+      'from sample_rows where m = (select num from meter_nums where id = ?) and t >= ? and t < ? order by t'
     if (slim) {
       const rows = await engine.selectRows(`select t, va ${range}`, [meter, from, to])
       const out = new Array<SamplePoint>(rows.length)
       for (let i = 0; i < rows.length; i++) {
         const r = rows[i] as [number | string, number | null]
-        out[i] = { t: Number(r[0]), avgVA: r[1], minVA: r[1], maxVA: r[1], avgVAByPhase: null, avgInjectedVA: null }
+        out[i] = {
+          t: Number(r[0]),
+          avgVA: r[1],
+          minVA: r[1],
+          maxVA: r[1],
+          avgVAByPhase: null,
+          avgInjectedVA: null,
+        }
       }
       return out
     }
-    const rows = await engine.selectRows(`select t, va, va1, va2, va3, injected_va ${range}`, [meter, from, to])
+    const rows = await engine.selectRows(`select t, va, va1, va2, va3, injected_va ${range}`, [
+      meter,
+      from,
+      to,
+    ])
     const out = new Array<SamplePoint>(rows.length)
     for (let i = 0; i < rows.length; i++) {
-      const r = rows[i] as [number | string, number | null, number | null, number | null, number | null, number | null]
+      const r = rows[i] as [
+        number | string,
+        number | null,
+        number | null,
+        number | null,
+        number | null,
+        number | null,
+      ]
       const va = r[1]
       out[i] = {
         t: Number(r[0]),
@@ -59,7 +94,11 @@ export function createHistoryStore(engine: Engine): HistoryStore {
 
   return {
     async meters(): Promise<readonly StoredMeter[]> {
-      const rows = await db.selectFrom('meters').select(['id', 'prm', 'mode', 'phases', 'producer', 'first_seen', 'last_seen']).orderBy('id').execute()
+      const rows = await db
+        .selectFrom('meters')
+        .select(['id', 'prm', 'mode', 'phases', 'producer', 'first_seen', 'last_seen'])
+        .orderBy('id')
+        .execute()
       return rows.map((m) => ({
         id: m.id,
         prm: m.prm,
@@ -72,8 +111,14 @@ export function createHistoryStore(engine: Engine): HistoryStore {
     },
 
     async latest(meter) {
-      const m = await db.selectFrom('meters').select(['last_seen', 'last_reading']).where('id', '=', meter).executeTakeFirst()
-      return m === undefined ? null : { t: Number(m.last_seen), reading: JSON.parse(m.last_reading) as TicReading }
+      const m = await db
+        .selectFrom('meters')
+        .select(['last_seen', 'last_reading'])
+        .where('id', '=', meter)
+        .executeTakeFirst()
+      return m === undefined
+        ? null
+        : { t: Number(m.last_seen), reading: JSON.parse(m.last_reading) as TicReading }
     },
 
     async samples(meter, from, to, resolution) {
@@ -81,8 +126,8 @@ export function createHistoryStore(engine: Engine): HistoryStore {
       if (res === 'raw') return rawSamples(meter, from, to)
       // Rows as arrays (no Kysely row objects): a report reads a month of minutes (44,640 rows).
       const rows = await engine.selectRows(
-        'select bucket, va_n, va_sum, va_min, va_max, vap_n, va1_sum, va2_sum, va3_sum, inj_n, inj_sum from power_rollups where meter = ? and res = ? and bucket >= ? and bucket < ? order by bucket',
-        [meter, res, from, to],
+        'select bucket, va_n, va_sum, va_min, va_max, vap_n, va1_sum, va2_sum, va3_sum, inj_n, inj_sum from power_rows where m = (select num from meter_nums where id = ?) and res = ? and bucket >= ? and bucket < ? order by bucket',
+        [meter, RES_MINUTES[res], from, to],
       )
       const num = (v: unknown): number | null => (v === null ? null : Number(v))
       const out = new Array<SamplePoint>(rows.length)
@@ -105,15 +150,18 @@ export function createHistoryStore(engine: Engine): HistoryStore {
     async energy(meter, from, to, bucket) {
       // Energy counted per register and local day at ingest: increments only, never negative.
       const rows = await db
-        .selectFrom('energy_rollups')
-        .select(['register', 'bucket', 'energy_wh'])
-        .where('meter', '=', meter)
-        .where('res', '=', '1d')
+        .selectFrom('energy_rows')
+        .select(['reg', 'bucket', 'energy_wh'])
+        .where('m', '=', (eb) => eb.selectFrom('meter_nums').select('num').where('id', '=', meter))
+        .where('res', '=', RES_MINUTES['1d'])
         .where('bucket', '>=', from)
         .where('bucket', '<', to)
         .orderBy('bucket')
         .execute()
-      const out = new Map<number, { byIndexWh: Record<number, number>; importWh: number; exportWh: number }>()
+      const out = new Map<
+        number,
+        { byIndexWh: Record<number, number>; importWh: number; exportWh: number }
+      >()
       for (const r of rows) {
         const day = Number(r.bucket)
         const wh = Number(r.energy_wh)
@@ -123,16 +171,20 @@ export function createHistoryStore(engine: Engine): HistoryStore {
           b = { byIndexWh: {}, importWh: 0, exportWh: 0 }
           out.set(start, b)
         }
-        if (r.register === 'import') b.importWh += wh
-        else if (r.register === 'export') b.exportWh += wh
-        else if (r.register.charCodeAt(0) === 115) {
-          const n = Number(r.register.slice(1))
-          b.byIndexWh[n] = (b.byIndexWh[n] ?? 0) + wh
-        }
+        const reg = Number(r.reg)
+        if (reg === IMPORT) b.importWh += wh
+        else if (reg === EXPORT) b.exportWh += wh
+        else if (reg < 100) b.byIndexWh[reg] = (b.byIndexWh[reg] ?? 0) + wh
       }
       return [...out.entries()]
         .sort((a, b) => a[0] - b[0])
-        .map(([start, b]): EnergyBucket => ({ start, bucket, byIndexWh: b.byIndexWh, importWh: b.importWh, exportWh: b.exportWh }))
+        .map(([start, b]): EnergyBucket => ({
+          start,
+          bucket,
+          byIndexWh: b.byIndexWh,
+          importWh: b.importWh,
+          exportWh: b.exportWh,
+        }))
     },
 
     async events(meter, from, to, limit = 500) {
@@ -146,7 +198,12 @@ export function createHistoryStore(engine: Engine): HistoryStore {
         .orderBy('kind')
         .limit(limit)
         .execute()
-      return rows.map((e): StoredEvent => ({ t: Number(e.t), meter: e.meter, kind: e.kind, detail: JSON.parse(e.detail) as Record<string, unknown> }))
+      return rows.map((e): StoredEvent => ({
+        t: Number(e.t),
+        meter: e.meter,
+        kind: e.kind,
+        detail: JSON.parse(e.detail) as Record<string, unknown>,
+      }))
     },
   }
 }

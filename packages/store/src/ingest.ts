@@ -1,9 +1,20 @@
 import { bucketOf, ROLLUP_RESOLUTIONS } from './buckets.js'
-import type { BulkRow, Engine, WriteTx } from './engine.js'
+import { RES_MINUTES, registerNum } from './codes.js'
+import type { Engine, WriteTx } from './engine.js'
 import { copyEnergyCounter, countValue, createEnergyCounter } from './energy-counter.js'
 import type { CountStep, EnergyCounter } from './energy-counter.js'
-import { contractOf, eventsBetween, hasContract, isEnergyRegister, registersOf, sameContract, sampleRow, sampleTime } from './rows.js'
+import {
+  contractOf,
+  eventsBetween,
+  hasContract,
+  isEnergyRegister,
+  registersOf,
+  sameContract,
+  sampleRow,
+  sampleTime,
+} from './rows.js'
 import type { ContractTerms, StoreRecord } from './rows.js'
+import type { RowOf } from './schema.js'
 import type { TicReading } from '@linkyrpi/tic-core'
 
 /** Options of {@link createIngest}. */
@@ -43,26 +54,53 @@ interface Contract extends ContractTerms {
   readonly validFrom: number
 }
 
-/** [meter, res, register, bucket, min_wh, max_wh, energy_wh]: an energy rollup row being built. */
-type EnergyAgg = [string, string, string, number, number, number, number]
+/** An energy rollup row being built. */
+interface EnergyAgg {
+  m: number
+  res: number
+  reg: number
+  bucket: number
+  min_wh: number
+  max_wh: number
+  energy_wh: number
+}
 
-/** Merges aggregates of the same key (a register going back to an earlier bucket), for one upsert. */
+/**
+ * Merges aggregates of the same key (a register going back to an earlier bucket), for one upsert,
+ * in key order (two writers of the same meters then lock rollup rows in the same order).
+ */
 function mergeEnergy(aggs: readonly EnergyAgg[]): EnergyAgg[] {
   const byKey = new Map<string, EnergyAgg>()
   for (const a of aggs) {
-    const k = `${a[0]}\u0000${a[1]}\u0000${a[2]}\u0000${String(a[3])}`
+    const k = `${String(a.m)}:${String(a.res)}:${String(a.reg)}:${String(a.bucket)}`
     const e = byKey.get(k)
-    if (e === undefined) byKey.set(k, [...a])
+    if (e === undefined) byKey.set(k, { ...a })
     else {
-      e[4] = Math.min(e[4], a[4])
-      e[5] = Math.max(e[5], a[5])
-      e[6] += a[6]
+      e.min_wh = Math.min(e.min_wh, a.min_wh)
+      e.max_wh = Math.max(e.max_wh, a.max_wh)
+      e.energy_wh += a.energy_wh
     }
   }
-  return [...byKey.values()]
+  return [...byKey.values()].sort(
+    (a, b) => a.m - b.m || a.res - b.res || a.reg - b.reg || a.bucket - b.bucket,
+  )
+}
+
+/** True when `rows` are in (m, t) order (the usual case: one batch of frames in time order). */
+function inKeyOrder(
+  rows: readonly { readonly m: number | null; readonly t: number | null }[],
+): boolean {
+  for (let i = 1; i < rows.length; i++) {
+    const a = rows[i - 1]!
+    const b = rows[i]!
+    if (a.m! > b.m! || (a.m === b.m && a.t! > b.t!)) return false
+  }
+  return true
 }
 
 interface MeterState {
+  /** The meter's number in the compact tables (`meter_nums`). */
+  num: number
   /** Energy aggregates of the batch being written, by register and resolution. */
   energy: Map<string, (EnergyAgg | undefined)[]>
   /** The previous record seen in this run. */
@@ -95,7 +133,15 @@ interface SecondKeys {
 const LOAD_CHUNK = 500
 
 const copySecond = (s: SecondKeys | null): SecondKeys | null =>
-  s === null ? null : { clockMs: s.clockMs, n: s.n, t: s.t.slice(0, s.n), receivedAt: s.receivedAt.slice(0, s.n), readings: s.readings.slice(0, s.n) }
+  s === null
+    ? null
+    : {
+        clockMs: s.clockMs,
+        n: s.n,
+        t: s.t.slice(0, s.n),
+        receivedAt: s.receivedAt.slice(0, s.n),
+        readings: s.readings.slice(0, s.n),
+      }
 
 interface StoredMeterRow {
   first_seen: number
@@ -112,32 +158,119 @@ interface ContractRow {
   hhphc: string | null
 }
 
-interface PowerAgg {
-  meter: string
-  res: string
-  bucket: number
-  n: number
-  vaN: number
-  vaSum: number | null
-  vaMin: number | null
-  vaMax: number | null
-  vapN: number
-  va1: number | null
-  va2: number | null
-  va3: number | null
-  injN: number
-  inj: number | null
-  uN: number
-  u1: number | null
-  u2: number | null
-  u3: number | null
-  uMin: number | null
-  uMax: number | null
+/** A power rollup row being built (the columns of `power_rows`). */
+type PowerRow = {
+  [K in keyof RowOf<'power_rows'>]: K extends
+    'm' | 'res' | 'bucket' | 'n' | 'va_n' | 'vap_n' | 'inj_n' | 'u_n'
+    ? number
+    : number | null
 }
 
 const add = (a: number | null, b: number | null): number | null => (b === null ? a : (a ?? 0) + b)
-const lo = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b))
-const hi = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b))
+const lo = (a: number | null, b: number | null): number | null =>
+  a === null ? b : b === null ? a : Math.min(a, b)
+const hi = (a: number | null, b: number | null): number | null =>
+  a === null ? b : b === null ? a : Math.max(a, b)
+
+/**
+ * Adds a new sample to the power rollups of its buckets. `lastAgg` keeps the row of each
+ * resolution last added to: consecutive samples mostly fall in the same buckets (no key to build).
+ */
+function addPower(
+  power: Map<string, PowerRow>,
+  lastAgg: (PowerRow | undefined)[],
+  s: RowOf<'sample_rows'>,
+): void {
+  const m = s.m!
+  const t = s.t!
+  const { va, va1, injected_va: inj, u1, u2, u3 } = s
+  const uLo = lo(lo(u1, u2), u3)
+  const uHi = hi(hi(u1, u2), u3)
+  for (let ri = 0; ri < ROLLUP_RESOLUTIONS.length; ri++) {
+    const name = ROLLUP_RESOLUTIONS[ri]!
+    const bucket = bucketOf(name, t)
+    let a = lastAgg[ri]
+    if (a === undefined || a.bucket !== bucket || a.m !== m) {
+      const k = `${String(m)}:${name}:${String(bucket)}`
+      a = power.get(k)
+      if (a === undefined) {
+        const res = RES_MINUTES[name]
+        a = {
+          m,
+          res,
+          bucket,
+          n: 0,
+          va_n: 0,
+          va_sum: null,
+          va_min: null,
+          va_max: null,
+          vap_n: 0,
+          va1_sum: null,
+          va2_sum: null,
+          va3_sum: null,
+          inj_n: 0,
+          inj_sum: null,
+          u_n: 0,
+          u1_sum: null,
+          u2_sum: null,
+          u3_sum: null,
+          u_min: null,
+          u_max: null,
+        }
+        power.set(k, a)
+      }
+      lastAgg[ri] = a
+    }
+    a.n++
+    if (va !== null) {
+      a.va_n++
+      a.va_sum = (a.va_sum ?? 0) + va
+      a.va_min = lo(a.va_min, va)
+      a.va_max = hi(a.va_max, va)
+    }
+    if (va1 !== null) {
+      a.vap_n++
+      a.va1_sum = add(a.va1_sum, va1)
+      a.va2_sum = add(a.va2_sum, s.va2)
+      a.va3_sum = add(a.va3_sum, s.va3)
+    }
+    if (inj !== null) {
+      a.inj_n++
+      a.inj_sum = (a.inj_sum ?? 0) + inj
+    }
+    if (u1 !== null) {
+      a.u_n++
+      a.u1_sum = add(a.u1_sum, u1)
+      a.u2_sum = add(a.u2_sum, u2)
+      a.u3_sum = add(a.u3_sum, u3)
+      a.u_min = lo(a.u_min, uLo)
+      a.u_max = hi(a.u_max, uHi)
+    }
+  }
+}
+
+/**
+ * Inserts sample rows in key order (m, t) and returns, in the given order, which were new. Two
+ * writers of the same meters then take the key locks in the same order and cannot deadlock on them.
+ */
+async function insertSamples(
+  tx: WriteTx,
+  samples: readonly RowOf<'sample_rows'>[],
+): Promise<boolean[]> {
+  const conflict = 'on conflict (m, t) do nothing'
+  if (inKeyOrder(samples)) return tx.insert('sample_rows', samples, conflict)
+  const order = samples
+    .map((_, i) => i)
+    .sort((a, b) => samples[a]!.m! - samples[b]!.m! || samples[a]!.t! - samples[b]!.t!)
+  const sortedInserted = await tx.insert(
+    'sample_rows',
+    order.map((i) => samples[i]!),
+    conflict,
+  )
+  const out = new Array<boolean>(samples.length)
+  for (let k = 0; k < order.length; k++) out[order[k]!] = sortedInserted[k]!
+  return out
+}
 
 /** Creates the batch writer over an engine. */
 export function createIngest(engine: Engine, options: IngestOptions = {}): Ingest {
@@ -148,21 +281,25 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
   const L = engine.least.bind(engine)
   const G = engine.greatest.bind(engine)
   const sumSql = (c: string): string =>
-    `${c} = case when power_rollups.${c} is null and excluded.${c} is null then null else coalesce(power_rollups.${c}, 0) + coalesce(excluded.${c}, 0) end`
+    `${c} = case when power_rows.${c} is null and excluded.${c} is null then null else coalesce(power_rows.${c}, 0) + coalesce(excluded.${c}, 0) end`
   const powerConflict =
-    'on conflict (meter, res, bucket) do update set ' +
+    'on conflict (m, res, bucket) do update set ' +
     [
-      ...['n', 'va_n', 'vap_n', 'inj_n', 'u_n'].map((c) => `${c} = power_rollups.${c} + excluded.${c}`),
-      ...['va_sum', 'va1_sum', 'va2_sum', 'va3_sum', 'inj_sum', 'u1_sum', 'u2_sum', 'u3_sum'].map(sumSql),
-      `va_min = ${L('power_rollups.va_min', 'excluded.va_min')}`,
-      `va_max = ${G('power_rollups.va_max', 'excluded.va_max')}`,
-      `u_min = ${L('power_rollups.u_min', 'excluded.u_min')}`,
-      `u_max = ${G('power_rollups.u_max', 'excluded.u_max')}`,
+      ...['n', 'va_n', 'vap_n', 'inj_n', 'u_n'].map(
+        (c) => `${c} = power_rows.${c} + excluded.${c}`,
+      ),
+      ...['va_sum', 'va1_sum', 'va2_sum', 'va3_sum', 'inj_sum', 'u1_sum', 'u2_sum', 'u3_sum'].map(
+        sumSql,
+      ),
+      `va_min = ${L('power_rows.va_min', 'excluded.va_min')}`,
+      `va_max = ${G('power_rows.va_max', 'excluded.va_max')}`,
+      `u_min = ${L('power_rows.u_min', 'excluded.u_min')}`,
+      `u_max = ${G('power_rows.u_max', 'excluded.u_max')}`,
     ].join(', ')
   const energyConflict =
-    'on conflict (meter, res, register, bucket) do update set ' +
-    `min_wh = ${L('energy_rollups.min_wh', 'excluded.min_wh')}, max_wh = ${G('energy_rollups.max_wh', 'excluded.max_wh')}, ` +
-    'energy_wh = energy_rollups.energy_wh + excluded.energy_wh'
+    'on conflict (m, res, reg, bucket) do update set ' +
+    `min_wh = ${L('energy_rows.min_wh', 'excluded.min_wh')}, max_wh = ${G('energy_rows.max_wh', 'excluded.max_wh')}, ` +
+    'energy_wh = energy_rows.energy_wh + excluded.energy_wh'
   // One row per meter of the batch; the newer reading wins (an import of older data keeps the newer one).
   const meterConflict =
     'on conflict (id) do update set ' +
@@ -185,13 +322,35 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
    */
   async function loadAll(tx: WriteTx, ids: readonly string[]): Promise<Map<string, MeterState>> {
     const out = new Map<string, MeterState>()
-    for (const id of ids) {
-      out.set(id, { prev: null, stored: null, contract: null, registers: new Map(), energy: new Map(), second: null, counter: createEnergyCounter(), resumed: false })
-    }
     for (let k = 0; k < ids.length; k += LOAD_CHUNK) {
       const chunk = ids.slice(k, k + LOAD_CHUNK)
       const list = chunk.map(() => '?').join(', ')
-      const stored = await tx.query<StoredMeterRow & { id: string }>(`select id, first_seen, last_seen, last_reading from meters where id in (${list})`, chunk)
+      // A number for each new meter; a concurrent writer's insert of the same id waits or does nothing.
+      await tx.query(
+        `insert into meter_nums (id) values ${chunk.map(() => '(?)').join(', ')} on conflict (id) do nothing`,
+        chunk,
+      )
+      const nums = await tx.query<{ num: number; id: string }>(
+        `select num, id from meter_nums where id in (${list})`,
+        chunk,
+      )
+      for (const { num, id } of nums) {
+        out.set(id, {
+          num: Number(num),
+          prev: null,
+          stored: null,
+          contract: null,
+          registers: new Map(),
+          energy: new Map(),
+          second: null,
+          counter: createEnergyCounter(),
+          resumed: false,
+        })
+      }
+      const stored = await tx.query<StoredMeterRow & { id: string }>(
+        `select id, first_seen, last_seen, last_reading from meters where id in (${list})`,
+        chunk,
+      )
       for (const m of stored) {
         const st = out.get(m.id)!
         const reading = JSON.parse(m.last_reading) as TicReading
@@ -199,7 +358,8 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
         // Counting resumes from the latest stored values: the energy used while not recording counts.
         const regs = registersOf(reading)
         const energyRegs: (string | number)[] = []
-        for (let k = 0; k < regs.length; k += 2) if (isEnergyRegister(regs[k] as string)) energyRegs.push(regs[k]!, regs[k + 1]!)
+        for (let k = 0; k < regs.length; k += 2)
+          if (isEnergyRegister(regs[k] as string)) energyRegs.push(regs[k]!, regs[k + 1]!)
         st.counter = createEnergyCounter(Number(m.first_seen), Number(m.last_seen), energyRegs)
       }
       const contracts = await tx.query<ContractRow & { meter: string }>(
@@ -219,18 +379,24 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
       }
       if (stored.length === 0) continue
       // The samples of each meter's latest clock second, for frames sharing it (see keyTime).
-      const ranges = stored.map((m) => [m.id, Math.floor(Number(m.last_seen) / 1000) * 1000] as const)
-      const rows = await tx.query<{ meter: string; t: number; received_at: number; clock_ms: number | null }>(
-        `select meter, t, received_at, clock_ms from samples where ${ranges.map(() => '(meter = ? and t >= ? and t < ?)').join(' or ')} order by meter, t`,
-        ranges.flatMap(([id, s]) => [id, s, s + 1000]),
+      const ranges = stored.map(
+        (m) => [out.get(m.id)!.num, Math.floor(Number(m.last_seen) / 1000) * 1000] as const,
       )
+      const rows = await tx.query<{ m: number; t: number; rx: number; flags: number }>(
+        `select m, t, rx, flags from sample_rows where ${ranges.map(() => '(m = ? and t >= ? and t < ?)').join(' or ')} order by m, t`,
+        ranges.flatMap(([m, s]) => [m, s, s + 1000]),
+      )
+      const byNum = new Map<number, MeterState>()
+      for (const st of out.values()) byNum.set(st.num, st)
       for (const r of rows) {
-        const clockMs = Math.floor(Number(r.t) / 1000) * 1000
-        if (r.clock_ms === null || Number(r.clock_ms) !== clockMs) continue
-        const st = out.get(r.meter)!
+        // Samples keyed by the meter clock: `t` is that clock second plus 0-999 ms (see keyTime).
+        if ((Number(r.flags) & 1) === 0) continue
+        const t = Number(r.t)
+        const clockMs = Math.floor(t / 1000) * 1000
+        const st = byNum.get(Number(r.m))!
         if (st.second === null) st.second = { clockMs, n: 0, t: [], receivedAt: [], readings: [] }
-        st.second.t.push(Number(r.t))
-        st.second.receivedAt.push(Number(r.received_at))
+        st.second.t.push(t)
+        st.second.receivedAt.push(t + Number(r.rx))
         st.second.readings.push(null)
         st.second.n++
       }
@@ -251,7 +417,14 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
     if (clockMs === null) return key
     const sec = st.second
     if (sec === null || sec.clockMs !== clockMs) {
-      if (sec === null) st.second = { clockMs, n: 1, t: [clockMs], receivedAt: [record.receivedAt], readings: [record.reading] }
+      if (sec === null)
+        st.second = {
+          clockMs,
+          n: 1,
+          t: [clockMs],
+          receivedAt: [record.receivedAt],
+          readings: [record.reading],
+        }
       else {
         sec.clockMs = clockMs
         sec.n = 1
@@ -265,7 +438,12 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
     for (let k = 0; k < sec.n; k++) {
       if (sec.receivedAt[k] !== record.receivedAt) continue
       const r = sec.readings[k]!
-      if (r === null || r === record.reading || JSON.stringify(r) === (json ??= JSON.stringify(record.reading))) return { t: sec.t[k]!, clockMs }
+      if (
+        r === null ||
+        r === record.reading ||
+        JSON.stringify(r) === (json ??= JSON.stringify(record.reading))
+      )
+        return { t: sec.t[k]!, clockMs }
     }
     const t = sec.t[sec.n - 1]! + 1
     // A thousand frames in one second cannot come from a meter: keep the last key (a duplicate).
@@ -278,239 +456,264 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
   }
 
   async function write(records: readonly StoreRecord[]): Promise<BatchResult> {
-    return engine.transaction(async (tx) => {
-      // Working copies: committed to `meters` only after the transaction succeeds.
-      const work = new Map<string, MeterState>()
-      const samples: BulkRow[] = []
-      const registers: BulkRow[] = []
-      const events: BulkRow[] = []
-      const energy: EnergyAgg[] = []
-      const latest = new Map<string, { first: number; last: number; reading: TicReading }>()
-      let unstorable = 0
-      let duplicates = 0
-      // Pass 1: sample rows (first of each (meter, time) in the batch), inserted first so that the
-      // rest follows only from frames that are new: a replay or redelivery adds no row at all.
-      const n = records.length
-      const ids: (string | null)[] = new Array<string | null>(n)
-      const times = new Float64Array(n)
-      const rowOf = new Int32Array(n)
-      const seen = new Map<string, Set<number>>()
-      const unknown = new Set<string>()
-      for (let i = 0; i < n; i++) {
-        const id = records[i]!.reading.meter.id
-        if (id !== null && !meters.has(id)) unknown.add(id)
-      }
-      const loaded = unknown.size === 0 ? null : await loadAll(tx, [...unknown])
-      for (let i = 0; i < n; i++) {
-        const record = records[i]!
-        const id = record.reading.meter.id
-        ids[i] = id
-        if (id === null) {
-          unstorable++
-          rowOf[i] = -1
-          continue
+    return engine
+      .transaction(async (tx) => {
+        // Working copies: committed to `meters` only after the transaction succeeds.
+        const work = new Map<string, MeterState>()
+        const samples: RowOf<'sample_rows'>[] = []
+        const registers: RowOf<'register_rows'>[] = []
+        const events: RowOf<'events'>[] = []
+        const energy: EnergyAgg[] = []
+        const latest = new Map<string, { first: number; last: number; reading: TicReading }>()
+        let unstorable = 0
+        let duplicates = 0
+        // Pass 1: sample rows (first of each (meter, time) in the batch), inserted first so that the
+        // rest follows only from frames that are new: a replay or redelivery adds no row at all.
+        const n = records.length
+        const ids: (string | null)[] = new Array<string | null>(n)
+        const times = new Float64Array(n)
+        const rowOf = new Int32Array(n)
+        const seen = new Map<string, Set<number>>()
+        const unknown = new Set<string>()
+        for (let i = 0; i < n; i++) {
+          const id = records[i]!.reading.meter.id
+          if (id !== null && !meters.has(id)) unknown.add(id)
         }
-        let st = work.get(id)
-        if (st === undefined) {
-          const base = meters.get(id) ?? loaded!.get(id)!
-          st = {
-            ...base,
-            prev: base.prev === null ? null : { ...base.prev },
-            registers: new Map(base.registers),
-            energy: new Map(),
-            second: copySecond(base.second),
-            counter: copyEnergyCounter(base.counter),
+        const loaded = unknown.size === 0 ? null : await loadAll(tx, [...unknown])
+        for (let i = 0; i < n; i++) {
+          const record = records[i]!
+          const id = record.reading.meter.id
+          ids[i] = id
+          if (id === null) {
+            unstorable++
+            rowOf[i] = -1
+            continue
           }
-          work.set(id, st)
-        }
-        const { t, clockMs } = keyTime(st, record)
-        times[i] = t
-        let ts = seen.get(id)
-        if (ts === undefined) {
-          ts = new Set()
-          seen.set(id, ts)
-        }
-        if (ts.has(t)) {
-          duplicates++
-          rowOf[i] = -1
-        } else {
-          ts.add(t)
-          rowOf[i] = samples.length
-          samples.push(sampleRow(id, t, clockMs, record))
-        }
-      }
-      const inserted = await tx.insert('samples', samples, 'on conflict (meter, t) do nothing')
-      // Pass 2: registers, events, contracts and meters, in arrival order.
-      for (let i = 0; i < n; i++) {
-        const id = ids[i]!
-        if (id === null) continue
-        const t = times[i]!
-        const row = rowOf[i]!
-        const isNew = row >= 0 && inserted[row] === true
-        const r = records[i]!.reading
-        const st = work.get(id)!
-        // Previous reading: this run's, else the stored one if older (a replay of old frames finds none).
-        const prev = st.prev ?? (st.stored !== null && st.stored.t < t ? st.stored : null)
-        if (restartEvents && isNew && !st.resumed && st.stored !== null && st.stored.t < t) {
-          st.resumed = true
-          events.push([id, t, 'restart', JSON.stringify({ from: st.stored.t, ms: t - st.stored.t })])
-        }
-        if (prev !== null && isNew) {
-          const found = eventsBetween(prev.reading, prev.t, r, t, gapMs)
-          for (let k = 0; k < found.length; k++) events.push([id, t, found[k]!.kind, JSON.stringify(found[k]!.detail)])
-        }
-        if (st.prev === null) st.prev = { t, reading: r }
-        else {
-          st.prev.t = t
-          st.prev.reading = r
-        }
-        const regs = registersOf(r)
-        let resets: { register: string; from: number; to: number; fromT: number }[] | null = null
-        for (let k = 0; k < regs.length; k += 2) {
-          const name = regs[k] as string
-          const value = regs[k + 1] as number
-          if (st.registers.get(name) === value) continue
-          st.registers.set(name, value)
-          if (!isNew) continue
-          registers.push([id, name, t, value])
-          if (!isEnergyRegister(name)) continue
-          countValue(st.counter, name, t, value, counted)
-          if (counted.resetFrom >= 0) (resets ??= []).push({ register: name, from: counted.resetFrom, to: value, fromT: counted.resetFromT })
-          const wh = counted.wh
-          // Consecutive changes of a register mostly fall in the same buckets: no key to build then.
-          let aggs = st.energy.get(name)
-          if (aggs === undefined) {
-            aggs = []
-            st.energy.set(name, aggs)
+          let st = work.get(id)
+          if (st === undefined) {
+            const base = meters.get(id) ?? loaded!.get(id)!
+            st = {
+              ...base,
+              prev: base.prev === null ? null : { ...base.prev },
+              registers: new Map(base.registers),
+              energy: new Map(),
+              second: copySecond(base.second),
+              counter: copyEnergyCounter(base.counter),
+            }
+            work.set(id, st)
           }
-          for (let ri = 0; ri < ROLLUP_RESOLUTIONS.length; ri++) {
-            const res = ROLLUP_RESOLUTIONS[ri]!
-            const bucket = bucketOf(res, t)
-            const e = aggs[ri]
-            if (e !== undefined && e[3] === bucket) {
-              if (value < e[4]) e[4] = value
-              if (value > e[5]) e[5] = value
-              e[6] += wh
-            } else {
-              const fresh: EnergyAgg = [id, res, name, bucket, value, value, wh]
-              aggs[ri] = fresh
-              energy.push(fresh)
+          const { t, clockMs } = keyTime(st, record)
+          times[i] = t
+          let ts = seen.get(id)
+          if (ts === undefined) {
+            ts = new Set()
+            seen.set(id, ts)
+          }
+          if (ts.has(t)) {
+            duplicates++
+            rowOf[i] = -1
+          } else {
+            ts.add(t)
+            rowOf[i] = samples.length
+            samples.push(sampleRow(st.num, t, clockMs, record))
+          }
+        }
+        const inserted = await insertSamples(tx, samples)
+        // Pass 2: registers, events, contracts and meters, in arrival order.
+        for (let i = 0; i < n; i++) {
+          const id = ids[i]!
+          if (id === null) continue
+          const t = times[i]!
+          const row = rowOf[i]!
+          const isNew = row >= 0 && inserted[row] === true
+          const r = records[i]!.reading
+          const st = work.get(id)!
+          // Previous reading: this run's, else the stored one if older (a replay of old frames finds none).
+          const prev = st.prev ?? (st.stored !== null && st.stored.t < t ? st.stored : null)
+          if (restartEvents && isNew && !st.resumed && st.stored !== null && st.stored.t < t) {
+            st.resumed = true
+            events.push({
+              meter: id,
+              t,
+              kind: 'restart',
+              detail: JSON.stringify({ from: st.stored.t, ms: t - st.stored.t }),
+            })
+          }
+          if (prev !== null && isNew) {
+            const found = eventsBetween(prev.reading, prev.t, r, t, gapMs)
+            for (let k = 0; k < found.length; k++)
+              events.push({
+                meter: id,
+                t,
+                kind: found[k]!.kind,
+                detail: JSON.stringify(found[k]!.detail),
+              })
+          }
+          if (st.prev === null) st.prev = { t, reading: r }
+          else {
+            st.prev.t = t
+            st.prev.reading = r
+          }
+          const regs = registersOf(r)
+          let resets: { register: string; from: number; to: number; fromT: number }[] | null = null
+          for (let k = 0; k < regs.length; k += 2) {
+            const name = regs[k] as string
+            const value = regs[k + 1] as number
+            if (st.registers.get(name) === value) continue
+            st.registers.set(name, value)
+            if (!isNew) continue
+            const reg = registerNum(name)
+            registers.push({ m: st.num, reg, t, value })
+            if (!isEnergyRegister(name)) continue
+            countValue(st.counter, name, t, value, counted)
+            if (counted.resetFrom >= 0)
+              (resets ??= []).push({
+                register: name,
+                from: counted.resetFrom,
+                to: value,
+                fromT: counted.resetFromT,
+              })
+            const wh = counted.wh
+            // Consecutive changes of a register mostly fall in the same buckets: no key to build then.
+            let aggs = st.energy.get(name)
+            if (aggs === undefined) {
+              aggs = []
+              st.energy.set(name, aggs)
+            }
+            for (let ri = 0; ri < ROLLUP_RESOLUTIONS.length; ri++) {
+              const res = ROLLUP_RESOLUTIONS[ri]!
+              const bucket = bucketOf(res, t)
+              const e = aggs[ri]
+              if (e !== undefined && e.bucket === bucket) {
+                if (value < e.min_wh) e.min_wh = value
+                if (value > e.max_wh) e.max_wh = value
+                e.energy_wh += wh
+              } else {
+                const fresh: EnergyAgg = {
+                  m: st.num,
+                  res: RES_MINUTES[res],
+                  reg,
+                  bucket,
+                  min_wh: value,
+                  max_wh: value,
+                  energy_wh: wh,
+                }
+                aggs[ri] = fresh
+                energy.push(fresh)
+              }
+            }
+          }
+          // An index went down: counting goes on from the new value (docs/storage.md, "Events").
+          if (resets !== null)
+            events.push({
+              meter: id,
+              t,
+              kind: 'register-reset',
+              detail: JSON.stringify({ registers: resets }),
+            })
+          const terms =
+            st.contract !== null && !r.short && hasContract(r, st.contract) ? null : contractOf(r)
+          if (terms !== null) {
+            const c = st.contract
+            if (c === null) {
+              await tx.query(
+                'insert into contracts (meter, valid_from, valid_to, option, option_label, subscribed_va, cutoff_va, hhphc) values (?, ?, null, ?, ?, ?, ?, ?) on conflict (meter, valid_from) do nothing',
+                [
+                  id,
+                  t,
+                  terms.option,
+                  terms.optionLabel,
+                  terms.subscribedVA,
+                  terms.cutoffVA,
+                  terms.hhphc,
+                ],
+              )
+              st.contract = { ...terms, validFrom: t }
+            } else if (!sameContract(c, terms) && t > c.validFrom) {
+              await tx.query(
+                'update contracts set valid_to = ? where meter = ? and valid_from = ?',
+                [t, id, c.validFrom],
+              )
+              await tx.query(
+                'insert into contracts (meter, valid_from, valid_to, option, option_label, subscribed_va, cutoff_va, hhphc) values (?, ?, null, ?, ?, ?, ?, ?) on conflict (meter, valid_from) do nothing',
+                [
+                  id,
+                  t,
+                  terms.option,
+                  terms.optionLabel,
+                  terms.subscribedVA,
+                  terms.cutoffVA,
+                  terms.hhphc,
+                ],
+              )
+              events.push({
+                meter: id,
+                t,
+                kind: 'contract-change',
+                detail: JSON.stringify({ from: c, to: terms }),
+              })
+              st.contract = { ...terms, validFrom: t }
+            }
+          }
+          const l = latest.get(id)
+          if (l === undefined) latest.set(id, { first: t, last: t, reading: r })
+          else {
+            l.first = Math.min(l.first, t)
+            if (t >= l.last) {
+              l.last = t
+              l.reading = r
             }
           }
         }
-        // An index went down: counting goes on from the new value (docs/storage.md, "Events").
-        if (resets !== null) events.push([id, t, 'register-reset', JSON.stringify({ registers: resets })])
-        const terms = st.contract !== null && !r.short && hasContract(r, st.contract) ? null : contractOf(r)
-        if (terms !== null) {
-          const c = st.contract
-          if (c === null) {
-            await tx.query(
-              'insert into contracts (meter, valid_from, valid_to, option, option_label, subscribed_va, cutoff_va, hhphc) values (?, ?, null, ?, ?, ?, ?, ?) on conflict (meter, valid_from) do nothing',
-              [id, t, terms.option, terms.optionLabel, terms.subscribedVA, terms.cutoffVA, terms.hhphc],
-            )
-            st.contract = { ...terms, validFrom: t }
-          } else if (!sameContract(c, terms) && t > c.validFrom) {
-            await tx.query('update contracts set valid_to = ? where meter = ? and valid_from = ?', [t, id, c.validFrom])
-            await tx.query(
-              'insert into contracts (meter, valid_from, valid_to, option, option_label, subscribed_va, cutoff_va, hhphc) values (?, ?, null, ?, ?, ?, ?, ?) on conflict (meter, valid_from) do nothing',
-              [id, t, terms.option, terms.optionLabel, terms.subscribedVA, terms.cutoffVA, terms.hhphc],
-            )
-            events.push([id, t, 'contract-change', JSON.stringify({ from: c, to: terms })])
-            st.contract = { ...terms, validFrom: t }
-          }
-        }
-        const l = latest.get(id)
-        if (l === undefined) latest.set(id, { first: t, last: t, reading: r })
-        else {
-          l.first = Math.min(l.first, t)
-          if (t >= l.last) {
-            l.last = t
-            l.reading = r
-          }
-        }
-      }
 
-      let stored = 0
-      const power = new Map<string, PowerAgg>()
-      const lastAgg: (PowerAgg | undefined)[] = []
-      for (let i = 0; i < samples.length; i++) {
-        if (inserted[i] !== true) {
-          duplicates++
-          continue
+        let stored = 0
+        const power = new Map<string, PowerRow>()
+        const lastAgg: (PowerRow | undefined)[] = []
+        for (let i = 0; i < samples.length; i++) {
+          if (inserted[i] !== true) {
+            duplicates++
+            continue
+          }
+          stored++
+          addPower(power, lastAgg, samples[i]!)
         }
-        stored++
-        const s = samples[i] as readonly (number | string | null)[]
-        const meter = s[0] as string
-        const t = s[1] as number
-        const va = s[4] as number | null
-        const va1 = s[5] as number | null
-        const inj = s[8] as number | null
-        const u1 = s[12] as number | null
-        const u2 = s[13] as number | null
-        const u3 = s[14] as number | null
-        const uLo = lo(lo(u1, u2), u3)
-        const uHi = hi(hi(u1, u2), u3)
-        for (let ri = 0; ri < ROLLUP_RESOLUTIONS.length; ri++) {
-          const res = ROLLUP_RESOLUTIONS[ri]!
-          const bucket = bucketOf(res, t)
-          // Consecutive samples mostly fall in the same bucket: skip the map lookup then.
-          let a = lastAgg[ri]
-          if (a === undefined || a.bucket !== bucket || a.meter !== meter) {
-            const k = `${meter}\u0000${res}\u0000${String(bucket)}`
-            a = power.get(k)
-            lastAgg[ri] = a
-          }
-          if (a === undefined) {
-            a = { meter, res, bucket, n: 0, vaN: 0, vaSum: null, vaMin: null, vaMax: null, vapN: 0, va1: null, va2: null, va3: null, injN: 0, inj: null, uN: 0, u1: null, u2: null, u3: null, uMin: null, uMax: null }
-            power.set(`${meter}\u0000${res}\u0000${String(bucket)}`, a)
-            lastAgg[ri] = a
-          }
-          a.n++
-          if (va !== null) {
-            a.vaN++
-            a.vaSum = (a.vaSum ?? 0) + va
-            a.vaMin = lo(a.vaMin, va)
-            a.vaMax = hi(a.vaMax, va)
-          }
-          if (va1 !== null) {
-            a.vapN++
-            a.va1 = add(a.va1, va1)
-            a.va2 = add(a.va2, s[6] as number | null)
-            a.va3 = add(a.va3, s[7] as number | null)
-          }
-          if (inj !== null) {
-            a.injN++
-            a.inj = (a.inj ?? 0) + inj
-          }
-          if (u1 !== null) {
-            a.uN++
-            a.u1 = add(a.u1, u1)
-            a.u2 = add(a.u2, u2)
-            a.u3 = add(a.u3, u3)
-            a.uMin = lo(a.uMin, uLo)
-            a.uMax = hi(a.uMax, uHi)
-          }
+        await tx.insertNew('register_rows', registers, 'on conflict (m, reg, t) do nothing')
+        await tx.insert('events', events, 'on conflict (meter, t, kind) do nothing')
+        await tx.insert(
+          'power_rows',
+          [...power.values()].sort((a, b) => a.m - b.m || a.res - b.res || a.bucket - b.bucket),
+          powerConflict,
+        )
+        await tx.insert('energy_rows', mergeEnergy(energy), energyConflict)
+        const meterRows: RowOf<'meters'>[] = []
+        for (const [id, l] of latest) {
+          const m = l.reading.meter
+          meterRows.push({
+            id,
+            prm: m.prm,
+            kind: m.kind,
+            manufacturer: m.ads?.manufacturer ?? null,
+            mode: m.mode,
+            phases: m.phases,
+            producer: m.producer ? 1 : 0,
+            first_seen: l.first,
+            last_seen: l.last,
+            last_reading: JSON.stringify(l.reading),
+          })
         }
-      }
-      await tx.insertNew('registers', registers, 'on conflict (meter, register, t) do nothing')
-      await tx.insert('events', events, 'on conflict (meter, t, kind) do nothing')
-      await tx.insert(
-        'power_rollups',
-        [...power.values()].map((a) => [a.meter, a.res, a.bucket, a.n, a.vaN, a.vaSum, a.vaMin, a.vaMax, a.vapN, a.va1, a.va2, a.va3, a.injN, a.inj, a.uN, a.u1, a.u2, a.u3, a.uMin, a.uMax]),
-        powerConflict,
-      )
-      await tx.insert('energy_rollups', mergeEnergy(energy), energyConflict)
-      const meterRows: BulkRow[] = []
-      for (const [id, l] of latest) {
-        const m = l.reading.meter
-        meterRows.push([id, m.prm, m.kind, m.ads?.manufacturer ?? null, m.mode, m.phases, m.producer ? 1 : 0, l.first, l.last, JSON.stringify(l.reading)])
-      }
-      await tx.insert('meters', meterRows, meterConflict)
-      return { stored, duplicates, unstorable, commit: () => work.forEach((st, id) => meters.set(id, st)) }
-    }).then(({ commit, ...result }) => {
-      commit()
-      return result
-    })
+        meterRows.sort((a, b) => (a.id! < b.id! ? -1 : 1))
+        await tx.insert('meters', meterRows, meterConflict)
+        return {
+          stored,
+          duplicates,
+          unstorable,
+          commit: () => work.forEach((st, id) => meters.set(id, st)),
+        }
+      })
+      .then(({ commit, ...result }) => {
+        commit()
+        return result
+      })
   }
 
   return { write }

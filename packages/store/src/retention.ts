@@ -13,10 +13,14 @@ export interface RetentionResult {
  * Deletes samples and register changes older than `retentionDays` before `now` (epoch ms).
  * Rollups, events, meters and contracts are kept forever. `retentionDays <= 0` keeps everything.
  */
-export async function applyRetention(engine: Engine, now: number, retentionDays: number = DEFAULT_RETENTION_DAYS): Promise<RetentionResult> {
+export async function applyRetention(
+  engine: Engine,
+  now: number,
+  retentionDays: number = DEFAULT_RETENTION_DAYS,
+): Promise<RetentionResult> {
   if (retentionDays <= 0) return { samples: 0, registers: 0 }
   const cutoff = now - retentionDays * 86_400_000
-  const s = await engine.db.deleteFrom('samples').where('t', '<', cutoff).executeTakeFirst()
-  const r = await engine.db.deleteFrom('registers').where('t', '<', cutoff).executeTakeFirst()
+  const s = await engine.db.deleteFrom('sample_rows').where('t', '<', cutoff).executeTakeFirst()
+  const r = await engine.db.deleteFrom('register_rows').where('t', '<', cutoff).executeTakeFirst()
   return { samples: Number(s.numDeletedRows), registers: Number(r.numDeletedRows) }
 }

@@ -4,26 +4,71 @@ import { contractOf, eventsBetween, registersOf, sampleRow, sampleTime } from '.
 import type { TicReading } from '@linkyrpi/tic-core'
 
 const [std] = syntheticFrameArray({ start: Date.UTC(2026, 0, 10, 12), count: 1 })
-const [hist] = syntheticFrameArray({ start: Date.UTC(2026, 0, 10, 12), count: 1, mode: 'historique' })
+const [hist] = syntheticFrameArray({
+  start: Date.UTC(2026, 0, 10, 12),
+  count: 1,
+  mode: 'historique',
+})
 
 describe('row mapping', () => {
   it('keys a standard frame by its meter clock and a historique frame by its receive time', () => {
-    expect(sampleTime({ reading: std!.reading, receivedAt: 123 })).toEqual({ t: Date.UTC(2026, 0, 10, 12), clockMs: Date.UTC(2026, 0, 10, 12) })
-    expect(sampleTime({ reading: hist!.reading, receivedAt: 123 })).toEqual({ t: 123, clockMs: null })
+    expect(sampleTime({ reading: std!.reading, receivedAt: 123 })).toEqual({
+      t: Date.UTC(2026, 0, 10, 12),
+      clockMs: Date.UTC(2026, 0, 10, 12),
+    })
+    expect(sampleTime({ reading: hist!.reading, receivedAt: 123 })).toEqual({
+      t: 123,
+      clockMs: null,
+    })
   })
 
   it('maps every sample column from the reading', () => {
-    const row = sampleRow('m', 1, 1, { reading: std!.reading, receivedAt: 5 })
-    expect(row).toEqual(['m', 1, 5, 1, std!.reading.power.apparentVA, null, null, null, null, std!.reading.current.rmsA![0], null, null, std!.reading.voltage.rmsV![0], null, null, 2, 'hp', std!.reading.energy.importWh, null, 0])
+    const row = sampleRow(7, 1000, 1000, { reading: std!.reading, receivedAt: 1005 })
+    expect(row).toEqual({
+      m: 7,
+      t: 1000,
+      rx: 5,
+      flags: 1,
+      va: std!.reading.power.apparentVA,
+      va1: null,
+      va2: null,
+      va3: null,
+      injected_va: null,
+      i1: std!.reading.current.rmsA![0],
+      i2: null,
+      i3: null,
+      u1: std!.reading.voltage.rmsV![0],
+      u2: null,
+      u3: null,
+      period_index: 2,
+      period_code: 3,
+      import_wh: std!.reading.energy.importWh,
+      export_wh: null,
+    })
   })
 
   it('lists the index registers of both modes', () => {
-    expect(registersOf(std!.reading).filter((_, i) => i % 2 === 0)).toEqual(['s01', 's02', 'd1', 'import'])
-    expect(registersOf(hist!.reading).filter((_, i) => i % 2 === 0)).toEqual(['s01', 's02', 'import'])
+    expect(registersOf(std!.reading).filter((_, i) => i % 2 === 0)).toEqual([
+      's01',
+      's02',
+      'd1',
+      'import',
+    ])
+    expect(registersOf(hist!.reading).filter((_, i) => i % 2 === 0)).toEqual([
+      's01',
+      's02',
+      'import',
+    ])
   })
 
   it('reads contract terms, none from a short frame', () => {
-    expect(contractOf(hist!.reading)).toEqual({ option: 'hc', optionLabel: 'HC..', subscribedVA: 9000, cutoffVA: null, hhphc: 'A' })
+    expect(contractOf(hist!.reading)).toEqual({
+      option: 'hc',
+      optionLabel: 'HC..',
+      subscribedVA: 9000,
+      cutoffVA: null,
+      hhphc: 'A',
+    })
     expect(contractOf({ ...hist!.reading, short: true })).toBeNull()
   })
 
@@ -38,21 +83,39 @@ describe('row mapping', () => {
     }
     const kinds = eventsBetween(a, 0, b, 90_000, 60_000).map((e) => e.kind)
     expect(kinds).toEqual(['gap', 'period-change', 'overpower', 'relay-change', 'message'])
-    expect(eventsBetween(b, 0, a, 2000, 60_000).map((e) => e.kind)).toEqual(['period-change', 'overpower-end', 'relay-change', 'message'])
+    expect(eventsBetween(b, 0, a, 2000, 60_000).map((e) => e.kind)).toEqual([
+      'period-change',
+      'overpower-end',
+      'relay-change',
+      'message',
+    ])
     expect(eventsBetween(a, 0, a, 2000, 60_000)).toEqual([])
   })
 
   it('reports STGE changes that no other event tells, and only those', () => {
     const a = std!.reading
-    const withStatus = (value: number): TicReading => ({ ...a, status: { ...a.status!, value, raw: value.toString(16).toUpperCase().padStart(8, '0') } })
+    const withStatus = (value: number): TicReading => ({
+      ...a,
+      status: { ...a.status!, value, raw: value.toString(16).toUpperCase().padStart(8, '0') },
+    })
     const base = withStatus(0x00000001 << 17)
     // Overpower (bit 7) with its alert: the alert event only.
     const over = { ...withStatus(((1 << 17) | (1 << 7)) >>> 0), alerts: ['overpower' as const] }
     expect(eventsBetween(base, 0, over, 2000, 60_000).map((e) => e.kind)).toEqual(['overpower'])
     // Tempo tomorrow (bits 26-27) and a mobile peak notice (bits 28-29): none.
-    expect(eventsBetween(base, 0, withStatus(((1 << 17) | (2 << 26) | (1 << 28)) >>> 0), 2000, 60_000)).toEqual([])
+    expect(
+      eventsBetween(base, 0, withStatus(((1 << 17) | (2 << 26) | (1 << 28)) >>> 0), 2000, 60_000),
+    ).toEqual([])
     // The dry contact (bit 0) and the cut-off reason (bits 1-3): a status change naming the bits.
-    const changed = eventsBetween(base, 0, withStatus(((1 << 17) | 1 | (2 << 1)) >>> 0), 2000, 60_000)
-    expect(changed).toEqual([{ kind: 'status-change', detail: { from: '00020000', to: '00020005', changedBits: 5 } }])
+    const changed = eventsBetween(
+      base,
+      0,
+      withStatus(((1 << 17) | 1 | (2 << 1)) >>> 0),
+      2000,
+      60_000,
+    )
+    expect(changed).toEqual([
+      { kind: 'status-change', detail: { from: '00020000', to: '00020005', changedBits: 5 } },
+    ])
   })
 })

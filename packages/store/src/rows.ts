@@ -3,7 +3,8 @@
  * time), so both TIC modes and both engines share one mapping.
  */
 import type { TicAlert, TicReading } from '@linkyrpi/tic-core'
-import type { BulkRow } from './engine.js'
+import { periodNum } from './codes.js'
+import type { RowOf } from './schema.js'
 
 /** What the store keeps of a frame: its reading and its receive time (epoch ms). */
 export interface StoreRecord {
@@ -15,7 +16,10 @@ export interface StoreRecord {
  * The key time of a sample: the meter clock (DATE) when the frame has one with a known season,
  * else the receive time (historique has no clock). With `clockMs` null when there is no clock.
  */
-export function sampleTime(record: StoreRecord): { readonly t: number; readonly clockMs: number | null } {
+export function sampleTime(record: StoreRecord): {
+  readonly t: number
+  readonly clockMs: number | null
+} {
   const iso = record.reading.time
   if (iso !== null) {
     const ms = Date.parse(iso)
@@ -26,17 +30,38 @@ export function sampleTime(record: StoreRecord): { readonly t: number; readonly 
 
 const at = (xs: readonly (number | null)[] | null, i: number): number | null => xs?.[i] ?? null
 
-/** The `samples` row of a reading, in `COLUMNS.samples` order. */
-export function sampleRow(meter: string, t: number, clockMs: number | null, record: StoreRecord): BulkRow {
+/** The `sample_rows` row of a reading, for the meter numbered `m` (`clockMs`: the meter clock or null). */
+export function sampleRow(
+  m: number,
+  t: number,
+  clockMs: number | null,
+  record: StoreRecord,
+): RowOf<'sample_rows'> {
   const r = record.reading
   const p = r.power.apparentVAByPhase
   const i = r.current.rmsA
   const u = r.voltage.rmsV
-  return [
-    meter, t, record.receivedAt, clockMs, r.power.apparentVA, at(p, 0), at(p, 1), at(p, 2), r.power.injectedVA,
-    at(i, 0), at(i, 1), at(i, 2), at(u, 0), at(u, 1), at(u, 2), r.period.index, r.period.code,
-    r.energy.importWh, r.energy.exportWh, r.short ? 1 : 0,
-  ]
+  return {
+    m,
+    t,
+    rx: record.receivedAt - t,
+    flags: (clockMs === null ? 0 : 1) | (r.short ? 2 : 0),
+    va: r.power.apparentVA,
+    va1: at(p, 0),
+    va2: at(p, 1),
+    va3: at(p, 2),
+    injected_va: r.power.injectedVA,
+    i1: at(i, 0),
+    i2: at(i, 1),
+    i3: at(i, 2),
+    u1: at(u, 0),
+    u2: at(u, 1),
+    u3: at(u, 2),
+    period_index: r.period.index,
+    period_code: periodNum(r.period.code),
+    import_wh: r.energy.importWh,
+    export_wh: r.energy.exportWh,
+  }
 }
 
 /** Register names of supplier indexes 1-10: `s01`…`s10`. */
@@ -59,9 +84,11 @@ export function isEnergyRegister(name: string): boolean {
 export function registersOf(r: TicReading): (string | number)[] {
   const out: (string | number)[] = []
   const s = r.energy.importByIndexWh
-  for (const k in s) out.push(SUPPLIER[Number(k)] ?? supplierRegister(Number(k)), s[k as unknown as number]!)
+  for (const k in s)
+    out.push(SUPPLIER[Number(k)] ?? supplierRegister(Number(k)), s[k as unknown as number]!)
   const d = r.energy.distributorByIndexWh
-  if (d !== null) for (const k in d) out.push(DISTRIBUTOR[Number(k)] ?? `d${k}`, d[k as unknown as number]!)
+  if (d !== null)
+    for (const k in d) out.push(DISTRIBUTOR[Number(k)] ?? `d${k}`, d[k as unknown as number]!)
   if (r.energy.importWh !== null) out.push('import', r.energy.importWh)
   if (r.energy.exportWh !== null) out.push('export', r.energy.exportWh)
   const q = r.energy.reactiveVArh
@@ -88,18 +115,36 @@ export function contractOf(r: TicReading): ContractTerms | null {
   if (r.short) return null
   const c = r.contract
   if (c.optionLabel === null && c.subscribedVA === null) return null
-  return { option: c.option, optionLabel: c.optionLabel, subscribedVA: c.subscribedVA, cutoffVA: c.cutoffVA, hhphc: c.hhphc }
+  return {
+    option: c.option,
+    optionLabel: c.optionLabel,
+    subscribedVA: c.subscribedVA,
+    cutoffVA: c.cutoffVA,
+    hhphc: c.hhphc,
+  }
 }
 
 /** True when a reading carries the same contract terms as `c` (no allocation: hot path). */
 export function hasContract(r: TicReading, c: ContractTerms): boolean {
   const k = r.contract
-  return k.option === c.option && k.optionLabel === c.optionLabel && k.subscribedVA === c.subscribedVA && k.cutoffVA === c.cutoffVA && k.hhphc === c.hhphc
+  return (
+    k.option === c.option &&
+    k.optionLabel === c.optionLabel &&
+    k.subscribedVA === c.subscribedVA &&
+    k.cutoffVA === c.cutoffVA &&
+    k.hhphc === c.hhphc
+  )
 }
 
 /** True when two sets of terms are the same contract. */
 export function sameContract(a: ContractTerms, b: ContractTerms): boolean {
-  return a.option === b.option && a.optionLabel === b.optionLabel && a.subscribedVA === b.subscribedVA && a.cutoffVA === b.cutoffVA && a.hhphc === b.hhphc
+  return (
+    a.option === b.option &&
+    a.optionLabel === b.optionLabel &&
+    a.subscribedVA === b.subscribedVA &&
+    a.cutoffVA === b.cutoffVA &&
+    a.hhphc === b.hhphc
+  )
 }
 
 /** An event found by comparing a reading with the previous one. */
@@ -114,7 +159,8 @@ const NO_EVENTS: readonly EventRow[] = Object.freeze([])
 // overvoltage (6), overpower (7), supplier/distributor index (10-15), clock degraded (16), TIC mode
 // (17), Tempo colours (24-27) and mobile peaks (28-31). The cut-off reason (1-3) stays: the
 // `cutoff-open` alert does not say why.
-const STGE_FLAG_MASK = ~((1 << 4) | (1 << 6) | (1 << 7) | (0x3f << 10) | (0x3 << 16) | (0xf << 24) | (0xf << 28)) >>> 0
+const STGE_FLAG_MASK =
+  ~((1 << 4) | (1 << 6) | (1 << 7) | (0x3f << 10) | (0x3 << 16) | (0xf << 24) | (0xf << 28)) >>> 0
 
 const sameArray = <T>(a: readonly T[] | null, b: readonly T[] | null): boolean =>
   a === b || (a !== null && b !== null && a.length === b.length && a.every((x, i) => x === b[i]))
@@ -123,7 +169,13 @@ const sameArray = <T>(a: readonly T[] | null, b: readonly T[] | null): boolean =
  * Events between the previous stored reading (`prev`, at `prevT`) and `r` at `t`. Alerts give a
  * `<alert>` event when they appear and `<alert>-end` when they clear (`overpower`, `peak-notice`…).
  */
-export function eventsBetween(prev: TicReading, prevT: number, r: TicReading, t: number, gapMs: number): readonly EventRow[] {
+export function eventsBetween(
+  prev: TicReading,
+  prevT: number,
+  r: TicReading,
+  t: number,
+  gapMs: number,
+): readonly EventRow[] {
   if (prev === r) return NO_EVENTS
   const pp = prev.period
   const np = r.period
@@ -144,9 +196,13 @@ export function eventsBetween(prev: TicReading, prevT: number, r: TicReading, t:
   }
   const out: EventRow[] = []
   if (t - prevT > gapMs) out.push({ kind: 'gap', detail: { from: prevT, ms: t - prevT } })
-  if (prev.meter.mode !== r.meter.mode) out.push({ kind: 'mode-change', detail: { from: prev.meter.mode, to: r.meter.mode } })
+  if (prev.meter.mode !== r.meter.mode)
+    out.push({ kind: 'mode-change', detail: { from: prev.meter.mode, to: r.meter.mode } })
   if (np.index !== null && pp.index !== null && np.index !== pp.index) {
-    out.push({ kind: 'period-change', detail: { from: pp.index, to: np.index, fromLabel: pp.label, label: np.label, code: np.code } })
+    out.push({
+      kind: 'period-change',
+      detail: { from: pp.index, to: np.index, fromLabel: pp.label, label: np.label, code: np.code },
+    })
   }
   if (np.tempoTomorrow !== null && np.tempoTomorrow !== pp.tempoTomorrow) {
     out.push({ kind: 'tempo-announced', detail: { colour: np.tempoTomorrow } })
@@ -161,7 +217,10 @@ export function eventsBetween(prev: TicReading, prevT: number, r: TicReading, t:
   if (r.status !== null && prev.status !== null && r.status.value !== prev.status.value) {
     const changed = ((r.status.value ^ prev.status.value) & STGE_FLAG_MASK) >>> 0
     if (changed !== 0) {
-      out.push({ kind: 'status-change', detail: { from: prev.status.raw, to: r.status.raw, changedBits: changed } })
+      out.push({
+        kind: 'status-change',
+        detail: { from: prev.status.raw, to: r.status.raw, changedBits: changed },
+      })
     }
   }
   return out

@@ -134,6 +134,61 @@ export interface EnergyRollupsTable {
   readonly energy_wh: number
 }
 
+/** `meter_nums`: the small integer standing for a meter id in the compact tables (assigned on first write). */
+export interface MeterNumsTable {
+  readonly num: number
+  /** The meter id (ADS), as in `meters.id`. */
+  readonly id: string
+}
+
+/**
+ * `sample_rows`: the compact storage behind the `samples` view, keyed by (`m`, `t`). `rx` is the
+ * receive time minus `t` (ms); `flags` bit 0 says the frame had a meter clock (then `clock_ms` is
+ * `t` truncated to the second), bit 1 a short frame; `period_code` is a {@link PERIOD_CODES} number.
+ */
+export interface SampleRowsTable {
+  readonly m: number
+  readonly t: number
+  readonly rx: number
+  readonly flags: number
+  readonly va: number | null
+  readonly va1: number | null
+  readonly va2: number | null
+  readonly va3: number | null
+  readonly injected_va: number | null
+  readonly i1: number | null
+  readonly i2: number | null
+  readonly i3: number | null
+  readonly u1: number | null
+  readonly u2: number | null
+  readonly u3: number | null
+  readonly period_index: number | null
+  readonly period_code: number | null
+  readonly import_wh: number | null
+  readonly export_wh: number | null
+}
+
+/** `register_rows`: the compact storage behind the `registers` view (`reg`: a register number, see codes.ts). */
+export interface RegisterRowsTable {
+  readonly m: number
+  readonly reg: number
+  readonly t: number
+  readonly value: number
+}
+
+/** `power_rows`: the compact storage behind the `power_rollups` view (`res` in minutes: 1, 60, 1440). */
+export interface PowerRowsTable extends Omit<PowerRollupsTable, 'meter' | 'res'> {
+  readonly m: number
+  readonly res: number
+}
+
+/** `energy_rows`: the compact storage behind the `energy_rollups` view (`res` in minutes, `reg` a register number). */
+export interface EnergyRowsTable extends Omit<EnergyRollupsTable, 'meter' | 'res' | 'register'> {
+  readonly m: number
+  readonly res: number
+  readonly reg: number
+}
+
 /** The whole database, for `Kysely<StoreDatabase>`. */
 export interface StoreDatabase {
   meters: MetersTable
@@ -143,31 +198,94 @@ export interface StoreDatabase {
   events: EventsTable
   power_rollups: PowerRollupsTable
   energy_rollups: EnergyRollupsTable
+  meter_nums: MeterNumsTable
+  sample_rows: SampleRowsTable
+  register_rows: RegisterRowsTable
+  power_rows: PowerRowsTable
+  energy_rows: EnergyRowsTable
 }
 
 /** Column storage classes, for bulk inserts (PostgreSQL `unnest` casts). */
-export type ColumnClass = 'text' | 'int' | 'bigint'
+export type ColumnClass = 'text' | 'smallint' | 'int' | 'bigint'
 
-/** Column lists in insert order, with their classes. */
+/**
+ * The tables written in bulk, each as its one column list (insert order and class): the row
+ * types ({@link RowOf}) derive from it, so a row is built by column name and never by position.
+ */
 export const COLUMNS = {
   meters: {
-    id: 'text', prm: 'text', kind: 'text', manufacturer: 'text', mode: 'text', phases: 'int', producer: 'int', first_seen: 'bigint',
-    last_seen: 'bigint', last_reading: 'text',
+    id: 'text',
+    prm: 'text',
+    kind: 'text',
+    manufacturer: 'text',
+    mode: 'text',
+    phases: 'int',
+    producer: 'int',
+    first_seen: 'bigint',
+    last_seen: 'bigint',
+    last_reading: 'text',
   },
-  samples: {
-    meter: 'text', t: 'bigint', received_at: 'bigint', clock_ms: 'bigint', va: 'int', va1: 'int', va2: 'int', va3: 'int',
-    injected_va: 'int', i1: 'int', i2: 'int', i3: 'int', u1: 'int', u2: 'int', u3: 'int', period_index: 'int',
-    period_code: 'text', import_wh: 'bigint', export_wh: 'bigint', short: 'int',
+  sample_rows: {
+    m: 'int',
+    t: 'bigint',
+    rx: 'bigint',
+    flags: 'smallint',
+    va: 'int',
+    va1: 'int',
+    va2: 'int',
+    va3: 'int',
+    injected_va: 'int',
+    i1: 'smallint',
+    i2: 'smallint',
+    i3: 'smallint',
+    u1: 'smallint',
+    u2: 'smallint',
+    u3: 'smallint',
+    period_index: 'smallint',
+    period_code: 'smallint',
+    import_wh: 'bigint',
+    export_wh: 'bigint',
   },
-  registers: { meter: 'text', register: 'text', t: 'bigint', value: 'bigint' },
+  register_rows: { m: 'int', reg: 'smallint', t: 'bigint', value: 'bigint' },
   events: { meter: 'text', t: 'bigint', kind: 'text', detail: 'text' },
-  power_rollups: {
-    meter: 'text', res: 'text', bucket: 'bigint', n: 'int', va_n: 'int', va_sum: 'bigint', va_min: 'int', va_max: 'int',
-    vap_n: 'int', va1_sum: 'bigint', va2_sum: 'bigint', va3_sum: 'bigint', inj_n: 'int', inj_sum: 'bigint', u_n: 'int',
-    u1_sum: 'bigint', u2_sum: 'bigint', u3_sum: 'bigint', u_min: 'int', u_max: 'int',
+  power_rows: {
+    m: 'int',
+    res: 'smallint',
+    bucket: 'bigint',
+    n: 'int',
+    va_n: 'int',
+    va_sum: 'bigint',
+    va_min: 'int',
+    va_max: 'int',
+    vap_n: 'int',
+    va1_sum: 'bigint',
+    va2_sum: 'bigint',
+    va3_sum: 'bigint',
+    inj_n: 'int',
+    inj_sum: 'bigint',
+    u_n: 'int',
+    u1_sum: 'bigint',
+    u2_sum: 'bigint',
+    u3_sum: 'bigint',
+    u_min: 'int',
+    u_max: 'int',
   },
-  energy_rollups: { meter: 'text', res: 'text', register: 'text', bucket: 'bigint', min_wh: 'bigint', max_wh: 'bigint', energy_wh: 'bigint' },
+  energy_rows: {
+    m: 'int',
+    res: 'smallint',
+    reg: 'smallint',
+    bucket: 'bigint',
+    min_wh: 'bigint',
+    max_wh: 'bigint',
+    energy_wh: 'bigint',
+  },
 } as const satisfies Record<string, Record<string, ColumnClass>>
 
 /** Tables written in bulk. */
 export type BulkTable = keyof typeof COLUMNS
+
+/** A row of a bulk table, by column name (text columns strings, the others numbers; null allowed). */
+export type RowOf<T extends BulkTable> = {
+  -readonly [K in keyof (typeof COLUMNS)[T]]:
+    ((typeof COLUMNS)[T][K] extends 'text' ? string : number) | null
+}

@@ -32,67 +32,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('contracts_pk', ['meter', 'valid_from'] as never)
     .modifyEnd(keyed)
     .execute()
-  let samples = db.schema
-    .createTable('samples')
-    .addColumn('meter', 'text', (c) => c.notNull())
-    .addColumn('t', 'bigint', (c) => c.notNull())
-    .addColumn('received_at', 'bigint', (c) => c.notNull())
-    .addColumn('clock_ms', 'bigint')
-  for (const c of ['va', 'va1', 'va2', 'va3', 'injected_va', 'i1', 'i2', 'i3', 'u1', 'u2', 'u3', 'period_index']) {
-    samples = samples.addColumn(c, 'integer')
-  }
-  await samples
-    .addColumn('period_code', 'text')
-    .addColumn('import_wh', 'bigint')
-    .addColumn('export_wh', 'bigint')
-    .addColumn('short', 'integer', (c) => c.notNull())
-    .addPrimaryKeyConstraint('samples_pk', ['meter', 't'] as never)
-    .modifyEnd(keyed)
-    .execute()
-  await db.schema
-    .createTable('registers')
-    .addColumn('meter', 'text', (c) => c.notNull())
-    .addColumn('register', 'text', (c) => c.notNull())
-    .addColumn('t', 'bigint', (c) => c.notNull())
-    .addColumn('value', 'bigint', (c) => c.notNull())
-    .addPrimaryKeyConstraint('registers_pk', ['meter', 'register', 't'] as never)
-    .modifyEnd(keyed)
-    .execute()
-  await db.schema
-    .createTable('events')
-    .addColumn('meter', 'text', (c) => c.notNull())
-    .addColumn('t', 'bigint', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('detail', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('events_pk', ['meter', 't', 'kind'] as never)
-    .modifyEnd(keyed)
-    .execute()
-  let power = db.schema
-    .createTable('power_rollups')
-    .addColumn('meter', 'text', (c) => c.notNull())
-    .addColumn('res', 'text', (c) => c.notNull())
-    .addColumn('bucket', 'bigint', (c) => c.notNull())
-  for (const c of ['n', 'va_n', 'vap_n', 'inj_n', 'u_n']) power = power.addColumn(c, 'integer', (col) => col.notNull())
-  for (const c of ['va_sum', 'va1_sum', 'va2_sum', 'va3_sum', 'inj_sum', 'u1_sum', 'u2_sum', 'u3_sum']) power = power.addColumn(c, 'bigint')
-  for (const c of ['va_min', 'va_max', 'u_min', 'u_max']) power = power.addColumn(c, 'integer')
-  await power
-    .addPrimaryKeyConstraint('power_rollups_pk', ['meter', 'res', 'bucket'] as never)
-    .modifyEnd(keyed)
-    .execute()
-  await db.schema
-    .createTable('energy_rollups')
-    .addColumn('meter', 'text', (c) => c.notNull())
-    .addColumn('res', 'text', (c) => c.notNull())
-    .addColumn('register', 'text', (c) => c.notNull())
-    .addColumn('bucket', 'bigint', (c) => c.notNull())
-    .addColumn('min_wh', 'bigint', (c) => c.notNull())
-    .addColumn('max_wh', 'bigint', (c) => c.notNull())
-    .addPrimaryKeyConstraint('energy_rollups_pk', ['meter', 'res', 'register', 'bucket'] as never)
-    .modifyEnd(keyed)
-    .execute()
+  await createFrameTables(db)
 
   // Views for psql, Grafana and BI tools (docs/storage.md has example queries).
-  const ts = (e: string): string => timestampOf(kind, e)
   await sql
     .raw(
       `create view daily_energy as
@@ -108,6 +50,144 @@ export async function up(db: Kysely<unknown>): Promise<void> {
        from daily_energy where register like 's%'`,
     )
     .execute(db)
+  await createFrameViews(db)
+}
+
+/** Drops everything {@link up} created. */
+export async function down(db: Kysely<unknown>): Promise<void> {
+  for (const v of [
+    'hourly_power',
+    'power_curve',
+    'latest_reading',
+    'daily_energy_by_period',
+    'daily_energy',
+  ]) {
+    await sql.raw(`drop view if exists ${v}`).execute(db)
+  }
+  for (const t of [
+    'energy_rollups',
+    'power_rollups',
+    'events',
+    'registers',
+    'samples',
+    'contracts',
+    'meters',
+  ]) {
+    await db.schema.dropTable(t).ifExists().execute()
+  }
+}
+
+/**
+ * The first schema's tables of frame data (`samples`, `registers`, `events`, `power_rollups`,
+ * `energy_rollups` without `energy_wh`); also the way back from the compact storage.
+ */
+export async function createFrameTables(
+  db: Kysely<unknown>,
+  only?: readonly string[],
+): Promise<void> {
+  const keyed = sql.raw(keyedTableSuffix(engineKindOf(db)))
+  const want = (t: string): boolean => only === undefined || only.includes(t)
+  if (want('samples')) {
+    let samples = db.schema
+      .createTable('samples')
+      .addColumn('meter', 'text', (c) => c.notNull())
+      .addColumn('t', 'bigint', (c) => c.notNull())
+      .addColumn('received_at', 'bigint', (c) => c.notNull())
+      .addColumn('clock_ms', 'bigint')
+    for (const c of [
+      'va',
+      'va1',
+      'va2',
+      'va3',
+      'injected_va',
+      'i1',
+      'i2',
+      'i3',
+      'u1',
+      'u2',
+      'u3',
+      'period_index',
+    ]) {
+      samples = samples.addColumn(c, 'integer')
+    }
+    await samples
+      .addColumn('period_code', 'text')
+      .addColumn('import_wh', 'bigint')
+      .addColumn('export_wh', 'bigint')
+      .addColumn('short', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('samples_pk', ['meter', 't'] as never)
+      .modifyEnd(keyed)
+      .execute()
+  }
+  if (want('registers'))
+    await db.schema
+      .createTable('registers')
+      .addColumn('meter', 'text', (c) => c.notNull())
+      .addColumn('register', 'text', (c) => c.notNull())
+      .addColumn('t', 'bigint', (c) => c.notNull())
+      .addColumn('value', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('registers_pk', ['meter', 'register', 't'] as never)
+      .modifyEnd(keyed)
+      .execute()
+  if (want('events'))
+    await db.schema
+      .createTable('events')
+      .addColumn('meter', 'text', (c) => c.notNull())
+      .addColumn('t', 'bigint', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('detail', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('events_pk', ['meter', 't', 'kind'] as never)
+      .modifyEnd(keyed)
+      .execute()
+  if (want('power_rollups')) {
+    let power = db.schema
+      .createTable('power_rollups')
+      .addColumn('meter', 'text', (c) => c.notNull())
+      .addColumn('res', 'text', (c) => c.notNull())
+      .addColumn('bucket', 'bigint', (c) => c.notNull())
+    for (const c of ['n', 'va_n', 'vap_n', 'inj_n', 'u_n'])
+      power = power.addColumn(c, 'integer', (col) => col.notNull())
+    for (const c of [
+      'va_sum',
+      'va1_sum',
+      'va2_sum',
+      'va3_sum',
+      'inj_sum',
+      'u1_sum',
+      'u2_sum',
+      'u3_sum',
+    ])
+      power = power.addColumn(c, 'bigint')
+    for (const c of ['va_min', 'va_max', 'u_min', 'u_max']) power = power.addColumn(c, 'integer')
+    await power
+      .addPrimaryKeyConstraint('power_rollups_pk', ['meter', 'res', 'bucket'] as never)
+      .modifyEnd(keyed)
+      .execute()
+  }
+  if (want('energy_rollups'))
+    await db.schema
+      .createTable('energy_rollups')
+      .addColumn('meter', 'text', (c) => c.notNull())
+      .addColumn('res', 'text', (c) => c.notNull())
+      .addColumn('register', 'text', (c) => c.notNull())
+      .addColumn('bucket', 'bigint', (c) => c.notNull())
+      .addColumn('min_wh', 'bigint', (c) => c.notNull())
+      .addColumn('max_wh', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('energy_rollups_pk', ['meter', 'res', 'register', 'bucket'] as never)
+      .modifyEnd(keyed)
+      .execute()
+}
+
+/**
+ * The first schema's views of samples and power rollups (`latest_reading`, `power_curve`,
+ * `hourly_power`). `hourlySource` gives `hourly_power` its rows (the compact storage passes its own).
+ */
+export async function createFrameViews(
+  db: Kysely<unknown>,
+  hourlySource = "power_rollups where res = '1h'",
+): Promise<void> {
+  const kind = engineKindOf(db)
+  const ts = (e: string): string => timestampOf(kind, e)
   await sql
     .raw(
       `create view latest_reading as
@@ -131,17 +211,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
               va_sum * 1.0 / nullif(va_n, 0) as va_avg, va_min, va_max,
               inj_sum * 1.0 / nullif(inj_n, 0) as injected_va_avg,
               u1_sum * 1.0 / nullif(u_n, 0) as u1_avg, u_min, u_max
-       from power_rollups where res = '1h'`,
+       from ${hourlySource}`,
     )
     .execute(db)
-}
-
-/** Drops everything {@link up} created. */
-export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const v of ['hourly_power', 'power_curve', 'latest_reading', 'daily_energy_by_period', 'daily_energy']) {
-    await sql.raw(`drop view if exists ${v}`).execute(db)
-  }
-  for (const t of ['energy_rollups', 'power_rollups', 'events', 'registers', 'samples', 'contracts', 'meters']) {
-    await db.schema.dropTable(t).ifExists().execute()
-  }
 }

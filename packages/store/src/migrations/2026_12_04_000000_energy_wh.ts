@@ -10,7 +10,10 @@ import { engineKindOf, localDateOfBucket } from '../engine.js'
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   const kind = engineKindOf(db)
-  await db.schema.alterTable('energy_rollups').addColumn('energy_wh', 'bigint', (c) => c.notNull().defaultTo(0)).execute()
+  await db.schema
+    .alterTable('energy_rollups')
+    .addColumn('energy_wh', 'bigint', (c) => c.notNull().defaultTo(0))
+    .execute()
   await sql
     .raw(
       `update energy_rollups set energy_wh = w.e
@@ -32,15 +35,25 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql.raw('drop view if exists daily_energy_by_period').execute(db)
   await sql.raw('drop view if exists daily_energy').execute(db)
   await db.schema.alterTable('energy_rollups').dropColumn('energy_wh').execute()
-  await createDailyViews(db, 'max_wh - coalesce(lag(max_wh) over (partition by meter, register order by bucket), min_wh)', kind)
+  await createDailyViews(
+    db,
+    'max_wh - coalesce(lag(max_wh) over (partition by meter, register order by bucket), min_wh)',
+    kind,
+  )
 }
 
-async function createDailyViews(db: Kysely<unknown>, energy: string, kind: ReturnType<typeof engineKindOf>): Promise<void> {
+/** The `daily_energy` and `daily_energy_by_period` views, `energy` the SQL of a day's energy over `source` (rows of `energy_rollups`' columns). */
+export async function createDailyViews(
+  db: Kysely<unknown>,
+  energy: string,
+  kind: ReturnType<typeof engineKindOf>,
+  source = "energy_rollups where res = '1d'",
+): Promise<void> {
   await sql
     .raw(
       `create view daily_energy as
        select meter, bucket as day_start, ${localDateOfBucket(kind, 'bucket')} as day, register, ${energy} as energy_wh
-       from energy_rollups where res = '1d'`,
+       from ${source}`,
     )
     .execute(db)
   await sql

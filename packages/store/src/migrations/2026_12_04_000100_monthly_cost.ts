@@ -27,7 +27,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('price', 'double precision', (c) => c.notNull())
     .addColumn('uncertain', 'text')
     .execute()
-  await db.schema.createIndex('tariff_prices_lookup').on('tariff_prices').columns(['option', 'item', 'valid_from']).execute()
+  await db.schema
+    .createIndex('tariff_prices_lookup')
+    .on('tariff_prices')
+    .columns(['option', 'item', 'valid_from'])
+    .execute()
+  await createCostViews(db)
+}
+
+/** Drops what {@link up} created. */
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql.raw('drop view if exists monthly_cost').execute(db)
+  await sql.raw('drop view if exists daily_cost').execute(db)
+  await db.schema.dropTable('tariff_prices').ifExists().execute()
+}
+
+/** The `daily_cost` and `monthly_cost` views (over `daily_energy_by_period`, `contracts` and `tariff_prices`). */
+export async function createCostViews(db: Kysely<unknown>): Promise<void> {
   await sql
     .raw(
       `create view daily_cost as
@@ -71,11 +87,4 @@ export async function up(db: Kysely<unknown>): Promise<void> {
        from s group by meter, substr(day, 1, 7)`,
     )
     .execute(db)
-}
-
-/** Drops what {@link up} created. */
-export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql.raw('drop view if exists monthly_cost').execute(db)
-  await sql.raw('drop view if exists daily_cost').execute(db)
-  await db.schema.dropTable('tariff_prices').ifExists().execute()
 }

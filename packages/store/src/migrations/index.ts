@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely'
 import * as initial from './2026_11_28_000000_initial.js'
 import * as energyWh from './2026_12_04_000000_energy_wh.js'
 import * as monthlyCost from './2026_12_04_000100_monthly_cost.js'
+import * as compactStorage from './2026_12_04_000200_compact_storage.js'
 
 /** Every migration, by name (sorted by name when applied). Add new ones here; no folder scanning. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '2026_11_28_000000_initial': initial,
   '2026_12_04_000000_energy_wh': energyWh,
   '2026_12_04_000100_monthly_cost': monthlyCost,
+  '2026_12_04_000200_compact_storage': compactStorage,
 })
 
 /** Serves {@link MIGRATIONS} to Kysely's Migrator. */
