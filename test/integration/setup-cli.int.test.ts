@@ -144,7 +144,8 @@ describe('linkyrpi setup', () => {
     expect(data.uid).toBe(999)
     // The unit runs this installation's node and CLI on setup's configuration.
     const unit = readFileSync(join(r, 'etc/systemd/system/linkyrpi.service'), 'utf8')
-    expect(unit).toContain(`ExecStart=${process.execPath} ${APP} run --config /etc/linkyrpi/linkyrpi.yaml\n`)
+    // with the shipped unit's V8 flags (NODE_OPTIONS refuses them).
+    expect(unit).toContain(`ExecStart=${process.execPath} --no-turbofan --no-maglev --no-sparkplug --optimize-for-size ${APP} run --config /etc/linkyrpi/linkyrpi.yaml\n`)
     expect(unit).toContain(`ExecStartPre=${process.execPath} ${APP} config check /etc/linkyrpi/linkyrpi.yaml\n`)
     expect(unit).toContain('User=linkyrpi')
     expect(lstatSync(join(r, 'etc/systemd/system/multi-user.target.wants/linkyrpi.service')).isSymbolicLink()).toBe(true)

@@ -3,7 +3,8 @@
 // memory of the Node process over time (RSS, anonymous and file-backed), its V8 heap (through
 // footprint-probe.mjs) and CPU time, for each variant side by side in the same run:
 //   - "node-defaults": plain `node` (V8's default heap sizing);
-//   - "unit": the NODE_OPTIONS of the shipped systemd unit (systemd/linkyrpi.service).
+//   - "unit": the NODE_OPTIONS and the ExecStart node options of the shipped systemd unit
+//     (systemd/linkyrpi.service).
 // Baseline measured in the same run: an idle `node` process (the runtime alone).
 //
 // Prints JSON lines: one `sample` per variant every FOOTPRINT_INTERVAL_S, then one `summary` per
@@ -42,10 +43,12 @@ if (!existsSync(BIN)) {
   process.exit(1)
 }
 
-/** NODE_OPTIONS of the shipped unit's `Environment=NODE_OPTIONS=...` line. */
+/** NODE_OPTIONS of the shipped unit's `Environment=NODE_OPTIONS=...` line, then the node options of its ExecStart line. */
 function unitNodeOptions() {
-  const m = /^Environment=["']?NODE_OPTIONS=([^"'\n]*)["']?$/m.exec(readFileSync(UNIT, 'utf8'))
-  return m === null ? '' : m[1].trim()
+  const unit = readFileSync(UNIT, 'utf8')
+  const env = /^Environment=["']?NODE_OPTIONS=([^"'\n]*)["']?$/m.exec(unit)?.[1] ?? ''
+  const flags = /^ExecStart=\S+((?:\s+--[\w-]+(?:=\S+)?)*)\s+\S+\s+run\b/m.exec(unit)?.[1] ?? ''
+  return `${env} ${flags}`.trim()
 }
 
 const BUILTIN = { 'node-defaults': '', unit: unitNodeOptions() }

@@ -29,6 +29,35 @@ function truthRuns(truth, key) {
   return starts
 }
 
+/**
+ * Uses of `key` in the truth: runs (`key` > 0) merged when the next starts at most `gapMs` after
+ * the previous ends. A hob or an oven cycles its element (the simulator's dinner hob: two minutes
+ * on, one off); scoring each cycle would count one meal as a dozen uses.
+ */
+function truthUses(truth, key, gapMs) {
+  const uses = []
+  let on = false
+  let lastOn = -Infinity
+  for (const r of truth) {
+    const now = r[key] > 0
+    if (now && !on && r.t - lastOn > gapMs) uses.push(r.t)
+    if (now) lastOn = r.t
+    on = now
+  }
+  return uses
+}
+
+/** Detected activations merged into uses the same way: one starting within `gapMs` of the previous end joins it. */
+function detectedUses(activations, gapMs) {
+  const uses = []
+  let end = -Infinity
+  for (const a of [...activations].sort((x, y) => x.start - y.start)) {
+    if (a.start - end > gapMs) uses.push(a.start)
+    end = Math.max(end, a.end)
+  }
+  return uses
+}
+
 function matchStarts(detected, truth, tolMs) {
   const used = new Set()
   let tp = 0
@@ -81,7 +110,8 @@ export function evaluate(points, truthPath, offPeak = '22:00-06:00') {
   const of = (kind) => r.activations.filter((a) => a.kind === kind).map((a) => a.start)
   return {
     waterHeater: matchStarts(of('water-heater'), truthRuns(truth, 'wh'), 10 * MIN),
-    cooking: matchStarts(of('cooking'), truthRuns(truth, 'cook'), 15 * MIN),
+    // Per use (a meal), not per element cycle: see truthUses.
+    cooking: matchStarts(detectedUses(r.activations.filter((a) => a.kind === 'cooking'), 10 * MIN), truthUses(truth, 'cook', 10 * MIN), 15 * MIN),
     heating: hourly(points, r.heatingW, truth, 300),
     energyWh: Object.fromEntries(r.uses.map((u) => [u.kind, Math.round(u.energyWh)])),
     truthWh: {

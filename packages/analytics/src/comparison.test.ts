@@ -39,7 +39,7 @@ describe('compareOptions', () => {
     expect(by.hc?.totalEur).toBeCloseTo(10 * 0.1696 + subscriptionPerDay(14.04), 10)
     expect(by.tempo?.totalEur).toBeCloseTo(10 * 0.1288 + subscriptionPerDay(13.97), 10)
     expect(by.ejp?.totalEur).toBeNull()
-    expect(by.ejp?.missing).toBe('no ejp subscription price for 6 kVA on 2025-06-10')
+    expect(by.ejp?.missing).toMatch(/^no ejp subscription price for 6 kVA on 2025-06-10: EJP subscription prices are in none of our sources/u)
     expect(rows.map((r) => [r.option, r.rank, r.current, r.basis])).toEqual([
       ['base', 3, true, 'measured'],
       ['hc', 2, false, 'modelled'],

@@ -9,7 +9,7 @@ import { PRICED_OPTIONS, periodOfIndex } from './options.js'
 import type { PricedOption } from './options.js'
 import { pricesOn } from './price-catalogue.js'
 import type { PriceCatalogue } from './price-catalogue.js'
-import { subscriptionPerDay } from './cost.js'
+import { subscriptionNote, subscriptionPerDay } from './cost.js'
 import { addLocalDays, localDayKey, localDaysBetween, nextLocalDay } from './paris-time.js'
 
 /** What the comparison needs besides the measured days. */
@@ -129,8 +129,9 @@ export function compareOptions(input: ComparisonInput): ComparisonRow[] {
       for (const start of localDaysBetween(first.start, nextLocalDay(last.start))) {
         priced++
         const day = localDayKey(start)
-        const sub = pricesOn(catalogue, day, option, kva)?.subscriptionEurPerMonth ?? null
-        if (sub === null) missing ??= kva === null ? 'subscribed power unknown' : `no ${option} subscription price for ${kva} kVA on ${day}`
+        const dayPrices = pricesOn(catalogue, day, option, kva)
+        const sub = dayPrices?.subscriptionEurPerMonth ?? null
+        if (sub === null) missing ??= kva === null ? 'subscribed power unknown' : `no ${option} subscription price for ${kva} kVA on ${day}${subscriptionNote(dayPrices)}`
         else subscriptionEur += subscriptionPerDay(sub)
       }
     }

@@ -3,7 +3,7 @@ import type { ContractSpan } from './contracts.js'
 import type { DayEnergy } from './day-energy.js'
 import { indexLabel, periodOfIndex } from './options.js'
 import { pricesOn } from './price-catalogue.js'
-import type { PriceCatalogue } from './price-catalogue.js'
+import type { DayPrices, PriceCatalogue } from './price-catalogue.js'
 import { localDayKey, localDaysBetween, nextLocalDay } from './paris-time.js'
 
 /** One energy line of a bill: consecutive days of one index at one price. */
@@ -69,6 +69,11 @@ export interface DayCost {
   readonly day: string
   readonly energyEur: number | null
   readonly subscriptionEur: number | null
+}
+
+/** `: <why>` when the catalogue says why the subscription is missing (EJP), else ''. */
+export function subscriptionNote(prices: DayPrices | null): string {
+  return prices?.subscriptionUncertain == null ? '' : `: ${prices.subscriptionUncertain}`
 }
 
 /**
@@ -151,7 +156,7 @@ export function costOf(days: readonly DayEnergy[], contracts: readonly ContractS
       const kva = subscribedKVA(contract)
       const prices = option === null ? null : pricesOn(catalogue, day, option, kva)
       if (option === null || kva === null || prices === null || prices.subscriptionEurPerMonth === null) {
-        const reason = option === null ? `no price for the contract option ${JSON.stringify(contract?.option ?? null)}` : kva === null ? 'subscribed power unknown' : `no ${option} subscription price for ${kva} kVA on ${day}`
+        const reason = option === null ? `no price for the contract option ${JSON.stringify(contract?.option ?? null)}` : kva === null ? 'subscribed power unknown' : `no ${option} subscription price for ${kva} kVA on ${day}${subscriptionNote(prices)}`
         addUnpriced({ from: day, to, what: 'subscription', reason })
         perDay.set(day, { energyEur: perDay.get(day)?.energyEur ?? null, subscriptionEur: null })
         continue

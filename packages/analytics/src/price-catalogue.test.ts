@@ -7,7 +7,11 @@ describe('price catalogue', () => {
     expect(TRV_CATALOGUE.sources.length).toBeGreaterThan(0)
     expect(pricesOn(TRV_CATALOGUE, '2026-03-01', 'tempo', 6)?.uncertain).toMatch(/estimate/)
     expect(pricesOn(TRV_CATALOGUE, '2026-03-01', 'base', 6)?.uncertain).toBeNull()
-    expect(pricesOn(TRV_CATALOGUE, '2025-01-31', 'hc', 9)).toMatchObject({ energy: { hp: 0.27, hc: 0.2068 }, subscriptionEurPerMonth: 16.7, validFrom: '2024-02-01' })
+    expect(pricesOn(TRV_CATALOGUE, '2025-01-31', 'hc', 9)).toMatchObject({ energy: { hp: 0.27, hc: 0.2068 }, subscriptionEurPerMonth: 16.7, validFrom: '2024-02-01', subscriptionUncertain: null })
+    // EJP subscriptions are in none of the sources: every grid says so instead of a price.
+    for (const day of ['2023-08-01', '2024-02-01', '2025-02-01', '2025-08-01', '2026-02-01']) {
+      expect(pricesOn(TRV_CATALOGUE, day, 'ejp', 6)).toMatchObject({ subscriptionEurPerMonth: null, subscriptionUncertain: expect.stringContaining('not shipped') as unknown })
+    }
     expect(pricesOn(TRV_CATALOGUE, '2023-07-31', 'base', 6)).toBeNull()
     expect(pricesOn(TRV_CATALOGUE, '2025-01-01', 'hc', 12)?.subscriptionEurPerMonth).toBeNull()
   })

@@ -13,6 +13,11 @@ export interface OptionPrices {
   readonly subscription: Readonly<Record<string, number>>
   /** Why these prices are uncertain, when they are. */
   readonly uncertain?: string
+  /**
+   * Why the subscription is missing or uncertain (EJP: in none of the sources), when it is: the
+   * reason a range that needs it is reported unpriced.
+   */
+  readonly subscriptionUncertain?: string
 }
 
 /** A price grid: the prices valid from a local date until the next grid of the catalogue. */
@@ -42,6 +47,8 @@ export interface DayPrices {
   readonly subscriptionEurPerMonth: number | null
   readonly validFrom: string
   readonly uncertain: string | null
+  /** {@link OptionPrices.subscriptionUncertain}, or null. */
+  readonly subscriptionUncertain: string | null
 }
 
 /** One problem of a price catalogue, with its JSON path. */
@@ -123,6 +130,7 @@ export function parseCatalogue(doc: unknown, where = 'price catalogue'): PriceCa
         else for (const [kva, m] of Object.entries(prices.energyByKVA)) checkPriceMap(m, `${op}.energyByKVA.${kva}`, PERIODS[option], issues, 10)
       }
       if (prices.uncertain !== undefined && typeof prices.uncertain !== 'string') issues.push({ path: `${op}.uncertain`, message: 'expected a text saying why' })
+      if (prices.subscriptionUncertain !== undefined && typeof prices.subscriptionUncertain !== 'string') issues.push({ path: `${op}.subscriptionUncertain`, message: 'expected a text saying why' })
     }
   })
   if (issues.length > 0) throw new PriceCatalogueError(issues, where)
@@ -181,5 +189,5 @@ export function pricesOn(catalogue: PriceCatalogue, day: string, option: PricedO
   const key = kva === null ? '' : String(kva)
   const energy = { ...prices.energy, ...(prices.energyByKVA?.[key] ?? {}) }
   const sub = prices.subscription[key]
-  return { energy, subscriptionEurPerMonth: sub ?? null, validFrom: grid.validFrom, uncertain: prices.uncertain ?? null }
+  return { energy, subscriptionEurPerMonth: sub ?? null, validFrom: grid.validFrom, uncertain: prices.uncertain ?? null, subscriptionUncertain: prices.subscriptionUncertain ?? null }
 }

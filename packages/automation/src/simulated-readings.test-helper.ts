@@ -1,4 +1,4 @@
-import { createMeterSimulator } from '@linkyrpi/simulator'
+import { createMeterSimulator, simulatedFrames } from '@linkyrpi/simulator'
 import type { MeterSimulatorOptions } from '@linkyrpi/simulator'
 import { createTicDecoder } from '@linkyrpi/tic-core'
 import type { TicReading } from '@linkyrpi/tic-core'
@@ -18,8 +18,7 @@ export function* simulatedReadings(options: MeterSimulatorOptions, until: number
   const sim = createMeterSimulator(options)
   const decoder = createTicDecoder({ reading: true })
   const out: TimedReading[] = []
-  while (sim.now < until) {
-    const frame = sim.next()
+  for (const frame of simulatedFrames(sim, { durationMs: until - sim.now })) {
     decoder.write(frame.bytes, (e) => {
       if (e.kind === 'frame' && e.frame.reading !== undefined) out.push({ reading: e.frame.reading, at: frame.at })
     })

@@ -6,13 +6,21 @@
 //   reading    createTicDecoder({ reading: true }): framing, checksums, groups and the full
 //              TicReading of every frame.
 // Prints one JSON line per stream kind with both figures and ratio = baseline CPU / reading CPU.
-// Run: pnpm build && pnpm bench decode-reading   (BENCH_FRAMES=frames per simulated profile)
+// Run: pnpm bench decode-reading   (BENCH_FRAMES=frames per simulated profile, BENCH_REPEATS)
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createTicDecoder } from '@linkyrpi/tic-core'
 import { naiveDecode } from '../../tic-core/bench/naive-decoder.mjs'
 import { createMeterSimulator } from '../dist/index.js'
+
+import { createTicDecoder } from '@linkyrpi/tic-core'
+
+// BENCH_BEFORE=/path/to/an/older/packages/tic-core/dist/index.js also measures that build's full
+// reading, interleaved with the others: a before/after under the same load.
+const before =
+  process.env.BENCH_BEFORE === undefined
+    ? undefined
+    : (await import(process.env.BENCH_BEFORE)).createTicDecoder
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const fixtures = join(here, '..', '..', 'tic-core', 'fixtures')
@@ -52,7 +60,7 @@ function captures(prefix) {
 }
 
 /** The full reading of every frame of each buffer (one decoder per buffer: one meter each). */
-function reading(buffers) {
+function reading(buffers, create = createTicDecoder) {
   let frames = 0
   let groups = 0
   let rejected = 0
@@ -64,7 +72,7 @@ function reading(buffers) {
     if (e.frame.reading === undefined) throw new Error('no reading')
   }
   for (const buf of buffers) {
-    const d = createTicDecoder({ reading: true })
+    const d = create({ reading: true })
     for (let o = 0; o < buf.length; o += CHUNK) d.write(buf.subarray(o, o + CHUNK), onEvent)
     for (const e of d.end()) onEvent(e)
   }
@@ -101,11 +109,15 @@ for (const [stream, mode, buffers] of kinds) {
   reading(buffers)
   let base = Infinity
   let ours = Infinity
+  let old = Infinity
   let frames = 0
   let naiveFrames = 0
+  const readingBefore = (b) => reading(b, before)
+  if (before !== undefined) readingBefore(buffers)
   for (let i = 0; i < REPEATS; i++) {
     const b = cpuMs(naive, buffers)
     const r = cpuMs(reading, buffers)
+    if (before !== undefined) old = Math.min(old, cpuMs(readingBefore, buffers).ms)
     base = Math.min(base, b.ms)
     ours = Math.min(ours, r.ms)
     frames = r.result.frames
@@ -123,6 +135,12 @@ for (const [stream, mode, buffers] of kinds) {
       baselineCpuUsPerFrame: +((base * 1000) / naiveFrames).toFixed(2),
       readingCpuUsPerFrame: +((ours * 1000) / frames).toFixed(2),
       ratio: +(base / ours).toFixed(2),
+      ...(before === undefined
+        ? {}
+        : {
+            beforeCpuUsPerFrame: +((old * 1000) / frames).toFixed(2),
+            ratioBefore: +(base / old).toFixed(2),
+          }),
     }),
   )
 }

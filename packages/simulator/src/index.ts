@@ -1,5 +1,7 @@
 export { createMeterSimulator } from './meter-simulator.js'
 export type { MeterSimulator } from './meter-simulator.js'
+export { simulatedFrames } from './simulated-frames.js'
+export type { SimulatedRun } from './simulated-frames.js'
 export type { SimulatedFrame, ExpectedReading } from './simulated-frame.js'
 export type { GroundTruth } from './meter-energy.js'
 export { resolveSimulatorOptions } from './resolve-simulator-options.js'

@@ -1,6 +1,6 @@
-import { SERIAL_SETTINGS } from '@linkyrpi/tic-core'
+import { SERIAL_SETTINGS, encodeFrame } from '@linkyrpi/tic-core'
 import type { TicMode } from '@linkyrpi/tic-core'
-import { assembleFrame, interruptLongFrame } from './assemble-frame.js'
+import { interruptLongFrame } from './interrupt-long-frame.js'
 import type { FrameContext } from './frame-context.js'
 import { FrameGroups, GroupCache } from './frame-groups.js'
 import { measureFrame } from './frame-measurement.js'
@@ -97,7 +97,7 @@ export function createMeterSimulator(options: MeterSimulatorOptions = {}): Meter
     const short = mode === 'historique' && isShort(at)
     const body = mode === 'historique' ? historiqueGroups(groups, c, short) : standardGroups(groups, c, profile)
 
-    const clean = assembleFrame(mode, groups.items)
+    const clean = encodeFrame(mode, groups.items)
     // Entering overrun: the long frame in progress is cut and EOT sent before the first short frame.
     const wire = short && !previousShort && lastLongBytes !== null ? interruptLongFrame(lastLongBytes, clean) : clean
     previousShort = short

@@ -1,4 +1,4 @@
-import { createMeterSimulator } from '@linkyrpi/simulator'
+import { createMeterSimulator, simulatedFrames } from '@linkyrpi/simulator'
 import type { MeterSimulator, MeterSimulatorOptions, SimulatedFrame } from '@linkyrpi/simulator'
 import { stampChunk } from '@linkyrpi/tic-core/stage'
 import type { TimedChunk } from '@linkyrpi/tic-core/stage'
@@ -42,7 +42,6 @@ export interface SimulatorSourceOptions extends MeterSimulatorOptions {
  */
 export function simulatorSource(options: SimulatorSourceOptions = {}): Observable<TimedChunk> {
   const speed = checkSpeed(options.speed)
-  const maxFrames = options.frames ?? Infinity
   if (options.frames !== undefined && !(Number.isInteger(options.frames) && options.frames > 0)) {
     throw new TypeError(`"frames" must be a positive integer, got ${String(options.frames)}`)
   }
@@ -52,11 +51,10 @@ export function simulatorSource(options: SimulatorSourceOptions = {}): Observabl
     const ac = new AbortController()
     const sim = createMeterSimulator(options)
     const start = sim.now
-    const end = options.durationMs === undefined ? Infinity : start + options.durationMs
     const run = async (): Promise<void> => {
       const pacer = createPacer(speed, ac.signal)
-      for (let count = 0; count < maxFrames && !subscriber.closed && sim.now < end; count++) {
-        const f = sim.next()
+      for (const f of simulatedFrames(sim, { durationMs: options.durationMs, frames: options.frames })) {
+        if (subscriber.closed) break
         options.onFrame?.(f, sim)
         const lineMs = Math.max(1, f.durationMs - GAP_MS)
         if (speed === 'max' || f.bytes.length === 0) {

@@ -1,5 +1,5 @@
-import { createTicDecoder } from '@linkyrpi/tic-core'
-import type { DecoderEvent, TicModeSetting } from '@linkyrpi/tic-core'
+import { createPipelineFrameDecoder } from '@linkyrpi/tic-core'
+import type { PipelineFrameSink, TicModeSetting } from '@linkyrpi/tic-core'
 import type { Store } from './store.js'
 import type { StoreRecord } from './rows.js'
 
@@ -88,31 +88,34 @@ export async function importChunks(
   options: ImportOptions = {},
 ): Promise<ImportResult> {
   const intervalMs = options.intervalMs ?? 1500
-  const decoder = createTicDecoder({ mode: options.mode ?? 'auto', reading: true })
+  const decoder = createPipelineFrameDecoder({ mode: options.mode ?? 'auto', source: 'import' })
   let discardedBytes = 0
   let index = 0
   let at: number | null = null
   const pending: StoreRecord[] = []
-  const onEvent = (e: DecoderEvent): void => {
-    if (e.kind === 'frame') {
-      const reading = e.frame.reading
-      if (reading === undefined) return
-      let receivedAt = at
-      if (receivedAt === null) {
-        if (options.start === undefined) throw new TypeError("import: 'start' (epoch ms) is required for a capture without timing")
-        receivedAt = options.start + index * intervalMs
-      }
-      index++
-      pending.push({ reading, receivedAt })
-    } else discardedBytes += e.byteCount
+  // Called once per frame with a reading, as it completes.
+  const receivedAt = (): number => {
+    let t = at
+    if (t === null) {
+      if (options.start === undefined) throw new TypeError("import: 'start' (epoch ms) is required for a capture without timing")
+      t = options.start + index * intervalMs
+    }
+    index++
+    return t
+  }
+  const sink: PipelineFrameSink = {
+    frame: (f) => pending.push({ reading: f.reading, receivedAt: f.meta.receivedAt }),
+    discarded: (e) => {
+      discardedBytes += e.byteCount
+    },
   }
   async function* records(): AsyncGenerator<StoreRecord> {
     for await (const chunk of chunks) {
       at = chunk.atMs
-      decoder.write(chunk.bytes, onEvent)
+      decoder.write(chunk.bytes, receivedAt, sink)
       yield* pending.splice(0)
     }
-    for (const e of decoder.end()) onEvent(e)
+    decoder.end(receivedAt, sink)
     yield* pending.splice(0)
   }
   const r = await importRecords(records(), store, options)

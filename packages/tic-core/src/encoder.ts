@@ -68,14 +68,22 @@ export function encodeGroup(mode: TicMode, group: GroupSpec, options: EncodeOpti
   return out
 }
 
-/** Encodes a whole frame, STX + groups + ETX. */
-export function encodeFrame(mode: TicMode, groups: readonly GroupSpec[], options: EncodeOptions = {}): Uint8Array {
+/**
+ * Encodes a whole frame, STX + groups + ETX. A group given as bytes (an already encoded
+ * `LF … CR`, e.g. one a caller caches) is copied as it is.
+ */
+export function encodeFrame(mode: TicMode, groups: readonly (GroupSpec | Uint8Array)[], options: EncodeOptions = {}): Uint8Array {
   let n = 2
-  for (const g of groups) n += encodedGroupLength(mode, g)
+  for (const g of groups) n += g instanceof Uint8Array ? g.length : encodedGroupLength(mode, g)
   const out = new Uint8Array(n)
   out[0] = STX
   let o = 1
-  for (const g of groups) o = writeGroup(out, o, mode, g, options)
+  for (const g of groups) {
+    if (g instanceof Uint8Array) {
+      out.set(g, o)
+      o += g.length
+    } else o = writeGroup(out, o, mode, g, options)
+  }
   out[o] = ETX
   return out
 }

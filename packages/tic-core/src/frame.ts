@@ -71,6 +71,8 @@ interface MemoSlot {
   length: number
   group: TicGroup
   mode: TicMode
+  /** The slot of the group that followed this one in the last frame: the first one tried next. */
+  next: MemoSlot | undefined
 }
 
 /** True when a frame's accepted labels are those of a short frame (tic-spec.md §1.5). */
@@ -97,7 +99,21 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
   const memoOn = options.memo !== false
   // Two-way direct-mapped memo keyed by the label hash: fixed memory, no Map lookups.
   const memo = new Array<MemoSlot | undefined>(MEMO_MASK + 1).fill(undefined)
-  function remember(h: number, bytes: Uint8Array, start: number, end: number, group: TicGroup, mode: TicMode): void {
+  // The slot of the first group of the last frame, and the slot of the group just decoded: the
+  // next group is first compared with the one that followed it last time, without hashing.
+  let first: MemoSlot | undefined
+  let previous: MemoSlot | undefined
+  let atStart = true
+  function link(entry: MemoSlot | undefined): void {
+    if (previous !== undefined) previous.next = entry
+    else if (atStart) first = entry
+    atStart = false
+    previous = entry
+  }
+  function predictedSlot(): MemoSlot | undefined {
+    return atStart ? first : previous?.next
+  }
+  function remember(h: number, bytes: Uint8Array, start: number, end: number, group: TicGroup, mode: TicMode): MemoSlot {
     const a = h & MEMO_MASK
     const b = (h >>> 16) & MEMO_MASK
     const ea = memo[a]
@@ -115,10 +131,12 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
       entry.length = n
       entry.group = group
       entry.mode = mode
-    } else {
-      const info = labelInfo(mode, group.label)
-      memo[i] = { hash: h, info, labelLength: group.label.length, bytes: bytes.slice(start, Math.max(end, start + 32)), length: n, group, mode }
+      return entry
     }
+    const info = labelInfo(mode, group.label)
+    const created: MemoSlot = { hash: h, info, labelLength: group.label.length, bytes: bytes.slice(start, Math.max(end, start + 32)), length: n, group, mode, next: undefined }
+    memo[i] = created
+    return created
   }
   const checkLength = options.checkLength !== false
   const groupOptions = { mode: want, checkLength: options.checkLength, historiqueChecksums: MODE1 }
@@ -142,6 +160,8 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
       streak = 0
       // Groups memoised under the old rule must be checked again under the new one.
       memo.fill(undefined)
+      first = undefined
+      previous = undefined
       return result
     }
     return {
@@ -157,6 +177,8 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
     let standard = 0
     let historique = 0
     let pos = from
+    previous = undefined
+    atStart = true
     while (pos < length) {
       // Fast path: a group identical to the last group seen with the same label is recognised by
       // comparing its bytes up to CR, without scanning or decoding it again. Keyed by the label
@@ -167,6 +189,24 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
       const keyed = memoOn && bytes[pos] === LF
       if (keyed) {
         const start = pos + 1
+        // The group that followed the previous one last time, byte for byte?
+        const predicted = predictedSlot()
+        if (predicted !== undefined) {
+          const n = predicted.length
+          if (start + n < length && bytes[start + n] === CR) {
+            const pb = predicted.bytes
+            let k = 0
+            while (k < n && pb[k] === bytes[start + k]) k++
+            if (k === n) {
+              groups.push(predicted.group)
+              if (predicted.mode === 'standard') standard++
+              else historique++
+              link(predicted)
+              pos = start + n + 1
+              continue
+            }
+          }
+        }
         let h = 0
         let j = start
         const stop = Math.min(length, start + 11)
@@ -190,6 +230,7 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
               groups.push(cached.group)
               if (cached.mode === 'standard') standard++
               else historique++
+              link(cached)
               pos = start + n + 1
               continue
             }
@@ -242,7 +283,7 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
             historique++
             streak = 0
           }
-          if (n <= MAX_GROUP_BYTES) remember(key, bytes, start, end, group, known.mode)
+          link(n <= MAX_GROUP_BYTES ? remember(key, bytes, start, end, group, known.mode) : undefined)
           continue
         }
       }
@@ -251,8 +292,9 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
         groups.push(result.group)
         if (result.mode === 'standard') standard++
         else historique++
-        if (keyed && lf === segStart && n <= MAX_GROUP_BYTES) remember(key, bytes, start, end, result.group, result.mode)
+        link(keyed && lf === segStart && n <= MAX_GROUP_BYTES ? remember(key, bytes, start, end, result.group, result.mode) : undefined)
       } else {
+        link(undefined)
         rejected.push(result.rejection)
         if (result.mode === 'standard') standard++
         else if (result.mode === 'historique') historique++

@@ -44,11 +44,9 @@ const NJOURF = slot('NJOURF')
 const NJOURF1 = slot('NJOURF+1')
 const PJOURF1 = slot('PJOURF+1')
 const PPOINTE = slot('PPOINTE')
-const MOBILE_PEAKS = [
-  [1, slot('DPM1'), slot('FPM1')],
-  [2, slot('DPM2'), slot('FPM2')],
-  [3, slot('DPM3'), slot('FPM3')],
-] as const
+const PEAK_NUMBERS = [1, 2, 3] as const
+const PEAK_STARTS = [slot('DPM1'), slot('DPM2'), slot('DPM3')]
+const PEAK_ENDS = [slot('FPM1'), slot('FPM2'), slot('FPM3')]
 const ERQ = phaseSet(['ERQ1', 'ERQ2', 'ERQ3', 'ERQ4'])
 
 /**
@@ -83,48 +81,87 @@ export function buildReading(
   const date = parseHorodate(v.group(DATE)?.horodate)
   if (date?.degraded === true) parts.alert('clock-degraded')
   const ppot = parsePpot(v.str(PPOT))
-  const missingPhases = ppot === null ? null : [...ppot.missingPhases]
+  const missingPhases = ppot === null ? null : ppot.missingPhases
   if (missingPhases?.some(Boolean) === true) parts.alert('phase-missing')
   const mobilePeaks: { n: 1 | 2 | 3; start: string | null; end: string | null }[] = []
-  for (const [n, dpm, fpm] of MOBILE_PEAKS) {
-    const d = v.group(dpm)
-    const f = v.group(fpm)
+  for (let i = 0; i < 3; i++) {
+    const d = v.group(PEAK_STARTS[i]!)
+    const f = v.group(PEAK_ENDS[i]!)
     if (d !== undefined || f !== undefined) {
       mobilePeaks.push({
-        n,
+        n: PEAK_NUMBERS[i]!,
         start: parseHorodate(d?.horodate)?.local ?? null,
         end: parseHorodate(f?.horodate)?.local ?? null,
       })
     }
   }
   const ads2 = ads ?? parseAds(id ?? undefined)
-  return {
-    meter: {
-      id,
-      prm: v.str(PRM) ?? null,
-      mode: frame.mode,
-      phases,
-      producer,
-      kind: ads2?.kind ?? 'unknown',
-      ads: ads2,
-      ticVersion: v.str(VTIC) ?? null,
-    },
-    contract: {
-      option: parts.option,
-      optionLabel: parts.optionLabel,
-      subscribedVA: parts.subscribedVA,
-      cutoffVA: parts.cutoffVA,
-      subscribedA: parts.subscribedA,
-      hhphc: v.str(HHPHC) ?? null,
-    },
-    period: {
-      index: parts.index,
-      label: parts.label,
-      code: parts.code,
-      tempoToday: parts.tempoToday,
-      tempoTomorrow: parts.tempoTomorrow,
-      distributorIndex: stge?.distributorIndex ?? null,
-    },
+  // Parts that rarely change are shared with the previous reading when equal (readings are
+  // immutable): fewer objects per frame.
+  const previous = parts.previous
+  const prm = v.str(PRM) ?? null
+  const ticVersion = v.str(VTIC) ?? null
+  const kind = ads2?.kind ?? 'unknown'
+  const pm = previous?.meter
+  const meter: TicReading['meter'] =
+    pm !== undefined &&
+    pm.id === id &&
+    pm.prm === prm &&
+    pm.mode === frame.mode &&
+    pm.phases === phases &&
+    pm.producer === producer &&
+    pm.kind === kind &&
+    pm.ads === ads2 &&
+    pm.ticVersion === ticVersion
+      ? pm
+      : { id, prm, mode: frame.mode, phases, producer, kind, ads: ads2, ticVersion }
+  const hhphc = v.str(HHPHC) ?? null
+  const pc = previous?.contract
+  const contract: TicReading['contract'] =
+    pc !== undefined &&
+    pc.option === parts.option &&
+    pc.optionLabel === parts.optionLabel &&
+    pc.subscribedVA === parts.subscribedVA &&
+    pc.cutoffVA === parts.cutoffVA &&
+    pc.subscribedA === parts.subscribedA &&
+    pc.hhphc === hhphc
+      ? pc
+      : {
+          option: parts.option,
+          optionLabel: parts.optionLabel,
+          subscribedVA: parts.subscribedVA,
+          cutoffVA: parts.cutoffVA,
+          subscribedA: parts.subscribedA,
+          hhphc,
+        }
+  const distributorIndex = stge?.distributorIndex ?? null
+  const pp = previous?.period
+  const period: TicReading['period'] =
+    pp !== undefined &&
+    pp.index === parts.index &&
+    pp.label === parts.label &&
+    pp.code === parts.code &&
+    pp.tempoToday === parts.tempoToday &&
+    pp.tempoTomorrow === parts.tempoTomorrow &&
+    pp.distributorIndex === distributorIndex
+      ? pp
+      : {
+          index: parts.index,
+          label: parts.label,
+          code: parts.code,
+          tempoToday: parts.tempoToday,
+          tempoTomorrow: parts.tempoTomorrow,
+          distributorIndex,
+        }
+  const msg1 = tidyText(v.str(MSG1))
+  const msg2 = tidyText(v.str(MSG2))
+  const pmsg = previous?.messages
+  const messages: TicReading['messages'] =
+    pmsg !== undefined && pmsg.msg1 === msg1 && pmsg.msg2 === msg2 ? pmsg : { msg1, msg2 }
+  const reading: TicReading = {
+    meter,
+    contract,
+    period,
     energy: {
       importWh: parts.importWh,
       importByIndexWh: parts.importByIndexWh,
@@ -148,7 +185,7 @@ export function buildReading(
     relays: parseRelays(v.str(RELAIS)),
     status: stge,
     alerts: parts.alerts,
-    messages: { msg1: tidyText(v.str(MSG1)), msg2: tidyText(v.str(MSG2)) },
+    messages,
     calendar: {
       dayNumber: v.int(NJOURF),
       nextDayNumber: v.int(NJOURF1),
@@ -159,4 +196,6 @@ export function buildReading(
     time: date?.iso ?? null,
     short: frame.short,
   }
+  parts.previous = reading
+  return reading
 }

@@ -70,7 +70,8 @@ export function mapHistorique(v: ReadingValues, tri: boolean, out: ModeParts): v
   out.code = code
   out.tempoToday = period?.tempoColour ?? null
   out.tempoTomorrow = parseDemain(v.str(DEMAIN))
-  const byIndex: Record<number, number> = {}
+  const byIndex = out.byIndex
+  byIndex.begin()
   const list = contractIndexes(out.option, v)
   out.importWh = null
   if (list === null) {
@@ -78,24 +79,25 @@ export function mapHistorique(v: ReadingValues, tri: boolean, out: ModeParts): v
     // is reported, the total is not.
     for (const [s, n] of ALL_INDEXES) {
       const wh = v.int(s)
-      if (wh !== null) byIndex[n] = wh
+      if (wh !== null) byIndex.add(n, wh)
     }
   } else {
     // The full total over the contract's indexes, or null: never a partial sum, which would
     // look like a drop of the index.
     let sum = 0
     let full = true
-    for (const [s, n] of list) {
+    for (let i = 0; i < list.length; i++) {
+      const [s, n] = list[i]!
       const wh = v.int(s)
       if (wh === null) full = false
       else {
-        byIndex[n] = wh
+        byIndex.add(n, wh)
         sum += wh
       }
     }
     out.importWh = full ? sum : null
   }
-  out.importByIndexWh = byIndex
+  out.importByIndexWh = byIndex.end()
   out.distributorByIndexWh = null
   for (const s of OVERRUN) {
     if (v.group(s) !== undefined) {

@@ -86,18 +86,18 @@ export function mapStandard(
   out.tempoToday = stge?.tempoToday ?? last.tempo
   out.tempoTomorrow = stge?.tempoTomorrow ?? null
   out.importWh = v.int(EAST)
-  const byIndex: Record<number, number> = {}
+  out.byIndex.begin()
   for (let i = 0; i < EASF.length; i++) {
     const wh = v.int(EASF[i]!)
-    if (wh !== null) byIndex[i + 1] = wh
+    if (wh !== null) out.byIndex.add(i + 1, wh)
   }
-  out.importByIndexWh = byIndex
-  let distributor: Record<number, number> | null = null
+  out.importByIndexWh = out.byIndex.end()
+  out.byDistributorIndex.begin()
   for (let i = 0; i < EASD.length; i++) {
     const wh = v.int(EASD[i]!)
-    if (wh !== null) (distributor ??= {})[i + 1] = wh
+    if (wh !== null) out.byDistributorIndex.add(i + 1, wh)
   }
-  out.distributorByIndexWh = distributor
+  out.distributorByIndexWh = out.byDistributorIndex.endOrNull()
   out.apparentVA = v.int(SINSTS) ?? v.int(SINST1)
   out.apparentVAByPhase = v.perPhase(SINSTS_TRI)
   out.rmsA = v.perPhase(tri ? IRMS_TRI : IRMS)

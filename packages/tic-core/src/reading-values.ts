@@ -1,11 +1,9 @@
 import type { TicGroup } from './group.js'
-import { parseHorodate as parseHorodateRaw } from './horodate.js'
+import { parseHorodateCached as parseHorodate } from './horodate-cache.js'
 import { parseInteger } from './integer.js'
-import { memoByString } from './memo-last.js'
 import type { TimedValue } from './reading-types.js'
 
-/** Horodates repeat frame after frame: parsed once each. */
-export const parseHorodate = memoByString(parseHorodateRaw, 64)
+export { parseHorodate }
 
 /** The labels a reading is built from, each with a slot number (its index here). */
 const USED = [
@@ -202,15 +200,23 @@ export class ReadingValues {
   perPhase(set: number): readonly (number | null)[] | null {
     const slots = phaseSets[set]!
     let last = this.phaseLast[set]
-    let same = last !== undefined
+    if (last === undefined) {
+      last = new Array<number | null>(slots.length).fill(null)
+      this.phaseLast[set] = last
+      this.phaseResult[set] = null
+    }
+    let changed = false
+    let any = false
     for (let i = 0; i < slots.length; i++) {
       const n = this.int(slots[i]!)
-      if (same && last![i] !== n) same = false
+      if (n !== null) any = true
+      if (last[i] !== n) {
+        last[i] = n
+        changed = true
+      }
     }
-    if (same) return this.phaseResult[set]!
-    last = slots.map((s) => this.int(s))
-    this.phaseLast[set] = last
-    const result = last.every((x) => x === null) ? null : [...last]
+    if (!changed) return this.phaseResult[set]!
+    const result = any ? last.slice() : null
     this.phaseResult[set] = result
     return result
   }

@@ -8,6 +8,12 @@ const MAX_LEN = 32
 const strings: (string | undefined)[] = new Array<string | undefined>(SIZE).fill(undefined)
 
 function build(bytes: Uint8Array, start: number, end: number): string {
+  // Short strings (most values) by concatenation: no subarray view to allocate.
+  if (end - start <= 12) {
+    let s = ''
+    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!)
+    return s
+  }
   return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[])
 }
 

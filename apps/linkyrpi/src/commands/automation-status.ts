@@ -1,4 +1,5 @@
 import { parisIso } from '@linkyrpi/automation'
+import { DEFAULT_HTTP_PORT } from '@linkyrpi/pipeline'
 import { EXIT, UsageError, parseCommandArgs } from './command.js'
 import type { Command } from './command.js'
 
@@ -52,7 +53,7 @@ export const automationStatusCommand: Command = {
       options: { url: { type: 'string' }, json: { type: 'boolean' }, set: { type: 'string' }, for: { type: 'string' }, token: { type: 'string' } },
     })
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]!}'`)
-    const base = (values.url ?? 'http://127.0.0.1:8080').replace(/\/+$/, '')
+    const base = (values.url ?? `http://127.0.0.1:${String(DEFAULT_HTTP_PORT)}`).replace(/\/+$/, '')
     if (!/^https?:\/\//.test(base)) throw new UsageError(`--url must be an http:// URL, got '${base}'`)
     let response: Response
     try {

@@ -1,3 +1,4 @@
+import { DEFAULT_HTTP_PORT } from '@linkyrpi/pipeline'
 import { chownSync, existsSync, lstatSync, mkdirSync } from 'node:fs'
 import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -124,7 +125,7 @@ export async function runSetup(ctx: SetupContext, o: { port: string | undefined;
   } else {
     ctx.say(`${UNIT_NAME}: enabled`)
   }
-  io.stdout.write(nextSteps(ctx, { port, desktopUser: o.desktopUser, url: 'http://127.0.0.1:8080/' }))
+  io.stdout.write(nextSteps(ctx, { port, desktopUser: o.desktopUser, url: `http://127.0.0.1:${String(DEFAULT_HTTP_PORT)}/` }))
   return EXIT.ok
 }
 

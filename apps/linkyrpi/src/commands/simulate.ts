@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import type { Writable } from 'node:stream'
 import { encodeRecord, encodeRecordingHeader, simulatorSource } from '@linkyrpi/source-serial'
-import { createMeterSimulator, parseOffPeakHours } from '@linkyrpi/simulator'
+import { createMeterSimulator, parseOffPeakHours, simulatedFrames } from '@linkyrpi/simulator'
 import type { MeterSimulatorOptions, SimulatedFrame, SimulatedMeterKind, SimulatedOption } from '@linkyrpi/simulator'
 import type { TimedChunk } from '@linkyrpi/tic-core/stage'
 import { DEFAULT_CONFIG } from '@linkyrpi/pipeline'
@@ -247,11 +247,10 @@ async function simulate(options: MeterSimulatorOptions, output: Output, io: Comm
   if (record) await write(encodeRecordingHeader({ startedAt: new Date(start).toISOString(), source: 'simulator', tool: 'linkyrpi simulate', mode: options.mode ?? 'historique', seed: options.seed }))
   try {
     if (output.speed === 'max') {
-      const end = start + output.durationMs!
       let batch: Uint8Array[] = []
       let size = 0
-      while (sim.now < end && !io.signal.aborted) {
-        const f = sim.next()
+      for (const f of simulatedFrames(sim, { durationMs: output.durationMs })) {
+        if (io.signal.aborted) break
         frames++
         addTruth(f)
         const piece = record ? encodeRecord(f.at, f.bytes) : f.bytes

@@ -1,3 +1,4 @@
+import { DEFAULT_HTTP_PORT } from '@linkyrpi/pipeline'
 import type { Detection } from '../commands/detect.js'
 
 /** Where setup writes the configuration the service runs. */
@@ -30,6 +31,6 @@ stages:
     type: display
     from: frames
     host: 127.0.0.1   # this machine's kiosk only; 0.0.0.0 opens it (read-only) to the LAN
-    port: 8080
+    port: ${String(DEFAULT_HTTP_PORT)}
 `
 }

@@ -15,7 +15,7 @@ import { liveScreen } from './screens/live.js'
 import { meterScreen } from './screens/meter.js'
 import { overpowerOf } from './overpower.js'
 import { sharedEvents } from './shared-events.js'
-import { noteFrameInterval, staleLimitMs } from './stale.js'
+import { noteFrameInterval, staleness } from './stale.js'
 import { waitingContent } from './waiting.js'
 import type { Screen, State } from './state.js'
 
@@ -142,8 +142,7 @@ function checkServer(): void {
 
 function renderStale(): void {
   if (ui === null || state.config === null) return
-  const age = state.lastFrameAt === null ? Infinity : Date.now() - state.lastFrameAt
-  const stale = age > staleLimitMs(state)
+  const { stale, ageMs: age } = staleness(state, Date.now())
   state.stale = stale
   document.body.classList.toggle('stale', stale)
   show(ui.staleBox, stale)

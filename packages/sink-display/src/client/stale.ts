@@ -25,3 +25,12 @@ export function staleLimitMs(s: State): number {
   const sorted = [...s.intervalsMs].sort((a, b) => a - b)
   return Math.min(ceiling, 2 * sorted[Math.floor(sorted.length / 2)]! + SLACK_MS)
 }
+
+/**
+ * Whether the live data is stale at `now` (page clock, epoch ms): no frame yet, or none for longer
+ * than {@link staleLimitMs}. `ageMs` is the time since the last frame (Infinity before the first).
+ */
+export function staleness(s: State, now: number): { readonly stale: boolean; readonly ageMs: number } {
+  const ageMs = s.lastFrameAt === null ? Infinity : now - s.lastFrameAt
+  return { stale: ageMs > staleLimitMs(s), ageMs }
+}
