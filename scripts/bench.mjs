@@ -14,7 +14,10 @@ for (const group of ['packages', 'apps']) {
     const dir = join(root, group, pkg, 'bench')
     if (!existsSync(dir)) continue
     for (const f of readdirSync(dir).sort()) {
-      if (f.endsWith('.bench.mjs') && (filter === undefined || join(group, pkg, f).includes(filter))) {
+      if (
+        f.endsWith('.bench.mjs') &&
+        (filter === undefined || join(group, pkg, f).includes(filter))
+      ) {
         files.push(join(dir, f))
       }
     }

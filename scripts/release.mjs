@@ -17,7 +17,16 @@
 // Usage: node scripts/release.mjs [--out DIR]   (run `pnpm build` first; `pnpm release` does)
 // Prints the tarball's path on stdout.
 import { execFileSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -51,7 +60,10 @@ function workspacePackages() {
   const byName = new Map()
   for (const dir of dirs) {
     if (!existsSync(join(dir, 'package.json'))) continue
-    byName.set(readJson(join(dir, 'package.json')).name, { dir, manifest: readJson(join(dir, 'package.json')) })
+    byName.set(readJson(join(dir, 'package.json')).name, {
+      dir,
+      manifest: readJson(join(dir, 'package.json')),
+    })
   }
   return byName
 }
@@ -65,7 +77,8 @@ function workspaceClosure(app, all) {
     for (const [name, spec] of Object.entries(m.dependencies ?? {})) {
       if (!String(spec).startsWith('workspace:') || found.has(name)) continue
       const pkg = all.get(name)
-      if (pkg === undefined) throw new Error(`${m.name} depends on ${name} (${spec}), which is not in the workspace`)
+      if (pkg === undefined)
+        throw new Error(`${m.name} depends on ${name} (${spec}), which is not in the workspace`)
       found.set(name, pkg)
       queue.push(pkg.manifest)
     }
@@ -77,7 +90,8 @@ function workspaceClosure(app, all) {
 function copyFiles(fromDir, toDir, files) {
   for (const entry of files) {
     const from = join(fromDir, entry)
-    if (!existsSync(from)) throw new Error(`${relative(root, from)} is missing: run pnpm build first`)
+    if (!existsSync(from))
+      throw new Error(`${relative(root, from)} is missing: run pnpm build first`)
     cpSync(from, join(toDir, entry), { recursive: true, filter: (src) => !SKIP.test(src) })
   }
 }
@@ -102,7 +116,10 @@ const bundled = workspaceClosure(app, all)
 const deps = new Map()
 const addDep = (owner, name, spec) => {
   const seen = deps.get(name)
-  if (seen !== undefined && seen.spec !== spec) throw new Error(`${name}: ${seen.owner} wants ${seen.spec}, ${owner} wants ${spec}; align them before releasing`)
+  if (seen !== undefined && seen.spec !== spec)
+    throw new Error(
+      `${name}: ${seen.owner} wants ${seen.spec}, ${owner} wants ${spec}; align them before releasing`,
+    )
   if (seen === undefined) deps.set(name, { owner, spec })
 }
 for (const m of [app, ...[...bundled.values()].map((p) => p.manifest)]) {
@@ -112,15 +129,19 @@ for (const m of [app, ...[...bundled.values()].map((p) => p.manifest)]) {
 }
 for (const { manifest: m } of bundled.values()) {
   for (const [name, range] of Object.entries(m.peerDependencies ?? {})) {
-    if (m.peerDependenciesMeta?.[name]?.optional === true || deps.has(name) || bundled.has(name)) continue
-    throw new Error(`${m.name} needs the peer ${name}@${range}: add it to apps/linkyrpi's dependencies`)
+    if (m.peerDependenciesMeta?.[name]?.optional === true || deps.has(name) || bundled.has(name))
+      continue
+    throw new Error(
+      `${m.name} needs the peer ${name}@${range}: add it to apps/linkyrpi's dependencies`,
+    )
   }
 }
 
 const stage = mkdtempSync(join(tmpdir(), 'linkyrpi-release-'))
 try {
   copyFiles(APP_DIR, stage, app.files ?? ['dist'])
-  for (const extra of ['systemd', 'linkyrpi.config.example.yaml', 'README.md']) cpSync(join(APP_DIR, extra), join(stage, extra), { recursive: true })
+  for (const extra of ['systemd', 'linkyrpi.config.example.yaml', 'README.md'])
+    cpSync(join(APP_DIR, extra), join(stage, extra), { recursive: true })
   if (existsSync(join(root, 'LICENSE'))) cpSync(join(root, 'LICENSE'), join(stage, 'LICENSE'))
 
   for (const [name, { dir, manifest: m }] of bundled) {
@@ -166,13 +187,21 @@ try {
       ...sorted.filter((d) => !OPTIONAL.has(d)).map((d) => [d, deps.get(d).spec]),
       ...[...bundled.keys()].sort().map((d) => [d, bundled.get(d).manifest.version]),
     ]),
-    optionalDependencies: Object.fromEntries(sorted.filter((d) => OPTIONAL.has(d)).map((d) => [d, deps.get(d).spec])),
+    optionalDependencies: Object.fromEntries(
+      sorted.filter((d) => OPTIONAL.has(d)).map((d) => [d, deps.get(d).spec]),
+    ),
     bundleDependencies: [...bundled.keys()].sort(),
   }
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`)
 
   mkdirSync(outDir, { recursive: true })
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', outDir], { cwd: stage, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }))[0]
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', outDir], {
+      cwd: stage,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  )[0]
   const file = join(outDir, packed.filename)
   process.stderr.write(
     `${relative(process.cwd(), file) || file}: ${NAME}@${app.version}, ${(packed.size / 1e6).toFixed(2)} MB packed, ${(packed.unpackedSize / 1e6).toFixed(2)} MB unpacked, ${String(packed.entryCount)} files; bundles ${[...bundled.keys()].join(', ')}\n`,

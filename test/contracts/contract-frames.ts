@@ -9,8 +9,23 @@ import type { MeterSimulatorOptions } from '@linkyrpi/simulator'
  * `receivedAt` the simulated time. `mode` alternates per call site; `seed` picks the meter;
  * `meter` sets any other simulator option (option, phases, producer, interval).
  */
-export function contractFrames(count: number, options: { mode?: TicMode; seed?: number; source?: string; start?: number; meter?: MeterSimulatorOptions } = {}): PipelineFrame[] {
-  const sim = createMeterSimulator({ mode: options.mode ?? 'historique', seed: options.seed ?? 11, ...(options.start !== undefined ? { start: options.start } : {}), intervalMs: 60_000, ...options.meter })
+export function contractFrames(
+  count: number,
+  options: {
+    mode?: TicMode
+    seed?: number
+    source?: string
+    start?: number
+    meter?: MeterSimulatorOptions
+  } = {},
+): PipelineFrame[] {
+  const sim = createMeterSimulator({
+    mode: options.mode ?? 'historique',
+    seed: options.seed ?? 11,
+    ...(options.start !== undefined ? { start: options.start } : {}),
+    intervalMs: 60_000,
+    ...options.meter,
+  })
   const decoder = createPipelineFrameDecoder({ source: options.source ?? 'contract' })
   const out: PipelineFrame[] = []
   const sink = { frame: (f: PipelineFrame) => out.push(f) }
@@ -27,7 +42,9 @@ export function degenerateFrame(seq: number, receivedAt: number): PipelineFrame 
   return {
     ...good,
     groups: [],
-    rejected: [{ raw: 'PAPP 0075O ?', reason: 'checksum', label: 'PAPP' }] as unknown as PipelineFrame['rejected'],
+    rejected: [
+      { raw: 'PAPP 0075O ?', reason: 'checksum', label: 'PAPP' },
+    ] as unknown as PipelineFrame['rejected'],
     reading: { ...good.reading, meter: { ...good.reading.meter, id: null } },
     meta: { seq, receivedAt, source: 'contract' },
   }

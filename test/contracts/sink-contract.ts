@@ -1,4 +1,14 @@
-import { Subject, firstValueFrom, from, lastValueFrom, toArray, EMPTY, concat, NEVER, take } from 'rxjs'
+import {
+  Subject,
+  firstValueFrom,
+  from,
+  lastValueFrom,
+  toArray,
+  EMPTY,
+  concat,
+  NEVER,
+  take,
+} from 'rxjs'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { DiagnosticEvent, PipelineFrame, Sink, StageContext } from '@linkyrpi/tic-core/stage'
 import { memoryLogger } from '@linkyrpi/pipeline'
@@ -21,7 +31,12 @@ export interface SinkContractOptions {
 
 /** A {@link StageContext} for contract tests: a recording logger and diagnostics. */
 export function contractContext(stage: string, events: DiagnosticEvent[] = []): StageContext {
-  return { stage, logger: memoryLogger(), diagnostics: { report: (e) => events.push(e) }, now: Date.now }
+  return {
+    stage,
+    logger: memoryLogger(),
+    diagnostics: { report: (e) => events.push(e) },
+    now: Date.now,
+  }
 }
 
 /**
@@ -34,7 +49,11 @@ export function contractContext(stage: string, events: DiagnosticEvent[] = []): 
  *
  * `make(ctx)` builds a fresh sink for each case.
  */
-export function describeSinkContract(name: string, make: (ctx: StageContext) => Promise<SinkUnderTest> | SinkUnderTest, options: SinkContractOptions = {}): void {
+export function describeSinkContract(
+  name: string,
+  make: (ctx: StageContext) => Promise<SinkUnderTest> | SinkUnderTest,
+  options: SinkContractOptions = {},
+): void {
   const n = options.frames ?? 50
   const cleanups: (() => Promise<void>)[] = []
   const fresh = async (stage: string): Promise<SinkUnderTest> => {
@@ -49,7 +68,13 @@ export function describeSinkContract(name: string, make: (ctx: StageContext) => 
 
     it('acknowledges every frame once, in input order, with its stage id', async () => {
       const { sink, stored } = await fresh('contract-order')
-      const frames = [...contractFrames(n / 2, { mode: 'historique' }), ...contractFrames(n / 2, { mode: 'standard', seed: 12 }).map((f, i) => ({ ...f, meta: { ...f.meta, seq: n / 2 + i + 1 } }))]
+      const frames = [
+        ...contractFrames(n / 2, { mode: 'historique' }),
+        ...contractFrames(n / 2, { mode: 'standard', seed: 12 }).map((f, i) => ({
+          ...f,
+          meta: { ...f.meta, seq: n / 2 + i + 1 },
+        })),
+      ]
       const acks = await lastValueFrom(sink(from(frames)).pipe(toArray()))
       expect(acks.map((a) => a.seq)).toEqual(frames.map((f) => f.meta.seq))
       expect(new Set(acks.map((a) => a.sink))).toEqual(new Set(['contract-order']))
@@ -61,7 +86,11 @@ export function describeSinkContract(name: string, make: (ctx: StageContext) => 
       const input = new Subject<PipelineFrame>()
       const events: string[] = []
       const done = new Promise<void>((resolve, reject) => {
-        sink(input).subscribe({ next: (a) => events.push(`ack ${a.seq}`), error: reject, complete: () => (events.push('complete'), resolve()) })
+        sink(input).subscribe({
+          next: (a) => events.push(`ack ${a.seq}`),
+          error: reject,
+          complete: () => (events.push('complete'), resolve()),
+        })
       })
       const frames = contractFrames(5)
       for (const f of frames) input.next(f)
@@ -80,7 +109,11 @@ export function describeSinkContract(name: string, make: (ctx: StageContext) => 
     it('acknowledges frames with data problems and never errors on them', async () => {
       const { sink } = await fresh('contract-bad-data')
       const good = contractFrames(3)
-      const frames = [good[0] as PipelineFrame, degenerateFrame(2, (good[0] as PipelineFrame).meta.receivedAt + 1), { ...(good[2] as PipelineFrame), meta: { ...(good[2] as PipelineFrame).meta, seq: 3 } }]
+      const frames = [
+        good[0] as PipelineFrame,
+        degenerateFrame(2, (good[0] as PipelineFrame).meta.receivedAt + 1),
+        { ...(good[2] as PipelineFrame), meta: { ...(good[2] as PipelineFrame).meta, seq: 3 } },
+      ]
       const acks = await lastValueFrom(sink(from(frames)).pipe(toArray()))
       expect(acks.map((a) => a.seq)).toEqual([1, 2, 3])
     })

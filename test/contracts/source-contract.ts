@@ -22,7 +22,11 @@ export interface SourceContractOptions {
  *
  * `make(ctx)` builds the source (not subscribed).
  */
-export function describeSourceContract(name: string, make: (ctx: StageContext) => Promise<Source> | Source, options: SourceContractOptions = {}): void {
+export function describeSourceContract(
+  name: string,
+  make: (ctx: StageContext) => Promise<Source> | Source,
+  options: SourceContractOptions = {},
+): void {
   const chunks = options.chunks ?? 20
   const waitMs = options.waitMs ?? 10_000
   describe(`source contract: ${name}`, () => {

@@ -13,7 +13,10 @@ import type { TestBrowser } from '../support/display-browser.js'
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url))
 const TOKEN = 'automation-e2e-token-0123456789'
 
-async function node(dataDir: string, automation: boolean): Promise<{ node: RunningNode; url: string }> {
+async function node(
+  dataDir: string,
+  automation: boolean,
+): Promise<{ node: RunningNode; url: string }> {
   const config = await validateConfig({
     version: 1,
     dataDir,
@@ -27,9 +30,25 @@ async function node(dataDir: string, automation: boolean): Promise<{ node: Runni
               type: 'automation',
               from: 'frames',
               outputs: {
-                'water-heater': { label: 'Ballon', actuator: { type: 'none' }, safe: 'off', when: { period: ['hc'] } },
-                heating: { label: 'Chauffage', actuator: { type: 'none' }, safe: 'on', shed: { priority: 2, powerW: 2000 } },
-                charger: { label: 'Borne', actuator: { type: 'none' }, safe: 'off', when: { time: '01:00-06:00' }, shed: { priority: 1, powerW: 3000 } },
+                'water-heater': {
+                  label: 'Ballon',
+                  actuator: { type: 'none' },
+                  safe: 'off',
+                  when: { period: ['hc'] },
+                },
+                heating: {
+                  label: 'Chauffage',
+                  actuator: { type: 'none' },
+                  safe: 'on',
+                  shed: { priority: 2, powerW: 2000 },
+                },
+                charger: {
+                  label: 'Borne',
+                  actuator: { type: 'none' },
+                  safe: 'off',
+                  when: { time: '01:00-06:00' },
+                  shed: { priority: 1, powerW: 3000 },
+                },
               },
             },
           }
@@ -38,7 +57,11 @@ async function node(dataDir: string, automation: boolean): Promise<{ node: Runni
   })
   let resolveUrl!: (url: string) => void
   const url = new Promise<string>((resolve) => (resolveUrl = resolve))
-  const n = await startNode(config, { platform: { register: (c) => c.register(DASHBOARD_LISTENING, { useValue: (u: string) => resolveUrl(u) }) } })
+  const n = await startNode(config, {
+    platform: {
+      register: (c) => c.register(DASHBOARD_LISTENING, { useValue: (u: string) => resolveUrl(u) }),
+    },
+  })
   return { node: n, url: await url }
 }
 
@@ -66,29 +89,58 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'Automation screen (e2e)', (
     await page.goto(`${url}#automation`)
     await page.locator('[data-tab="automation"]').click()
     const card = (id: string) => page.locator(`[data-output="${id}"]`)
-    await expect.poll(async () => (await card('water-heater').locator('.reason').textContent()) ?? '', { timeout: 20_000 }).toMatch(/^période H[PC] · depuis \d\d:\d\d/)
+    await expect
+      .poll(async () => (await card('water-heater').locator('.reason').textContent()) ?? '', {
+        timeout: 20_000,
+      })
+      .toMatch(/^période H[PC] · depuis \d\d:\d\d/)
     expect(await card('heating').locator('h2').textContent()).toBe('ChauffageMarche')
-    expect(await card('charger').locator('.reason').textContent()).toMatch(/^hors plage 01:00-06:00/)
+    expect(await card('charger').locator('.reason').textContent()).toMatch(
+      /^hors plage 01:00-06:00/,
+    )
     // The clock condition plans the next change (the simulated meter started at 21:55).
-    expect(await card('charger').locator('[data-testid="automation-next"]').textContent()).toBe('Prochain changement : Marche à 01:00:00')
-    for (const size of [{ width: 800, height: 480 }, { width: 1024, height: 600 }]) {
+    expect(await card('charger').locator('[data-testid="automation-next"]').textContent()).toBe(
+      'Prochain changement : Marche à 01:00:00',
+    )
+    for (const size of [
+      { width: 800, height: 480 },
+      { width: 1024, height: 600 },
+    ]) {
       await page.setViewportSize(size)
-      await page.screenshot({ path: `${ARTIFACTS}dashboard-automation-${String(size.width)}x${String(size.height)}.png` })
+      await page.screenshot({
+        path: `${ARTIFACTS}dashboard-automation-${String(size.width)}x${String(size.height)}.png`,
+      })
       // Kiosk layout: the tab bar (now six tabs) stays on screen without a sideways scroll.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+      expect(
+        await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+      ).toBe(true)
     }
     await page.setViewportSize({ width: 800, height: 480 })
     await card('heating').locator('[data-action="heating:off"]').click()
-    await expect.poll(() => page.locator('[data-testid="automation-note"]').textContent(), { timeout: 10_000 }).toBe("Saisissez le jeton d'accès du tableau de bord, puis recommencez.")
+    await expect
+      .poll(() => page.locator('[data-testid="automation-note"]').textContent(), {
+        timeout: 10_000,
+      })
+      .toBe("Saisissez le jeton d'accès du tableau de bord, puis recommencez.")
     await page.locator('[data-testid="automation-token"]').fill('not-the-token-0123456789')
     await card('heating').locator('[data-action="heating:off"]').click()
-    await expect.poll(() => page.locator('[data-testid="automation-note"]').textContent(), { timeout: 10_000 }).toBe('Jeton refusé.')
+    await expect
+      .poll(() => page.locator('[data-testid="automation-note"]').textContent(), {
+        timeout: 10_000,
+      })
+      .toBe('Jeton refusé.')
     await page.locator('[data-testid="automation-token"]').fill(TOKEN)
     await card('heating').locator('[data-action="heating:off"]').click()
-    await expect.poll(async () => (await card('heating').textContent()) ?? '', { timeout: 10_000 }).toMatch(/ChauffageArrêtforçage manuel jusqu'à \d\d:\d\d.*Forcé jusqu'à \d\d:\d\d/)
+    await expect
+      .poll(async () => (await card('heating').textContent()) ?? '', { timeout: 10_000 })
+      .toMatch(/ChauffageArrêtforçage manuel jusqu'à \d\d:\d\d.*Forcé jusqu'à \d\d:\d\d/)
     await page.screenshot({ path: `${ARTIFACTS}dashboard-automation-800x480-forced.png` })
     await card('heating').locator('[data-action="heating:auto"]').click()
-    await expect.poll(async () => (await card('heating').locator('h2').textContent()) ?? '', { timeout: 10_000 }).toBe('ChauffageMarche')
+    await expect
+      .poll(async () => (await card('heating').locator('h2').textContent()) ?? '', {
+        timeout: 10_000,
+      })
+      .toBe('ChauffageMarche')
   })
 
   it('hides the tab on a node without automation', async () => {
@@ -96,9 +148,15 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'Automation screen (e2e)', (
     nodes.push(n)
     const page = await browser.context.newPage()
     await page.goto(url)
-    await expect.poll(() => page.locator('[data-tab="automation"]').isHidden(), { timeout: 20_000 }).toBe(true)
+    await expect
+      .poll(() => page.locator('[data-tab="automation"]').isHidden(), { timeout: 20_000 })
+      .toBe(true)
     // The page may rebuild its header and tabs on the first event (language): poll both.
-    await expect.poll(() => page.locator('[data-tab="diagnostics"]').isVisible(), { timeout: 20_000 }).toBe(true)
-    await expect.poll(() => page.locator('[data-tab="automation"]').isHidden(), { timeout: 20_000 }).toBe(true)
+    await expect
+      .poll(() => page.locator('[data-tab="diagnostics"]').isVisible(), { timeout: 20_000 })
+      .toBe(true)
+    await expect
+      .poll(() => page.locator('[data-tab="automation"]').isHidden(), { timeout: 20_000 })
+      .toBe(true)
   })
 })

@@ -39,12 +39,19 @@ stages:
         when: { period: [hc] }
 `,
       )
-      const child = spawn(process.execPath, [CLI, 'run', '--config', join(dir, 'config.yaml'), '--log-format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn(
+        process.execPath,
+        [CLI, 'run', '--config', join(dir, 'config.yaml'), '--log-format', 'json'],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      )
       let log = ''
       child.stdout.on('data', (d: Buffer) => (log += d.toString()))
       child.stderr.on('data', (d: Buffer) => (log += d.toString()))
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no 'on' request within 60 s:\n${log}`)), 60_000)
+        const timer = setTimeout(
+          () => reject(new Error(`no 'on' request within 60 s:\n${log}`)),
+          60_000,
+        )
         onCall = () => {
           if (calls.includes('/relay?turn=on')) {
             clearTimeout(timer)
@@ -52,7 +59,9 @@ stages:
           }
         }
       })
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+      const exited = new Promise<number | null>((resolve) =>
+        child.once('exit', (code) => resolve(code)),
+      )
       child.kill('SIGTERM')
       expect(await exited).toBe(0)
       expect(calls).toEqual(['/relay?turn=off', '/relay?turn=on', '/relay?turn=off'])

@@ -14,59 +14,93 @@ const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url
 
 // The real pipeline (simulator source → tic-decode → display stage from the registry), as
 // `linkyrpi run` composes it, watched in Chromium.
-describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard of the running app, fed by the simulator (e2e)', () => {
-  let browser: TestBrowser
-  let dataDir: string
-  const nodes: RunningNode[] = []
+describeWithService(
+  'chromium',
+  CHROMIUM_AVAILABLE,
+  'dashboard of the running app, fed by the simulator (e2e)',
+  () => {
+    let browser: TestBrowser
+    let dataDir: string
+    const nodes: RunningNode[] = []
 
-  beforeAll(async () => {
-    browser = await launchBrowser()
-    dataDir = await mkdtemp(join(tmpdir(), 'linky-display-app-'))
-  })
-  afterAll(async () => {
-    for (const n of nodes) {
-      n.stop()
-      await n.done
-    }
-    await browser?.close()
-    await rm(dataDir, { recursive: true, force: true })
-  })
-
-  it('shows a simulated three-phase producer live: values appear and change, the pipeline diagnostics fill in', async () => {
-    const config = await validateConfig({
-      version: 1,
-      site: 'e2e',
-      dataDir,
-      stages: {
-        meter: { type: 'simulator', mode: 'standard', option: 'tempo', phases: 3, producer: true, seed: 7, speed: 60, start: '2026-06-15T11:00:00+02:00' },
-        frames: { type: 'tic-decode', from: 'meter' },
-        dashboard: { type: 'display', from: 'frames', port: 0, statsIntervalMs: 300 },
-      },
+    beforeAll(async () => {
+      browser = await launchBrowser()
+      dataDir = await mkdtemp(join(tmpdir(), 'linky-display-app-'))
     })
-    let resolveUrl!: (url: string) => void
-    const url = new Promise<string>((resolve) => (resolveUrl = resolve))
-    const node = await startNode(config, { platform: { register: (c) => c.register(DASHBOARD_LISTENING, { useValue: (u: string) => resolveUrl(u) }) } })
-    nodes.push(node)
-    const page = await browser.context.newPage()
-    await page.goto(await url)
-    const apparent = page.locator('[data-testid="apparent"]')
-    await expect.poll(async () => /^\d[\d\s]*VA$/u.test(((await apparent.textContent()) ?? '').replace(/\s/gu, ' ').trim())).toBe(true)
-    const seen = new Set<string>()
-    await expect
-      .poll(async () => {
-        seen.add(`${(await apparent.textContent()) ?? ''} ${(await page.locator('[data-testid="injected"]').textContent()) ?? ''}`)
-        return seen.size
-      }, { timeout: 20_000 })
-      .toBeGreaterThan(2)
-    expect(await page.locator('[data-testid="phases"]').isVisible()).toBe(true)
-    expect(await page.locator('[data-testid="injected"]').isVisible()).toBe(true)
-    expect(await page.locator('[data-testid="voltage-1"]').textContent()).toMatch(/^\d{3}\sV$/u)
-    await page.locator('[data-tab="diagnostics"]').click()
-    await expect.poll(() => page.locator('[data-testid="diag-source"]').textContent()).toBe('meter')
-    await expect.poll(async () => (await page.locator('[data-testid="diag-sinks"] tbody tr').allTextContents()).join('|')).toContain('dashboard')
-    await page.screenshot({ path: `${ARTIFACTS}dashboard-app-1024x600-diagnostics.png` })
-    await page.locator('[data-tab="live"]').click()
-    await page.screenshot({ path: `${ARTIFACTS}dashboard-app-1024x600-live.png` })
-    await page.close()
-  })
-})
+    afterAll(async () => {
+      for (const n of nodes) {
+        n.stop()
+        await n.done
+      }
+      await browser?.close()
+      await rm(dataDir, { recursive: true, force: true })
+    })
+
+    it('shows a simulated three-phase producer live: values appear and change, the pipeline diagnostics fill in', async () => {
+      const config = await validateConfig({
+        version: 1,
+        site: 'e2e',
+        dataDir,
+        stages: {
+          meter: {
+            type: 'simulator',
+            mode: 'standard',
+            option: 'tempo',
+            phases: 3,
+            producer: true,
+            seed: 7,
+            speed: 60,
+            start: '2026-06-15T11:00:00+02:00',
+          },
+          frames: { type: 'tic-decode', from: 'meter' },
+          dashboard: { type: 'display', from: 'frames', port: 0, statsIntervalMs: 300 },
+        },
+      })
+      let resolveUrl!: (url: string) => void
+      const url = new Promise<string>((resolve) => (resolveUrl = resolve))
+      const node = await startNode(config, {
+        platform: {
+          register: (c) =>
+            c.register(DASHBOARD_LISTENING, { useValue: (u: string) => resolveUrl(u) }),
+        },
+      })
+      nodes.push(node)
+      const page = await browser.context.newPage()
+      await page.goto(await url)
+      const apparent = page.locator('[data-testid="apparent"]')
+      await expect
+        .poll(async () =>
+          /^\d[\d\s]*VA$/u.test(((await apparent.textContent()) ?? '').replace(/\s/gu, ' ').trim()),
+        )
+        .toBe(true)
+      const seen = new Set<string>()
+      await expect
+        .poll(
+          async () => {
+            seen.add(
+              `${(await apparent.textContent()) ?? ''} ${(await page.locator('[data-testid="injected"]').textContent()) ?? ''}`,
+            )
+            return seen.size
+          },
+          { timeout: 20_000 },
+        )
+        .toBeGreaterThan(2)
+      expect(await page.locator('[data-testid="phases"]').isVisible()).toBe(true)
+      expect(await page.locator('[data-testid="injected"]').isVisible()).toBe(true)
+      expect(await page.locator('[data-testid="voltage-1"]').textContent()).toMatch(/^\d{3}\sV$/u)
+      await page.locator('[data-tab="diagnostics"]').click()
+      await expect
+        .poll(() => page.locator('[data-testid="diag-source"]').textContent())
+        .toBe('meter')
+      await expect
+        .poll(async () =>
+          (await page.locator('[data-testid="diag-sinks"] tbody tr').allTextContents()).join('|'),
+        )
+        .toContain('dashboard')
+      await page.screenshot({ path: `${ARTIFACTS}dashboard-app-1024x600-diagnostics.png` })
+      await page.locator('[data-tab="live"]').click()
+      await page.screenshot({ path: `${ARTIFACTS}dashboard-app-1024x600-live.png` })
+      await page.close()
+    })
+  },
+)

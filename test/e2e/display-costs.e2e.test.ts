@@ -23,7 +23,8 @@ const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url
 const DAY = 86_400_000
 
 /** What the cost slot shows, its parts joined by one space. */
-const shown = async (page: Page): Promise<string> => (await page.locator('[data-testid="cost-slot"]').innerText()).replace(/\s+/gu, ' ').trim()
+const shown = async (page: Page): Promise<string> =>
+  (await page.locator('[data-testid="cost-slot"]').innerText()).replace(/\s+/gu, ' ').trim()
 
 // The Costs screen over a real SQLite store holding the last 40 days of a simulated HP/HC meter
 // (one frame every 10 minutes up to now), in Chromium at the kiosk sizes.
@@ -39,7 +40,12 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard Costs screen (e2e
     browser = await launchBrowser({ width: 800, height: 480 })
     dir = await mkdtemp(join(tmpdir(), 'linky-costs-'))
     const now = Date.now()
-    const sim = createMeterSimulator({ option: 'hc', seed: 23, start: now - 40 * DAY, intervalMs: 600_000 })
+    const sim = createMeterSimulator({
+      option: 'hc',
+      seed: 23,
+      start: now - 40 * DAY,
+      intervalMs: 600_000,
+    })
     const frames: { atMs: number; bytes: Uint8Array }[] = []
     while (sim.now < now) {
       const f = sim.next()
@@ -49,7 +55,9 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard Costs screen (e2e
     await importChunks(frames, store)
     const decoded: PipelineFrame[] = []
     const tail = frames.at(-1)!
-    createPipelineFrameDecoder({ source: 'meter' }).write(tail.bytes, () => Date.now(), { frame: (f) => decoded.push(f) })
+    createPipelineFrameDecoder({ source: 'meter' }).write(tail.bytes, () => Date.now(), {
+      frame: (f) => decoded.push(f),
+    })
     last = decoded.at(-1)!
     d = await startDashboard({ history: store.history })
   }, 120_000)
@@ -63,24 +71,42 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard Costs screen (e2e
   it('shows € of today, yesterday, this and last month, the price now, the comparison and the advice, in French, readable at 800x480', async () => {
     const page = await browser.context.newPage()
     await page.goto(`${d.url}#costs`)
-    const tileText = async (id: string): Promise<string> => ((await page.locator(`[data-testid="costs-${id}"]`).textContent()) ?? '').replace(/\s/gu, ' ')
+    const tileText = async (id: string): Promise<string> =>
+      ((await page.locator(`[data-testid="costs-${id}"]`).textContent()) ?? '').replace(/\s/gu, ' ')
     await expect.poll(() => tileText('yesterday'), { timeout: 20_000 }).toMatch(/^\d+,\d\d €$/u)
     expect(await tileText('last-month')).toMatch(/^\d+,\d\d €$/u)
     expect(await tileText('this-month')).toMatch(/^\d+,\d\d €$/u)
     expect(await page.locator('nav [data-tab="costs"]').textContent()).toBe('Coûts')
     expect(await tileText('price')).toMatch(/^Heures (creuses|pleines) · 0,\d{4} €\/kWh$/u)
     expect(await tileText('next')).toMatch(/^Ensuite : Heures (creuses|pleines) · 0,\d{4} €\/kWh$/u)
-    const options = await page.locator('[data-testid="costs-comparison"] tbody th').allTextContents()
+    const options = await page
+      .locator('[data-testid="costs-comparison"] tbody th')
+      .allTextContents()
     expect(options).toHaveLength(4)
     expect(options).toContain('Heures creuses (actuelle)')
     expect(await page.locator('[data-testid="costs-comparison"] tbody tr.current').count()).toBe(1)
-    expect(await page.locator('[data-testid="costs-periods"] tbody th').allTextContents()).toEqual(expect.arrayContaining(['Heures creuses', 'Heures pleines']))
-    expect(((await page.locator('[data-testid="costs-power"]').textContent()) ?? '').replace(/\s/gu, ' ')).toMatch(/Conseillé : \d+ kVA/u)
-    expect(await page.locator('[data-testid="costs-appliances"] tbody th').allTextContents()).toContain('Chauffe-eau')
-    expect(await page.locator('[data-testid="costs-comparison"] + .small').textContent()).toMatch(/^Même consommation depuis le \d\d\/\d\d\/\d{4}, 6 kVA, abonnement compris$/u)
+    expect(await page.locator('[data-testid="costs-periods"] tbody th').allTextContents()).toEqual(
+      expect.arrayContaining(['Heures creuses', 'Heures pleines']),
+    )
+    expect(
+      ((await page.locator('[data-testid="costs-power"]').textContent()) ?? '').replace(
+        /\s/gu,
+        ' ',
+      ),
+    ).toMatch(/Conseillé : \d+ kVA/u)
+    expect(
+      await page.locator('[data-testid="costs-appliances"] tbody th').allTextContents(),
+    ).toContain('Chauffe-eau')
+    expect(await page.locator('[data-testid="costs-comparison"] + .small').textContent()).toMatch(
+      /^Même consommation depuis le \d\d\/\d\d\/\d{4}, 6 kVA, abonnement compris$/u,
+    )
     // Nothing wider than the kiosk screen; the tiles fit on one row.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(800)
-    const boxes = await Promise.all(['today', 'yesterday', 'this-month', 'last-month'].map((id) => page.locator(`[data-testid="costs-${id}"]`).boundingBox()))
+    const boxes = await Promise.all(
+      ['today', 'yesterday', 'this-month', 'last-month'].map((id) =>
+        page.locator(`[data-testid="costs-${id}"]`).boundingBox(),
+      ),
+    )
     expect(new Set(boxes.map((b) => Math.round(b?.y ?? -1))).size).toBe(1)
     await page.screenshot({ path: `${ARTIFACTS}dashboard-costs-800x480.png` })
     await page.locator('main').evaluate((el) => el.scrollTo(0, el.scrollHeight))
@@ -100,12 +126,19 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard Costs screen (e2e
     const api = (await (await fetch(`${d.url}api/costs`)).json()) as CostsSummary
     expect(api.today.eur).not.toBeNull()
     expect(api.currentPrice).not.toBeNull()
-    const fr = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+    const fr = new Intl.NumberFormat('fr-FR', {
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    })
     const today = await words(page, 'live-cost-today')
     expect(today).toMatch(/^\d+,\d\d €$/u)
     expect(today).toBe(`${fr.format(api.today.eur!)} €`.replace(/\s+/gu, ' '))
-    expect(await words(page, 'live-cost-price')).toBe(`${api.currentPrice!.eurPerKWh.toFixed(4).replace('.', ',')} €/kWh maintenant`)
-    expect(await page.locator('[data-testid="cost-slot"]').getAttribute('aria-label')).toBe("Coût aujourd'hui")
+    expect(await words(page, 'live-cost-price')).toBe(
+      `${api.currentPrice!.eurPerKWh.toFixed(4).replace('.', ',')} €/kWh maintenant`,
+    )
+    expect(await page.locator('[data-testid="cost-slot"]').getAttribute('aria-label')).toBe(
+      "Coût aujourd'hui",
+    )
     expect(await shown(page)).toMatch(/^\d+,\d\d € 0,\d{4} €\/kWh maintenant$/u)
     // Inside the kiosk screen, beside the hero, without scrolling.
     const box = await page.locator('[data-testid="cost-slot"]').boundingBox()
@@ -117,7 +150,9 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard Costs screen (e2e
     await page.setViewportSize({ width: 1024, height: 600 })
     await page.screenshot({ path: `${ARTIFACTS}live-cost-1024x600-fr.png` })
     await page.goto(`${d.url}?lang=en`)
-    await expect.poll(() => shown(page), { timeout: 20_000 }).toMatch(/^\d+\.\d\d € 0\.\d{4} €\/kWh now$/u)
+    await expect
+      .poll(() => shown(page), { timeout: 20_000 })
+      .toMatch(/^\d+\.\d\d € 0\.\d{4} €\/kWh now$/u)
     await page.setViewportSize({ width: 800, height: 480 })
     await page.screenshot({ path: `${ARTIFACTS}live-cost-800x480-en.png` })
     await page.close()
@@ -127,8 +162,14 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard Costs screen (e2e
     const bare = await startDashboard({})
     const page = await browser.context.newPage()
     await page.goto(`${bare.url}#costs`)
-    await expect.poll(async () => page.locator('[data-testid="costs-status"]').textContent(), { timeout: 10_000 }).toBe("Pas d'historique configuré : les coûts viennent de la base de données")
-    expect(await (await fetch(`${bare.url}api/costs`)).json()).toEqual({ error: 'no history store configured' })
+    await expect
+      .poll(async () => page.locator('[data-testid="costs-status"]').textContent(), {
+        timeout: 10_000,
+      })
+      .toBe("Pas d'historique configuré : les coûts viennent de la base de données")
+    expect(await (await fetch(`${bare.url}api/costs`)).json()).toEqual({
+      error: 'no history store configured',
+    })
     // No store, no cost on the Live screen: the slot stays hidden.
     await page.goto(bare.url)
     await page.locator('[data-screen="live"]').waitFor()

@@ -20,15 +20,24 @@ const SCREENS = ['live', 'indexes', 'history', 'meter', 'diagnostics'] as const
 describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)', () => {
   const suite = dashboardSuite()
   const dashboard = suite.dashboard.bind(suite)
-  const open = (url: string, viewport: { width: number; height: number } = { width: 1024, height: 600 }): Promise<Page> => suite.open(url, viewport)
+  const open = (
+    url: string,
+    viewport: { width: number; height: number } = { width: 1024, height: 600 },
+  ): Promise<Page> => suite.open(url, viewport)
 
-  async function screenshots(page: Page, name: string, screens: readonly string[] = SCREENS): Promise<void> {
+  async function screenshots(
+    page: Page,
+    name: string,
+    screens: readonly string[] = SCREENS,
+  ): Promise<void> {
     for (const size of KIOSKS) {
       await page.setViewportSize(size)
       for (const s of screens) {
         await tab(page, s)
         await page.waitForTimeout(100) // let charts resize to the new viewport
-        await page.screenshot({ path: `${ARTIFACTS}dashboard-${name}-${String(size.width)}x${String(size.height)}-${s}.png` })
+        await page.screenshot({
+          path: `${ARTIFACTS}dashboard-${name}-${String(size.width)}x${String(size.height)}-${s}.png`,
+        })
         // Kiosk layouts: the tab bar stays on screen and nothing overflows sideways.
         const layout = await page.evaluate(() => ({
           navBottom: document.querySelector('nav')!.getBoundingClientRect().bottom,
@@ -58,11 +67,21 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     expect(await visible(page, 'tempo-today')).toBe(false)
 
     await tab(page, 'indexes')
-    const rows = await page.locator('[data-testid="indexes"] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-index')))
+    const rows = await page
+      .locator('[data-testid="indexes"] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-index')))
     expect(rows).toEqual(['1', '2', 'total'])
-    await expect.poll(async () => (await page.locator('tr[data-index="2"] td').first().textContent())?.replace(/\s/gu, '')).toBe('3000,120kWh')
+    await expect
+      .poll(async () =>
+        (await page.locator('tr[data-index="2"] td').first().textContent())?.replace(/\s/gu, ''),
+      )
+      .toBe('3000,120kWh')
     // Without a store, today's energy is counted from the first frame the dashboard saw.
-    await expect.poll(async () => (await page.locator('tr[data-index="2"] td').nth(1).textContent())?.replace(/\s/gu, '')).toBe('0,12kWh')
+    await expect
+      .poll(async () =>
+        (await page.locator('tr[data-index="2"] td').nth(1).textContent())?.replace(/\s/gu, ''),
+      )
+      .toBe('0,12kWh')
     expect(await page.locator('.indexes .note').textContent()).toMatch(/^Compté depuis /)
 
     await tab(page, 'meter')
@@ -76,7 +95,11 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     expect(stge).toContain('Organe de coupure fermé')
     expect(stge).toContain('Index fournisseur en cours : 2')
     expect(await page.locator('[data-testid="relays"] .relay.on').count()).toBe(1)
-    expect(await page.locator('[data-testid="profile"] tbody tr').allTextContents()).toEqual(['00:001—', '06:002—', '22:001—'])
+    expect(await page.locator('[data-testid="profile"] tbody tr').allTextContents()).toEqual([
+      '00:001—',
+      '06:002—',
+      '22:001—',
+    ])
     expect(await text(page, 'msg1')).toBe('PASDEMESSAGE')
 
     await tab(page, 'diagnostics')
@@ -105,17 +128,29 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     expect(await page.locator('[data-testid="imbalance"].warn').count()).toBe(1)
     expect(await page.locator('.phase.heaviest').count()).toBe(1)
     expect(await text(page, 'tempo-today')).toBe("Aujourd'hui:Blanc")
-    expect(await page.locator('[data-testid="tempo-tomorrow"]').getAttribute('data-colour')).toBe('red')
+    expect(await page.locator('[data-testid="tempo-tomorrow"]').getAttribute('data-colour')).toBe(
+      'red',
+    )
     expect(await text(page, 'period')).toBe('Heurespleines')
     // 7 200 VA of 12 000 subscribed: no warning; 11 000 VA: warning before the breaker trips.
     expect(await text(page, 'headroom-warning')).toBe('')
     d.push(feed({ va: 11_000, amps: [25, 14, 15] }))
-    await expect.poll(() => text(page, 'headroom-warning')).toBe('Attention:prochedelapuissancesouscrite')
+    await expect
+      .poll(() => text(page, 'headroom-warning'))
+      .toBe('Attention:prochedelapuissancesouscrite')
     await expect.poll(() => page.locator('[data-testid="imbalance"].warn').count()).toBe(1)
 
     await tab(page, 'indexes')
     const names = await page.locator('[data-testid="indexes"] tbody th').allTextContents()
-    expect(names).toEqual(['HC Bleu', 'HP Bleu', 'HC Blanc', '▶ HP Blanc'.slice(2), 'HC Rouge', 'HP Rouge', 'Total soutiré'])
+    expect(names).toEqual([
+      'HC Bleu',
+      'HP Bleu',
+      'HC Blanc',
+      '▶ HP Blanc'.slice(2),
+      'HC Rouge',
+      'HP Rouge',
+      'Total soutiré',
+    ])
     expect(await page.locator('tr.current').getAttribute('data-index')).toBe('4')
     await tab(page, 'meter')
     expect(await visible(page, 'meter-prm')).toBe(false)
@@ -138,7 +173,9 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     await tab(page, 'indexes')
     expect(await page.locator('tr[data-index="export"]').count()).toBe(1)
     await tab(page, 'meter')
-    expect(await page.locator('[data-testid="stge"] li').allTextContents()).toContain('Fonctionne en producteur')
+    expect(await page.locator('[data-testid="stge"] li').allTextContents()).toContain(
+      'Fonctionne en producteur',
+    )
     await screenshots(page, 'standard-tri-producer', ['live', 'indexes'])
     await page.close()
   })
@@ -177,7 +214,9 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     const page = await open(d.url)
     await expect.poll(() => text(page, 'apparent')).toBe('1200VA')
     await page.locator('[data-testid="stale"]').waitFor({ state: 'visible', timeout: 15_000 })
-    expect(await page.locator('[data-testid="stale"]').textContent()).toMatch(/^Pas de (données|trame du compteur) depuis \d\d:\d\d:\d\d/)
+    expect(await page.locator('[data-testid="stale"]').textContent()).toMatch(
+      /^Pas de (données|trame du compteur) depuis \d\d:\d\d:\d\d/,
+    )
     for (const s of SCREENS) {
       await tab(page, s)
       expect(await visible(page, 'stale')).toBe(true)
@@ -209,66 +248,79 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     return stats
   }
 
-  it('ten tabs of one browser share one event stream: all live, one connection, the next tab takes over when the leader closes', { timeout: 180_000 }, async () => {
-    const { d, feed } = await dashboard('standard-mono-hc', { statsIntervalMs: 200, staleAfterMs: 4000 })
-    d.push(feed({ va: 1000 }))
-    /** Each tab and the paths it requested (the leader is the one that asked for `/events`). */
-    const tabs: { page: Page; requests: string[] }[] = []
-    const openTab = async (): Promise<{ page: Page; requests: string[] }> => {
-      const page = await suite.browser.context.newPage()
-      const { requests } = watchPage(page)
-      // With one stream per tab, the 7th tab never gets its page: the browser's six connections
-      // to the server are all held by event streams.
-      await page.goto(d.url)
-      await page.locator('nav').waitFor()
-      return { page, requests }
-    }
-    const streamsOpened = (): number => tabs.filter((t) => t.requests.includes('/events')).length
-    for (let i = 0; i < 10; i++) tabs.push(await openTab())
-    for (const t of tabs) await expect.poll(() => text(t.page, 'apparent')).toBe('1000VA')
-    d.push(feed({ va: 2345 }))
-    for (const t of tabs) await expect.poll(() => text(t.page, 'apparent')).toBe('2345VA')
-    // One event stream for the ten tabs, opened by one of them.
-    expect(streamsOpened()).toBe(1)
-    expect((await serverStats(d.url, Date.now())).clients).toBe(1)
-    await expect.poll(() => text(tabs[0]!.page, 'diag-clients')).toBe('1')
+  it(
+    'ten tabs of one browser share one event stream: all live, one connection, the next tab takes over when the leader closes',
+    { timeout: 180_000 },
+    async () => {
+      const { d, feed } = await dashboard('standard-mono-hc', {
+        statsIntervalMs: 200,
+        staleAfterMs: 4000,
+      })
+      d.push(feed({ va: 1000 }))
+      /** Each tab and the paths it requested (the leader is the one that asked for `/events`). */
+      const tabs: { page: Page; requests: string[] }[] = []
+      const openTab = async (): Promise<{ page: Page; requests: string[] }> => {
+        const page = await suite.browser.context.newPage()
+        const { requests } = watchPage(page)
+        // With one stream per tab, the 7th tab never gets its page: the browser's six connections
+        // to the server are all held by event streams.
+        await page.goto(d.url)
+        await page.locator('nav').waitFor()
+        return { page, requests }
+      }
+      const streamsOpened = (): number => tabs.filter((t) => t.requests.includes('/events')).length
+      for (let i = 0; i < 10; i++) tabs.push(await openTab())
+      for (const t of tabs) await expect.poll(() => text(t.page, 'apparent')).toBe('1000VA')
+      d.push(feed({ va: 2345 }))
+      for (const t of tabs) await expect.poll(() => text(t.page, 'apparent')).toBe('2345VA')
+      // One event stream for the ten tabs, opened by one of them.
+      expect(streamsOpened()).toBe(1)
+      expect((await serverStats(d.url, Date.now())).clients).toBe(1)
+      await expect.poll(() => text(tabs[0]!.page, 'diag-clients')).toBe('1')
 
-    // An 11th tab loads, and its requests for static files complete.
-    const extra = await openTab()
-    const statuses = await extra.page.evaluate(async () => {
-      const files = document.querySelectorAll<HTMLScriptElement | HTMLLinkElement>('script[src], link[rel="stylesheet"]')
-      const urls = [location.href, ...Array.from(files, (f) => (f instanceof HTMLScriptElement ? f.src : f.href))]
-      return Promise.all(urls.map(async (u) => (await fetch(u, { cache: 'no-store' })).status))
-    })
-    expect(statuses).toEqual([200, 200, 200])
-    expect(extra.requests).not.toContain('/events')
-    await extra.page.close()
+      // An 11th tab loads, and its requests for static files complete.
+      const extra = await openTab()
+      const statuses = await extra.page.evaluate(async () => {
+        const files = document.querySelectorAll<HTMLScriptElement | HTMLLinkElement>(
+          'script[src], link[rel="stylesheet"]',
+        )
+        const urls = [
+          location.href,
+          ...Array.from(files, (f) => (f instanceof HTMLScriptElement ? f.src : f.href)),
+        ]
+        return Promise.all(urls.map(async (u) => (await fetch(u, { cache: 'no-store' })).status))
+      })
+      expect(statuses).toEqual([200, 200, 200])
+      expect(extra.requests).not.toContain('/events')
+      await extra.page.close()
 
-    // The leader goes: another tab opens the stream and every remaining tab keeps receiving frames.
-    const leader = tabs.find((t) => t.requests.includes('/events'))!
-    await leader.page.close()
-    tabs.splice(tabs.indexOf(leader), 1)
-    await expect.poll(streamsOpened).toBe(1)
-    d.push(feed({ va: 3456 }))
-    for (const t of tabs) await expect.poll(() => text(t.page, 'apparent')).toBe('3456VA')
-    await expect.poll(async () => (await serverStats(d.url, Date.now())).clients).toBe(1)
+      // The leader goes: another tab opens the stream and every remaining tab keeps receiving frames.
+      const leader = tabs.find((t) => t.requests.includes('/events'))!
+      await leader.page.close()
+      tabs.splice(tabs.indexOf(leader), 1)
+      await expect.poll(streamsOpened).toBe(1)
+      d.push(feed({ va: 3456 }))
+      for (const t of tabs) await expect.poll(() => text(t.page, 'apparent')).toBe('3456VA')
+      await expect.poll(async () => (await serverStats(d.url, Date.now())).clients).toBe(1)
 
-    // A tab opened now shows the current value without a new frame, from the leader.
-    const late = await openTab()
-    await expect.poll(() => text(late.page, 'apparent')).toBe('3456VA')
-    expect(late.requests).not.toContain('/events')
-    tabs.push(late)
+      // A tab opened now shows the current value without a new frame, from the leader.
+      const late = await openTab()
+      await expect.poll(() => text(late.page, 'apparent')).toBe('3456VA')
+      expect(late.requests).not.toContain('/events')
+      tabs.push(late)
 
-    // When frames stop, every tab says so; the next frame clears it everywhere.
-    for (const t of tabs) await t.page.locator('[data-testid="stale"]').waitFor({ state: 'visible', timeout: 20_000 })
-    d.push(feed({ va: 4567 }))
-    for (const t of tabs) {
-      await expect.poll(() => text(t.page, 'apparent')).toBe('4567VA')
-      await expect.poll(() => visible(t.page, 'stale')).toBe(false)
-    }
-    expect(streamsOpened()).toBe(1)
-    for (const t of tabs) await t.page.close()
-  })
+      // When frames stop, every tab says so; the next frame clears it everywhere.
+      for (const t of tabs)
+        await t.page.locator('[data-testid="stale"]').waitFor({ state: 'visible', timeout: 20_000 })
+      d.push(feed({ va: 4567 }))
+      for (const t of tabs) {
+        await expect.poll(() => text(t.page, 'apparent')).toBe('4567VA')
+        await expect.poll(() => visible(t.page, 'stale')).toBe(false)
+      }
+      expect(streamsOpened()).toBe(1)
+      for (const t of tabs) await t.page.close()
+    },
+  )
 
   it('without the Web Locks API (plain HTTP to a LAN address) each tab keeps its own event stream', async () => {
     const { d, feed } = await dashboard('standard-mono-hc', { statsIntervalMs: 200 })
@@ -289,14 +341,27 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
 
   it('history pages show the stored curve and energy; without a store they say so', async () => {
     const now = Date.now()
-    const meter = { id: PROFILE_ADS['standard-mono-hc'], prm: '09876543210123', mode: 'standard' as const, phases: 1 as const, producer: false, firstSeen: now - 40 * 86_400_000, lastSeen: now }
+    const meter = {
+      id: PROFILE_ADS['standard-mono-hc'],
+      prm: '09876543210123',
+      mode: 'standard' as const,
+      phases: 1 as const,
+      producer: false,
+      firstSeen: now - 40 * 86_400_000,
+      lastSeen: now,
+    }
     const store = createMemoryHistoryStore({ meter, now, days: 35 })
-    const { d, feed } = await dashboard('standard-mono-hc', { history: store, statsIntervalMs: 200 })
+    const { d, feed } = await dashboard('standard-mono-hc', {
+      history: store,
+      statsIntervalMs: 200,
+    })
     d.push(feed({ va: 1500 }))
     const page = await open(d.url)
     await tab(page, 'history')
     await expect.poll(() => page.locator('[data-testid="history-chart"] canvas').count()).toBe(1)
-    expect(await page.locator('button[data-range="today"]').getAttribute('class')).toContain('active')
+    expect(await page.locator('button[data-range="today"]').getAttribute('class')).toContain(
+      'active',
+    )
     await page.locator('button[data-range="week"]').click()
     await expect.poll(() => page.locator('[data-testid="energy-row"]').count()).toBe(7)
     await page.locator('button[data-range="month"]').click()
@@ -309,24 +374,40 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     for (const size of KIOSKS) {
       await page.setViewportSize(size)
       await page.waitForTimeout(150)
-      await page.screenshot({ path: `${ARTIFACTS}dashboard-history-${String(size.width)}x${String(size.height)}-history.png` })
+      await page.screenshot({
+        path: `${ARTIFACTS}dashboard-history-${String(size.width)}x${String(size.height)}-history.png`,
+      })
     }
     // Today's and this month's energy per index come from the store.
     await tab(page, 'indexes')
-    await expect.poll(async () => (await page.locator('tr[data-index="1"] td').nth(2).textContent())?.replace(/\s/gu, '')).toMatch(/^\d+,\d+kWh$/)
+    await expect
+      .poll(async () =>
+        (await page.locator('tr[data-index="1"] td').nth(2).textContent())?.replace(/\s/gu, ''),
+      )
+      .toMatch(/^\d+,\d+kWh$/)
     await page.close()
 
     const bare = await dashboard('standard-mono-hc')
     bare.d.push(bare.feed({ va: 1500 }))
     const p2 = await open(bare.d.url)
     await tab(p2, 'history')
-    expect(await p2.locator('[data-testid="history-status"]').textContent()).toBe("Pas d'historique configuré : branchez un stockage (SQLite ou PostgreSQL).")
+    expect(await p2.locator('[data-testid="history-status"]').textContent()).toBe(
+      "Pas d'historique configuré : branchez un stockage (SQLite ou PostgreSQL).",
+    )
     await p2.close()
   })
 
   it('history curve on a touch screen: a pinch zooms, a sideways drag pans within the data, a vertical swipe scrolls the page', async () => {
     const now = Date.now()
-    const meter = { id: PROFILE_ADS['standard-mono-hc'], prm: '09876543210123', mode: 'standard' as const, phases: 1 as const, producer: false, firstSeen: now - 10 * 86_400_000, lastSeen: now }
+    const meter = {
+      id: PROFILE_ADS['standard-mono-hc'],
+      prm: '09876543210123',
+      mode: 'standard' as const,
+      phases: 1 as const,
+      producer: false,
+      firstSeen: now - 10 * 86_400_000,
+      lastSeen: now,
+    }
     const store = createMemoryHistoryStore({ meter, now, days: 8 })
     const { d, feed } = await dashboard('standard-mono-hc', { history: store })
     d.push(feed({ va: 1500 }))
@@ -338,7 +419,10 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     await expect.poll(() => chart.locator('canvas').count()).toBe(1)
     /** The visible x range of the curve, epoch ms. */
     const shown = async (): Promise<{ from: number; to: number; span: number }> => {
-      const [from, to] = await Promise.all([chart.getAttribute('data-from'), chart.getAttribute('data-to')])
+      const [from, to] = await Promise.all([
+        chart.getAttribute('data-from'),
+        chart.getAttribute('data-to'),
+      ])
       return { from: Number(from), to: Number(to), span: Number(to) - Number(from) }
     }
     await expect.poll(async () => (await shown()).span).toBeGreaterThan(6 * 86_400_000)
@@ -349,7 +433,8 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     const area = (await chart.locator('.u-over').boundingBox())!
     const cx = area.x + area.width / 2
     const cy = area.y + area.height / 2
-    const valueAt = (r: { from: number; span: number }, x: number): number => r.from + ((x - area.x) / area.width) * r.span
+    const valueAt = (r: { from: number; span: number }, x: number): number =>
+      r.from + ((x - area.x) / area.width) * r.span
 
     // Two fingers spreading from 80 to 320 px apart: a quarter of the range, around their midpoint.
     await touch.gesture([
@@ -371,8 +456,15 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     expect(await main()).toBe(0)
 
     // Panning on never goes past the first sample; the range keeps its span.
-    for (let i = 0; i < 3; i++) await touch.gesture([{ from: { x: area.x + 20, y: cy }, to: { x: area.x + area.width - 20, y: cy } }])
-    expect(await shown()).toEqual({ from: full.from, to: full.from + panned.span, span: panned.span })
+    for (let i = 0; i < 3; i++)
+      await touch.gesture([
+        { from: { x: area.x + 20, y: cy }, to: { x: area.x + area.width - 20, y: cy } },
+      ])
+    expect(await shown()).toEqual({
+      from: full.from,
+      to: full.from + panned.span,
+      span: panned.span,
+    })
 
     // Two fingers closing hard: back to the whole week, never wider.
     await touch.gesture([
@@ -418,13 +510,21 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     const tz = 'Europe/Paris'
     const ads = PROFILE_ADS['standard-mono-hc']
     const dir = mkdtempSync(join(tmpdir(), 'linky-events-'))
-    const store = await openStore({ kind: 'sqlite', path: join(dir, 'linky.db') }, { gapMs: 120_000 })
+    const store = await openStore(
+      { kind: 'sqlite', path: join(dir, 'linky.db') },
+      { gapMs: 120_000 },
+    )
     try {
       // Yesterday, simulated minute by minute as the store's ingest sees it: HC until 06:00, HP
       // until 22:00, 10 minutes over the subscribed 6 kVA from 19:00, and no frame 03:01-03:05.
       const today = localStart(Date.now(), tz, 'day')
       const yesterday = localStart(today - 12 * 3_600_000, tz, 'day')
-      const hhmm = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      const hhmm = new Intl.DateTimeFormat('en-GB', {
+        timeZone: tz,
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      })
       const at = (time: string): number => {
         for (let t = yesterday; t < today; t += 60_000) if (hhmm.format(t) === time) return t
         throw new Error(`no ${time} yesterday`)
@@ -435,22 +535,58 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
         const local = hhmm.format(t)
         if (local > '03:00' && local < '03:06') continue
         const overpower = local >= '19:00' && local < '19:10'
-        const f = feed({ at: t, va: overpower ? 7400 : 1500, period: local >= '06:00' && local < '22:00' ? 'hp' : 'hc', overpower })
+        const f = feed({
+          at: t,
+          va: overpower ? 7400 : 1500,
+          period: local >= '06:00' && local < '22:00' ? 'hp' : 'hc',
+          overpower,
+        })
         records.push({ reading: f.reading, receivedAt: f.meta.receivedAt })
       }
       await store.ingest.write(records)
       // MSG1 holds 32 characters, so this text can only come from a tampered or imported database;
       // with it, a contract change as the store writes it and a kind this dashboard does not know.
-      const terms = (kva: number) => ({ option: 'hc', optionLabel: 'H PLEINE/CREUSE', subscribedVA: kva * 1000, cutoffVA: kva * 1000, hhphc: null })
+      const terms = (kva: number) => ({
+        option: 'hc',
+        optionLabel: 'H PLEINE/CREUSE',
+        subscribedVA: kva * 1000,
+        cutoffVA: kva * 1000,
+        hhphc: null,
+      })
       await store.engine.db
         .insertInto('events')
         .values([
-          { meter: ads, t: at('23:30'), kind: 'message', detail: JSON.stringify({ msg1: HOSTILE, msg2: null }) },
-          { meter: ads, t: at('12:00'), kind: 'contract-change', detail: JSON.stringify({ from: { ...terms(6), validFrom: yesterday }, to: terms(9) }) },
+          {
+            meter: ads,
+            t: at('23:30'),
+            kind: 'message',
+            detail: JSON.stringify({ msg1: HOSTILE, msg2: null }),
+          },
+          {
+            meter: ads,
+            t: at('12:00'),
+            kind: 'contract-change',
+            detail: JSON.stringify({ from: { ...terms(6), validFrom: yesterday }, to: terms(9) }),
+          },
           { meter: ads, t: at('11:00'), kind: 'tariff-grid-update', detail: '{}' },
           // The store's sink started again after a power cut (as it records it).
-          { meter: ads, t: at('10:30'), kind: 'restart', detail: JSON.stringify({ from: at('10:23'), ms: 420_000 }) },
-          { meter: ads, t: at('10:00'), kind: 'register-reset', detail: JSON.stringify({ registers: [{ register: 's02', from: 5_000_000, to: 1000, fromT: at('09:59') }, { register: 'import', from: 8_000_000, to: 2000, fromT: at('09:59') }] }) },
+          {
+            meter: ads,
+            t: at('10:30'),
+            kind: 'restart',
+            detail: JSON.stringify({ from: at('10:23'), ms: 420_000 }),
+          },
+          {
+            meter: ads,
+            t: at('10:00'),
+            kind: 'register-reset',
+            detail: JSON.stringify({
+              registers: [
+                { register: 's02', from: 5_000_000, to: 1000, fromT: at('09:59') },
+                { register: 'import', from: 8_000_000, to: 2000, fromT: at('09:59') },
+              ],
+            }),
+          },
         ])
         .execute()
       // The day before: a relay switching every 10 minutes, more events than one range shows.
@@ -464,7 +600,9 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
             meter: ads,
             t: before + i * 600_000,
             kind: 'relay-change',
-            detail: JSON.stringify(i % 2 === 0 ? { from: open8, to: closed } : { from: closed, to: open8 }),
+            detail: JSON.stringify(
+              i % 2 === 0 ? { from: open8, to: closed } : { from: closed, to: open8 },
+            ),
           })),
         )
         .execute()
@@ -477,7 +615,9 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
       await page.goto(`${d.url}#history`)
       await page.locator('[data-screen="history"]').waitFor({ state: 'visible' })
       // Nothing was stored today.
-      await expect.poll(() => page.locator('[data-testid="events-note"]').textContent()).toBe('Aucun événement sur cette période')
+      await expect
+        .poll(() => page.locator('[data-testid="events-note"]').textContent())
+        .toBe('Aucun événement sur cette période')
 
       await page.locator('button[data-range="week"]').click()
       const rows = page.locator('[data-testid="event-row"]')
@@ -486,19 +626,46 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
       expect(await page.locator('[data-testid="history-events"] > p').textContent()).toBe(
         'Seuls les 100 plus récents sont affichés : choisissez une période plus courte pour voir les autres.',
       )
-      const date = new Intl.DateTimeFormat('fr-FR', { timeZone: tz, day: '2-digit', month: '2-digit' }).format(yesterday)
-      const dateTime = new Intl.DateTimeFormat('fr-FR', { timeZone: tz, day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      const date = new Intl.DateTimeFormat('fr-FR', {
+        timeZone: tz,
+        day: '2-digit',
+        month: '2-digit',
+      }).format(yesterday)
+      const dateTime = new Intl.DateTimeFormat('fr-FR', {
+        timeZone: tz,
+        day: '2-digit',
+        month: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      })
       const stamp = (t: number): string => dateTime.format(t).replace(',', '').replace(/\s+/gu, ' ')
-      const shown = await rows.evaluateAll((lis) => lis.map((li) => Array.from(li.children).map((c) => (c.textContent ?? '').replace(/\s+/gu, ' '))))
+      const shown = await rows.evaluateAll((lis) =>
+        lis.map((li) =>
+          Array.from(li.children).map((c) => (c.textContent ?? '').replace(/\s+/gu, ' ')),
+        ),
+      )
       expect(shown.slice(0, 13)).toEqual([
         [`${date} 23:30:00`, `Message du compteur : ${HOSTILE}`],
         [`${date} 22:00:00`, 'Passage en heures creuses'],
         [`${date} 19:10:00`, 'Fin du dépassement de puissance souscrite'],
-        [`${date} 19:00:00`, 'Dépassement de puissance souscrite : 7 400 VA pour 6 000 VA souscrits'],
-        [`${date} 12:00:00`, 'Nouveau contrat : Heures pleines / creuses, 9 kVA (avant : Heures pleines / creuses, 6 kVA)'],
+        [
+          `${date} 19:00:00`,
+          'Dépassement de puissance souscrite : 7 400 VA pour 6 000 VA souscrits',
+        ],
+        [
+          `${date} 12:00:00`,
+          'Nouveau contrat : Heures pleines / creuses, 9 kVA (avant : Heures pleines / creuses, 6 kVA)',
+        ],
         [`${date} 11:00:00`, 'tariff-grid-update'],
-        [`${date} 10:30:00`, 'Enregistrement repris après un arrêt (coupure, redémarrage) : 7 min sans données'],
-        [`${date} 10:00:00`, 'Index en baisse (compteur remplacé ou remis à zéro), comptage repris à la nouvelle valeur : Total soutiré 8 000,0 kWh → 2,0 kWh'],
+        [
+          `${date} 10:30:00`,
+          'Enregistrement repris après un arrêt (coupure, redémarrage) : 7 min sans données',
+        ],
+        [
+          `${date} 10:00:00`,
+          'Index en baisse (compteur remplacé ou remis à zéro), comptage repris à la nouvelle valeur : Total soutiré 8 000,0 kWh → 2,0 kWh',
+        ],
         [`${date} 06:00:00`, 'Passage en heures pleines'],
         [`${date} 03:06:00`, 'Pas de trame pendant 6 min'],
         [stamp(before + 119 * 600_000), 'Relais 1 ouvert'],
@@ -508,7 +675,9 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
       // The hostile text is text: no element, no script run, no request for its image.
       expect(await page.locator('main img').count()).toBe(0)
       await page.waitForTimeout(300)
-      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
+      expect(
+        await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
+      ).toBeUndefined()
       expect(dialogs).toEqual([])
       expect(requests.filter((p) => p === '/x')).toEqual([])
 
@@ -521,34 +690,63 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
           const main = document.querySelector('main')!.getBoundingClientRect()
           const card = document.querySelector('.card.events')!.getBoundingClientRect()
           const list = document.querySelector('[data-testid="history-events"]')!
-          return { cardH: card.height, mainH: main.height, right: card.right, w: window.innerWidth, scrollW: document.body.scrollWidth, listH: list.clientHeight, listScrollH: list.scrollHeight }
+          return {
+            cardH: card.height,
+            mainH: main.height,
+            right: card.right,
+            w: window.innerWidth,
+            scrollW: document.body.scrollWidth,
+            listH: list.clientHeight,
+            listScrollH: list.scrollHeight,
+          }
         })
         expect(fit.cardH).toBeLessThanOrEqual(fit.mainH)
         expect(fit.listScrollH).toBeGreaterThan(fit.listH)
         expect(fit.right).toBeLessThanOrEqual(fit.w)
         expect(fit.scrollW).toBeLessThanOrEqual(size.width)
-        await page.screenshot({ path: `${ARTIFACTS}dashboard-events-${String(size.width)}x${String(size.height)}-history.png` })
+        await page.screenshot({
+          path: `${ARTIFACTS}dashboard-events-${String(size.width)}x${String(size.height)}-history.png`,
+        })
       }
 
       // In English on request (en-GB dates: `28/11, 22:00:00`).
       await page.locator('header button', { hasText: 'EN' }).click()
       await tab(page, 'history')
       await page.locator('button[data-range="week"]').click()
-      await expect.poll(async () => (await rows.nth(1).textContent())?.replace(/\s+/gu, ' ')).toBe(`${date}, 22:00:00Switch to off-peak hours (HC)`)
-      expect((await rows.nth(3).textContent())?.replace(/\s+/gu, ' ')).toBe(`${date}, 19:00:00Subscribed power exceeded: 7,400 VA of 6,000 VA subscribed`)
-      expect((await rows.nth(6).textContent())?.replace(/\s+/gu, ' ')).toBe(`${date}, 10:30:00Recording resumed after a stop (power cut, restart): 7 min without data`)
+      await expect
+        .poll(async () => (await rows.nth(1).textContent())?.replace(/\s+/gu, ' '))
+        .toBe(`${date}, 22:00:00Switch to off-peak hours (HC)`)
+      expect((await rows.nth(3).textContent())?.replace(/\s+/gu, ' ')).toBe(
+        `${date}, 19:00:00Subscribed power exceeded: 7,400 VA of 6,000 VA subscribed`,
+      )
+      expect((await rows.nth(6).textContent())?.replace(/\s+/gu, ' ')).toBe(
+        `${date}, 10:30:00Recording resumed after a stop (power cut, restart): 7 min without data`,
+      )
       expect((await rows.nth(7).textContent())?.replace(/\s+/gu, ' ')).toBe(
         `${date}, 10:00:00Index went down (meter replaced or reset), counting resumes from the new value: Total withdrawn 8,000.0 kWh → 2.0 kWh`,
       )
       await page.close()
 
       // A store failing on events: the card says so, the curve still shows.
-      const meter = { id: ads, prm: null, mode: 'standard' as const, phases: 1 as const, producer: false, firstSeen: yesterday, lastSeen: today }
-      const failing = { ...createMemoryHistoryStore({ meter, now: Date.now(), days: 2 }), events: () => Promise.reject(new Error('disk gone')) }
+      const meter = {
+        id: ads,
+        prm: null,
+        mode: 'standard' as const,
+        phases: 1 as const,
+        producer: false,
+        firstSeen: yesterday,
+        lastSeen: today,
+      }
+      const failing = {
+        ...createMemoryHistoryStore({ meter, now: Date.now(), days: 2 }),
+        events: () => Promise.reject(new Error('disk gone')),
+      }
       const broken = await dashboard('standard-mono-hc', { history: failing })
       broken.d.push(broken.feed({ va: 1500 }))
       const p2 = await open(`${broken.d.url}#history`)
-      await expect.poll(() => p2.locator('[data-testid="events-note"]').textContent()).toBe('Événements indisponibles')
+      await expect
+        .poll(() => p2.locator('[data-testid="events-note"]').textContent())
+        .toBe('Événements indisponibles')
       await expect.poll(() => p2.locator('[data-testid="history-chart"] canvas').count()).toBe(1)
       await p2.close()
     } finally {
@@ -560,12 +758,36 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
   it('diagnostics: pipeline snapshot (source, sinks, lag, spool) and rejected groups by reason over time', async () => {
     const diagnostics = () => ({
       at: Date.now(),
-      source: { id: 'meter', state: 'locked', mode: 'standard' as const, baudRate: 9600, bytes: 123_456, frames: 321, lastFrameAt: Date.now() },
+      source: {
+        id: 'meter',
+        state: 'locked',
+        mode: 'standard' as const,
+        baudRate: 9600,
+        bytes: 123_456,
+        frames: 321,
+        lastFrameAt: Date.now(),
+      },
       rejectedByReason: { checksum: 3, length: 1 },
       discardedByReason: {},
       sinks: [
-        { id: 'store', state: 'spooling', acked: 300, lag: 21, errors: 1, retries: 2, spool: { usedBytes: 4096, capacityBytes: 1_048_576 } },
-        { id: 'dashboard', state: 'running', acked: 321, lag: 0, errors: 0, retries: 0, spool: null },
+        {
+          id: 'store',
+          state: 'spooling',
+          acked: 300,
+          lag: 21,
+          errors: 1,
+          retries: 2,
+          spool: { usedBytes: 4096, capacityBytes: 1_048_576 },
+        },
+        {
+          id: 'dashboard',
+          state: 'running',
+          acked: 321,
+          lag: 0,
+          errors: 0,
+          retries: 0,
+          spool: null,
+        },
       ],
     })
     const { d, feed } = await dashboard('standard-mono-hc', { diagnostics, statsIntervalMs: 300 })
@@ -583,7 +805,9 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard in Chromium (e2e)
     await expect.poll(() => page.locator('[data-testid="diag-rate"] .col .seg').count()).toBe(1)
     for (const size of KIOSKS) {
       await page.setViewportSize(size)
-      await page.screenshot({ path: `${ARTIFACTS}dashboard-pipeline-${String(size.width)}x${String(size.height)}-diagnostics.png` })
+      await page.screenshot({
+        path: `${ARTIFACTS}dashboard-pipeline-${String(size.width)}x${String(size.height)}-diagnostics.png`,
+      })
     }
     await page.close()
   })

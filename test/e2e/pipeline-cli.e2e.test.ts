@@ -14,7 +14,10 @@ import { freePort } from '../support/ports.js'
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const APP = join(root, 'apps/linkyrpi/dist/main.js')
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [APP, ...args], { env: { ...process.env, ...env } })
     let stdout = ''
@@ -36,25 +39,38 @@ describe('linkyrpi CLI (built app)', () => {
   })
 
   it('config check accepts the shipped example and summarises nodes and NATS edges', async () => {
-    await copyFile(join(root, 'apps/linkyrpi/linkyrpi.config.example.yaml'), join(dir, 'linkyrpi.config.yaml'))
+    await copyFile(
+      join(root, 'apps/linkyrpi/linkyrpi.config.example.yaml'),
+      join(dir, 'linkyrpi.config.yaml'),
+    )
     await copyFile(join(root, 'packages/pipeline/examples/csv-sink.mjs'), join(dir, 'csv-sink.mjs'))
     // The custom module imports rxjs: give its folder a node_modules, as its install would.
     await symlink(join(root, 'packages/pipeline/node_modules'), join(dir, 'node_modules'))
-    const result = await run(['config', 'check', join(dir, 'linkyrpi.config.yaml')], { DATABASE_URL: 'postgres://linky@db.example.net/linky' })
+    const result = await run(['config', 'check', join(dir, 'linkyrpi.config.yaml')], {
+      DATABASE_URL: 'postgres://linky@db.example.net/linky',
+    })
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
-    expect(result.stdout).toContain('valid (site \'home\', 6 stages)')
+    expect(result.stdout).toContain("valid (site 'home', 6 stages)")
     expect(result.stdout).toContain('edge pi/frames → server/store: JetStream (durable)')
     expect(result.stdout).toMatch(/csv\s+sink\s+\.\/csv-sink\.mjs ← frames/)
   })
 
   it('config check reports every problem of a broken file with exit code 3', async () => {
     const file = join(dir, 'broken.yaml')
-    await writeFile(file, 'site: ${NO_SUCH_VAR}\nstages:\n  a: { type: simulator, speed: fast }\n  b: { type: tic-decode, from: z }\n  c: { type: log, from: b, node: other }\n')
+    await writeFile(
+      file,
+      'site: ${NO_SUCH_VAR}\nstages:\n  a: { type: simulator, speed: fast }\n  b: { type: tic-decode, from: z }\n  c: { type: log, from: b, node: other }\n',
+    )
     const result = await run(['config', 'check', file], { NO_SUCH_VAR: '' })
     expect(result.code).toBe(3)
     expect(result.stderr).toContain('invalid configuration (4 problems)')
-    for (const line of ['site: environment variable NO_SUCH_VAR is not set', 'stages.a.speed:', "stages.b.from: no stage named 'z'", "stages.c.from: 'c' runs on node 'other'"]) {
+    for (const line of [
+      'site: environment variable NO_SUCH_VAR is not set',
+      'stages.a.speed:',
+      "stages.b.from: no stage named 'z'",
+      "stages.c.from: 'c' runs on node 'other'",
+    ]) {
       expect(result.stderr).toContain(line)
     }
   })
@@ -62,7 +78,11 @@ describe('linkyrpi CLI (built app)', () => {
   it('run with no config: simulator → SQLite in --data-dir → dashboard on --http-host/--http-port; SIGTERM flushes and exits 0', async () => {
     const port = await freePort()
     const data = join(dir, 'data')
-    const child = spawn(process.execPath, [APP, 'run', '--data-dir', data, '--http-port', String(port), '--http-host', '0.0.0.0'], { cwd: dir })
+    const child = spawn(
+      process.execPath,
+      [APP, 'run', '--data-dir', data, '--http-port', String(port), '--http-host', '0.0.0.0'],
+      { cwd: dir },
+    )
     let stderr = ''
     let stdout = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
@@ -81,8 +101,12 @@ describe('linkyrpi CLI (built app)', () => {
       if (!existsSync(join(data, 'linkyrpi.db'))) return 0
       const db = new Database(join(data, 'linkyrpi.db'), { readonly: true })
       try {
-        const table = db.prepare("select count(*) as n from sqlite_master where name = 'samples'").get() as { n: number }
-        return table.n === 0 ? 0 : (db.prepare('select count(*) as n from samples').get() as { n: number }).n
+        const table = db
+          .prepare("select count(*) as n from sqlite_master where name = 'samples'")
+          .get() as { n: number }
+        return table.n === 0
+          ? 0
+          : (db.prepare('select count(*) as n from samples').get() as { n: number }).n
       } finally {
         db.close()
       }
@@ -90,7 +114,11 @@ describe('linkyrpi CLI (built app)', () => {
     // The dashboard shows the first frame at once (real pace: one frame every ~1.5 s); the store
     // commits every 5 minutes by default (SD-card wear), and SIGTERM commits what it holds.
     const deadline = Date.now() + 30_000
-    while ((await (await fetch(`http://127.0.0.1:${port}/api/latest`)).json()) === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
+    while (
+      (await (await fetch(`http://127.0.0.1:${port}/api/latest`)).json()) === null &&
+      Date.now() < deadline
+    )
+      await new Promise((resolve) => setTimeout(resolve, 100))
     expect(samples()).toBe(0)
     child.kill('SIGTERM')
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
@@ -106,9 +134,29 @@ describe('linkyrpi CLI (built app)', () => {
     expect(bad.stderr).toContain("'weekend' is not one of")
     expect(existsSync(join(dir, 'bad'))).toBe(false)
 
-    const latest = async (spec: string): Promise<{ reading: { meter: { id: string; mode: string; phases: number; producer: boolean }; contract: { option: string } } }> => {
+    const latest = async (
+      spec: string,
+    ): Promise<{
+      reading: {
+        meter: { id: string; mode: string; phases: number; producer: boolean }
+        contract: { option: string }
+      }
+    }> => {
       const port = await freePort()
-      const child = spawn(process.execPath, [APP, 'run', '--simulate', spec, '--data-dir', join(dir, `data-${spec}`), '--http-port', String(port)], { cwd: dir })
+      const child = spawn(
+        process.execPath,
+        [
+          APP,
+          'run',
+          '--simulate',
+          spec,
+          '--data-dir',
+          join(dir, `data-${spec}`),
+          '--http-port',
+          String(port),
+        ],
+        { cwd: dir },
+      )
       let stderr = ''
       try {
         await new Promise<void>((resolve, reject) => {
@@ -121,7 +169,10 @@ describe('linkyrpi CLI (built app)', () => {
         const deadline = Date.now() + 30_000
         for (;;) {
           // A few frames, so that phases and producer are settled (hysteresis over 3 frames).
-          const frame = (await (await fetch(`http://127.0.0.1:${port}/api/latest`)).json()) as { reading: never; meta: { seq: number } } | null
+          const frame = (await (await fetch(`http://127.0.0.1:${port}/api/latest`)).json()) as {
+            reading: never
+            meta: { seq: number }
+          } | null
           if (frame !== null && frame.meta.seq >= 4) return frame
           if (Date.now() > deadline) throw new Error(`no frame: ${stderr}`)
           await new Promise((resolve) => setTimeout(resolve, 200))

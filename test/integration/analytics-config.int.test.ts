@@ -5,7 +5,14 @@ import { join } from 'node:path'
 import { container } from 'tsyringe'
 import { from, lastValueFrom, toArray } from 'rxjs'
 import { parseAnalyticsConfig } from '@linkyrpi/analytics'
-import { ANALYTICS_SETTINGS, ConfigError, DASHBOARD_LISTENING, createStage, parseConfig, startNode } from '@linkyrpi/pipeline'
+import {
+  ANALYTICS_SETTINGS,
+  ConfigError,
+  DASHBOARD_LISTENING,
+  createStage,
+  parseConfig,
+  startNode,
+} from '@linkyrpi/pipeline'
 import type { CostsSummary } from '@linkyrpi/sink-display'
 import type { PipelineFrame, Sink } from '@linkyrpi/tic-core/stage'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -51,7 +58,12 @@ describe('the configuration’s analytics section on a running node', () => {
     )
     let resolveUrl: (u: string) => void = () => undefined
     const listening = new Promise<string>((r) => (resolveUrl = r))
-    const node = await startNode(config, { platform: { register: (c) => c.register(DASHBOARD_LISTENING, { useValue: (u: string) => resolveUrl(u) }) } })
+    const node = await startNode(config, {
+      platform: {
+        register: (c) =>
+          c.register(DASHBOARD_LISTENING, { useValue: (u: string) => resolveUrl(u) }),
+      },
+    })
     try {
       const url = (await listening).replace(/\/+$/, '')
       let costs: CostsSummary | null = null
@@ -73,11 +85,18 @@ describe('the configuration’s analytics section on a running node', () => {
   it('reports a mistake in the analytics section with its path, with the other configuration errors', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'linky-analytics-config-'))
     try {
-      const error = await parseConfig(pipeline(dir, `analytics:\n  prices: { grids: [ { validFrom: '2026-01-01', options: { hc: { energy: { hp: '0,2' } } } } ] }\n  co2: { gPerKWh: -1 }\n  colour: red`)).catch((e: unknown) => e)
+      const error = await parseConfig(
+        pipeline(
+          dir,
+          `analytics:\n  prices: { grids: [ { validFrom: '2026-01-01', options: { hc: { energy: { hp: '0,2' } } } } ] }\n  co2: { gPerKWh: -1 }\n  colour: red`,
+        ),
+      ).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(ConfigError)
       const paths = (error as ConfigError).issues.map((i) => i.path)
       expect(paths).toEqual(expect.arrayContaining(['analytics.colour', 'analytics.co2.gPerKWh']))
-      expect(paths.some((p) => p.startsWith('analytics.prices.grids[0].options.hc.energy'))).toBe(true)
+      expect(paths.some((p) => p.startsWith('analytics.prices.grids[0].options.hc.energy'))).toBe(
+        true,
+      )
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
@@ -101,16 +120,42 @@ describeWithService('mosquitto', mqttUp, 'the analytics section on the MQTT stag
     const rec = await MqttRecorder.open(MQTT_URL, [`${prefix}/#`])
     recorders.push(rec)
     // HP/HC, 05:30 → 06:30 in Paris on 2026-01-12: off-peak then peak, one frame a minute.
-    const frames = contractFrames(60, { seed: 12, start: Date.UTC(2026, 0, 12, 4, 30), meter: { mode: 'historique', option: 'hc' } })
+    const frames = contractFrames(60, {
+      seed: 12,
+      start: Date.UTC(2026, 0, 12, 4, 30),
+      meter: { mode: 'historique', option: 'hc' },
+    })
     const meter = frames[0]!.reading.meter.id as string
     const settings = parseAnalyticsConfig({
-      analytics: { prices: { grids: [{ validFrom: '2026-01-01', options: { hc: { energy: { hp: HP, hc: HC }, subscription: { '3': 10, '6': 15, '9': 20, '12': 25, '15': 30 } } } }] } },
+      analytics: {
+        prices: {
+          grids: [
+            {
+              validFrom: '2026-01-01',
+              options: {
+                hc: {
+                  energy: { hp: HP, hc: HC },
+                  subscription: { '3': 10, '6': 15, '9': 20, '12': 25, '15': 30 },
+                },
+              },
+            },
+          ],
+        },
+      },
     })
     const di = container.createChildContainer()
     di.register(ANALYTICS_SETTINGS, { useValue: settings })
-    const stage = await createStage<Sink<PipelineFrame>>('mqtt', { url: MQTT_URL, prefix, discovery: false, measurementIntervalMs: 0 }, contractContext('anacfg'), { container: di })
+    const stage = await createStage<Sink<PipelineFrame>>(
+      'mqtt',
+      { url: MQTT_URL, prefix, discovery: false, measurementIntervalMs: 0 },
+      contractContext('anacfg'),
+      { container: di },
+    )
     await lastValueFrom(stage.stage(from(frames)).pipe(toArray()))
-    await rec.until('offline', () => rec.last.get(`${prefix}/${meter}/availability`)?.payload === 'offline')
+    await rec.until(
+      'offline',
+      () => rec.last.get(`${prefix}/${meter}/availability`)?.payload === 'offline',
+    )
     expect(frames.at(-1)!.reading.period.index).toBe(2)
     expect(rec.json(`${prefix}/${meter}/state`)?.price).toBe(HP)
   })

@@ -4,7 +4,13 @@ import type { IncomingMessage, Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { gpioActuator, httpActuator, mqttActuator, natsActuator, shellActuator } from '@linkyrpi/automation'
+import {
+  gpioActuator,
+  httpActuator,
+  mqttActuator,
+  natsActuator,
+  shellActuator,
+} from '@linkyrpi/automation'
 import { connect as natsConnect } from '@nats-io/transport-node'
 import { connectAsync } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -13,7 +19,11 @@ import { MQTT_URL, NATS_URL, describeWithService, tcpReachable } from '../suppor
 const ctx = { output: 'charger', reason: 'période HC', t: 1_768_258_800_000 }
 
 /** A loopback HTTP server recording every request; answers `statuses` in turn, then 200. */
-async function recordingServer(statuses: number[] = []): Promise<{ server: Server; url: string; calls: { method: string; url: string; body: string }[] }> {
+async function recordingServer(statuses: number[] = []): Promise<{
+  server: Server
+  url: string
+  calls: { method: string; url: string; body: string }[]
+}> {
   const calls: { method: string; url: string; body: string }[] = []
   const server = createServer((req: IncomingMessage, res) => {
     let body = ''
@@ -26,22 +36,41 @@ async function recordingServer(statuses: number[] = []): Promise<{ server: Serve
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { server, url: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`, calls }
+  return {
+    server,
+    url: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`,
+    calls,
+  }
 }
 
 describe('http actuator against a loopback server', () => {
   it('sends the per-state URL (Shelly style) and a JSON body template', async () => {
     const { server, url, calls } = await recordingServer()
     try {
-      const shelly = httpActuator({ on: { url: `${url}/relay/0?turn=on` }, off: { url: `${url}/relay/0?turn=off` }, timeoutMs: 2000, retries: 0 })
+      const shelly = httpActuator({
+        on: { url: `${url}/relay/0?turn=on` },
+        off: { url: `${url}/relay/0?turn=off` },
+        timeoutMs: 2000,
+        retries: 0,
+      })
       await shelly.set('on', ctx)
       await shelly.set('off', ctx)
-      const json = httpActuator({ url: `${url}/api/{{output}}`, method: 'PUT', body: { state: '{{state}}', why: '{{reason}}', n: 1 }, timeoutMs: 2000, retries: 0 })
+      const json = httpActuator({
+        url: `${url}/api/{{output}}`,
+        method: 'PUT',
+        body: { state: '{{state}}', why: '{{reason}}', n: 1 },
+        timeoutMs: 2000,
+        retries: 0,
+      })
       await json.set('on', ctx)
       expect(calls).toEqual([
         { method: 'GET', url: '/relay/0?turn=on', body: '' },
         { method: 'GET', url: '/relay/0?turn=off', body: '' },
-        { method: 'PUT', url: '/api/charger', body: JSON.stringify({ state: 'on', why: 'période HC', n: 1 }) },
+        {
+          method: 'PUT',
+          url: '/api/charger',
+          body: JSON.stringify({ state: 'on', why: 'période HC', n: 1 }),
+        },
       ])
     } finally {
       server.close()
@@ -51,12 +80,22 @@ describe('http actuator against a loopback server', () => {
   it('retries a failing device, then rejects with the status when it keeps failing', async () => {
     const { server, url, calls } = await recordingServer([503, 500, 502, 500])
     try {
-      const a = httpActuator({ url: `${url}/cm?cmnd=Power%20{{state}}`, timeoutMs: 2000, retries: 1 })
+      const a = httpActuator({
+        url: `${url}/cm?cmnd=Power%20{{state}}`,
+        timeoutMs: 2000,
+        retries: 1,
+      })
       await expect(a.set('on', ctx)).rejects.toThrow(/HTTP 500/)
       expect(calls).toHaveLength(2)
       await a.set('on', { ...ctx, reason: 'x' }).catch(() => undefined)
       await a.set('off', ctx)
-      expect(calls.map((c) => c.url)).toEqual(['/cm?cmnd=Power%20on', '/cm?cmnd=Power%20on', '/cm?cmnd=Power%20on', '/cm?cmnd=Power%20on', '/cm?cmnd=Power%20off'])
+      expect(calls.map((c) => c.url)).toEqual([
+        '/cm?cmnd=Power%20on',
+        '/cm?cmnd=Power%20on',
+        '/cm?cmnd=Power%20on',
+        '/cm?cmnd=Power%20on',
+        '/cm?cmnd=Power%20off',
+      ])
     } finally {
       server.close()
     }
@@ -74,7 +113,9 @@ describeWithService('Mosquitto', mqttUp, 'mqtt actuator against the local Mosqui
       await a.set('off', ctx)
       // A device subscribing afterwards gets the last state (retained).
       const device = await connectAsync(MQTT_URL)
-      const got = new Promise<string>((resolve) => device.on('message', (_t, payload) => resolve(payload.toString())))
+      const got = new Promise<string>((resolve) =>
+        device.on('message', (_t, payload) => resolve(payload.toString())),
+      )
       await device.subscribeAsync(topic, { qos: 1 })
       expect(await got).toBe('OFF')
       await device.publishAsync(topic, '', { retain: true })
@@ -85,7 +126,15 @@ describeWithService('Mosquitto', mqttUp, 'mqtt actuator against the local Mosqui
   })
 
   it('rejects when the broker cannot be reached, instead of queueing an old state', async () => {
-    const a = mqttActuator({ url: 'mqtt://127.0.0.1:1', topic: 'x', on: 'ON', off: 'OFF', qos: 1, retain: true, timeoutMs: 500 })
+    const a = mqttActuator({
+      url: 'mqtt://127.0.0.1:1',
+      topic: 'x',
+      on: 'ON',
+      off: 'OFF',
+      qos: 1,
+      retain: true,
+      timeoutMs: 500,
+    })
     await expect(a.set('on', ctx)).rejects.toThrow(/no answer within 500 ms/)
     await a.close()
   })
@@ -106,7 +155,10 @@ describeWithService('NATS', natsUp, 'nats actuator against the local server', ()
       await plain.set('off', ctx)
       const got: string[] = []
       for await (const m of sub) got.push(m.string())
-      expect(got).toEqual([JSON.stringify({ output: 'charger', state: 'on', reason: 'période HC', t: ctx.t }), '0'])
+      expect(got).toEqual([
+        JSON.stringify({ output: 'charger', state: 'on', reason: 'période HC', t: ctx.t }),
+        '0',
+      ])
     } finally {
       await json.close()
       await plain.close()
@@ -120,11 +172,16 @@ describe('shell actuator', () => {
     const dir = await mkdtemp(join(tmpdir(), 'linky-shell-'))
     try {
       const out = join(dir, 'out.txt')
-      const a = shellActuator({ command: `echo "$LINKY_OUTPUT $LINKY_STATE $LINKY_REASON" >> '${out}'`, timeoutMs: 5000 })
+      const a = shellActuator({
+        command: `echo "$LINKY_OUTPUT $LINKY_STATE $LINKY_REASON" >> '${out}'`,
+        timeoutMs: 5000,
+      })
       await a.set('on', ctx)
       await a.set('off', { ...ctx, reason: 'période HP' })
       expect(await readFile(out, 'utf8')).toBe('charger on période HC\ncharger off période HP\n')
-      await expect(shellActuator({ command: 'echo relay jammed >&2; exit 3', timeoutMs: 5000 }).set('on', ctx)).rejects.toThrow("exited with 3: relay jammed")
+      await expect(
+        shellActuator({ command: 'echo relay jammed >&2; exit 3', timeoutMs: 5000 }).set('on', ctx),
+      ).rejects.toThrow('exited with 3: relay jammed')
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
@@ -159,7 +216,13 @@ while :; do sleep 0.05; done
   })
 
   it('holds the line with one long-lived gpioset (libgpiod 2), replaced at each switch, ended on close', async () => {
-    const a = gpioActuator({ chip: 'gpiochip0', line: 17, activeLow: true, gpioset: await fakeGpioset('2.1.3'), settleMs: 200 })
+    const a = gpioActuator({
+      chip: 'gpiochip0',
+      line: 17,
+      activeLow: true,
+      gpioset: await fakeGpioset('2.1.3'),
+      settleMs: 200,
+    })
     await a.set('on', ctx)
     await a.set('off', ctx)
     await a.close()
@@ -173,11 +236,28 @@ while :; do sleep 0.05; done
 
   it('uses --mode=signal with libgpiod 1.6 and reports a busy line', async () => {
     await writeFile(log, '')
-    const a = gpioActuator({ chip: 'gpiochip0', line: 4, activeLow: false, gpioset: await fakeGpioset('1.6.3'), settleMs: 200 })
+    const a = gpioActuator({
+      chip: 'gpiochip0',
+      line: 4,
+      activeLow: false,
+      gpioset: await fakeGpioset('1.6.3'),
+      settleMs: 200,
+    })
     await a.set('on', ctx)
     await a.close()
-    expect((await readFile(log, 'utf8')).trim().split('\n')).toEqual(['start --mode=signal gpiochip0 4=1', 'stop --mode=signal gpiochip0 4=1'])
-    const busy = gpioActuator({ chip: 'gpiochip0', line: 5, activeLow: false, gpioset: await fakeGpioset('2.1.3', 5), settleMs: 200 })
-    await expect(busy.set('on', ctx)).rejects.toThrow('exited with 1: gpioset: error setting the GPIO line values: Device or resource busy')
+    expect((await readFile(log, 'utf8')).trim().split('\n')).toEqual([
+      'start --mode=signal gpiochip0 4=1',
+      'stop --mode=signal gpiochip0 4=1',
+    ])
+    const busy = gpioActuator({
+      chip: 'gpiochip0',
+      line: 5,
+      activeLow: false,
+      gpioset: await fakeGpioset('2.1.3', 5),
+      settleMs: 200,
+    })
+    await expect(busy.set('on', ctx)).rejects.toThrow(
+      'exited with 1: gpioset: error setting the GPIO line values: Device or resource busy',
+    )
   })
 })

@@ -43,11 +43,18 @@ stages:
       const store = await openStore(join(dir, 'linkyrpi.db'))
       try {
         const [meter] = await store.history.meters()
-        const events = await store.history.events(meter!.id, DEFAULT_START - 1, Date.now() + 3_600_000)
+        const events = await store.history.events(
+          meter!.id,
+          DEFAULT_START - 1,
+          Date.now() + 3_600_000,
+        )
         const switches = events
           .filter((e) => e.kind === 'automation-switch')
           .reverse()
-          .map((e) => `${new Date(e.t).toISOString().slice(0, 16)} ${String(e.detail.state)} ${String(e.detail.reason)}`)
+          .map(
+            (e) =>
+              `${new Date(e.t).toISOString().slice(0, 16)} ${String(e.detail.state)} ${String(e.detail.reason)}`,
+          )
         expect(switches).toEqual([
           // Frames are timed at their end (no meter clock in historique): a few ms before the next minute.
           '2026-01-11T23:00 on période HC',

@@ -21,12 +21,25 @@ const hasNatsServer = await new Promise<boolean>((resolve) => {
   child.on('exit', (code) => resolve(code === 0))
 })
 
-const defaults = { stream: { maxAgeMs: 0, maxBytes: -1, maxMsgs: -1, storage: 'memory' as const, replicas: 1, duplicateWindowMs: 1000 }, consumer: { ackWaitMs: 1000, maxAckPending: 10, batch: 256 }, publish: { batchFrames: 1, batchMs: 20, timeoutMs: 5000 } }
+const defaults = {
+  stream: {
+    maxAgeMs: 0,
+    maxBytes: -1,
+    maxMsgs: -1,
+    storage: 'memory' as const,
+    replicas: 1,
+    duplicateWindowMs: 1000,
+  },
+  consumer: { ackWaitMs: 1000, maxAckPending: 10, batch: 256 },
+  publish: { batchFrames: 1, batchMs: 20, timeoutMs: 5000 },
+}
 
 /** Starts a nats-server on a free loopback port with extra `args`, added to `servers`; resolves to its port once it listens. */
 async function startNatsServer(servers: ChildProcess[], args: readonly string[]): Promise<number> {
   const port = await freePort()
-  servers.push(spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), ...args], { stdio: 'ignore' }))
+  servers.push(
+    spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), ...args], { stdio: 'ignore' }),
+  )
   const deadline = Date.now() + 10_000
   while (!(await tcpReachable('127.0.0.1', port, 200))) {
     if (Date.now() > deadline) throw new Error('nats-server did not start')
@@ -50,8 +63,16 @@ describeWithService('nats-server binary', hasNatsServer, 'NATS credentials', () 
 
   it('connects with user and password, and with a token', async () => {
     const logger = memoryLogger()
-    const a = await connectNats({ servers: [`nats://127.0.0.1:${userPort}`], user: 'pi', pass: 's3cret', ...defaults }, 'test-user', logger)
-    const b = await connectNats({ servers: [`nats://127.0.0.1:${tokenPort}`], token: 't0ken', ...defaults }, 'test-token', logger)
+    const a = await connectNats(
+      { servers: [`nats://127.0.0.1:${userPort}`], user: 'pi', pass: 's3cret', ...defaults },
+      'test-user',
+      logger,
+    )
+    const b = await connectNats(
+      { servers: [`nats://127.0.0.1:${tokenPort}`], token: 't0ken', ...defaults },
+      'test-token',
+      logger,
+    )
     await a.flush()
     await b.flush()
     expect(a.info?.auth_required).toBe(true)
@@ -67,7 +88,11 @@ type KeyPair = ReturnType<typeof nkeys.createUser>
 /** A NATS JWT (decentralised auth, v2 claims) signed by `signer`, as `nsc` would issue it. */
 function natsJwt(signer: KeyPair, claims: Record<string, unknown>): string {
   const b64 = (x: string | Uint8Array): string => Buffer.from(x).toString('base64url')
-  const c: Record<string, unknown> = { iat: Math.floor(Date.now() / 1000), iss: signer.getPublicKey(), ...claims }
+  const c: Record<string, unknown> = {
+    iat: Math.floor(Date.now() / 1000),
+    iss: signer.getPublicKey(),
+    ...claims,
+  }
   c.jti = createHash('sha256').update(JSON.stringify(c)).digest('base64url')
   const head = `${b64(JSON.stringify({ typ: 'JWT', alg: 'ed25519-nkey' }))}.${b64(JSON.stringify(c))}`
   return `${head}.${b64(signer.sign(new TextEncoder().encode(head)))}`
@@ -77,11 +102,33 @@ function natsJwt(signer: KeyPair, claims: Record<string, unknown>): string {
 function decentralisedAuth(): { serverConf: string; creds: string; strangerCreds: string } {
   const operator = nkeys.createOperator()
   const account = nkeys.createAccount()
-  const unlimited = { subs: -1, data: -1, payload: -1, imports: -1, exports: -1, wildcards: true, conn: -1, leaf: -1 }
-  const accountJwt = natsJwt(operator, { name: 'linky', sub: account.getPublicKey(), nats: { limits: unlimited, default_permissions: { pub: {}, sub: {} }, type: 'account', version: 2 } })
+  const unlimited = {
+    subs: -1,
+    data: -1,
+    payload: -1,
+    imports: -1,
+    exports: -1,
+    wildcards: true,
+    conn: -1,
+    leaf: -1,
+  }
+  const accountJwt = natsJwt(operator, {
+    name: 'linky',
+    sub: account.getPublicKey(),
+    nats: {
+      limits: unlimited,
+      default_permissions: { pub: {}, sub: {} },
+      type: 'account',
+      version: 2,
+    },
+  })
   const credsOf = (issuer: KeyPair): string => {
     const user = nkeys.createUser()
-    const jwt = natsJwt(issuer, { name: 'pi', sub: user.getPublicKey(), nats: { pub: {}, sub: {}, subs: -1, data: -1, payload: -1, type: 'user', version: 2 } })
+    const jwt = natsJwt(issuer, {
+      name: 'pi',
+      sub: user.getPublicKey(),
+      nats: { pub: {}, sub: {}, subs: -1, data: -1, payload: -1, type: 'user', version: 2 },
+    })
     return `-----BEGIN NATS USER JWT-----\n${jwt}\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\n${new TextDecoder().decode(user.getSeed())}\n------END USER NKEY SEED------\n`
   }
   return {
@@ -112,40 +159,113 @@ describeWithService('nats-server binary', hasNatsServer, 'NATS .creds, NKey and 
     writeFileSync(file('stranger.creds'), auth.strangerCreds, { mode: 0o600 })
     const port = await startWithConfig('creds.conf', auth.serverConf)
     const logger = memoryLogger()
-    const nc = await connectNats({ servers: [`nats://127.0.0.1:${port}`], credsFile: file('pi.creds'), ...defaults }, 'test-creds', logger)
+    const nc = await connectNats(
+      { servers: [`nats://127.0.0.1:${port}`], credsFile: file('pi.creds'), ...defaults },
+      'test-creds',
+      logger,
+    )
     await nc.flush()
     expect(nc.info?.auth_required).toBe(true)
     expect(logger.records.some((r) => r.message === 'connected to NATS')).toBe(true)
     await nc.close()
     await expect(
-      connect({ servers: [`nats://127.0.0.1:${port}`], maxReconnectAttempts: 0, timeout: 3000, authenticator: credsAuthenticator(readFileSync(file('stranger.creds'))) }),
+      connect({
+        servers: [`nats://127.0.0.1:${port}`],
+        maxReconnectAttempts: 0,
+        timeout: 3000,
+        authenticator: credsAuthenticator(readFileSync(file('stranger.creds'))),
+      }),
     ).rejects.toThrow(/Authorization Violation/i)
   })
 
   it('connects with an NKey seed file, and a wrong seed is refused', async () => {
     const user = nkeys.createUser()
     writeFileSync(file('pi.nk'), `${new TextDecoder().decode(user.getSeed())}\n`, { mode: 0o600 })
-    const port = await startWithConfig('nkey.conf', `authorization { users: [ { nkey: "${user.getPublicKey()}" } ] }`)
+    const port = await startWithConfig(
+      'nkey.conf',
+      `authorization { users: [ { nkey: "${user.getPublicKey()}" } ] }`,
+    )
     const logger = memoryLogger()
-    const nc = await connectNats({ servers: [`nats://127.0.0.1:${port}`], nkeySeedFile: file('pi.nk'), ...defaults }, 'test-nkey', logger)
+    const nc = await connectNats(
+      { servers: [`nats://127.0.0.1:${port}`], nkeySeedFile: file('pi.nk'), ...defaults },
+      'test-nkey',
+      logger,
+    )
     await nc.flush()
     expect(nc.info?.auth_required).toBe(true)
     expect(nc.info?.nonce).toBeTruthy()
     await nc.close()
     // A seed the server does not know signs its nonce validly, for another public key: rejected.
     await expect(
-      connect({ servers: [`nats://127.0.0.1:${port}`], maxReconnectAttempts: 0, timeout: 3000, authenticator: nkeyAuthenticator(nkeys.createUser().getSeed()) }),
+      connect({
+        servers: [`nats://127.0.0.1:${port}`],
+        maxReconnectAttempts: 0,
+        timeout: 3000,
+        authenticator: nkeyAuthenticator(nkeys.createUser().getSeed()),
+      }),
     ).rejects.toThrow(/Authorization Violation/i)
   })
 
   it('connects over mutual TLS with the CA, client certificate and key; without a client certificate it is refused', async () => {
-    const ssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' })
-    ssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=LinkyRPi test CA')
-    writeFileSync(file('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n')
+    const ssl = (...args: string[]): void =>
+      void execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' })
+    ssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=LinkyRPi test CA',
+    )
+    writeFileSync(
+      file('server.ext'),
+      'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n',
+    )
     writeFileSync(file('client.ext'), 'extendedKeyUsage=clientAuth\n')
-    for (const [name, subject] of [['server', '/CN=localhost'], ['client', '/CN=pi']] as const) {
-      ssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject)
-      ssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`)
+    for (const [name, subject] of [
+      ['server', '/CN=localhost'],
+      ['client', '/CN=pi'],
+    ] as const) {
+      ssl(
+        'req',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        `${name}.key`,
+        '-out',
+        `${name}.csr`,
+        '-subj',
+        subject,
+      )
+      ssl(
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-out',
+        `${name}.pem`,
+        '-days',
+        '2',
+        '-extfile',
+        `${name}.ext`,
+      )
     }
     const port = await startWithConfig(
       'tls.conf',
@@ -153,7 +273,16 @@ describeWithService('nats-server binary', hasNatsServer, 'NATS .creds, NKey and 
     )
     const logger = memoryLogger()
     const nc = await connectNats(
-      { servers: [`tls://127.0.0.1:${port}`], tls: { caFile: file('ca.pem'), certFile: file('client.pem'), keyFile: file('client.key'), handshakeFirst: false }, ...defaults },
+      {
+        servers: [`tls://127.0.0.1:${port}`],
+        tls: {
+          caFile: file('ca.pem'),
+          certFile: file('client.pem'),
+          keyFile: file('client.key'),
+          handshakeFirst: false,
+        },
+        ...defaults,
+      },
       'test-tls',
       logger,
     )
@@ -166,6 +295,13 @@ describeWithService('nats-server binary', hasNatsServer, 'NATS .creds, NKey and 
     await nc.close()
     // Trusting the CA but showing no client certificate: the server drops the connection during the
     // TLS handshake and the client never gets connected (nats.js reports it as a timeout).
-    await expect(connect({ servers: [`tls://127.0.0.1:${port}`], maxReconnectAttempts: 0, timeout: 3000, tls: { caFile: file('ca.pem') } })).rejects.toThrow(/timeout|TLS|certificate|closed/i)
+    await expect(
+      connect({
+        servers: [`tls://127.0.0.1:${port}`],
+        maxReconnectAttempts: 0,
+        timeout: 3000,
+        tls: { caFile: file('ca.pem') },
+      }),
+    ).rejects.toThrow(/timeout|TLS|certificate|closed/i)
   })
 })

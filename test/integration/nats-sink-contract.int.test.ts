@@ -16,7 +16,15 @@ describeWithService('NATS', available, 'natsSink conformance', () => {
     const nc: NatsConnection = await connect({ servers: NATS_URL })
     const site = `c${randomBytes(5).toString('hex')}`
     const stream = defaultStreamName(site)
-    if (durable) await ensureStream(nc, site, stream, { maxAgeMs: 600_000, maxBytes: 16 * 1024 * 1024, maxMsgs: -1, storage: 'memory', replicas: 1, duplicateWindowMs: 60_000 })
+    if (durable)
+      await ensureStream(nc, site, stream, {
+        maxAgeMs: 600_000,
+        maxBytes: 16 * 1024 * 1024,
+        maxMsgs: -1,
+        storage: 'memory',
+        replicas: 1,
+        duplicateWindowMs: 60_000,
+      })
     return {
       nc,
       cleanup: async () => {
@@ -28,10 +36,16 @@ describeWithService('NATS', available, 'natsSink conformance', () => {
   }
   describeSinkContract('natsSink (JetStream, durable)', async (ctx) => {
     const { nc, cleanup, site } = await open(true)
-    return { sink: natsSink({ connection: nc, site, fromStage: 'frames', durable: true }, ctx), cleanup }
+    return {
+      sink: natsSink({ connection: nc, site, fromStage: 'frames', durable: true }, ctx),
+      cleanup,
+    }
   })
   describeSinkContract('natsSink (core NATS, live)', async (ctx) => {
     const { nc, cleanup, site } = await open(false)
-    return { sink: natsSink({ connection: nc, site, fromStage: 'frames', durable: false }, ctx), cleanup }
+    return {
+      sink: natsSink({ connection: nc, site, fromStage: 'frames', durable: false }, ctx),
+      cleanup,
+    }
   })
 })

@@ -16,7 +16,9 @@ import { freePort } from '../support/ports.js'
 
 const exec = promisify(execFile)
 const root = fileURLToPath(new URL('../../', import.meta.url))
-const appVersion = (JSON.parse(readFileSync(join(root, 'apps/linkyrpi/package.json'), 'utf8')) as { version: string }).version
+const appVersion = (
+  JSON.parse(readFileSync(join(root, 'apps/linkyrpi/package.json'), 'utf8')) as { version: string }
+).version
 
 interface Result {
   code: number | null
@@ -43,11 +45,18 @@ describe('release tarball installed with npm -g', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'linky-release-'))
-    const built = await exec(process.execPath, [join(root, 'scripts/release.mjs'), '--out', join(dir, 'out')], { cwd: root })
+    const built = await exec(
+      process.execPath,
+      [join(root, 'scripts/release.mjs'), '--out', join(dir, 'out')],
+      { cwd: root },
+    )
     tarball = built.stdout.trim()
     prefix = join(dir, 'prefix')
     await mkdir(prefix)
-    await exec('npm', ['install', '-g', tarball, '--prefix', prefix, '--no-audit', '--no-fund'], { cwd: dir, maxBuffer: 64 * 1024 * 1024 })
+    await exec('npm', ['install', '-g', tarball, '--prefix', prefix, '--no-audit', '--no-fund'], {
+      cwd: dir,
+      maxBuffer: 64 * 1024 * 1024,
+    })
     // Only node itself and the installed command on PATH.
     const bin = join(dir, 'node-only')
     await mkdir(bin)
@@ -67,16 +76,41 @@ describe('release tarball installed with npm -g', () => {
     expect(tarball.endsWith(`linkyrpi-${appVersion}.tgz`)).toBe(true)
     const { stdout } = await exec('tar', ['tzf', tarball])
     const files = stdout.split('\n')
-    for (const f of ['package/package.json', 'package/README.md', 'package/LICENSE', 'package/dist/main.js', 'package/systemd/linkyrpi.service', 'package/linkyrpi.config.example.yaml', 'package/node_modules/@linkyrpi/sink-display/dist/client/index.html', 'package/node_modules/@linkyrpi/tic-core/dist/index.js']) {
+    for (const f of [
+      'package/package.json',
+      'package/README.md',
+      'package/LICENSE',
+      'package/dist/main.js',
+      'package/systemd/linkyrpi.service',
+      'package/linkyrpi.config.example.yaml',
+      'package/node_modules/@linkyrpi/sink-display/dist/client/index.html',
+      'package/node_modules/@linkyrpi/tic-core/dist/index.js',
+    ]) {
       expect(files).toContain(f)
     }
     // Compiled JavaScript only: no sources, type declarations or maps.
     expect(files.filter((f) => /\.(ts|map)$/.test(f))).toEqual([])
-    const manifest = JSON.parse((await exec('tar', ['xzf', tarball, '-O', 'package/package.json'])).stdout) as Record<string, unknown>
-    expect(manifest).toMatchObject({ name: 'linkyrpi', version: appVersion, bin: { linkyrpi: './dist/main.js' }, engines: { node: '>=20' }, license: expect.any(String), repository: expect.anything() })
+    const manifest = JSON.parse(
+      (await exec('tar', ['xzf', tarball, '-O', 'package/package.json'])).stdout,
+    ) as Record<string, unknown>
+    expect(manifest).toMatchObject({
+      name: 'linkyrpi',
+      version: appVersion,
+      bin: { linkyrpi: './dist/main.js' },
+      engines: { node: '>=20' },
+      license: expect.any(String),
+      repository: expect.anything(),
+    })
     // Every workspace package the app uses is bundled; every other dependency is an npm package.
     const bundled = manifest.bundleDependencies as string[]
-    expect(bundled).toEqual(expect.arrayContaining(['@linkyrpi/pipeline', '@linkyrpi/tic-core', '@linkyrpi/sink-display', '@linkyrpi/store']))
+    expect(bundled).toEqual(
+      expect.arrayContaining([
+        '@linkyrpi/pipeline',
+        '@linkyrpi/tic-core',
+        '@linkyrpi/sink-display',
+        '@linkyrpi/store',
+      ]),
+    )
     for (const name of Object.keys(manifest.dependencies as object)) {
       if (name.startsWith('@linkyrpi/')) expect(bundled).toContain(name)
       else expect(String((manifest.dependencies as Record<string, string>)[name])).toMatch(/^\d/)
@@ -85,8 +119,19 @@ describe('release tarball installed with npm -g', () => {
 
   it('installs without any development tool', () => {
     const installed = join(prefix, 'lib/node_modules/linkyrpi/node_modules')
-    const names = readdirSync(installed).flatMap((n) => (n.startsWith('@') ? readdirSync(join(installed, n)).map((m) => `${n}/${m}`) : [n]))
-    for (const tool of ['typescript', 'turbo', 'pnpm', 'vitest', 'vite', 'eslint', 'playwright-core']) expect(names).not.toContain(tool)
+    const names = readdirSync(installed).flatMap((n) =>
+      n.startsWith('@') ? readdirSync(join(installed, n)).map((m) => `${n}/${m}`) : [n],
+    )
+    for (const tool of [
+      'typescript',
+      'turbo',
+      'pnpm',
+      'vitest',
+      'vite',
+      'eslint',
+      'playwright-core',
+    ])
+      expect(names).not.toContain(tool)
     expect(names).toContain('@linkyrpi/pipeline')
     // The native modules the app loads are there, with a binary.
     expect(existsSync(join(installed, '@serialport/bindings-cpp/prebuilds'))).toBe(true)
@@ -100,7 +145,12 @@ describe('release tarball installed with npm -g', () => {
   })
 
   it('linkyrpi decode reads a capture', async () => {
-    const r = await linkyrpi(['decode', join(root, 'packages/tic-core/fixtures/std_mono_base_linkytic.tic'), '--format', 'summary'])
+    const r = await linkyrpi([
+      'decode',
+      join(root, 'packages/tic-core/fixtures/std_mono_base_linkytic.tic'),
+      '--format',
+      'summary',
+    ])
     expect(r.code).toBe(0)
     expect(r.stderr).toMatch(/meter 012345678910: standard, 1-phase/)
     expect(r.stderr).toContain('healthy: yes')
@@ -108,7 +158,10 @@ describe('release tarball installed with npm -g', () => {
 
   it('linkyrpi run on its defaults serves the dashboard and its first frame, and stops cleanly on SIGTERM', async () => {
     const port = await freePort()
-    const child = spawn(join(prefix, 'bin/linkyrpi'), ['run', '--http-port', String(port)], { cwd: work, env })
+    const child = spawn(join(prefix, 'bin/linkyrpi'), ['run', '--http-port', String(port)], {
+      cwd: work,
+      env,
+    })
     let stderr = ''
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
@@ -135,7 +188,9 @@ describe('release tarball installed with npm -g', () => {
       let latest: { reading?: unknown } | null = null
       const deadline = Date.now() + 30_000
       while (latest === null && Date.now() < deadline) {
-        latest = (await (await fetch(`http://127.0.0.1:${port}/api/latest`)).json()) as { reading?: unknown } | null
+        latest = (await (await fetch(`http://127.0.0.1:${port}/api/latest`)).json()) as {
+          reading?: unknown
+        } | null
         if (latest === null) await new Promise((r) => setTimeout(r, 250))
       }
       expect(latest).not.toBeNull()

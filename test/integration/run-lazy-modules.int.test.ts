@@ -17,20 +17,49 @@ const APP = join(root, 'apps/linkyrpi/dist/main.js')
 const RECORDER = fileURLToPath(new URL('../support/record-loads.mjs', import.meta.url))
 
 /** Packages (by their node_modules directory) that only some configurations need. */
-const OPTIONAL = ['mqtt', '@nats-io/transport-node', '@nats-io/jetstream', 'pg', 'yaml', '@linkyrpi/sink-mqtt']
+const OPTIONAL = [
+  'mqtt',
+  '@nats-io/transport-node',
+  '@nats-io/jetstream',
+  'pg',
+  'yaml',
+  '@linkyrpi/sink-mqtt',
+]
 
 /** The optional packages among the loaded module URLs. */
 function optionalLoaded(urls: readonly string[]): string[] {
-  return OPTIONAL.filter((name) => urls.some((u) => u.includes(`/node_modules/${name}/`) || (name === '@linkyrpi/sink-mqtt' && u.includes('/packages/sink-mqtt/'))))
+  return OPTIONAL.filter((name) =>
+    urls.some(
+      (u) =>
+        u.includes(`/node_modules/${name}/`) ||
+        (name === '@linkyrpi/sink-mqtt' && u.includes('/packages/sink-mqtt/')),
+    ),
+  )
 }
 
 /** Runs `linkyrpi run <args>` until its dashboard answers, stops it, and returns the loaded module URLs. */
 async function loadedBy(dir: string, name: string, args: readonly string[]): Promise<string[]> {
   const record = join(dir, `${name}.loads`)
   const port = await freePort()
-  const child = spawn(process.execPath, ['--import', RECORDER, APP, 'run', '--data-dir', join(dir, name), '--http-port', String(port), '--log-level', 'warn', ...args], {
-    env: { ...process.env, LINKY_RECORD_LOADS: record },
-  })
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      RECORDER,
+      APP,
+      'run',
+      '--data-dir',
+      join(dir, name),
+      '--http-port',
+      String(port),
+      '--log-level',
+      'warn',
+      ...args,
+    ],
+    {
+      env: { ...process.env, LINKY_RECORD_LOADS: record },
+    },
+  )
   let err = ''
   child.stderr.on('data', (d: Buffer) => (err += d.toString()))
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))

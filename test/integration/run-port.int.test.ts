@@ -23,7 +23,10 @@ interface Proc {
 }
 
 function start(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Proc {
-  const child = spawn(process.execPath, [APP, ...args], { env: { ...process.env, ...env }, ...(cwd !== undefined ? { cwd } : {}) })
+  const child = spawn(process.execPath, [APP, ...args], {
+    env: { ...process.env, ...env },
+    ...(cwd !== undefined ? { cwd } : {}),
+  })
   let out = ''
   let err = ''
   child.stdout.on('data', (d: Buffer) => (out += d.toString()))
@@ -61,16 +64,30 @@ describe('linkyrpi run --port', () => {
 
   it('reads the meter on the port instead of the simulator; a second run on the busy port fails clearly', async () => {
     const port = await freePort()
-    const run = start(['run', '--port', pty, '--data-dir', join(dir, 'a'), '--http-port', String(port), '--log-level', 'warn'])
+    const run = start([
+      'run',
+      '--port',
+      pty,
+      '--data-dir',
+      join(dir, 'a'),
+      '--http-port',
+      String(port),
+      '--log-level',
+      'warn',
+    ])
     try {
       await until('the dashboard', () => run.err().includes('dashboard at'))
-      const config = (await (await fetch(`http://127.0.0.1:${port}/api/config`)).json()) as { waitingFor?: unknown }
+      const config = (await (await fetch(`http://127.0.0.1:${port}/api/config`)).json()) as {
+        waitingFor?: unknown
+      }
       expect(config.waitingFor).toEqual({ kind: 'serial', path: pty })
       // The first frame from the pty, decoded in the mode the simulator speaks.
       let latest: { mode?: string; source?: string } | null = null
       const deadline = Date.now() + 30_000
       while (latest === null && Date.now() < deadline) {
-        latest = (await (await fetch(`http://127.0.0.1:${port}/api/latest`)).json()) as { mode?: string } | null
+        latest = (await (await fetch(`http://127.0.0.1:${port}/api/latest`)).json()) as {
+          mode?: string
+        } | null
         if (latest === null) await new Promise((r) => setTimeout(r, 250))
       }
       expect(latest?.mode).toBe('standard')
@@ -86,9 +103,19 @@ describe('linkyrpi run --port', () => {
   }, 90_000)
 
   it('a port that does not exist: a clear error and exit code 1, nothing started', async () => {
-    const run = start(['run', '--port', '/dev/ttyLINKYNONE0', '--data-dir', join(dir, 'c'), '--http-port', '0'])
+    const run = start([
+      'run',
+      '--port',
+      '/dev/ttyLINKYNONE0',
+      '--data-dir',
+      join(dir, 'c'),
+      '--http-port',
+      '0',
+    ])
     expect(await run.exited).toBe(1)
-    expect(run.err()).toMatch(/^linkyrpi run: \/dev\/ttyLINKYNONE0 does not exist \(serial ports here: .*'linkyrpi ports' lists them\)\n$/)
+    expect(run.err()).toMatch(
+      /^linkyrpi run: \/dev\/ttyLINKYNONE0 does not exist \(serial ports here: .*'linkyrpi ports' lists them\)\n$/,
+    )
     expect(existsSync(join(dir, 'c'))).toBe(false)
   })
 
@@ -97,17 +124,24 @@ describe('linkyrpi run --port', () => {
     await writeFile(file, 'version: 1\nstages:\n  m: { type: simulator }\n')
     const run = start(['run', '--port', pty, '--config', file])
     expect(await run.exited).toBe(2)
-    expect(run.err()).toContain("--port replaces the simulator of the embedded defaults: with --config, set the serial stage's 'path' in the file")
+    expect(run.err()).toContain(
+      "--port replaces the simulator of the embedded defaults: with --config, set the serial stage's 'path' in the file",
+    )
   })
 
   it('run on its defaults says when a meter answers on a usual port, and how to read it', async () => {
     // The pty is free again (the first test's run stopped); LINKYRPI_PORTS stands for the usual ports.
-    const run = start(['run', '--data-dir', join(dir, 'd'), '--http-port', '0', '--log-level', 'warn'], { LINKYRPI_PORTS: `/dev/ttyLINKYNONE0:${pty}` })
+    const run = start(
+      ['run', '--data-dir', join(dir, 'd'), '--http-port', '0', '--log-level', 'warn'],
+      { LINKYRPI_PORTS: `/dev/ttyLINKYNONE0:${pty}` },
+    )
     try {
       await until('the hint', () => run.err().includes('linkyrpi setup'), 45_000)
       expect(run.err()).toContain(`linkyrpi: a meter answers on ${pty} (`)
       expect(run.err()).toContain('standard mode at 1200 Bd')
-      expect(run.err()).toContain(`but this run shows a simulated meter. Read the real one with:\n  linkyrpi run --port ${pty}\n`)
+      expect(run.err()).toContain(
+        `but this run shows a simulated meter. Read the real one with:\n  linkyrpi run --port ${pty}\n`,
+      )
     } finally {
       run.child.kill('SIGTERM')
     }

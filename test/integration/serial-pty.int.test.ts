@@ -26,7 +26,9 @@ interface PtyPair {
 
 /** `socat pty,raw,echo=0 pty,raw,echo=0`: two linked pseudo-terminals (toolchain.md §5). */
 async function ptyPair(): Promise<PtyPair> {
-  const socat = spawn('socat', ['-d', '-d', 'pty,raw,echo=0', 'pty,raw,echo=0'], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const socat = spawn('socat', ['-d', '-d', 'pty,raw,echo=0', 'pty,raw,echo=0'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
   const paths = await new Promise<string[]>((resolve, reject) => {
     let text = ''
     socat.stderr!.on('data', (d: Buffer) => {
@@ -45,12 +47,20 @@ afterEach(() => {
 })
 
 /** Plays a simulated meter onto the writer end, 20 times faster than real time. */
-function playMeter(path: string, options: Parameters<typeof simulatorSource>[0], frames: SimulatedFrame[]): void {
+function playMeter(
+  path: string,
+  options: Parameters<typeof simulatorSource>[0],
+  frames: SimulatedFrame[],
+): void {
   const out: WriteStream = createWriteStream(path)
   // Writes still queued when the test tears the pty down fail; that is the end of the line, not a fault.
   const lateErrors: Error[] = []
   out.on('error', (error) => lateErrors.push(error))
-  const sub: Subscription = simulatorSource({ ...options, speed: 20, onFrame: (f) => frames.push(f) }).subscribe((chunk) => out.write(chunk))
+  const sub: Subscription = simulatorSource({
+    ...options,
+    speed: 20,
+    onFrame: (f) => frames.push(f),
+  }).subscribe((chunk) => out.write(chunk))
   cleanups.push(() => {
     sub.unsubscribe()
     out.destroy()
@@ -71,13 +81,20 @@ describeWithService('socat', SOCAT, 'serial source through a real pty pair (soca
         for (const e of decoder.push(chunk)) if (e.kind === 'frame') frames.push(e.frame)
       })
       cleanups.unshift(() => sub.unsubscribe())
-      const locked: SerialSourceState = await firstValueFrom(source.state$.pipe(filter((s) => s.status === 'locked')))
+      const locked: SerialSourceState = await firstValueFrom(
+        source.state$.pipe(filter((s) => s.status === 'locked')),
+      )
       // A pty ignores baud rate and parity: the mode comes from the data, whatever rate was set.
       expect(locked.mode).toBe(mode)
       while (frames.length < 4) await new Promise((r) => setTimeout(r, 20))
       for (const f of frames) expect(f.rejected).toEqual([])
       // Each decoded frame is one the simulator sent, field for field.
-      for (const f of frames) expect(sent.some((s) => matches({ ...f.reading!, alerts: [...f.reading!.alerts].sort() }, s.expected))).toBe(true)
+      for (const f of frames)
+        expect(
+          sent.some((s) =>
+            matches({ ...f.reading!, alerts: [...f.reading!.alerts].sort() }, s.expected),
+          ),
+        ).toBe(true)
       expect(source.state().frames).toBeGreaterThanOrEqual(4)
     })
   }
@@ -85,8 +102,27 @@ describeWithService('socat', SOCAT, 'serial source through a real pty pair (soca
   it('linkyrpi detect finds mode, meter, phases and contract on the pty', async () => {
     const pty = await ptyPair()
     cleanups.push(() => pty.socat.kill())
-    playMeter(pty.writer, { mode: 'historique', phases: 1, option: 'hc', meter: 'cbemm', icc: true, seed: 2 }, [])
-    const r = await detectMeter({ path: pty.reader, binding, timeoutMs: 20_000, mode: 'auto', baudRates: [1200, 9600], windowMs: 1500 })
-    expect(r).toMatchObject({ found: { mode: 'historique', phases: 1, option: 'hc', meterKind: 'pre-linky', subscribedVA: 6000 } })
+    playMeter(
+      pty.writer,
+      { mode: 'historique', phases: 1, option: 'hc', meter: 'cbemm', icc: true, seed: 2 },
+      [],
+    )
+    const r = await detectMeter({
+      path: pty.reader,
+      binding,
+      timeoutMs: 20_000,
+      mode: 'auto',
+      baudRates: [1200, 9600],
+      windowMs: 1500,
+    })
+    expect(r).toMatchObject({
+      found: {
+        mode: 'historique',
+        phases: 1,
+        option: 'hc',
+        meterKind: 'pre-linky',
+        subscribedVA: 6000,
+      },
+    })
   })
 })

@@ -1,7 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { encodeRecord, encodeRecordingHeader, replaySource, serialSource, simulatorSource } from '@linkyrpi/source-serial'
+import {
+  encodeRecord,
+  encodeRecordingHeader,
+  replaySource,
+  serialSource,
+  simulatorSource,
+} from '@linkyrpi/source-serial'
 import { createMeterSimulator } from '@linkyrpi/simulator'
 import { afterAll, beforeAll } from 'vitest'
 import { describeSourceContract } from '../contracts/source-contract.js'
@@ -31,7 +37,9 @@ afterAll(async () => {
 
 async function capture(name: string, timed: boolean, frames: number): Promise<string> {
   const sim = createMeterSimulator({ mode: 'standard', option: 'tempo', seed: 4 })
-  const parts: Uint8Array[] = timed ? [encodeRecordingHeader({ startedAt: new Date(sim.now).toISOString(), source: 'simulator' })] : []
+  const parts: Uint8Array[] = timed
+    ? [encodeRecordingHeader({ startedAt: new Date(sim.now).toISOString(), source: 'simulator' })]
+    : []
   for (let i = 0; i < frames; i++) {
     const f = sim.next()
     parts.push(timed ? encodeRecord(f.at, f.bytes) : f.bytes)
@@ -41,9 +49,25 @@ async function capture(name: string, timed: boolean, frames: number): Promise<st
   return file
 }
 
-describeSourceContract('serialSource (MockBinding, auto detection)', () => serialSource({ path: PATH, binding, detectWindowMs: 300 }))
-describeSourceContract('simulatorSource (max speed, one simulated hour)', () => simulatorSource({ speed: 'max', durationMs: 3_600_000, seed: 3 }), { finite: true })
-describeSourceContract('simulatorSource (real pace x50)', () => simulatorSource({ mode: 'standard', speed: 50 }))
-describeSourceContract('replaySource (timed recording, x20)', async () => replaySource(await capture('rec.ticrec', true, 30), { speed: 20 }), { finite: true })
+describeSourceContract('serialSource (MockBinding, auto detection)', () =>
+  serialSource({ path: PATH, binding, detectWindowMs: 300 }),
+)
+describeSourceContract(
+  'simulatorSource (max speed, one simulated hour)',
+  () => simulatorSource({ speed: 'max', durationMs: 3_600_000, seed: 3 }),
+  { finite: true },
+)
+describeSourceContract('simulatorSource (real pace x50)', () =>
+  simulatorSource({ mode: 'standard', speed: 50 }),
+)
+describeSourceContract(
+  'replaySource (timed recording, x20)',
+  async () => replaySource(await capture('rec.ticrec', true, 30), { speed: 20 }),
+  { finite: true },
+)
 // 300 standard frames: several 64 KB reads, so several chunks at max speed.
-describeSourceContract('replaySource (raw capture, max)', async () => replaySource(await capture('raw.tic', false, 300), { speed: 'max' }), { finite: true })
+describeSourceContract(
+  'replaySource (raw capture, max)',
+  async () => replaySource(await capture('raw.tic', false, 300), { speed: 'max' }),
+  { finite: true },
+)

@@ -63,16 +63,27 @@ describe('linkyrpi setup', () => {
     const r = join(dir, name)
     await mkdir(join(r, 'etc'), { recursive: true })
     await mkdir(join(r, 'boot/firmware'), { recursive: true })
-    await writeFile(join(r, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/bash\npi:x:1000:1000::/home/pi:/bin/bash\n')
+    await writeFile(
+      join(r, 'etc/passwd'),
+      'root:x:0:0:root:/root:/bin/bash\npi:x:1000:1000::/home/pi:/bin/bash\n',
+    )
     await writeFile(join(r, 'etc/group'), 'root:x:0:\ndialout:x:20:pi\npi:x:1000:\n')
-    await writeFile(join(r, 'boot/firmware/cmdline.txt'), 'console=serial0,115200 console=tty1 root=PARTUUID=1234-02 rootfstype=ext4 fsck.repair=yes rootwait\n')
+    await writeFile(
+      join(r, 'boot/firmware/cmdline.txt'),
+      'console=serial0,115200 console=tty1 root=PARTUUID=1234-02 rootfstype=ext4 fsck.repair=yes rootwait\n',
+    )
     return r
   }
 
   function setup(args: string[], opts: { uid?: number } = {}): Promise<Result> {
     return new Promise((resolve) => {
       const child = spawn(process.execPath, [APP, 'setup', ...args], {
-        env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, FAKE_LOG: log, SUDO_USER: 'pi' },
+        env: {
+          ...process.env,
+          PATH: `${bin}:${process.env.PATH ?? ''}`,
+          FAKE_LOG: log,
+          SUDO_USER: 'pi',
+        },
         ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}),
       })
       let stdout = ''
@@ -83,7 +94,8 @@ describe('linkyrpi setup', () => {
     })
   }
 
-  const calls = (): string[] => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : [])
+  const calls = (): string[] =>
+    existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : []
 
   beforeAll(async () => {
     if (!existsSync(APP)) throw new Error(`${APP} is missing: build first (pnpm build)`)
@@ -92,7 +104,12 @@ describe('linkyrpi setup', () => {
     bin = join(dir, 'bin')
     log = join(dir, 'calls.log')
     await mkdir(bin)
-    for (const [name, script] of [['useradd', FAKE_USERADD], ['usermod', FAKE_USERMOD], ['groupadd', '#!/bin/sh\necho "groupadd $*" >> "$FAKE_LOG"\n'], ['systemctl', FAKE_SYSTEMCTL]] as const) {
+    for (const [name, script] of [
+      ['useradd', FAKE_USERADD],
+      ['usermod', FAKE_USERMOD],
+      ['groupadd', '#!/bin/sh\necho "groupadd $*" >> "$FAKE_LOG"\n'],
+      ['systemctl', FAKE_SYSTEMCTL],
+    ] as const) {
       await writeFile(join(bin, name), script, { mode: 0o755 })
     }
   })
@@ -109,7 +126,9 @@ describe('linkyrpi setup', () => {
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('dry run: nothing is changed')
-    expect(result.stdout).toContain(`$ useradd --prefix ${r} --system --user-group --home-dir /var/lib/linkyrpi --no-create-home --shell /usr/sbin/nologin --groups dialout linkyrpi`)
+    expect(result.stdout).toContain(
+      `$ useradd --prefix ${r} --system --user-group --home-dir /var/lib/linkyrpi --no-create-home --shell /usr/sbin/nologin --groups dialout linkyrpi`,
+    )
     expect(result.stdout).toContain('/etc/linkyrpi/linkyrpi.yaml: would be created')
     expect(result.stdout).toMatch(/\|\s+path: \/dev\/serial0/)
     expect(result.stdout).toContain(`$ systemctl --root=${r} enable linkyrpi.service`)
@@ -123,7 +142,10 @@ describe('linkyrpi setup', () => {
     const result = await setup(['--root', r, '--no-detect'])
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
-    expect(calls()).toEqual([`useradd --prefix ${r} --system --user-group --home-dir /var/lib/linkyrpi --no-create-home --shell /usr/sbin/nologin --groups dialout linkyrpi`, `systemctl --root=${r} enable linkyrpi.service`])
+    expect(calls()).toEqual([
+      `useradd --prefix ${r} --system --user-group --home-dir /var/lib/linkyrpi --no-create-home --shell /usr/sbin/nologin --groups dialout linkyrpi`,
+      `systemctl --root=${r} enable linkyrpi.service`,
+    ])
     expect(readFileSync(join(r, 'etc/group'), 'utf8')).toContain('dialout:x:20:pi,linkyrpi')
     // The configuration: the Pi's UART, and valid.
     const config = join(r, 'etc/linkyrpi/linkyrpi.yaml')
@@ -145,15 +167,27 @@ describe('linkyrpi setup', () => {
     // The unit runs this installation's node and CLI on setup's configuration.
     const unit = readFileSync(join(r, 'etc/systemd/system/linkyrpi.service'), 'utf8')
     // with the shipped unit's V8 flags (NODE_OPTIONS refuses them).
-    expect(unit).toContain(`ExecStart=${process.execPath} --no-turbofan --no-maglev --no-sparkplug --optimize-for-size ${APP} run --config /etc/linkyrpi/linkyrpi.yaml\n`)
-    expect(unit).toContain(`ExecStartPre=${process.execPath} ${APP} config check /etc/linkyrpi/linkyrpi.yaml\n`)
+    expect(unit).toContain(
+      `ExecStart=${process.execPath} --no-turbofan --no-maglev --no-sparkplug --optimize-for-size ${APP} run --config /etc/linkyrpi/linkyrpi.yaml\n`,
+    )
+    expect(unit).toContain(
+      `ExecStartPre=${process.execPath} ${APP} config check /etc/linkyrpi/linkyrpi.yaml\n`,
+    )
     expect(unit).toContain('User=linkyrpi')
-    expect(lstatSync(join(r, 'etc/systemd/system/multi-user.target.wants/linkyrpi.service')).isSymbolicLink()).toBe(true)
+    expect(
+      lstatSync(
+        join(r, 'etc/systemd/system/multi-user.target.wants/linkyrpi.service'),
+      ).isSymbolicLink(),
+    ).toBe(true)
     // What is left, with the exact commands; the console is still on the UART in cmdline.txt.
-    expect(result.stdout).toContain("(/boot/firmware/cmdline.txt still has 'console=serial0,115200')")
+    expect(result.stdout).toContain(
+      "(/boot/firmware/cmdline.txt still has 'console=serial0,115200')",
+    )
     expect(result.stdout).toContain('sudo raspi-config nonint do_serial_cons 1')
     expect(result.stdout).toContain('sudo raspi-config nonint do_serial_hw 0')
-    expect(result.stdout).toContain("'http://127.0.0.1:8080/#live' &\" | sudo -u pi tee -a /home/pi/.config/labwc/autostart")
+    expect(result.stdout).toContain(
+      "'http://127.0.0.1:8080/#live' &\" | sudo -u pi tee -a /home/pi/.config/labwc/autostart",
+    )
 
     // Again: nothing to do, nothing run, nothing changed.
     await rm(log, { force: true })
@@ -182,7 +216,9 @@ describe('linkyrpi setup', () => {
     await writeFile(config, edited)
     const kept = await setup(['--root', r, '--no-detect', '--port', '/dev/ttyUSB0'])
     expect(kept.code).toBe(0)
-    expect(kept.stdout).toContain('/etc/linkyrpi/linkyrpi.yaml: changed since setup wrote it: left as it is')
+    expect(kept.stdout).toContain(
+      '/etc/linkyrpi/linkyrpi.yaml: changed since setup wrote it: left as it is',
+    )
     expect(readFileSync(config, 'utf8')).toBe(edited)
     expect(kept.stdout).not.toContain('raspi-config nonint do_serial')
   })
@@ -200,7 +236,9 @@ describe('linkyrpi setup', () => {
   })
 
   it('writes the port where a meter answers (a socat pty fed by linkyrpi simulate)', async () => {
-    const sim = spawn(process.execPath, [APP, 'simulate', '--pty', '--speed', '1', '--seed', '7'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const sim = spawn(process.execPath, [APP, 'simulate', '--pty', '--speed', '1', '--seed', '7'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     try {
       const pty = await new Promise<string>((resolve, reject) => {
         let out = ''
@@ -215,8 +253,12 @@ describe('linkyrpi setup', () => {
       const result = await setup(['--root', r, '--port', pty, '--timeout', '20s'])
       expect(result.stderr).toBe('')
       expect(result.code).toBe(0)
-      expect(result.stdout).toMatch(new RegExp(`meter: \\S+ \\d+ on ${pty}, historique mode at 1200 Bd`))
-      expect(readFileSync(join(r, 'etc/linkyrpi/linkyrpi.yaml'), 'utf8')).toMatch(new RegExp(`path: ${pty} +# found \\S+ \\d+ in historique mode at 1200 Bd`))
+      expect(result.stdout).toMatch(
+        new RegExp(`meter: \\S+ \\d+ on ${pty}, historique mode at 1200 Bd`),
+      )
+      expect(readFileSync(join(r, 'etc/linkyrpi/linkyrpi.yaml'), 'utf8')).toMatch(
+        new RegExp(`path: ${pty} +# found \\S+ \\d+ in historique mode at 1200 Bd`),
+      )
     } finally {
       sim.kill('SIGTERM')
     }

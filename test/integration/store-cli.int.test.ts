@@ -14,10 +14,25 @@ const pgUp = await tcpReachable('127.0.0.1', 5432)
 async function snapshot(target: TestTarget): Promise<unknown> {
   const store = await openStore(target.target)
   const out: Record<string, unknown> = {}
-  for (const t of ['meters', 'contracts', 'samples', 'registers', 'events', 'power_rollups', 'energy_rollups'] as const) {
+  for (const t of [
+    'meters',
+    'contracts',
+    'samples',
+    'registers',
+    'events',
+    'power_rollups',
+    'energy_rollups',
+  ] as const) {
     out[t] = (await store.engine.db.selectFrom(t).selectAll().execute()).length
   }
-  out.samplesT = (await store.engine.db.selectFrom('samples').select(['meter', 't']).orderBy('meter').orderBy('t').execute()).map((r) => `${r.meter}@${String(r.t)}`)
+  out.samplesT = (
+    await store.engine.db
+      .selectFrom('samples')
+      .select(['meter', 't'])
+      .orderBy('meter')
+      .orderBy('t')
+      .execute()
+  ).map((r) => `${r.meter}@${String(r.t)}`)
   await store.close()
   return out
 }
@@ -30,8 +45,20 @@ function cli(makeTarget: () => TestTarget): void {
     target = makeTarget()
     standard = join(target.dir, 'standard.tic')
     historique = join(target.dir, 'historique.tic')
-    writeFileSync(standard, syntheticCapture({ start: Date.UTC(2026, 9, 1), count: 1500, intervalMs: 2000 }))
-    writeFileSync(historique, syntheticCapture({ start: Date.UTC(2026, 9, 1), count: 800, intervalMs: 1500, mode: 'historique', meter: '031762120123' }))
+    writeFileSync(
+      standard,
+      syntheticCapture({ start: Date.UTC(2026, 9, 1), count: 1500, intervalMs: 2000 }),
+    )
+    writeFileSync(
+      historique,
+      syntheticCapture({
+        start: Date.UTC(2026, 9, 1),
+        count: 800,
+        intervalMs: 1500,
+        mode: 'historique',
+        meter: '031762120123',
+      }),
+    )
   })
   afterAll(async () => {
     await target?.dispose()
@@ -69,7 +96,10 @@ describe('store CLI: sqlite', () => {
     const t = sqliteTarget()
     try {
       const capture = join(t.dir, 'capture.tic')
-      writeFileSync(capture, syntheticCapture({ start: Date.UTC(2026, 0, 10), count: 20, mode: 'standard' }))
+      writeFileSync(
+        capture,
+        syntheticCapture({ start: Date.UTC(2026, 0, 10), count: 20, mode: 'standard' }),
+      )
       const a = io()
       expect(await replayCommand.run([capture, '--store', t.text], a)).toBe(0)
       expect(a.err()).toContain(`linkyrpi replay: created a new store at ${t.text}\n`)
@@ -92,7 +122,9 @@ describe('store CLI: sqlite', () => {
     }
   })
   it('rejects a target that is neither a file nor postgres://', async () => {
-    await expect(dbMigrateCommand.run(['--store', 'mysql://localhost/x'], io())).rejects.toThrow(/unsupported store URL/)
+    await expect(dbMigrateCommand.run(['--store', 'mysql://localhost/x'], io())).rejects.toThrow(
+      /unsupported store URL/,
+    )
     await expect(dbMigrateCommand.run([], io())).rejects.toThrow(/--store TARGET is required/)
   })
   it('db migrate fails with exit code 1 when PostgreSQL cannot be reached', async () => {

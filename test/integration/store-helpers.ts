@@ -50,7 +50,9 @@ export function postgresTarget(url: string = PG_URL): TestTarget {
 }
 
 /** A logger that records messages. */
-export function recordingLogger(lines: { level: string; message: string; fields?: unknown }[] = []): Logger {
+export function recordingLogger(
+  lines: { level: string; message: string; fields?: unknown }[] = [],
+): Logger {
   const logger: Logger = {
     debug: () => undefined,
     info: (message, fields) => lines.push({ level: 'info', message, fields }),
@@ -62,8 +64,18 @@ export function recordingLogger(lines: { level: string; message: string; fields?
 }
 
 /** A stage context with a recording logger and diagnostics. */
-export function testContext(stage = 'store'): StageContext & { readonly logs: { level: string; message: string; fields?: unknown }[]; readonly events: DiagnosticEvent[] } {
+export function testContext(stage = 'store'): StageContext & {
+  readonly logs: { level: string; message: string; fields?: unknown }[]
+  readonly events: DiagnosticEvent[]
+} {
   const logs: { level: string; message: string; fields?: unknown }[] = []
   const events: DiagnosticEvent[] = []
-  return { stage, logger: recordingLogger(logs), diagnostics: { report: (e) => events.push(e) }, now: () => Date.now(), logs, events }
+  return {
+    stage,
+    logger: recordingLogger(logs),
+    diagnostics: { report: (e) => events.push(e) },
+    now: () => Date.now(),
+    logs,
+    events,
+  }
 }

@@ -98,14 +98,21 @@ function runChild(script: string, args: readonly string[], kill: Kill): Promise<
         else if (word === 'acked' || word === 'done') run.acked = Number(n)
         if (kill !== null && 'acks' in kill && run.acked >= kill.acks) killNow()
       }
-      if (kill !== null && 'ms' in kill && timer === undefined && (kill.after === 'start' || run.acked > 0)) timer = setTimeout(killNow, kill.ms)
+      if (
+        kill !== null &&
+        'ms' in kill &&
+        timer === undefined &&
+        (kill.after === 'start' || run.acked > 0)
+      )
+        timer = setTimeout(killNow, kill.ms)
     })
     child.on('error', reject)
     child.on('close', (code, signal) => {
       if (timer !== undefined) clearTimeout(timer)
       run.code = code
       run.signal = signal
-      if (code !== 0 && signal === null) reject(new Error(`child failed (${String(code)}): ${stderr}`))
+      if (code !== 0 && signal === null)
+        reject(new Error(`child failed (${String(code)}): ${stderr}`))
       else resolve(run)
     })
   })
@@ -113,14 +120,25 @@ function runChild(script: string, args: readonly string[], kill: Kill): Promise<
 
 function spooledRecords(dir: string): number {
   let n = 0
-  for (const f of readdirSync(dir)) if (f.endsWith('.jsonl')) n += readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l.length > 0).length
+  for (const f of readdirSync(dir))
+    if (f.endsWith('.jsonl'))
+      n += readFileSync(join(dir, f), 'utf8')
+        .split('\n')
+        .filter((l) => l.length > 0).length
   return n
 }
 
 beforeAll(() => {
   // The child runs the built package; tsc -b is incremental (a no-op when dist is up to date).
-  const r = spawnSync('npx', ['tsc', '-b', 'packages/store/tsconfig.build.json', 'packages/sink-sqlite/tsconfig.build.json'], { cwd: root, encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`building @linkyrpi/store and @linkyrpi/sink-sqlite failed: ${r.stdout}${r.stderr}`)
+  const r = spawnSync(
+    'npx',
+    ['tsc', '-b', 'packages/store/tsconfig.build.json', 'packages/sink-sqlite/tsconfig.build.json'],
+    { cwd: root, encoding: 'utf8' },
+  )
+  if (r.status !== 0)
+    throw new Error(
+      `building @linkyrpi/store and @linkyrpi/sink-sqlite failed: ${r.stdout}${r.stderr}`,
+    )
 }, 120_000)
 
 function sigkill(makeTarget: () => TestTarget): void {
@@ -136,7 +154,18 @@ function sigkill(makeTarget: () => TestTarget): void {
     const script = join(target.dir, 'child.mjs')
     writeFileSync(script, CHILD)
     const spoolDir = join(target.dir, 'spool')
-    const args = [pathToFileURL(storeDist).href, pathToFileURL(testingDist).href, pathToFileURL(sqliteDist).href, pathToFileURL(postgresDist).href, target.text, spoolDir, String(START), String(TOTAL), String(BATCH), String(MAX_QUEUE)]
+    const args = [
+      pathToFileURL(storeDist).href,
+      pathToFileURL(testingDist).href,
+      pathToFileURL(sqliteDist).href,
+      pathToFileURL(postgresDist).href,
+      target.text,
+      spoolDir,
+      String(START),
+      String(TOTAL),
+      String(BATCH),
+      String(MAX_QUEUE),
+    ]
     const killed = await runChild(script, args, { acks: 1000 })
     expect(killed.signal).toBe('SIGKILL')
 
@@ -146,7 +175,9 @@ function sigkill(makeTarget: () => TestTarget): void {
     // Every acknowledged frame is durable: committed, or in the spool.
     expect(rows.length + spooled).toBeGreaterThanOrEqual(killed.acked)
     // What is committed is the first frames, in order, each once.
-    expect(rows.map((r) => r.t)).toEqual(Array.from({ length: rows.length }, (_, i) => START + i * 2000))
+    expect(rows.map((r) => r.t)).toEqual(
+      Array.from({ length: rows.length }, (_, i) => START + i * 2000),
+    )
     // The loss is bounded: at most the frames waiting in memory plus the batch being written.
     expect(killed.sent - rows.length - spooled).toBeLessThanOrEqual(MAX_QUEUE + BATCH)
 
@@ -155,7 +186,11 @@ function sigkill(makeTarget: () => TestTarget): void {
     expect(again.acked).toBe(TOTAL)
     const after = await store.engine.db.selectFrom('samples').select(['t']).orderBy('t').execute()
     expect(after.map((r) => r.t)).toEqual(Array.from({ length: TOTAL }, (_, i) => START + i * 2000))
-    const rollup = await store.engine.db.selectFrom('power_rollups').select((eb) => eb.fn.sum<number>('n').as('n')).where('res', '=', '1h').executeTakeFirstOrThrow()
+    const rollup = await store.engine.db
+      .selectFrom('power_rollups')
+      .select((eb) => eb.fn.sum<number>('n').as('n'))
+      .where('res', '=', '1h')
+      .executeTakeFirstOrThrow()
     expect(Number(rollup.n)).toBe(TOTAL)
     expect(spooledRecords(spoolDir)).toBe(0)
     await store.close()
@@ -163,7 +198,9 @@ function sigkill(makeTarget: () => TestTarget): void {
 }
 
 describe('store SIGKILL: sqlite', () => sigkill(sqliteTarget))
-describeWithService('postgresql', pgUp, 'store SIGKILL: postgres', () => sigkill(() => postgresTarget()))
+describeWithService('postgresql', pgUp, 'store SIGKILL: postgres', () =>
+  sigkill(() => postgresTarget()),
+)
 
 // The SQLite sink itself (as the app runs it), killed many times at random moments while it
 // commits batch after batch. Each run starts 50 to 150 frames before the last stored one, as a
@@ -195,24 +232,45 @@ function checkStore(path: string): StoreCheck {
   try {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
     // Killed while migrating: the migrations' transactions left no table, or all of them (some are views since the compact storage).
-    const tables = (db.prepare("select name from sqlite_master where type in ('table', 'view') and name in ('samples', 'registers', 'events', 'power_rollups', 'meters')").all() as { name: string }[]).length
+    const tables = (
+      db
+        .prepare(
+          "select name from sqlite_master where type in ('table', 'view') and name in ('samples', 'registers', 'events', 'power_rollups', 'meters')",
+        )
+        .all() as { name: string }[]
+    ).length
     if (tables === 0) return { samples: 0, restarts: [] }
     expect(tables).toBe(5)
-    const ts = (db.prepare('select t from samples order by t').raw(true).all() as [number][]).map((r) => r[0])
+    const ts = (db.prepare('select t from samples order by t').raw(true).all() as [number][]).map(
+      (r) => r[0],
+    )
     // What is committed is the first frames of the capture, in order, each once.
     expect(ts).toEqual(Array.from({ length: ts.length }, (_, i) => START + i * 2000))
     // Rollups count every stored frame exactly once, at each resolution.
     for (const res of ['1m', '1h', '1d']) {
-      const n = (db.prepare('select coalesce(sum(n), 0) as n from power_rollups where res = ?').get(res) as { n: number }).n
+      const n = (
+        db.prepare('select coalesce(sum(n), 0) as n from power_rollups where res = ?').get(res) as {
+          n: number
+        }
+      ).n
       expect(n, `power_rollups ${res}`).toBe(ts.length)
     }
-    const dupRegisters = db.prepare('select count(*) as n from (select meter, register, value, count(*) as c from registers group by meter, register, value having c > 1)').get() as { n: number }
+    const dupRegisters = db
+      .prepare(
+        'select count(*) as n from (select meter, register, value, count(*) as c from registers group by meter, register, value having c > 1)',
+      )
+      .get() as { n: number }
     expect(dupRegisters.n).toBe(0)
     if (ts.length > 0) {
       const m = db.prepare('select last_seen from meters').get() as { last_seen: number }
       expect(m.last_seen).toBe(ts[ts.length - 1])
     }
-    const restarts = (db.prepare("select t, detail from events where kind = 'restart' order by t").all() as { t: number; detail: string }[]).map((e) => ({
+    const restarts = (
+      db.prepare("select t, detail from events where kind = 'restart' order by t").all() as {
+        t: number
+        detail: string
+      }[]
+    ).map((e) => ({
       t: e.t,
       ...(JSON.parse(e.detail) as { from: number; ms: number }),
     }))
@@ -238,13 +296,23 @@ describe('store SIGKILL: the SQLite sink killed at random moments of its writes'
     const script = join(target.dir, 'sink-child.mjs')
     writeFileSync(script, SINK_CHILD)
     const path = join(target.dir, 'sink.db')
-    const args = (skip: number): string[] => [pathToFileURL(sqliteDist).href, pathToFileURL(testingDist).href, path, String(START), String(total), String(skip)]
+    const args = (skip: number): string[] => [
+      pathToFileURL(sqliteDist).href,
+      pathToFileURL(testingDist).href,
+      path,
+      String(START),
+      String(total),
+      String(skip),
+    ]
     const overlap = (): number => Math.max(0, before - 50 - Math.floor(rand() * 100))
     const expected: StoreCheck['restarts'] = []
     let kills = 0
     let before = 0
     for (let i = 0; i < 12; i++) {
-      const kill = { after: rand() < 0.25 ? ('start' as const) : ('ack' as const), ms: Math.floor(rand() * 400) }
+      const kill = {
+        after: rand() < 0.25 ? ('start' as const) : ('ack' as const),
+        ms: Math.floor(rand() * 400),
+      }
       const run = await runChild(script, args(overlap()), kill)
       const after = checkStore(path)
       const context = `seed ${String(seed)}, run ${String(i)}, killed ${String(kill.ms)} ms after its first ${kill.after === 'ack' ? 'acknowledgement' : 'output'}`
@@ -253,7 +321,8 @@ describe('store SIGKILL: the SQLite sink killed at random moments of its writes'
       expect(after.samples, context).toBeGreaterThanOrEqual(run.acked)
       expect(after.samples, context).toBeGreaterThanOrEqual(before)
       // A run that stored new frames after earlier ones records where it resumed, once.
-      if (before > 0 && after.samples > before) expected.push({ t: START + before * 2000, from: START + (before - 1) * 2000, ms: 2000 })
+      if (before > 0 && after.samples > before)
+        expected.push({ t: START + before * 2000, from: START + (before - 1) * 2000, ms: 2000 })
       expect(after.restarts, context).toEqual(expected)
       before = after.samples
       if (run.signal === null) break
@@ -265,7 +334,8 @@ describe('store SIGKILL: the SQLite sink killed at random moments of its writes'
     expect(last.acked).toBe(total)
     const final = checkStore(path)
     expect(final.samples).toBe(total)
-    if (before > 0 && before < total) expected.push({ t: START + before * 2000, from: START + (before - 1) * 2000, ms: 2000 })
+    if (before > 0 && before < total)
+      expected.push({ t: START + before * 2000, from: START + (before - 1) * 2000, ms: 2000 })
     expect(final.restarts).toEqual(expected)
   }, 180_000)
 })

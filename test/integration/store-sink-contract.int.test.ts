@@ -14,7 +14,10 @@ const pgUp = await tcpReachable('127.0.0.1', 5432)
 async function samplesIn(target: TestTarget): Promise<number> {
   const store: Store = await openStore(target.target)
   try {
-    const r = await store.engine.db.selectFrom('samples').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    const r = await store.engine.db
+      .selectFrom('samples')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
     return Number(r.n)
   } finally {
     await store.close()
@@ -24,14 +27,21 @@ async function samplesIn(target: TestTarget): Promise<number> {
 describeSinkContract('sqliteSink', (ctx) => {
   const target = sqliteTarget()
   const path = target.target.kind === 'sqlite' ? target.target.path : ''
-  return { sink: sqliteSink({ path, flushMs: 20, retentionDays: 0 }, ctx), stored: () => samplesIn(target), cleanup: () => target.dispose() }
+  return {
+    sink: sqliteSink({ path, flushMs: 20, retentionDays: 0 }, ctx),
+    stored: () => samplesIn(target),
+    cleanup: () => target.dispose(),
+  }
 })
 
 describeWithService('postgresql', pgUp, 'postgresSink conformance', () => {
   describeSinkContract('postgresSink', (ctx) => {
     const target = postgresTarget()
     return {
-      sink: postgresSink({ url: target.text, flushMs: 20, retentionDays: 0, spool: { dir: `${target.dir}/spool` } }, ctx),
+      sink: postgresSink(
+        { url: target.text, flushMs: 20, retentionDays: 0, spool: { dir: `${target.dir}/spool` } },
+        ctx,
+      ),
       stored: () => samplesIn(target),
       cleanup: () => target.dispose(),
     }

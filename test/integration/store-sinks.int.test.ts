@@ -19,26 +19,40 @@ describe('sqliteSink', () => {
   const path = target.target.kind === 'sqlite' ? target.target.path : ''
 
   it('stores the frames in a WAL-mode file, acknowledges each in order, and spools next to the file', async () => {
-    const acks = await lastValueFrom(sqliteSink({ path, batchSize: 64, flushMs: 20, retentionDays: 0 }, testContext('sqlite'))(from(frames)).pipe(toArray()))
+    const acks = await lastValueFrom(
+      sqliteSink(
+        { path, batchSize: 64, flushMs: 20, retentionDays: 0 },
+        testContext('sqlite'),
+      )(from(frames)).pipe(toArray()),
+    )
     expect(acks.map((a) => a.seq)).toEqual(frames.map((f) => f.meta.seq))
     expect(existsSync(`${path}.spool`)).toBe(true)
     expect(existsSync(`${path}-wal`)).toBe(true)
     const store = await openStore(target.target)
-    expect((await store.history.samples(frames[0]!.reading.meter.id!, 0, Date.UTC(2030, 0, 1), 'raw')).length).toBe(300)
+    expect(
+      (await store.history.samples(frames[0]!.reading.meter.id!, 0, Date.UTC(2030, 0, 1), 'raw'))
+        .length,
+    ).toBe(300)
     await store.close()
   })
 
-  it('the `sqlite` stage serves its history from the sink\'s own engine: before the sink runs, while it runs, after it completed', async () => {
+  it("the `sqlite` stage serves its history from the sink's own engine: before the sink runs, while it runs, after it completed", async () => {
     const dir = sqliteTarget()
     try {
       const path = dir.target.kind === 'sqlite' ? dir.target.path : ''
-      const stage = await createStage<Sink<PipelineFrame>>('sqlite', { path, flushMs: 20, retentionDays: 0 }, testContext('sqlite-history'))
+      const stage = await createStage<Sink<PipelineFrame>>(
+        'sqlite',
+        { path, flushMs: 20, retentionDays: 0 },
+        testContext('sqlite-history'),
+      )
       const history = stage.history!
       // A query before the sink subscribed opens and migrates the file: no "no such table".
       expect(await history.meters()).toEqual([])
       await lastValueFrom(stage.stage(from(frames)).pipe(toArray()))
       expect((await history.meters()).map((m) => m.id)).toEqual([frames[0]!.reading.meter.id])
-      expect(await history.samples(frames[0]!.reading.meter.id!, 0, Date.UTC(2030, 0, 1), 'raw')).toHaveLength(frames.length)
+      expect(
+        await history.samples(frames[0]!.reading.meter.id!, 0, Date.UTC(2030, 0, 1), 'raw'),
+      ).toHaveLength(frames.length)
       await stage.dispose?.()
     } finally {
       await dir.dispose()
@@ -58,7 +72,17 @@ describeWithService('postgresql', pgUp, 'postgresSink', () => {
     if (target.target.kind !== 'postgres') throw new Error('unreachable')
     const { url, schema } = target.target
     const acks = await lastValueFrom(
-      postgresSink({ url, schema, batchSize: 64, flushMs: 20, retentionDays: 0, spool: { dir: `${target.dir}/spool` } }, testContext('pg'))(from(frames)).pipe(toArray()),
+      postgresSink(
+        {
+          url,
+          schema,
+          batchSize: 64,
+          flushMs: 20,
+          retentionDays: 0,
+          spool: { dir: `${target.dir}/spool` },
+        },
+        testContext('pg'),
+      )(from(frames)).pipe(toArray()),
     )
     expect(acks.map((a) => a.seq)).toEqual(frames.map((f) => f.meta.seq))
     const store = await openStore(target.target)
@@ -73,7 +97,11 @@ describeWithService('postgresql', pgUp, 'postgresSink', () => {
   it('writes into the schema a `postgres` stage names with ?schema= in its url (not into public)', async () => {
     const named = postgresTarget()
     try {
-      const stage = await createStage<Sink<PipelineFrame>>('postgres', { url: named.text, flushMs: 20, retentionDays: 0, spool: { dir: `${named.dir}/spool` } }, testContext('pg-url-schema'))
+      const stage = await createStage<Sink<PipelineFrame>>(
+        'postgres',
+        { url: named.text, flushMs: 20, retentionDays: 0, spool: { dir: `${named.dir}/spool` } },
+        testContext('pg-url-schema'),
+      )
       const acks = await lastValueFrom(stage.stage(from(frames)).pipe(toArray()))
       await stage.dispose?.()
       expect(acks).toHaveLength(frames.length)
@@ -81,7 +109,9 @@ describeWithService('postgresql', pgUp, 'postgresSink', () => {
       const client = new pg.Client({ connectionString: named.target.url })
       await client.connect()
       try {
-        const r = await client.query<{ n: string }>(`select count(*) as n from ${named.target.schema ?? ''}.samples`)
+        const r = await client.query<{ n: string }>(
+          `select count(*) as n from ${named.target.schema ?? ''}.samples`,
+        )
         expect(Number(r.rows[0]?.n)).toBe(frames.length)
       } finally {
         await client.end()

@@ -12,5 +12,13 @@ export function recordingIo(): CommandIo & { out: () => string; err: () => strin
         cb()
       },
     })
-  return { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), stdin: new PassThrough(), env: {}, signal: new AbortController().signal, out: () => out, err: () => err }
+  return {
+    stdout: sink((s) => (out += s)),
+    stderr: sink((s) => (err += s)),
+    stdin: new PassThrough(),
+    env: {},
+    signal: new AbortController().signal,
+    out: () => out,
+    err: () => err,
+  }
 }

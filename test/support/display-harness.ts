@@ -21,7 +21,12 @@ export function recordingLogger(records: string[] = []): Logger {
 
 /** A stage context for the display sink. */
 export function displayContext(stage = 'dashboard', records: string[] = []): StageContext {
-  return { stage, logger: recordingLogger(records), diagnostics: { report: () => undefined }, now: () => Date.now() }
+  return {
+    stage,
+    logger: recordingLogger(records),
+    diagnostics: { report: () => undefined },
+    now: () => Date.now(),
+  }
 }
 
 /** A running dashboard fed by a Subject. */
@@ -46,7 +51,10 @@ export async function startDashboard(options: DisplaySinkOptions = {}): Promise<
     fail = reject
   })
   const url = await new Promise<string>((resolve, reject) => {
-    const sink = displaySink({ host: '127.0.0.1', port: 0, ...options, onListening: (l) => resolve(l.url) }, displayContext('dashboard', logs))
+    const sink = displaySink(
+      { host: '127.0.0.1', port: 0, ...options, onListening: (l) => resolve(l.url) },
+      displayContext('dashboard', logs),
+    )
     sink(input).subscribe({
       next: (a) => acks.push(a),
       error: (e: unknown) => {

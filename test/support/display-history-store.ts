@@ -2,7 +2,14 @@
  * An in-memory `HistoryStore` for the dashboard tests: a legitimate fake of the query interface
  * (packages/tic-core/src/stage/history.ts), filled with generated samples and daily energy.
  */
-import type { EnergyBucket, HistoryStore, Resolution, SamplePoint, StoredEvent, StoredMeter } from '@linkyrpi/tic-core/stage'
+import type {
+  EnergyBucket,
+  HistoryStore,
+  Resolution,
+  SamplePoint,
+  StoredEvent,
+  StoredMeter,
+} from '@linkyrpi/tic-core/stage'
 import type { TicReading } from '@linkyrpi/tic-core'
 import { localStart } from '@linkyrpi/sink-display'
 
@@ -24,21 +31,38 @@ export interface MemoryHistoryOptions {
 }
 
 /** Builds the fake with a deterministic daily power shape and per-index daily energy. */
-export function createMemoryHistoryStore(o: MemoryHistoryOptions): HistoryStore & { readonly calls: string[] } {
+export function createMemoryHistoryStore(
+  o: MemoryHistoryOptions,
+): HistoryStore & { readonly calls: string[] } {
   const step = o.stepMs ?? 600_000
   const start = o.now - o.days * DAY
   const samples: SamplePoint[] = []
   for (let t = Math.ceil(start / step) * step; t < o.now; t += step) {
     const hour = (t / 3_600_000) % 24
-    const va = Math.round(600 + 1800 * Math.max(0, Math.sin(((hour - 6) / 24) * 2 * Math.PI)) + ((t / step) % 7) * 40)
-    samples.push({ t, avgVA: va, minVA: va, maxVA: va, avgVAByPhase: null, avgInjectedVA: o.meter.producer ? Math.round(va / 3) : null })
+    const va = Math.round(
+      600 + 1800 * Math.max(0, Math.sin(((hour - 6) / 24) * 2 * Math.PI)) + ((t / step) % 7) * 40,
+    )
+    samples.push({
+      t,
+      avgVA: va,
+      minVA: va,
+      maxVA: va,
+      avgVAByPhase: null,
+      avgInjectedVA: o.meter.producer ? Math.round(va / 3) : null,
+    })
   }
   const days: EnergyBucket[] = []
   for (let d = 0; d <= o.days; d++) {
     // Local midnights, as the real stores bucket days (and as the dashboard asks for them).
     const dayStart = localStart(start + d * DAY, o.timeZone ?? 'Europe/Paris', 'day')
     if (days.at(-1)?.start === dayStart) continue // a 23- or 25-hour day around a DST change
-    days.push({ start: dayStart, bucket: 'day', byIndexWh: { 1: 4000 + d * 100, 2: 6000 + (d % 5) * 500 }, importWh: 10_000 + d * 100 + (d % 5) * 500, exportWh: 0 })
+    days.push({
+      start: dayStart,
+      bucket: 'day',
+      byIndexWh: { 1: 4000 + d * 100, 2: 6000 + (d % 5) * 500 },
+      importWh: 10_000 + d * 100 + (d % 5) * 500,
+      exportWh: 0,
+    })
   }
   const calls: string[] = []
   return {
@@ -63,15 +87,26 @@ export function createMemoryHistoryStore(o: MemoryHistoryOptions): HistoryStore 
       const month: EnergyBucket = {
         start: inRange[0]?.start ?? from,
         bucket: 'month',
-        byIndexWh: { 1: inRange.reduce((a, b) => a + (b.byIndexWh[1] ?? 0), 0), 2: inRange.reduce((a, b) => a + (b.byIndexWh[2] ?? 0), 0) },
+        byIndexWh: {
+          1: inRange.reduce((a, b) => a + (b.byIndexWh[1] ?? 0), 0),
+          2: inRange.reduce((a, b) => a + (b.byIndexWh[2] ?? 0), 0),
+        },
         importWh: inRange.reduce((a, b) => a + b.importWh, 0),
         exportWh: 0,
       }
       return inRange.length === 0 ? [] : [month]
     },
-    async events(meter: string, from: number, to: number, limit = 100): Promise<readonly StoredEvent[]> {
+    async events(
+      meter: string,
+      from: number,
+      to: number,
+      limit = 100,
+    ): Promise<readonly StoredEvent[]> {
       calls.push('events')
-      return (o.events ?? []).filter((e) => e.meter === meter && e.t >= from && e.t < to).sort((a, b) => b.t - a.t).slice(0, limit)
+      return (o.events ?? [])
+        .filter((e) => e.meter === meter && e.t >= from && e.t < to)
+        .sort((a, b) => b.t - a.t)
+        .slice(0, limit)
     },
   }
 }

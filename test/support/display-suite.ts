@@ -19,7 +19,10 @@ export interface DashboardSuite {
   /** The suite's browser (after `beforeAll`). */
   readonly browser: TestBrowser
   /** Starts a dashboard and a frame feed of `profile`. */
-  dashboard(profile: MeterProfile, options?: Parameters<typeof startDashboard>[0]): Promise<{ d: DashboardHarness; feed: (v: Live) => PipelineFrame }>
+  dashboard(
+    profile: MeterProfile,
+    options?: Parameters<typeof startDashboard>[0],
+  ): Promise<{ d: DashboardHarness; feed: (v: Live) => PipelineFrame }>
   /** Opens `url` in a new page of `viewport` size and waits for the tab bar. */
   open(url: string, viewport: { width: number; height: number }): Promise<Page>
 }

@@ -30,17 +30,31 @@ export async function touchScreen(page: Page): Promise<TouchScreen> {
   const cdp: CDPSession = await page.context().newCDPSession(page)
   await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 })
   const send = (type: 'touchStart' | 'touchMove' | 'touchEnd', points: readonly TouchPoint[]) =>
-    cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points.map((p, id) => ({ x: p.x, y: p.y, id })) })
+    cdp.send('Input.dispatchTouchEvent', {
+      type,
+      touchPoints: points.map((p, id) => ({ x: p.x, y: p.y, id })),
+    })
   return {
     async gesture(fingers, steps = 10) {
-      await send('touchStart', fingers.map((f) => f.from))
+      await send(
+        'touchStart',
+        fingers.map((f) => f.from),
+      )
       for (let i = 1; i <= steps; i++) {
         const k = i / steps
-        await send('touchMove', fingers.map((f) => ({ x: f.from.x + (f.to.x - f.from.x) * k, y: f.from.y + (f.to.y - f.from.y) * k })))
+        await send(
+          'touchMove',
+          fingers.map((f) => ({
+            x: f.from.x + (f.to.x - f.from.x) * k,
+            y: f.from.y + (f.to.y - f.from.y) * k,
+          })),
+        )
       }
       await send('touchEnd', [])
       // Let the page handle the last events before the caller looks at it.
-      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))))
+      await page.evaluate(
+        () => new Promise((resolve) => requestAnimationFrame(() => resolve(null))),
+      )
     },
     async detach() {
       await cdp.detach()

@@ -1,8 +1,12 @@
 import { createRequire } from 'node:module'
-import type { MockBindingInterface, MockPortBinding } from '@serialport/binding-mock' with { 'resolution-mode': 'require' }
+import type { MockBindingInterface, MockPortBinding } from '@serialport/binding-mock' with {
+  'resolution-mode': 'require',
+}
 
 // The package's ESM entry has no type declarations; its CommonJS entry does.
-const { MockBinding } = createRequire(import.meta.url)('@serialport/binding-mock') as { MockBinding: MockBindingInterface }
+const { MockBinding } = createRequire(import.meta.url)('@serialport/binding-mock') as {
+  MockBinding: MockBindingInterface
+}
 
 /** serialport's MockBinding, plus the port it opened last, so that a test can feed it bytes. */
 export interface TrackedMockBinding {

@@ -69,9 +69,15 @@ export class MqttRecorder {
 
   /** Deletes every retained message this recorder saw (empty retained payloads). */
   async clearRetained(): Promise<void> {
-    const topics = new Set(this.messages.filter((m) => m.retain || this.last.get(m.topic)?.retain === true).map((m) => m.topic))
+    const topics = new Set(
+      this.messages
+        .filter((m) => m.retain || this.last.get(m.topic)?.retain === true)
+        .map((m) => m.topic),
+    )
     for (const t of this.last.keys()) topics.add(t)
-    await Promise.all([...topics].map((t) => this.client.publishAsync(t, '', { qos: 1, retain: true })))
+    await Promise.all(
+      [...topics].map((t) => this.client.publishAsync(t, '', { qos: 1, retain: true })),
+    )
   }
 
   async close(): Promise<void> {
@@ -81,7 +87,11 @@ export class MqttRecorder {
 
 /** A connected mqtt.js client (rejects when the broker does not answer). */
 export async function connectClient(url: string): Promise<MqttClient> {
-  const client = connect(url, { reconnectPeriod: 0, connectTimeout: 5_000, clientId: `linkyrpi-test-${randomBytes(4).toString('hex')}` })
+  const client = connect(url, {
+    reconnectPeriod: 0,
+    connectTimeout: 5_000,
+    clientId: `linkyrpi-test-${randomBytes(4).toString('hex')}`,
+  })
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => resolve())
     client.once('error', reject)
@@ -113,14 +123,18 @@ export interface OwnBroker {
 export async function startOwnBroker(port: number, anonymous = true): Promise<OwnBroker> {
   const dir = await mkdtemp(join(tmpdir(), 'linky-mosquitto-'))
   const conf = join(dir, 'mosquitto.conf')
-  await writeFile(conf, `listener ${String(port)} 127.0.0.1\nallow_anonymous ${String(anonymous)}\npersistence false\n`)
+  await writeFile(
+    conf,
+    `listener ${String(port)} 127.0.0.1\nallow_anonymous ${String(anonymous)}\npersistence false\n`,
+  )
   let proc: ChildProcess | null = null
   const start = async (): Promise<void> => {
     const p = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' })
     proc = p
     const deadline = Date.now() + 5_000
     while (!(await tcpReachable('127.0.0.1', port, 200))) {
-      if (p.exitCode !== null || Date.now() > deadline) throw new Error(`mosquitto did not start on port ${String(port)}`)
+      if (p.exitCode !== null || Date.now() > deadline)
+        throw new Error(`mosquitto did not start on port ${String(port)}`)
       await new Promise((r) => setTimeout(r, 50))
     }
   }

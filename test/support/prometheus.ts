@@ -36,14 +36,26 @@ export function parsePrometheus(text: string): PromExposition {
     }
     if (line.startsWith('# TYPE ')) {
       const [, , name, type] = line.split(' ')
-      if (type !== 'counter' && type !== 'gauge' && type !== 'histogram' && type !== 'summary' && type !== 'untyped') throw new Error(`bad type line: ${line}`)
+      if (
+        type !== 'counter' &&
+        type !== 'gauge' &&
+        type !== 'histogram' &&
+        type !== 'summary' &&
+        type !== 'untyped'
+      )
+        throw new Error(`bad type line: ${line}`)
       if (types.has(name as string)) throw new Error(`TYPE given twice for ${String(name)}`)
       types.set(name as string, type)
       continue
     }
     const m = SAMPLE.exec(line)
     if (m === null) throw new Error(`not a sample: ${line}`)
-    const [, name, labelText, valueText] = m as unknown as [string, string, string | undefined, string]
+    const [, name, labelText, valueText] = m as unknown as [
+      string,
+      string,
+      string | undefined,
+      string,
+    ]
     if (!types.has(name)) throw new Error(`sample before its TYPE: ${line}`)
     const labels: Record<string, string> = {}
     if (labelText !== undefined && labelText !== '') {
@@ -53,11 +65,15 @@ export function parsePrometheus(text: string): PromExposition {
         LABEL.lastIndex = pos
         const l = LABEL.exec(labelText)
         if (l === null) throw new Error(`bad labels: ${line}`)
-        labels[l[1] as string] = (l[2] as string).replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\')
+        labels[l[1] as string] = (l[2] as string)
+          .replace(/\\n/g, '\n')
+          .replace(/\\"/g, '"')
+          .replace(/\\\\/g, '\\')
         pos = LABEL.lastIndex
       }
     }
-    const value = valueText === '+Inf' ? Infinity : valueText === '-Inf' ? -Infinity : Number(valueText)
+    const value =
+      valueText === '+Inf' ? Infinity : valueText === '-Inf' ? -Infinity : Number(valueText)
     if (valueText !== 'NaN' && Number.isNaN(value)) throw new Error(`bad value: ${line}`)
     const key = `${name}${JSON.stringify(Object.entries(labels).sort())}`
     if (seen.has(key)) throw new Error(`series given twice: ${line}`)
@@ -68,6 +84,9 @@ export function parsePrometheus(text: string): PromExposition {
     types,
     help,
     samples,
-    find: (name, want = {}) => samples.filter((s) => s.name === name && Object.entries(want).every(([k, v]) => s.labels[k] === v)),
+    find: (name, want = {}) =>
+      samples.filter(
+        (s) => s.name === name && Object.entries(want).every(([k, v]) => s.labels[k] === v),
+      ),
   }
 }

@@ -29,7 +29,12 @@ export async function tcpReachable(host: string, port: number, timeoutMs = 1000)
  * `describe` for tests that need a service: runs when `available`; otherwise skipped with the
  * reason locally, but under CI=true the suite runs anyway so that its tests fail loudly.
  */
-export function describeWithService(service: string, available: boolean, name: string, fn: () => void): void {
+export function describeWithService(
+  service: string,
+  available: boolean,
+  name: string,
+  fn: () => void,
+): void {
   if (available || IN_CI) {
     describe(name, fn)
   } else {

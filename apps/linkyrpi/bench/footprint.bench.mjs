@@ -79,7 +79,11 @@ function heap(file) {
   try {
     const lines = readFileSync(file, 'utf8').trim().split('\n')
     const m = JSON.parse(lines[lines.length - 1])
-    return { heap_used_mb: +(m.heapUsed / 2 ** 20).toFixed(1), heap_total_mb: +(m.heapTotal / 2 ** 20).toFixed(1), external_mb: +(m.external / 2 ** 20).toFixed(1) }
+    return {
+      heap_used_mb: +(m.heapUsed / 2 ** 20).toFixed(1),
+      heap_total_mb: +(m.heapTotal / 2 ** 20).toFixed(1),
+      external_mb: +(m.external / 2 ** 20).toFixed(1),
+    }
   } catch {
     return {}
   }
@@ -87,7 +91,10 @@ function heap(file) {
 
 /** Proportional set size (shared pages divided among their users) of a process, MB. */
 function pss(pid) {
-  return Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? NaN) / 1024
+  return (
+    Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? NaN) /
+    1024
+  )
 }
 
 /** Sum of PSS of a process and all its descendants, MB (Chromium's processes share much). */
@@ -131,12 +138,36 @@ async function startApp(variant, dir) {
   const { name, nodeOptions = '', env = {}, bin = BIN } = variant
   const port = await freePort()
   const probe = join(dir, `${name}.probe.jsonl`)
-  const snap = name.endsWith('-snap') ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`] : []
-  const child = spawn(process.execPath, ['--import', PROBE, ...snap, ...nodeOptions.split(/\s+/).filter(Boolean), bin, 'run', '--data-dir', join(dir, name), '--http-port', String(port), '--log-level', 'warn'], {
-    cwd: dir,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, ...env, FOOTPRINT_PROBE_OUT: probe, FOOTPRINT_PROBE_INTERVAL_S: String(Math.min(INTERVAL_S, 15)) },
-  })
+  const snap = name.endsWith('-snap')
+    ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`]
+    : []
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      PROBE,
+      ...snap,
+      ...nodeOptions.split(/\s+/).filter(Boolean),
+      bin,
+      'run',
+      '--data-dir',
+      join(dir, name),
+      '--http-port',
+      String(port),
+      '--log-level',
+      'warn',
+    ],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: {
+        ...process.env,
+        ...env,
+        FOOTPRINT_PROBE_OUT: probe,
+        FOOTPRINT_PROBE_INTERVAL_S: String(Math.min(INTERVAL_S, 15)),
+      },
+    },
+  )
   let stderr = ''
   await new Promise((resolve, reject) => {
     child.stderr.on('data', (d) => {
@@ -150,22 +181,48 @@ async function startApp(variant, dir) {
 
 const dir = await mkdtemp(join(tmpdir(), 'linky-footprint-'))
 const idleProbe = join(dir, 'idle.probe.jsonl')
-const idle = spawn(process.execPath, ['--import', PROBE, '-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore', env: { ...process.env, FOOTPRINT_PROBE_OUT: idleProbe } })
+const idle = spawn(process.execPath, ['--import', PROBE, '-e', 'setInterval(() => {}, 1000)'], {
+  stdio: 'ignore',
+  env: { ...process.env, FOOTPRINT_PROBE_OUT: idleProbe },
+})
 const apps = []
 const pages = []
 const snapshotsTaken = new Set()
 // One Chromium, one page per variant: Chromium's own memory is not what this measures.
-const server = await chromium.launchServer({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
+const server = await chromium.launchServer({
+  executablePath: CHROMIUM,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+})
 try {
   const browser = await chromium.connect(server.wsEndpoint())
   for (const variant of variants) {
     const app = await startApp(variant, dir)
     apps.push(app)
-    const page = await (await browser.newContext({ viewport: { width: 800, height: 480 } })).newPage()
+    const page = await (
+      await browser.newContext({ viewport: { width: 800, height: 480 } })
+    ).newPage()
     await page.goto(`http://127.0.0.1:${String(app.port)}/#live`)
     pages.push({ name: app.name, page })
   }
-  emit({ event: 'start', minutes: MINUTES, intervalS: INTERVAL_S, variants: apps.map((a) => ({ name: a.name, nodeOptions: a.nodeOptions, env: a.env, bin: a.bin })) })
+  emit({
+    event: 'start',
+    minutes: MINUTES,
+    intervalS: INTERVAL_S,
+    variants: apps.map((a) => ({
+      name: a.name,
+      nodeOptions: a.nodeOptions,
+      env: a.env,
+      bin: a.bin,
+    })),
+  })
   const samples = new Map(apps.map((a) => [a.name, []]))
   const started = Date.now()
   while (Date.now() - started < MINUTES * 60_000) {
@@ -173,11 +230,23 @@ try {
     const t = Math.round((Date.now() - started) / 1000)
     const base = memory(idle.pid)
     for (const app of apps) {
-      if (app.child.exitCode !== null) throw new Error(`${app.name} exited with ${String(app.child.exitCode)}`)
+      if (app.child.exitCode !== null)
+        throw new Error(`${app.name} exited with ${String(app.child.exitCode)}`)
       const m = memory(app.child.pid)
       const row = { rss: m.rss, anon: m.anon, file: m.file, cpu: cpuSeconds(app.child.pid) }
       samples.get(app.name).push(row)
-      emit({ event: 'sample', variant: app.name, t_s: t, rss_mb: +m.rss.toFixed(1), anon_mb: +m.anon.toFixed(1), file_mb: +m.file.toFixed(1), cpu_s: row.cpu, ...heap(app.probe), idle_node_rss_mb: +base.rss.toFixed(1), idle_node_anon_mb: +base.anon.toFixed(1) })
+      emit({
+        event: 'sample',
+        variant: app.name,
+        t_s: t,
+        rss_mb: +m.rss.toFixed(1),
+        anon_mb: +m.anon.toFixed(1),
+        file_mb: +m.file.toFixed(1),
+        cpu_s: row.cpu,
+        ...heap(app.probe),
+        idle_node_rss_mb: +base.rss.toFixed(1),
+        idle_node_anon_mb: +base.anon.toFixed(1),
+      })
     }
     for (const at of SNAP_AT) {
       if (t >= at * 60 && !snapshotsTaken.has(at)) {

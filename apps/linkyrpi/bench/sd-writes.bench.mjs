@@ -41,7 +41,8 @@ const SPEED = Number(process.env.BENCH_SPEED ?? 1)
 const WARMUP_MS = 30_000
 const CEILING_PER_DAY = 50e6
 const DAY_S = 86_400
-const emit = (o) => process.stdout.write(`${JSON.stringify({ ...o, load1: Number(loadavg()[0].toFixed(2)) })}\n`)
+const emit = (o) =>
+  process.stdout.write(`${JSON.stringify({ ...o, load1: Number(loadavg()[0].toFixed(2)) })}\n`)
 
 /** `write_bytes` of /proc/<pid>/io ('self' for this process). */
 function writeBytes(pid) {
@@ -104,7 +105,11 @@ async function start(variant) {
   }
   const configFile = join(dir, 'linkyrpi.config.yaml')
   writeFileSync(configFile, JSON.stringify(config, null, 2)) // JSON is YAML
-  const child = spawn(process.execPath, [main, 'run', '--config', configFile, '--log-format', 'json'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(
+    process.execPath,
+    [main, 'run', '--config', configFile, '--log-format', 'json'],
+    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
   const out = { url: null, stdoutLines: 0, stdoutBytes: 0, stderr: '' }
   child.stdout.on('data', (b) => {
     out.stdoutBytes += b.length
@@ -115,9 +120,15 @@ async function start(variant) {
     const m = /dashboard at (\S+)/.exec(out.stderr)
     if (m !== null) out.url = m[1]
   })
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))
+  const exited = new Promise((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  )
   // Start-up takes seconds on a quiet machine, much longer on a busy one.
-  await waitFor('the dashboard URL', () => out.url !== null || child.exitCode !== null, 180_000).catch((error) => {
+  await waitFor(
+    'the dashboard URL',
+    () => out.url !== null || child.exitCode !== null,
+    180_000,
+  ).catch((error) => {
     child.kill('SIGKILL')
     throw error
   })
@@ -146,11 +157,27 @@ async function measure(p, startedAt) {
   await waitFor('the database', () => fileSize(p.dbPath) > 0, 60_000)
   const db = new Database(p.dbPath, { readonly: false, fileMustExist: true })
   db.pragma('busy_timeout = 5000')
-  await waitFor('the schema', () => db.prepare("select count(*) as n from sqlite_master where name = 'samples'").get().n === 1, 60_000)
+  await waitFor(
+    'the schema',
+    () =>
+      db.prepare("select count(*) as n from sqlite_master where name = 'samples'").get().n === 1,
+    60_000,
+  )
   checkpoint(db)
-  const a = { at: Date.now(), wb: writeBytes(p.child.pid), lines: p.out.stdoutLines, bytes: p.out.stdoutBytes, ...storeState(db, p.dbPath) }
+  const a = {
+    at: Date.now(),
+    wb: writeBytes(p.child.pid),
+    lines: p.out.stdoutLines,
+    bytes: p.out.stdoutBytes,
+    ...storeState(db, p.dbPath),
+  }
   await sleep(MINUTES * 60_000)
-  const b = { at: Date.now(), wb: writeBytes(p.child.pid), lines: p.out.stdoutLines, bytes: p.out.stdoutBytes }
+  const b = {
+    at: Date.now(),
+    wb: writeBytes(p.child.pid),
+    lines: p.out.stdoutLines,
+    bytes: p.out.stdoutBytes,
+  }
   const walEnd = fileSize(`${p.dbPath}-wal`)
   const checkpointBytes = checkpoint(db)
   Object.assign(b, storeState(db, p.dbPath))
@@ -194,13 +221,18 @@ async function stop(p) {
   p.child.kill('SIGTERM')
   const { code, signal } = await p.exited
   rmSync(p.dir, { recursive: true, force: true })
-  if (code !== 0) throw new Error(`linkyrpi run stopped with ${String(code ?? signal)}: ${p.out.stderr.slice(-2000)}`)
+  if (code !== 0)
+    throw new Error(
+      `linkyrpi run stopped with ${String(code ?? signal)}: ${p.out.stderr.slice(-2000)}`,
+    )
 }
 
 const variants = [
   { name: 'defaults', phases: 1 },
   { name: 'defaults', phases: 3 },
-  ...(process.env.BENCH_BASELINE === '0' ? [] : [{ name: 'baseline: flushMs 2000 (the former default)', phases: 1, flushMs: 2000 }]),
+  ...(process.env.BENCH_BASELINE === '0'
+    ? []
+    : [{ name: 'baseline: flushMs 2000 (the former default)', phases: 1, flushMs: 2000 }]),
   // BENCH_FLUSH_MS=600000,900000 adds single-phase runs at other flush intervals.
   ...(process.env.BENCH_FLUSH_MS ?? '')
     .split(',')

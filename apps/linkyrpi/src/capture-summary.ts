@@ -22,7 +22,10 @@ export class CaptureSummary {
   add(event: DecoderEvent): void {
     if (event.kind === 'discarded') {
       this.bytesDiscarded += event.byteCount
-      this.discardedByReason.set(event.reason, (this.discardedByReason.get(event.reason) ?? 0) + event.byteCount)
+      this.discardedByReason.set(
+        event.reason,
+        (this.discardedByReason.get(event.reason) ?? 0) + event.byteCount,
+      )
       return
     }
     const f = event.frame
@@ -31,7 +34,8 @@ export class CaptureSummary {
     this.groupsAccepted += f.groups.length
     this.groupsRejected += f.rejected.length
     this.modes.set(f.mode, (this.modes.get(f.mode) ?? 0) + 1)
-    for (const r of f.rejected) this.rejectedByReason.set(r.reason, (this.rejectedByReason.get(r.reason) ?? 0) + 1)
+    for (const r of f.rejected)
+      this.rejectedByReason.set(r.reason, (this.rejectedByReason.get(r.reason) ?? 0) + 1)
     if (f.reading !== undefined) {
       this.describe(f.reading)
       return

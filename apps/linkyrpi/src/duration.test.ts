@@ -10,7 +10,8 @@ describe('parseDuration / parseSpeed / parseRate', () => {
     expect(parseDuration('2w', '--duration')).toBe(14 * 86_400_000)
   })
   it('rejects anything else, naming the option', () => {
-    for (const bad of ['', 'd7', '7 days', '-1h', '0s', '1h-']) expect(() => parseDuration(bad, '--duration')).toThrow(/--duration/)
+    for (const bad of ['', 'd7', '7 days', '-1h', '0s', '1h-'])
+      expect(() => parseDuration(bad, '--duration')).toThrow(/--duration/)
   })
   it('parses speeds and rates', () => {
     expect(parseSpeed(undefined)).toBe(1)

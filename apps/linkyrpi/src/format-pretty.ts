@@ -12,16 +12,21 @@ export function formatPretty(frame: DecodedFrame): string {
   lines.push(head.join(' · '))
   const width = Math.max(8, ...frame.groups.map((g) => g.label.length))
   for (const g of frame.groups) {
-    lines.push(`  ${g.label.padEnd(width)}  ${g.horodate !== undefined ? `[${g.horodate}] ` : ''}${JSON.stringify(g.value)}`)
+    lines.push(
+      `  ${g.label.padEnd(width)}  ${g.horodate !== undefined ? `[${g.horodate}] ` : ''}${JSON.stringify(g.value)}`,
+    )
   }
   for (const x of frame.rejected) lines.push(`  ✗ ${x.reason.padEnd(9)} ${JSON.stringify(x.raw)}`)
   if (r !== undefined) {
     const bits: string[] = []
     if (r.power.apparentVA !== null) bits.push(`${String(r.power.apparentVA)} VA`)
     if (r.power.injectedVA !== null) bits.push(`injecting ${String(r.power.injectedVA)} VA`)
-    if (r.current.rmsA !== null) bits.push(`${r.current.rmsA.map((a) => (a === null ? '?' : String(a))).join('/')} A`)
-    if (r.voltage.rmsV !== null) bits.push(`${r.voltage.rmsV.map((v) => (v === null ? '?' : String(v))).join('/')} V`)
-    if (r.period.label !== null) bits.push(`period ${r.period.label} (index ${String(r.period.index)})`)
+    if (r.current.rmsA !== null)
+      bits.push(`${r.current.rmsA.map((a) => (a === null ? '?' : String(a))).join('/')} A`)
+    if (r.voltage.rmsV !== null)
+      bits.push(`${r.voltage.rmsV.map((v) => (v === null ? '?' : String(v))).join('/')} V`)
+    if (r.period.label !== null)
+      bits.push(`period ${r.period.label} (index ${String(r.period.index)})`)
     if (r.energy.importWh !== null) bits.push(`import ${String(r.energy.importWh)} Wh`)
     if (r.alerts.length > 0) bits.push(`alerts: ${r.alerts.join(', ')}`)
     lines.push(`  = ${bits.join(' · ')}`)

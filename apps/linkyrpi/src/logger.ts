@@ -22,10 +22,13 @@ export interface CreateLoggerOptions {
 }
 
 /** Makes `Error` values in fields serialisable (name, message, cause, stack). */
-function plain(fields: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> | undefined {
+function plain(
+  fields: Readonly<Record<string, unknown>> | undefined,
+): Record<string, unknown> | undefined {
   if (fields === undefined) return undefined
   const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(fields)) out[key] = value instanceof Error ? errorFields(value) : value
+  for (const [key, value] of Object.entries(fields))
+    out[key] = value instanceof Error ? errorFields(value) : value
   return out
 }
 
@@ -33,7 +36,9 @@ function errorFields(error: Error): Record<string, unknown> {
   return {
     type: error.name,
     message: error.message,
-    ...(error.cause !== undefined ? { cause: error.cause instanceof Error ? errorFields(error.cause) : String(error.cause) } : {}),
+    ...(error.cause !== undefined
+      ? { cause: error.cause instanceof Error ? errorFields(error.cause) : String(error.cause) }
+      : {}),
     stack: error.stack,
   }
 }
@@ -49,11 +54,20 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const underSystemd = env.INVOCATION_ID !== undefined || env.JOURNAL_STREAM !== undefined
   const format = options.format ?? (underSystemd || stream.isTTY !== true ? 'json' : 'pretty')
   if (format === 'pretty') return prettyLogger(stream, LOG_LEVELS.indexOf(level), 'linky')
-  const root = pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } }, stream)
+  const root = pino(
+    {
+      level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    stream,
+  )
   // Children are made from the root, so that each record carries one `ns` field.
   const wrap = (p: pino.Logger, ns: string): Logger => ({
     debug: (message, fields) => {
-      if (p.isLevelEnabled('debug')) p.debug(plain(fields) ?? {}, typeof message === 'function' ? message() : message)
+      if (p.isLevelEnabled('debug'))
+        p.debug(plain(fields) ?? {}, typeof message === 'function' ? message() : message)
     },
     info: (message, fields) => p.info(plain(fields) ?? {}, message),
     warn: (message, fields) => p.warn(plain(fields) ?? {}, message),
@@ -63,17 +77,28 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
   return wrap(root.child({ ns: 'linky' }), 'linky')
 }
 
-const COLOURS: Record<LogLevel, string> = { debug: '\x1b[90m', info: '\x1b[36m', warn: '\x1b[33m', error: '\x1b[31m' }
+const COLOURS: Record<LogLevel, string> = {
+  debug: '\x1b[90m',
+  info: '\x1b[36m',
+  warn: '\x1b[33m',
+  error: '\x1b[31m',
+}
 
 function prettyLogger(stream: NodeJS.WritableStream, min: number, ns: string): Logger {
-  const write = (level: LogLevel, message: string | (() => string), fields?: Readonly<Record<string, unknown>>): void => {
+  const write = (
+    level: LogLevel,
+    message: string | (() => string),
+    fields?: Readonly<Record<string, unknown>>,
+  ): void => {
     if (LOG_LEVELS.indexOf(level) < min) return
     const time = new Date().toISOString().slice(11, 19)
     const text = typeof message === 'function' ? message() : message
     const extra = Object.entries(plain(fields) ?? {})
       .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
       .join(' ')
-    stream.write(`${time} ${COLOURS[level]}${level.padEnd(5)}\x1b[0m \x1b[2m${ns}\x1b[0m ${text}${extra === '' ? '' : ` \x1b[2m${extra}\x1b[0m`}\n`)
+    stream.write(
+      `${time} ${COLOURS[level]}${level.padEnd(5)}\x1b[0m \x1b[2m${ns}\x1b[0m ${text}${extra === '' ? '' : ` \x1b[2m${extra}\x1b[0m`}\n`,
+    )
   }
   return {
     debug: (m, f) => write('debug', m, f),

@@ -13,7 +13,9 @@ function usage(): string {
 }
 
 /** Finds the command named by the first one or two words of `argv`. */
-function findCommand(argv: readonly string[]): { entry: CommandEntry; rest: readonly string[] } | undefined {
+function findCommand(
+  argv: readonly string[],
+): { entry: CommandEntry; rest: readonly string[] } | undefined {
   for (const words of [2, 1]) {
     const name = argv.slice(0, words).join(' ')
     const entry = COMMANDS.find((c) => c.name === name)
@@ -24,7 +26,9 @@ function findCommand(argv: readonly string[]): { entry: CommandEntry; rest: read
 
 /** The version of the package this file belongs to (the app's package.json, in the repository or installed). */
 function version(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }
+  const manifest = JSON.parse(
+    readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+  ) as { version?: string }
   return manifest.version ?? 'unknown'
 }
 
@@ -66,7 +70,9 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`linkyrpi ${command.name}: ${error.message}\n\n${command.help}`)
       return EXIT.usage
     }
-    process.stderr.write(`linkyrpi ${command.name}: ${error instanceof Error ? error.message : String(error)}\n`)
+    process.stderr.write(
+      `linkyrpi ${command.name}: ${error instanceof Error ? error.message : String(error)}\n`,
+    )
     return EXIT.failure
   } finally {
     process.off('SIGINT', stop)

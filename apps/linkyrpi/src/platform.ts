@@ -10,8 +10,15 @@ import { loadSerialBinding } from './serial-binding.js'
  * lazily so that nodes without a serial port never load native code; and `onDashboard`, called
  * with the dashboard's URL once it listens.
  */
-export async function createPlatform(config: PipelineConfig, node: string, logger: Logger, onDashboard?: (url: string) => void): Promise<NodePlatform> {
-  const needsSerial = Object.values(config.stages).some((s) => s.node === node && s.type === 'serial')
+export async function createPlatform(
+  config: PipelineConfig,
+  node: string,
+  logger: Logger,
+  onDashboard?: (url: string) => void,
+): Promise<NodePlatform> {
+  const needsSerial = Object.values(config.stages).some(
+    (s) => s.node === node && s.type === 'serial',
+  )
   let binding: unknown
   if (needsSerial) binding = await loadSerialBinding()
   return {

@@ -17,7 +17,14 @@ export async function checkPort(binding: SerialBinding, path: string): Promise<s
     return `${path} does not exist (serial ports here: ${known.length > 0 ? known.join(', ') : 'none found'}; 'linkyrpi ports' lists them${path.includes('serial0') ? '; on a Raspberry Pi, enable the UART: sudo raspi-config nonint do_serial_hw 0, then reboot' : ''})`
   }
   try {
-    const port = await binding.open({ path, baudRate: 1200, dataBits: 7, parity: 'even', stopBits: 1, lock: true })
+    const port = await binding.open({
+      path,
+      baudRate: 1200,
+      dataBits: 7,
+      parity: 'even',
+      stopBits: 1,
+      lock: true,
+    })
     await port.close()
     return null
   } catch (error) {

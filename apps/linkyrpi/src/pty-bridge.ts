@@ -36,8 +36,17 @@ export async function openPtyBridge(link?: string): Promise<PtyBridge> {
       }
     }
     child.stderr.on('data', onData)
-    child.once('error', (error) => reject(new Error(`cannot start socat (${(error as NodeJS.ErrnoException).code ?? error.message}); install it: apt-get install socat`, { cause: error })))
-    child.once('exit', (code) => reject(new Error(`socat exited with code ${String(code)}: ${text.trim()}`)))
+    child.once('error', (error) =>
+      reject(
+        new Error(
+          `cannot start socat (${(error as NodeJS.ErrnoException).code ?? error.message}); install it: apt-get install socat`,
+          { cause: error },
+        ),
+      ),
+    )
+    child.once('exit', (code) =>
+      reject(new Error(`socat exited with code ${String(code)}: ${text.trim()}`)),
+    )
   })
   child.stderr.resume()
   return {

@@ -14,6 +14,8 @@ export async function loadSerialBinding(): Promise<SerialBinding> {
     await binding.list()
     return binding
   } catch (error) {
-    throw new NativeModuleError(nativeModuleMessage('@serialport/bindings-cpp', 'Reading a serial port', error))
+    throw new NativeModuleError(
+      nativeModuleMessage('@serialport/bindings-cpp', 'Reading a serial port', error),
+    )
   }
 }

@@ -17,7 +17,8 @@ const OPTIONS = new Set(['base', 'hc', 'ejp', 'tempo'])
 const PHASES: Readonly<Record<string, 1 | 3>> = { '1': 1, mono: 1, '3': 3, tri: 3 }
 
 /** The words a spec may hold, for messages. */
-export const SIMULATE_SPEC_WORDS = 'base|hc|ejp|tempo, 1|3 (mono|tri), producer, historique|standard'
+export const SIMULATE_SPEC_WORDS =
+  'base|hc|ejp|tempo, 1|3 (mono|tri), producer, historique|standard'
 
 /**
  * Parses a spec; throws UsageError listing every problem at once. A producer without a mode
@@ -25,7 +26,12 @@ export const SIMULATE_SPEC_WORDS = 'base|hc|ejp|tempo, 1|3 (mono|tri), producer,
  */
 export function parseSimulateSpec(text: string): SimulateSpec {
   const problems: string[] = []
-  const out: { option?: SimulateSpec['option']; phases?: 1 | 3; producer?: true; mode?: SimulateSpec['mode'] } = {}
+  const out: {
+    option?: SimulateSpec['option']
+    phases?: 1 | 3
+    producer?: true
+    mode?: SimulateSpec['mode']
+  } = {}
   const words = text.split(',').map((w) => w.trim().toLowerCase())
   if (words.every((w) => w.length === 0)) problems.push('empty: give e.g. tempo,3,producer')
   const twice = (what: string, w: string): void => void problems.push(`'${w}': ${what} given twice`)
@@ -43,7 +49,8 @@ export function parseSimulateSpec(text: string): SimulateSpec {
       out.mode = w
     } else problems.push(`'${w}' is not one of ${SIMULATE_SPEC_WORDS}`)
   }
-  if (out.producer === true && out.mode === 'historique') problems.push('producer needs standard mode: historique carries no production data')
+  if (out.producer === true && out.mode === 'historique')
+    problems.push('producer needs standard mode: historique carries no production data')
   if (problems.length > 0) throw new UsageError(`--simulate '${text}': ${problems.join('; ')}`)
   if (out.producer === true && out.mode === undefined) out.mode = 'standard'
   return out

@@ -11,7 +11,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import pg from 'pg'
-import { buildReport, DEFAULT_SETTINGS, loadReportData, parseLocalDate, pickMeter } from '../dist/index.js'
+import {
+  buildReport,
+  DEFAULT_SETTINGS,
+  loadReportData,
+  parseLocalDate,
+  pickMeter,
+} from '../dist/index.js'
 import { openSqliteStore } from '@linkyrpi/sink-sqlite'
 import { openPostgresStore } from '@linkyrpi/sink-postgres'
 import { evaluate } from './appliance-eval.mjs'
@@ -20,10 +26,12 @@ const root = new URL('../../..', import.meta.url).pathname
 const cli = join(root, 'apps/linkyrpi/dist/main.js')
 const PG_URL = process.env.LINKY_PG_URL ?? 'postgres://root@127.0.0.1:5432/test'
 /** Opens a store from a SQLite path or a postgres:// URL (as the CLI's --store). */
-const openStore = (target) => (/^postgres(ql)?:\/\//i.test(target) ? openPostgresStore(target) : openSqliteStore(target))
+const openStore = (target) =>
+  /^postgres(ql)?:\/\//i.test(target) ? openPostgresStore(target) : openSqliteStore(target)
 const dir = mkdtempSync(join(tmpdir(), 'linky-analytics-bench-'))
 const line = (o) => process.stdout.write(`${JSON.stringify(o)}\n`)
-const run = (args) => execFileSync(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+const run = (args) =>
+  execFileSync(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
 
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null
 /**
@@ -34,14 +42,23 @@ function wall(args, runs = 3) {
   let best = { wallMs: Infinity, cpuMs: null }
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now()
-    const r = TIME === null
-      ? spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'ignore'] })
-      : spawnSync(TIME, ['-f', '%U %S', process.execPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
+    const r =
+      TIME === null
+        ? spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'ignore'] })
+        : spawnSync(TIME, ['-f', '%U %S', process.execPath, ...args], {
+            stdio: ['ignore', 'ignore', 'pipe'],
+            encoding: 'utf8',
+          })
     const wallMs = performance.now() - t0
-    if (r.status !== 0 && args.length > 1 && args[1] !== '--help') throw new Error(`exit ${r.status}: ${args.join(' ')}`)
+    if (r.status !== 0 && args.length > 1 && args[1] !== '--help')
+      throw new Error(`exit ${r.status}: ${args.join(' ')}`)
     const cpu = TIME === null ? null : r.stderr.trim().split('\n').at(-1).split(' ').map(Number)
     const cpuMs = cpu === null ? null : Math.round((cpu[0] + cpu[1]) * 1000)
-    if (wallMs < best.wallMs) best = { wallMs, cpuMs: best.cpuMs === null ? cpuMs : Math.min(best.cpuMs, cpuMs ?? Infinity) }
+    if (wallMs < best.wallMs)
+      best = {
+        wallMs,
+        cpuMs: best.cpuMs === null ? cpuMs : Math.min(best.cpuMs, cpuMs ?? Infinity),
+      }
     else if (cpuMs !== null) best.cpuMs = Math.min(best.cpuMs ?? Infinity, cpuMs)
   }
   return { wallMs: Math.round(best.wallMs), cpuMs: best.cpuMs }
@@ -50,28 +67,99 @@ function wall(args, runs = 3) {
 try {
   // 1. Appliances: profiles and seeds no test uses.
   const profiles = [
-    { name: 'hc-winter', args: ['--option', 'hc', '--seed', '101', '--start', '2026-01-01T00:00:00+01:00'] },
-    { name: 'base-autumn-standard', args: ['--option', 'base', '--mode', 'standard', '--seed', '202', '--start', '2025-11-10T00:00:00+01:00'] },
-    { name: 'tempo-winter-split-offpeak', args: ['--option', 'tempo', '--seed', '303', '--start', '2026-02-02T00:00:00+01:00', '--off-peak', '01:00-07:00,13:00-15:00'], offPeak: '01:00-07:00,13:00-15:00' },
+    {
+      name: 'hc-winter',
+      args: ['--option', 'hc', '--seed', '101', '--start', '2026-01-01T00:00:00+01:00'],
+    },
+    {
+      name: 'base-autumn-standard',
+      args: [
+        '--option',
+        'base',
+        '--mode',
+        'standard',
+        '--seed',
+        '202',
+        '--start',
+        '2025-11-10T00:00:00+01:00',
+      ],
+    },
+    {
+      name: 'tempo-winter-split-offpeak',
+      args: [
+        '--option',
+        'tempo',
+        '--seed',
+        '303',
+        '--start',
+        '2026-02-02T00:00:00+01:00',
+        '--off-peak',
+        '01:00-07:00,13:00-15:00',
+      ],
+      offPeak: '01:00-07:00,13:00-15:00',
+    },
   ]
   for (const p of profiles) {
     const rec = join(dir, `${p.name}.ticrec`)
     const truth = join(dir, `${p.name}.truth.jsonl`)
     const db = join(dir, `${p.name}.db`)
-    run(['simulate', ...p.args, '--duration', '30d', '--interval', '1m', '--speed', 'max', '--out', rec, '--format', 'record', '--truth', truth])
+    run([
+      'simulate',
+      ...p.args,
+      '--duration',
+      '30d',
+      '--interval',
+      '1m',
+      '--speed',
+      'max',
+      '--out',
+      rec,
+      '--format',
+      'record',
+      '--truth',
+      truth,
+    ])
     run(['replay', rec, '--speed', 'max', '--store', db])
     const store = await openStore(db)
     const [m] = await store.history.meters()
     const points = await store.history.samples(m.id, 0, 4e12, '1m')
     await store.close()
     const e = evaluate(points, truth, p.offPeak)
-    line({ bench: 'appliances', profile: p.name, days: 30, waterHeater: e.waterHeater, heating: e.heating, cookingPerUse: e.cooking, energyWh: e.energyWh, truthWh: e.truthWh, target: 'precision and recall >= 0.8 for water heater and heating' })
+    line({
+      bench: 'appliances',
+      profile: p.name,
+      days: 30,
+      waterHeater: e.waterHeater,
+      heating: e.heating,
+      cookingPerUse: e.cooking,
+      energyWh: e.energyWh,
+      truthWh: e.truthWh,
+      target: 'precision and recall >= 0.8 for water heater and heating',
+    })
   }
 
   // 2. A full year.
   const interval = process.env.BENCH_YEAR_INTERVAL ?? '1m'
   const rec = join(dir, 'year.ticrec')
-  run(['simulate', '--option', 'tempo', '--seed', '404', '--start', '2025-01-01T00:00:00+01:00', '--duration', '365d', '--interval', interval, '--speed', 'max', '--out', rec, '--format', 'record'])
+  run([
+    'simulate',
+    '--option',
+    'tempo',
+    '--seed',
+    '404',
+    '--start',
+    '2025-01-01T00:00:00+01:00',
+    '--duration',
+    '365d',
+    '--interval',
+    interval,
+    '--speed',
+    'max',
+    '--out',
+    rec,
+    '--format',
+    'record',
+  ])
   const from = parseLocalDate('2025-01-01')
   const to = parseLocalDate('2026-01-01')
   const schema = `bench_${Math.random().toString(36).slice(2, 10)}`
@@ -92,13 +180,29 @@ try {
       const b = performance.now()
       const report = buildReport(data, DEFAULT_SETTINGS)
       const c = performance.now()
-      runs.push({ queryMs: b - a, computeMs: c - b, minutePoints: data.minutes.length, days: report.coverage.daysWithData })
+      runs.push({
+        queryMs: b - a,
+        computeMs: c - b,
+        minutePoints: data.minutes.length,
+        days: report.coverage.daysWithData,
+      })
     }
     await store.close()
     // Baselines back to back with the command.
     const nodeStart = wall(['-e', '0'])
     const cliHelp = wall([cli, '--help'])
-    const cliMs = wall([cli, 'report', '--store', t.target, '--from', '2025-01-01', '--to', '2026-01-01', '--format', 'json'])
+    const cliMs = wall([
+      cli,
+      'report',
+      '--store',
+      t.target,
+      '--from',
+      '2025-01-01',
+      '--to',
+      '2026-01-01',
+      '--format',
+      'json',
+    ])
     const best = runs.reduce((x, y) => (x.queryMs + x.computeMs <= y.queryMs + y.computeMs ? x : y))
     line({
       bench: 'year-report',
@@ -117,7 +221,8 @@ try {
       baselineCliHelpMs: cliHelp.wallMs,
       baselineCliHelpCpuMs: cliHelp.cpuMs,
       beyondNodeStartMs: cliMs.wallMs - nodeStart.wallMs,
-      beyondNodeStartCpuMs: cliMs.cpuMs === null || nodeStart.cpuMs === null ? null : cliMs.cpuMs - nodeStart.cpuMs,
+      beyondNodeStartCpuMs:
+        cliMs.cpuMs === null || nodeStart.cpuMs === null ? null : cliMs.cpuMs - nodeStart.cpuMs,
       ceilingMs: 1000,
     })
   }

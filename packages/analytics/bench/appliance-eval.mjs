@@ -12,7 +12,12 @@ export function readTruth(path) {
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     if (line.length === 0) continue
     const r = JSON.parse(line)
-    out.push({ t: Date.parse(r.at), wh: r.byApplianceW['water-heater'], heat: r.byApplianceW.heating, cook: r.byApplianceW.cooking })
+    out.push({
+      t: Date.parse(r.at),
+      wh: r.byApplianceW['water-heater'],
+      heat: r.byApplianceW.heating,
+      cook: r.byApplianceW.cooking,
+    })
   }
   return out
 }
@@ -68,7 +73,13 @@ function matchStarts(detected, truth, tolMs) {
       tp++
     }
   }
-  return { tp, precision: detected.length === 0 ? null : tp / detected.length, recall: truth.length === 0 ? null : tp / truth.length, detected: detected.length, truth: truth.length }
+  return {
+    tp,
+    precision: detected.length === 0 ? null : tp / detected.length,
+    recall: truth.length === 0 ? null : tp / truth.length,
+    detected: detected.length,
+    truth: truth.length,
+  }
 }
 
 /** Hourly presence (mean > thresholdW) of heating: detected vs truth. */
@@ -100,7 +111,13 @@ function hourly(points, heatingW, truth, thresholdW) {
     else if (d) fp++
     else if (t) fn++
   }
-  return { tp, precision: tp + fp === 0 ? null : tp / (tp + fp), recall: tp + fn === 0 ? null : tp / (tp + fn), detected: tp + fp, truth: tp + fn }
+  return {
+    tp,
+    precision: tp + fp === 0 ? null : tp / (tp + fp),
+    recall: tp + fn === 0 ? null : tp / (tp + fn),
+    detected: tp + fp,
+    truth: tp + fn,
+  }
 }
 
 /** Runs the detector on `points` ('1m' rollups) and scores it against the truth file. */
@@ -111,7 +128,14 @@ export function evaluate(points, truthPath, offPeak = '22:00-06:00') {
   return {
     waterHeater: matchStarts(of('water-heater'), truthRuns(truth, 'wh'), 10 * MIN),
     // Per use (a meal), not per element cycle: see truthUses.
-    cooking: matchStarts(detectedUses(r.activations.filter((a) => a.kind === 'cooking'), 10 * MIN), truthUses(truth, 'cook', 10 * MIN), 15 * MIN),
+    cooking: matchStarts(
+      detectedUses(
+        r.activations.filter((a) => a.kind === 'cooking'),
+        10 * MIN,
+      ),
+      truthUses(truth, 'cook', 10 * MIN),
+      15 * MIN,
+    ),
     heating: hourly(points, r.heatingW, truth, 300),
     energyWh: Object.fromEntries(r.uses.map((u) => [u.kind, Math.round(u.energyWh)])),
     truthWh: {

@@ -7,7 +7,15 @@ describe('parseAnalyticsConfig', () => {
     const s = parseAnalyticsConfig({
       stages: {},
       analytics: {
-        prices: { name: 'Offre X', grids: [{ validFrom: '2026-04-01', options: { hc: { energy: { hp: 0.2, hc: 0.15 }, subscription: { '12': 25 } } } }] },
+        prices: {
+          name: 'Offre X',
+          grids: [
+            {
+              validFrom: '2026-04-01',
+              options: { hc: { energy: { hp: 0.2, hc: 0.15 }, subscription: { '12': 25 } } },
+            },
+          ],
+        },
         offPeak: '01:00-07:00,13:00-15:00',
         tempo: { days: { '2026-01-12': 'red' } },
         co2: { gPerKWh: 30 },
@@ -24,7 +32,19 @@ describe('parseAnalyticsConfig', () => {
   it('lists every mistake with its path', () => {
     let error: unknown
     try {
-      parseAnalyticsConfig({ analytics: { prices: { grids: [{ validFrom: '2026-04-01', options: { base: { energy: { base: -1 } } } }] }, offPeak: '22h-6h', tempo: { redDays: 'x' }, colour: 1 } }, 'my.yaml')
+      parseAnalyticsConfig(
+        {
+          analytics: {
+            prices: {
+              grids: [{ validFrom: '2026-04-01', options: { base: { energy: { base: -1 } } } }],
+            },
+            offPeak: '22h-6h',
+            tempo: { redDays: 'x' },
+            colour: 1,
+          },
+        },
+        'my.yaml',
+      )
     } catch (e) {
       error = e
     }

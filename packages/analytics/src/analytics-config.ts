@@ -3,7 +3,12 @@ import type { CalendarAssumptions, TempoColour } from './day-colours.js'
 import { parseSchedule, ScheduleError } from './day-profile.js'
 import type { DailySchedule } from './day-profile.js'
 import { DEFAULT_CO2_G_PER_KWH, DEFAULT_CO2_SOURCE } from './carbon.js'
-import { mergeCatalogues, parseCatalogue, PriceCatalogueError, TRV_CATALOGUE } from './price-catalogue.js'
+import {
+  mergeCatalogues,
+  parseCatalogue,
+  PriceCatalogueError,
+  TRV_CATALOGUE,
+} from './price-catalogue.js'
 import type { CatalogueIssue, PriceCatalogue } from './price-catalogue.js'
 import { parseLocalDate } from './paris-time.js'
 
@@ -38,11 +43,14 @@ export class AnalyticsConfigError extends Error {
     readonly issues: readonly CatalogueIssue[],
     where: string,
   ) {
-    super(`${where}: ${issues.length} problem(s) in the analytics configuration\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`)
+    super(
+      `${where}: ${issues.length} problem(s) in the analytics configuration\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
+    )
   }
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
 const KNOWN = ['prices', 'offPeak', 'tempo', 'ejp', 'co2', 'power']
 const COLOURS: readonly string[] = ['blue', 'white', 'red']
 
@@ -71,25 +79,31 @@ export function parseAnalyticsConfig(doc: unknown, where = 'configuration'): Ana
   const base = section ? '$.analytics' : '$'
   if (root === null || root === undefined) return DEFAULT_SETTINGS
   const issues: CatalogueIssue[] = []
-  if (!isRecord(root)) throw new AnalyticsConfigError([{ path: base, message: 'expected an object' }], where)
-  for (const k of Object.keys(root)) if (!KNOWN.includes(k)) issues.push({ path: `${base}.${k}`, message: `unknown key (expected ${KNOWN.join(', ')})` })
+  if (!isRecord(root))
+    throw new AnalyticsConfigError([{ path: base, message: 'expected an object' }], where)
+  for (const k of Object.keys(root))
+    if (!KNOWN.includes(k))
+      issues.push({ path: `${base}.${k}`, message: `unknown key (expected ${KNOWN.join(', ')})` })
   let catalogue = TRV_CATALOGUE
   if (root.prices !== undefined) {
     const prices = root.prices
     const mode = isRecord(prices) ? (prices.mode ?? 'extend') : 'extend'
-    if (mode !== 'extend' && mode !== 'replace') issues.push({ path: `${base}.prices.mode`, message: "expected 'extend' or 'replace'" })
+    if (mode !== 'extend' && mode !== 'replace')
+      issues.push({ path: `${base}.prices.mode`, message: "expected 'extend' or 'replace'" })
     try {
       const user = parseCatalogue(prices, where)
       catalogue = mergeCatalogues(TRV_CATALOGUE, user, mode === 'replace' ? 'replace' : 'extend')
     } catch (error) {
       if (!(error instanceof PriceCatalogueError)) throw error
-      for (const i of error.issues) issues.push({ path: `${base}.prices${i.path.slice(1)}`, message: i.message })
+      for (const i of error.issues)
+        issues.push({ path: `${base}.prices${i.path.slice(1)}`, message: i.message })
     }
   }
   let offPeak = DEFAULT_SETTINGS.offPeak
   let offPeakText = DEFAULT_SETTINGS.offPeakText
   if (root.offPeak !== undefined) {
-    if (typeof root.offPeak !== 'string') issues.push({ path: `${base}.offPeak`, message: 'expected a text like "22:00-06:00"' })
+    if (typeof root.offPeak !== 'string')
+      issues.push({ path: `${base}.offPeak`, message: 'expected a text like "22:00-06:00"' })
     else
       try {
         offPeak = parseSchedule(root.offPeak)
@@ -108,31 +122,46 @@ export function parseAnalyticsConfig(doc: unknown, where = 'configuration'): Ana
     return v
   }
   const tempo = isRecord(root.tempo) ? root.tempo : {}
-  if (root.tempo !== undefined && !isRecord(root.tempo)) issues.push({ path: `${base}.tempo`, message: 'expected an object' })
+  if (root.tempo !== undefined && !isRecord(root.tempo))
+    issues.push({ path: `${base}.tempo`, message: 'expected an object' })
   const tempoDays: Record<string, TempoColour> = {}
   if (tempo.days !== undefined) {
-    if (!isRecord(tempo.days)) issues.push({ path: `${base}.tempo.days`, message: 'expected { "YYYY-MM-DD": blue|white|red }' })
+    if (!isRecord(tempo.days))
+      issues.push({
+        path: `${base}.tempo.days`,
+        message: 'expected { "YYYY-MM-DD": blue|white|red }',
+      })
     else
       for (const [day, c] of Object.entries(tempo.days)) {
-        if (parseLocalDate(day) === null) issues.push({ path: `${base}.tempo.days.${day}`, message: 'expected a date YYYY-MM-DD' })
-        else if (typeof c !== 'string' || !COLOURS.includes(c)) issues.push({ path: `${base}.tempo.days.${day}`, message: 'expected blue, white or red' })
+        if (parseLocalDate(day) === null)
+          issues.push({ path: `${base}.tempo.days.${day}`, message: 'expected a date YYYY-MM-DD' })
+        else if (typeof c !== 'string' || !COLOURS.includes(c))
+          issues.push({ path: `${base}.tempo.days.${day}`, message: 'expected blue, white or red' })
         else tempoDays[day] = c as TempoColour
       }
   }
   const ejp = isRecord(root.ejp) ? root.ejp : {}
-  if (root.ejp !== undefined && !isRecord(root.ejp)) issues.push({ path: `${base}.ejp`, message: 'expected an object' })
+  if (root.ejp !== undefined && !isRecord(root.ejp))
+    issues.push({ path: `${base}.ejp`, message: 'expected an object' })
   const ejpDays: string[] = []
   if (ejp.days !== undefined) {
-    if (!Array.isArray(ejp.days)) issues.push({ path: `${base}.ejp.days`, message: 'expected a list of dates YYYY-MM-DD' })
+    if (!Array.isArray(ejp.days))
+      issues.push({ path: `${base}.ejp.days`, message: 'expected a list of dates YYYY-MM-DD' })
     else
       ejp.days.forEach((d: unknown, i) => {
-        if (typeof d !== 'string' || parseLocalDate(d) === null) issues.push({ path: `${base}.ejp.days[${i}]`, message: 'expected a date YYYY-MM-DD' })
+        if (typeof d !== 'string' || parseLocalDate(d) === null)
+          issues.push({ path: `${base}.ejp.days[${i}]`, message: 'expected a date YYYY-MM-DD' })
         else ejpDays.push(d)
       })
   }
   const calendar: CalendarAssumptions = {
     tempoRedDays: count(tempo.redDays, `${base}.tempo.redDays`, DEFAULT_CALENDAR.tempoRedDays, 151),
-    tempoWhiteDays: count(tempo.whiteDays, `${base}.tempo.whiteDays`, DEFAULT_CALENDAR.tempoWhiteDays, 200),
+    tempoWhiteDays: count(
+      tempo.whiteDays,
+      `${base}.tempo.whiteDays`,
+      DEFAULT_CALENDAR.tempoWhiteDays,
+      200,
+    ),
     ejpPeakDays: count(ejp.peakDays, `${base}.ejp.peakDays`, DEFAULT_CALENDAR.ejpPeakDays, 151),
     tempoDays,
     ejpDays,
@@ -140,14 +169,21 @@ export function parseAnalyticsConfig(doc: unknown, where = 'configuration'): Ana
   const co2 = isRecord(root.co2) ? root.co2 : {}
   let co2GPerKWh = DEFAULT_CO2_G_PER_KWH
   if (co2.gPerKWh !== undefined) {
-    if (typeof co2.gPerKWh !== 'number' || !(co2.gPerKWh >= 0) || co2.gPerKWh > 2000) issues.push({ path: `${base}.co2.gPerKWh`, message: 'expected g CO2e per kWh, 0-2000' })
+    if (typeof co2.gPerKWh !== 'number' || !(co2.gPerKWh >= 0) || co2.gPerKWh > 2000)
+      issues.push({ path: `${base}.co2.gPerKWh`, message: 'expected g CO2e per kWh, 0-2000' })
     else co2GPerKWh = co2.gPerKWh
   }
-  const co2Source = typeof co2.source === 'string' ? co2.source : co2.gPerKWh === undefined ? DEFAULT_CO2_SOURCE : 'configuration'
+  const co2Source =
+    typeof co2.source === 'string'
+      ? co2.source
+      : co2.gPerKWh === undefined
+        ? DEFAULT_CO2_SOURCE
+        : 'configuration'
   const power = isRecord(root.power) ? root.power : {}
   let powerMargin = DEFAULT_SETTINGS.powerMargin
   if (power.margin !== undefined) {
-    if (typeof power.margin !== 'number' || !(power.margin >= 0) || power.margin > 1) issues.push({ path: `${base}.power.margin`, message: 'expected a fraction 0-1 (0.1 = 10 %)' })
+    if (typeof power.margin !== 'number' || !(power.margin >= 0) || power.margin > 1)
+      issues.push({ path: `${base}.power.margin`, message: 'expected a fraction 0-1 (0.1 = 10 %)' })
     else powerMargin = power.margin
   }
   if (issues.length > 0) throw new AnalyticsConfigError(issues, where)

@@ -12,7 +12,14 @@ function curve(day: string, days: number, w: (m: number, d: number) => number): 
   const out: SamplePoint[] = []
   for (let i = 0; i < days * 1440; i++) {
     const v = w(i % 1440, Math.floor(i / 1440))
-    out.push({ t: start + i * MIN, avgVA: v, minVA: v, maxVA: v, avgVAByPhase: null, avgInjectedVA: null })
+    out.push({
+      t: start + i * MIN,
+      avgVA: v,
+      minVA: v,
+      maxVA: v,
+      avgVAByPhase: null,
+      avgInjectedVA: null,
+    })
   }
   return out
 }
@@ -20,19 +27,37 @@ function curve(day: string, days: number, w: (m: number, d: number) => number): 
 describe('detectAppliances', () => {
   it('recognises a water heater at the off-peak start, dinner cooking and heating, with energy and €', () => {
     // Base 150 W; water heater 2400 W 22:00-23:30; hob 2500 W 19:30-20:10; a 1200 W load 06:00-09:00.
-    const points = curve('2025-06-02', 3, (m) => 150 + (m >= 22 * 60 && m < 23 * 60 + 30 ? 2400 : 0) + (m >= 19 * 60 + 30 && m < 20 * 60 + 10 ? 2500 : 0) + (m >= 6 * 60 && m < 9 * 60 ? 1200 : 0))
-    const r = detectAppliances(points, { offPeak: parseSchedule('22:00-06:00'), priceOfDay: () => 0.2 })
+    const points = curve(
+      '2025-06-02',
+      3,
+      (m) =>
+        150 +
+        (m >= 22 * 60 && m < 23 * 60 + 30 ? 2400 : 0) +
+        (m >= 19 * 60 + 30 && m < 20 * 60 + 10 ? 2500 : 0) +
+        (m >= 6 * 60 && m < 9 * 60 ? 1200 : 0),
+    )
+    const r = detectAppliances(points, {
+      offPeak: parseSchedule('22:00-06:00'),
+      priceOfDay: () => 0.2,
+    })
     const wh = r.activations.filter((a) => a.kind === 'water-heater')
     expect(wh).toHaveLength(3)
     expect(wh[0]?.powerW).toBe(2400)
     expect((wh[0]!.end - wh[0]!.start) / MIN).toBe(90)
-    expect(r.activations.filter((a) => a.kind === 'other').map((a) => (a.end - a.start) / MIN)).toEqual([180, 180, 180])
+    expect(
+      r.activations.filter((a) => a.kind === 'other').map((a) => (a.end - a.start) / MIN),
+    ).toEqual([180, 180, 180])
     const cooking = r.activations.filter((a) => a.kind === 'cooking')
     expect(cooking).toHaveLength(3)
     const use = Object.fromEntries(r.uses.map((u) => [u.kind, u]))
     expect(use['water-heater']?.energyWh).toBeCloseTo(3 * 2400 * 1.5, 6)
     expect(use['water-heater']?.eur).toBeCloseTo(10.8 * 0.2, 6)
-    expect(r.clusters.find((c) => c.kind === 'water-heater')).toEqual({ kind: 'water-heater', activations: 3, typicalW: 2400, typicalMinutes: 90 })
+    expect(r.clusters.find((c) => c.kind === 'water-heater')).toEqual({
+      kind: 'water-heater',
+      activations: 3,
+      typicalW: 2400,
+      typicalMinutes: 90,
+    })
     expect(use.cooking?.energyWh).toBeCloseTo(3 * 2500 * (40 / 60), 6)
     // Every step load is removed before the slow floor is read: no heating is invented.
     expect(use.heating).toBeUndefined()
@@ -44,7 +69,10 @@ describe('detectAppliances', () => {
     const heating = r.uses.find((u) => u.kind === 'heating')
     // Base 200 W capped at most 400: heating is at least (1000 - 200) W × 48 h.
     expect(heating?.energyWh).toBeGreaterThan(800 * 48 * 0.9)
-    const summer = detectAppliances(curve('2025-07-07', 2, () => 180), { offPeak: parseSchedule('22:00-06:00') })
+    const summer = detectAppliances(
+      curve('2025-07-07', 2, () => 180),
+      { offPeak: parseSchedule('22:00-06:00') },
+    )
     expect(summer.uses.find((u) => u.kind === 'heating')).toBeUndefined()
     expect(summer.activations).toEqual([])
   })

@@ -33,7 +33,11 @@ export interface ApplianceUse {
   readonly energyWh: number
   /** At each day's average €/kWh; null when a day of use is unpriced. */
   readonly eur: number | null
-  readonly byMonth: readonly { readonly month: string; readonly energyWh: number; readonly eur: number | null }[]
+  readonly byMonth: readonly {
+    readonly month: string
+    readonly energyWh: number
+    readonly eur: number | null
+  }[]
 }
 
 /** Tuning of {@link detectAppliances}. Defaults fit resistive household loads. */
@@ -101,7 +105,10 @@ function edges(p: Float64Array, minStepW: number): Edge[] {
  * estimated as the slow floor of the curve (rolling 60-minute minimum, step loads removed) above
  * the household's base (the 2nd percentile of that floor, at most 400 W).
  */
-export function detectAppliances(points: readonly SamplePoint[], options: ApplianceOptions): ApplianceReport {
+export function detectAppliances(
+  points: readonly SamplePoint[],
+  options: ApplianceOptions,
+): ApplianceReport {
   const minStepW = options.minStepW ?? 800
   const maxMinutes = options.maxMinutes ?? 360
   const n = points.length
@@ -135,7 +142,11 @@ export function detectAppliances(points: readonly SamplePoint[], options: Applia
   const merged: { a: number; b: number; w: number }[] = []
   for (const r of runs) {
     const last = merged[merged.length - 1]
-    if (last !== undefined && (t[r.a] as number) - (t[last.b] as number) <= 2 * MINUTE && Math.abs(r.w - last.w) <= 0.3 * last.w) {
+    if (
+      last !== undefined &&
+      (t[r.a] as number) - (t[last.b] as number) <= 2 * MINUTE &&
+      Math.abs(r.w - last.w) <= 0.3 * last.w
+    ) {
       merged[merged.length - 1] = { a: last.a, b: Math.max(last.b, r.b), w: (last.w + r.w) / 2 }
     } else merged.push(r)
   }
@@ -143,7 +154,8 @@ export function detectAppliances(points: readonly SamplePoint[], options: Applia
   const nearOffPeakStart = (ms: number): boolean => {
     for (const s of starts) if (ms >= s - 5 * MINUTE && ms <= s + 20 * MINUTE) return true
     const minute = Math.floor(((ms + parisOffsetMs(ms)) % 86_400_000) / MINUTE)
-    for (const [s] of options.offPeak) if ((minute - s + 1440) % 1440 <= 20 || (s - minute + 1440) % 1440 <= 5) return true
+    for (const [s] of options.offPeak)
+      if ((minute - s + 1440) % 1440 <= 20 || (s - minute + 1440) % 1440 <= 5) return true
     return false
   }
   const activations: Activation[] = merged.map((r) => {
@@ -152,21 +164,37 @@ export function detectAppliances(points: readonly SamplePoint[], options: Applia
     const minutes = (end - start) / MINUTE
     const h = localHour(start)
     let kind: ApplianceKind = 'other'
-    if (r.w >= 1500 && r.w <= 3500 && minutes >= 30 && nearOffPeakStart(start)) kind = 'water-heater'
-    else if (r.w >= 1000 && r.w <= 4500 && minutes <= 90 && ((h >= 6 && h < 9) || (h >= 11 && h < 14) || (h >= 18 && h < 22))) kind = 'cooking'
+    if (r.w >= 1500 && r.w <= 3500 && minutes >= 30 && nearOffPeakStart(start))
+      kind = 'water-heater'
+    else if (
+      r.w >= 1000 &&
+      r.w <= 4500 &&
+      minutes <= 90 &&
+      ((h >= 6 && h < 9) || (h >= 11 && h < 14) || (h >= 18 && h < 22))
+    )
+      kind = 'cooking'
     return { kind, start, end, powerW: r.w }
   })
 
   // Heating: the slow floor of the curve without the step loads.
   const rest = Float64Array.from(p)
-  for (const r of merged) for (let i = r.a; i < r.b && i < n; i++) rest[i] = Math.max(0, (rest[i] as number) - r.w)
+  for (const r of merged)
+    for (let i = r.a; i < r.b && i < n; i++) rest[i] = Math.max(0, (rest[i] as number) - r.w)
   const floor = rollingMin(rest, 60)
   const base = Math.max(0, Math.min(400, quantile(Array.from(floor), 0.02) ?? 0))
   const heatingW = new Float64Array(n)
   for (let i = 0; i < n; i++) heatingW[i] = Math.max(0, (floor[i] as number) - base)
 
   const priceOf = options.priceOfDay ?? (() => null)
-  const byKind = new Map<ApplianceKind, { n: number; wh: number; months: Map<string, { wh: number; eur: number | null }>; eurOk: boolean }>()
+  const byKind = new Map<
+    ApplianceKind,
+    {
+      n: number
+      wh: number
+      months: Map<string, { wh: number; eur: number | null }>
+      eurOk: boolean
+    }
+  >()
   const add = (kind: ApplianceKind, at: number, wh: number, count: number): void => {
     let k = byKind.get(kind)
     if (k === undefined) {
@@ -213,8 +241,12 @@ export function detectAppliances(points: readonly SamplePoint[], options: Applia
     .filter((k) => byKind.has(k))
     .map((kind): ApplianceUse => {
       const k = byKind.get(kind)!
-      const byMonth = [...k.months.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([month, m]) => ({ month, energyWh: m.wh, eur: m.eur }))
-      const eur = byMonth.some((m) => m.eur === null) ? null : byMonth.reduce((s, m) => s + (m.eur ?? 0), 0)
+      const byMonth = [...k.months.entries()]
+        .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+        .map(([month, m]) => ({ month, energyWh: m.wh, eur: m.eur }))
+      const eur = byMonth.some((m) => m.eur === null)
+        ? null
+        : byMonth.reduce((s, m) => s + (m.eur ?? 0), 0)
       return { kind, activations: k.n, energyWh: k.wh, eur, byMonth }
     })
   return { uses, clusters: cluster(activations), activations, heatingW }
@@ -234,8 +266,16 @@ function cluster(activations: readonly Activation[]): ApplianceCluster[] {
     .map((g) => ({
       kind: (g[0] as Activation).kind,
       activations: g.length,
-      typicalW: quantile(g.map((a) => a.powerW), 0.5) ?? 0,
-      typicalMinutes: quantile(g.map((a) => (a.end - a.start) / MINUTE), 0.5) ?? 0,
+      typicalW:
+        quantile(
+          g.map((a) => a.powerW),
+          0.5,
+        ) ?? 0,
+      typicalMinutes:
+        quantile(
+          g.map((a) => (a.end - a.start) / MINUTE),
+          0.5,
+        ) ?? 0,
     }))
     .sort((a, b) => b.activations - a.activations)
 }
@@ -260,4 +300,3 @@ function rollingMin(x: Float64Array, w: number): Float64Array {
   }
   return out
 }
-

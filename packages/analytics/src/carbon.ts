@@ -13,6 +13,10 @@ export interface Carbon {
 }
 
 /** kWh × factor. */
-export function carbon(importWh: number, gPerKWh = DEFAULT_CO2_G_PER_KWH, source = DEFAULT_CO2_SOURCE): Carbon {
+export function carbon(
+  importWh: number,
+  gPerKWh = DEFAULT_CO2_G_PER_KWH,
+  source = DEFAULT_CO2_SOURCE,
+): Carbon {
   return { gPerKWh, kg: ((importWh / 1000) * gPerKWh) / 1000, source }
 }

@@ -25,19 +25,35 @@ export function catalogueRows(catalogue: PriceCatalogue): CataloguePriceRow[] {
   const rows: CataloguePriceRow[] = []
   catalogue.grids.forEach((g, i) => {
     const next = catalogue.grids[i + 1]?.validFrom ?? null
-    const validTo = g.validTo !== undefined && (next === null || g.validTo < next) ? g.validTo : next
+    const validTo =
+      g.validTo !== undefined && (next === null || g.validTo < next) ? g.validTo : next
     for (const option of PRICED_OPTIONS) {
       const p = g.options[option]
       if (p === undefined) continue
       const base = { option, validFrom: g.validFrom, validTo, uncertain: p.uncertain ?? null }
       const energy = (prices: Readonly<Record<string, number>>, kva: number | null): void => {
         for (const [period, price] of Object.entries(prices)) {
-          rows.push({ ...base, item: 'energy', period, supplierIndex: PERIODS[option].indexOf(period) + 1, kva, price })
+          rows.push({
+            ...base,
+            item: 'energy',
+            period,
+            supplierIndex: PERIODS[option].indexOf(period) + 1,
+            kva,
+            price,
+          })
         }
       }
       energy(p.energy, null)
       for (const [kva, prices] of Object.entries(p.energyByKVA ?? {})) energy(prices, Number(kva))
-      for (const [kva, price] of Object.entries(p.subscription)) rows.push({ ...base, item: 'subscription', period: null, supplierIndex: null, kva: Number(kva), price })
+      for (const [kva, price] of Object.entries(p.subscription))
+        rows.push({
+          ...base,
+          item: 'subscription',
+          period: null,
+          supplierIndex: null,
+          kva: Number(kva),
+          price,
+        })
     }
   })
   return rows

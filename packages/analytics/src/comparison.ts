@@ -54,7 +54,12 @@ const COLOURS: readonly TempoColour[] = ['blue', 'white', 'red']
 const hours = (from: number, to: number) => (h: number) => (h >= from && h < to ? 1 : 0)
 
 /** The energy of one day split into the periods of `option`, Wh (fractional when modelled). */
-export function periodEnergy(day: DayEnergy, option: PricedOption, measured: boolean, input: Pick<ComparisonInput, 'profiles' | 'offPeak' | 'calendar'>): Record<string, number> {
+export function periodEnergy(
+  day: DayEnergy,
+  option: PricedOption,
+  measured: boolean,
+  input: Pick<ComparisonInput, 'profiles' | 'offPeak' | 'calendar'>,
+): Record<string, number> {
   const out: Record<string, number> = {}
   if (measured) {
     for (const [i, wh] of Object.entries(day.byIndexWh)) {
@@ -89,7 +94,8 @@ export function periodEnergy(day: DayEnergy, option: PricedOption, measured: boo
       // Peak 07:00 → 01:00 the next day.
       const p = ejpOdds(day.day, input.calendar)
       const pYesterday = ejpOdds(localDayKey(addLocalDays(day.start, -1)), input.calendar)
-      const peak = e * (shareOfDay(profile, hours(7, 24)) * p + shareOfDay(profile, hours(0, 1)) * pYesterday)
+      const peak =
+        e * (shareOfDay(profile, hours(7, 24)) * p + shareOfDay(profile, hours(0, 1)) * pYesterday)
       return { pm: peak, hn: e - peak }
     }
   }
@@ -131,7 +137,11 @@ export function compareOptions(input: ComparisonInput): ComparisonRow[] {
         const day = localDayKey(start)
         const dayPrices = pricesOn(catalogue, day, option, kva)
         const sub = dayPrices?.subscriptionEurPerMonth ?? null
-        if (sub === null) missing ??= kva === null ? 'subscribed power unknown' : `no ${option} subscription price for ${kva} kVA on ${day}${subscriptionNote(dayPrices)}`
+        if (sub === null)
+          missing ??=
+            kva === null
+              ? 'subscribed power unknown'
+              : `no ${option} subscription price for ${kva} kVA on ${day}${subscriptionNote(dayPrices)}`
         else subscriptionEur += subscriptionPerDay(sub)
       }
     }
@@ -146,10 +156,17 @@ export function compareOptions(input: ComparisonInput): ComparisonRow[] {
       subscriptionEur: ok ? subscriptionEur : null,
       annualEur: ok && priced > 0 ? (total * 365) / priced : null,
       current: option === input.currentOption,
-      basis: measuredDays === days.length && days.length > 0 ? 'measured' : measuredDays === 0 ? 'modelled' : 'mixed',
+      basis:
+        measuredDays === days.length && days.length > 0
+          ? 'measured'
+          : measuredDays === 0
+            ? 'modelled'
+            : 'mixed',
       missing,
     }
   })
-  const ranked = rows.filter((r) => r.totalEur !== null).sort((a, b) => (a.totalEur as number) - (b.totalEur as number))
+  const ranked = rows
+    .filter((r) => r.totalEur !== null)
+    .sort((a, b) => (a.totalEur as number) - (b.totalEur as number))
   return rows.map((r) => ({ ...r, rank: r.totalEur === null ? null : ranked.indexOf(r) + 1 }))
 }

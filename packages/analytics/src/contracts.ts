@@ -33,7 +33,10 @@ const terms = (v: unknown): ContractTerms | null => {
  * reading's contract: before the first change, the change's `from` terms; after each change, its
  * `to` terms; without any change, the latest contract throughout.
  */
-export function contractTimeline(events: readonly StoredEvent[], latest: ContractTerms | null): ContractSpan[] {
+export function contractTimeline(
+  events: readonly StoredEvent[],
+  latest: ContractTerms | null,
+): ContractSpan[] {
   const changes = events.filter((e) => e.kind === 'contract-change').sort((a, b) => a.t - b.t)
   const spans: ContractSpan[] = []
   const first = changes[0]
@@ -50,7 +53,10 @@ export function contractTimeline(events: readonly StoredEvent[], latest: Contrac
  * The contract that prices a local day: the one in force at its noon (a change during the day
  * takes effect on that day when it happened before noon, else on the next day). Null when unknown.
  */
-export function contractOnDay(spans: readonly ContractSpan[], dayStart: number): ContractSpan | null {
+export function contractOnDay(
+  spans: readonly ContractSpan[],
+  dayStart: number,
+): ContractSpan | null {
   const noon = dayStart + 12 * HOUR_MS
   let found: ContractSpan | null = null
   for (const s of spans) if (s.from <= noon) found = s

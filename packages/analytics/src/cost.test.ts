@@ -52,11 +52,24 @@ describe('costOf', () => {
   })
 
   it('EJP: without a subscription price the total is null and the gap is stated, never 0 €', () => {
-    const cost = costOf([testDay('2023-12-01', { 1: 10, 2: 2 })], onlyContract('ejp', 6), TRV_CATALOGUE)
+    const cost = costOf(
+      [testDay('2023-12-01', { 1: 10, 2: 2 })],
+      onlyContract('ejp', 6),
+      TRV_CATALOGUE,
+    )
     expect(cost.energyEur).toBeCloseTo(10 * 0.1518 + 2 * 1.4958, 10)
     expect(cost.subscriptionEur).toBeNull()
     expect(cost.totalEur).toBeNull()
-    expect(cost.unpriced).toEqual([{ from: '2023-12-01', to: '2023-12-02', what: 'subscription', reason: expect.stringMatching(/^no ejp subscription price for 6 kVA on 2023-12-01: EJP subscription prices are in none of our sources .*never at 0/u) as unknown }])
+    expect(cost.unpriced).toEqual([
+      {
+        from: '2023-12-01',
+        to: '2023-12-02',
+        what: 'subscription',
+        reason: expect.stringMatching(
+          /^no ejp subscription price for 6 kVA on 2023-12-01: EJP subscription prices are in none of our sources .*never at 0/u,
+        ) as unknown,
+      },
+    ])
   })
 
   it('prices a contract change mid-range with each day its own contract', () => {
@@ -72,17 +85,36 @@ describe('costOf', () => {
       ['2025-03-03', 'hc', 'Heures creuses'],
       ['2025-03-03', 'hc', 'Heures pleines'],
     ])
-    expect(cost.totalEur).toBeCloseTo(10 * 0.2016 + 4 * 0.1696 + 6 * 0.2146 + subscriptionPerDay(13.72) + subscriptionPerDay(18.01), 10)
+    expect(cost.totalEur).toBeCloseTo(
+      10 * 0.2016 + 4 * 0.1696 + 6 * 0.2146 + subscriptionPerDay(13.72) + subscriptionPerDay(18.01),
+      10,
+    )
   })
 
   it('reports days before the first grid, and a gap in a user catalogue, as unpriced', () => {
     const early = costOf([testDay('2023-07-31', { 1: 10 })], onlyContract('base', 6), TRV_CATALOGUE)
     expect(early.totalEur).toBeNull()
     expect(early.energyEur).toBeNull()
-    expect(early.unpriced[0]).toMatchObject({ what: 'energy', wh: 10_000, reason: 'no base price on 2023-07-31' })
-    const user = parseCatalogue({ grids: [{ validFrom: '2026-01-01', validTo: '2026-01-10', options: { base: { energy: { base: 0.2 }, subscription: { '6': 10 } } } }] })
+    expect(early.unpriced[0]).toMatchObject({
+      what: 'energy',
+      wh: 10_000,
+      reason: 'no base price on 2023-07-31',
+    })
+    const user = parseCatalogue({
+      grids: [
+        {
+          validFrom: '2026-01-01',
+          validTo: '2026-01-10',
+          options: { base: { energy: { base: 0.2 }, subscription: { '6': 10 } } },
+        },
+      ],
+    })
     const only = mergeCatalogues(TRV_CATALOGUE, user, 'replace')
-    const c = costOf([testDay('2026-01-09', { 1: 1 }), testDay('2026-01-10', { 1: 1 })], onlyContract('base', 6), only)
+    const c = costOf(
+      [testDay('2026-01-09', { 1: 1 }), testDay('2026-01-10', { 1: 1 })],
+      onlyContract('base', 6),
+      only,
+    )
     expect(c.totalEur).toBeNull()
     expect(c.pricedEur).toBeCloseTo(0.2 + subscriptionPerDay(10), 10)
     expect(c.unpriced.map((u) => [u.what, u.from])).toEqual([
@@ -94,6 +126,9 @@ describe('costOf', () => {
   it('uses the kVA-specific 2026 Base price', () => {
     const c = costOf([testDay('2026-02-10', { 1: 10 })], onlyContract('base', 9), TRV_CATALOGUE)
     expect(c.lines[0]?.eurPerKWh).toBe(0.1927)
-    expect(costOf([testDay('2026-02-10', { 1: 10 })], onlyContract('base', 6), TRV_CATALOGUE).lines[0]?.eurPerKWh).toBe(0.194)
+    expect(
+      costOf([testDay('2026-02-10', { 1: 10 })], onlyContract('base', 6), TRV_CATALOGUE).lines[0]
+        ?.eurPerKWh,
+    ).toBe(0.194)
   })
 })

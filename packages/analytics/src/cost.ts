@@ -91,15 +91,29 @@ export function subscriptionPerDay(eurPerMonth: number): number {
  * subscription runs). Lines merge consecutive days with the same index and price, so a price
  * change opens a new line.
  */
-export function costOf(days: readonly DayEnergy[], contracts: readonly ContractSpan[], catalogue: PriceCatalogue): CostBreakdown {
+export function costOf(
+  days: readonly DayEnergy[],
+  contracts: readonly ContractSpan[],
+  catalogue: PriceCatalogue,
+): CostBreakdown {
   const building: MutableLine[] = []
   const open = new Map<number, MutableLine>()
   const subs: SubscriptionLine[] = []
   const unpriced: UnpricedPart[] = []
   const addUnpriced = (u: UnpricedPart): void => {
     const last = unpriced[unpriced.length - 1]
-    if (last !== undefined && last.what === u.what && last.index === u.index && last.reason === u.reason && last.to === u.from) {
-      unpriced[unpriced.length - 1] = { ...last, to: u.to, ...(u.wh !== undefined ? { wh: (last.wh ?? 0) + u.wh } : {}) }
+    if (
+      last !== undefined &&
+      last.what === u.what &&
+      last.index === u.index &&
+      last.reason === u.reason &&
+      last.to === u.from
+    ) {
+      unpriced[unpriced.length - 1] = {
+        ...last,
+        to: u.to,
+        ...(u.wh !== undefined ? { wh: (last.wh ?? 0) + u.wh } : {}),
+      }
     } else unpriced.push(u)
   }
   let energyEur = 0
@@ -137,7 +151,18 @@ export function costOf(days: readonly DayEnergy[], contracts: readonly ContractS
         line.eur += eur
         line.to = to
       } else {
-        const fresh: MutableLine = { key: lineKey, from: d.day, to, index, label: indexLabel(option, index), option, wh, eurPerKWh: price, eur, uncertain: prices?.uncertain ?? undefined }
+        const fresh: MutableLine = {
+          key: lineKey,
+          from: d.day,
+          to,
+          index,
+          label: indexLabel(option, index),
+          option,
+          wh,
+          eurPerKWh: price,
+          eur,
+          uncertain: prices?.uncertain ?? undefined,
+        }
         building.push(fresh)
         open.set(index, fresh)
       }
@@ -155,8 +180,18 @@ export function costOf(days: readonly DayEnergy[], contracts: readonly ContractS
       const option = pricedOption(contract)
       const kva = subscribedKVA(contract)
       const prices = option === null ? null : pricesOn(catalogue, day, option, kva)
-      if (option === null || kva === null || prices === null || prices.subscriptionEurPerMonth === null) {
-        const reason = option === null ? `no price for the contract option ${JSON.stringify(contract?.option ?? null)}` : kva === null ? 'subscribed power unknown' : `no ${option} subscription price for ${kva} kVA on ${day}${subscriptionNote(prices)}`
+      if (
+        option === null ||
+        kva === null ||
+        prices === null ||
+        prices.subscriptionEurPerMonth === null
+      ) {
+        const reason =
+          option === null
+            ? `no price for the contract option ${JSON.stringify(contract?.option ?? null)}`
+            : kva === null
+              ? 'subscribed power unknown'
+              : `no ${option} subscription price for ${kva} kVA on ${day}${subscriptionNote(prices)}`
         addUnpriced({ from: day, to, what: 'subscription', reason })
         perDay.set(day, { energyEur: perDay.get(day)?.energyEur ?? null, subscriptionEur: null })
         continue
@@ -166,7 +201,13 @@ export function costOf(days: readonly DayEnergy[], contracts: readonly ContractS
       subscriptionEur += eur
       perDay.set(day, { energyEur: perDay.get(day)?.energyEur ?? 0, subscriptionEur: eur })
       const prev = subs[subs.length - 1]
-      if (prev !== undefined && prev.to === day && prev.option === option && prev.kva === kva && prev.eurPerMonth === eurPerMonth) {
+      if (
+        prev !== undefined &&
+        prev.to === day &&
+        prev.option === option &&
+        prev.kva === kva &&
+        prev.eurPerMonth === eurPerMonth
+      ) {
         subs[subs.length - 1] = { ...prev, to, days: prev.days + 1, eur: prev.eur + eur }
       } else subs.push({ from: day, to, option, kva, eurPerMonth, days: 1, eur })
     }
@@ -179,9 +220,13 @@ export function costOf(days: readonly DayEnergy[], contracts: readonly ContractS
     energyEur: energyOk ? energyEur : null,
     subscriptionEur: subOk ? subscriptionEur : null,
     pricedEur: energyEur + subscriptionEur,
-    lines: building.map(({ key: _key, uncertain, ...l }): CostLine => (uncertain === undefined ? l : { ...l, uncertain })),
+    lines: building.map(({ key: _key, uncertain, ...l }): CostLine =>
+      uncertain === undefined ? l : { ...l, uncertain },
+    ),
     subscriptionLines: subs,
     unpriced,
-    byDay: [...perDay.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([day, c]) => ({ day, ...c })),
+    byDay: [...perDay.entries()]
+      .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+      .map(([day, c]) => ({ day, ...c })),
   }
 }

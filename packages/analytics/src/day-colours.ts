@@ -1,4 +1,10 @@
-import { localDayKey, localDaysBetween, localWeekday, parseLocalDate, addLocalDays } from './paris-time.js'
+import {
+  localDayKey,
+  localDaysBetween,
+  localWeekday,
+  parseLocalDate,
+  addLocalDays,
+} from './paris-time.js'
 
 /** A Tempo colour. */
 export type TempoColour = 'blue' | 'white' | 'red'
@@ -21,7 +27,13 @@ export interface CalendarAssumptions {
 }
 
 /** The defaults: the Tempo and EJP rules of docs/tariffs.md, no known day. */
-export const DEFAULT_CALENDAR: CalendarAssumptions = { tempoRedDays: 22, tempoWhiteDays: 43, ejpPeakDays: 22, tempoDays: {}, ejpDays: [] }
+export const DEFAULT_CALENDAR: CalendarAssumptions = {
+  tempoRedDays: 22,
+  tempoWhiteDays: 43,
+  ejpPeakDays: 22,
+  tempoDays: {},
+  ejpDays: [],
+}
 
 const inWinter = (day: string): boolean => {
   const md = day.slice(5)
@@ -47,7 +59,12 @@ function seasonStart(day: string): number {
  */
 export function tempoOdds(day: string, a: CalendarAssumptions): ColourOdds {
   const known = a.tempoDays[day]
-  if (known !== undefined) return { blue: known === 'blue' ? 1 : 0, white: known === 'white' ? 1 : 0, red: known === 'red' ? 1 : 0 }
+  if (known !== undefined)
+    return {
+      blue: known === 'blue' ? 1 : 0,
+      white: known === 'white' ? 1 : 0,
+      red: known === 'red' ? 1 : 0,
+    }
   const stats = seasonStats(seasonStart(day), a)
   const wd = localWeekday((parseLocalDate(day) as number) + 43_200_000)
   const redEligible = inWinter(day) && wd >= 1 && wd <= 5
@@ -68,13 +85,18 @@ export function ejpOdds(day: string, a: CalendarAssumptions): number {
 
 const cache = new Map<string, { pRed: number; kWhite: number; winterWeekdays: number }>()
 
-function seasonStats(start: number, a: CalendarAssumptions): { pRed: number; kWhite: number; winterWeekdays: number } {
+function seasonStats(
+  start: number,
+  a: CalendarAssumptions,
+): { pRed: number; kWhite: number; winterWeekdays: number } {
   const id = `${start}|${a.tempoRedDays}|${a.tempoWhiteDays}`
   const hit = cache.get(id)
   if (hit !== undefined) return hit
   let winterWeekdays = 0
   let whiteEligible = 0
-  const days = localDaysBetween(start, addLocalDays(start, 366)).map(localDayKey).filter((d) => seasonStart(d) === start)
+  const days = localDaysBetween(start, addLocalDays(start, 366))
+    .map(localDayKey)
+    .filter((d) => seasonStart(d) === start)
   for (const d of days) {
     const wd = localWeekday((parseLocalDate(d) as number) + 43_200_000)
     if (inWinter(d) && wd >= 1 && wd <= 5) winterWeekdays++

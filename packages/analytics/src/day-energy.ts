@@ -1,5 +1,11 @@
 import type { EnergyBucket } from '@linkyrpi/tic-core/stage'
-import { localDayKey, localDayStart, localMonthKey, localWeekday, addLocalDays } from './paris-time.js'
+import {
+  localDayKey,
+  localDayStart,
+  localMonthKey,
+  localWeekday,
+  addLocalDays,
+} from './paris-time.js'
 
 /** Energy of one local day (Europe/Paris), exact: differences of the meter's index registers. */
 export interface DayEnergy {
@@ -42,7 +48,13 @@ export function toDayEnergy(buckets: readonly EnergyBucket[]): DayEnergySet {
       resetDays.push(day)
       continue
     }
-    days.push({ start: b.start, day, byIndexWh: b.byIndexWh, importWh: b.importWh, exportWh: b.exportWh })
+    days.push({
+      start: b.start,
+      day,
+      byIndexWh: b.byIndexWh,
+      importWh: b.importWh,
+      exportWh: b.exportWh,
+    })
   }
   return { days, resetDays }
 }
@@ -77,7 +89,10 @@ function unitKey(d: DayEnergy, unit: EnergyUnit): string {
 
 /** Sums days per local day, ISO week (Monday), month or year; keys in ascending order. */
 export function sumEnergy(days: readonly DayEnergy[], unit: EnergyUnit): EnergyTotal[] {
-  const out = new Map<string, { importWh: number; exportWh: number; byIndexWh: Record<number, number>; days: number }>()
+  const out = new Map<
+    string,
+    { importWh: number; exportWh: number; byIndexWh: Record<number, number>; days: number }
+  >()
   for (const d of days) {
     const key = unitKey(d, unit)
     let t = out.get(key)
@@ -88,7 +103,10 @@ export function sumEnergy(days: readonly DayEnergy[], unit: EnergyUnit): EnergyT
     t.importWh += d.importWh
     t.exportWh += d.exportWh
     t.days++
-    for (const [i, wh] of Object.entries(d.byIndexWh)) t.byIndexWh[Number(i)] = (t.byIndexWh[Number(i)] ?? 0) + wh
+    for (const [i, wh] of Object.entries(d.byIndexWh))
+      t.byIndexWh[Number(i)] = (t.byIndexWh[Number(i)] ?? 0) + wh
   }
-  return [...out.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([key, t]) => ({ key, ...t }))
+  return [...out.entries()]
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([key, t]) => ({ key, ...t }))
 }

@@ -34,7 +34,10 @@ const FLAT: readonly HourWeight[] = Array.from({ length: 24 }, (_, hour) => ({ h
  * hourly mean power; a day without any power point is split evenly over 24 hours. Returns the
  * share (0-1) of the day's energy for which `fraction(hour)` (0-1) holds.
  */
-export function shareOfDay(profile: readonly HourWeight[] | undefined, fraction: (hour: number) => number): number {
+export function shareOfDay(
+  profile: readonly HourWeight[] | undefined,
+  fraction: (hour: number) => number,
+): number {
   const hours = profile === undefined || profile.length === 0 ? FLAT : profile
   let total = 0
   let part = 0
@@ -62,10 +65,12 @@ export function parseSchedule(text: string): DailySchedule {
   const out: [number, number][] = []
   for (const part of text.split(',')) {
     const m = /^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$/.exec(part)
-    if (m === null) throw new ScheduleError(`invalid schedule '${part.trim()}': expected HH:MM-HH:MM`)
+    if (m === null)
+      throw new ScheduleError(`invalid schedule '${part.trim()}': expected HH:MM-HH:MM`)
     const a = Number(m[1]) * 60 + Number(m[2])
     const b = Number(m[3]) * 60 + Number(m[4])
-    if (a > 1440 || b > 1440 || Number(m[2]) > 59 || Number(m[4]) > 59) throw new ScheduleError(`invalid time in '${part.trim()}'`)
+    if (a > 1440 || b > 1440 || Number(m[2]) > 59 || Number(m[4]) > 59)
+      throw new ScheduleError(`invalid time in '${part.trim()}'`)
     if (a === b) throw new ScheduleError(`empty range '${part.trim()}'`)
     if (a < b) out.push([a, b])
     else {

@@ -1,16 +1,53 @@
-export { HOUR_MS, DAY_MS, localDayStart, nextLocalDay, localDayKey, localMonthKey, localHour, localWeekday, parseLocalDate, addLocalDays, localDaysBetween } from './paris-time.js'
-export { PRICED_OPTIONS, PERIODS, isPricedOption, periodOfIndex, indexLabel, periodLabel } from './options.js'
+export {
+  HOUR_MS,
+  DAY_MS,
+  localDayStart,
+  nextLocalDay,
+  localDayKey,
+  localMonthKey,
+  localHour,
+  localWeekday,
+  parseLocalDate,
+  addLocalDays,
+  localDaysBetween,
+} from './paris-time.js'
+export {
+  PRICED_OPTIONS,
+  PERIODS,
+  isPricedOption,
+  periodOfIndex,
+  indexLabel,
+  periodLabel,
+} from './options.js'
 export type { PricedOption } from './options.js'
-export { TRV_CATALOGUE, parseCatalogue, mergeCatalogues, pricesOn, PriceCatalogueError } from './price-catalogue.js'
+export {
+  TRV_CATALOGUE,
+  parseCatalogue,
+  mergeCatalogues,
+  pricesOn,
+  PriceCatalogueError,
+} from './price-catalogue.js'
 export { energyPriceAt } from './energy-price.js'
-export type { PriceCatalogue, PriceGrid, OptionPrices, DayPrices, CatalogueIssue } from './price-catalogue.js'
+export type {
+  PriceCatalogue,
+  PriceGrid,
+  OptionPrices,
+  DayPrices,
+  CatalogueIssue,
+} from './price-catalogue.js'
 export { toDayEnergy, sumEnergy } from './day-energy.js'
 export type { DayEnergy, DayEnergySet, EnergyUnit, EnergyTotal } from './day-energy.js'
 export { contractTimeline, contractOnDay, pricedOption, subscribedKVA } from './contracts.js'
 export type { ContractTerms, ContractSpan } from './contracts.js'
 export { costOf, subscriptionPerDay } from './cost.js'
 export type { CostBreakdown, CostLine, SubscriptionLine, UnpricedPart, DayCost } from './cost.js'
-export { dayProfiles, shareOfDay, parseSchedule, hourFraction, ScheduleError } from './day-profile.js'
+export {
+  dayProfiles,
+  shareOfDay,
+  parseSchedule,
+  hourFraction,
+  ScheduleError,
+} from './day-profile.js'
 export type { DayProfiles, HourWeight, DailySchedule } from './day-profile.js'
 export { tempoOdds, ejpOdds, DEFAULT_CALENDAR } from './day-colours.js'
 export type { CalendarAssumptions, ColourOdds, TempoColour } from './day-colours.js'
@@ -34,6 +71,13 @@ export type { AnalyticsHistory, ReportData } from './report-data.js'
 export { buildReport } from './report.js'
 export type { Report, Coverage } from './report.js'
 export { detectAppliances } from './appliances.js'
-export type { Activation, ApplianceCluster, ApplianceUse, ApplianceKind, ApplianceOptions, ApplianceReport } from './appliances.js'
+export type {
+  Activation,
+  ApplianceCluster,
+  ApplianceUse,
+  ApplianceKind,
+  ApplianceOptions,
+  ApplianceReport,
+} from './appliances.js'
 export { catalogueRows } from './catalogue-rows.js'
 export type { CataloguePriceRow } from './catalogue-rows.js'

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { addLocalDays, localDayKey, localDaysBetween, localHour, nextLocalDay, parseLocalDate, HOUR_MS } from './paris-time.js'
+import {
+  addLocalDays,
+  localDayKey,
+  localDaysBetween,
+  localHour,
+  nextLocalDay,
+  parseLocalDate,
+  HOUR_MS,
+} from './paris-time.js'
 
 describe('Europe/Paris days', () => {
   it('has 23-hour and 25-hour days at the DST changes', () => {
@@ -22,7 +30,11 @@ describe('Europe/Paris days', () => {
   it('lists every local day of a range across DST', () => {
     const from = parseLocalDate('2025-03-29') as number
     const to = parseLocalDate('2025-04-01') as number
-    expect(localDaysBetween(from, to).map(localDayKey)).toEqual(['2025-03-29', '2025-03-30', '2025-03-31'])
+    expect(localDaysBetween(from, to).map(localDayKey)).toEqual([
+      '2025-03-29',
+      '2025-03-30',
+      '2025-03-31',
+    ])
     expect(localDayKey(addLocalDays(from, -30))).toBe('2025-02-27')
   })
 })

@@ -1,4 +1,12 @@
-import { civilFromDays, daysFromCivil, parisDayKey, parisDayStart, parisInstantOf, parisLocalTime, parisNextDayStart } from '@linkyrpi/tic-core'
+import {
+  civilFromDays,
+  daysFromCivil,
+  parisDayKey,
+  parisDayStart,
+  parisInstantOf,
+  parisLocalTime,
+  parisNextDayStart,
+} from '@linkyrpi/tic-core'
 
 // Analytics' day vocabulary over tic-core's French-time module (packages/tic-core/src/paris-time.ts),
 // the one home of Europe/Paris local time: the same days as the store's `1d` rollup buckets.

@@ -17,7 +17,10 @@ export interface PhaseBalance {
 }
 
 /** Balance of a three-phase meter from its hourly rollups; null when no per-phase power is stored. */
-export function phaseBalance(hourly: readonly SamplePoint[], kva: number | null): PhaseBalance | null {
+export function phaseBalance(
+  hourly: readonly SamplePoint[],
+  kva: number | null,
+): PhaseBalance | null {
   const sum = [0, 0, 0]
   const peak = [0, 0, 0]
   let n = 0

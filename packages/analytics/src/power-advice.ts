@@ -14,7 +14,13 @@ export interface PowerAdvice {
   /** Highest apparent power seen in the range, VA. */
   readonly maxVA: number | null
   /** Distribution of the daily maximum apparent power, VA. */
-  readonly dailyMaxVA: { readonly p50: number | null; readonly p90: number | null; readonly p99: number | null; readonly max: number | null; readonly days: number }
+  readonly dailyMaxVA: {
+    readonly p50: number | null
+    readonly p90: number | null
+    readonly p99: number | null
+    readonly max: number | null
+    readonly days: number
+  }
   /** Days whose maximum went above 80 % / 100 % of the subscription. */
   readonly daysAbove80Pct: number
   readonly daysAbove100Pct: number
@@ -64,14 +70,24 @@ export function powerAdvice(input: PowerAdviceInput): PowerAdvice {
   const recommendedKVA = need === null ? null : (STANDARD_KVA.find((k) => k * 1000 >= need) ?? null)
   let savingEurPerYear: number | null = null
   if (input.option !== null && input.kva !== null && recommendedKVA !== null) {
-    const now = pricesOn(input.catalogue, input.priceDay, input.option, input.kva)?.subscriptionEurPerMonth ?? null
-    const then = pricesOn(input.catalogue, input.priceDay, input.option, recommendedKVA)?.subscriptionEurPerMonth ?? null
+    const now =
+      pricesOn(input.catalogue, input.priceDay, input.option, input.kva)?.subscriptionEurPerMonth ??
+      null
+    const then =
+      pricesOn(input.catalogue, input.priceDay, input.option, recommendedKVA)
+        ?.subscriptionEurPerMonth ?? null
     if (now !== null && then !== null) savingEurPerYear = (now - then) * 12
   }
   return {
     subscribedKVA: input.kva,
     maxVA,
-    dailyMaxVA: { p50: quantile(maxima, 0.5), p90: quantile(maxima, 0.9), p99: quantile(maxima, 0.99), max: maxVA, days: maxima.length },
+    dailyMaxVA: {
+      p50: quantile(maxima, 0.5),
+      p90: quantile(maxima, 0.9),
+      p99: quantile(maxima, 0.99),
+      max: maxVA,
+      days: maxima.length,
+    },
     daysAbove80Pct: limit === null ? 0 : maxima.filter((v) => v > 0.8 * limit).length,
     daysAbove100Pct: limit === null ? 0 : maxima.filter((v) => v > limit).length,
     overpowerEvents: input.events.filter((e) => e.kind === 'overpower').length,

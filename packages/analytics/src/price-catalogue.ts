@@ -64,21 +64,39 @@ export class PriceCatalogueError extends Error {
     readonly issues: readonly CatalogueIssue[],
     where = 'price catalogue',
   ) {
-    super(`${where}: ${issues.length} problem(s)\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`)
+    super(
+      `${where}: ${issues.length} problem(s)\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
+    )
   }
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
 
-function checkPriceMap(value: unknown, path: string, allowed: readonly string[] | null, issues: CatalogueIssue[], max: number): void {
+function checkPriceMap(
+  value: unknown,
+  path: string,
+  allowed: readonly string[] | null,
+  issues: CatalogueIssue[],
+  max: number,
+): void {
   if (!isRecord(value)) {
     issues.push({ path, message: 'expected an object' })
     return
   }
   for (const [k, v] of Object.entries(value)) {
-    if (allowed !== null && !allowed.includes(k)) issues.push({ path: `${path}.${k}`, message: `unknown period (expected one of ${allowed.join(', ')})` })
-    if (allowed === null && !/^[1-9][0-9]?$/.test(k)) issues.push({ path: `${path}.${k}`, message: 'expected a power in kVA (3, 6, 9…)' })
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > max) issues.push({ path: `${path}.${k}`, message: `expected a price > 0 and ≤ ${max}, got ${JSON.stringify(v)}` })
+    if (allowed !== null && !allowed.includes(k))
+      issues.push({
+        path: `${path}.${k}`,
+        message: `unknown period (expected one of ${allowed.join(', ')})`,
+      })
+    if (allowed === null && !/^[1-9][0-9]?$/.test(k))
+      issues.push({ path: `${path}.${k}`, message: 'expected a power in kVA (3, 6, 9…)' })
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > max)
+      issues.push({
+        path: `${path}.${k}`,
+        message: `expected a price > 0 and ≤ ${max}, got ${JSON.stringify(v)}`,
+      })
   }
 }
 
@@ -89,9 +107,15 @@ function checkPriceMap(value: unknown, path: string, allowed: readonly string[] 
  */
 export function parseCatalogue(doc: unknown, where = 'price catalogue'): PriceCatalogue {
   const issues: CatalogueIssue[] = []
-  if (!isRecord(doc)) throw new PriceCatalogueError([{ path: '$', message: 'expected an object with "grids"' }], where)
-  if (doc.currency !== undefined && doc.currency !== 'EUR') issues.push({ path: '$.currency', message: 'only EUR is supported' })
-  if (!Array.isArray(doc.grids)) issues.push({ path: '$.grids', message: 'expected an array of grids' })
+  if (!isRecord(doc))
+    throw new PriceCatalogueError(
+      [{ path: '$', message: 'expected an object with "grids"' }],
+      where,
+    )
+  if (doc.currency !== undefined && doc.currency !== 'EUR')
+    issues.push({ path: '$.currency', message: 'only EUR is supported' })
+  if (!Array.isArray(doc.grids))
+    issues.push({ path: '$.grids', message: 'expected an array of grids' })
   const grids = Array.isArray(doc.grids) ? (doc.grids as unknown[]) : []
   let previous = ''
   grids.forEach((g, i) => {
@@ -101,22 +125,44 @@ export function parseCatalogue(doc: unknown, where = 'price catalogue'): PriceCa
       return
     }
     const from = g.validFrom
-    if (typeof from !== 'string' || parseLocalDate(from) === null) issues.push({ path: `${p}.validFrom`, message: `expected a date YYYY-MM-DD, got ${JSON.stringify(from)}` })
+    if (typeof from !== 'string' || parseLocalDate(from) === null)
+      issues.push({
+        path: `${p}.validFrom`,
+        message: `expected a date YYYY-MM-DD, got ${JSON.stringify(from)}`,
+      })
     else {
-      if (from <= previous) issues.push({ path: `${p}.validFrom`, message: `grids must be in increasing date order (${from} after ${previous})` })
+      if (from <= previous)
+        issues.push({
+          path: `${p}.validFrom`,
+          message: `grids must be in increasing date order (${from} after ${previous})`,
+        })
       previous = from
     }
-    if (g.validTo !== undefined && (typeof g.validTo !== 'string' || parseLocalDate(g.validTo) === null || (typeof from === 'string' && g.validTo <= from))) {
-      issues.push({ path: `${p}.validTo`, message: `expected a date YYYY-MM-DD after validFrom, got ${JSON.stringify(g.validTo)}` })
+    if (
+      g.validTo !== undefined &&
+      (typeof g.validTo !== 'string' ||
+        parseLocalDate(g.validTo) === null ||
+        (typeof from === 'string' && g.validTo <= from))
+    ) {
+      issues.push({
+        path: `${p}.validTo`,
+        message: `expected a date YYYY-MM-DD after validFrom, got ${JSON.stringify(g.validTo)}`,
+      })
     }
     if (!isRecord(g.options)) {
-      issues.push({ path: `${p}.options`, message: `expected an object with some of ${PRICED_OPTIONS.join(', ')}` })
+      issues.push({
+        path: `${p}.options`,
+        message: `expected an object with some of ${PRICED_OPTIONS.join(', ')}`,
+      })
       return
     }
     for (const [option, prices] of Object.entries(g.options)) {
       const op = `${p}.options.${option}`
       if (!isPricedOption(option)) {
-        issues.push({ path: op, message: `unknown option (expected one of ${PRICED_OPTIONS.join(', ')})` })
+        issues.push({
+          path: op,
+          message: `unknown option (expected one of ${PRICED_OPTIONS.join(', ')})`,
+        })
         continue
       }
       if (!isRecord(prices)) {
@@ -124,13 +170,22 @@ export function parseCatalogue(doc: unknown, where = 'price catalogue'): PriceCa
         continue
       }
       checkPriceMap(prices.energy, `${op}.energy`, PERIODS[option], issues, 10)
-      if (prices.subscription !== undefined) checkPriceMap(prices.subscription, `${op}.subscription`, null, issues, 500)
+      if (prices.subscription !== undefined)
+        checkPriceMap(prices.subscription, `${op}.subscription`, null, issues, 500)
       if (prices.energyByKVA !== undefined) {
-        if (!isRecord(prices.energyByKVA)) issues.push({ path: `${op}.energyByKVA`, message: 'expected an object keyed by kVA' })
-        else for (const [kva, m] of Object.entries(prices.energyByKVA)) checkPriceMap(m, `${op}.energyByKVA.${kva}`, PERIODS[option], issues, 10)
+        if (!isRecord(prices.energyByKVA))
+          issues.push({ path: `${op}.energyByKVA`, message: 'expected an object keyed by kVA' })
+        else
+          for (const [kva, m] of Object.entries(prices.energyByKVA))
+            checkPriceMap(m, `${op}.energyByKVA.${kva}`, PERIODS[option], issues, 10)
       }
-      if (prices.uncertain !== undefined && typeof prices.uncertain !== 'string') issues.push({ path: `${op}.uncertain`, message: 'expected a text saying why' })
-      if (prices.subscriptionUncertain !== undefined && typeof prices.subscriptionUncertain !== 'string') issues.push({ path: `${op}.subscriptionUncertain`, message: 'expected a text saying why' })
+      if (prices.uncertain !== undefined && typeof prices.uncertain !== 'string')
+        issues.push({ path: `${op}.uncertain`, message: 'expected a text saying why' })
+      if (
+        prices.subscriptionUncertain !== undefined &&
+        typeof prices.subscriptionUncertain !== 'string'
+      )
+        issues.push({ path: `${op}.subscriptionUncertain`, message: 'expected a text saying why' })
     }
   })
   if (issues.length > 0) throw new PriceCatalogueError(issues, where)
@@ -151,9 +206,15 @@ export const TRV_CATALOGUE: PriceCatalogue = parseCatalogue(trvEdf, 'shipped TRV
  * replaces, from its `validFrom` on, the prices of the options it names, other options keep the
  * base prices. `replace` uses only the user's catalogue (another supplier, a market offer).
  */
-export function mergeCatalogues(base: PriceCatalogue, user: PriceCatalogue, mode: 'extend' | 'replace' = 'extend'): PriceCatalogue {
+export function mergeCatalogues(
+  base: PriceCatalogue,
+  user: PriceCatalogue,
+  mode: 'extend' | 'replace' = 'extend',
+): PriceCatalogue {
   if (mode === 'replace') return user
-  const dates = [...new Set([...base.grids.map((g) => g.validFrom), ...user.grids.map((g) => g.validFrom)])].sort()
+  const dates = [
+    ...new Set([...base.grids.map((g) => g.validFrom), ...user.grids.map((g) => g.validFrom)]),
+  ].sort()
   const grids = dates.map((date): PriceGrid => {
     const options: Partial<Record<PricedOption, OptionPrices>> = {}
     for (const option of PRICED_OPTIONS) {
@@ -165,10 +226,20 @@ export function mergeCatalogues(base: PriceCatalogue, user: PriceCatalogue, mode
     }
     return { validFrom: date, options }
   })
-  return { name: `${user.name} + ${base.name}`, currency: 'EUR', notes: [...(base.notes ?? []), ...(user.notes ?? [])], sources: [...base.sources, ...user.sources], grids }
+  return {
+    name: `${user.name} + ${base.name}`,
+    currency: 'EUR',
+    notes: [...(base.notes ?? []), ...(user.notes ?? [])],
+    sources: [...base.sources, ...user.sources],
+    grids,
+  }
 }
 
-function activeGrid(catalogue: PriceCatalogue, day: string, option: PricedOption): PriceGrid | null {
+function activeGrid(
+  catalogue: PriceCatalogue,
+  day: string,
+  option: PricedOption,
+): PriceGrid | null {
   let found: PriceGrid | null = null
   for (const g of catalogue.grids) {
     if (g.validFrom > day) break
@@ -182,12 +253,23 @@ function activeGrid(catalogue: PriceCatalogue, day: string, option: PricedOption
  * The prices valid on local day `day` (`YYYY-MM-DD`) for an option and subscribed power (kVA);
  * null when no grid prices that option that day.
  */
-export function pricesOn(catalogue: PriceCatalogue, day: string, option: PricedOption, kva: number | null): DayPrices | null {
+export function pricesOn(
+  catalogue: PriceCatalogue,
+  day: string,
+  option: PricedOption,
+  kva: number | null,
+): DayPrices | null {
   const grid = activeGrid(catalogue, day, option)
   const prices = grid?.options[option]
   if (grid === null || prices === undefined) return null
   const key = kva === null ? '' : String(kva)
   const energy = { ...prices.energy, ...(prices.energyByKVA?.[key] ?? {}) }
   const sub = prices.subscription[key]
-  return { energy, subscriptionEurPerMonth: sub ?? null, validFrom: grid.validFrom, uncertain: prices.uncertain ?? null, subscriptionUncertain: prices.subscriptionUncertain ?? null }
+  return {
+    energy,
+    subscriptionEurPerMonth: sub ?? null,
+    validFrom: grid.validFrom,
+    uncertain: prices.uncertain ?? null,
+    subscriptionUncertain: prices.subscriptionUncertain ?? null,
+  }
 }

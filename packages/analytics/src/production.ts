@@ -23,6 +23,7 @@ export function production(days: readonly DayEnergy[], producer: boolean): Produ
     byDay: days.map((d) => ({ day: d.day, exportWh: d.exportWh })),
     byMonth: sumEnergy(days, 'month').map((m) => ({ month: m.key, exportWh: m.exportWh })),
     selfConsumptionWh: null,
-    selfConsumptionNote: 'cannot be computed: the meter counts only the energy it imports and exports, not what the panels produce (add a production meter or inverter data)',
+    selfConsumptionNote:
+      'cannot be computed: the meter counts only the energy it imports and exports, not what the panels produce (add a production meter or inverter data)',
   }
 }

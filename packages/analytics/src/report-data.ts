@@ -1,4 +1,10 @@
-import type { EnergyBucket, HistoryStore, SamplePoint, StoredEvent, StoredMeter } from '@linkyrpi/tic-core/stage'
+import type {
+  EnergyBucket,
+  HistoryStore,
+  SamplePoint,
+  StoredEvent,
+  StoredMeter,
+} from '@linkyrpi/tic-core/stage'
 import type { ContractTerms } from './contracts.js'
 import { addLocalDays } from './paris-time.js'
 
@@ -7,7 +13,10 @@ import { addLocalDays } from './paris-time.js'
  * `@linkyrpi/store`'s `createHistoryStore` on SQLite and PostgreSQL). Nothing else is needed, so
  * any other source of stored readings can feed the analytics by implementing these five calls.
  */
-export type AnalyticsHistory = Pick<HistoryStore, 'meters' | 'latest' | 'samples' | 'energy' | 'events'>
+export type AnalyticsHistory = Pick<
+  HistoryStore,
+  'meters' | 'latest' | 'samples' | 'energy' | 'events'
+>
 
 /** Everything a report is computed from, as plain data (the pure part starts here). */
 export interface ReportData {
@@ -49,10 +58,22 @@ export class UnknownMeterError extends Error {
 }
 
 /** The meter to report on: `meter` if given and known, else the only one; throws {@link UnknownMeterError}. */
-export async function pickMeter(history: AnalyticsHistory, meter: string | null): Promise<StoredMeter> {
+export async function pickMeter(
+  history: AnalyticsHistory,
+  meter: string | null,
+): Promise<StoredMeter> {
   const meters = await history.meters()
-  const found = meter === null ? (meters.length === 1 ? meters[0] : undefined) : meters.find((m) => m.id === meter)
-  if (found === undefined) throw new UnknownMeterError(meter, meters.map((m) => m.id))
+  const found =
+    meter === null
+      ? meters.length === 1
+        ? meters[0]
+        : undefined
+      : meters.find((m) => m.id === meter)
+  if (found === undefined)
+    throw new UnknownMeterError(
+      meter,
+      meters.map((m) => m.id),
+    )
   return found
 }
 
@@ -60,7 +81,12 @@ export async function pickMeter(history: AnalyticsHistory, meter: string | null)
 export const APPLIANCE_DAYS = 31
 
 /** Reads what a report over [from, to) needs: five range queries and the latest reading. */
-export async function loadReportData(history: AnalyticsHistory, meter: StoredMeter, from: number, to: number): Promise<ReportData> {
+export async function loadReportData(
+  history: AnalyticsHistory,
+  meter: StoredMeter,
+  from: number,
+  to: number,
+): Promise<ReportData> {
   const minutesFrom = Math.max(from, addLocalDays(to, -APPLIANCE_DAYS))
   const [days, hourly, daily, minutes, events, latest] = await Promise.all([
     history.energy(meter.id, from, to, 'day'),
@@ -71,6 +97,9 @@ export async function loadReportData(history: AnalyticsHistory, meter: StoredMet
     history.latest(meter.id),
   ])
   const c = latest?.reading.contract
-  const latestContract = c === undefined ? null : { option: c.option, optionLabel: c.optionLabel, subscribedVA: c.subscribedVA }
+  const latestContract =
+    c === undefined
+      ? null
+      : { option: c.option, optionLabel: c.optionLabel, subscribedVA: c.subscribedVA }
   return { meter, from, to, days, hourly, daily, minutes, minutesFrom, events, latestContract }
 }

@@ -50,17 +50,46 @@ export interface Report {
   readonly to: string
   readonly timeZone: 'Europe/Paris'
   readonly coverage: Coverage
-  readonly contracts: readonly { readonly from: string | null; readonly option: string | null; readonly optionLabel: string | null; readonly subscribedKVA: number | null }[]
+  readonly contracts: readonly {
+    readonly from: string | null
+    readonly option: string | null
+    readonly optionLabel: string | null
+    readonly subscribedKVA: number | null
+  }[]
   readonly energy: {
     readonly importWh: number
     readonly exportWh: number
-    readonly byIndex: readonly { readonly index: number; readonly label: string; readonly wh: number }[]
-    readonly byDay: readonly { readonly day: string; readonly importWh: number; readonly exportWh: number; readonly byIndexWh: Readonly<Record<number, number>> }[]
-    readonly byMonth: readonly { readonly month: string; readonly importWh: number; readonly exportWh: number; readonly days: number }[]
+    readonly byIndex: readonly {
+      readonly index: number
+      readonly label: string
+      readonly wh: number
+    }[]
+    readonly byDay: readonly {
+      readonly day: string
+      readonly importWh: number
+      readonly exportWh: number
+      readonly byIndexWh: Readonly<Record<number, number>>
+    }[]
+    readonly byMonth: readonly {
+      readonly month: string
+      readonly importWh: number
+      readonly exportWh: number
+      readonly days: number
+    }[]
   }
-  readonly cost: Omit<CostBreakdown, 'byDay'> & { readonly byDay: CostBreakdown['byDay']; readonly catalogue: string; readonly sources: readonly string[] }
+  readonly cost: Omit<CostBreakdown, 'byDay'> & {
+    readonly byDay: CostBreakdown['byDay']
+    readonly catalogue: string
+    readonly sources: readonly string[]
+  }
   readonly comparison: readonly ComparisonRow[]
-  readonly comparisonAssumptions: { readonly offPeak: string; readonly tempoRedDays: number; readonly tempoWhiteDays: number; readonly ejpPeakDays: number; readonly note: string }
+  readonly comparisonAssumptions: {
+    readonly offPeak: string
+    readonly tempoRedDays: number
+    readonly tempoWhiteDays: number
+    readonly ejpPeakDays: number
+    readonly note: string
+  }
   readonly power: PowerAdvice
   readonly standby: Standby
   readonly phases: PhaseBalance | null
@@ -115,10 +144,17 @@ export function buildReport(data: ReportData, settings: AnalyticsSettings): Repo
     const wh = dayImport.get(c.day) ?? 0
     dayPrice.set(c.day, c.energyEur === null || wh === 0 ? null : c.energyEur / (wh / 1000))
   }
-  const offPeakStarts = data.events.filter((e) => e.kind === 'period-change' && e.detail.code === 'hc' && e.t >= data.from).map((e) => e.t)
-  const appliances = detectAppliances(data.minutes, { offPeak: settings.offPeak, offPeakStarts, priceOfDay: (d) => dayPrice.get(d) ?? null })
+  const offPeakStarts = data.events
+    .filter((e) => e.kind === 'period-change' && e.detail.code === 'hc' && e.t >= data.from)
+    .map((e) => e.t)
+  const appliances = detectAppliances(data.minutes, {
+    offPeak: settings.offPeak,
+    offPeakStarts,
+    priceOfDay: (d) => dayPrice.get(d) ?? null,
+  })
   const energyWh = cost.lines.reduce((s, l) => s + l.wh, 0)
-  const avgPrice = cost.energyEur === null || energyWh === 0 ? null : cost.energyEur / (energyWh / 1000)
+  const avgPrice =
+    cost.energyEur === null || energyWh === 0 ? null : cost.energyEur / (energyWh / 1000)
   return {
     meter: data.meter.id,
     from: localDayKey(data.from),
@@ -136,13 +172,30 @@ export function buildReport(data: ReportData, settings: AnalyticsSettings): Repo
       lastDay: days[days.length - 1]?.day ?? null,
       note: 'Energy is exact (index differences). The energy of a day without data is counted on the next day with data; the subscription runs every day from the first to the last day with data.',
     },
-    contracts: contracts.map((c) => ({ from: Number.isFinite(c.from) ? new Date(c.from).toISOString() : null, option: c.option, optionLabel: c.optionLabel, subscribedKVA: subscribedKVA(c) })),
+    contracts: contracts.map((c) => ({
+      from: Number.isFinite(c.from) ? new Date(c.from).toISOString() : null,
+      option: c.option,
+      optionLabel: c.optionLabel,
+      subscribedKVA: subscribedKVA(c),
+    })),
     energy: {
       importWh,
       exportWh: days.reduce((s, d) => s + d.exportWh, 0),
-      byIndex: [...byIndex.values()].sort((a, b) => a.index - b.index || (a.label < b.label ? -1 : 1)),
-      byDay: days.map((d) => ({ day: d.day, importWh: d.importWh, exportWh: d.exportWh, byIndexWh: d.byIndexWh })),
-      byMonth: sumEnergy(days, 'month').map((m) => ({ month: m.key, importWh: m.importWh, exportWh: m.exportWh, days: m.days })),
+      byIndex: [...byIndex.values()].sort(
+        (a, b) => a.index - b.index || (a.label < b.label ? -1 : 1),
+      ),
+      byDay: days.map((d) => ({
+        day: d.day,
+        importWh: d.importWh,
+        exportWh: d.exportWh,
+        byIndexWh: d.byIndexWh,
+      })),
+      byMonth: sumEnergy(days, 'month').map((m) => ({
+        month: m.key,
+        importWh: m.importWh,
+        exportWh: m.exportWh,
+        days: m.days,
+      })),
     },
     cost: { ...cost, catalogue: settings.catalogue.name, sources: settings.catalogue.sources },
     comparison,

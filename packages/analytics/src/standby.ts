@@ -26,5 +26,10 @@ export function standby(hourly: readonly SamplePoint[], eurPerKWh: number | null
   }
   const va = quantile(minima, 0.1)
   const kwhPerYear = va === null ? null : (va * 8766) / 1000
-  return { va, kwhPerYear, eurPerYear: kwhPerYear === null || eurPerKWh === null ? null : kwhPerYear * eurPerKWh, hours: minima.length }
+  return {
+    va,
+    kwhPerYear,
+    eurPerYear: kwhPerYear === null || eurPerKWh === null ? null : kwhPerYear * eurPerKWh,
+    hours: minima.length,
+  }
 }

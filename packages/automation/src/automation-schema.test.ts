@@ -10,7 +10,11 @@ describe('automation options', () => {
   it('accepts the form of issue #13 and applies the defaults', () => {
     const r = automationOptionsSchema.parse({
       outputs: {
-        'water-heater': { actuator: { type: 'mqtt', topic: 'home/ballon/set', on: 'ON', off: 'OFF' }, safe: 'off', when: { period: ['hc'] } },
+        'water-heater': {
+          actuator: { type: 'mqtt', topic: 'home/ballon/set', on: 'ON', off: 'OFF' },
+          safe: 'off',
+          when: { period: ['hc'] },
+        },
         heating: {
           actuator: { type: 'gpio', chip: 'gpiochip0', line: 17, activeLow: true },
           safe: 'on',
@@ -18,7 +22,11 @@ describe('automation options', () => {
           shed: { priority: 2, powerW: 3000 },
         },
         charger: {
-          actuator: { type: 'http', on: { url: 'http://192.0.2.10/relay/0?turn=on' }, off: { url: 'http://192.0.2.10/relay/0?turn=off' } },
+          actuator: {
+            type: 'http',
+            on: { url: 'http://192.0.2.10/relay/0?turn=on' },
+            off: { url: 'http://192.0.2.10/relay/0?turn=off' },
+          },
           safe: 'off',
           when: { any: [{ relay: 1 }, { time: '01:00-06:00' }] },
           shed: { priority: 1, powerW: 7400 },
@@ -28,13 +36,26 @@ describe('automation options', () => {
     })
     expect(r.outputs.heating!.when).toEqual({
       kind: 'not',
-      of: { kind: 'all', of: [{ kind: 'tempoToday', colours: ['red'] }, { kind: 'period', codes: ['hp'] }] },
+      of: {
+        kind: 'all',
+        of: [
+          { kind: 'tempoToday', colours: ['red'] },
+          { kind: 'period', codes: ['hp'] },
+        ],
+      },
     })
     expect(r.outputs.charger!.when).toEqual({
       kind: 'any',
-      of: [{ kind: 'relay', relay: 1 }, { kind: 'time', from: 60, to: 360, days: null, text: '01:00-06:00' }],
+      of: [
+        { kind: 'relay', relay: 1 },
+        { kind: 'time', from: 60, to: 360, days: null, text: '01:00-06:00' },
+      ],
     })
-    expect(r.outputs['water-heater']!.actuator).toMatchObject({ url: 'mqtt://127.0.0.1:1883', qos: 1, retain: true })
+    expect(r.outputs['water-heater']!.actuator).toMatchObject({
+      url: 'mqtt://127.0.0.1:1883',
+      qos: 1,
+      retain: true,
+    })
     expect(r.shedding.settleS).toBe(10)
     expect(r.staleAfterS).toBe(60)
   })
@@ -44,9 +65,16 @@ describe('automation options', () => {
       issues({
         outputs: {
           a: { safe: 'off', when: { colour: ['red'] } },
-          b: { actuator: { type: 'mqtt', topic: 't' }, when: { any: [{ relay: 9 }, { time: '25:00-06:00', days: ['mon', 'funday'] }] } },
+          b: {
+            actuator: { type: 'mqtt', topic: 't' },
+            when: { any: [{ relay: 9 }, { time: '25:00-06:00', days: ['mon', 'funday'] }] },
+          },
           c: { actuator: { type: 'telepathy' }, safe: 'maybe', when: { period: ['hx'] } },
-          d: { actuator: { type: 'http' }, safe: 'on', when: { period: 'hc', tempoToday: ['red'] } },
+          d: {
+            actuator: { type: 'http' },
+            safe: 'on',
+            when: { period: 'hc', tempoToday: ['red'] },
+          },
         },
       }),
     ).toEqual([
@@ -61,7 +89,7 @@ describe('automation options', () => {
       "outputs.c.when.period.0: unknown period 'hx' (one of base, hp, hc, hn, pm)",
       "outputs.d.actuator.on: no URL for 'on': give 'url' (a template with {{state}}) or 'on.url'",
       "outputs.d.actuator.off: no URL for 'off': give 'url' (a template with {{state}}) or 'off.url'",
-      'outputs.d.when: a condition has exactly one key, got period, tempoToday (combine with \'all\' or \'any\')',
+      "outputs.d.when: a condition has exactly one key, got period, tempoToday (combine with 'all' or 'any')",
     ])
   })
 })

@@ -1,9 +1,15 @@
 import { z } from 'zod'
 import { conditionSchema } from './condition-schema.js'
 
-const state = z.union([z.enum(['on', 'off']), z.boolean().transform((b): 'on' | 'off' => (b ? 'on' : 'off'))], {
-  error: (issue) => (issue.input === undefined ? "required: 'on' or 'off', the state on stale data, shutdown and crash" : "must be 'on' or 'off'"),
-})
+const state = z.union(
+  [z.enum(['on', 'off']), z.boolean().transform((b): 'on' | 'off' => (b ? 'on' : 'off'))],
+  {
+    error: (issue) =>
+      issue.input === undefined
+        ? "required: 'on' or 'off', the state on stale data, shutdown and crash"
+        : "must be 'on' or 'off'",
+  },
+)
 
 /** One HTTP request of the `http` actuator; strings may hold `{{state}}`, `{{output}}`, `{{reason}}`. */
 export const httpRequestSchema = z.strictObject({
@@ -31,7 +37,12 @@ const httpActuator = z
   .check((ctx) => {
     for (const s of ['on', 'off'] as const) {
       if ((ctx.value[s]?.url ?? ctx.value.url) === undefined) {
-        ctx.issues.push({ code: 'custom', message: `no URL for '${s}': give 'url' (a template with {{state}}) or '${s}.url'`, path: [s], input: ctx.value })
+        ctx.issues.push({
+          code: 'custom',
+          message: `no URL for '${s}': give 'url' (a template with {{state}}) or '${s}.url'`,
+          path: [s],
+          input: ctx.value,
+        })
       }
     }
   })
@@ -39,7 +50,10 @@ const httpActuator = z
 const mqttActuator = z.strictObject({
   type: z.literal('mqtt'),
   /** Broker URL (default `mqtt://127.0.0.1:1883`). */
-  url: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must be an mqtt://, mqtts://, ws:// or wss:// URL').default('mqtt://127.0.0.1:1883'),
+  url: z
+    .string()
+    .regex(/^(mqtts?|wss?|tcp):\/\//, 'must be an mqtt://, mqtts://, ws:// or wss:// URL')
+    .default('mqtt://127.0.0.1:1883'),
   topic: z.string().min(1),
   /** Payloads (default `ON` / `OFF`). */
   on: z.string().default('ON'),
@@ -84,12 +98,16 @@ const gpioActuator = z.strictObject({
 const noneActuator = z.strictObject({ type: z.literal('none') })
 
 /** How an output is driven. */
-export const actuatorSchema = z.discriminatedUnion('type', [httpActuator, mqttActuator, natsActuator, shellActuator, gpioActuator, noneActuator], {
-  error: (issue) =>
-    issue.input === undefined
-      ? "required: how the load is switched ({ type: http | mqtt | nats | shell | gpio | none, … })"
-      : 'unknown actuator type (one of http, mqtt, nats, shell, gpio, none)',
-})
+export const actuatorSchema = z.discriminatedUnion(
+  'type',
+  [httpActuator, mqttActuator, natsActuator, shellActuator, gpioActuator, noneActuator],
+  {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'required: how the load is switched ({ type: http | mqtt | nats | shell | gpio | none, … })'
+        : 'unknown actuator type (one of http, mqtt, nats, shell, gpio, none)',
+  },
+)
 
 /** One controlled load. */
 export const outputSchema = z.strictObject({
@@ -129,13 +147,21 @@ export const sheddingSchema = z.strictObject({
 /** The automation stage's options (also what `linkyrpi automation simulate` reads). */
 export const automationOptionsSchema = z.strictObject({
   outputs: z
-    .record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'output ids are lowercase letters, digits, - or _'), outputSchema)
+    .record(
+      z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'output ids are lowercase letters, digits, - or _'),
+      outputSchema,
+    )
     .refine((o) => Object.keys(o).length > 0, 'at least one output is required'),
   shedding: sheddingSchema.prefault({}),
   /** No frame for this long = stale data: outputs go to their safe state, s (default 60). */
   staleAfterS: z.number().positive().default(60),
   /** Backoff of a failing actuator: first delay and ceiling, ms (defaults 1000 and 60 000). */
-  retry: z.strictObject({ baseMs: z.number().int().positive().default(1000), maxMs: z.number().int().positive().default(60_000) }).prefault({}),
+  retry: z
+    .strictObject({
+      baseMs: z.number().int().positive().default(1000),
+      maxMs: z.number().int().positive().default(60_000),
+    })
+    .prefault({}),
 })
 
 /** Validated automation options (defaults applied). */

@@ -20,7 +20,14 @@ function context(now: () => number): StageContext & { logs: string[]; events: Di
     error: (m) => logs.push(`error ${m}`),
     child: () => logger,
   }
-  return { stage: 'automation', logger, diagnostics: { report: (e) => events.push(e) }, now, logs, events }
+  return {
+    stage: 'automation',
+    logger,
+    diagnostics: { report: (e) => events.push(e) },
+    now,
+    logs,
+    events,
+  }
 }
 
 /** An actuator that records what it was told; fails `failures` times first. */
@@ -39,7 +46,12 @@ function recorder(failures = 0): Actuator & { calls: OutputState[] } {
 }
 
 const frames = (until: number): PipelineFrame[] =>
-  [...simulatedReadings({ option: 'hc', intervalMs: MIN, start: DEFAULT_START + 5 * 3_600_000 }, until)].map((r, i) => ({
+  [
+    ...simulatedReadings(
+      { option: 'hc', intervalMs: MIN, start: DEFAULT_START + 5 * 3_600_000 },
+      until,
+    ),
+  ].map((r, i) => ({
     mode: r.reading.meter.mode,
     short: r.reading.short,
     groups: [],
@@ -95,8 +107,17 @@ describe('automationSink', () => {
     // The pump failed twice (retried with backoff, the latest decision first), then followed; it ends safe (on).
     expect(pump.calls.at(-1)).toBe('on')
     expect(ctx.logs.filter((l) => l.startsWith('warn actuator failed'))).toHaveLength(2)
-    expect(ctx.events.filter((e) => e.kind === 'state').map((e) => (e as { state: string }).state)).toEqual(['actuator-failed', 'actuator-recovered'])
-    expect(journal.filter((e) => e.kind === 'automation-switch').map((e) => `${new Date(e.t).toISOString().slice(11, 16)} ${String(e.detail.output)} ${String(e.detail.state)} ${String(e.detail.reason)}`)).toEqual([
+    expect(
+      ctx.events.filter((e) => e.kind === 'state').map((e) => (e as { state: string }).state),
+    ).toEqual(['actuator-failed', 'actuator-recovered'])
+    expect(
+      journal
+        .filter((e) => e.kind === 'automation-switch')
+        .map(
+          (e) =>
+            `${new Date(e.t).toISOString().slice(11, 16)} ${String(e.detail.output)} ${String(e.detail.state)} ${String(e.detail.reason)}`,
+        ),
+    ).toEqual([
       '04:00 boiler on période HC',
       '04:00 pump off période HC',
       '05:00 boiler off période HP',
@@ -108,14 +129,24 @@ describe('automationSink', () => {
   it('overrides an output for a while and journals it', async () => {
     const journal: JournalEvent[] = []
     let clock = DEFAULT_START + 5 * 3_600_000
-    const { sink, controller } = automationSink({ rules: options, journal: () => ({ append: (e) => (journal.push(...e), Promise.resolve()) }) }, context(() => clock))
+    const { sink, controller } = automationSink(
+      {
+        rules: options,
+        journal: () => ({ append: (e) => (journal.push(...e), Promise.resolve()) }),
+      },
+      context(() => clock),
+    )
     const subject = new Subject<PipelineFrame>()
     const done = lastValueFrom(sink(subject).pipe(toArray()))
     const input = frames(DEFAULT_START + 5 * 3_600_000 + 5 * MIN)
     for (const f of input) subject.next(f)
     clock = input.at(-1)!.meta.receivedAt
     const forced = controller.override('boiler', 'off', 30 * MIN, 'dashboard')
-    expect([forced.state, forced.reason, forced.cause]).toEqual(['off', "forçage manuel jusqu'à 05:34", 'override'])
+    expect([forced.state, forced.reason, forced.cause]).toEqual([
+      'off',
+      "forçage manuel jusqu'à 05:34",
+      'override',
+    ])
     expect(() => controller.override('nope', 'on', 1000)).toThrow("unknown output 'nope'")
     subject.complete()
     await done
@@ -131,8 +162,14 @@ describe('automationSink', () => {
   it('puts outputs in their safe state when frames stop, on its own clock tick', async () => {
     const pump = recorder()
     let clock = DEFAULT_START + 5 * 3_600_000
-    const stale = rules({ staleAfterS: 0.2, outputs: { pump: { actuator: { type: 'none' }, safe: 'off', when: { period: ['hp'] } } } })
-    const { sink, controller } = automationSink({ rules: stale, tickMs: 20, createActuator: () => pump }, context(() => clock))
+    const stale = rules({
+      staleAfterS: 0.2,
+      outputs: { pump: { actuator: { type: 'none' }, safe: 'off', when: { period: ['hp'] } } },
+    })
+    const { sink, controller } = automationSink(
+      { rules: stale, tickMs: 20, createActuator: () => pump },
+      context(() => clock),
+    )
     const subject = new Subject<PipelineFrame>()
     const done = lastValueFrom(sink(subject).pipe(toArray()))
     const f = frames(DEFAULT_START + 6 * 3_600_000 + MIN).at(-1)!
@@ -142,7 +179,10 @@ describe('automationSink', () => {
     expect(controller.status().outputs[0]).toMatchObject({ state: 'on', reason: 'période HP' })
     clock += 250
     await new Promise((r) => setTimeout(r, 100))
-    expect(controller.status()).toMatchObject({ stale: true, outputs: [{ state: 'off', reason: 'sécurité: plus de données', cause: 'safe' }] })
+    expect(controller.status()).toMatchObject({
+      stale: true,
+      outputs: [{ state: 'off', reason: 'sécurité: plus de données', cause: 'safe' }],
+    })
     expect(pump.calls).toEqual(['off', 'on', 'off'])
     subject.complete()
     await done

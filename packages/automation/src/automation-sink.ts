@@ -50,7 +50,12 @@ export interface AutomationController {
    * Forces `output` to `state` for `durationMs`, or clears its override (`state` null). Journaled
    * as `automation-override`. Throws a TypeError for an unknown output or when the stage is not running.
    */
-  override(output: string, state: OutputState | null, durationMs: number, by?: string): AutomationOutputStatus
+  override(
+    output: string,
+    state: OutputState | null,
+    durationMs: number,
+    by?: string,
+  ): AutomationOutputStatus
 }
 
 /** The sink and its controller (which works while the sink is subscribed). */
@@ -83,7 +88,11 @@ export function automationSink(options: AutomationSinkOptions, ctx: StageContext
   }
   let live: Live | null = null
 
-  function outputStatus(engine: AutomationEngine, drivers: Map<string, OutputDriver>, s: OutputStatus): AutomationOutputStatus {
+  function outputStatus(
+    engine: AutomationEngine,
+    drivers: Map<string, OutputDriver>,
+    s: OutputStatus,
+  ): AutomationOutputStatus {
     const o = rules.outputs[s.output]!
     return {
       ...s,
@@ -100,18 +109,31 @@ export function automationSink(options: AutomationSinkOptions, ctx: StageContext
       if (live === null) return { running: false, stale: false, lastReadingAt: null, outputs: [] }
       const { engine, drivers } = live
       const time = engine.lastReading?.time ?? null
-      return { running: true, stale: engine.stale, lastReadingAt: time, outputs: engine.status().map((s) => outputStatus(engine, drivers, s)) }
+      return {
+        running: true,
+        stale: engine.stale,
+        lastReadingAt: time,
+        outputs: engine.status().map((s) => outputStatus(engine, drivers, s)),
+      }
     },
     override(output, state, durationMs, by) {
       if (live === null) throw new TypeError('automation is not running')
       if (rules.outputs[output] === undefined) throw new TypeError(`unknown output '${output}'`)
       const { engine, drivers, journal, dispatch } = live
       const now = ctx.now()
-      const switches = engine.override(output, state === null ? null : { state, until: now + durationMs }, now)
+      const switches = engine.override(
+        output,
+        state === null ? null : { state, until: now + durationMs },
+        now,
+      )
       const current = engine.status().find((s) => s.output === output)!
       const until = current.override?.until ?? null
       ctx.logger.info('automation override', { output, state, until, by })
-      journal({ t: current.since ?? now, kind: 'automation-override', detail: { output, state, until, by: by ?? null } })
+      journal({
+        t: current.since ?? now,
+        kind: 'automation-override',
+        detail: { output, state, until, by: by ?? null },
+      })
       dispatch(switches)
       return outputStatus(engine, drivers, current)
     },
@@ -145,7 +167,11 @@ export function automationSink(options: AutomationSinkOptions, ctx: StageContext
             journalDelay = 1000
           }
         } catch (error) {
-          ctx.logger.warn('journal write failed, retrying', { events: queue.length, delayMs: journalDelay, err: error })
+          ctx.logger.warn('journal write failed, retrying', {
+            events: queue.length,
+            delayMs: journalDelay,
+            err: error,
+          })
           journalTimer = setTimeout(() => void writeJournal(), journalDelay)
           journalDelay = Math.min(60_000, journalDelay * 2)
         } finally {
@@ -174,19 +200,42 @@ export function automationSink(options: AutomationSinkOptions, ctx: StageContext
             now: ctx.now,
             retry: rules.retry,
             onFailure: (error, attempts, state) => {
-              ctx.diagnostics.report({ kind: 'state', stage: ctx.stage, state: 'actuator-failed', detail: { output: id, state, attempts, error: error.message } })
-              journal({ t: ctx.now(), kind: 'automation-actuator-error', detail: { output: id, state, error: error.message } })
+              ctx.diagnostics.report({
+                kind: 'state',
+                stage: ctx.stage,
+                state: 'actuator-failed',
+                detail: { output: id, state, attempts, error: error.message },
+              })
+              journal({
+                t: ctx.now(),
+                kind: 'automation-actuator-error',
+                detail: { output: id, state, error: error.message },
+              })
             },
             onRecovery: (attempts, state) => {
-              ctx.diagnostics.report({ kind: 'state', stage: ctx.stage, state: 'actuator-recovered', detail: { output: id, state, attempts } })
+              ctx.diagnostics.report({
+                kind: 'state',
+                stage: ctx.stage,
+                state: 'actuator-recovered',
+                detail: { output: id, state, attempts },
+              })
             },
           }),
         )
       }
       const dispatch = (switches: readonly Switch[]): void => {
         for (const s of switches) {
-          ctx.logger.info('automation switch', { output: s.output, state: s.state, reason: s.reason, at: s.time })
-          journal({ t: s.t, kind: 'automation-switch', detail: { output: s.output, state: s.state, reason: s.reason, cause: s.cause } })
+          ctx.logger.info('automation switch', {
+            output: s.output,
+            state: s.state,
+            reason: s.reason,
+            at: s.time,
+          })
+          journal({
+            t: s.t,
+            kind: 'automation-switch',
+            detail: { output: s.output, state: s.state, reason: s.reason, cause: s.cause },
+          })
           drivers.get(s.output)!.request(s.state, { output: s.output, reason: s.reason, t: s.t })
         }
       }
@@ -201,7 +250,10 @@ export function automationSink(options: AutomationSinkOptions, ctx: StageContext
         lastMeter = engine.lastReading?.meter.id ?? null
         dispatch(engine.safeAll(ctx.now(), reason))
         const ok = await Promise.all([...drivers.values()].map((d) => d.settled(shutdownTimeoutMs)))
-        if (ok.includes(false)) ctx.logger.error('some outputs did not reach their safe state', { outputs: [...drivers.keys()].filter((_, i) => ok[i] === false) })
+        if (ok.includes(false))
+          ctx.logger.error('some outputs did not reach their safe state', {
+            outputs: [...drivers.keys()].filter((_, i) => ok[i] === false),
+          })
         await writeJournal()
         clearTimeout(journalTimer)
         await Promise.all([...drivers.values()].map((d) => d.close()))

@@ -33,13 +33,25 @@ interface Issue {
 
 type Path = (string | number)[]
 
-function listOf<T extends string>(raw: unknown, allowed: readonly T[], path: Path, issues: Issue[], what: string): T[] {
+function listOf<T extends string>(
+  raw: unknown,
+  allowed: readonly T[],
+  path: Path,
+  issues: Issue[],
+  what: string,
+): T[] {
   const items = Array.isArray(raw) ? (raw as unknown[]) : [raw]
   const out: T[] = []
-  if (items.length === 0) issues.push({ path, message: `${what}: give at least one of ${allowed.join(', ')}` })
+  if (items.length === 0)
+    issues.push({ path, message: `${what}: give at least one of ${allowed.join(', ')}` })
   items.forEach((x, i) => {
-    if (typeof x === 'string' && (allowed as readonly string[]).includes(x.toLowerCase())) out.push(x.toLowerCase() as T)
-    else issues.push({ path: Array.isArray(raw) ? [...path, i] : path, message: `unknown ${what} '${String(x)}' (one of ${allowed.join(', ')})` })
+    if (typeof x === 'string' && (allowed as readonly string[]).includes(x.toLowerCase()))
+      out.push(x.toLowerCase() as T)
+    else
+      issues.push({
+        path: Array.isArray(raw) ? [...path, i] : path,
+        message: `unknown ${what} '${String(x)}' (one of ${allowed.join(', ')})`,
+      })
   })
   return out
 }
@@ -67,19 +79,29 @@ function days(raw: unknown, path: Path, issues: Issue[]): number[] {
  */
 export function parseCondition(raw: unknown, path: Path, issues: Issue[]): Condition | null {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    issues.push({ path, message: `a condition is an object with one key (${CONDITION_NAMES.join(', ')})` })
+    issues.push({
+      path,
+      message: `a condition is an object with one key (${CONDITION_NAMES.join(', ')})`,
+    })
     return null
   }
   const entries = Object.entries(raw as Record<string, unknown>)
   const keys = entries.map(([k]) => k)
   const unknown = keys.filter((k) => !(CONDITION_NAMES as readonly string[]).includes(k))
-  for (const k of unknown) issues.push({ path: [...path, k], message: `unknown condition '${k}' (known: ${CONDITION_NAMES.join(', ')})` })
+  for (const k of unknown)
+    issues.push({
+      path: [...path, k],
+      message: `unknown condition '${k}' (known: ${CONDITION_NAMES.join(', ')})`,
+    })
   if (unknown.length > 0) return null
   const obj = raw as Record<string, unknown>
   if (keys.includes('time')) {
     const extra = keys.filter((k) => k !== 'time' && k !== 'days')
     if (extra.length > 0) {
-      issues.push({ path, message: `'time' takes only 'days' beside it; put '${extra.join("', '")}' in an 'all'` })
+      issues.push({
+        path,
+        message: `'time' takes only 'days' beside it; put '${extra.join("', '")}' in an 'all'`,
+      })
       return null
     }
     const text = obj.time
@@ -88,13 +110,25 @@ export function parseCondition(raw: unknown, path: Path, issues: Issue[]): Condi
     const to = parts.length === 2 ? minutes(parts[1]!.trim()) : null
     const dayList = obj.days === undefined ? null : days(obj.days, [...path, 'days'], issues)
     if (from === null || to === null || from === to) {
-      issues.push({ path: [...path, 'time'], message: `must be "HH:MM-HH:MM" with two different times, got ${JSON.stringify(text)}` })
+      issues.push({
+        path: [...path, 'time'],
+        message: `must be "HH:MM-HH:MM" with two different times, got ${JSON.stringify(text)}`,
+      })
       return null
     }
-    return { kind: 'time', from, to: to % 1440, days: dayList, text: `${String(text).replace(/\s/g, '')}` }
+    return {
+      kind: 'time',
+      from,
+      to: to % 1440,
+      days: dayList,
+      text: `${String(text).replace(/\s/g, '')}`,
+    }
   }
   if (keys.length !== 1) {
-    issues.push({ path, message: `a condition has exactly one key, got ${keys.length === 0 ? 'none' : keys.join(', ')} (combine with 'all' or 'any')` })
+    issues.push({
+      path,
+      message: `a condition has exactly one key, got ${keys.length === 0 ? 'none' : keys.join(', ')} (combine with 'all' or 'any')`,
+    })
     return null
   }
   const key = keys[0] as (typeof CONDITION_NAMES)[number]
@@ -113,10 +147,16 @@ export function parseCondition(raw: unknown, path: Path, issues: Issue[]): Condi
     case 'stale':
       return { kind: key, value: bool(value, at, issues) }
     case 'dryContact':
-      return { kind: 'dryContact', closed: value === 'closed' ? true : value === 'open' ? false : bool(value, at, issues) }
+      return {
+        kind: 'dryContact',
+        closed: value === 'closed' ? true : value === 'open' ? false : bool(value, at, issues),
+      }
     case 'relay': {
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 8) {
-        issues.push({ path: at, message: `relay must be a whole number from 1 to 8 (RELAIS has 8 relays), got ${JSON.stringify(value)}` })
+        issues.push({
+          path: at,
+          message: `relay must be a whole number from 1 to 8 (RELAIS has 8 relays), got ${JSON.stringify(value)}`,
+        })
         return null
       }
       return { kind: 'relay', relay: value }
@@ -124,7 +164,10 @@ export function parseCondition(raw: unknown, path: Path, issues: Issue[]): Condi
     case 'days':
       return { kind: 'days', days: days(value, at, issues) }
     case 'headroomVA': {
-      const o = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>
+      const o = (typeof value === 'object' && value !== null ? value : {}) as Record<
+        string,
+        unknown
+      >
       const num = (k: string): number | null => {
         const v = o[k]
         if (v === undefined) return null
@@ -132,7 +175,9 @@ export function parseCondition(raw: unknown, path: Path, issues: Issue[]): Condi
         issues.push({ path: [...at, k], message: 'must be a number of VA' })
         return null
       }
-      for (const k of Object.keys(o)) if (k !== 'below' && k !== 'above') issues.push({ path: [...at, k], message: `unknown key '${k}' (below, above)` })
+      for (const k of Object.keys(o))
+        if (k !== 'below' && k !== 'above')
+          issues.push({ path: [...at, k], message: `unknown key '${k}' (below, above)` })
       const below = num('below')
       const above = num('above')
       if (below === null && above === null) {
@@ -163,7 +208,9 @@ export function parseCondition(raw: unknown, path: Path, issues: Issue[]): Condi
 export const conditionSchema = z.unknown().transform((raw, ctx): Condition => {
   const issues: Issue[] = []
   const parsed = parseCondition(raw, [], issues)
-  for (const issue of issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path })
-  if (parsed === null && issues.length === 0) ctx.addIssue({ code: 'custom', message: 'invalid condition' })
+  for (const issue of issues)
+    ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path })
+  if (parsed === null && issues.length === 0)
+    ctx.addIssue({ code: 'custom', message: 'invalid condition' })
   return parsed ?? { kind: 'all', of: [] }
 })

@@ -29,7 +29,13 @@ export type Condition =
   /** The meter's dry contact is closed (`true`) or open (`false`): STGE bit 0, else RELAIS relay 1. */
   | { readonly kind: 'dryContact'; readonly closed: boolean }
   /** Local time within [from, to) minutes (across midnight when to ≤ from), on `days` (of the start). */
-  | { readonly kind: 'time'; readonly from: number; readonly to: number; readonly days: readonly number[] | null; readonly text: string }
+  | {
+      readonly kind: 'time'
+      readonly from: number
+      readonly to: number
+      readonly days: readonly number[] | null
+      readonly text: string
+    }
   /** Local weekday is one of `days` (0 = Sunday). */
   | { readonly kind: 'days'; readonly days: readonly number[] }
   /** Headroom (subscribed minus apparent power, per phase on three-phase) below / at or above, VA. */
@@ -55,7 +61,11 @@ export interface Verdict {
   readonly reason: string
 }
 
-const COLOUR_FR: Readonly<Record<TempoColour, string>> = { blue: 'bleu', white: 'blanc', red: 'rouge' }
+const COLOUR_FR: Readonly<Record<TempoColour, string>> = {
+  blue: 'bleu',
+  white: 'blanc',
+  red: 'rouge',
+}
 const DAY_FR = ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi']
 
 /** True when the condition (or one below it) is `stale`: such a rule still runs on stale data. */
@@ -105,7 +115,8 @@ export function evaluate(c: Condition, f: ConditionFacts): Verdict {
     }
     case 'tempoTomorrow': {
       const colour = r?.period.tempoTomorrow ?? null
-      if (colour === null) return { value: false, reason: 'couleur Tempo de demain pas encore annoncée' }
+      if (colour === null)
+        return { value: false, reason: 'couleur Tempo de demain pas encore annoncée' }
       return { value: c.colours.includes(colour), reason: `demain Tempo ${COLOUR_FR[colour]}` }
     }
     case 'ejpNotice': {
@@ -114,19 +125,29 @@ export function evaluate(c: Condition, f: ConditionFacts): Verdict {
     }
     case 'peakNotice': {
       const on = r?.alerts.includes('peak-notice') === true
-      return { value: on === c.value, reason: on ? 'préavis de pointe mobile' : 'pas de préavis de pointe' }
+      return {
+        value: on === c.value,
+        reason: on ? 'préavis de pointe mobile' : 'pas de préavis de pointe',
+      }
     }
     case 'peakActive': {
       const on = r?.alerts.includes('peak-active') === true
-      return { value: on === c.value, reason: on ? 'pointe mobile en cours' : 'pas de pointe mobile' }
+      return {
+        value: on === c.value,
+        reason: on ? 'pointe mobile en cours' : 'pas de pointe mobile',
+      }
     }
     case 'relay': {
       const closed = r?.relays?.[c.relay - 1]
-      if (closed === undefined) return { value: false, reason: `relais ${String(c.relay)} inconnu (pas de RELAIS)` }
+      if (closed === undefined)
+        return { value: false, reason: `relais ${String(c.relay)} inconnu (pas de RELAIS)` }
       return { value: closed, reason: `relais ${String(c.relay)} ${closed ? 'fermé' : 'ouvert'}` }
     }
     case 'dryContact': {
-      const closed = r?.status !== null && r?.status !== undefined ? !r.status.dryContactOpen : (r?.relays?.[0] ?? null)
+      const closed =
+        r?.status !== null && r?.status !== undefined
+          ? !r.status.dryContactOpen
+          : (r?.relays?.[0] ?? null)
       if (closed === null) return { value: false, reason: 'contact sec inconnu' }
       return { value: closed === c.closed, reason: `contact sec ${closed ? 'fermé' : 'ouvert'}` }
     }
@@ -154,12 +175,16 @@ export function evaluate(c: Condition, f: ConditionFacts): Verdict {
     case 'all': {
       const verdicts = c.of.map((x) => evaluate(x, f))
       const failed = verdicts.find((v) => !v.value)
-      return failed !== undefined ? { value: false, reason: failed.reason } : { value: true, reason: verdicts.map((v) => v.reason).join(' et ') }
+      return failed !== undefined
+        ? { value: false, reason: failed.reason }
+        : { value: true, reason: verdicts.map((v) => v.reason).join(' et ') }
     }
     case 'any': {
       const verdicts = c.of.map((x) => evaluate(x, f))
       const passed = verdicts.find((v) => v.value)
-      return passed !== undefined ? { value: true, reason: passed.reason } : { value: false, reason: verdicts.map((v) => v.reason).join(' et ') }
+      return passed !== undefined
+        ? { value: true, reason: passed.reason }
+        : { value: false, reason: verdicts.map((v) => v.reason).join(' et ') }
     }
     case 'not': {
       const v = evaluate(c.of, f)

@@ -68,7 +68,9 @@ export interface OutputStatus {
 
 /** Counters since the engine started, for `automation simulate`'s summary. */
 export interface EngineSummary {
-  readonly outputs: Readonly<Record<string, { readonly switches: number; readonly onMs: number; readonly sheds: number }>>
+  readonly outputs: Readonly<
+    Record<string, { readonly switches: number; readonly onMs: number; readonly sheds: number }>
+  >
   /** Shedding episodes that ended without the meter ever signalling an overpower. */
   readonly overpowersAvoided: number
   /** Shedding episodes during which the meter signalled an overpower (ADPS/ADIR/STGE/short frames). */
@@ -150,7 +152,14 @@ export function createAutomationEngine(rules: EngineRules): AutomationEngine {
   let avoided = 0
   let signalled = 0
 
-  function apply(o: OutputState_, t: number, state: OutputState, reason: string, cause: SwitchCause, out: Switch[]): void {
+  function apply(
+    o: OutputState_,
+    t: number,
+    state: OutputState,
+    reason: string,
+    cause: SwitchCause,
+    out: Switch[],
+  ): void {
     if (o.state === state) {
       // Same state: a new reason only matters for the status (no switch, no journal entry).
       if (o.cause !== 'override' || cause === 'override') {
@@ -190,8 +199,17 @@ export function createAutomationEngine(rules: EngineRules): AutomationEngine {
 
   function decideFresh(r: TicReading, t: number, out: Switch[]): void {
     const h = headroomOf(r)
-    const facts = { reading: r, local: parisTime(t), stale: false, headroomVA: h?.headroomVA ?? null }
-    for (const o of outputs) o.verdict = o.rule.when === undefined ? { value: true, reason: 'toujours' } : evaluate(o.rule.when, facts)
+    const facts = {
+      reading: r,
+      local: parisTime(t),
+      stale: false,
+      headroomVA: h?.headroomVA ?? null,
+    }
+    for (const o of outputs)
+      o.verdict =
+        o.rule.when === undefined
+          ? { value: true, reason: 'toujours' }
+          : evaluate(o.rule.when, facts)
     const source = overpowerSource(r)
     const overpower = source !== null
     // Switches of the last `settleS` are not visible in the reading yet.
@@ -214,7 +232,13 @@ export function createAutomationEngine(rules: EngineRules): AutomationEngine {
       let deficit = eff !== null && eff < s.marginVA ? s.marginVA - eff : 1
       const urgent = overpower || (h !== null && h.headroomVA < 0)
       const candidates = outputs
-        .filter((o) => o.rule.shed !== undefined && o.state === 'on' && o.override === null && o.shedSince === null)
+        .filter(
+          (o) =>
+            o.rule.shed !== undefined &&
+            o.state === 'on' &&
+            o.override === null &&
+            o.shedSince === null,
+        )
         .sort((a, b) => a.rule.shed!.priority - b.rule.shed!.priority)
       for (const o of candidates) {
         if (deficit <= 0) break
@@ -246,7 +270,14 @@ export function createAutomationEngine(rules: EngineRules): AutomationEngine {
           o.shedSince = null
           lastRestoreAt = t
           if (eff !== null) eff -= power
-          apply(o, t, 'on', `fin de délestage: marge ${String(Math.round(h?.headroomVA ?? 0))} VA, ${o.verdict.reason}`, 'restore', out)
+          apply(
+            o,
+            t,
+            'on',
+            `fin de délestage: marge ${String(Math.round(h?.headroomVA ?? 0))} VA, ${o.verdict.reason}`,
+            'restore',
+            out,
+          )
           break
         }
       }
@@ -260,15 +291,29 @@ export function createAutomationEngine(rules: EngineRules): AutomationEngine {
       // The rule says off: the load is off whatever shedding thought of it.
       if (!v.value) o.shedSince = null
       if (o.shedSince !== null) continue
-      if (v.value && o.state !== 'on' && o.rule.shed !== undefined && eff !== null && eff < o.rule.shed.powerW + s.marginVA) {
+      if (
+        v.value &&
+        o.state !== 'on' &&
+        o.rule.shed !== undefined &&
+        eff !== null &&
+        eff < o.rule.shed.powerW + s.marginVA
+      ) {
         // Starting it now would cut into the margin: it starts shed, and is restored when there is room.
         o.shedSince = t
         o.sheds++
         lastShedAt = t
-        apply(o, t, 'off', `délestage préventif: marge ${String(Math.round(eff))} VA pour ${String(o.rule.shed.powerW)} W`, 'shed', out)
+        apply(
+          o,
+          t,
+          'off',
+          `délestage préventif: marge ${String(Math.round(eff))} VA pour ${String(o.rule.shed.powerW)} W`,
+          'shed',
+          out,
+        )
         continue
       }
-      if (v.value && o.state !== 'on' && o.rule.shed !== undefined && eff !== null) eff -= o.rule.shed.powerW
+      if (v.value && o.state !== 'on' && o.rule.shed !== undefined && eff !== null)
+        eff -= o.rule.shed.powerW
       apply(o, t, v.value ? 'on' : 'off', v.reason, 'rule', out)
     }
   }
@@ -277,7 +322,8 @@ export function createAutomationEngine(rules: EngineRules): AutomationEngine {
     const facts = { reading: null, local: parisTime(t), stale: true, headroomVA: null }
     for (const o of outputs) {
       o.shedSince = null
-      if (o.override !== null) apply(o, t, o.override.state, OVERRIDE_REASON(o.override), 'override', out)
+      if (o.override !== null)
+        apply(o, t, o.override.state, OVERRIDE_REASON(o.override), 'override', out)
       else if (o.staleRule && o.rule.when !== undefined) {
         const v = evaluate(o.rule.when, facts)
         o.verdict = v
@@ -288,15 +334,24 @@ export function createAutomationEngine(rules: EngineRules): AutomationEngine {
 
   function nextChange(o: OutputState_): { t: number; state: OutputState } | null {
     if (lastT === null || o.state === null) return null
-    if (o.override !== null) return { t: o.override.until, state: o.verdict?.value === false ? 'off' : 'on' }
+    if (o.override !== null)
+      return { t: o.override.until, state: o.verdict?.value === false ? 'off' : 'on' }
     const when = o.rule.when
     if (when === undefined || stale || lastReading === null || !mentionsClock(when)) return null
     const h = headroomOf(lastReading)?.headroomVA ?? null
-    const current = o.verdict?.value ?? evaluate(when, { reading: lastReading, local: parisTime(lastT), stale: false, headroomVA: h }).value
+    const current =
+      o.verdict?.value ??
+      evaluate(when, { reading: lastReading, local: parisTime(lastT), stale: false, headroomVA: h })
+        .value
     const minute = Math.floor(lastT / 60_000) * 60_000
     for (let k = 1; k <= 1440; k++) {
       const t = minute + k * 60_000
-      const v = evaluate(when, { reading: lastReading, local: parisTime(t), stale: false, headroomVA: h }).value
+      const v = evaluate(when, {
+        reading: lastReading,
+        local: parisTime(t),
+        stale: false,
+        headroomVA: h,
+      }).value
       if (v !== current) return { t, state: v ? 'on' : 'off' }
     }
     return null
@@ -332,7 +387,8 @@ export function createAutomationEngine(rules: EngineRules): AutomationEngine {
         decideStale(t, out)
       } else if (lastReading !== null) {
         // Overrides that expired, between frames: re-decide from the last reading.
-        if (outputs.some((o) => o.cause === 'override' && o.override === null)) decideFresh(lastReading, t, out)
+        if (outputs.some((o) => o.cause === 'override' && o.override === null))
+          decideFresh(lastReading, t, out)
       }
       return out
     },
@@ -354,7 +410,8 @@ export function createAutomationEngine(rules: EngineRules): AutomationEngine {
       const out: Switch[] = []
       if (override !== null) apply(o, t, override.state, OVERRIDE_REASON(override), 'override', out)
       else if (stale) decideStale(t, out)
-      else if (lastReading === null) apply(o, t, o.rule.safe, 'sécurité: en attente de données', 'safe', out)
+      else if (lastReading === null)
+        apply(o, t, o.rule.safe, 'sécurité: en attente de données', 'safe', out)
       else decideFresh(lastReading, t, out)
       return out
     },
@@ -373,7 +430,12 @@ export function createAutomationEngine(rules: EngineRules): AutomationEngine {
     },
     summary(now) {
       const per: Record<string, { switches: number; onMs: number; sheds: number }> = {}
-      for (const o of outputs) per[o.id] = { switches: o.switches, onMs: o.onMs + (o.state === 'on' && o.since !== null ? Math.max(0, now - o.since) : 0), sheds: o.sheds }
+      for (const o of outputs)
+        per[o.id] = {
+          switches: o.switches,
+          onMs: o.onMs + (o.state === 'on' && o.since !== null ? Math.max(0, now - o.since) : 0),
+          sheds: o.sheds,
+        }
       const open = episode === null ? 0 : 1
       return {
         outputs: per,

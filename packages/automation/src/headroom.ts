@@ -22,11 +22,13 @@ export function headroomOf(r: TicReading): Headroom | null {
   if (subscribed === null || subscribed <= 0) return null
   if (r.meter.phases === 3) {
     const share = subscribed / 3
-    const byPhase = r.power.apparentVAByPhase ?? r.current.rmsA?.map((a) => (a === null ? null : a * 200)) ?? null
+    const byPhase =
+      r.power.apparentVAByPhase ?? r.current.rmsA?.map((a) => (a === null ? null : a * 200)) ?? null
     if (byPhase === null) return null
     let worst: Headroom | null = null
     byPhase.forEach((va, i) => {
-      if (va !== null && (worst === null || share - va < worst.headroomVA)) worst = { headroomVA: share - va, loadVA: va, subscribedVA: share, phase: i + 1 }
+      if (va !== null && (worst === null || share - va < worst.headroomVA))
+        worst = { headroomVA: share - va, loadVA: va, subscribedVA: share, phase: i + 1 }
     })
     return worst
   }

@@ -1,16 +1,43 @@
 export { createAutomationEngine } from './engine.js'
-export type { AutomationEngine, EngineRules, OutputRule, Switch, SwitchCause, Override, OutputStatus, EngineSummary } from './engine.js'
+export type {
+  AutomationEngine,
+  EngineRules,
+  OutputRule,
+  Switch,
+  SwitchCause,
+  Override,
+  OutputStatus,
+  EngineSummary,
+} from './engine.js'
 export { evaluate, mentionsClock, mentionsStale, WEEKDAYS } from './condition.js'
 export type { Condition, ConditionFacts, Verdict, Weekday } from './condition.js'
 export { parseCondition, conditionSchema, CONDITION_NAMES } from './condition-schema.js'
-export { automationOptionsSchema, actuatorSchema, outputSchema, sheddingSchema, httpRequestSchema } from './automation-schema.js'
-export type { AutomationOptions, OutputOptions, ActuatorOptions, SheddingOptions, OutputState } from './automation-schema.js'
+export {
+  automationOptionsSchema,
+  actuatorSchema,
+  outputSchema,
+  sheddingSchema,
+  httpRequestSchema,
+} from './automation-schema.js'
+export type {
+  AutomationOptions,
+  OutputOptions,
+  ActuatorOptions,
+  SheddingOptions,
+  OutputState,
+} from './automation-schema.js'
 export { headroomOf } from './headroom.js'
 export type { Headroom } from './headroom.js'
 export { parisTime, parisIso, parisClock } from './local-time.js'
 export type { ParisTime } from './local-time.js'
 export { automationSink } from './automation-sink.js'
-export type { AutomationSinkOptions, AutomationStage, AutomationController, AutomationStatus, AutomationOutputStatus } from './automation-sink.js'
+export type {
+  AutomationSinkOptions,
+  AutomationStage,
+  AutomationController,
+  AutomationStatus,
+  AutomationOutputStatus,
+} from './automation-sink.js'
 export type { EventJournal, JournalEvent } from './journal.js'
 export type { Actuator, SwitchContext } from './actuators/actuator.js'
 export { renderTemplate, renderJson } from './actuators/actuator.js'

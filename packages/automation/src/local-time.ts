@@ -19,7 +19,9 @@ export function parisTime(epochMs: number): ParisTime {
 /** ISO 8601 with the Paris offset, to the second: `2026-01-12T22:00:00+01:00`. */
 export function parisIso(epochMs: number): string {
   const { offsetMinutes } = parisTime(epochMs)
-  const local = new Date(Math.floor(epochMs / 1000) * 1000 + offsetMinutes * 60_000).toISOString().slice(0, 19)
+  const local = new Date(Math.floor(epochMs / 1000) * 1000 + offsetMinutes * 60_000)
+    .toISOString()
+    .slice(0, 19)
   return `${local}+0${String(offsetMinutes / 60)}:00`
 }
 

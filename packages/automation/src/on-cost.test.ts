@@ -20,9 +20,16 @@ describe('createOnCostTracker', () => {
         charger: { actuator: none, safe: 'off', when: { period: ['hp'] } },
       },
     })
-    const readings = [...simulatedReadings({ option: 'hc', intervalMs: 600_000 }, DEFAULT_START + 24 * H + 1)].map((r) => ({ reading: r.reading, receivedAt: r.at }))
-    const tracker = createOnCostTracker({ 'water-heater': 2000, heating: 1000 }, (r) => (r.period.code === 'hc' ? 0.1 : r.period.code === 'hp' ? 0.2 : null))
-    await replayRules(options, readings, { onSwitch: (s) => tracker.onSwitch(s), onReading: (r, t) => tracker.onReading(r, t) })
+    const readings = [
+      ...simulatedReadings({ option: 'hc', intervalMs: 600_000 }, DEFAULT_START + 24 * H + 1),
+    ].map((r) => ({ reading: r.reading, receivedAt: r.at }))
+    const tracker = createOnCostTracker({ 'water-heater': 2000, heating: 1000 }, (r) =>
+      r.period.code === 'hc' ? 0.1 : r.period.code === 'hp' ? 0.2 : null,
+    )
+    await replayRules(options, readings, {
+      onSwitch: (s) => tracker.onSwitch(s),
+      onReading: (r, t) => tracker.onReading(r, t),
+    })
     const s = tracker.summary()
     // Average: 8 h at 0.10 and 16 h at 0.20 €/kWh → 4.00 / 24 = 0.1667 €/kWh.
     expect(s.averageEurPerKWh).toBeCloseTo(4 / 24, 10)
@@ -45,10 +52,23 @@ describe('createOnCostTracker', () => {
   it('counts the hours on at an unknown price apart, outside the € figures', () => {
     const tracker = createOnCostTracker({ pump: 500 }, () => null)
     tracker.onReading({} as never, 0)
-    tracker.onSwitch({ t: 0, time: '', output: 'pump', state: 'on', reason: '', cause: 'rule' } as never)
+    tracker.onSwitch({
+      t: 0,
+      time: '',
+      output: 'pump',
+      state: 'on',
+      reason: '',
+      cause: 'rule',
+    } as never)
     tracker.onReading({} as never, 2 * H)
     const pump = tracker.summary().outputs.pump!
     expect(tracker.summary().averageEurPerKWh).toBeNull()
-    expect(pump).toMatchObject({ pricedHours: 0, unpricedHours: 2, kwh: 0, eur: 0, differenceEur: 0 })
+    expect(pump).toMatchObject({
+      pricedHours: 0,
+      unpricedHours: 2,
+      kwh: 0,
+      eur: 0,
+      differenceEur: 0,
+    })
   })
 })

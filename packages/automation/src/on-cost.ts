@@ -42,8 +42,13 @@ export interface OnCostTracker {
  * from its time on). Only an estimate of the load's own energy at its rated power: not what the
  * meter counted, not the subscription, and not what a thermostat would really have drawn.
  */
-export function createOnCostTracker(powersW: Readonly<Record<string, number>>, priceOf: PriceOf): OnCostTracker {
-  const acc = new Map(Object.keys(powersW).map((id) => [id, { on: false, pricedMs: 0, unpricedMs: 0, eur: 0 }]))
+export function createOnCostTracker(
+  powersW: Readonly<Record<string, number>>,
+  priceOf: PriceOf,
+): OnCostTracker {
+  const acc = new Map(
+    Object.keys(powersW).map((id) => [id, { on: false, pricedMs: 0, unpricedMs: 0, eur: 0 }]),
+  )
   let lastT: number | null = null
   let price: number | null = null
   let pricedMs = 0
@@ -83,7 +88,15 @@ export function createOnCostTracker(powersW: Readonly<Record<string, number>>, p
         const powerW = powersW[id]!
         const kwh = (powerW * a.pricedMs) / 3_600_000_000
         const eurAtAverage = average === null ? 0 : kwh * average
-        outputs[id] = { powerW, pricedHours: a.pricedMs / 3_600_000, unpricedHours: a.unpricedMs / 3_600_000, kwh, eur: a.eur, eurAtAverage, differenceEur: a.eur - eurAtAverage }
+        outputs[id] = {
+          powerW,
+          pricedHours: a.pricedMs / 3_600_000,
+          unpricedHours: a.unpricedMs / 3_600_000,
+          kwh,
+          eur: a.eur,
+          eurAtAverage,
+          differenceEur: a.eur - eurAtAverage,
+        }
       }
       return { averageEurPerKWh: average, outputs }
     },

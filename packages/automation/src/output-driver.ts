@@ -9,7 +9,11 @@ export interface DriverStatus {
   /** True while the actuator has not yet accepted the latest decided state. */
   readonly pending: boolean
   /** The failure in progress, or null. */
-  readonly failing: { readonly error: string; readonly attempts: number; readonly since: number } | null
+  readonly failing: {
+    readonly error: string
+    readonly attempts: number
+    readonly since: number
+  } | null
 }
 
 /** Options of {@link createOutputDriver}. */
@@ -54,7 +58,11 @@ export function createOutputDriver(o: OutputDriverOptions): OutputDriver {
         await o.actuator.set(state, context)
         applied = state
         if (failing !== null) {
-          o.logger.info('actuator recovered', { output: o.output, state, attempts: failing.attempts })
+          o.logger.info('actuator recovered', {
+            output: o.output,
+            state,
+            attempts: failing.attempts,
+          })
           o.onRecovery?.(failing.attempts, state)
           failing = null
         }
@@ -64,7 +72,13 @@ export function createOutputDriver(o: OutputDriverOptions): OutputDriver {
         if (failing === null) o.onFailure?.(error, attempts, state)
         failing = { error: error.message, attempts, since: failing?.since ?? o.now() }
         const delay = Math.min(o.retry.maxMs, o.retry.baseMs * 2 ** (attempts - 1))
-        o.logger.warn('actuator failed, retrying', { output: o.output, state, attempts, delayMs: delay, err: error })
+        o.logger.warn('actuator failed, retrying', {
+          output: o.output,
+          state,
+          attempts,
+          delayMs: delay,
+          err: error,
+        })
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, delay)
           wake = () => {
@@ -100,7 +114,11 @@ export function createOutputDriver(o: OutputDriverOptions): OutputDriver {
         })
       })
     },
-    status: () => ({ applied, pending: wanted !== null && (applied !== wanted.state || failing !== null), failing }),
+    status: () => ({
+      applied,
+      pending: wanted !== null && (applied !== wanted.state || failing !== null),
+      failing,
+    }),
     async close() {
       closed = true
       wake?.()

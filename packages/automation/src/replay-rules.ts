@@ -35,7 +35,11 @@ export interface ReplayResult extends EngineSummary {
  * from `staleAfterS` after the last reading (outputs go to their safe state), exactly as the
  * running stage's clock tick would see it.
  */
-export async function replayRules(rules: AutomationOptions, readings: Iterable<ReceivedReading> | AsyncIterable<ReceivedReading>, options: ReplayRulesOptions): Promise<ReplayResult> {
+export async function replayRules(
+  rules: AutomationOptions,
+  readings: Iterable<ReceivedReading> | AsyncIterable<ReceivedReading>,
+  options: ReplayRulesOptions,
+): Promise<ReplayResult> {
   const engine = createAutomationEngine(rules)
   const staleMs = rules.staleAfterS * 1000
   let previous: number | null = null
@@ -51,11 +55,13 @@ export async function replayRules(rules: AutomationOptions, readings: Iterable<R
   for await (const r of readings) {
     if (options.from !== undefined && r.receivedAt < options.from) continue
     if (options.to !== undefined && r.receivedAt >= options.to) break
-    if (previous !== null && r.receivedAt - previous >= staleMs) emit(engine.tick(previous + staleMs))
+    if (previous !== null && r.receivedAt - previous >= staleMs)
+      emit(engine.tick(previous + staleMs))
     previous = r.receivedAt
     const switches = engine.update(r.reading, r.receivedAt)
     count++
-    const t = switches[0]?.t ?? (r.reading.time === null ? r.receivedAt : Date.parse(r.reading.time))
+    const t =
+      switches[0]?.t ?? (r.reading.time === null ? r.receivedAt : Date.parse(r.reading.time))
     first ??= t
     last = t
     emit(switches)

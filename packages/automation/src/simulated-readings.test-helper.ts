@@ -14,13 +14,17 @@ export interface TimedReading {
 }
 
 /** Decoded readings of a simulated meter from its start until `until` (epoch ms). */
-export function* simulatedReadings(options: MeterSimulatorOptions, until: number): Generator<TimedReading> {
+export function* simulatedReadings(
+  options: MeterSimulatorOptions,
+  until: number,
+): Generator<TimedReading> {
   const sim = createMeterSimulator(options)
   const decoder = createTicDecoder({ reading: true })
   const out: TimedReading[] = []
   for (const frame of simulatedFrames(sim, { durationMs: until - sim.now })) {
     decoder.write(frame.bytes, (e) => {
-      if (e.kind === 'frame' && e.frame.reading !== undefined) out.push({ reading: e.frame.reading, at: frame.at })
+      if (e.kind === 'frame' && e.frame.reading !== undefined)
+        out.push({ reading: e.frame.reading, at: frame.at })
     })
     yield* out.splice(0)
   }
@@ -39,7 +43,8 @@ export function runEngine(
 ): { switches: Switch[]; engine: AutomationEngine } {
   const engine = createAutomationEngine(options)
   const switches: Switch[] = []
-  for (const r of readings) switches.push(...engine.update(adjust === undefined ? r.reading : adjust(r, engine), r.at))
+  for (const r of readings)
+    switches.push(...engine.update(adjust === undefined ? r.reading : adjust(r, engine), r.at))
   return { switches, engine }
 }
 

@@ -44,11 +44,16 @@ const MAX_FRAMES = Number(env.BENCH_MAX_FRAMES ?? 100_000)
 const PUBLISHER = env.BENCH_PUBLISHER ?? 'fleet'
 const BATCH = Number(env.BENCH_BATCH ?? 64)
 const SERVERS = Number(env.BENCH_SERVERS ?? 1)
-const SCENARIOS = (env.BENCH_SCENARIOS ?? 'generator,hop,max,paced,scale').split(',').filter(Boolean)
+const SCENARIOS = (env.BENCH_SCENARIOS ?? 'generator,hop,max,paced,scale')
+  .split(',')
+  .filter(Boolean)
 const FAULTS = (env.BENCH_FAULTS ?? '').split(',').filter(Boolean)
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 const load = () => loadavg().map((x) => Number(x.toFixed(2)))
-const percentile = (sorted, p) => (sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))])
+const percentile = (sorted, p) =>
+  sorted.length === 0
+    ? null
+    : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
 const cpuMs = () => {
   const u = process.cpuUsage()
   return (u.user + u.system) / 1000
@@ -65,18 +70,33 @@ function procCpuMs(pid) {
 const stderrLogger = (ns = 'bench') => ({
   debug: () => undefined,
   info: () => undefined,
-  warn: (message, fields) => process.stderr.write(`warn ${ns} ${message} ${JSON.stringify(fields ?? {})}\n`),
-  error: (message, fields) => process.stderr.write(`error ${ns} ${message} ${JSON.stringify(fields ?? {}, (k, v) => (v instanceof Error ? String(v) : v))}\n`),
+  warn: (message, fields) =>
+    process.stderr.write(`warn ${ns} ${message} ${JSON.stringify(fields ?? {})}\n`),
+  error: (message, fields) =>
+    process.stderr.write(
+      `error ${ns} ${message} ${JSON.stringify(fields ?? {}, (k, v) => (v instanceof Error ? String(v) : v))}\n`,
+    ),
   child: (name) => stderrLogger(`${ns}:${name}`),
 })
-const ctx = (stage) => ({ stage, logger: stderrLogger(stage), diagnostics: { report: () => undefined }, now: Date.now })
+const ctx = (stage) => ({
+  stage,
+  logger: stderrLogger(stage),
+  diagnostics: { report: () => undefined },
+  now: Date.now,
+})
 
 /** N simulated meters with distinct ids, each with one decoded frame (the template of its messages). */
 function meters(n, { frames = false } = {}) {
   const out = []
   const ids = new Set()
   for (let seed = 1; out.length < n; seed += 1) {
-    const sim = createMeterSimulator({ seed, mode: 'historique', option: 'hc', intervalMs: 1000, start: Date.now() - 86_400_000 })
+    const sim = createMeterSimulator({
+      seed,
+      mode: 'historique',
+      option: 'hc',
+      intervalMs: 1000,
+      start: Date.now() - 86_400_000,
+    })
     const first = sim.next()
     const id = first.expected.meter.id
     if (ids.has(id)) continue
@@ -95,7 +115,10 @@ function nextMessage(m, encoder) {
   m.seq += 1
   const at = Math.max(Date.now(), m.lastAt + 1)
   m.lastAt = at
-  return { id: `${m.id}:${at}:${m.seq}`, payload: encoder.encode(`${m.prefix}{"seq":${m.seq},"receivedAt":${at},"source":"${m.id}"}}`) }
+  return {
+    id: `${m.id}:${at}:${m.seq}`,
+    payload: encoder.encode(`${m.prefix}{"seq":${m.seq},"receivedAt":${at},"source":"${m.id}"}}`),
+  }
 }
 
 // ---------------------------------------------------------------- publisher process
@@ -119,7 +142,11 @@ async function fleetPublisher({ natsUrl, site, n, rate, total }) {
       const key = msg.subject.slice(inbox.length + 1)
       const o = outstanding.get(key)
       if (o === undefined) return
-      if (msg.headers?.status === '503' || msg.data.length === 0 || msg.string().includes('"error"')) {
+      if (
+        msg.headers?.status === '503' ||
+        msg.data.length === 0 ||
+        msg.string().includes('"error"')
+      ) {
         o.sentAt = 0 // retried by the sweep
         return
       }
@@ -129,14 +156,16 @@ async function fleetPublisher({ natsUrl, site, n, rate, total }) {
   })
   const send = (o) => {
     o.sentAt = Date.now()
-    if (!nc.isClosed()) nc.publish(o.subject, o.payload, { reply: `${inbox}.${o.key}`, headers: o.h })
+    if (!nc.isClosed())
+      nc.publish(o.subject, o.payload, { reply: `${inbox}.${o.key}`, headers: o.h })
   }
   const sweep = setInterval(() => {
     const now = Date.now()
-    for (const o of outstanding.values()) if (now - o.sentAt > (o.sentAt === 0 ? 0 : 5000)) {
-      retried += 1
-      send(o)
-    }
+    for (const o of outstanding.values())
+      if (now - o.sentAt > (o.sentAt === 0 ? 0 : 5000)) {
+        retried += 1
+        send(o)
+      }
   }, 250)
   const publishOne = (m) => {
     const { id, payload } = nextMessage(m, encoder)
@@ -149,7 +178,10 @@ async function fleetPublisher({ natsUrl, site, n, rate, total }) {
     return 1
   }
   const cpu0 = cpuMs()
-  const published = rate === 'max' ? await driveMax(list, publishOne, total, () => outstanding.size) : await drivePaced(list, publishOne)
+  const published =
+    rate === 'max'
+      ? await driveMax(list, publishOne, total, () => outstanding.size)
+      : await drivePaced(list, publishOne)
   while (outstanding.size > 0) await sleep(20)
   clearInterval(sweep)
   const cpu = cpuMs() - cpu0
@@ -167,7 +199,15 @@ async function gatewayPublisher({ natsUrl, site, n, rate, total, batch }) {
   const list = meters(n, { frames: true })
   const input = new Subject()
   let acked = 0
-  const acks = lastValueFrom(natsSink({ connection: nc, site, fromStage: 'frames', durable: true, batchFrames: batch, batchMs: 20 }, ctx('nats:frames'))(input).pipe(tap(() => (acked += 1)), toArray()))
+  const acks = lastValueFrom(
+    natsSink(
+      { connection: nc, site, fromStage: 'frames', durable: true, batchFrames: batch, batchMs: 20 },
+      ctx('nats:frames'),
+    )(input).pipe(
+      tap(() => (acked += 1)),
+      toArray(),
+    ),
+  )
   let seq = 0
   const publishOne = (m) => {
     seq += 1
@@ -177,7 +217,10 @@ async function gatewayPublisher({ natsUrl, site, n, rate, total, batch }) {
     return 1
   }
   const cpu0 = cpuMs()
-  const published = rate === 'max' ? await driveMax(list, publishOne, total, () => seq - acked) : await drivePaced(list, publishOne)
+  const published =
+    rate === 'max'
+      ? await driveMax(list, publishOne, total, () => seq - acked)
+      : await drivePaced(list, publishOne)
   input.complete()
   await acks
   const cpu = cpuMs() - cpu0
@@ -211,7 +254,8 @@ async function driveMax(list, publishOne, total, waiting) {
   let i = 0
   while (published < total) {
     while (waiting() > 20_000) await new Promise((r) => setTimeout(r, 1))
-    for (let k = 0; k < 500 && published < total; k += 1) published += publishOne(list[i++ % list.length])
+    for (let k = 0; k < 500 && published < total; k += 1)
+      published += publishOne(list[i++ % list.length])
     await new Promise((r) => setImmediate(r))
   }
   return published
@@ -243,9 +287,21 @@ async function serverProcess({ natsUrl, pgUrl, site, schema, sink, spool, maxAck
       }
     },
   })
-  const nullSink = { role: 'sink', summary: 'acks at once', options: { safeParse: (d) => ({ success: true, data: d }) }, create: (_o, c) => (input) => input.pipe(map((f) => ({ seq: f.meta.seq, sink: c.stage }))) }
-  const registry = { ...BUILTIN_STAGES, 'timed-postgres': timed(BUILTIN_STAGES.postgres), 'timed-null': timed(nullSink) }
-  const store = sink === 'null' ? '{ type: timed-null, node: server, from: frames, buffer: { size: 200000, inFlight: 20000 } }' : `{ type: timed-postgres, node: server, from: frames, url: "${pgUrl}", schema: ${schema}, retentionDays: 0, batchSize: 5000, flushMs: 100, spool: { dir: "${spool}" }, buffer: { size: 200000, inFlight: 20000 } }`
+  const nullSink = {
+    role: 'sink',
+    summary: 'acks at once',
+    options: { safeParse: (d) => ({ success: true, data: d }) },
+    create: (_o, c) => (input) => input.pipe(map((f) => ({ seq: f.meta.seq, sink: c.stage }))),
+  }
+  const registry = {
+    ...BUILTIN_STAGES,
+    'timed-postgres': timed(BUILTIN_STAGES.postgres),
+    'timed-null': timed(nullSink),
+  }
+  const store =
+    sink === 'null'
+      ? '{ type: timed-null, node: server, from: frames, buffer: { size: 200000, inFlight: 20000 } }'
+      : `{ type: timed-postgres, node: server, from: frames, url: "${pgUrl}", schema: ${schema}, retentionDays: 0, batchSize: 5000, flushMs: 100, spool: { dir: "${spool}" }, buffer: { size: 200000, inFlight: 20000 } }`
   const config = await parseConfig(
     `site: ${site}
 nats: { servers: ["${natsUrl}"], stream: { storage: file, maxAgeMs: 3600000, maxBytes: -1 }, consumer: { maxAckPending: ${maxAckPending}, ackWaitMs: 60000, batch: 256 } }
@@ -301,33 +357,53 @@ async function waitPort(port, ms = 20_000) {
 
 /** Our own nats-server (restartable, CPU countable). */
 async function startNats(dir, port) {
-  const child = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', join(dir, 'js')], { stdio: 'ignore' })
+  const child = spawn(
+    'nats-server',
+    ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', join(dir, 'js')],
+    { stdio: 'ignore' },
+  )
   await waitPort(port)
   return child
 }
 
 /** A private PostgreSQL cluster (restartable without disturbing anyone), or null when it cannot be made. */
 function privatePostgres(dir, port) {
-  const bin = existsSync('/usr/lib/postgresql') ? join('/usr/lib/postgresql', readdirSync('/usr/lib/postgresql').sort().pop(), 'bin') : ''
+  const bin = existsSync('/usr/lib/postgresql')
+    ? join('/usr/lib/postgresql', readdirSync('/usr/lib/postgresql').sort().pop(), 'bin')
+    : ''
   const data = join(dir, 'pg')
-  const asPg = (cmd) => execFileSync('su', ['postgres', '-s', '/bin/sh', '-c', cmd], { stdio: 'ignore' })
+  const asPg = (cmd) =>
+    execFileSync('su', ['postgres', '-s', '/bin/sh', '-c', cmd], { stdio: 'ignore' })
   execFileSync('chmod', ['777', dir])
   asPg(`${bin}/initdb -D ${data} -A trust -U root >/dev/null`)
-  const ctl = (action) => asPg(`${bin}/pg_ctl -D ${data} -w -m fast -l ${data}.log -o "-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on" ${action}`)
+  const ctl = (action) =>
+    asPg(
+      `${bin}/pg_ctl -D ${data} -w -m fast -l ${data}.log -o "-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on" ${action}`,
+    )
   ctl('start')
-  return { url: `postgres://root@127.0.0.1:${port}/postgres`, restart: () => ctl('restart'), stop: () => ctl('stop'), pids: () => clusterPids(data) }
+  return {
+    url: `postgres://root@127.0.0.1:${port}/postgres`,
+    restart: () => ctl('restart'),
+    stop: () => ctl('stop'),
+    pids: () => clusterPids(data),
+  }
 }
 /** The postmaster of a cluster and its children (backends, writers). */
 function clusterPids(data) {
   try {
     const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0])
-    const children = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-      try {
-        return Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1]) === postmaster
-      } catch {
-        return false
-      }
-    })
+    const children = readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p))
+      .filter((p) => {
+        try {
+          return (
+            Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1]) ===
+            postmaster
+          )
+        } catch {
+          return false
+        }
+      })
     return [postmaster, ...children.map(Number)]
   } catch {
     return []
@@ -338,21 +414,54 @@ function pgPids(data) {
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue
-      if (data === undefined || readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(data) || readFileSync(`/proc/${pid}/environ`, 'utf8').includes(data)) out.push(Number(pid))
+      if (
+        data === undefined ||
+        readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(data) ||
+        readFileSync(`/proc/${pid}/environ`, 'utf8').includes(data)
+      )
+        out.push(Number(pid))
     } catch {}
   }
   return out
 }
 const sumCpu = (pids) => pids.reduce((s, p) => s + procCpuMs(p), 0)
 
-async function runScenario(name, { nats, pg: pgInfo, n, rate, total, servers = SERVERS, sink = 'postgres', publisher = PUBLISHER, fault }) {
+async function runScenario(
+  name,
+  {
+    nats,
+    pg: pgInfo,
+    n,
+    rate,
+    total,
+    servers = SERVERS,
+    sink = 'postgres',
+    publisher = PUBLISHER,
+    fault,
+  },
+) {
   const site = `bench${randomBytes(4).toString('hex')}`
   const schema = `bench_${randomBytes(4).toString('hex')}`
   const spool = mkdtempSync(join(tmpdir(), 'linky-bench-spool-'))
   const procs = []
   const state = []
   for (let i = 0; i < servers; i += 1) {
-    const child = fork(SELF, [], { execArgv: env.BENCH_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_PROF_DIR}`] : [], env: { ...env, BENCH_ROLE: 'server', BENCH_ARGS: JSON.stringify({ natsUrl: nats.url, pgUrl: pgInfo.url, site, schema, sink, spool: `${spool}/${i}`, maxAckPending: publisher === 'gateway' ? Math.ceil(5000 / BATCH) : 5000 }) } })
+    const child = fork(SELF, [], {
+      execArgv: env.BENCH_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_PROF_DIR}`] : [],
+      env: {
+        ...env,
+        BENCH_ROLE: 'server',
+        BENCH_ARGS: JSON.stringify({
+          natsUrl: nats.url,
+          pgUrl: pgInfo.url,
+          site,
+          schema,
+          sink,
+          spool: `${spool}/${i}`,
+          maxAckPending: publisher === 'gateway' ? Math.ceil(5000 / BATCH) : 5000,
+        }),
+      },
+    })
     const s = { acked: 0, lags: [], cpuMs: 0, ready: false, stopped: false }
     child.on('message', (m) => {
       if (m.ready) s.ready = true
@@ -375,7 +484,21 @@ async function runScenario(name, { nats, pg: pgInfo, n, rate, total, servers = S
   // Acks per 250 ms (catch-up rate after a fault).
   const timeline = []
   const sampler = setInterval(() => timeline.push([Date.now() - started, totalAcked()]), 250)
-  const pub = fork(SELF, [], { env: { ...env, BENCH_ROLE: 'publisher', BENCH_ARGS: JSON.stringify({ natsUrl: nats.url, site, n, rate, total, batch: BATCH, publisher }) } })
+  const pub = fork(SELF, [], {
+    env: {
+      ...env,
+      BENCH_ROLE: 'publisher',
+      BENCH_ARGS: JSON.stringify({
+        natsUrl: nats.url,
+        site,
+        n,
+        rate,
+        total,
+        batch: BATCH,
+        publisher,
+      }),
+    },
+  })
   const result = new Promise((resolve, reject) => {
     pub.on('message', resolve)
     pub.on('exit', (code) => code !== 0 && reject(new Error(`publisher exited ${code}`)))
@@ -402,7 +525,11 @@ async function runScenario(name, { nats, pg: pgInfo, n, rate, total, servers = S
   if (sink === 'postgres') {
     const db = new pg.Client({ connectionString: pgInfo.url })
     await db.connect()
-    const r = (await db.query(`select count(*)::int as n, count(distinct (meter, t))::int as d from ${schema}.samples`)).rows[0]
+    const r = (
+      await db.query(
+        `select count(*)::int as n, count(distinct (meter, t))::int as d from ${schema}.samples`,
+      )
+    ).rows[0]
     rows = r.n
     distinct = r.d
     await db.query(`drop schema ${schema} cascade`)
@@ -421,7 +548,8 @@ async function runScenario(name, { nats, pg: pgInfo, n, rate, total, servers = S
   let catchUp = null
   if (faultAt !== undefined) {
     let best = 0
-    for (let i = 0; i + 4 < timeline.length; i += 1) if (timeline[i][0] >= faultAt) best = Math.max(best, timeline[i + 4][1] - timeline[i][1])
+    for (let i = 0; i + 4 < timeline.length; i += 1)
+      if (timeline[i][0] >= faultAt) best = Math.max(best, timeline[i + 4][1] - timeline[i][1])
     catchUp = best
   }
   const line = {
@@ -447,9 +575,16 @@ async function runScenario(name, { nats, pg: pgInfo, n, rate, total, servers = S
       // Not counted across a restart (the process changes); PostgreSQL's only for a private cluster without a restart.
       natsServer: natsCpu === null ? null : Math.round((natsCpu * 1000) / frames),
       server: Math.round((serverCpu * 1000) / frames),
-      ...(sink === 'postgres' ? { postgres: fault === undefined ? Math.round((pgCpu * 1000) / frames) : null, postgresShared: pgInfo.shared } : {}),
+      ...(sink === 'postgres'
+        ? {
+            postgres: fault === undefined ? Math.round((pgCpu * 1000) / frames) : null,
+            postgresShared: pgInfo.shared,
+          }
+        : {}),
     },
-    ...(faultAt !== undefined ? { faultAtS: faultAt / 1000, faultDownS: faultSeconds, catchUpFramesPerSec: catchUp } : {}),
+    ...(faultAt !== undefined
+      ? { faultAtS: faultAt / 1000, faultDownS: faultSeconds, catchUpFramesPerSec: catchUp }
+      : {}),
     loadavg: load(),
   }
   console.log(JSON.stringify(line))
@@ -471,12 +606,25 @@ function generatorAlone(n) {
     bytes += payload.length
   }
   const s = (performance.now() - t0) / 1000
-  console.log(JSON.stringify({ bench: 'pipeline.nats-postgres', scenario: 'generator', meters: n, frames: total, framesPerSec: Math.round(total / s), cpuUsPerFrame: Number((((cpuMs() - c0) * 1000) / total).toFixed(2)), bytesPerFrame: Math.round(bytes / total), loadavg: load() }))
+  console.log(
+    JSON.stringify({
+      bench: 'pipeline.nats-postgres',
+      scenario: 'generator',
+      meters: n,
+      frames: total,
+      framesPerSec: Math.round(total / s),
+      cpuUsPerFrame: Number((((cpuMs() - c0) * 1000) / total).toFixed(2)),
+      bytesPerFrame: Math.round(bytes / total),
+      loadavg: load(),
+    }),
+  )
 }
 
 if (env.BENCH_ROLE === 'publisher') {
   const args = JSON.parse(env.BENCH_ARGS)
-  process.send(args.publisher === 'gateway' ? await gatewayPublisher(args) : await fleetPublisher(args))
+  process.send(
+    args.publisher === 'gateway' ? await gatewayPublisher(args) : await fleetPublisher(args),
+  )
   process.exit(0)
 } else if (env.BENCH_ROLE === 'server') {
   await serverProcess(JSON.parse(env.BENCH_ARGS))
@@ -486,19 +634,45 @@ if (env.BENCH_ROLE === 'publisher') {
 const dir = mkdtempSync(join(tmpdir(), 'linky-bench-nats-'))
 const natsPort = await freePort()
 const nats = { url: `nats://127.0.0.1:${natsPort}`, child: await startNats(dir, natsPort) }
-const sharedPg = { url: env.LINKY_PG_URL ?? 'postgres://root@127.0.0.1:5432/test', pids: () => pgPids(undefined), shared: true }
+const sharedPg = {
+  url: env.LINKY_PG_URL ?? 'postgres://root@127.0.0.1:5432/test',
+  pids: () => pgPids(undefined),
+  shared: true,
+}
 let privatePg
 try {
   const n = Math.max(...METERS)
   if (SCENARIOS.includes('generator')) generatorAlone(n)
-  if (SCENARIOS.includes('hop')) await runScenario('hop', { nats, pg: sharedPg, n: 1000, rate: 'max', total: MAX_FRAMES, sink: 'null' })
-  if (SCENARIOS.includes('max')) await runScenario('max', { nats, pg: sharedPg, n: 1000, rate: 'max', total: MAX_FRAMES })
-  if (SCENARIOS.includes('paced')) for (const m of METERS) await runScenario('paced', { nats, pg: sharedPg, n: m, rate: 'paced' })
-  if (SCENARIOS.includes('scale')) for (const servers of (env.BENCH_SCALE ?? '1,2').split(',').map(Number)) await runScenario('scale', { nats, pg: sharedPg, n: 1000, rate: 'max', total: MAX_FRAMES, servers })
+  if (SCENARIOS.includes('hop'))
+    await runScenario('hop', {
+      nats,
+      pg: sharedPg,
+      n: 1000,
+      rate: 'max',
+      total: MAX_FRAMES,
+      sink: 'null',
+    })
+  if (SCENARIOS.includes('max'))
+    await runScenario('max', { nats, pg: sharedPg, n: 1000, rate: 'max', total: MAX_FRAMES })
+  if (SCENARIOS.includes('paced'))
+    for (const m of METERS) await runScenario('paced', { nats, pg: sharedPg, n: m, rate: 'paced' })
+  if (SCENARIOS.includes('scale'))
+    for (const servers of (env.BENCH_SCALE ?? '1,2').split(',').map(Number))
+      await runScenario('scale', {
+        nats,
+        pg: sharedPg,
+        n: 1000,
+        rate: 'max',
+        total: MAX_FRAMES,
+        servers,
+      })
   const faultMeters = Number(env.BENCH_FAULT_METERS ?? n)
   if (FAULTS.includes('nats')) {
     await runScenario('nats-restart', {
-      nats, pg: sharedPg, n: faultMeters, rate: 'paced',
+      nats,
+      pg: sharedPg,
+      n: faultMeters,
+      rate: 'paced',
       fault: async () => {
         nats.child.kill('SIGTERM')
         await new Promise((r) => nats.child.once('exit', r))
@@ -507,11 +681,25 @@ try {
       },
     })
   }
-  if (SCENARIOS.includes('max-private-pg') || FAULTS.includes('pg')) privatePg = privatePostgres(dir, await freePort())
+  if (SCENARIOS.includes('max-private-pg') || FAULTS.includes('pg'))
+    privatePg = privatePostgres(dir, await freePort())
   // The full path into a PostgreSQL cluster of our own: its CPU per frame is not mixed with other users'.
-  if (SCENARIOS.includes('max-private-pg')) await runScenario('max-private-pg', { nats, pg: { ...privatePg, shared: false }, n: 1000, rate: 'max', total: MAX_FRAMES })
+  if (SCENARIOS.includes('max-private-pg'))
+    await runScenario('max-private-pg', {
+      nats,
+      pg: { ...privatePg, shared: false },
+      n: 1000,
+      rate: 'max',
+      total: MAX_FRAMES,
+    })
   if (FAULTS.includes('pg')) {
-    await runScenario('pg-restart', { nats, pg: { ...privatePg, shared: false }, n: faultMeters, rate: 'paced', fault: async () => privatePg.restart() })
+    await runScenario('pg-restart', {
+      nats,
+      pg: { ...privatePg, shared: false },
+      n: faultMeters,
+      rate: 'paced',
+      fault: async () => privatePg.restart(),
+    })
   }
 } finally {
   privatePg?.stop()

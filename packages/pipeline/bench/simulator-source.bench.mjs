@@ -16,7 +16,12 @@ const FRAMES = Number(process.env.BENCH_SIM_FRAMES ?? 20_000)
 const MODE = process.env.BENCH_SIM_MODE ?? 'historique'
 const RUNS = Number(process.env.BENCH_SIM_RUNS ?? 3)
 const START = Date.UTC(2026, 2, 1)
-const ctx = { stage: 'meter', logger: silentLogger, diagnostics: { report: () => undefined }, now: () => START }
+const ctx = {
+  stage: 'meter',
+  logger: silentLogger,
+  diagnostics: { report: () => undefined },
+  now: () => START,
+}
 
 /** Runs `fn` (resolving to a frame count) while watching the event loop; returns frames/s and the worst stall. */
 async function measure(fn) {
@@ -33,7 +38,12 @@ async function measure(fn) {
   clearInterval(timer)
   worst = Math.max(worst, end - last - 5)
   const s = (end - t0) / 1000
-  return { frames, seconds: Math.round(s * 1000) / 1000, framesPerSecond: Math.round(frames / s), worstStallMs: Math.round(worst) }
+  return {
+    frames,
+    seconds: Math.round(s * 1000) / 1000,
+    framesPerSecond: Math.round(frames / s),
+    worstStallMs: Math.round(worst),
+  }
 }
 
 function stage() {
@@ -50,9 +60,19 @@ const scenarios = {
     return FRAMES
   },
   "library simulatorSource, speed 'max'": () =>
-    lastValueFrom(simulatorSource({ mode: MODE, option: 'hc', seed: 1, start: START, speed: 'max', frames: FRAMES }).pipe(count())).then(() => FRAMES),
+    lastValueFrom(
+      simulatorSource({
+        mode: MODE,
+        option: 'hc',
+        seed: 1,
+        start: START,
+        speed: 'max',
+        frames: FRAMES,
+      }).pipe(count()),
+    ).then(() => FRAMES),
   'simulator stage, speed 0': () => lastValueFrom(stage().pipe(count())).then(() => FRAMES),
-  'simulator stage, speed 0 → decodeTic': () => lastValueFrom(stage().pipe(decodeTic(ctx, { source: 'meter' }), count())),
+  'simulator stage, speed 0 → decodeTic': () =>
+    lastValueFrom(stage().pipe(decodeTic(ctx, { source: 'meter' }), count())),
 }
 
 for (const [name, fn] of Object.entries(scenarios)) {
@@ -61,5 +81,7 @@ for (const [name, fn] of Object.entries(scenarios)) {
     const m = await measure(fn)
     if (best === null || m.framesPerSecond > best.framesPerSecond) best = m
   }
-  process.stdout.write(`${JSON.stringify({ bench: 'simulator-source', scenario: name, mode: MODE, ...best })}\n`)
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'simulator-source', scenario: name, mode: MODE, ...best })}\n`,
+  )
 }

@@ -7,7 +7,17 @@ import type { PipelineConfig } from './config/pipeline-config.js'
 import { DiagnosticsCollector } from './runtime/diagnostics-collector.js'
 import { silentLogger } from './runtime/silent-logger.js'
 import { renderMetrics } from './metrics/render-metrics.js'
-import { ANALYTICS_SETTINGS, CLOCK, CONFIG, DATA_DIR, DIAGNOSTICS, DIAGNOSTICS_SNAPSHOT, LOGGER, METRICS, NODE_NAME } from './tokens.js'
+import {
+  ANALYTICS_SETTINGS,
+  CLOCK,
+  CONFIG,
+  DATA_DIR,
+  DIAGNOSTICS,
+  DIAGNOSTICS_SNAPSHOT,
+  LOGGER,
+  METRICS,
+  NODE_NAME,
+} from './tokens.js'
 
 /** What the app (or a test) provides to a node besides the configuration. */
 export interface NodePlatform {
@@ -24,12 +34,19 @@ export interface NodePlatform {
  * `analytics` section), NODE_NAME, LOGGER, CLOCK, DATA_DIR, DIAGNOSTICS and DIAGNOSTICS_SNAPSHOT,
  * then the platform's own registrations.
  */
-export function createNodeContainer(config: PipelineConfig, node: string, platform: NodePlatform = {}, parent: DependencyContainer = rootContainer): DependencyContainer {
+export function createNodeContainer(
+  config: PipelineConfig,
+  node: string,
+  platform: NodePlatform = {},
+  parent: DependencyContainer = rootContainer,
+): DependencyContainer {
   const c = parent.createChildContainer()
   const now = platform.now ?? Date.now
   const diagnostics = new DiagnosticsCollector(now)
   c.register(CONFIG, { useValue: config })
-  c.register(ANALYTICS_SETTINGS, { useValue: parseAnalyticsConfig({ analytics: config.analytics }) })
+  c.register(ANALYTICS_SETTINGS, {
+    useValue: parseAnalyticsConfig({ analytics: config.analytics }),
+  })
   c.register(NODE_NAME, { useValue: node })
   c.register(LOGGER, { useValue: platform.logger ?? silentLogger })
   c.register(CLOCK, { useValue: now })

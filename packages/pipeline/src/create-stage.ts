@@ -18,14 +18,28 @@ export async function createStage<S>(
   type: string,
   options: Readonly<Record<string, unknown>>,
   ctx: StageContext,
-  extra: { readonly container?: DependencyContainer; readonly source?: string; readonly registry?: StageRegistry } = {},
+  extra: {
+    readonly container?: DependencyContainer
+    readonly source?: string
+    readonly registry?: StageRegistry
+  } = {},
 ): Promise<NormalizedInstance<S>> {
   const registry: StageRegistry = extra.registry ?? BUILTIN_STAGES
   const definition = registry[type] as StageDefinition | undefined
   if (definition === undefined) throw new TypeError(`unknown stage type '${type}'`)
   const parsed = definition.options.safeParse(options)
-  if (!parsed.success) throw new TypeError(`invalid options for '${type}': ${parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ')}`)
+  if (!parsed.success)
+    throw new TypeError(
+      `invalid options for '${type}': ${parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ')}`,
+    )
   const di = extra.container ?? rootContainer.createChildContainer()
-  const create = definition.create as (o: unknown, c: StageContext, d: DependencyContainer, i: { source: string }) => unknown
-  return normalizeInstance<S>((await create(parsed.data, ctx, di, { source: extra.source ?? 'source' })) as never)
+  const create = definition.create as (
+    o: unknown,
+    c: StageContext,
+    d: DependencyContainer,
+    i: { source: string },
+  ) => unknown
+  return normalizeInstance<S>(
+    (await create(parsed.data, ctx, di, { source: extra.source ?? 'source' })) as never,
+  )
 }

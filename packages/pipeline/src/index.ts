@@ -8,7 +8,13 @@ export { loadConfig, parseConfig, validateConfig } from './config/load-config.js
 export type { LoadConfigOptions } from './config/load-config.js'
 export type { PipelineConfig, ResolvedStage } from './config/pipeline-config.js'
 export { nodesOf } from './config/pipeline-config.js'
-export { configSchema, OVERFLOW_POLICIES, DEFAULT_DATA_DIR, DEFAULT_HTTP_PORT, portSchema } from './config/schema.js'
+export {
+  configSchema,
+  OVERFLOW_POLICIES,
+  DEFAULT_DATA_DIR,
+  DEFAULT_HTTP_PORT,
+  portSchema,
+} from './config/schema.js'
 export type { ConfigFile, NatsConfig, BufferConfig, OverflowPolicy } from './config/schema.js'
 export { expandEnv } from './config/expand-env.js'
 export { BUILTIN_STAGES, isModuleType } from './registry.js'
@@ -32,7 +38,22 @@ export type { NodePlan, NatsInbound, NatsOutbound } from './plan-node.js'
 export type { StartNodeOptions, RunningNode } from './run-node.js'
 export { createNodeContainer } from './container.js'
 export type { NodePlatform } from './container.js'
-export { ANALYTICS_SETTINGS, LOGGER, CLOCK, CONFIG, NODE_NAME, DIAGNOSTICS, DIAGNOSTICS_SNAPSHOT, HISTORY_STORE, NATS_CONNECTION, SERIAL_BINDING, DATA_DIR, DASHBOARD_LISTENING, METRICS, AUTOMATION_CONTROLLER } from './tokens.js'
+export {
+  ANALYTICS_SETTINGS,
+  LOGGER,
+  CLOCK,
+  CONFIG,
+  NODE_NAME,
+  DIAGNOSTICS,
+  DIAGNOSTICS_SNAPSHOT,
+  HISTORY_STORE,
+  NATS_CONNECTION,
+  SERIAL_BINDING,
+  DATA_DIR,
+  DASHBOARD_LISTENING,
+  METRICS,
+  AUTOMATION_CONTROLLER,
+} from './tokens.js'
 export { isolateSink } from './runtime/isolate-sink.js'
 export type { IsolateSinkOptions } from './runtime/isolate-sink.js'
 export { DiagnosticsCollector } from './runtime/diagnostics-collector.js'

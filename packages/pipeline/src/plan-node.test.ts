@@ -20,10 +20,23 @@ const ids = (stages: readonly { id: string }[]): string[] => stages.map((s) => s
 
 describe('planNode', () => {
   it('runs one node without NATS when nothing crosses nodes', async () => {
-    const config = await parseConfig('stages:\n  m: { type: simulator, frames: 1 }\n  f: { type: tic-decode, from: m }\n  db: { type: sqlite, from: f, path: /tmp/z.db }\n  dash: { type: display, from: f, port: 0 }\n')
+    const config = await parseConfig(
+      'stages:\n  m: { type: simulator, frames: 1 }\n  f: { type: tic-decode, from: m }\n  db: { type: sqlite, from: f, path: /tmp/z.db }\n  dash: { type: display, from: f, port: 0 }\n',
+    )
     const plan = planNode(config, 'main')
-    expect([ids(plan.sources), ids(plan.decoders), ids(plan.sinks), ids(plan.stages)]).toEqual([['m'], ['f'], ['db', 'dash'], ['m', 'f', 'db', 'dash']])
-    expect([plan.consume, plan.publish, plan.crossesNats, plan.needsStream, plan.offersHistory]).toEqual([[], [], false, false, true])
+    expect([ids(plan.sources), ids(plan.decoders), ids(plan.sinks), ids(plan.stages)]).toEqual([
+      ['m'],
+      ['f'],
+      ['db', 'dash'],
+      ['m', 'f', 'db', 'dash'],
+    ])
+    expect([
+      plan.consume,
+      plan.publish,
+      plan.crossesNats,
+      plan.needsStream,
+      plan.offersHistory,
+    ]).toEqual([[], [], false, false, true])
   })
 
   it('publishes the frames of a decoder read on another node (JetStream when a remote sink is durable) and the bytes of a source', async () => {
@@ -32,7 +45,14 @@ describe('planNode', () => {
     expect(plan.consume).toEqual([])
     expect(plan.publish).toEqual([
       { kind: 'raw', from: 'meter', subject: 'linky.home.meter.raw' },
-      { kind: 'frames', from: 'frames', stage: 'nats:frames', subject: 'linky.home.*.frames', durable: true, publish: { batchFrames: 1, batchMs: 20, timeoutMs: 5000 } },
+      {
+        kind: 'frames',
+        from: 'frames',
+        stage: 'nats:frames',
+        subject: 'linky.home.*.frames',
+        durable: true,
+        publish: { batchFrames: 1, batchMs: 20, timeoutMs: 5000 },
+      },
     ])
     expect([plan.crossesNats, plan.needsStream]).toEqual([true, true])
   })
@@ -41,8 +61,20 @@ describe('planNode', () => {
     const plan = planNode(await parseConfig(split), 'server')
     expect(ids(plan.sinks)).toEqual(['db', 'dashboard', 'dash2'])
     expect(plan.consume).toEqual([
-      { kind: 'frames', stage: 'db', from: 'frames', subject: 'linky.home.*.frames', durable: { consumer: 'server-db', batch: 256 } },
-      { kind: 'frames', stage: 'dashboard', from: 'frames', subject: 'linky.home.*.frames', durable: undefined },
+      {
+        kind: 'frames',
+        stage: 'db',
+        from: 'frames',
+        subject: 'linky.home.*.frames',
+        durable: { consumer: 'server-db', batch: 256 },
+      },
+      {
+        kind: 'frames',
+        stage: 'dashboard',
+        from: 'frames',
+        subject: 'linky.home.*.frames',
+        durable: undefined,
+      },
       { kind: 'raw', stage: 'frames2', from: 'meter', subject: 'linky.home.meter.raw' },
     ])
     expect(plan.publish).toEqual([])
@@ -52,9 +84,15 @@ describe('planNode', () => {
   it('refuses a node without stages, or one whose frames nothing consumes', async () => {
     const config = await parseConfig(split)
     expect(() => planNode(config, 'main')).toThrow(ConfigError)
-    expect(() => planNode(config, 'main')).toThrow("node 'main' has no stages (nodes in this file: pi, server)")
-    const noSink = await parseConfig('stages:\n  m: { type: simulator, frames: 1 }\n  f: { type: tic-decode, from: m }\n')
-    expect(() => planNode(noSink, 'main')).toThrow("node 'main' has no sink: nothing would consume its frames")
+    expect(() => planNode(config, 'main')).toThrow(
+      "node 'main' has no stages (nodes in this file: pi, server)",
+    )
+    const noSink = await parseConfig(
+      'stages:\n  m: { type: simulator, frames: 1 }\n  f: { type: tic-decode, from: m }\n',
+    )
+    expect(() => planNode(noSink, 'main')).toThrow(
+      "node 'main' has no sink: nothing would consume its frames",
+    )
   })
 })
 
@@ -63,6 +101,12 @@ describe('chooseNode', () => {
     const config = await parseConfig(split)
     expect(chooseNode(config, 'pi')).toBe('pi')
     expect(chooseNode(config)).toBe('main')
-    expect(chooseNode(await parseConfig('stages:\n  m: { type: simulator, node: pi, frames: 1 }\n  f: { type: tic-decode, node: pi, from: m }\n  d: { type: display, node: pi, from: f, port: 0 }\n'))).toBe('pi')
+    expect(
+      chooseNode(
+        await parseConfig(
+          'stages:\n  m: { type: simulator, node: pi, frames: 1 }\n  f: { type: tic-decode, node: pi, from: m }\n  d: { type: display, node: pi, from: f, port: 0 }\n',
+        ),
+      ),
+    ).toBe('pi')
   })
 })

@@ -7,7 +7,12 @@ import type { SinkDefinition } from './stage-definition.js'
 /** Bytes or frames arriving at a local stage from a stage of another node. */
 export type NatsInbound =
   /** A local decoder reads the raw bytes a remote source publishes (core NATS, live). */
-  | { readonly kind: 'raw'; readonly stage: string; readonly from: string; readonly subject: string }
+  | {
+      readonly kind: 'raw'
+      readonly stage: string
+      readonly from: string
+      readonly subject: string
+    }
   /**
    * A local sink reads the frames a remote decoder publishes: from a JetStream durable consumer
    * (`<node>-<sink>`, filtered on `subject`) when the sink is durable, else from core NATS.
@@ -36,7 +41,9 @@ export type NatsOutbound =
       readonly subject: string
       readonly durable: boolean
       /** Frames per message, partial-batch wait and JetStream publish timeout (`nats.publish`; ms). */
-      readonly publish: { readonly batchFrames: number; readonly batchMs: number; readonly timeoutMs: number } | undefined
+      readonly publish:
+        | { readonly batchFrames: number; readonly batchMs: number; readonly timeoutMs: number }
+        | undefined
     }
 
 /** What runs on one node: its stages, and what crosses NATS. Pure data, derived from the configuration alone. */
@@ -77,8 +84,15 @@ export function planNode(config: PipelineConfig, node: string): NodePlan {
   const nodes = nodesOf(config)
   const stages = Object.values(config.stages)
   const local = stages.filter((s) => s.node === node)
-  if (local.length === 0) throw new ConfigError([{ path: '(node)', message: `node '${node}' has no stages (nodes in this file: ${nodes.join(', ')})` }])
-  const byId = (id: string | undefined): ResolvedStage | undefined => (id === undefined ? undefined : config.stages[id])
+  if (local.length === 0)
+    throw new ConfigError([
+      {
+        path: '(node)',
+        message: `node '${node}' has no stages (nodes in this file: ${nodes.join(', ')})`,
+      },
+    ])
+  const byId = (id: string | undefined): ResolvedStage | undefined =>
+    id === undefined ? undefined : config.stages[id]
   const remote = (s: ResolvedStage): boolean => s.node !== node
   const downstreamOf = (id: string): ResolvedStage[] => stages.filter((s) => s.from === id)
   const site = config.site
@@ -87,18 +101,45 @@ export function planNode(config: PipelineConfig, node: string): NodePlan {
   for (const s of local) {
     const upstream = byId(s.from)
     if (upstream === undefined || !remote(upstream)) continue
-    if (s.role === 'decoder') consume.push({ kind: 'raw', stage: s.id, from: upstream.id, subject: rawSubject(site, upstream.id) })
-    else if (s.role === 'sink') consume.push({ kind: 'frames', stage: s.id, from: upstream.id, subject: allFramesSubject(site), durable: s.durable ? { consumer: `${node}-${s.id}`, batch: config.nats?.consumer.batch ?? 256 } : undefined })
+    if (s.role === 'decoder')
+      consume.push({
+        kind: 'raw',
+        stage: s.id,
+        from: upstream.id,
+        subject: rawSubject(site, upstream.id),
+      })
+    else if (s.role === 'sink')
+      consume.push({
+        kind: 'frames',
+        stage: s.id,
+        from: upstream.id,
+        subject: allFramesSubject(site),
+        durable: s.durable
+          ? { consumer: `${node}-${s.id}`, batch: config.nats?.consumer.batch ?? 256 }
+          : undefined,
+      })
   }
   const publish: NatsOutbound[] = []
   for (const s of local) {
     const away = downstreamOf(s.id).filter(remote)
     if (away.length === 0) continue
-    if (s.role === 'decoder') publish.push({ kind: 'frames', from: s.id, stage: `nats:${s.id}`, subject: allFramesSubject(site), durable: away.some((d) => d.role === 'sink' && d.durable), publish: config.nats?.publish })
-    else if (s.role === 'source') publish.push({ kind: 'raw', from: s.id, subject: rawSubject(site, s.id) })
+    if (s.role === 'decoder')
+      publish.push({
+        kind: 'frames',
+        from: s.id,
+        stage: `nats:${s.id}`,
+        subject: allFramesSubject(site),
+        durable: away.some((d) => d.role === 'sink' && d.durable),
+        publish: config.nats?.publish,
+      })
+    else if (s.role === 'source')
+      publish.push({ kind: 'raw', from: s.id, subject: rawSubject(site, s.id) })
   }
   const sinks = local.filter((s) => s.role === 'sink')
-  if (sinks.length === 0 && publish.length === 0) throw new ConfigError([{ path: '(node)', message: `node '${node}' has no sink: nothing would consume its frames` }])
+  if (sinks.length === 0 && publish.length === 0)
+    throw new ConfigError([
+      { path: '(node)', message: `node '${node}' has no sink: nothing would consume its frames` },
+    ])
   return {
     node,
     nodes,
@@ -109,7 +150,13 @@ export function planNode(config: PipelineConfig, node: string): NodePlan {
     consume,
     publish,
     crossesNats: consume.length > 0 || publish.length > 0,
-    needsStream: stages.some((s) => s.role === 'sink' && s.durable && byId(s.from) !== undefined && byId(s.from)?.node !== s.node),
+    needsStream: stages.some(
+      (s) =>
+        s.role === 'sink' &&
+        s.durable &&
+        byId(s.from) !== undefined &&
+        byId(s.from)?.node !== s.node,
+    ),
     offersHistory: sinks.some((s) => (s.definition as SinkDefinition).providesHistory === true),
   }
 }

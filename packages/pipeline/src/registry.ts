@@ -45,5 +45,10 @@ export type StageRegistry = Readonly<Record<string, StageDefinition>>
  * (an npm package or a path).
  */
 export function isModuleType(type: string): boolean {
-  return type.startsWith('./') || type.startsWith('../') || type.startsWith('/') || type.startsWith('module:')
+  return (
+    type.startsWith('./') ||
+    type.startsWith('../') ||
+    type.startsWith('/') ||
+    type.startsWith('module:')
+  )
 }

@@ -31,7 +31,11 @@ function testRegistry() {
       seen.set(ctx.stage, list)
       return input.pipe(
         tap((f) => {
-          if (options.failEvery !== undefined && f.meta.seq % options.failEvery === 0 && !list.some((x) => x.meta.seq === f.meta.seq)) {
+          if (
+            options.failEvery !== undefined &&
+            f.meta.seq % options.failEvery === 0 &&
+            !list.some((x) => x.meta.seq === f.meta.seq)
+          ) {
             list.push(f)
             throw new Error('flaky sink')
           }
@@ -48,7 +52,10 @@ function testRegistry() {
     summary: 'offers a history',
     options: z.strictObject({}),
     providesHistory: true,
-    create: (_o, ctx) => ({ stage: (input) => input.pipe(map((f) => ({ seq: f.meta.seq, sink: ctx.stage }))), history: fakeHistory }),
+    create: (_o, ctx) => ({
+      stage: (input) => input.pipe(map((f) => ({ seq: f.meta.seq, sink: ctx.stage }))),
+      history: fakeHistory,
+    }),
   }
   const lookups: { history?: HistoryStore; snapshot?: () => DiagnosticsSnapshot } = {}
   const dashboard: SinkDefinition<object> = {
@@ -82,13 +89,29 @@ stages:
     const logger = memoryLogger()
     const node = await startNode(config, { platform: { logger } })
     await node.done
-    expect(seen.get('good')?.map((f) => f.meta.seq)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1))
+    expect(seen.get('good')?.map((f) => f.meta.seq)).toEqual(
+      Array.from({ length: 120 }, (_, i) => i + 1),
+    )
     expect(new Set(seen.get('flaky')?.map((f) => f.meta.seq)).size).toBe(120)
     const snapshot = node.snapshot()
-    expect(snapshot.source).toMatchObject({ id: 'meter', frames: 120, state: 'simulating', mode: 'historique' })
+    expect(snapshot.source).toMatchObject({
+      id: 'meter',
+      frames: 120,
+      state: 'simulating',
+      mode: 'historique',
+    })
     expect(snapshot.source.bytes).toBeGreaterThan(120 * 50)
-    expect(snapshot.sinks.find((s) => s.id === 'good')).toMatchObject({ acked: 120, lag: 0, errors: 0 })
-    expect(snapshot.sinks.find((s) => s.id === 'flaky')).toMatchObject({ acked: 120, lag: 0, errors: 3, retries: 3 })
+    expect(snapshot.sinks.find((s) => s.id === 'good')).toMatchObject({
+      acked: 120,
+      lag: 0,
+      errors: 0,
+    })
+    expect(snapshot.sinks.find((s) => s.id === 'flaky')).toMatchObject({
+      acked: 120,
+      lag: 0,
+      errors: 3,
+      retries: 3,
+    })
     expect(logger.records.some((r) => r.message === 'node stopped')).toBe(true)
   })
 
@@ -119,14 +142,20 @@ stages:
     const csvFile = join(dir, 'readings.csv')
     const config = await loadConfig(file, { env: { CSV_FILE: csvFile } })
     const node = await startNode(config)
-    while (node.snapshot().source.frames < 5) await new Promise((resolve) => setTimeout(resolve, 20))
+    while (node.snapshot().source.frames < 5)
+      await new Promise((resolve) => setTimeout(resolve, 20))
     node.stop()
     await node.done
     const lines = (await readFile(csvFile, 'utf8')).trim().split('\n')
     const snapshot = node.snapshot()
     expect(lines[0]).toBe('received_at,meter,mode,period,power_va,import_wh')
     expect(lines.length - 1).toBe(snapshot.source.frames)
-    expect(snapshot.sinks[0]).toMatchObject({ id: 'csv', acked: snapshot.source.frames, lag: 0, state: 'done' })
+    expect(snapshot.sinks[0]).toMatchObject({
+      id: 'csv',
+      acked: snapshot.source.frames,
+      lag: 0,
+      state: 'done',
+    })
     expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\dT.*,"\d{12}",historique,"H[PC]\.\.",\d+,\d+$/)
   })
 
@@ -147,17 +176,31 @@ stages:
     await node.done
     const spooled = await readdir(join(dir, 'spool', 'db'))
     expect(spooled.filter((f) => f.endsWith('.jsonl')).length).toBeGreaterThan(0)
-    const lines = (await Promise.all(spooled.map((f) => readFile(join(dir, 'spool', 'db', f), 'utf8')))).join('').trim().split('\n')
+    const lines = (
+      await Promise.all(spooled.map((f) => readFile(join(dir, 'spool', 'db', f), 'utf8')))
+    )
+      .join('')
+      .trim()
+      .split('\n')
     expect(lines.length).toBe(20)
     expect(node.snapshot().sinks.find((s) => s.id === 'db')).toMatchObject({ acked: 20 })
-    expect(logger.records.some((r) => r.message === 'database unreachable, spooling frames to disk')).toBe(true)
+    expect(
+      logger.records.some((r) => r.message === 'database unreachable, spooling frames to disk'),
+    ).toBe(true)
   })
 
   it('replays a recording into SQLite with its recorded receive times: a second run adds nothing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'linky-node-'))
     // Historique frames (no meter clock): their key in the store is their receive time.
-    const sim = createMeterSimulator({ mode: 'historique', seed: 3, start: Date.UTC(2026, 0, 5, 8), intervalMs: 1500 })
-    const parts: Uint8Array[] = [encodeRecordingHeader({ startedAt: new Date(Date.UTC(2026, 0, 5, 8)).toISOString() })]
+    const sim = createMeterSimulator({
+      mode: 'historique',
+      seed: 3,
+      start: Date.UTC(2026, 0, 5, 8),
+      intervalMs: 1500,
+    })
+    const parts: Uint8Array[] = [
+      encodeRecordingHeader({ startedAt: new Date(Date.UTC(2026, 0, 5, 8)).toISOString() }),
+    ]
     const times: number[] = []
     for (let i = 0; i < 40; i++) {
       const f = sim.next()
@@ -178,7 +221,11 @@ stages:
     }
     const store = await openStore(join(dir, 'linkyrpi.db'))
     try {
-      const rows = await store.engine.db.selectFrom('samples').select(['t', 'received_at']).orderBy('t').execute()
+      const rows = await store.engine.db
+        .selectFrom('samples')
+        .select(['t', 'received_at'])
+        .orderBy('t')
+        .execute()
       expect(rows.map((r) => Number(r.t))).toEqual(times)
     } finally {
       await store.close()
@@ -195,31 +242,51 @@ stages:
       create: (options) =>
         defer(() => {
           opened += 1
-          if (opened === 1) return throwError(() => Object.assign(new Error('port unplugged'), { transient: !options.fatal }))
-          return from([buildFrame('historique', [['ADCO', '021861348497'], ['BASE', '000000001']])])
+          if (opened === 1)
+            return throwError(() =>
+              Object.assign(new Error('port unplugged'), { transient: !options.fatal }),
+            )
+          return from([
+            buildFrame('historique', [
+              ['ADCO', '021861348497'],
+              ['BASE', '000000001'],
+            ]),
+          ])
         }),
     }
-    const config = await parseConfig('diagnostics: { logIntervalMs: 0 }\nstages:\n  m: { type: flaky, fatal: false }\n  f: { type: tic-decode, from: m }\n  out: { type: collect, from: f }\n', {
-      registry: { ...registry, flaky },
-    })
+    const config = await parseConfig(
+      'diagnostics: { logIntervalMs: 0 }\nstages:\n  m: { type: flaky, fatal: false }\n  f: { type: tic-decode, from: m }\n  out: { type: collect, from: f }\n',
+      {
+        registry: { ...registry, flaky },
+      },
+    )
     const logger = memoryLogger()
     const node = await startNode(config, { platform: { logger } })
     await node.done
     expect(opened).toBe(2)
     expect(seen.get('out')).toHaveLength(1)
-    expect(logger.records.some((r) => r.level === 'warn' && r.message === 'source failed, retrying')).toBe(true)
+    expect(
+      logger.records.some((r) => r.level === 'warn' && r.message === 'source failed, retrying'),
+    ).toBe(true)
 
     opened = 0
-    const fatal = await parseConfig('diagnostics: { logIntervalMs: 0 }\nstages:\n  m: { type: flaky, fatal: true }\n  f: { type: tic-decode, from: m }\n  out2: { type: collect, from: f }\n', {
-      registry: { ...registry, flaky },
-    })
+    const fatal = await parseConfig(
+      'diagnostics: { logIntervalMs: 0 }\nstages:\n  m: { type: flaky, fatal: true }\n  f: { type: tic-decode, from: m }\n  out2: { type: collect, from: f }\n',
+      {
+        registry: { ...registry, flaky },
+      },
+    )
     const failing = await startNode(fatal)
     await expect(failing.done).rejects.toThrow(/m: source failed/)
     expect(opened).toBe(1)
   })
 
   it('refuses a node without stages', async () => {
-    const config = await parseConfig('stages:\n  m: { type: simulator }\n  f: { type: tic-decode, from: m }\n  o: { type: log, from: f }\n')
-    await expect(startNode(config, { node: 'pi' })).rejects.toThrow(/node 'pi' has no stages \(nodes in this file: main\)/)
+    const config = await parseConfig(
+      'stages:\n  m: { type: simulator }\n  f: { type: tic-decode, from: m }\n  o: { type: log, from: f }\n',
+    )
+    await expect(startNode(config, { node: 'pi' })).rejects.toThrow(
+      /node 'pi' has no stages \(nodes in this file: main\)/,
+    )
   })
 })

@@ -48,7 +48,10 @@ export interface RunningNode {
  * reads a `natsSource` (a durable consumer `<node>-<sink>`, acknowledged when the sink
  * acknowledges), and a source read by a remote decoder publishes its bytes on `.raw` (core NATS).
  */
-export async function startNode(config: PipelineConfig, options: StartNodeOptions = {}): Promise<RunningNode> {
+export async function startNode(
+  config: PipelineConfig,
+  options: StartNodeOptions = {},
+): Promise<RunningNode> {
   const plan = planNode(config, chooseNode(config, options.node))
   const di = createNodeContainer(config, plan.node, options.platform)
   const logger = di.resolve(LOGGER)
@@ -68,7 +71,12 @@ export async function startNode(config: PipelineConfig, options: StartNodeOption
     stop$,
     disposers,
     nats,
-    ctxOf: (id: string): StageContext => ({ stage: id, logger: logger.child(id), diagnostics, now }),
+    ctxOf: (id: string): StageContext => ({
+      stage: id,
+      logger: logger.child(id),
+      diagnostics,
+      now,
+    }),
     fatal: (error) => {
       fatal ??= error
     },
@@ -76,8 +84,14 @@ export async function startNode(config: PipelineConfig, options: StartNodeOption
   try {
     const bytes = await wireSources(scope)
     const remoteBytes = wireRemoteBytes(scope)
-    const frames = await wireDecoders(scope, new Map<string, Observable<Uint8Array>>([...remoteBytes, ...bytes]))
-    const outputs = [...(await wireSinks(scope, frames)), ...wirePublish(scope, frames as ReadonlyMap<string, Observable<PipelineFrame>>, bytes)]
+    const frames = await wireDecoders(
+      scope,
+      new Map<string, Observable<Uint8Array>>([...remoteBytes, ...bytes]),
+    )
+    const outputs = [
+      ...(await wireSinks(scope, frames)),
+      ...wirePublish(scope, frames as ReadonlyMap<string, Observable<PipelineFrame>>, bytes),
+    ]
     const lifecycle = runNodeLifecycle(
       scope,
       outputs,
@@ -96,7 +110,13 @@ export async function startNode(config: PipelineConfig, options: StartNodeOption
       // Each sink's bounded buffer and what happens when it is full.
       buffers: Object.fromEntries(plan.sinks.map((s) => [s.id, s.buffer])),
     })
-    return { node: plan.node, container: di, done: lifecycle.done, stop: () => lifecycle.stop(), snapshot: () => diagnostics.snapshot() }
+    return {
+      node: plan.node,
+      container: di,
+      done: lifecycle.done,
+      stop: () => lifecycle.stop(),
+      snapshot: () => diagnostics.snapshot(),
+    }
   } catch (error) {
     for (const d of disposers.reverse()) await d.dispose().catch(() => undefined)
     if (nats !== undefined) await nats.nc.close()

@@ -8,7 +8,15 @@ export type StageRole = 'source' | 'decoder' | 'sink'
 /** Result of a validator: zod's `safeParse` shape, so a zod schema is a validator. */
 export type ValidationResult<O> =
   | { readonly success: true; readonly data: O }
-  | { readonly success: false; readonly error: { readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[] } }
+  | {
+      readonly success: false
+      readonly error: {
+        readonly issues: readonly {
+          readonly path: readonly PropertyKey[]
+          readonly message: string
+        }[]
+      }
+    }
 
 /** Validates a stage's own options (the stage's keys other than `type`, `node`, `from`, `buffer`). */
 export interface OptionsValidator<O> {
@@ -40,7 +48,11 @@ export interface SourceDefinition<O = unknown> {
   readonly role: 'source'
   readonly summary: string
   readonly options: OptionsValidator<O>
-  create(options: O, ctx: StageContext, di: DependencyContainer): StageInstance<Source> | Promise<StageInstance<Source>>
+  create(
+    options: O,
+    ctx: StageContext,
+    di: DependencyContainer,
+  ): StageInstance<Source> | Promise<StageInstance<Source>>
 }
 
 /** A decoder type: bytes to pipeline frames. */
@@ -48,7 +60,12 @@ export interface DecoderDefinition<O = unknown> {
   readonly role: 'decoder'
   readonly summary: string
   readonly options: OptionsValidator<O>
-  create(options: O, ctx: StageContext, di: DependencyContainer, input: DecoderInput): StageInstance<Decoder> | Promise<StageInstance<Decoder>>
+  create(
+    options: O,
+    ctx: StageContext,
+    di: DependencyContainer,
+    input: DecoderInput,
+  ): StageInstance<Decoder> | Promise<StageInstance<Decoder>>
 }
 
 /** A sink type: consumes decoded frames and acknowledges them. */
@@ -65,11 +82,16 @@ export interface SinkDefinition<O = unknown> {
   readonly buffer?: Partial<BufferConfig>
   /** True when its instances offer a {@link HistoryStore} (`StageInstance.history`) to the node's other stages. */
   readonly providesHistory?: boolean
-  create(options: O, ctx: StageContext, di: DependencyContainer): StageInstance<Sink> | Promise<StageInstance<Sink>>
+  create(
+    options: O,
+    ctx: StageContext,
+    di: DependencyContainer,
+  ): StageInstance<Sink> | Promise<StageInstance<Sink>>
 }
 
 /** Any stage type (built-in or loaded from a module). */
-export type StageDefinition<O = unknown> = SourceDefinition<O> | DecoderDefinition<O> | SinkDefinition<O>
+export type StageDefinition<O = unknown> =
+  SourceDefinition<O> | DecoderDefinition<O> | SinkDefinition<O>
 
 /**
  * Typed identity helper for custom stage modules:

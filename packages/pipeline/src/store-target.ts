@@ -15,12 +15,16 @@ export type StoreTarget =
  * parameter picks the schema), or else a SQLite file path. Throws StoreTargetError.
  */
 export function parseStoreTarget(target: string): StoreTarget {
-  if (target.length === 0) throw new StoreTargetError('store target is empty: give a SQLite file path or a postgres:// URL')
+  if (target.length === 0)
+    throw new StoreTargetError(
+      'store target is empty: give a SQLite file path or a postgres:// URL',
+    )
   if (isPostgresUrl(target)) {
     const { url, schema } = parsePostgresUrl(target)
     return schema === undefined ? { kind: 'postgres', url } : { kind: 'postgres', url, schema }
   }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) throw new StoreTargetError(`unsupported store URL '${target}': use postgres:// or a file path`)
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target))
+    throw new StoreTargetError(`unsupported store URL '${target}': use postgres:// or a file path`)
   return { kind: 'sqlite', path: target }
 }
 
@@ -31,19 +35,34 @@ export interface OpenStoreOptions extends StoreOptions {
 }
 
 /** Opens the engine of a target (SQLite or PostgreSQL), without migrating (`linkyrpi db migrate`). */
-export async function openEngine(target: StoreTarget, options: Pick<OpenStoreOptions, 'onIdleError'> = {}): Promise<Engine> {
-  if (target.kind === 'sqlite') return (await import('@linkyrpi/sink-sqlite/engine')).openSqlite({ path: target.path })
+export async function openEngine(
+  target: StoreTarget,
+  options: Pick<OpenStoreOptions, 'onIdleError'> = {},
+): Promise<Engine> {
+  if (target.kind === 'sqlite')
+    return (await import('@linkyrpi/sink-sqlite/engine')).openSqlite({ path: target.path })
   const { openPostgres } = await import('@linkyrpi/sink-postgres/engine')
-  return openPostgres({ url: target.url, ...(target.schema === undefined ? {} : { schema: target.schema }), ...(options.onIdleError === undefined ? {} : { onIdleError: options.onIdleError }) })
+  return openPostgres({
+    url: target.url,
+    ...(target.schema === undefined ? {} : { schema: target.schema }),
+    ...(options.onIdleError === undefined ? {} : { onIdleError: options.onIdleError }),
+  })
 }
 
 /**
  * Opens and migrates the store of a target, choosing the engine: the one place that knows both
  * (the CLI's `replay --store`, tests, benchmarks). A string is parsed by {@link parseStoreTarget}.
  */
-export async function openStore(target: string | StoreTarget, options: OpenStoreOptions = {}): Promise<Store> {
+export async function openStore(
+  target: string | StoreTarget,
+  options: OpenStoreOptions = {},
+): Promise<Store> {
   const t = typeof target === 'string' ? parseStoreTarget(target) : target
-  if (t.kind === 'sqlite') return (await import('@linkyrpi/sink-sqlite/engine')).openSqliteStore(t.path, options)
+  if (t.kind === 'sqlite')
+    return (await import('@linkyrpi/sink-sqlite/engine')).openSqliteStore(t.path, options)
   const { openPostgresStore } = await import('@linkyrpi/sink-postgres/engine')
-  return openPostgresStore(t.url, { ...options, ...(t.schema === undefined ? {} : { schema: t.schema }) })
+  return openPostgresStore(t.url, {
+    ...options,
+    ...(t.schema === undefined ? {} : { schema: t.schema }),
+  })
 }

@@ -17,13 +17,17 @@ export const CONFIG: InjectionToken<PipelineConfig> = Symbol.for('linkyrpi.Confi
  * prices when the file has none): the prices, schedules and factors of the dashboard's costs and
  * the MQTT price entities. Always registered by {@link createNodeContainer}.
  */
-export const ANALYTICS_SETTINGS: InjectionToken<AnalyticsSettings> = Symbol.for('linkyrpi.AnalyticsSettings')
+export const ANALYTICS_SETTINGS: InjectionToken<AnalyticsSettings> = Symbol.for(
+  'linkyrpi.AnalyticsSettings',
+)
 /** Name of the node this container runs. */
 export const NODE_NAME: InjectionToken<string> = Symbol.for('linkyrpi.NodeName')
 /** The node's diagnostics counters. */
 export const DIAGNOSTICS: InjectionToken<DiagnosticsCollector> = Symbol.for('linkyrpi.Diagnostics')
 /** A function returning a fresh {@link DiagnosticsSnapshot} (what the dashboard polls). */
-export const DIAGNOSTICS_SNAPSHOT: InjectionToken<() => DiagnosticsSnapshot> = Symbol.for('linkyrpi.DiagnosticsSnapshot')
+export const DIAGNOSTICS_SNAPSHOT: InjectionToken<() => DiagnosticsSnapshot> = Symbol.for(
+  'linkyrpi.DiagnosticsSnapshot',
+)
 /**
  * The history of the node's store sink, when it has one (registered once that sink is created;
  * stores are created before the other sinks).
@@ -40,10 +44,14 @@ export const SERIAL_BINDING: InjectionToken<unknown> = Symbol.for('linkyrpi.Seri
 /** Directory for embedded data (absolute), from `dataDir`. */
 export const DATA_DIR: InjectionToken<string> = Symbol.for('linkyrpi.DataDir')
 /** Optional: called with the dashboard's URL once it listens (the app prints it). */
-export const DASHBOARD_LISTENING: InjectionToken<(url: string) => void> = Symbol.for('linkyrpi.DashboardListening')
+export const DASHBOARD_LISTENING: InjectionToken<(url: string) => void> = Symbol.for(
+  'linkyrpi.DashboardListening',
+)
 /** The node's Prometheus exposition (text format 0.0.4), computed at each call. */
 export const METRICS: InjectionToken<() => string> = Symbol.for('linkyrpi.Metrics')
 /** Where events are journaled (registered by the node's store stage: SQLite or PostgreSQL). */
 export const EVENT_JOURNAL: InjectionToken<EventJournal> = Symbol.for('linkyrpi.EventJournal')
 /** The running automation stage's controller (status, overrides), for the dashboard. */
-export const AUTOMATION_CONTROLLER: InjectionToken<AutomationController> = Symbol.for('linkyrpi.AutomationController')
+export const AUTOMATION_CONTROLLER: InjectionToken<AutomationController> = Symbol.for(
+  'linkyrpi.AutomationController',
+)

@@ -8,9 +8,18 @@ const CONFIGS = [
   { name: 'historique-mono-base', options: { mode: 'historique', option: 'base' } },
   { name: 'historique-tri-tempo', options: { mode: 'historique', phases: 3, option: 'tempo' } },
   { name: 'standard-mono-hc', options: { mode: 'standard', option: 'hc' } },
-  { name: 'standard-tri-tempo-producer', options: { mode: 'standard', phases: 3, option: 'tempo', producer: true } },
-  { name: 'standard-mono-hc-noise-1e-3', options: { mode: 'standard', option: 'hc', faults: { bitErrorRate: 0.001 } } },
-  { name: 'historique-mono-base-1-frame-per-minute', options: { mode: 'historique', option: 'base', intervalMs: 60_000 } },
+  {
+    name: 'standard-tri-tempo-producer',
+    options: { mode: 'standard', phases: 3, option: 'tempo', producer: true },
+  },
+  {
+    name: 'standard-mono-hc-noise-1e-3',
+    options: { mode: 'standard', option: 'hc', faults: { bitErrorRate: 0.001 } },
+  },
+  {
+    name: 'historique-mono-base-1-frame-per-minute',
+    options: { mode: 'historique', option: 'base', intervalMs: 60_000 },
+  },
 ]
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2)
 
@@ -31,12 +40,14 @@ for (const { name, options } of CONFIGS) {
   }
   const s = (t - t0) / 1000
   const simulatedHours = (sim.now - simStart) / 3_600_000
-  console.log(JSON.stringify({
-    bench: 'simulator',
-    config: name,
-    framesPerSecond: Math.round(frames / s),
-    megabytesPerSecond: Math.round((bytes / s / 1e6) * 10) / 10,
-    simulatedHoursPerSecond: Math.round((simulatedHours / s) * 10) / 10,
-    bytesPerFrame: Math.round(bytes / frames),
-  }))
+  console.log(
+    JSON.stringify({
+      bench: 'simulator',
+      config: name,
+      framesPerSecond: Math.round(frames / s),
+      megabytesPerSecond: Math.round((bytes / s / 1e6) * 10) / 10,
+      simulatedHoursPerSecond: Math.round((simulatedHours / s) * 10) / 10,
+      bytesPerFrame: Math.round(bytes / frames),
+    }),
+  )
 }

@@ -30,16 +30,29 @@ export interface FrameMeasurement {
 /** RMS voltage per phase in V at `at` (epoch ms): a daily swing, noise drawn from the seed, and the drop under load. */
 function lineVoltages(seed: number, sample: PowerSample, at: number): number[] {
   const h = (at / 3_600_000) % 24
-  return [0, 1, 2].map((p) => 230 + 4 * Math.sin((2 * Math.PI * h) / 24 + p) + 3 * (rand01(seed, 0x70 + p, Math.floor(at / 10_000)) - 0.5) - sample.byPhaseW[p]! / 2000)
+  return [0, 1, 2].map(
+    (p) =>
+      230 +
+      4 * Math.sin((2 * Math.PI * h) / 24 + p) +
+      3 * (rand01(seed, 0x70 + p, Math.floor(at / 10_000)) - 0.5) -
+      sample.byPhaseW[p]! / 2000,
+  )
 }
 
 /** What the meter of options `o` and subscribed current `isousc` (A per phase) measures of `sample` at `at` (epoch ms). */
-export function measureFrame(o: ResolvedSimulatorOptions, isousc: number, sample: PowerSample, at: number): FrameMeasurement {
+export function measureFrame(
+  o: ResolvedSimulatorOptions,
+  isousc: number,
+  sample: PowerSample,
+  at: number,
+): FrameMeasurement {
   const importW = Math.max(0, sample.consumptionW - sample.productionW)
   const exportW = Math.max(0, sample.productionW - sample.consumptionW)
   const pf = o.powerFactor
   const phaseShare = o.phases === 3 ? sample.productionW / 3 : sample.productionW
-  const phaseVA = [0, 1, 2].map((p) => Math.max(0, sample.byPhaseW[p]! - (p === 0 || o.phases === 3 ? phaseShare : 0)) / pf)
+  const phaseVA = [0, 1, 2].map(
+    (p) => Math.max(0, sample.byPhaseW[p]! - (p === 0 || o.phases === 3 ? phaseShare : 0)) / pf,
+  )
   const u = lineVoltages(o.seed, sample, at)
   const amps = [0, 1, 2].map((p) => Math.round(phaseVA[p]! / u[p]!))
   const phaseIdx = o.phases === 3 ? PHASES_3 : PHASES_1

@@ -5,7 +5,9 @@ import { formatHorodate } from '@linkyrpi/tic-core'
  * truncated to its last `width` digits when longer (a meter index wraps).
  */
 export function pad(n: number, width: number): string {
-  return String(Math.max(0, Math.floor(n))).padStart(width, '0').slice(-width)
+  return String(Math.max(0, Math.floor(n)))
+    .padStart(width, '0')
+    .slice(-width)
 }
 
 /** `s` as a 16-character standard-mode text field (NGTF, LTARF): space-padded or truncated. */

@@ -4,7 +4,12 @@ import type { FrameBody, FrameGroups } from './frame-groups.js'
 import { pad } from './frame-text.js'
 import type { SimulatedOption } from './tariff-calendar.js'
 
-const OPTARIF: Readonly<Record<SimulatedOption, string>> = { base: 'BASE', hc: 'HC..', ejp: 'EJP.', tempo: 'BBR(' }
+const OPTARIF: Readonly<Record<SimulatedOption, string>> = {
+  base: 'BASE',
+  hc: 'HC..',
+  ejp: 'EJP.',
+  tempo: 'BBR(',
+}
 const INDEX_LABELS: Readonly<Record<SimulatedOption, readonly string[]>> = {
   base: ['BASE'],
   hc: ['HCHC', 'HCHP'],
@@ -44,9 +49,20 @@ export function historiqueGroups(groups: FrameGroups, c: FrameContext, short: bo
     })
     if (o.option === 'ejp' && (tariff.ejpNotice || tariff.ejpPeak)) groups.add('PEJP', '30')
     const ptec =
-      o.option === 'base' ? 'TH..' : o.option === 'hc' ? (tariff.offPeak ? 'HC..' : 'HP..') : o.option === 'ejp' ? (tariff.ejpPeak ? 'PM..' : 'HN..') : `${tariff.offPeak ? 'HC' : 'HP'}J${COLOUR_LETTER[tariff.tempoToday!]}`
+      o.option === 'base'
+        ? 'TH..'
+        : o.option === 'hc'
+          ? tariff.offPeak
+            ? 'HC..'
+            : 'HP..'
+          : o.option === 'ejp'
+            ? tariff.ejpPeak
+              ? 'PM..'
+              : 'HN..'
+            : `${tariff.offPeak ? 'HC' : 'HP'}J${COLOUR_LETTER[tariff.tempoToday!]}`
     groups.add('PTEC', ptec)
-    if (o.option === 'tempo') groups.add('DEMAIN', tariff.tempoTomorrow === null ? '----' : DEMAIN[tariff.tempoTomorrow])
+    if (o.option === 'tempo')
+      groups.add('DEMAIN', tariff.tempoTomorrow === null ? '----' : DEMAIN[tariff.tempoTomorrow])
     const linky = o.meter === 'linky'
     const { imax } = c.stats
     if (tri) {
@@ -70,5 +86,15 @@ export function historiqueGroups(groups: FrameGroups, c: FrameContext, short: bo
     if (tariff.ejpPeak) alerts.add('peak-active')
   }
   const rmsA = phaseIdx.map((p) => amps[p]!)
-  return { alerts, importWh, byIndex, exportWh: null, rmsA, apparent, injected: null, relays: null, time: null }
+  return {
+    alerts,
+    importWh,
+    byIndex,
+    exportWh: null,
+    rmsA,
+    apparent,
+    injected: null,
+    relays: null,
+    time: null,
+  }
 }

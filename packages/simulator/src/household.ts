@@ -5,7 +5,14 @@ import { DEFAULT_OFF_PEAK } from './tariff-calendar.js'
 import type { OffPeakRange, TariffState } from './tariff-calendar.js'
 
 /** The loads of the simulated household. */
-export const APPLIANCES = ['base', 'fridge', 'water-heater', 'cooking', 'heating', 'overpower'] as const
+export const APPLIANCES = [
+  'base',
+  'fridge',
+  'water-heater',
+  'cooking',
+  'heating',
+  'overpower',
+] as const
 
 /** One load of the household (`overpower` is the on-demand episode load). */
 export type Appliance = (typeof APPLIANCES)[number]
@@ -69,7 +76,9 @@ export function createHousehold(options: HouseholdOptions): Household {
     const m = lt.minuteOfDay
     for (const r of offPeak) {
       const wraps = r.startMinute > r.endMinute
-      const inside = wraps ? m >= r.startMinute || m < r.endMinute : m >= r.startMinute && m < r.endMinute
+      const inside = wraps
+        ? m >= r.startMinute || m < r.endMinute
+        : m >= r.startMinute && m < r.endMinute
       if (!inside) continue
       const startDay = wraps && m < r.endMinute ? lt.dayNumber - 1 : lt.dayNumber
       const elapsed = (m - r.startMinute + 1440) % 1440
@@ -88,7 +97,8 @@ export function createHousehold(options: HouseholdOptions): Household {
     if (m >= kettle && m < kettle + 3) w += 2000
     if (weekend || rand01(seed, 32, d) < 0.3) {
       const start = 12 * 60 + 30 * rand01(seed, 33, d)
-      if (m >= start && m < start + 20 + 20 * rand01(seed, 34, d)) w += 1500 + 1000 * rand01(seed, 35, d)
+      if (m >= start && m < start + 20 + 20 * rand01(seed, 34, d))
+        w += 1500 + 1000 * rand01(seed, 35, d)
     }
     const dinner = 19 * 60 + 60 * rand01(seed, 36, d)
     if (m >= dinner && m < dinner + 30 + 30 * rand01(seed, 37, d)) {
@@ -98,11 +108,19 @@ export function createHousehold(options: HouseholdOptions): Household {
     return w
   }
 
-  function heating(lt: ParisLocalTime, tariff: TariffState | undefined, minuteIndex: number): number {
+  function heating(
+    lt: ParisLocalTime,
+    tariff: TariffState | undefined,
+    minuteIndex: number,
+  ): number {
     if (!heatingOn) return 0
     const h = lt.minuteOfDay / 60
     const season = Math.cos((2 * Math.PI * (lt.dayOfYear - 20)) / 365)
-    const outdoor = 12 - 8 * season + 4 * Math.sin((2 * Math.PI * (h - 9)) / 24) + (rand01(seed, 41, lt.dayNumber) - 0.5) * 6
+    const outdoor =
+      12 -
+      8 * season +
+      4 * Math.sin((2 * Math.PI * (h - 9)) / 24) +
+      (rand01(seed, 41, lt.dayNumber) - 0.5) * 6
     const weekend = lt.weekday === 0 || lt.weekday === 6
     const comfort = weekend ? h >= 8 && h < 23 : (h >= 6 && h < 9) || (h >= 17 && h < 23)
     const setpoint = comfort ? 19 : 16
@@ -119,7 +137,7 @@ export function createHousehold(options: HouseholdOptions): Household {
     if (pvPeakW <= 0) return 0
     const seasonal = Math.sin((2 * Math.PI * (lt.dayOfYear - 80)) / 365)
     const dayLength = 12 + 4 * seasonal
-    const hUtc = ((epochMs / 3_600_000) % 24 + 24) % 24
+    const hUtc = (((epochMs / 3_600_000) % 24) + 24) % 24
     const x = (hUtc - (11.9 - dayLength / 2)) / dayLength
     if (x <= 0 || x >= 1) return 0
     const clouds = 0.25 + 0.75 * rand01(seed, 51, lt.dayNumber)
@@ -127,7 +145,11 @@ export function createHousehold(options: HouseholdOptions): Household {
     return pvPeakW * Math.sin(Math.PI * x) * (0.6 + 0.4 * seasonal) * clouds * passing
   }
 
-  function powerAt(epochMs: number, tariff?: TariffState, lt: ParisLocalTime = parisLocalTime(epochMs)): PowerSample {
+  function powerAt(
+    epochMs: number,
+    tariff?: TariffState,
+    lt: ParisLocalTime = parisLocalTime(epochMs),
+  ): PowerSample {
     const minuteIndex = Math.floor(epochMs / 60_000)
     const m = lt.minuteOfDay
     let base = 90 + 60 * rand01(seed, 1, lt.dayNumber) + 30 * rand01(seed, 2, minuteIndex)
@@ -137,7 +159,8 @@ export function createHousehold(options: HouseholdOptions): Household {
     let over = 0
     if (options.overpower === true) {
       const start = 19.5 * 60 + 10 * rand01(seed, 61, lt.dayNumber)
-      if (m >= start && m < start + 3) over = options.subscribedVA / (options.phases === 3 ? 3 : 1) + 1500
+      if (m >= start && m < start + 3)
+        over = options.subscribedVA / (options.phases === 3 ? 3 : 1) + 1500
     }
     const byAppliance: Record<Appliance, number> = {
       base,
@@ -159,7 +182,12 @@ export function createHousehold(options: HouseholdOptions): Household {
         byPhase[2] += w / 3
       } else byPhase[PHASE_OF[a]]! += w
     }
-    return { byAppliance, consumptionW: total, byPhaseW: byPhase, productionW: production(epochMs, lt) }
+    return {
+      byAppliance,
+      consumptionW: total,
+      byPhaseW: byPhase,
+      productionW: production(epochMs, lt),
+    }
   }
 
   return { powerAt }

@@ -46,7 +46,12 @@ export interface MeterEnergy {
   /** Reactive energy of quadrant 1 in varh (ERQ1). */
   reactive1: number
   /** What the household really did since the start, in Wh. */
-  readonly truth: { importWh: number; exportWh: number; consumptionWh: number; productionWh: number }
+  readonly truth: {
+    importWh: number
+    exportWh: number
+    consumptionWh: number
+    productionWh: number
+  }
   /** Consumption per appliance since the start, in Wh. */
   readonly byApplianceWh: Record<Appliance, number>
   /** Half-hour slot being accumulated (epoch ms / 30 min). */
@@ -88,7 +93,8 @@ export function historyImportWh(o: ResolvedSimulatorOptions, t: number): number 
   const base = o.producer ? 9.5 : 12.5
   const heating = o.heating ? 40 : 0
   const w = (2 * Math.PI) / year
-  const seasonal = (heating / 2) * (Math.sin(w * (days - COLDEST_DAY)) - Math.sin(-w * COLDEST_DAY)) / w
+  const seasonal =
+    ((heating / 2) * (Math.sin(w * (days - COLDEST_DAY)) - Math.sin(-w * COLDEST_DAY))) / w
   return ((base + heating / 2) * days + seasonal) * 1000
 }
 
@@ -116,7 +122,9 @@ export function createMeterEnergy(o: ResolvedSimulatorOptions, start: number): M
     distributor,
     total,
     // Half of a PV production of 1,100 kWh per kWp and year is injected.
-    exportTotal: o.producer ? Math.floor(500_000 * rand01(o.seed, 0x1e) + o.pvPeakW * 550 * years) : 0,
+    exportTotal: o.producer
+      ? Math.floor(500_000 * rand01(o.seed, 0x1e) + o.pvPeakW * 550 * years)
+      : 0,
     reactive1: 0,
     truth: { importWh: 0, exportWh: 0, consumptionWh: 0, productionWh: 0 },
     byApplianceWh: Object.fromEntries(APPLIANCES.map((a) => [a, 0])) as Record<Appliance, number>,
@@ -133,7 +141,14 @@ export function createMeterEnergy(o: ResolvedSimulatorOptions, start: number): M
  * of at most 10 s: each step's energy goes to the register the calendar says counts then.
  * `powerFactor` (cos φ) gives the reactive energy.
  */
-export function integrateEnergy(e: MeterEnergy, calendar: TariffCalendar, household: Household, powerFactor: number, from: number, durationMs: number): void {
+export function integrateEnergy(
+  e: MeterEnergy,
+  calendar: TariffCalendar,
+  household: Household,
+  powerFactor: number,
+  from: number,
+  durationMs: number,
+): void {
   const { registers, distributor, truth, byApplianceWh } = e
   let t = from
   const end = from + durationMs

@@ -25,7 +25,16 @@ export function meterIdentity(o: ResolvedSimulatorOptions): MeterIdentity {
   const subscribedVA = o.subscribedKVA * 1000
   const profile = OPTION_CODE[o.option] * 16 + (o.producer ? 8 : 0) + o.phases
   const serial = pad(hash32(o.seed, 0xad5, profile, o.meter.charCodeAt(2)) % 1_000_000, 6)
-  const typeCode = o.meter === 'linky' ? (o.phases === 3 ? '63' : '61') : o.meter === 'cbetm' ? '30' : o.option === 'tempo' ? '01' : '22'
+  const typeCode =
+    o.meter === 'linky'
+      ? o.phases === 3
+        ? '63'
+        : '61'
+      : o.meter === 'cbetm'
+        ? '30'
+        : o.option === 'tempo'
+          ? '01'
+          : '22'
   return {
     ads: (o.meter === 'linky' ? '0221' : '0305') + typeCode + serial,
     prm: pad(hash32(o.seed, 0x9f3) % 100_000_000, 8) + pad(hash32(o.seed, 0x9f4) % 1_000_000, 6),

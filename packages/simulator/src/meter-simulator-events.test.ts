@@ -12,9 +12,17 @@ function lastIndex<T>(xs: readonly T[], p: (x: T) => boolean): number {
 }
 
 /** Runs a simulator at its real pace from local 19:20 to 19:50 on its first day (the overpower episode). */
-function evening(options: MeterSimulatorOptions): { sims: SimulatedFrame[]; decoded: DecodedFrame[] } {
+function evening(options: MeterSimulatorOptions): {
+  sims: SimulatedFrame[]
+  decoded: DecodedFrame[]
+} {
   const day = parisLocalTime(Date.UTC(2026, 0, 12, 12)).dayNumber
-  const sim = createMeterSimulator({ ...options, overpower: true, heating: false, start: parisInstantOf(day, 19 * 60 + 20) })
+  const sim = createMeterSimulator({
+    ...options,
+    overpower: true,
+    heating: false,
+    start: parisInstantOf(day, 19 * 60 + 20),
+  })
   const decoder = createTicDecoder({ reading: true })
   const sims: SimulatedFrame[] = []
   const decoded: DecodedFrame[] = []
@@ -47,7 +55,10 @@ describe('overpower episodes', () => {
     expect(sims[firstShort]!.bytes).toContain(0x04)
     const short = decoded.filter((f) => f.short)
     expect(short.some((f) => f.groups.some((g) => /^ADIR[123]$/.test(g.label)))).toBe(true)
-    for (const f of short) expect(f.groups.map((g) => g.label)).toEqual(expect.arrayContaining(['ADCO', 'IINST1', 'IINST2', 'IINST3']))
+    for (const f of short)
+      expect(f.groups.map((g) => g.label)).toEqual(
+        expect.arrayContaining(['ADCO', 'IINST1', 'IINST2', 'IINST3']),
+      )
     // The last overrun is followed by one minute of short-frame cycles.
     // Overrun: a phase current above ISOUSC (12 kVA / 200 V / 3 = 20 A), in long or short frames.
     const lastOver = lastIndex(sims, (s) => s.expected.current.rmsA.some((a) => a > 20))
@@ -65,7 +76,10 @@ describe('overpower episodes', () => {
 })
 
 describe('faults', () => {
-  const decodeAll = (options: MeterSimulatorOptions, n: number): { events: DecoderEvent[]; sims: SimulatedFrame[] } => {
+  const decodeAll = (
+    options: MeterSimulatorOptions,
+    n: number,
+  ): { events: DecoderEvent[]; sims: SimulatedFrame[] } => {
     const sim = createMeterSimulator(options)
     const decoder = createTicDecoder({ reading: true })
     const events: DecoderEvent[] = []
@@ -95,7 +109,10 @@ describe('faults', () => {
   })
 
   it('dropped bytes and EOT interruptions are reported as discarded or rejected, never as wrong values', () => {
-    const { events, sims } = decodeAll({ mode: 'historique', faults: { dropRate: 0.001, eotRate: 0.1 } }, 300)
+    const { events, sims } = decodeAll(
+      { mode: 'historique', faults: { dropRate: 0.001, eotRate: 0.1 } },
+      300,
+    )
     expect(sims.filter((s) => s.interrupted).length).toBeGreaterThan(10)
     expect(events.some((e) => e.kind === 'discarded' && e.reason === 'interrupted')).toBe(true)
     const frames = events.flatMap((e) => (e.kind === 'frame' ? [e.frame] : []))
@@ -117,7 +134,12 @@ describe('faults', () => {
 
 describe('EJP in standard mode', () => {
   it('announces the mobile peak with DPM1/FPM1 and STGE during the notice and the peak', () => {
-    const sim = createMeterSimulator({ mode: 'standard', option: 'ejp', seed: 3, intervalMs: 10 * 60_000 })
+    const sim = createMeterSimulator({
+      mode: 'standard',
+      option: 'ejp',
+      seed: 3,
+      intervalMs: 10 * 60_000,
+    })
     const decoder = createTicDecoder({ reading: true })
     let notice = 0
     let peak = 0
@@ -149,7 +171,10 @@ describe('season letter and real pace', () => {
   })
 
   it('paces frames at the real character rate: 120 chars/s historique, 960 standard', () => {
-    for (const [mode, cps] of [['historique', 120], ['standard', 960]] as const) {
+    for (const [mode, cps] of [
+      ['historique', 120],
+      ['standard', 960],
+    ] as const) {
       const f = createMeterSimulator({ mode }).next()
       expect(f.durationMs).toBe(Math.round((f.bytes.length * 1000) / cps) + 25)
     }

@@ -31,7 +31,12 @@ describe('createMeterSimulator: frames decode to the reading the simulator meant
     it(JSON.stringify(variant), () => {
       // 30 minutes between frames over three winter days: crosses HC/HP, Tempo 06:00 and 20:00,
       // EJP notices and peaks, and midnight.
-      const sim = createMeterSimulator({ ...variant, seed: 7, intervalMs: 30 * 60_000, overpower: true })
+      const sim = createMeterSimulator({
+        ...variant,
+        seed: 7,
+        intervalMs: 30 * 60_000,
+        overpower: true,
+      })
       const decoder = createTicDecoder({ reading: true })
       let checked = 0
       const codes = new Set<string>()
@@ -48,7 +53,8 @@ describe('createMeterSimulator: frames decode to the reading the simulator meant
         checked++
       }
       expect(checked).toBeGreaterThan(140)
-      if (variant.option === 'hc' || variant.option === 'tempo') expect([...codes].some((c) => c.startsWith('hp'))).toBe(true)
+      if (variant.option === 'hc' || variant.option === 'tempo')
+        expect([...codes].some((c) => c.startsWith('hp'))).toBe(true)
     })
   }
 
@@ -74,7 +80,12 @@ describe('createMeterSimulator: frames decode to the reading the simulator meant
 describe('createMeterSimulator: determinism and ground truth', () => {
   it('gives the same bytes for the same seed, different bytes for another seed', () => {
     const run = (seed: number): string => {
-      const sim = createMeterSimulator({ mode: 'standard', option: 'tempo', seed, intervalMs: 600_000 })
+      const sim = createMeterSimulator({
+        mode: 'standard',
+        option: 'tempo',
+        seed,
+        intervalMs: 600_000,
+      })
       let s = ''
       for (let i = 0; i < 50; i++) s += Buffer.from(sim.next().bytes).toString('latin1')
       return s
@@ -84,7 +95,13 @@ describe('createMeterSimulator: determinism and ground truth', () => {
   })
 
   it('integrates power exactly: registers grow by the true imported energy, appliances add up', () => {
-    const sim = createMeterSimulator({ mode: 'standard', option: 'hc', producer: true, seed: 5, intervalMs: 5 * 60_000 })
+    const sim = createMeterSimulator({
+      mode: 'standard',
+      option: 'hc',
+      producer: true,
+      seed: 5,
+      intervalMs: 5 * 60_000,
+    })
     const before = sim.truth()
     const first = sim.next()
     let last = first
@@ -106,7 +123,12 @@ describe('createMeterSimulator: determinism and ground truth', () => {
   })
 
   it('integrates each frame at the power it reports when frames are one second apart', () => {
-    const sim = createMeterSimulator({ mode: 'historique', option: 'base', seed: 2, intervalMs: 1000 })
+    const sim = createMeterSimulator({
+      mode: 'historique',
+      option: 'base',
+      seed: 2,
+      intervalMs: 1000,
+    })
     let sum = 0
     const start = sim.truth().importWh
     for (let i = 0; i < 3600; i++) {

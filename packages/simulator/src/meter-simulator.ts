@@ -83,7 +83,11 @@ export function createMeterSimulator(options: MeterSimulatorOptions = {}): Meter
   }
 
   function next(): SimulatedFrame {
-    if (o.faults.modeSwitchAtMs !== null && now - o.start >= o.faults.modeSwitchAtMs && mode === o.mode) {
+    if (
+      o.faults.modeSwitchAtMs !== null &&
+      now - o.start >= o.faults.modeSwitchAtMs &&
+      mode === o.mode
+    ) {
       mode = o.mode === 'historique' ? 'standard' : 'historique'
     }
     const at = now
@@ -95,21 +99,43 @@ export function createMeterSimulator(options: MeterSimulatorOptions = {}): Meter
     const c: FrameContext = { o, id, energy, stats, at, lt, tariff, m }
     const groups = new FrameGroups(mode, cache)
     const short = mode === 'historique' && isShort(at)
-    const body = mode === 'historique' ? historiqueGroups(groups, c, short) : standardGroups(groups, c, profile)
+    const body =
+      mode === 'historique'
+        ? historiqueGroups(groups, c, short)
+        : standardGroups(groups, c, profile)
 
     const clean = encodeFrame(mode, groups.items)
     // Entering overrun: the long frame in progress is cut and EOT sent before the first short frame.
-    const wire = short && !previousShort && lastLongBytes !== null ? interruptLongFrame(lastLongBytes, clean) : clean
+    const wire =
+      short && !previousShort && lastLongBytes !== null
+        ? interruptLongFrame(lastLongBytes, clean)
+        : clean
     previousShort = short
     // The clean long frame: a later overrun cuts it (the wire faults below work on a copy).
     if (!short && mode === 'historique') lastLongBytes = clean
-    const durationMs = o.intervalMs ?? Math.round((wire.length * 1000) / SERIAL_SETTINGS[mode].charsPerSecond) + GAP_MS
+    const durationMs =
+      o.intervalMs ??
+      Math.round((wire.length * 1000) / SERIAL_SETTINGS[mode].charsPerSecond) + GAP_MS
     const { bytes, interrupted } = applyWireFaults(wire, clean, mode, o.faults, rng)
 
     const built: ExpectedReading = {
-      meter: { id: id.ads, mode, phases: o.phases, producer: mode === 'standard' && o.producer, kind: o.meter === 'linky' ? 'linky' : 'pre-linky' },
-      contract: { option: o.option, subscribedVA: mode === 'historique' ? id.isousc * 200 * o.phases : id.subscribedVA },
-      period: { index: tariff.index, code: tariff.code, tempoToday: tariff.tempoToday, tempoTomorrow: tariff.tempoTomorrow },
+      meter: {
+        id: id.ads,
+        mode,
+        phases: o.phases,
+        producer: mode === 'standard' && o.producer,
+        kind: o.meter === 'linky' ? 'linky' : 'pre-linky',
+      },
+      contract: {
+        option: o.option,
+        subscribedVA: mode === 'historique' ? id.isousc * 200 * o.phases : id.subscribedVA,
+      },
+      period: {
+        index: tariff.index,
+        code: tariff.code,
+        tempoToday: tariff.tempoToday,
+        tempoTomorrow: tariff.tempoTomorrow,
+      },
       energy: { importWh: body.importWh, importByIndexWh: body.byIndex, exportWh: body.exportWh },
       power: { apparentVA: body.apparent, injectedVA: body.injected },
       current: { rmsA: body.rmsA },
@@ -119,7 +145,10 @@ export function createMeterSimulator(options: MeterSimulatorOptions = {}): Meter
       short,
     }
     // A short frame only carries currents: the decoder keeps the rest from the last long frame.
-    const expected: ExpectedReading = short && lastLong !== null ? { ...lastLong, current: built.current, alerts: built.alerts, short: true } : built
+    const expected: ExpectedReading =
+      short && lastLong !== null
+        ? { ...lastLong, current: built.current, alerts: built.alerts, short: true }
+        : built
     if (!short) lastLong = built
     integrateEnergy(energy, calendar, household, o.powerFactor, at, durationMs)
     now = at + durationMs
@@ -133,7 +162,15 @@ export function createMeterSimulator(options: MeterSimulatorOptions = {}): Meter
       short,
       expected,
       // Built field by field: an object spread here cost more than the whole frame encoding.
-      power: { byAppliance: sample.byAppliance, consumptionW: sample.consumptionW, byPhaseW: sample.byPhaseW, productionW: sample.productionW, importW, exportW, apparentVA },
+      power: {
+        byAppliance: sample.byAppliance,
+        consumptionW: sample.consumptionW,
+        byPhaseW: sample.byPhaseW,
+        productionW: sample.productionW,
+        importW,
+        exportW,
+        apparentVA,
+      },
       tariff,
     }
   }

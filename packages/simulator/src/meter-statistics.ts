@@ -52,7 +52,12 @@ export function createMeterStatistics(seed: number, now: number): MeterStatistic
 }
 
 /** Records the measurement `m` taken at `at` (epoch ms) on local day `day`. */
-export function observeStatistics(s: MeterStatistics, m: FrameMeasurement, day: number, at: number): void {
+export function observeStatistics(
+  s: MeterStatistics,
+  m: FrameMeasurement,
+  day: number,
+  at: number,
+): void {
   const slot = Math.floor(at / TEN_MIN)
   if (slot !== s.voltSlot) {
     if (s.voltCount > 0) {

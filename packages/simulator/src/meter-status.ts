@@ -12,7 +12,12 @@ const COLOUR_BITS: Readonly<Record<TempoColour, number>> = { blue: 1, white: 2, 
  * 21-22 PLC registered, 23 PLC synchronised; 24-25 Tempo today, 26-27 Tempo tomorrow, 28 EJP
  * notice (PM1), 30 EJP peak (PM1).
  */
-export function stgeWord(tariff: TariffState, over: boolean, producer: boolean, exporting: boolean): string {
+export function stgeWord(
+  tariff: TariffState,
+  over: boolean,
+  producer: boolean,
+  exporting: boolean,
+): string {
   let stge = 0
   if (!tariff.relayClosed) stge |= 1
   if (over) stge |= 1 << 7
@@ -40,7 +45,10 @@ export function relayStates(tariff: TariffState): boolean[] {
  * The mobile peak announced while an EJP notice or peak is on (DPM1/FPM1, 54E §6.2.3.17): 07:00
  * on the EJP day to 01:00 the next day, in epoch ms; null otherwise.
  */
-export function announcedPeak(tariff: TariffState, lt: ParisLocalTime): { readonly start: number; readonly end: number } | null {
+export function announcedPeak(
+  tariff: TariffState,
+  lt: ParisLocalTime,
+): { readonly start: number; readonly end: number } | null {
   if (!tariff.ejpNotice && !tariff.ejpPeak) return null
   const day = tariff.ejpNotice || lt.minuteOfDay >= 7 * 60 ? lt.dayNumber : lt.dayNumber - 1
   return { start: parisInstantOf(day, 7 * 60), end: parisInstantOf(day + 1, 60) }

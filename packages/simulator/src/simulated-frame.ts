@@ -7,10 +7,25 @@ import type { SimulatedOption, TariffState } from './tariff-calendar.js'
  * decode the bytes and compare (`expect(reading).toMatchObject(expected)`).
  */
 export interface ExpectedReading {
-  readonly meter: { readonly id: string; readonly mode: TicMode; readonly phases: 1 | 3; readonly producer: boolean; readonly kind: 'linky' | 'pre-linky' }
+  readonly meter: {
+    readonly id: string
+    readonly mode: TicMode
+    readonly phases: 1 | 3
+    readonly producer: boolean
+    readonly kind: 'linky' | 'pre-linky'
+  }
   readonly contract: { readonly option: SimulatedOption; readonly subscribedVA: number }
-  readonly period: { readonly index: number; readonly code: string; readonly tempoToday: TempoColour | null; readonly tempoTomorrow: TempoColour | null }
-  readonly energy: { readonly importWh: number; readonly importByIndexWh: Readonly<Record<number, number>>; readonly exportWh: number | null }
+  readonly period: {
+    readonly index: number
+    readonly code: string
+    readonly tempoToday: TempoColour | null
+    readonly tempoTomorrow: TempoColour | null
+  }
+  readonly energy: {
+    readonly importWh: number
+    readonly importByIndexWh: Readonly<Record<number, number>>
+    readonly exportWh: number | null
+  }
   readonly power: { readonly apparentVA: number | null; readonly injectedVA: number | null }
   readonly current: { readonly rmsA: readonly number[] }
   readonly relays: readonly boolean[] | null
@@ -37,7 +52,11 @@ export interface SimulatedFrame {
   /** The reading the frame encodes (before faults). */
   readonly expected: ExpectedReading
   /** The true power when the frame was built. */
-  readonly power: PowerSample & { readonly importW: number; readonly exportW: number; readonly apparentVA: number }
+  readonly power: PowerSample & {
+    readonly importW: number
+    readonly exportW: number
+    readonly apparentVA: number
+  }
   /** The calendar when the frame was built. */
   readonly tariff: TariffState
 }

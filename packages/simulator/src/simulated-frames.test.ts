@@ -16,6 +16,11 @@ describe('simulatedFrames', () => {
 
   it('stops after a number of frames, whichever limit comes first', () => {
     expect([...simulatedFrames(createMeterSimulator({}), { frames: 3 })]).toHaveLength(3)
-    expect([...simulatedFrames(createMeterSimulator({ intervalMs: 1000 }), { frames: 50, durationMs: 3000 })]).toHaveLength(3)
+    expect([
+      ...simulatedFrames(createMeterSimulator({ intervalMs: 1000 }), {
+        frames: 50,
+        durationMs: 3000,
+      }),
+    ]).toHaveLength(3)
   })
 })

@@ -15,7 +15,10 @@ export interface SimulatedRun {
  * `linkyrpi simulate --speed max` and the serial package's `simulatorSource`; stop early by
  * leaving the loop (`break`).
  */
-export function* simulatedFrames(simulator: MeterSimulator, run: SimulatedRun = {}): Generator<SimulatedFrame, void, undefined> {
+export function* simulatedFrames(
+  simulator: MeterSimulator,
+  run: SimulatedRun = {},
+): Generator<SimulatedFrame, void, undefined> {
   const end = run.durationMs === undefined ? Infinity : simulator.now + run.durationMs
   const max = run.frames ?? Infinity
   for (let count = 0; count < max && simulator.now < end; count++) yield simulator.next()

@@ -7,8 +7,17 @@ import { voltageMeanAt } from './meter-statistics.js'
 import { announcedPeak, relayStates, stgeWord } from './meter-status.js'
 import type { SimulatedOption, TariffCalendar } from './tariff-calendar.js'
 
-const NGTF: Readonly<Record<SimulatedOption, string>> = { base: 'BASE', hc: 'H PLEINE/CREUSE', ejp: 'EJP', tempo: 'TEMPO' }
-const COLOUR_WORD: Readonly<Record<TempoColour, string>> = { blue: 'BLEU', white: 'BLANC', red: 'ROUGE' }
+const NGTF: Readonly<Record<SimulatedOption, string>> = {
+  base: 'BASE',
+  hc: 'H PLEINE/CREUSE',
+  ejp: 'EJP',
+  tempo: 'TEMPO',
+}
+const COLOUR_WORD: Readonly<Record<TempoColour, string>> = {
+  blue: 'BLEU',
+  white: 'BLANC',
+  red: 'ROUGE',
+}
 const MSG1 = 'PAS DE          MESSAGE         '
 /** PPOINTE: no mobile peak profile (11 unused slots). */
 const PPOINTE = formatDayProfile([])
@@ -33,7 +42,11 @@ export function nextDayProfile(calendar: TariffCalendar): NextDayProfile {
 }
 
 /** Appends the groups of a standard frame (54E §6.2.3) to `groups`; `profile` gives PJOURF+1. */
-export function standardGroups(groups: FrameGroups, c: FrameContext, profile: NextDayProfile): FrameBody {
+export function standardGroups(
+  groups: FrameGroups,
+  c: FrameContext,
+  profile: NextDayProfile,
+): FrameBody {
   const { o, id, energy, stats, at, lt, tariff, m } = c
   const { amps, phaseIdx, phaseVA, u } = m
   const tri = o.phases === 3
@@ -47,7 +60,17 @@ export function standardGroups(groups: FrameGroups, c: FrameContext, profile: Ne
   groups.add('DATE', '', h(at))
   groups.addFixed('NGTF', text16(NGTF[o.option]))
   const ltarf =
-    o.option === 'base' ? 'BASE' : o.option === 'hc' ? (tariff.offPeak ? 'HEURE CREUSE' : 'HEURE PLEINE') : o.option === 'ejp' ? (tariff.ejpPeak ? 'HEURE POINTE' : 'HEURE NORMALE') : `${tariff.offPeak ? 'HC' : 'HP'} ${COLOUR_WORD[tariff.tempoToday!]}`
+    o.option === 'base'
+      ? 'BASE'
+      : o.option === 'hc'
+        ? tariff.offPeak
+          ? 'HEURE CREUSE'
+          : 'HEURE PLEINE'
+        : o.option === 'ejp'
+          ? tariff.ejpPeak
+            ? 'HEURE POINTE'
+            : 'HEURE NORMALE'
+          : `${tariff.offPeak ? 'HC' : 'HP'} ${COLOUR_WORD[tariff.tempoToday!]}`
   groups.add('LTARF', text16(ltarf))
   const importWh = Math.floor(energy.total)
   groups.add('EAST', pad(importWh, 9))
@@ -72,9 +95,13 @@ export function standardGroups(groups: FrameGroups, c: FrameContext, profile: Ne
   const { maxTotal, maxPhase, maxInjected } = stats
   if (tri) for (const p of phaseIdx) groups.add(`SINSTS${String(p + 1)}`, pad(phaseVA[p]!, 5))
   groups.add('SMAXSN', pad(maxTotal.value, 5), h(maxTotal.at))
-  if (tri) for (const p of phaseIdx) groups.add(`SMAXSN${String(p + 1)}`, pad(maxPhase[p]!.value, 5), h(maxPhase[p]!.at))
+  if (tri)
+    for (const p of phaseIdx)
+      groups.add(`SMAXSN${String(p + 1)}`, pad(maxPhase[p]!.value, 5), h(maxPhase[p]!.at))
   groups.add('SMAXSN-1', pad(maxTotal.prevValue, 5), h(maxTotal.prevAt))
-  if (tri) for (const p of phaseIdx) groups.add(`SMAXSN${String(p + 1)}-1`, pad(maxPhase[p]!.prevValue, 5), h(maxPhase[p]!.prevAt))
+  if (tri)
+    for (const p of phaseIdx)
+      groups.add(`SMAXSN${String(p + 1)}-1`, pad(maxPhase[p]!.prevValue, 5), h(maxPhase[p]!.prevAt))
   if (o.producer) {
     injected = Math.round(m.injectedVA)
     groups.add('SINSTI', pad(injected, 5))
@@ -89,7 +116,8 @@ export function standardGroups(groups: FrameGroups, c: FrameContext, profile: Ne
     if (curveInj[1] !== undefined) groups.add('CCAIN-1', pad(curveInj[1].w, 5), h(curveInj[1].at))
   }
   const umoy = stats.voltMean ?? u
-  for (const p of phaseIdx) groups.add(`UMOY${String(p + 1)}`, pad(Math.round(umoy[p]!), 3), h(voltageMeanAt(stats, at)))
+  for (const p of phaseIdx)
+    groups.add(`UMOY${String(p + 1)}`, pad(Math.round(umoy[p]!), 3), h(voltageMeanAt(stats, at)))
   const over = m.apparentVA > id.subscribedVA
   if (over) alerts.add('overpower')
   if (tariff.ejpNotice) alerts.add('peak-notice')
@@ -110,5 +138,15 @@ export function standardGroups(groups: FrameGroups, c: FrameContext, profile: Ne
   groups.addFixed('PJOURF+1', profile(lt.dayNumber))
   groups.addFixed('PPOINTE', PPOINTE)
   const rmsA = phaseIdx.map((p) => amps[p]!)
-  return { alerts, importWh, byIndex, exportWh, rmsA, apparent, injected, relays, time: isoLocalTime(at) }
+  return {
+    alerts,
+    importWh,
+    byIndex,
+    exportWh,
+    rmsA,
+    apparent,
+    injected,
+    relays,
+    time: isoLocalTime(at),
+  }
 }

@@ -45,8 +45,18 @@ describe('createTariffCalendar: Tempo', () => {
     const d = NOV_1 + 3
     const c = cal.tempoColour(d)
     const base = { blue: 0, white: 2, red: 4 }[c]
-    expect(cal.at(at(d, 12))).toMatchObject({ index: base + 2, code: 'hp', offPeak: false, relayClosed: false })
-    expect(cal.at(at(d, 23))).toMatchObject({ index: base + 1, code: 'hc', offPeak: true, relayClosed: true })
+    expect(cal.at(at(d, 12))).toMatchObject({
+      index: base + 2,
+      code: 'hp',
+      offPeak: false,
+      relayClosed: false,
+    })
+    expect(cal.at(at(d, 23))).toMatchObject({
+      index: base + 1,
+      code: 'hc',
+      offPeak: true,
+      relayClosed: true,
+    })
   })
 
   it('publishes the next-day profile with HC/HP switches and dry-contact actions', () => {
@@ -62,9 +72,20 @@ describe('createTariffCalendar: EJP and HC', () => {
     const cal = createTariffCalendar('ejp', 3)
     let d = NOV_1
     while (!cal.isEjpDay(d) || cal.isEjpDay(d - 1)) d++
-    expect(cal.at(at(d, 6, 29))).toMatchObject({ ejpNotice: false, ejpPeak: false, code: 'hn', index: 1 })
+    expect(cal.at(at(d, 6, 29))).toMatchObject({
+      ejpNotice: false,
+      ejpPeak: false,
+      code: 'hn',
+      index: 1,
+    })
     expect(cal.at(at(d, 6, 30))).toMatchObject({ ejpNotice: true, ejpPeak: false })
-    expect(cal.at(at(d, 7, 0))).toMatchObject({ ejpNotice: false, ejpPeak: true, code: 'pm', index: 2, relayClosed: false })
+    expect(cal.at(at(d, 7, 0))).toMatchObject({
+      ejpNotice: false,
+      ejpPeak: true,
+      code: 'pm',
+      index: 2,
+      relayClosed: false,
+    })
     expect(cal.at(at(d + 1, 0, 59)).ejpPeak).toBe(true)
     expect(cal.at(at(d + 1, 1, 0)).ejpPeak).toBe(false)
   })

@@ -62,7 +62,9 @@ export interface TariffCalendar {
 }
 
 /** Default off-peak hours: 22:00 → 06:00 (Tempo's fixed HC window, a common HC schedule). */
-export const DEFAULT_OFF_PEAK: readonly OffPeakRange[] = [{ startMinute: 22 * 60, endMinute: 6 * 60 }]
+export const DEFAULT_OFF_PEAK: readonly OffPeakRange[] = [
+  { startMinute: 22 * 60, endMinute: 6 * 60 },
+]
 
 const WINTER = new Set([11, 12, 1, 2, 3])
 const TEMPO_ANNOUNCE_MINUTE = 20 * 60
@@ -77,8 +79,14 @@ export function parseOffPeakHours(text: string): OffPeakRange[] {
   for (const part of text.split(',')) {
     const m = /^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$/.exec(part)
     if (m === null) throw new TypeError(`off-peak hours must look like 22:00-06:00, got '${part}'`)
-    const [sh, sm, eh, em] = [m[1], m[2], m[3], m[4]].map(Number) as [number, number, number, number]
-    if (sh > 23 || eh > 24 || sm > 59 || em > 59) throw new TypeError(`off-peak hours out of range in '${part}'`)
+    const [sh, sm, eh, em] = [m[1], m[2], m[3], m[4]].map(Number) as [
+      number,
+      number,
+      number,
+      number,
+    ]
+    if (sh > 23 || eh > 24 || sm > 59 || em > 59)
+      throw new TypeError(`off-peak hours out of range in '${part}'`)
     out.push({ startMinute: sh * 60 + sm, endMinute: eh * 60 + em })
   }
   return out
@@ -86,7 +94,11 @@ export function parseOffPeakHours(text: string): OffPeakRange[] {
 
 function inRanges(ranges: readonly OffPeakRange[], minute: number): boolean {
   for (const r of ranges) {
-    if (r.startMinute <= r.endMinute ? minute >= r.startMinute && minute < r.endMinute : minute >= r.startMinute || minute < r.endMinute) {
+    if (
+      r.startMinute <= r.endMinute
+        ? minute >= r.startMinute && minute < r.endMinute
+        : minute >= r.startMinute || minute < r.endMinute
+    ) {
       return true
     }
   }
@@ -96,7 +108,11 @@ function inRanges(ranges: readonly OffPeakRange[], minute: number): boolean {
 const COLOUR_TYPE: Readonly<Record<TempoColour, number>> = { blue: 1, white: 2, red: 3 }
 
 /** Creates the calendar of `option`; Tempo colours and EJP days are drawn from `seed`. */
-export function createTariffCalendar(option: SimulatedOption, seed: number, offPeak: readonly OffPeakRange[] = DEFAULT_OFF_PEAK): TariffCalendar {
+export function createTariffCalendar(
+  option: SimulatedOption,
+  seed: number,
+  offPeak: readonly OffPeakRange[] = DEFAULT_OFF_PEAK,
+): TariffCalendar {
   const colourCache = new Map<number, TempoColour>()
   function tempoColour(dayNumber: number): TempoColour {
     let c = colourCache.get(dayNumber)
@@ -106,7 +122,11 @@ export function createTariffCalendar(option: SimulatedOption, seed: number, offP
     const r = rand01(seed, 0x7e3b0, dayNumber)
     // About 22 red days (Nov-Mar weekdays) and 43 white days (never Sunday) a year, as RTE does.
     if (WINTER.has(month) && weekday >= 1 && weekday <= 5 && r < 0.2) c = 'red'
-    else if (weekday !== 0 && (WINTER.has(month) ? r < 0.45 : month === 4 || month === 10 ? r < 0.12 : false)) c = 'white'
+    else if (
+      weekday !== 0 &&
+      (WINTER.has(month) ? r < 0.45 : month === 4 || month === 10 ? r < 0.12 : false)
+    )
+      c = 'white'
     else c = 'blue'
     if (colourCache.size > 64) colourCache.clear()
     colourCache.set(dayNumber, c)
@@ -131,7 +151,20 @@ export function createTariffCalendar(option: SimulatedOption, seed: number, offP
         return state(1, 'base', false, null, null, false, false, 1, false, 1, 1, d)
       case 'hc': {
         const hc = inRanges(offPeak, m)
-        return state(hc ? 1 : 2, hc ? 'hc' : 'hp', hc, null, null, false, false, hc ? 1 : 2, hc, 1, 1, d)
+        return state(
+          hc ? 1 : 2,
+          hc ? 'hc' : 'hp',
+          hc,
+          null,
+          null,
+          false,
+          false,
+          hc ? 1 : 2,
+          hc,
+          1,
+          1,
+          d,
+        )
       }
       case 'tempo': {
         const tempoDay = m < TEMPO_DAY_START ? d - 1 : d
@@ -140,13 +173,39 @@ export function createTariffCalendar(option: SimulatedOption, seed: number, offP
         const tomorrow = announced ? tempoColour(tempoDay + 1) : null
         const hc = inRanges(offPeak, m)
         const base = (COLOUR_TYPE[today] - 1) * 2
-        return state(base + (hc ? 1 : 2), hc ? 'hc' : 'hp', hc, today, tomorrow, false, false, hc ? 1 : 2, hc, COLOUR_TYPE[today], dayType(d + 1), d)
+        return state(
+          base + (hc ? 1 : 2),
+          hc ? 'hc' : 'hp',
+          hc,
+          today,
+          tomorrow,
+          false,
+          false,
+          hc ? 1 : 2,
+          hc,
+          COLOUR_TYPE[today],
+          dayType(d + 1),
+          d,
+        )
       }
       case 'ejp': {
         const peak = (m >= EJP_START && isEjpDay(d)) || (m < EJP_END_NEXT_DAY && isEjpDay(d - 1))
         const notice = !peak && m >= EJP_NOTICE && m < EJP_START && isEjpDay(d)
         // The next day's type is only known through the 30-minute notice, never a day ahead.
-        return state(peak ? 2 : 1, peak ? 'pm' : 'hn', false, null, null, notice, peak, peak ? 2 : 1, !peak, dayType(d), 1, d)
+        return state(
+          peak ? 2 : 1,
+          peak ? 'pm' : 'hn',
+          false,
+          null,
+          null,
+          notice,
+          peak,
+          peak ? 2 : 1,
+          !peak,
+          dayType(d),
+          1,
+          d,
+        )
       }
     }
   }
@@ -165,7 +224,21 @@ export function createTariffCalendar(option: SimulatedOption, seed: number, offP
     next: number,
     localDay: number,
   ): TariffState {
-    return { option, index, code, offPeak: off, tempoToday, tempoTomorrow, ejpNotice, ejpPeak, distributorIndex, relayClosed, dayType: today, nextDayType: next, localDay }
+    return {
+      option,
+      index,
+      code,
+      offPeak: off,
+      tempoToday,
+      tempoTomorrow,
+      ejpNotice,
+      ejpPeak,
+      distributorIndex,
+      relayClosed,
+      dayType: today,
+      nextDayType: next,
+      localDay,
+    }
   }
 
   function dayProfile(dayNumber: number): ProfileSlot[] {
@@ -178,10 +251,22 @@ export function createTariffCalendar(option: SimulatedOption, seed: number, offP
     const slots: ProfileSlot[] = []
     for (const minute of [...bounds].sort((a, b) => a - b)) {
       // EJP peaks are not known a day ahead: the profile is that of a normal day.
-      const s = option === 'ejp' ? { index: 1, relayClosed: true } : at(parisInstantOf(dayNumber, minute) + 1000)
-      const slot: ProfileSlot = { startMinute: minute, supplierIndex: s.index, dryContact: s.relayClosed ? 'close' : 'open' }
+      const s =
+        option === 'ejp'
+          ? { index: 1, relayClosed: true }
+          : at(parisInstantOf(dayNumber, minute) + 1000)
+      const slot: ProfileSlot = {
+        startMinute: minute,
+        supplierIndex: s.index,
+        dryContact: s.relayClosed ? 'close' : 'open',
+      }
       const prev = slots[slots.length - 1]
-      if (prev === undefined || prev.supplierIndex !== slot.supplierIndex || prev.dryContact !== slot.dryContact) slots.push(slot)
+      if (
+        prev === undefined ||
+        prev.supplierIndex !== slot.supplierIndex ||
+        prev.dryContact !== slot.dryContact
+      )
+        slots.push(slot)
     }
     return slots
   }

@@ -13,7 +13,13 @@ const rng = (): number => ((seed = (seed * 16807) % 2147483647) - 1) / 214748364
 describe('applyWireFaults', () => {
   it('drops and flips bits on a copy: the clean frame the simulator keeps is left as it was', () => {
     const clean = frame.slice()
-    const { bytes } = applyWireFaults(clean, clean, 'historique', { bitErrorRate: 0.2, dropRate: 0.1, eotRate: 0, wrongBaud: false, modeSwitchAtMs: null }, rng)
+    const { bytes } = applyWireFaults(
+      clean,
+      clean,
+      'historique',
+      { bitErrorRate: 0.2, dropRate: 0.1, eotRate: 0, wrongBaud: false, modeSwitchAtMs: null },
+      rng,
+    )
     expect(clean).toEqual(frame)
     expect(bytes).not.toEqual(frame)
     expect(bytes.length).toBeLessThan(frame.length)
@@ -21,7 +27,13 @@ describe('applyWireFaults', () => {
 
   it('leaves the bytes untouched without faults', () => {
     const clean = frame.slice()
-    const { bytes, interrupted } = applyWireFaults(clean, clean, 'historique', { bitErrorRate: 0, dropRate: 0, eotRate: 0, wrongBaud: false, modeSwitchAtMs: null }, rng)
+    const { bytes, interrupted } = applyWireFaults(
+      clean,
+      clean,
+      'historique',
+      { bitErrorRate: 0, dropRate: 0, eotRate: 0, wrongBaud: false, modeSwitchAtMs: null },
+      rng,
+    )
     expect(bytes).toEqual(frame)
     expect(interrupted).toBe(false)
   })

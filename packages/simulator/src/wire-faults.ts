@@ -17,7 +17,13 @@ export interface FaultedBytes {
  * other baud rate of `mode`. Random draws come from `rng`. `wire` and `frame` are left as they
  * are (the simulator keeps the clean long frame to cut it when an overrun starts).
  */
-export function applyWireFaults(wire: Uint8Array, frame: Uint8Array, mode: TicMode, f: ResolvedSimulatorOptions['faults'], rng: () => number): FaultedBytes {
+export function applyWireFaults(
+  wire: Uint8Array,
+  frame: Uint8Array,
+  mode: TicMode,
+  f: ResolvedSimulatorOptions['faults'],
+  rng: () => number,
+): FaultedBytes {
   let bytes = wire
   let interrupted = false
   if (f.eotRate > 0 && rng() < f.eotRate) {

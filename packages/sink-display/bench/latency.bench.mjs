@@ -23,7 +23,12 @@ const CHROMIUM = process.env.LINKY_CHROMIUM ?? '/usr/bin/chromium'
 const BYTES_PER_S = 9600 / 10 // 7E1 + start/stop: 10 bits per byte
 const CHUNK = 32
 const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent }
-const ctx = { stage: 'dashboard', logger: silent, diagnostics: { report() {} }, now: () => Date.now() }
+const ctx = {
+  stage: 'dashboard',
+  logger: silent,
+  diagnostics: { report() {} },
+  now: () => Date.now(),
+}
 const wall = () => performance.timeOrigin + performance.now()
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
@@ -40,12 +45,24 @@ function frameBytes(i) {
   const pad = (n, w) => String(n).padStart(w, '0')
   const h = formatHorodate(Date.now())
   return encodeFrame('standard', [
-    { label: 'ADSC', value: '812164123456' }, { label: 'VTIC', value: '02' }, { label: 'DATE', value: '', horodate: h },
-    { label: 'NGTF', value: 'H PLEINE/CREUSE' }, { label: 'LTARF', value: 'HEURE PLEINE' }, { label: 'EAST', value: pad(5_000_000 + i, 9) },
-    { label: 'EASF01', value: pad(2_000_000, 9) }, { label: 'EASF02', value: pad(3_000_000 + i, 9) }, { label: 'IRMS1', value: '008' },
-    { label: 'URMS1', value: '231' }, { label: 'PREF', value: '09' }, { label: 'PCOUP', value: '09' },
-    { label: 'SINSTS', value: pad(1000 + i, 5) }, { label: 'SMAXSN', value: '04500', horodate: h }, { label: 'STGE', value: '00CA0400' },
-    { label: 'MSG1', value: 'PAS DE MESSAGE' }, { label: 'PRM', value: '09876543210123' }, { label: 'RELAIS', value: '001' },
+    { label: 'ADSC', value: '812164123456' },
+    { label: 'VTIC', value: '02' },
+    { label: 'DATE', value: '', horodate: h },
+    { label: 'NGTF', value: 'H PLEINE/CREUSE' },
+    { label: 'LTARF', value: 'HEURE PLEINE' },
+    { label: 'EAST', value: pad(5_000_000 + i, 9) },
+    { label: 'EASF01', value: pad(2_000_000, 9) },
+    { label: 'EASF02', value: pad(3_000_000 + i, 9) },
+    { label: 'IRMS1', value: '008' },
+    { label: 'URMS1', value: '231' },
+    { label: 'PREF', value: '09' },
+    { label: 'PCOUP', value: '09' },
+    { label: 'SINSTS', value: pad(1000 + i, 5) },
+    { label: 'SMAXSN', value: '04500', horodate: h },
+    { label: 'STGE', value: '00CA0400' },
+    { label: 'MSG1', value: 'PAS DE MESSAGE' },
+    { label: 'PRM', value: '09876543210123' },
+    { label: 'RELAIS', value: '001' },
     { label: 'NTARF', value: '02' },
   ])
 }
@@ -64,7 +81,11 @@ function feed(bytes) {
     const t = wall() // the chunk holding ETX has just arrived
     seq++
     sentAt.set(e.frame.reading.power.apparentVA, t)
-    server.publish({ ...e.frame, reading: e.frame.reading, meta: { seq, receivedAt: Date.now(), source: 'bench' } })
+    server.publish({
+      ...e.frame,
+      reading: e.frame.reading,
+      meta: { seq, receivedAt: Date.now(), source: 'bench' },
+    })
   })
 }
 /** Sends one frame's bytes at the serial line's pace. */
@@ -83,7 +104,16 @@ async function sendRealTime(i) {
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 })
 try {
   await sendRealTime(0)
@@ -96,7 +126,9 @@ try {
     await p.evaluate(() => {
       const el = document.querySelector('[data-testid="apparent"]')
       window.__seen = []
-      new MutationObserver(() => window.__seen.push([el.textContent, performance.timeOrigin + performance.now()])).observe(el, {
+      new MutationObserver(() =>
+        window.__seen.push([el.textContent, performance.timeOrigin + performance.now()]),
+      ).observe(el, {
         childList: true,
         characterData: true,
         subtree: true,
@@ -116,7 +148,18 @@ try {
     }
     lat.sort((a, b) => a - b)
     const r = (x) => Math.round(x * 100) / 100
-    console.log(JSON.stringify({ bench, frames: to - from + 1, observed: lat.length, p50Ms: r(quantile(lat, 0.5)), p99Ms: r(quantile(lat, 0.99)), maxMs: r(lat[lat.length - 1]), baud: 9600, loadAvg1m: r(loadavg()[0]) }))
+    console.log(
+      JSON.stringify({
+        bench,
+        frames: to - from + 1,
+        observed: lat.length,
+        p50Ms: r(quantile(lat, 0.5)),
+        p99Ms: r(quantile(lat, 0.99)),
+        maxMs: r(lat[lat.length - 1]),
+        baud: 9600,
+        loadAvg1m: r(loadavg()[0]),
+      }),
+    )
   }
   await observe(page)
   await measureLatency(page, 'dashboard-latency', 1, FRAMES)
@@ -130,14 +173,20 @@ try {
 
   // Memory of a dashboard server alone in a child process (no browser driver in its heap), with
   // 0 and then 10 connected dashboards, frames at one per second.
-  const child = fork(fileURLToPath(new URL('./memory-server.child.mjs', import.meta.url)), [], { execArgv: ['--expose-gc'] })
+  const child = fork(fileURLToPath(new URL('./memory-server.child.mjs', import.meta.url)), [], {
+    execArgv: ['--expose-gc'],
+  })
   const next = () => new Promise((resolve) => child.once('message', resolve))
   const { url } = await next()
   await sleep(3000)
   const measure = async () => {
     child.send('measure')
     const m = await next()
-    return { clients: m.clients, rssMiB: Math.round((m.rss / 1048576) * 10) / 10, heapUsedMiB: Math.round((m.heapUsed / 1048576) * 10) / 10 }
+    return {
+      clients: m.clients,
+      rssMiB: Math.round((m.rss / 1048576) * 10) / 10,
+      heapUsedMiB: Math.round((m.heapUsed / 1048576) * 10) / 10,
+    }
   }
   const before = await measure()
   const pages = []
@@ -150,7 +199,15 @@ try {
   }
   await sleep(15_000)
   const after = await measure()
-  console.log(JSON.stringify({ bench: 'dashboard-server-memory', before, after, deltaHeapMiB: Math.round((after.heapUsedMiB - before.heapUsedMiB) * 10) / 10, deltaRssMiB: Math.round((after.rssMiB - before.rssMiB) * 10) / 10 }))
+  console.log(
+    JSON.stringify({
+      bench: 'dashboard-server-memory',
+      before,
+      after,
+      deltaHeapMiB: Math.round((after.heapUsedMiB - before.heapUsedMiB) * 10) / 10,
+      deltaRssMiB: Math.round((after.rssMiB - before.rssMiB) * 10) / 10,
+    }),
+  )
   for (const p of pages) await p.context().close()
   child.send('stop')
   await context.close()

@@ -23,7 +23,9 @@ export const MAX_OVERRIDE_MS = 7 * 86_400_000
 /** `GET /api/automation`. */
 export function automationStatus(api: (() => AutomationApi | undefined) | undefined): ApiAnswer {
   const a = api?.()
-  return a === undefined ? { status: 404, body: { error: 'no automation stage on this node' } } : { status: 200, body: a.status() }
+  return a === undefined
+    ? { status: 404, body: { error: 'no automation stage on this node' } }
+    : { status: 200, body: a.status() }
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
@@ -41,7 +43,10 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string | n
  * `POST /api/automation/override` with `{ "output": id, "state": "on"|"off"|null, "minutes": N }`
  * (the caller has checked the bearer token). Answers the output's new status.
  */
-export async function automationOverride(api: (() => AutomationApi | undefined) | undefined, req: IncomingMessage): Promise<ApiAnswer> {
+export async function automationOverride(
+  api: (() => AutomationApi | undefined) | undefined,
+  req: IncomingMessage,
+): Promise<ApiAnswer> {
   const a = api?.()
   if (a === undefined) return { status: 404, body: { error: 'no automation stage on this node' } }
   const text = await readBody(req, 4096)
@@ -50,15 +55,35 @@ export async function automationOverride(api: (() => AutomationApi | undefined) 
   try {
     body = JSON.parse(text) as typeof body
   } catch {
-    return { status: 400, body: { error: 'body must be JSON: {"output", "state": "on"|"off"|null, "minutes"}' } }
+    return {
+      status: 400,
+      body: { error: 'body must be JSON: {"output", "state": "on"|"off"|null, "minutes"}' },
+    }
   }
   const { output, state, minutes } = body
-  if (typeof output !== 'string') return { status: 400, body: { error: '"output" must be an output id' } }
-  if (state !== 'on' && state !== 'off' && state !== null) return { status: 400, body: { error: '"state" must be "on", "off" or null (back to the rules)' } }
+  if (typeof output !== 'string')
+    return { status: 400, body: { error: '"output" must be an output id' } }
+  if (state !== 'on' && state !== 'off' && state !== null)
+    return {
+      status: 400,
+      body: { error: '"state" must be "on", "off" or null (back to the rules)' },
+    }
   const ms = typeof minutes === 'number' ? minutes * 60_000 : NaN
-  if (state !== null && !(ms > 0 && ms <= MAX_OVERRIDE_MS)) return { status: 400, body: { error: '"minutes" must be a number of minutes, more than 0 and at most 7 days' } }
+  if (state !== null && !(ms > 0 && ms <= MAX_OVERRIDE_MS))
+    return {
+      status: 400,
+      body: { error: '"minutes" must be a number of minutes, more than 0 and at most 7 days' },
+    }
   try {
-    return { status: 200, body: a.override(output, state, state === null ? 0 : ms, `dashboard ${req.socket.remoteAddress ?? ''}`.trim()) }
+    return {
+      status: 200,
+      body: a.override(
+        output,
+        state,
+        state === null ? 0 : ms,
+        `dashboard ${req.socket.remoteAddress ?? ''}`.trim(),
+      ),
+    }
   } catch (error) {
     if (error instanceof TypeError) return { status: 400, body: { error: error.message } }
     throw error

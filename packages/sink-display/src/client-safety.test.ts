@@ -16,7 +16,11 @@ describe('dashboard client sources', () => {
   it('never parse HTML from strings (meter text is rendered with textContent only)', () => {
     const offenders = files(CLIENT)
       .filter((f) => f.endsWith('.ts'))
-      .filter((f) => /\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|new Function|\beval\(/.test(readFileSync(f, 'utf8')))
+      .filter((f) =>
+        /\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|new Function|\beval\(/.test(
+          readFileSync(f, 'utf8'),
+        ),
+      )
     expect(offenders).toEqual([])
   })
 

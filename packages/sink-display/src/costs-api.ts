@@ -1,4 +1,18 @@
-import { addLocalDays, buildReport, contractTimeline, costOf, DEFAULT_SETTINGS, energyPriceAt, toDayEnergy, indexLabel, isPricedOption, loadReportData, localDayKey, localDayStart, localMonthKey } from '@linkyrpi/analytics'
+import {
+  addLocalDays,
+  buildReport,
+  contractTimeline,
+  costOf,
+  DEFAULT_SETTINGS,
+  energyPriceAt,
+  toDayEnergy,
+  indexLabel,
+  isPricedOption,
+  loadReportData,
+  localDayKey,
+  localDayStart,
+  localMonthKey,
+} from '@linkyrpi/analytics'
 import type { AnalyticsSettings, Report } from '@linkyrpi/analytics'
 import type { HistoryStore } from '@linkyrpi/tic-core/stage'
 import type { ApiAnswer } from './history-api.js'
@@ -19,7 +33,12 @@ export interface CostsSummary {
   readonly thisMonth: CostsPeriod
   readonly lastMonth: CostsPeriod
   /** This month per index: label, kWh, €/kWh and €. */
-  readonly byPeriod: readonly { readonly label: string; readonly kwh: number; readonly eurPerKWh: number; readonly eur: number }[]
+  readonly byPeriod: readonly {
+    readonly label: string
+    readonly kwh: number
+    readonly eurPerKWh: number
+    readonly eur: number
+  }[]
   /** The price counting now, and the other period of the contract (what the next one will cost). */
   readonly currentPrice: { readonly label: string; readonly eurPerKWh: number } | null
   readonly nextPrice: { readonly label: string; readonly eurPerKWh: number } | null
@@ -40,7 +59,10 @@ const sumPeriod = (r: Report, from: string, to: string): CostsPeriod => {
     days++
     wh += d.importWh
     const c = cost.get(d.day)
-    eur = eur === null || c === undefined || c.energyEur === null || c.subscriptionEur === null ? null : eur + c.energyEur + c.subscriptionEur
+    eur =
+      eur === null || c === undefined || c.energyEur === null || c.subscriptionEur === null
+        ? null
+        : eur + c.energyEur + c.subscriptionEur
   }
   return { kwh: wh / 1000, eur: days === 0 ? null : eur, days }
 }
@@ -50,12 +72,21 @@ const sumPeriod = (r: Report, from: string, to: string): CostsPeriod => {
  * prices), cut into today, yesterday, this month and last month; this month per index; the price
  * counting now and the other period's; the comparison, power advice and appliances over that range.
  */
-export async function costsApi(store: HistoryStore | undefined, q: URLSearchParams, now: number, settings: AnalyticsSettings = DEFAULT_SETTINGS): Promise<ApiAnswer> {
+export async function costsApi(
+  store: HistoryStore | undefined,
+  q: URLSearchParams,
+  now: number,
+  settings: AnalyticsSettings = DEFAULT_SETTINGS,
+): Promise<ApiAnswer> {
   if (store === undefined) return { status: 404, body: { error: 'no history store configured' } }
   const meters = await store.meters()
   const id = q.get('meter')
   const meter = id === null ? meters[0] : meters.find((m) => m.id === id)
-  if (meter === undefined) return { status: 404, body: { error: id === null ? 'no meter in the store yet' : `unknown meter: ${id}` } }
+  if (meter === undefined)
+    return {
+      status: 404,
+      body: { error: id === null ? 'no meter in the store yet' : `unknown meter: ${id}` },
+    }
   const today = localDayStart(now)
   const tomorrow = addLocalDays(today, 1)
   const monthKey = localMonthKey(today)
@@ -66,11 +97,21 @@ export async function costsApi(store: HistoryStore | undefined, q: URLSearchPara
   const todayKey = localDayKey(today)
   // This month alone, so that a line never carries days of last month.
   const monthDays = toDayEnergy(data.days).days.filter((d) => d.day >= `${monthKey}-01`)
-  const monthCost = costOf(monthDays, contractTimeline(data.events, data.latestContract), settings.catalogue)
+  const monthCost = costOf(
+    monthDays,
+    contractTimeline(data.events, data.latestContract),
+    settings.catalogue,
+  )
   const byPeriod = new Map<string, { label: string; kwh: number; eurPerKWh: number; eur: number }>()
   for (const l of monthCost.lines) {
     const e = byPeriod.get(l.label)
-    if (e === undefined) byPeriod.set(l.label, { label: l.label, kwh: l.wh / 1000, eurPerKWh: l.eurPerKWh, eur: l.eur })
+    if (e === undefined)
+      byPeriod.set(l.label, {
+        label: l.label,
+        kwh: l.wh / 1000,
+        eurPerKWh: l.eurPerKWh,
+        eur: l.eur,
+      })
     else {
       e.kwh += l.wh / 1000
       e.eur += l.eur
@@ -88,8 +129,10 @@ export async function costsApi(store: HistoryStore | undefined, q: URLSearchPara
     if (price !== null) currentPrice = { label: indexLabel(option, index), eurPerKWh: price }
     // The other period of the pair (HP ↔ HC, normal ↔ peak); Base has one price.
     const other = option === 'base' ? null : index % 2 === 1 ? index + 1 : index - 1
-    const otherPrice = other === null ? null : energyPriceAt(settings.catalogue, now, option, other, kvaVA)
-    if (other !== null && otherPrice !== null) nextPrice = { label: indexLabel(option, other), eurPerKWh: otherPrice }
+    const otherPrice =
+      other === null ? null : energyPriceAt(settings.catalogue, now, option, other, kvaVA)
+    if (other !== null && otherPrice !== null)
+      nextPrice = { label: indexLabel(option, other), eurPerKWh: otherPrice }
   }
   const summary: CostsSummary = {
     meter: meter.id,

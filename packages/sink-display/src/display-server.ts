@@ -13,7 +13,13 @@ import { LiveStats } from './live-stats.js'
 import { localStart } from './local-time.js'
 import { resolveDisplayOptions } from './options.js'
 import type { DisplayListening, DisplaySinkOptions, ResolvedDisplayOptions } from './options.js'
-import type { DashboardConfig, EnergyStats, HelloEvent, StatsSnapshot, TariffSnapshot } from './protocol.js'
+import type {
+  DashboardConfig,
+  EnergyStats,
+  HelloEvent,
+  StatsSnapshot,
+  TariffSnapshot,
+} from './protocol.js'
 import { SECURITY_HEADERS } from './security-headers.js'
 import { SseHub } from './sse-hub.js'
 import { tariffKey, tariffOf } from './tariff-snapshot.js'
@@ -39,11 +45,15 @@ const HEARTBEAT_MS = 15_000
  * `/api/diagnostics`, `/api/history/…`, `/api/costs`) and, when given, the Prometheus `/metrics`. Resolves once listening. Rejects with
  * {@link DisplayServerError} when the port cannot be bound; throws `TypeError` on bad options.
  */
-export async function startDisplayServer(options: DisplaySinkOptions, ctx: StageContext): Promise<DisplayServer> {
+export async function startDisplayServer(
+  options: DisplaySinkOptions,
+  ctx: StageContext,
+): Promise<DisplayServer> {
   const o: ResolvedDisplayOptions = resolveDisplayOptions(options)
   const clientDir = o.clientDir ?? defaultClientDir()
   const files = clientDir === undefined ? undefined : new StaticFiles(clientDir)
-  if (files === undefined) ctx.logger.warn('dashboard client not built: run the package build (vite build)', {})
+  if (files === undefined)
+    ctx.logger.warn('dashboard client not built: run the package build (vite build)', {})
   const hub = new SseHub(o.maxClientBacklogBytes)
   const live = new LiveStats(ctx.now())
   const energy = new EnergyTracker(o.timeZone)
@@ -75,7 +85,10 @@ export async function startDisplayServer(options: DisplaySinkOptions, ctx: Stage
     if (o.history === undefined) return null
     const day = localStart(now, o.timeZone, 'day')
     const month = localStart(now, o.timeZone, 'month')
-    const [days, stored] = await Promise.all([o.history.energy(meter, month, now + 1, 'day'), o.history.latest(meter)])
+    const [days, stored] = await Promise.all([
+      o.history.energy(meter, month, now + 1, 'day'),
+      o.history.latest(meter),
+    ])
     const today: Record<number, number> = {}
     const monthly: Record<number, number> = {}
     let todayExport = 0
@@ -91,7 +104,12 @@ export async function startDisplayServer(options: DisplaySinkOptions, ctx: Stage
     // The store commits every few minutes: add what the meter counted since its latest reading.
     const current = last?.reading.meter.id === meter ? last.reading : null
     const d = withUnstoredEnergy({ byIndexWh: today, exportWh: todayExport }, stored, current, day)
-    const m = withUnstoredEnergy({ byIndexWh: monthly, exportWh: monthExport }, stored, current, month)
+    const m = withUnstoredEnergy(
+      { byIndexWh: monthly, exportWh: monthExport },
+      stored,
+      current,
+      month,
+    )
     const producer = last?.reading.meter.producer === true
     return {
       meter,
@@ -164,7 +182,11 @@ export async function startDisplayServer(options: DisplaySinkOptions, ctx: Stage
       lastFrameAgeMs: lastAt === null ? null : Math.max(0, ctx.now() - lastAt),
       tariff,
       // Live counts are always current; the store's figures come with the periodic push.
-      stats: { ...stats, clients: hub.size + 1, energy: stats.energy?.source === 'history' ? stats.energy : energy.stats() },
+      stats: {
+        ...stats,
+        clients: hub.size + 1,
+        energy: stats.energy?.source === 'history' ? stats.energy : energy.stats(),
+      },
     }
     return SseHub.message('hello', JSON.stringify(h))
   }
@@ -175,8 +197,12 @@ export async function startDisplayServer(options: DisplaySinkOptions, ctx: Stage
     const path = url.pathname
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       // Read-only unless a token is configured: writes (automation overrides) need the bearer token.
-      if (o.token === undefined) return sendJson(res, 405, { error: 'read-only dashboard: write endpoints are disabled without a token' })
-      if (!tokenMatches(req, o.token)) return sendJson(res, 401, { error: 'bad or missing bearer token' })
+      if (o.token === undefined)
+        return sendJson(res, 405, {
+          error: 'read-only dashboard: write endpoints are disabled without a token',
+        })
+      if (!tokenMatches(req, o.token))
+        return sendJson(res, 401, { error: 'bad or missing bearer token' })
       if (req.method === 'POST' && path === '/api/automation/override') {
         const a = await automationOverride(o.automation, req)
         return sendJson(res, a.status, a.body)
@@ -184,20 +210,26 @@ export async function startDisplayServer(options: DisplaySinkOptions, ctx: Stage
       return sendJson(res, 404, { error: 'no such endpoint' })
     }
     if (path === '/events') {
-      if (hub.size >= o.maxClients) return sendJson(res, 503, { error: 'too many dashboards connected' })
+      if (hub.size >= o.maxClients)
+        return sendJson(res, 503, { error: 'too many dashboards connected' })
       return hub.add(res, hello())
     }
     if (path === '/metrics') {
       if (o.metrics === undefined) return sendJson(res, 404, { error: 'no metrics configured' })
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' })
+      res.writeHead(200, {
+        'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+        'cache-control': 'no-store',
+      })
       res.end(req.method === 'HEAD' ? undefined : o.metrics())
       return
     }
     if (path === '/api/config') return sendJson(res, 200, config)
-    if (path === '/api/latest') return sendJson(res, 200, last === null ? null : JSON.parse(lastJson ?? 'null'))
+    if (path === '/api/latest')
+      return sendJson(res, 200, last === null ? null : JSON.parse(lastJson ?? 'null'))
     if (path === '/api/stats') return sendJson(res, 200, stats)
     if (path === '/api/diagnostics') {
-      if (o.diagnostics === undefined) return sendJson(res, 404, { error: 'no diagnostics configured' })
+      if (o.diagnostics === undefined)
+        return sendJson(res, 404, { error: 'no diagnostics configured' })
       return sendJson(res, 200, o.diagnostics())
     }
     if (path.startsWith('/api/history/')) {
@@ -240,12 +272,20 @@ export async function startDisplayServer(options: DisplaySinkOptions, ctx: Stage
   server.keepAliveTimeout = 5_000
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(new DisplayServerError(`cannot listen on ${o.host}:${String(o.port)}`, { cause: error })))
+    server.once('error', (error) =>
+      reject(
+        new DisplayServerError(`cannot listen on ${o.host}:${String(o.port)}`, { cause: error }),
+      ),
+    )
     server.listen(o.port, o.host, () => resolve())
   })
   const address = server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
-  const listening: DisplayListening = { url: `http://${host}:${String(address.port)}/`, host: address.address, port: address.port }
+  const listening: DisplayListening = {
+    url: `http://${host}:${String(address.port)}/`,
+    host: address.address,
+    port: address.port,
+  }
   ctx.logger.info('dashboard listening', { url: listening.url })
 
   const timers = [

@@ -12,8 +12,19 @@ import { displaySink } from './display-sink.js'
 import { startDisplayServer } from './display-server.js'
 import type { HelloEvent } from './protocol.js'
 
-const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => silent }
-const ctx: StageContext = { stage: 'screen', logger: silent, diagnostics: { report: () => undefined }, now: () => Date.now() }
+const silent: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => silent,
+}
+const ctx: StageContext = {
+  stage: 'screen',
+  logger: silent,
+  diagnostics: { report: () => undefined },
+  now: () => Date.now(),
+}
 
 function frames(n: number, msg1 = 'BONJOUR'): PipelineFrame[] {
   const dec = createTicDecoder({ reading: true })
@@ -29,14 +40,22 @@ function frames(n: number, msg1 = 'BONJOUR'): PipelineFrame[] {
       ['MSG1', msg1],
     ])
     for (const e of dec.push(bytes)) {
-      if (e.kind === 'frame' && e.frame.reading !== undefined) out.push({ ...e.frame, reading: e.frame.reading, meta: { seq: i, receivedAt: Date.now(), source: 'm' } })
+      if (e.kind === 'frame' && e.frame.reading !== undefined)
+        out.push({
+          ...e.frame,
+          reading: e.frame.reading,
+          meta: { seq: i, receivedAt: Date.now(), source: 'm' },
+        })
     }
   }
   return out
 }
 
 /** Reads `count` SSE events from a streaming response. */
-async function readEvents(res: Response, count: number): Promise<{ event: string; data: string }[]> {
+async function readEvents(
+  res: Response,
+  count: number,
+): Promise<{ event: string; data: string }[]> {
   const reader = res.body!.getReader()
   const decoder = new TextDecoder()
   let buf = ''
@@ -58,10 +77,18 @@ async function readEvents(res: Response, count: number): Promise<{ event: string
   return events
 }
 
-async function listening(options: Parameters<typeof displaySink>[0], input: Subject<PipelineFrame>): Promise<{ url: string; acks: Promise<Ack[]> }> {
+async function listening(
+  options: Parameters<typeof displaySink>[0],
+  input: Subject<PipelineFrame>,
+): Promise<{ url: string; acks: Promise<Ack[]> }> {
   let acks!: Promise<Ack[]>
   const url = await new Promise<string>((resolve) => {
-    acks = lastValueFrom(displaySink({ ...options, port: 0, onListening: (l) => resolve(l.url) }, ctx)(input).pipe(toArray()))
+    acks = lastValueFrom(
+      displaySink(
+        { ...options, port: 0, onListening: (l) => resolve(l.url) },
+        ctx,
+      )(input).pipe(toArray()),
+    )
   })
   return { url, acks }
 }
@@ -81,7 +108,12 @@ describe('displaySink', () => {
     const events = await pending
     expect(events.map((e) => e.event)).toEqual(['hello', 'frame', 'frame'])
     const hello = JSON.parse(events[0]!.data) as HelloEvent
-    expect(hello.config).toMatchObject({ lang: 'fr', staleAfterMs: 10_000, history: false, diagnostics: false })
+    expect(hello.config).toMatchObject({
+      lang: 'fr',
+      staleAfterMs: 10_000,
+      history: false,
+      diagnostics: false,
+    })
     expect(hello.frame?.reading.power.apparentVA).toBe(1001)
     expect(JSON.parse(events[2]!.data).reading.power.apparentVA).toBe(1003)
     input.complete()
@@ -108,7 +140,9 @@ describe('displaySink', () => {
     const first = await startDisplayServer({ port: 0 }, ctx)
     try {
       const input = new Subject<PipelineFrame>()
-      await expect(lastValueFrom(displaySink({ port: first.port }, ctx)(input))).rejects.toMatchObject({ name: 'DisplayServerError', transient: true })
+      await expect(
+        lastValueFrom(displaySink({ port: first.port }, ctx)(input)),
+      ).rejects.toMatchObject({ name: 'DisplayServerError', transient: true })
     } finally {
       await first.close()
     }
@@ -151,8 +185,22 @@ describe('dashboard HTTP server', () => {
     const s = await startDisplayServer({ port: 0, token }, ctx)
     try {
       expect((await fetch(`${s.url}api/x`, { method: 'POST' })).status).toBe(401)
-      expect((await fetch(`${s.url}api/x`, { method: 'POST', headers: { authorization: 'Bearer wrong' } })).status).toBe(401)
-      expect((await fetch(`${s.url}api/x`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status).toBe(404)
+      expect(
+        (
+          await fetch(`${s.url}api/x`, {
+            method: 'POST',
+            headers: { authorization: 'Bearer wrong' },
+          })
+        ).status,
+      ).toBe(401)
+      expect(
+        (
+          await fetch(`${s.url}api/x`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}` },
+          })
+        ).status,
+      ).toBe(404)
     } finally {
       await s.close()
     }
@@ -166,7 +214,10 @@ describe('dashboard HTTP server', () => {
         history: {
           meters: async () => [],
           latest: async () => null,
-          samples: async (m, from, to, r) => (calls.push(`samples ${m} ${String(from)} ${String(to)} ${r}`), []),
+          samples: async (m, from, to, r) => (
+            calls.push(`samples ${m} ${String(from)} ${String(to)} ${r}`),
+            []
+          ),
           energy: async (m, _f, _t, b) => (calls.push(`energy ${m} ${b}`), []),
           events: async () => [],
         },
@@ -174,13 +225,24 @@ describe('dashboard HTTP server', () => {
       ctx,
     )
     try {
-      expect((await fetch(`${s.url}api/history/samples?meter=A&from=10&to=20&resolution=1h`)).status).toBe(200)
-      expect((await fetch(`${s.url}api/history/energy?meter=A&from=10&to=20&bucket=month`)).status).toBe(200)
+      expect(
+        (await fetch(`${s.url}api/history/samples?meter=A&from=10&to=20&resolution=1h`)).status,
+      ).toBe(200)
+      expect(
+        (await fetch(`${s.url}api/history/energy?meter=A&from=10&to=20&bucket=month`)).status,
+      ).toBe(200)
       expect(calls).toEqual(['samples A 10 20 1h', 'energy A month'])
       expect((await fetch(`${s.url}api/history/samples?meter=A&from=20&to=10`)).status).toBe(400)
-      expect((await fetch(`${s.url}api/history/samples?meter=A&from=0&to=${String(500 * 86_400_000)}`)).status).toBe(400)
-      expect((await fetch(`${s.url}api/history/samples?meter=A&from=1&to=2&resolution=5s`)).status).toBe(400)
-      expect((await fetch(`${s.url}api/history/energy?meter=A&from=1&to=2&bucket=week`)).status).toBe(400)
+      expect(
+        (await fetch(`${s.url}api/history/samples?meter=A&from=0&to=${String(500 * 86_400_000)}`))
+          .status,
+      ).toBe(400)
+      expect(
+        (await fetch(`${s.url}api/history/samples?meter=A&from=1&to=2&resolution=5s`)).status,
+      ).toBe(400)
+      expect(
+        (await fetch(`${s.url}api/history/energy?meter=A&from=1&to=2&bucket=week`)).status,
+      ).toBe(400)
     } finally {
       await s.close()
     }
@@ -191,17 +253,27 @@ describe('dashboard HTTP server', () => {
     const s = await startDisplayServer(
       {
         port: 0,
-        history: { meters: async () => [], latest: async () => null, samples: async () => [], energy: async () => [], events: async (_m, _f, _t, limit) => (limits.push(limit ?? -1), []) },
+        history: {
+          meters: async () => [],
+          latest: async () => null,
+          samples: async () => [],
+          energy: async () => [],
+          events: async (_m, _f, _t, limit) => (limits.push(limit ?? -1), []),
+        },
       },
       ctx,
     )
     try {
       const events = (limit: string | null): Promise<Response> =>
-        fetch(`${s.url}api/history/events?meter=A&from=10&to=20${limit === null ? '' : `&limit=${encodeURIComponent(limit)}`}`)
+        fetch(
+          `${s.url}api/history/events?meter=A&from=10&to=20${limit === null ? '' : `&limit=${encodeURIComponent(limit)}`}`,
+        )
       for (const bad of ['abc', '', '0', '-3', '2.5', '501', '1e3', '10abc', 'Infinity']) {
         const res = await events(bad)
         expect(res.status, bad).toBe(400)
-        expect(await res.json()).toEqual({ error: `"limit" must be an integer from 1 to 500, got '${bad}'` })
+        expect(await res.json()).toEqual({
+          error: `"limit" must be an integer from 1 to 500, got '${bad}'`,
+        })
       }
       for (const ok of ['1', '100', '500', null]) expect((await events(ok)).status).toBe(200)
       expect(limits).toEqual([1, 100, 500, 100])
@@ -216,18 +288,42 @@ describe('dashboard HTTP server', () => {
     await mkdir(join(dir, 'assets'))
     await writeFile(join(dir, 'index.html'), '<!doctype html><title>x</title>')
     await writeFile(join(dir, 'assets', 'app.js'), js)
-    const points = Array.from({ length: 3000 }, (_, i) => ({ t: 1_767_225_600_000 + i * 2000, avgVA: 400 + (i % 37), minVA: 400, maxVA: 480, avgVAByPhase: null, avgInjectedVA: null }))
+    const points = Array.from({ length: 3000 }, (_, i) => ({
+      t: 1_767_225_600_000 + i * 2000,
+      avgVA: 400 + (i % 37),
+      minVA: 400,
+      maxVA: 480,
+      avgVAByPhase: null,
+      avgInjectedVA: null,
+    }))
     const s = await startDisplayServer(
-      { port: 0, clientDir: dir, history: { meters: async () => [], latest: async () => null, samples: async () => points, energy: async () => [], events: async () => [] } },
+      {
+        port: 0,
+        clientDir: dir,
+        history: {
+          meters: async () => [],
+          latest: async () => null,
+          samples: async () => points,
+          energy: async () => [],
+          events: async () => [],
+        },
+      },
       ctx,
     )
-    const get = (path: string, encoding?: string): Promise<{ headers: Record<string, unknown>; body: Buffer }> =>
+    const get = (
+      path: string,
+      encoding?: string,
+    ): Promise<{ headers: Record<string, unknown>; body: Buffer }> =>
       new Promise((resolve, reject) => {
-        httpGet(new URL(path, s.url), { headers: encoding === undefined ? {} : { 'accept-encoding': encoding } }, (res) => {
-          const parts: Buffer[] = []
-          res.on('data', (d: Buffer) => parts.push(d))
-          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(parts) }))
-        }).on('error', reject)
+        httpGet(
+          new URL(path, s.url),
+          { headers: encoding === undefined ? {} : { 'accept-encoding': encoding } },
+          (res) => {
+            const parts: Buffer[] = []
+            res.on('data', (d: Buffer) => parts.push(d))
+            res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(parts) }))
+          },
+        ).on('error', reject)
       })
     try {
       const api = 'api/history/samples?meter=A&from=1&to=2&resolution=raw'

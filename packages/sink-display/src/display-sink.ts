@@ -25,7 +25,8 @@ export function displaySink(options: DisplaySinkOptions, ctx: StageContext): Sin
       const finish = (error?: unknown): void => {
         if (finished) return
         finished = true
-        const done = (): void => (error === undefined ? subscriber.complete() : subscriber.error(error))
+        const done = (): void =>
+          error === undefined ? subscriber.complete() : subscriber.error(error)
         if (server === null) done()
         else server.close().then(done, done)
       }

@@ -19,7 +19,8 @@ function range(q: URLSearchParams): { meter: string; from: number; to: number } 
   const from = Number(q.get('from'))
   const to = Number(q.get('to'))
   if (meter === null || meter.length === 0 || meter.length > 64) return '"meter" is required'
-  if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to) return '"from" and "to" must be epoch ms with from < to'
+  if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to)
+    return '"from" and "to" must be epoch ms with from < to'
   if (to - from > MAX_RANGE_MS) return 'range longer than 400 days'
   return { meter, from, to }
 }
@@ -29,7 +30,11 @@ function range(q: URLSearchParams): { meter: string; from: number; to: number } 
  * resolution), `energy` (meter, from, to, bucket=day|month), `events` (meter, from, to, limit: an
  * integer from 1 to 500, default 100). A bad query gets 400 with `{ error }`.
  */
-export async function historyApi(store: HistoryStore | undefined, what: string, q: URLSearchParams): Promise<ApiAnswer> {
+export async function historyApi(
+  store: HistoryStore | undefined,
+  what: string,
+  q: URLSearchParams,
+): Promise<ApiAnswer> {
   if (store === undefined) return { status: 404, body: { error: 'no history store configured' } }
   if (what === 'meters') return { status: 200, body: await store.meters() }
   const r = range(q)
@@ -37,8 +42,12 @@ export async function historyApi(store: HistoryStore | undefined, what: string, 
   switch (what) {
     case 'samples': {
       const resolution = q.get('resolution') ?? 'auto'
-      if (!RESOLUTIONS.has(resolution)) return badRequest('"resolution" must be raw, 1m, 1h, 1d or auto')
-      return { status: 200, body: await store.samples(r.meter, r.from, r.to, resolution as Resolution | 'auto') }
+      if (!RESOLUTIONS.has(resolution))
+        return badRequest('"resolution" must be raw, 1m, 1h, 1d or auto')
+      return {
+        status: 200,
+        body: await store.samples(r.meter, r.from, r.to, resolution as Resolution | 'auto'),
+      }
     }
     case 'energy': {
       const bucket = q.get('bucket') ?? 'day'
@@ -48,7 +57,8 @@ export async function historyApi(store: HistoryStore | undefined, what: string, 
     case 'events': {
       const raw = q.get('limit')
       const limit = raw === null ? 100 : /^[0-9]{1,3}$/.test(raw) ? Number(raw) : NaN
-      if (!(limit >= 1 && limit <= 500)) return badRequest(`"limit" must be an integer from 1 to 500, got '${raw ?? ''}'`)
+      if (!(limit >= 1 && limit <= 500))
+        return badRequest(`"limit" must be an integer from 1 to 500, got '${raw ?? ''}'`)
       return { status: 200, body: await store.events(r.meter, r.from, r.to, limit) }
     }
     default:

@@ -7,7 +7,12 @@ export { displaySink } from './display-sink.js'
 export { startDisplayServer } from './display-server.js'
 export type { DisplayServer } from './display-server.js'
 export { resolveDisplayOptions } from './options.js'
-export type { DisplaySinkOptions, DisplayListening, DisplayLang, ResolvedDisplayOptions } from './options.js'
+export type {
+  DisplaySinkOptions,
+  DisplayListening,
+  DisplayLang,
+  ResolvedDisplayOptions,
+} from './options.js'
 export { DisplayServerError } from './errors.js'
 export type { AutomationApi } from './automation-api.js'
 export type { CostsSummary, CostsPeriod } from './costs-api.js'

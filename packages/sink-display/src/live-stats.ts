@@ -44,6 +44,8 @@ export class LiveStats {
 
   /** The rejected-groups minutes within the last hour before `now`, oldest first. */
   perMinute(now: number): RejectedMinute[] {
-    return this.#minutes.filter((m) => m.t > now - MINUTES * 60_000).map((m) => ({ t: m.t, byReason: { ...m.byReason } }))
+    return this.#minutes
+      .filter((m) => m.t > now - MINUTES * 60_000)
+      .map((m) => ({ t: m.t, byReason: { ...m.byReason } }))
   }
 }

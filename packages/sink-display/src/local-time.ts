@@ -26,7 +26,10 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 /** Local wall-clock fields of `epochMs` in `timeZone`. */
-export function localFields(epochMs: number, timeZone: string): { y: number; m: number; d: number; h: number; min: number; s: number } {
+export function localFields(
+  epochMs: number,
+  timeZone: string,
+): { y: number; m: number; d: number; h: number; min: number; s: number } {
   if (timeZone === PARIS_TIME_ZONE) {
     const t = parisLocalTime(epochMs)
     return { y: t.year, m: t.month, d: t.day, h: t.hour, min: t.minute, s: t.second }
@@ -35,7 +38,14 @@ export function localFields(epochMs: number, timeZone: string): { y: number; m: 
   for (const part of formatter(timeZone).formatToParts(epochMs)) {
     if (part.type !== 'literal') p[part.type] = Number(part.value)
   }
-  return { y: p.year ?? 0, m: p.month ?? 1, d: p.day ?? 1, h: p.hour ?? 0, min: p.minute ?? 0, s: p.second ?? 0 }
+  return {
+    y: p.year ?? 0,
+    m: p.month ?? 1,
+    d: p.day ?? 1,
+    h: p.hour ?? 0,
+    min: p.minute ?? 0,
+    s: p.second ?? 0,
+  }
 }
 
 /** Offset of `timeZone` from UTC at `epochMs`, in ms (e.g. +3 600 000 in Paris in winter). */
@@ -46,7 +56,8 @@ function offsetAt(epochMs: number, timeZone: string): number {
 
 /** Epoch ms of local midnight starting the day (or the month) that contains `epochMs`. */
 export function localStart(epochMs: number, timeZone: string, unit: 'day' | 'month'): number {
-  if (timeZone === PARIS_TIME_ZONE) return unit === 'day' ? parisDayStart(epochMs) : parisMonthStart(epochMs)
+  if (timeZone === PARIS_TIME_ZONE)
+    return unit === 'day' ? parisDayStart(epochMs) : parisMonthStart(epochMs)
   const f = localFields(epochMs, timeZone)
   const wall = Date.UTC(f.y, f.m - 1, unit === 'day' ? f.d : 1)
   // Two passes settle the offset across a DST change.

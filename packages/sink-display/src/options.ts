@@ -87,7 +87,8 @@ export interface ResolvedDisplayOptions {
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback
-  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`"${name}" must be a positive number of milliseconds, got ${String(value)}`)
+  if (!Number.isFinite(value) || value <= 0)
+    throw new TypeError(`"${name}" must be a positive number of milliseconds, got ${String(value)}`)
   return value
 }
 
@@ -97,10 +98,13 @@ function positive(name: string, value: number | undefined, fallback: number): nu
  */
 export function resolveDisplayOptions(options: DisplaySinkOptions = {}): ResolvedDisplayOptions {
   const port = options.port ?? 8080
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`"port" must be an integer in 0-65535, got ${String(port)}`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new TypeError(`"port" must be an integer in 0-65535, got ${String(port)}`)
   const lang = options.lang ?? 'fr'
-  if (lang !== 'fr' && lang !== 'en') throw new TypeError(`"lang" must be 'fr' or 'en', got ${String(lang)}`)
-  if (options.token !== undefined && options.token.length < 16) throw new TypeError('"token" must be at least 16 characters')
+  if (lang !== 'fr' && lang !== 'en')
+    throw new TypeError(`"lang" must be 'fr' or 'en', got ${String(lang)}`)
+  if (options.token !== undefined && options.token.length < 16)
+    throw new TypeError('"token" must be at least 16 characters')
   const timeZone = options.timeZone ?? 'Europe/Paris'
   try {
     new Intl.DateTimeFormat('en', { timeZone })
@@ -124,7 +128,11 @@ export function resolveDisplayOptions(options: DisplaySinkOptions = {}): Resolve
     timeZone,
     clientDir: options.clientDir,
     waitingFor: options.waitingFor,
-    maxClientBacklogBytes: positive('maxClientBacklogBytes', options.maxClientBacklogBytes, 1024 * 1024),
+    maxClientBacklogBytes: positive(
+      'maxClientBacklogBytes',
+      options.maxClientBacklogBytes,
+      1024 * 1024,
+    ),
     maxClients: positive('maxClients', options.maxClients, 50),
   })
 }

@@ -34,7 +34,10 @@ const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.webmani
  */
 export function defaultClientDir(): string | undefined {
   // From source, src/client holds the unbuilt client (index.html too): require the built assets.
-  const candidates = [new URL('./client/', import.meta.url), new URL('../dist/client/', import.meta.url)]
+  const candidates = [
+    new URL('./client/', import.meta.url),
+    new URL('../dist/client/', import.meta.url),
+  ]
   for (const c of candidates) {
     const dir = fileURLToPath(c)
     if (existsSync(join(dir, 'index.html')) && existsSync(join(dir, 'assets'))) return dir
@@ -59,8 +62,14 @@ export class StaticFiles {
     try {
       const body = await readFile(full)
       const ext = extname(full)
-      const gzipped = COMPRESSIBLE.has(ext) && body.length >= COMPRESS_MIN_BYTES ? await gzipBody(body) : null
-      file = { body, type: TYPES[ext] ?? 'application/octet-stream', immutable: rel.startsWith('assets/'), gzipped }
+      const gzipped =
+        COMPRESSIBLE.has(ext) && body.length >= COMPRESS_MIN_BYTES ? await gzipBody(body) : null
+      file = {
+        body,
+        type: TYPES[ext] ?? 'application/octet-stream',
+        immutable: rel.startsWith('assets/'),
+        gzipped,
+      }
     } catch {
       // Missing file: a 404, remembered so that probes do not hit the disk again.
       file = null

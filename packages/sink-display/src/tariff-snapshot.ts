@@ -20,4 +20,3 @@ export function tariffKey(t: TariffSnapshot): string {
   const p = t.period
   return `${String(t.option)}|${String(p.index)}|${String(p.label)}|${String(p.tempoToday)}|${String(p.tempoTomorrow)}|${String(t.peakNotice)}|${String(t.peakActive)}`
 }
-

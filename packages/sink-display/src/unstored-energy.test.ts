@@ -9,7 +9,12 @@ describe('withUnstoredEnergy', () => {
   const totals = { byIndexWh: { 1: 1000, 2: 500 }, exportWh: 20 }
 
   it('adds the index increase since the stored reading, per index and for export', () => {
-    const out = withUnstoredEnergy(totals, { t: 5000, reading: reading({ 1: 10_000, 2: 7000 }, 300) }, reading({ 1: 10_040, 2: 7000, 3: 9 }, 310), 1000)
+    const out = withUnstoredEnergy(
+      totals,
+      { t: 5000, reading: reading({ 1: 10_000, 2: 7000 }, 300) },
+      reading({ 1: 10_040, 2: 7000, 3: 9 }, 310),
+      1000,
+    )
     expect(out).toEqual({ byIndexWh: { 1: 1040, 2: 500 }, exportWh: 30 })
     expect(totals.byIndexWh[1]).toBe(1000)
   })
@@ -19,6 +24,9 @@ describe('withUnstoredEnergy', () => {
     expect(withUnstoredEnergy(totals, stored, reading({ 1: 10_040 }), 1000)).toBe(totals)
     expect(withUnstoredEnergy(totals, null, reading({ 1: 10_040 }), 1000)).toBe(totals)
     expect(withUnstoredEnergy(totals, { ...stored, t: 2000 }, null, 1000)).toBe(totals)
-    expect(withUnstoredEnergy(totals, { ...stored, t: 2000 }, reading({ 1: 9000 }), 1000)).toEqual({ byIndexWh: { 1: 1000, 2: 500 }, exportWh: 20 })
+    expect(withUnstoredEnergy(totals, { ...stored, t: 2000 }, reading({ 1: 9000 }), 1000)).toEqual({
+      byIndexWh: { 1: 1000, 2: 500 },
+      exportWh: 20,
+    })
   })
 })

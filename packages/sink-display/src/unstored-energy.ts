@@ -29,5 +29,8 @@ export function withUnstoredEnergy(
   }
   const e0 = stored.reading.energy.exportWh
   const e1 = current.energy.exportWh
-  return { byIndexWh, exportWh: totals.exportWh + (e0 !== null && e1 !== null && e1 > e0 ? e1 - e0 : 0) }
+  return {
+    byIndexWh,
+    exportWh: totals.exportWh + (e0 !== null && e1 !== null && e1 > e0 ? e1 - e0 : 0),
+  }
 }

@@ -24,17 +24,29 @@ const ctx = { stage: 'bench', logger: silent, diagnostics: { report() {} }, now:
 function frames(meters) {
   const per = []
   for (let m = 0; m < meters; m++) {
-    const sim = createMeterSimulator({ mode: 'standard', option: 'tempo', seed: 100 + m, intervalMs: 1000 })
+    const sim = createMeterSimulator({
+      mode: 'standard',
+      option: 'tempo',
+      seed: 100 + m,
+      intervalMs: 1000,
+    })
     const dec = createTicDecoder({ reading: true })
     const out = []
     while (out.length < FRAMES) {
       const s = sim.next()
-      for (const e of dec.push(s.bytes)) if (e.kind === 'frame' && e.frame.reading) out.push({ ...e.frame, reading: e.frame.reading, meta: { seq: 0, receivedAt: s.at, source: 'bench' } })
+      for (const e of dec.push(s.bytes))
+        if (e.kind === 'frame' && e.frame.reading)
+          out.push({
+            ...e.frame,
+            reading: e.frame.reading,
+            meta: { seq: 0, receivedAt: s.at, source: 'bench' },
+          })
     }
     per.push(out)
   }
   const all = []
-  for (let i = 0; i < FRAMES; i++) for (const p of per) all.push({ ...p[i], meta: { ...p[i].meta, seq: all.length + 1 } })
+  for (let i = 0; i < FRAMES; i++)
+    for (const p of per) all.push({ ...p[i], meta: { ...p[i].meta, seq: all.length + 1 } })
   return all
 }
 
@@ -63,7 +75,12 @@ async function sinkRun(input, measurementIntervalMs) {
   const subject = new Subject()
   let acks = 0
   let t0 = 0
-  const done = new Promise((resolve, reject) => mqttSink({ url: URL, prefix, discoveryPrefix: `${prefix}-ha`, measurementIntervalMs }, ctx)(subject).subscribe({ next: () => acks++, error: reject, complete: resolve }))
+  const done = new Promise((resolve, reject) =>
+    mqttSink(
+      { url: URL, prefix, discoveryPrefix: `${prefix}-ha`, measurementIntervalMs },
+      ctx,
+    )(subject).subscribe({ next: () => acks++, error: reject, complete: resolve }),
+  )
   const warm = meters.length
   for (const f of input.slice(0, warm)) subject.next(f)
   while (online.size < meters.length || acks < warm) await new Promise((r) => setTimeout(r, 5))
@@ -73,19 +90,28 @@ async function sinkRun(input, measurementIntervalMs) {
   await done
   const s = (performance.now() - t0) / 1000
   await watcher.endAsync()
-  await clear(prefix, meters.flatMap((m) => [`${prefix}/${m}/state`, `${prefix}/${m}/availability`]))
+  await clear(
+    prefix,
+    meters.flatMap((m) => [`${prefix}/${m}/state`, `${prefix}/${m}/availability`]),
+  )
   return { acks: acks - warm, s }
 }
 
 async function rawRun(input) {
   const prefix = `linkyrpi-bench-raw-${randomBytes(3).toString('hex')}`
-  const state = new MeterState({ measurementIntervalMs: 0, energyIntervalMs: 0 }, (r) => deviceOf('x', r))
+  const state = new MeterState({ measurementIntervalMs: 0, energyIntervalMs: 0 }, (r) =>
+    deviceOf('x', r),
+  )
   state.fold(input[0].reading, input[0].meta.receivedAt)
   const payload = state.stateJson()
   const c = connect(URL, { reconnectPeriod: 0 })
   await new Promise((r, j) => (c.once('connect', r), c.once('error', j)))
   const t0 = performance.now()
-  await Promise.all(input.map((f) => c.publishAsync(`${prefix}/${f.reading.meter.id}/state`, payload, { qos: 1, retain: true })))
+  await Promise.all(
+    input.map((f) =>
+      c.publishAsync(`${prefix}/${f.reading.meter.id}/state`, payload, { qos: 1, retain: true }),
+    ),
+  )
   const s = (performance.now() - t0) / 1000
   await c.endAsync()
   await clear(prefix, new Set(input.map((f) => `${prefix}/${f.reading.meter.id}/state`)))
@@ -99,13 +125,23 @@ function cpuPerFrame(input) {
   const t0 = performance.now()
   for (const f of input) {
     let s = states.get(f.reading.meter.id)
-    if (s === undefined) states.set(f.reading.meter.id, (s = new MeterState({ measurementIntervalMs: 0, energyIntervalMs: 0 }, (r) => deviceOf(f.reading.meter.id, r))))
+    if (s === undefined)
+      states.set(
+        f.reading.meter.id,
+        (s = new MeterState({ measurementIntervalMs: 0, energyIntervalMs: 0 }, (r) =>
+          deviceOf(f.reading.meter.id, r),
+        )),
+      )
     if (s.fold(f.reading, f.meta.receivedAt).stateChanged) {
       bytes += s.stateJson().length
       released++
     }
   }
-  return { usPerFrame: ((performance.now() - t0) * 1000) / input.length, released, meanStateBytes: Math.round(bytes / Math.max(1, released)) }
+  return {
+    usPerFrame: ((performance.now() - t0) * 1000) / input.length,
+    released,
+    meanStateBytes: Math.round(bytes / Math.max(1, released)),
+  }
 }
 
 for (const meters of [1, 2, 4]) {

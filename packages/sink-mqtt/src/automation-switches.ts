@@ -70,12 +70,17 @@ export class AutomationSwitches {
   }
 
   private open(): void {
-    const topics = { state: `${this.base}/state`, availability: `${this.base}/availability`, event: `${this.base}/event` }
+    const topics = {
+      state: `${this.base}/state`,
+      availability: `${this.base}/availability`,
+      event: `${this.base}/event`,
+    }
     this.link = new MeterLink('automation', topics, this.o, this.ctx, {
       onConnect: () => {
         this.published.clear()
         this.link!.client.subscribe(`${this.base}/+/set`, { qos: 1 }, (error) => {
-          if (error) this.ctx.logger.warn('cannot subscribe to the automation command topics', { error })
+          if (error)
+            this.ctx.logger.warn('cannot subscribe to the automation command topics', { error })
         })
         this.announce(true)
       },
@@ -91,8 +96,11 @@ export class AutomationSwitches {
     if (link === null || !link.connected) return
     const p: Promise<void>[] = []
     if (withAvailability) p.push(link.publish(link.topics.availability, 'online', 1, true))
-    if (this.o.discovery) for (const out of this.outputs) p.push(link.publish(...this.discovery(out)))
-    Promise.all(p).catch((error: unknown) => this.ctx.logger.debug('automation announce interrupted', { error }))
+    if (this.o.discovery)
+      for (const out of this.outputs) p.push(link.publish(...this.discovery(out)))
+    Promise.all(p).catch((error: unknown) =>
+      this.ctx.logger.debug('automation announce interrupted', { error }),
+    )
     this.published.clear()
     this.publishStates()
   }
@@ -120,7 +128,12 @@ export class AutomationSwitches {
       },
       origin: ORIGIN,
     }
-    return [`${this.o.discoveryPrefix}/switch/linkyrpi_${node}_automation/${out.output}/config`, JSON.stringify(payload), 1, true]
+    return [
+      `${this.o.discoveryPrefix}/switch/linkyrpi_${node}_automation/${out.output}/config`,
+      JSON.stringify(payload),
+      1,
+      true,
+    ]
   }
 
   /** Publishes the states and attributes that changed since the last publish. */
@@ -131,7 +144,10 @@ export class AutomationSwitches {
       const attributes = JSON.stringify({
         reason: out.reason,
         since: out.since === null ? null : new Date(out.since).toISOString(),
-        override: out.override === null ? null : { state: out.override.state, until: new Date(out.override.until).toISOString() },
+        override:
+          out.override === null
+            ? null
+            : { state: out.override.state, until: new Date(out.override.until).toISOString() },
       })
       const key = `${state}|${attributes}`
       if (this.published.get(out.output) === key) continue
@@ -155,18 +171,27 @@ export class AutomationSwitches {
     const word = payload.trim().toUpperCase()
     const state = word === 'ON' ? 'on' : word === 'OFF' ? 'off' : word === 'AUTO' ? null : undefined
     if (state === undefined) {
-      this.ctx.logger.warn("automation command ignored: payload must be 'ON', 'OFF' or 'AUTO'", { output, payload: payload.slice(0, 40) })
+      this.ctx.logger.warn("automation command ignored: payload must be 'ON', 'OFF' or 'AUTO'", {
+        output,
+        payload: payload.slice(0, 40),
+      })
       return
     }
     const c = this.controller()
     if (c === undefined) {
-      this.ctx.logger.warn('automation command ignored: no automation stage runs on this node', { output })
+      this.ctx.logger.warn('automation command ignored: no automation stage runs on this node', {
+        output,
+      })
       return
     }
     try {
       c.override(output, state, this.o.automationOverrideMs, 'mqtt')
     } catch (error) {
-      this.ctx.logger.warn('automation command refused', { output, payload: word, error: error instanceof Error ? error.message : String(error) })
+      this.ctx.logger.warn('automation command refused', {
+        output,
+        payload: word,
+        error: error instanceof Error ? error.message : String(error),
+      })
       return
     }
     this.poll()

@@ -16,7 +16,8 @@ function reading(hchc: number, hchp: number, ptec: string): TicReading {
     ['IINST', '002'],
     ['PAPP', '00400'],
   ])
-  for (const e of decoder.push(bytes)) if (e.kind === 'frame' && e.frame.reading !== undefined) return e.frame.reading
+  for (const e of decoder.push(bytes))
+    if (e.kind === 'frame' && e.frame.reading !== undefined) return e.frame.reading
   throw new Error('no frame')
 }
 

@@ -15,7 +15,12 @@ export interface DiscoveryMessage {
 /** The Home Assistant device of a meter: one per ADS. */
 export function deviceOf(meter: string, r: TicReading): Record<string, unknown> {
   const ads = r.meter.ads
-  const kind = r.meter.kind === 'linky' ? 'Linky' : r.meter.kind === 'pre-linky' ? 'Compteur électronique' : 'Compteur'
+  const kind =
+    r.meter.kind === 'linky'
+      ? 'Linky'
+      : r.meter.kind === 'pre-linky'
+        ? 'Compteur électronique'
+        : 'Compteur'
   const device: Record<string, unknown> = {
     identifiers: [`linkyrpi_${meter}`],
     name: `${kind} ${meter}`,
@@ -36,7 +41,14 @@ export function deviceOf(meter: string, r: TicReading): Record<string, unknown> 
  * `object_id`'s successor), the state topic with a template reading the entity's key, and the
  * meter's availability topic (whose last will says `offline`).
  */
-export function discoveryMessage(spec: EntitySpec, meter: string, device: Record<string, unknown>, topics: MeterTopics, discoveryPrefix: string, lang: EntityLang): DiscoveryMessage {
+export function discoveryMessage(
+  spec: EntitySpec,
+  meter: string,
+  device: Record<string, unknown>,
+  topics: MeterTopics,
+  discoveryPrefix: string,
+  lang: EntityLang,
+): DiscoveryMessage {
   const uniqueId = `linkyrpi_${meter}_${spec.key}`
   const payload: Record<string, unknown> = {
     name: spec.name[lang],
@@ -59,5 +71,8 @@ export function discoveryMessage(spec: EntitySpec, meter: string, device: Record
   if (spec.icon !== undefined) payload.icon = spec.icon
   if (spec.options !== undefined) payload.options = spec.options
   if (spec.unit === 'Wh') payload.suggested_display_precision = 0
-  return { topic: `${discoveryPrefix}/${spec.component}/linkyrpi_${meter}/${spec.key}/config`, payload }
+  return {
+    topic: `${discoveryPrefix}/${spec.component}/linkyrpi_${meter}/${spec.key}/config`,
+    payload,
+  }
 }

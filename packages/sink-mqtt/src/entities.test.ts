@@ -5,9 +5,13 @@ import { buildFrame } from '@linkyrpi/tic-core/testing'
 import { contractIndexes, entitiesOf } from './entities.js'
 
 /** The reading of one frame built from groups. */
-function readingOf(mode: TicMode, groups: readonly (readonly [string, string, string?])[]): TicReading {
+function readingOf(
+  mode: TicMode,
+  groups: readonly (readonly [string, string, string?])[],
+): TicReading {
   const decoder = createTicDecoder({ reading: true })
-  for (const e of decoder.push(buildFrame(mode, groups))) if (e.kind === 'frame' && e.frame.reading !== undefined) return e.frame.reading
+  for (const e of decoder.push(buildFrame(mode, groups)))
+    if (e.kind === 'frame' && e.frame.reading !== undefined) return e.frame.reading
   throw new Error('no frame')
 }
 
@@ -35,8 +39,22 @@ describe('entitiesOf', () => {
     const r = readingOf('historique', TEMPO_BLUE_DAY)
     const entities = entitiesOf(r)
     const indexes = entities.filter((e) => e.key.startsWith('index_'))
-    expect(indexes.map((e) => e.key)).toEqual(['index_1', 'index_2', 'index_3', 'index_4', 'index_5', 'index_6'])
-    expect(indexes.map((e) => e.name.fr)).toEqual(['Index HC Bleu', 'Index HP Bleu', 'Index HC Blanc', 'Index HP Blanc', 'Index HC Rouge', 'Index HP Rouge'])
+    expect(indexes.map((e) => e.key)).toEqual([
+      'index_1',
+      'index_2',
+      'index_3',
+      'index_4',
+      'index_5',
+      'index_6',
+    ])
+    expect(indexes.map((e) => e.name.fr)).toEqual([
+      'Index HC Bleu',
+      'Index HP Bleu',
+      'Index HC Blanc',
+      'Index HP Blanc',
+      'Index HC Rouge',
+      'Index HP Rouge',
+    ])
     expect(indexes.map((e) => e.value(r))).toEqual([1234567, 2345678, 0, 0, 0, 0])
     expect(entities.find((e) => e.key === 'tempo_today')?.value(r)).toBe('blue')
     // DEMAIN '----': not announced yet → unknown, the entity exists all the same.
@@ -50,8 +68,16 @@ describe('entitiesOf', () => {
   })
 
   it('binary sensors read ON/OFF, or null when the meter does not say', () => {
-    const r = readingOf('historique', [...TEMPO_BLUE_DAY.slice(0, -1), ['ADPS', '046'], ['MOTDETAT', '000000']])
-    expect(entitiesOf(r).find((e) => e.key === 'overpower')?.value(r)).toBe('ON')
+    const r = readingOf('historique', [
+      ...TEMPO_BLUE_DAY.slice(0, -1),
+      ['ADPS', '046'],
+      ['MOTDETAT', '000000'],
+    ])
+    expect(
+      entitiesOf(r)
+        .find((e) => e.key === 'overpower')
+        ?.value(r),
+    ).toBe('ON')
   })
 
   it('for an unknown option, takes the indexes the meter counts', () => {

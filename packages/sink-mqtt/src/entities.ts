@@ -32,11 +32,14 @@ export interface EntitySpec {
   readonly value: (r: TicReading) => EntityValue
 }
 
-const onOff = (b: boolean | null | undefined): EntityValue => (b === null || b === undefined ? null : b ? 'ON' : 'OFF')
+const onOff = (b: boolean | null | undefined): EntityValue =>
+  b === null || b === undefined ? null : b ? 'ON' : 'OFF'
 const at = <T>(list: readonly (T | null)[] | null, i: number): T | null => list?.[i] ?? null
 
 /** Names of the supplier indexes per option (Enedis-NOI-CPT_54E §6.1 numbering, the same in both modes). */
-const INDEX_NAMES: Readonly<Record<'base' | 'hc' | 'ejp' | 'tempo', readonly (readonly [string, string])[]>> = {
+const INDEX_NAMES: Readonly<
+  Record<'base' | 'hc' | 'ejp' | 'tempo', readonly (readonly [string, string])[]>
+> = {
   base: [['Index Base', 'Index Base']],
   hc: [
     ['Index Heures Creuses', 'Index off-peak (HC)'],
@@ -72,11 +75,22 @@ export function contractIndexes(r: TicReading): number[] {
 
 function indexName(option: TariffOption | null, n: number): Record<EntityLang, string> {
   const names = option !== null && option !== 'other' ? INDEX_NAMES[option][n - 1] : undefined
-  return names === undefined ? { fr: `Index ${String(n)}`, en: `Index ${String(n)}` } : { fr: names[0], en: names[1] }
+  return names === undefined
+    ? { fr: `Index ${String(n)}`, en: `Index ${String(n)}` }
+    : { fr: names[0], en: names[1] }
 }
 
 const TEMPO = ['blue', 'white', 'red'] as const
-const CUTOFF = ['closed', 'overpower', 'overvoltage', 'load-shedding', 'remote-order', 'overheat-high-current', 'overheat-low-current', 'unknown'] as const
+const CUTOFF = [
+  'closed',
+  'overpower',
+  'overvoltage',
+  'load-shedding',
+  'remote-order',
+  'overheat-high-current',
+  'overheat-low-current',
+  'unknown',
+] as const
 
 const POWER: EntitySpec = {
   key: 'apparent_power',
@@ -331,7 +345,8 @@ export function entitiesOf(r: TicReading): EntitySpec[] {
       })
     }
   }
-  if (r.energy.importWh !== null || Object.keys(r.energy.importByIndexWh).length > 0) out.push(IMPORT_TOTAL)
+  if (r.energy.importWh !== null || Object.keys(r.energy.importByIndexWh).length > 0)
+    out.push(IMPORT_TOTAL)
   for (const n of contractIndexes(r)) {
     out.push({
       key: `index_${String(n)}`,
@@ -379,7 +394,8 @@ export function entitiesOf(r: TicReading): EntitySpec[] {
  * (a few frames per run), not on every frame.
  */
 export function entityShape(r: TicReading): string {
-  const idx = r.contract.option === null || r.contract.option === 'other' ? contractIndexes(r).join(',') : ''
+  const idx =
+    r.contract.option === null || r.contract.option === 'other' ? contractIndexes(r).join(',') : ''
   return [
     r.meter.phases,
     r.meter.producer ? 'p' : '',

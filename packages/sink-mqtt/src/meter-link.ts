@@ -62,7 +62,12 @@ export class MeterLink {
     const client = connect(o.url, options)
     this.client = client
     const report = (state: string, detail?: Record<string, unknown>): void =>
-      ctx.diagnostics.report({ kind: 'state', stage: ctx.stage, state, detail: { meter, ...detail } })
+      ctx.diagnostics.report({
+        kind: 'state',
+        stage: ctx.stage,
+        state,
+        detail: { meter, ...detail },
+      })
     client.on('connect', () => {
       this.delay = o.reconnectMinMs
       client.options.reconnectPeriod = this.delay
@@ -70,7 +75,11 @@ export class MeterLink {
       report('connected', { reconnects: this.reconnects })
       if (o.discovery) {
         client.subscribe(statusTopic, { qos: 1 }, (error) => {
-          if (error) ctx.logger.warn('cannot subscribe to the Home Assistant status topic', { topic: statusTopic, error })
+          if (error)
+            ctx.logger.warn('cannot subscribe to the Home Assistant status topic', {
+              topic: statusTopic,
+              error,
+            })
         })
       }
       handlers.onConnect()
@@ -91,7 +100,11 @@ export class MeterLink {
     })
     client.on('error', (error: Error & { code?: unknown }) => {
       if (typeof error.code === 'number' && AUTH_CODES.has(error.code)) {
-        handlers.onFatal(new MqttAuthError(`the broker refused the connection (${error.message})`, { cause: error }))
+        handlers.onFatal(
+          new MqttAuthError(`the broker refused the connection (${error.message})`, {
+            cause: error,
+          }),
+        )
         return
       }
       ctx.logger.warn('MQTT connection error', { meter, error: error.message })

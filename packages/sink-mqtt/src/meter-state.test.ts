@@ -16,11 +16,13 @@ function reading(papp: number, hchc: number, ptec = 'HC..'): TicReading {
     ['IINST', '002'],
     ['PAPP', String(papp).padStart(5, '0')],
   ])
-  for (const e of decoder.push(bytes)) if (e.kind === 'frame' && e.frame.reading !== undefined) return e.frame.reading
+  for (const e of decoder.push(bytes))
+    if (e.kind === 'frame' && e.frame.reading !== undefined) return e.frame.reading
   throw new Error('no frame')
 }
 
-const state = (o: { measurementIntervalMs: number; energyIntervalMs: number }) => new MeterState(o, () => ({ identifiers: ['x'] }))
+const state = (o: { measurementIntervalMs: number; energyIntervalMs: number }) =>
+  new MeterState(o, () => ({ identifiers: ['x'] }))
 const json = (s: MeterState) => JSON.parse(s.stateJson()) as Record<string, unknown>
 
 describe('MeterState', () => {

@@ -105,7 +105,9 @@ export class MeterState {
       const since = t - this.releasedAt[i]!
       const due =
         spec.throttle === 'state' ||
-        (spec.throttle === 'energy' ? since >= this.intervals.energyIntervalMs : since >= this.intervals.measurementIntervalMs)
+        (spec.throttle === 'energy'
+          ? since >= this.intervals.energyIntervalMs
+          : since >= this.intervals.measurementIntervalMs)
       if (!due) continue
       this.released[i] = v
       this.releasedAt[i] = t
@@ -119,7 +121,8 @@ export class MeterState {
   /** The state message: `at` (ISO time of the last released change) and every entity's released value. */
   stateJson(): string {
     const out: Record<string, EntityValue> = { at: new Date(this.at).toISOString() }
-    for (let i = 0; i < this.entities.length; i++) out[this.entities[i]!.key] = this.released[i] ?? null
+    for (let i = 0; i < this.entities.length; i++)
+      out[this.entities[i]!.key] = this.released[i] ?? null
     return JSON.stringify(out)
   }
 }

@@ -91,24 +91,58 @@ export function mqttSink(options: MqttSinkOptions, ctx: StageContext): Sink {
         if (finishing) return
         finishing = true
         await Promise.all([
-          ...[...meters.values()].map((m) => m.link.close(false).catch((error: unknown) => ctx.logger.warn('MQTT close failed', { meter: m.id, error }))),
-          switches?.close(false).catch((error: unknown) => ctx.logger.warn('MQTT close failed', { meter: 'automation', error })),
+          ...[...meters.values()].map((m) =>
+            m.link
+              .close(false)
+              .catch((error: unknown) =>
+                ctx.logger.warn('MQTT close failed', { meter: m.id, error }),
+              ),
+          ),
+          switches
+            ?.close(false)
+            .catch((error: unknown) =>
+              ctx.logger.warn('MQTT close failed', { meter: 'automation', error }),
+            ),
         ])
         subscriber.complete()
       }
 
       /** Publishes what a meter owes the broker; resolves when the broker has all of it. */
-      const flush = (m: Meter, withState: boolean, events: readonly MeterEvent[]): Promise<unknown> => {
+      const flush = (
+        m: Meter,
+        withState: boolean,
+        events: readonly MeterEvent[],
+      ): Promise<unknown> => {
         const p: Promise<void>[] = []
         if (o.discovery && m.pendingDiscovery.size > 0) {
           for (const spec of m.pendingDiscovery.values()) {
-            const d = discoveryMessage(spec, m.id, m.state.device, m.link.topics, o.discoveryPrefix, o.lang)
+            const d = discoveryMessage(
+              spec,
+              m.id,
+              m.state.device,
+              m.link.topics,
+              o.discoveryPrefix,
+              o.lang,
+            )
             p.push(m.link.publish(d.topic, JSON.stringify(d.payload), 1, true))
           }
           m.pendingDiscovery.clear()
         }
-        if (withState) p.push(m.link.publish(m.link.topics.state, m.state.stateJson(), o.qos, o.retain))
-        for (const e of events) p.push(m.link.publish(m.link.topics.event, JSON.stringify({ at: new Date(m.state.last?.t ?? ctx.now()).toISOString(), kind: e.kind, detail: e.detail }), o.qos, false))
+        if (withState)
+          p.push(m.link.publish(m.link.topics.state, m.state.stateJson(), o.qos, o.retain))
+        for (const e of events)
+          p.push(
+            m.link.publish(
+              m.link.topics.event,
+              JSON.stringify({
+                at: new Date(m.state.last?.t ?? ctx.now()).toISOString(),
+                kind: e.kind,
+                detail: e.detail,
+              }),
+              o.qos,
+              false,
+            ),
+          )
         return Promise.all(p)
       }
 
@@ -120,7 +154,10 @@ export function mqttSink(options: MqttSinkOptions, ctx: StageContext): Sink {
         m.waiting = []
         m.pendingEvents = []
         if (o.discovery) for (const spec of m.state.all) m.pendingDiscovery.set(spec.key, spec)
-        Promise.all([m.link.publish(m.link.topics.availability, 'online', 1, true), flush(m, true, events)]).then(
+        Promise.all([
+          m.link.publish(m.link.topics.availability, 'online', 1, true),
+          flush(m, true, events),
+        ]).then(
           () => markDone(waiting),
           (error: unknown) => {
             // Lost again before the broker had it all: the next connect publishes it again.
@@ -145,7 +182,10 @@ export function mqttSink(options: MqttSinkOptions, ctx: StageContext): Sink {
             onHomeAssistantOnline: () => {
               ctx.logger.info('Home Assistant is online: publishing discovery again', { meter: id })
               for (const spec of created.state.all) created.pendingDiscovery.set(spec.key, spec)
-              if (created.link.connected) void flush(created, true, []).catch((error: unknown) => ctx.logger.debug('discovery re-publish interrupted', { meter: id, error }))
+              if (created.link.connected)
+                void flush(created, true, []).catch((error: unknown) =>
+                  ctx.logger.debug('discovery re-publish interrupted', { meter: id, error }),
+                )
             },
             onFatal: (error) => {
               if (!subscriber.closed) subscriber.error(error)
@@ -166,7 +206,9 @@ export function mqttSink(options: MqttSinkOptions, ctx: StageContext): Sink {
           if (id === null || !isTopicSafeMeter(id)) {
             if (id !== null && !unsafe.has(id) && unsafe.size < 100) {
               unsafe.add(id)
-              ctx.logger.warn('meter id unfit for a topic: its frames are not published', { meter: id })
+              ctx.logger.warn('meter id unfit for a topic: its frames are not published', {
+                meter: id,
+              })
             }
             entry.done = true
             emitAcks()
@@ -177,11 +219,13 @@ export function mqttSink(options: MqttSinkOptions, ctx: StageContext): Sink {
           const prev = m.state.last
           const { stateChanged, newEntities } = m.state.fold(r, t)
           if (o.discovery) for (const spec of newEntities) m.pendingDiscovery.set(spec.key, spec)
-          const events = o.events !== undefined && prev !== null ? o.events(prev.reading, prev.t, r, t) : []
+          const events =
+            o.events !== undefined && prev !== null ? o.events(prev.reading, prev.t, r, t) : []
           if (!m.link.connected) {
             m.waiting.push(entry)
             for (const e of events) m.pendingEvents.push(e)
-            if (m.pendingEvents.length > MAX_PENDING_EVENTS) m.pendingEvents.splice(0, m.pendingEvents.length - MAX_PENDING_EVENTS)
+            if (m.pendingEvents.length > MAX_PENDING_EVENTS)
+              m.pendingEvents.splice(0, m.pendingEvents.length - MAX_PENDING_EVENTS)
             return
           }
           if (!stateChanged && events.length === 0 && m.pendingDiscovery.size === 0) {

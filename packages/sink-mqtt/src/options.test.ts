@@ -21,7 +21,17 @@ describe('resolveMqttOptions', () => {
   it('lists every problem at once, each with its option name', () => {
     let message = ''
     try {
-      resolveMqttOptions({ url: 'http://broker', prefix: 'linky/+/x', discoveryPrefix: 'ha/', qos: 3 as 1, measurementIntervalMs: -1, password: 'p', cert: 'c', automationOverrideMs: 0, automationId: 'a/b' })
+      resolveMqttOptions({
+        url: 'http://broker',
+        prefix: 'linky/+/x',
+        discoveryPrefix: 'ha/',
+        qos: 3 as 1,
+        measurementIntervalMs: -1,
+        password: 'p',
+        cert: 'c',
+        automationOverrideMs: 0,
+        automationId: 'a/b',
+      })
     } catch (error) {
       message = (error as TypeError).message
     }

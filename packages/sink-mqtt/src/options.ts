@@ -16,7 +16,12 @@ export interface MeterEvent {
  * ms). The pipeline passes the store's detector, so that the MQTT events and the stored events
  * are the same.
  */
-export type EventDetector = (prev: TicReading, prevT: number, next: TicReading, t: number) => readonly MeterEvent[]
+export type EventDetector = (
+  prev: TicReading,
+  prevT: number,
+  next: TicReading,
+  t: number,
+) => readonly MeterEvent[]
 
 /** Options of `mqttSink`. */
 export interface MqttSinkOptions {
@@ -114,7 +119,12 @@ export function resolveMqttOptions(options: MqttSinkOptions): ResolvedMqttOption
   } catch {
     problems.push(`url: not a URL: '${String(options.url)}'`)
   }
-  if (url !== null) check('url', url.protocol === 'mqtt:' || url.protocol === 'mqtts:', `must start with mqtt:// or mqtts://, got '${url.protocol}//'`)
+  if (url !== null)
+    check(
+      'url',
+      url.protocol === 'mqtt:' || url.protocol === 'mqtts:',
+      `must start with mqtt:// or mqtts://, got '${url.protocol}//'`,
+    )
   const prefix = options.prefix ?? 'linkyrpi'
   for (const p of prefixProblems(prefix)) problems.push(`prefix: ${p}`)
   const discoveryPrefix = options.discoveryPrefix ?? 'homeassistant'
@@ -125,7 +135,11 @@ export function resolveMqttOptions(options: MqttSinkOptions): ResolvedMqttOption
   check('qos', qos === 0 || qos === 1 || qos === 2, `must be 0, 1 or 2, got ${String(qos)}`)
   const ms = (name: string, value: number | undefined, fallback: number, min: number): number => {
     const v = value ?? fallback
-    check(name, Number.isInteger(v) && v >= min, `must be an integer ≥ ${String(min)} (ms), got ${String(v)}`)
+    check(
+      name,
+      Number.isInteger(v) && v >= min,
+      `must be an integer ≥ ${String(min)} (ms), got ${String(v)}`,
+    )
     return v
   }
   const measurementIntervalMs = ms('measurementIntervalMs', options.measurementIntervalMs, 5_000, 0)
@@ -133,15 +147,33 @@ export function resolveMqttOptions(options: MqttSinkOptions): ResolvedMqttOption
   const reconnectMinMs = ms('reconnectMinMs', options.reconnectMinMs, 1_000, 1)
   const reconnectMaxMs = ms('reconnectMaxMs', options.reconnectMaxMs, 30_000, 1)
   check('reconnectMaxMs', reconnectMaxMs >= reconnectMinMs, 'must be ≥ reconnectMinMs')
-  check('password', options.password === undefined || options.username !== undefined, 'needs a username')
-  check('cert', (options.cert === undefined) === (options.key === undefined), 'a client certificate and its key go together')
-  const automationOverrideMs = ms('automationOverrideMs', options.automationOverrideMs, 3_600_000, 1)
+  check(
+    'password',
+    options.password === undefined || options.username !== undefined,
+    'needs a username',
+  )
+  check(
+    'cert',
+    (options.cert === undefined) === (options.key === undefined),
+    'a client certificate and its key go together',
+  )
+  const automationOverrideMs = ms(
+    'automationOverrideMs',
+    options.automationOverrideMs,
+    3_600_000,
+    1,
+  )
   const automationPollMs = ms('automationPollMs', options.automationPollMs, 2_000, 1)
   const automationId = options.automationId ?? 'local'
   check('automationId', /^[A-Za-z0-9_-]+$/.test(automationId), "letters, digits, '_' and '-' only")
   const clientIdPrefix = options.clientIdPrefix ?? 'linkyrpi'
-  check('clientIdPrefix', /^[A-Za-z0-9_-]{1,40}$/.test(clientIdPrefix), "letters, digits, '_' and '-' only (1-40)")
-  if (problems.length > 0) throw new TypeError(`invalid MQTT sink options:\n  ${problems.join('\n  ')}`)
+  check(
+    'clientIdPrefix',
+    /^[A-Za-z0-9_-]{1,40}$/.test(clientIdPrefix),
+    "letters, digits, '_' and '-' only (1-40)",
+  )
+  if (problems.length > 0)
+    throw new TypeError(`invalid MQTT sink options:\n  ${problems.join('\n  ')}`)
   return Object.freeze({
     url: options.url,
     username: options.username,

@@ -12,7 +12,8 @@ describe('topics', () => {
 
   it('refuses meter ids and prefixes that would make a wildcard or an odd level', () => {
     expect(isTopicSafeMeter('021861348497')).toBe(true)
-    for (const bad of ['', 'a/b', 'a+b', '#', 'NJOURF+1', 'SMAXSN-1', 'a b']) expect(isTopicSafeMeter(bad)).toBe(false)
+    for (const bad of ['', 'a/b', 'a+b', '#', 'NJOURF+1', 'SMAXSN-1', 'a b'])
+      expect(isTopicSafeMeter(bad)).toBe(false)
     expect(prefixProblems('home/linky')).toEqual([])
     expect(prefixProblems('a/#')).not.toEqual([])
     expect(prefixProblems('/a')).not.toEqual([])

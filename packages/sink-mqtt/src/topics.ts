@@ -30,8 +30,10 @@ export function prefixProblems(prefix: string): string[] {
   const out: string[] = []
   if (prefix.length === 0) return ['must not be empty']
   if (/[+#]/.test(prefix)) out.push("must not contain the wildcards '+' or '#'")
-  if (prefix.startsWith('/') || prefix.endsWith('/') || prefix.includes('//')) out.push('must not start or end with / or have an empty level')
+  if (prefix.startsWith('/') || prefix.endsWith('/') || prefix.includes('//'))
+    out.push('must not start or end with / or have an empty level')
   if (prefix.startsWith('$')) out.push("must not start with '$'")
-  if (!/^[A-Za-z0-9_\-/$]+$/.test(prefix)) out.push("may only contain letters, digits, '_', '-' and '/'")
+  if (!/^[A-Za-z0-9_\-/$]+$/.test(prefix))
+    out.push("may only contain letters, digits, '_', '-' and '/'")
   return out
 }

@@ -26,6 +26,8 @@ describe('intArrayLiteral', () => {
 describe('textArrayLiteral', () => {
   it('quotes every string and escapes quotes and backslashes', () => {
     const rows = [['x'], [null], ['say "hi"'], ['C:\\dir'], ['{a,b}'], ['NULL'], ['']]
-    expect(textArrayLiteral(rows, 0)).toBe('{"x",NULL,"say \\"hi\\"","C:\\\\dir","{a,b}","NULL",""}')
+    expect(textArrayLiteral(rows, 0)).toBe(
+      '{"x",NULL,"say \\"hi\\"","C:\\\\dir","{a,b}","NULL",""}',
+    )
   })
 })

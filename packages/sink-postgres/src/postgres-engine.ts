@@ -5,7 +5,14 @@
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import type { Pool, PoolClient } from 'pg'
 import { COLUMNS, StoreConnectionError, isTransientError } from '@linkyrpi/store/core'
-import type { BulkRow, BulkTable, Engine, RowOf, StoreDatabase, WriteTx } from '@linkyrpi/store/core'
+import type {
+  BulkRow,
+  BulkTable,
+  Engine,
+  RowOf,
+  StoreDatabase,
+  WriteTx,
+} from '@linkyrpi/store/core'
 import { intArrayLiteral, textArrayLiteral } from './pg-array-literal.js'
 import { assertSchemaName } from './postgres-url.js'
 

@@ -21,7 +21,8 @@ export function isPostgresUrl(text: string): boolean {
 
 /** Throws StoreTargetError unless `schema` is a name {@link SCHEMA_NAME_PATTERN} accepts. */
 export function assertSchemaName(schema: string): void {
-  if (!SCHEMA_NAME_PATTERN.test(schema)) throw new StoreTargetError(`invalid schema name '${schema}' (lower-case letters, digits, _)`)
+  if (!SCHEMA_NAME_PATTERN.test(schema))
+    throw new StoreTargetError(`invalid schema name '${schema}' (lower-case letters, digits, _)`)
 }
 
 /**
@@ -42,7 +43,9 @@ export function parsePostgresUrl(text: string, schema?: string): PostgresLocatio
   if (fromUrl === undefined && schema === undefined) return { url: text }
   url.searchParams.delete('schema')
   if (fromUrl !== undefined && schema !== undefined && fromUrl !== schema) {
-    throw new StoreTargetError(`the URL names schema '${fromUrl}' but the 'schema' option says '${schema}'`)
+    throw new StoreTargetError(
+      `the URL names schema '${fromUrl}' but the 'schema' option says '${schema}'`,
+    )
   }
   const chosen = (schema ?? fromUrl) as string
   assertSchemaName(chosen)

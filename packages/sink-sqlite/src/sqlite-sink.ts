@@ -40,6 +40,21 @@ export interface SqliteSinkOptions extends StoreSinkOptions {
 export function sqliteSink(options: SqliteSinkOptions, ctx: StageContext): Sink<PipelineFrame> {
   if (options.path.length === 0) throw new TypeError("'path' must name the SQLite database file")
   const { store, gapMs, ...sinkOptions } = options
-  const open = store !== undefined ? store.lease : () => openSqliteStore(options.path, { restartEvents: true, ...(gapMs === undefined ? {} : { gapMs }) })
-  return storeSink(open, { ...sinkOptions, flushMs: options.flushMs ?? SQLITE_FLUSH_MS, spool: { ...options.spool, dir: options.spool?.dir ?? `${options.path}.spool` } }, ctx)
+  const open =
+    store !== undefined
+      ? store.lease
+      : () =>
+          openSqliteStore(options.path, {
+            restartEvents: true,
+            ...(gapMs === undefined ? {} : { gapMs }),
+          })
+  return storeSink(
+    open,
+    {
+      ...sinkOptions,
+      flushMs: options.flushMs ?? SQLITE_FLUSH_MS,
+      spool: { ...options.spool, dir: options.spool?.dir ?? `${options.path}.spool` },
+    },
+    ctx,
+  )
 }

@@ -27,5 +27,13 @@ for (const mode of ['historique', 'standard']) {
   }
   const s = (performance.now() - t0) / 1000
   const cps = mode === 'standard' ? 960 : 120
-  console.log(JSON.stringify({ bench: 'group-scanner', mode, chunkBytes: chunk, megabytesPerSecond: Math.round((bytes / s / 1e6) * 10) / 10, realTimeFactor: Math.round(bytes / s / cps) }))
+  console.log(
+    JSON.stringify({
+      bench: 'group-scanner',
+      mode,
+      chunkBytes: chunk,
+      megabytesPerSecond: Math.round((bytes / s / 1e6) * 10) / 10,
+      realTimeFactor: Math.round(bytes / s / cps),
+    }),
+  )
 }

@@ -6,14 +6,30 @@ import { concat } from '@linkyrpi/tic-core/testing'
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s)
 
 function file(): Uint8Array {
-  const parts = [encodeRecordingHeader({ startedAt: '2026-01-12T00:00:00.000Z', source: '/dev/ttyAMA0', baudRate: 1200 }), encodeRecord(1000, bytes('\x02\nADCO')), encodeRecord(1250.5, bytes(' 0123\r\x03'))]
+  const parts = [
+    encodeRecordingHeader({
+      startedAt: '2026-01-12T00:00:00.000Z',
+      source: '/dev/ttyAMA0',
+      baudRate: 1200,
+    }),
+    encodeRecord(1000, bytes('\x02\nADCO')),
+    encodeRecord(1250.5, bytes(' 0123\r\x03')),
+  ]
   return concat(parts)
 }
 
-function parseInPieces(data: Uint8Array, size: number): { chunks: CaptureChunk[]; parser: CaptureParser } {
+function parseInPieces(
+  data: Uint8Array,
+  size: number,
+): { chunks: CaptureChunk[]; parser: CaptureParser } {
   const parser = new CaptureParser()
   const chunks: CaptureChunk[] = []
-  for (let o = 0; o < data.length; o += size) chunks.push(...parser.push(data.slice(o, o + size)).map((c) => ({ atMs: c.atMs, bytes: c.bytes.slice() })))
+  for (let o = 0; o < data.length; o += size)
+    chunks.push(
+      ...parser
+        .push(data.slice(o, o + size))
+        .map((c) => ({ atMs: c.atMs, bytes: c.bytes.slice() })),
+    )
   parser.end()
   const held = parser.takeHeld()
   if (held.length > 0) chunks.push({ atMs: null, bytes: held })

@@ -106,14 +106,19 @@ export class CaptureParser {
         return []
       }
       const version = buf[8]!
-      if (version !== RECORDING_VERSION) throw new TypeError(`recording format version ${String(version)} is not supported (this program reads ${String(RECORDING_VERSION)})`)
+      if (version !== RECORDING_VERSION)
+        throw new TypeError(
+          `recording format version ${String(version)} is not supported (this program reads ${String(RECORDING_VERSION)})`,
+        )
       const n = new DataView(buf.buffer, buf.byteOffset, buf.length).getUint32(9, true)
       if (buf.length < PREFIX + n) {
         this.pending = buf
         return []
       }
       try {
-        this.header = JSON.parse(new TextDecoder().decode(buf.subarray(PREFIX, PREFIX + n))) as RecordingHeader
+        this.header = JSON.parse(
+          new TextDecoder().decode(buf.subarray(PREFIX, PREFIX + n)),
+        ) as RecordingHeader
       } catch (error) {
         throw new TypeError('recording header is not valid JSON', { cause: error })
       }
@@ -153,7 +158,8 @@ export class CaptureParser {
 }
 
 function isMagicPrefix(b: Uint8Array): boolean {
-  for (let i = 0; i < b.length && i < 8; i++) if (b[i] !== RECORDING_MAGIC.charCodeAt(i)) return false
+  for (let i = 0; i < b.length && i < 8; i++)
+    if (b[i] !== RECORDING_MAGIC.charCodeAt(i)) return false
   return true
 }
 

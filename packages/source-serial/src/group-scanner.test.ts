@@ -23,7 +23,9 @@ describe('GroupScanner', () => {
       const s = new GroupScanner()
       for (let i = 0; i < 30; i++) {
         const f = sim.next().bytes
-        s.push(uartMisread(f, mode === 'historique' ? 1200 : 9600, mode === 'historique' ? 9600 : 1200))
+        s.push(
+          uartMisread(f, mode === 'historique' ? 1200 : 9600, mode === 'historique' ? 9600 : 1200),
+        )
       }
       expect(s.decided(3)).toBeNull()
     }
@@ -38,14 +40,27 @@ describe('GroupScanner', () => {
   })
 
   it('finds a historique meter that uses the "mode 2" checksum rule', () => {
-    const frame = encodeFrame('historique', [{ label: 'ADCO', value: '021861348497' }, { label: 'OPTARIF', value: 'BASE' }, { label: 'ISOUSC', value: '30' }, { label: 'BASE', value: '001234567' }], { historiqueChecksum: 'mode2' })
+    const frame = encodeFrame(
+      'historique',
+      [
+        { label: 'ADCO', value: '021861348497' },
+        { label: 'OPTARIF', value: 'BASE' },
+        { label: 'ISOUSC', value: '30' },
+        { label: 'BASE', value: '001234567' },
+      ],
+      { historiqueChecksum: 'mode2' },
+    )
     const s = new GroupScanner()
     s.push(frame)
     expect(s.decided(3)).toBe('historique')
   })
 
   it('still decides under a few percent of bit errors', () => {
-    const sim = createMeterSimulator({ mode: 'historique', faults: { bitErrorRate: 0.03 }, seed: 8 })
+    const sim = createMeterSimulator({
+      mode: 'historique',
+      faults: { bitErrorRate: 0.03 },
+      seed: 8,
+    })
     const s = new GroupScanner()
     for (let i = 0; i < 4; i++) s.push(sim.next().bytes)
     expect(s.decided(3)).toBe('historique')

@@ -33,7 +33,12 @@ export class GroupScanner {
   private validInFrame = false
 
   private static empty(): GroupCounts {
-    return { valid: { historique: 0, standard: 0 }, labels: { historique: new Set(), standard: new Set() }, rejected: 0, frames: 0 }
+    return {
+      valid: { historique: 0, standard: 0 },
+      labels: { historique: new Set(), standard: new Set() },
+      rejected: 0,
+      frames: 0,
+    }
   }
 
   /** Forgets the counts (a new detection window); callbacks stay. */
@@ -84,7 +89,12 @@ export class GroupScanner {
   /** The mode with at least `minGroups` valid groups of `minGroups` distinct labels, or null. */
   decided(minGroups: number): TicMode | null {
     for (const mode of ['historique', 'standard'] as const) {
-      if (this.counts.valid[mode] >= minGroups && this.counts.labels[mode].size >= minGroups && this.counts.valid[mode] > this.counts.rejected) return mode
+      if (
+        this.counts.valid[mode] >= minGroups &&
+        this.counts.labels[mode].size >= minGroups &&
+        this.counts.valid[mode] > this.counts.rejected
+      )
+        return mode
     }
     return null
   }

@@ -7,7 +7,8 @@ export type Speed = number | 'max'
 /** Checks a speed option; throws TypeError naming it. */
 export function checkSpeed(speed: Speed | undefined): Speed {
   const s = speed ?? 1
-  if (s !== 'max' && !(typeof s === 'number' && Number.isFinite(s) && s > 0)) throw new TypeError(`"speed" must be a positive number or 'max', got ${String(speed)}`)
+  if (s !== 'max' && !(typeof s === 'number' && Number.isFinite(s) && s > 0))
+    throw new TypeError(`"speed" must be a positive number or 'max', got ${String(speed)}`)
   return s
 }
 
@@ -16,7 +17,10 @@ export function checkSpeed(speed: Speed | undefined): Speed {
  * time (divided by the speed) has elapsed since the pacer started. With speed `'max'` it only
  * yields to the event loop now and then, so that unsubscribing and other I/O still happen.
  */
-export function createPacer(speed: Speed, signal: AbortSignal): { wait(offsetMs: number): Promise<void> } {
+export function createPacer(
+  speed: Speed,
+  signal: AbortSignal,
+): { wait(offsetMs: number): Promise<void> } {
   const t0 = performance.now()
   let calls = 0
   return {

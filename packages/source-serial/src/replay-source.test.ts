@@ -12,7 +12,12 @@ import { CaptureFileError } from './errors.js'
 import { replaySource } from './replay-source.js'
 
 let dir: string
-const frame = (n: number): Uint8Array => buildFrame('historique', [['ADCO', '021861000001'], ['BASE', String(n).padStart(9, '0')], ['PAPP', '00450']])
+const frame = (n: number): Uint8Array =>
+  buildFrame('historique', [
+    ['ADCO', '021861000001'],
+    ['BASE', String(n).padStart(9, '0')],
+    ['PAPP', '00450'],
+  ])
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'linky-replay-'))
@@ -32,21 +37,31 @@ afterAll(async () => {
 
 const decodeAll = (chunks: readonly Uint8Array[]): string[] => {
   const d = createTicDecoder()
-  return chunks.flatMap((c) => d.push(c)).flatMap((e) => (e.kind === 'frame' ? [e.frame.groups.find((g) => g.label === 'BASE')!.value] : []))
+  return chunks
+    .flatMap((c) => d.push(c))
+    .flatMap((e) =>
+      e.kind === 'frame' ? [e.frame.groups.find((g) => g.label === 'BASE')!.value] : [],
+    )
 }
 
 describe('replaySource', () => {
   it('replays a recording and a raw capture to the same frames, then completes', async () => {
     for (const name of ['raw.tic', 'rec.ticrec']) {
-      const chunks = await lastValueFrom(replaySource(join(dir, name), { speed: 'max' }).pipe(toArray()))
+      const chunks = await lastValueFrom(
+        replaySource(join(dir, name), { speed: 'max' }).pipe(toArray()),
+      )
       expect(decodeAll(chunks)).toEqual(['000000001', '000000002', '000000003'])
     }
   })
 
   it('stamps each chunk of a recording with its recorded receive time, and a raw capture with none', async () => {
-    const rec = (await lastValueFrom(replaySource(join(dir, 'rec.ticrec'), { speed: 'max' }).pipe(toArray()))) as TimedChunk[]
+    const rec = (await lastValueFrom(
+      replaySource(join(dir, 'rec.ticrec'), { speed: 'max' }).pipe(toArray()),
+    )) as TimedChunk[]
     expect(rec.map((c) => c.receivedAt)).toEqual([0, 50, 2000, 2050, 6000, 6050])
-    const raw = (await lastValueFrom(replaySource(join(dir, 'raw.tic'), { speed: 'max' }).pipe(toArray()))) as TimedChunk[]
+    const raw = (await lastValueFrom(
+      replaySource(join(dir, 'raw.tic'), { speed: 'max' }).pipe(toArray()),
+    )) as TimedChunk[]
     expect(raw.every((c) => c.receivedAt === undefined)).toBe(true)
   })
 
@@ -55,7 +70,10 @@ describe('replaySource', () => {
     const times: number[] = []
     const t0 = performance.now()
     await new Promise<void>((resolve, reject) => {
-      replaySource(join(dir, 'rec.ticrec'), { speed: 20, onHeader: (h) => headers.push(h) }).subscribe({
+      replaySource(join(dir, 'rec.ticrec'), {
+        speed: 20,
+        onHeader: (h) => headers.push(h),
+      }).subscribe({
         next: () => times.push(performance.now() - t0),
         complete: resolve,
         error: reject,
@@ -70,7 +88,9 @@ describe('replaySource', () => {
 
   it('paces a raw capture at the character rate of its mode', async () => {
     const t0 = performance.now()
-    const chunks = await lastValueFrom(replaySource(join(dir, 'raw.tic'), { speed: 10 }).pipe(toArray()))
+    const chunks = await lastValueFrom(
+      replaySource(join(dir, 'raw.tic'), { speed: 10 }).pipe(toArray()),
+    )
     const bytes = chunks.reduce((n, c) => n + c.length, 0)
     // historique: 120 chars/s, so the whole file lasts bytes/120 s at 1x, a tenth of it at 10x.
     expect(performance.now() - t0).toBeGreaterThanOrEqual(((bytes - 12) / 120 / 10) * 1000 - 20)
@@ -81,19 +101,28 @@ describe('replaySource', () => {
     const whole = await readFile(join(dir, 'rec.ticrec'))
     await writeFile(join(dir, 'cut.ticrec'), whole.subarray(0, whole.length - 5))
     const ends: number[] = []
-    const chunks = await lastValueFrom(replaySource(join(dir, 'cut.ticrec'), { speed: 'max', onEnd: (e) => ends.push(e.truncatedBytes) }).pipe(toArray()))
+    const chunks = await lastValueFrom(
+      replaySource(join(dir, 'cut.ticrec'), {
+        speed: 'max',
+        onEnd: (e) => ends.push(e.truncatedBytes),
+      }).pipe(toArray()),
+    )
     expect(ends).toHaveLength(1)
     expect(ends[0]).toBeGreaterThan(0)
     expect(decodeAll(chunks)).toEqual(['000000001', '000000002'])
   })
 
   it('stops reading when unsubscribed', async () => {
-    const first = await firstValueFrom(replaySource(join(dir, 'raw.tic'), { speed: 1 }).pipe(take(1)))
+    const first = await firstValueFrom(
+      replaySource(join(dir, 'raw.tic'), { speed: 1 }).pipe(take(1)),
+    )
     expect(first.length).toBeGreaterThan(0)
   })
 
   it('errors with CaptureFileError naming a missing file', async () => {
-    await expect(lastValueFrom(replaySource(join(dir, 'missing.tic')))).rejects.toThrow(CaptureFileError)
+    await expect(lastValueFrom(replaySource(join(dir, 'missing.tic')))).rejects.toThrow(
+      CaptureFileError,
+    )
     await expect(lastValueFrom(replaySource(join(dir, 'missing.tic')))).rejects.toThrow(/ENOENT/)
     expect(() => replaySource('x', { speed: 0 })).toThrow(/speed/)
   })

@@ -36,7 +36,10 @@ export interface ReplaySourceOptions {
  * keep the time they were received, and a replay into a store finds the same keys each time; a
  * raw capture's chunks carry no stamp (the decoder then uses the current time).
  */
-export function replaySource(path: string, options: ReplaySourceOptions = {}): Observable<Uint8Array> {
+export function replaySource(
+  path: string,
+  options: ReplaySourceOptions = {},
+): Observable<Uint8Array> {
   const speed = checkSpeed(options.speed)
   const sliceMs = options.sliceMs ?? 100
   return new Observable<Uint8Array>((subscriber) => {
@@ -65,7 +68,9 @@ export function replaySource(path: string, options: ReplaySourceOptions = {}): O
           await pacer.wait(0)
           return
         }
-        cps ??= SERIAL_SETTINGS[options.mode ?? (chunk.bytes.includes(0x09) ? 'standard' : 'historique')].charsPerSecond
+        cps ??=
+          SERIAL_SETTINGS[options.mode ?? (chunk.bytes.includes(0x09) ? 'standard' : 'historique')]
+            .charsPerSecond
         const slice = Math.max(1, Math.round((cps * sliceMs) / 1000))
         for (let o = 0; o < chunk.bytes.length && !subscriber.closed; o += slice) {
           await pacer.wait(rawOffsetMs)
@@ -96,7 +101,14 @@ export function replaySource(path: string, options: ReplaySourceOptions = {}): O
       () => subscriber.complete(),
       (error: unknown) => {
         if (ac.signal.aborted && isAbort(error)) return
-        subscriber.error(error instanceof CaptureFileError ? error : new CaptureFileError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error }))
+        subscriber.error(
+          error instanceof CaptureFileError
+            ? error
+            : new CaptureFileError(
+                `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+                { cause: error },
+              ),
+        )
       },
     )
     return () => {

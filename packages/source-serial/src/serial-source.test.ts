@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module'
-import type { MockBindingInterface, MockPortBinding } from '@serialport/binding-mock' with { 'resolution-mode': 'require' }
+import type { MockBindingInterface, MockPortBinding } from '@serialport/binding-mock' with {
+  'resolution-mode': 'require',
+}
 import { createMeterSimulator, uartMisread } from '@linkyrpi/simulator'
 import type { MeterSimulatorOptions } from '@linkyrpi/simulator'
 import { SERIAL_SETTINGS, createTicDecoder } from '@linkyrpi/tic-core'
@@ -11,7 +13,9 @@ import { serialSource } from './serial-source.js'
 import type { SerialSource, SerialSourceOptions, SerialSourceState } from './serial-source.js'
 
 // The package's ESM entry has no type declarations; its CommonJS entry does.
-const { MockBinding } = createRequire(import.meta.url)('@serialport/binding-mock') as { MockBinding: MockBindingInterface }
+const { MockBinding } = createRequire(import.meta.url)('@serialport/binding-mock') as {
+  MockBinding: MockBindingInterface
+}
 const PATH = '/dev/ttyTIC'
 let current: MockPortBinding | null = null
 let unplugged = false
@@ -40,29 +44,48 @@ afterEach(() => {
 })
 
 /** A meter wired to the mock port: one frame every `everyMs`, misread when the port is at the other rate. */
-function wireMeter(options: MeterSimulatorOptions | ((baud: number) => Uint8Array), everyMs = 5): void {
+function wireMeter(
+  options: MeterSimulatorOptions | ((baud: number) => Uint8Array),
+  everyMs = 5,
+): void {
   const sim = typeof options === 'function' ? null : createMeterSimulator(options)
   const timer = setInterval(() => {
     const p = current
     if (p === null || !p.isOpen) return
-    void p.getBaudRate().then(({ baudRate }: { baudRate: number }) => {
-      if (!p.isOpen) return
-      let bytes: Uint8Array
-      if (sim === null) bytes = (options as (baud: number) => Uint8Array)(baudRate)
-      else {
-        const f = sim.next()
-        const meterBaud = SERIAL_SETTINGS[f.mode].baudRate
-        bytes = baudRate === meterBaud ? f.bytes : uartMisread(f.bytes, meterBaud, baudRate)
-      }
-      if (bytes.length > 0) p.emitData(Buffer.from(bytes))
-    }, () => undefined)
+    void p.getBaudRate().then(
+      ({ baudRate }: { baudRate: number }) => {
+        if (!p.isOpen) return
+        let bytes: Uint8Array
+        if (sim === null) bytes = (options as (baud: number) => Uint8Array)(baudRate)
+        else {
+          const f = sim.next()
+          const meterBaud = SERIAL_SETTINGS[f.mode].baudRate
+          bytes = baudRate === meterBaud ? f.bytes : uartMisread(f.bytes, meterBaud, baudRate)
+        }
+        if (bytes.length > 0) p.emitData(Buffer.from(bytes))
+      },
+      () => undefined,
+    )
   }, everyMs)
   cleanups.push(() => clearInterval(timer))
 }
 
-function start(options: Partial<SerialSourceOptions> = {}): { source: SerialSource; frames: DecodedFrame[]; received: number[]; discarded: string[] } {
+function start(options: Partial<SerialSourceOptions> = {}): {
+  source: SerialSource
+  frames: DecodedFrame[]
+  received: number[]
+  discarded: string[]
+} {
   MockBinding.createPort(PATH, { maxReadSize: 64 })
-  const source = serialSource({ path: PATH, binding, detectWindowMs: 150, silenceMs: 300, backoffInitialMs: 20, backoffMaxMs: 100, ...options })
+  const source = serialSource({
+    path: PATH,
+    binding,
+    detectWindowMs: 150,
+    silenceMs: 300,
+    backoffInitialMs: 20,
+    backoffMaxMs: 100,
+    ...options,
+  })
   const decoder = createTicDecoder({ reading: true })
   const frames: DecodedFrame[] = []
   const received: number[] = [0]
@@ -78,7 +101,10 @@ function start(options: Partial<SerialSourceOptions> = {}): { source: SerialSour
   return { source, frames, received, discarded }
 }
 
-const until = (source: SerialSource, p: (s: SerialSourceState) => boolean): Promise<SerialSourceState> => firstValueFrom(source.state$.pipe(filter(p)))
+const until = (
+  source: SerialSource,
+  p: (s: SerialSourceState) => boolean,
+): Promise<SerialSourceState> => firstValueFrom(source.state$.pipe(filter(p)))
 const waitFor = async (p: () => boolean): Promise<void> => {
   while (!p()) await new Promise((r) => setTimeout(r, 10))
 }
@@ -120,7 +146,11 @@ describe('serialSource with MockBinding', () => {
       return b
     })
     const { source, received } = start()
-    const s = await until(source, (st) => st.status === 'detecting' && /neither|no valid TIC at 1200 or 9600/.test(st.reason ?? ''))
+    const s = await until(
+      source,
+      (st) =>
+        st.status === 'detecting' && /neither|no valid TIC at 1200 or 9600/.test(st.reason ?? ''),
+    )
     expect(s.reason).toBe('data, but no valid TIC at 1200 or 9600 Bd')
     await until(source, (st) => st.status === 'detecting' && st.baudRate === 9600)
     expect(received[0]).toBe(0)
@@ -141,10 +171,18 @@ describe('serialSource with MockBinding', () => {
   it('detects again after a silence when the meter switches from historique to standard', async () => {
     wireMeter({ mode: 'historique', faults: { modeSwitchAtMs: 60_000 } })
     const { source, frames } = start()
-    expect(await until(source, (s) => s.status === 'locked')).toMatchObject({ mode: 'historique', baudRate: 1200 })
-    const again = await until(source, (s) => s.status === 'detecting' && s.reason !== null && /no valid frame/.test(s.reason))
+    expect(await until(source, (s) => s.status === 'locked')).toMatchObject({
+      mode: 'historique',
+      baudRate: 1200,
+    })
+    const again = await until(
+      source,
+      (s) => s.status === 'detecting' && s.reason !== null && /no valid frame/.test(s.reason),
+    )
     expect(again.baudRate).toBe(9600)
-    expect(await until(source, (s) => s.status === 'locked' && s.mode === 'standard')).toMatchObject({ baudRate: 9600 })
+    expect(
+      await until(source, (s) => s.status === 'locked' && s.mode === 'standard'),
+    ).toMatchObject({ baudRate: 9600 })
     await waitFor(() => frames.some((f) => f.mode === 'standard'))
     expect(frames[0]!.mode).toBe('historique')
   })
@@ -184,13 +222,19 @@ describe('serialSource with MockBinding', () => {
   it('with a fixed mode, opens at that rate and locks at once', async () => {
     wireMeter({ mode: 'standard' })
     const { source, frames } = start({ mode: 'standard' })
-    expect(await until(source, (s) => s.status === 'locked')).toMatchObject({ mode: 'standard', baudRate: 9600 })
+    expect(await until(source, (s) => s.status === 'locked')).toMatchObject({
+      mode: 'standard',
+      baudRate: 9600,
+    })
     await waitFor(() => frames.length >= 1)
   })
 
   it('errors with SerialPortError when reconnect is off and the device is missing', async () => {
     const source = serialSource({ path: '/dev/nothing', binding, reconnect: false })
-    await expect(firstValueFrom(source)).rejects.toMatchObject({ name: 'SerialPortError', transient: true })
+    await expect(firstValueFrom(source)).rejects.toMatchObject({
+      name: 'SerialPortError',
+      transient: true,
+    })
     expect(() => serialSource({ path: '', binding })).toThrow(/"path"/)
     expect(() => serialSource({ path: PATH, binding, mode: 'fast' as 'auto' })).toThrow(/"mode"/)
   })

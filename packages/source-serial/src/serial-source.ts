@@ -141,7 +141,12 @@ export function serialSource(options: SerialSourceOptions): SerialSource {
 
     const snapshot = (): SerialSourceState => ({ ...current, bytes, frames, rejected, lastFrameAt })
     const set = (patch: Partial<SerialSourceState>): void => {
-      current = { ...snapshot(), ...patch, since: patch.status !== undefined && patch.status !== current.status ? now() : current.since }
+      current = {
+        ...snapshot(),
+        ...patch,
+        since:
+          patch.status !== undefined && patch.status !== current.status ? now() : current.since,
+      }
       state$.next(current)
     }
     readState = snapshot
@@ -154,7 +159,15 @@ export function serialSource(options: SerialSourceOptions): SerialSource {
     const open = (): void => {
       if (closed) return
       set({ status: 'opening', baudRate: rate(), mode: null })
-      const p = new SerialPortStream({ binding: o.binding, path: o.path, baudRate: rate(), dataBits: 7, parity: 'even', stopBits: 1, autoOpen: false })
+      const p = new SerialPortStream({
+        binding: o.binding,
+        path: o.path,
+        baudRate: rate(),
+        dataBits: 7,
+        parity: 'even',
+        stopBits: 1,
+        autoOpen: false,
+      })
       port = p
       p.on('data', (chunk: Buffer) => {
         if (port === p) onData(chunk)
@@ -192,8 +205,17 @@ export function serialSource(options: SerialSourceOptions): SerialSource {
       }
       const delay = backoff
       backoff = Math.min(o.backoffMaxMs, backoff * 2)
-      set({ status: 'disconnected', reason: error.message, mode: null, disconnects: current.disconnects + 1 })
-      logger?.warn('serial port lost, reopening', { path: o.path, error: error.message, retryInMs: delay })
+      set({
+        status: 'disconnected',
+        reason: error.message,
+        mode: null,
+        disconnects: current.disconnects + 1,
+      })
+      logger?.warn('serial port lost, reopening', {
+        path: o.path,
+        error: error.message,
+        retryInMs: delay,
+      })
       timer = setTimeout(open, delay)
     }
 
@@ -211,9 +233,15 @@ export function serialSource(options: SerialSourceOptions): SerialSource {
       timer = null
       tried.set(rate(), windowBytes)
       let reason: string
-      if (tried.size === o.baudRates.length && [...tried.values()].every((n) => n === 0)) reason = 'no data at all (is the TIC wired, is the meter powered?)'
-      else if (tried.size === o.baudRates.length) reason = `data, but no valid TIC at ${o.baudRates.join(' or ')} Bd`
-      else reason = windowBytes === 0 ? `no data at ${String(rate())} Bd` : `no valid TIC at ${String(rate())} Bd`
+      if (tried.size === o.baudRates.length && [...tried.values()].every((n) => n === 0))
+        reason = 'no data at all (is the TIC wired, is the meter powered?)'
+      else if (tried.size === o.baudRates.length)
+        reason = `data, but no valid TIC at ${o.baudRates.join(' or ')} Bd`
+      else
+        reason =
+          windowBytes === 0
+            ? `no data at ${String(rate())} Bd`
+            : `no valid TIC at ${String(rate())} Bd`
       logger?.debug('no TIC at this rate', { path: o.path, baudRate: rate(), bytes: windowBytes })
       switchRate(reason)
     }
@@ -237,7 +265,14 @@ export function serialSource(options: SerialSourceOptions): SerialSource {
       tried.clear()
       lastValidAt = now()
       const settings = SERIAL_SETTINGS[mode]
-      set({ status: 'locked', mode, reason: settings.baudRate === rate() ? null : `${mode} data at ${String(rate())} Bd (a pty or an adapter that ignores the rate)` })
+      set({
+        status: 'locked',
+        mode,
+        reason:
+          settings.baudRate === rate()
+            ? null
+            : `${mode} data at ${String(rate())} Bd (a pty or an adapter that ignores the rate)`,
+      })
       logger?.info('TIC locked', { path: o.path, mode, baudRate: rate() })
       for (const c of held) subscriber.next(c)
       held = []
@@ -246,14 +281,20 @@ export function serialSource(options: SerialSourceOptions): SerialSource {
     }
 
     const watchSilence = (): void => {
-      timer = setTimeout(() => {
-        timer = null
-        if (now() - lastValidAt >= o.silenceMs) {
-          logger?.warn('no valid TIC frame, detecting again', { path: o.path, silentMs: now() - lastValidAt })
-          // The other rate first: the usual cause is a meter switched between historique and standard.
-          switchRate(`no valid frame for ${String(o.silenceMs)} ms`)
-        } else watchSilence()
-      }, Math.max(10, Math.min(1000, o.silenceMs / 4)))
+      timer = setTimeout(
+        () => {
+          timer = null
+          if (now() - lastValidAt >= o.silenceMs) {
+            logger?.warn('no valid TIC frame, detecting again', {
+              path: o.path,
+              silentMs: now() - lastValidAt,
+            })
+            // The other rate first: the usual cause is a meter switched between historique and standard.
+            switchRate(`no valid frame for ${String(o.silenceMs)} ms`)
+          } else watchSilence()
+        },
+        Math.max(10, Math.min(1000, o.silenceMs / 4)),
+      )
     }
 
     const onData = (chunk: Buffer): void => {
@@ -302,16 +343,27 @@ interface CheckedOptions {
 }
 
 function checkOptions(o: SerialSourceOptions): CheckedOptions {
-  if (typeof o.path !== 'string' || o.path.length === 0) throw new TypeError('"path" must be a device path such as /dev/ttyAMA0')
-  if (typeof o.binding?.open !== 'function') throw new TypeError('"binding" must be a serialport binding (autoDetect() or MockBinding)')
+  if (typeof o.path !== 'string' || o.path.length === 0)
+    throw new TypeError('"path" must be a device path such as /dev/ttyAMA0')
+  if (typeof o.binding?.open !== 'function')
+    throw new TypeError('"binding" must be a serialport binding (autoDetect() or MockBinding)')
   const mode = o.mode ?? 'auto'
-  if (mode !== 'auto' && mode !== 'historique' && mode !== 'standard') throw new TypeError(`"mode" must be auto, historique or standard, got '${String(mode)}'`)
+  if (mode !== 'auto' && mode !== 'historique' && mode !== 'standard')
+    throw new TypeError(`"mode" must be auto, historique or standard, got '${String(mode)}'`)
   const fixedMode = mode === 'auto' ? null : mode
-  const baudRates = o.baudRates ?? (fixedMode === null ? [1200, 9600] : [SERIAL_SETTINGS[fixedMode].baudRate])
-  if (baudRates.length === 0 || baudRates.some((b) => !Number.isInteger(b) || b <= 0)) throw new TypeError('"baudRates" must list positive integer rates')
-  const positive = (name: string, v: number | undefined, def: number, allowZero = false): number => {
+  const baudRates =
+    o.baudRates ?? (fixedMode === null ? [1200, 9600] : [SERIAL_SETTINGS[fixedMode].baudRate])
+  if (baudRates.length === 0 || baudRates.some((b) => !Number.isInteger(b) || b <= 0))
+    throw new TypeError('"baudRates" must list positive integer rates')
+  const positive = (
+    name: string,
+    v: number | undefined,
+    def: number,
+    allowZero = false,
+  ): number => {
     const x = v ?? def
-    if (!Number.isFinite(x) || x < 0 || (!allowZero && x === 0)) throw new TypeError(`"${name}" must be a positive number, got ${String(v)}`)
+    if (!Number.isFinite(x) || x < 0 || (!allowZero && x === 0))
+      throw new TypeError(`"${name}" must be a positive number, got ${String(v)}`)
     return x
   }
   return {

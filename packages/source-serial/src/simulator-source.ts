@@ -53,13 +53,17 @@ export function simulatorSource(options: SimulatorSourceOptions = {}): Observabl
     const start = sim.now
     const run = async (): Promise<void> => {
       const pacer = createPacer(speed, ac.signal)
-      for (const f of simulatedFrames(sim, { durationMs: options.durationMs, frames: options.frames })) {
+      for (const f of simulatedFrames(sim, {
+        durationMs: options.durationMs,
+        frames: options.frames,
+      })) {
         if (subscriber.closed) break
         options.onFrame?.(f, sim)
         const lineMs = Math.max(1, f.durationMs - GAP_MS)
         if (speed === 'max' || f.bytes.length === 0) {
           await pacer.wait(f.at - start)
-          if (!subscriber.closed && f.bytes.length > 0) subscriber.next(stampChunk(f.bytes, f.at + lineMs))
+          if (!subscriber.closed && f.bytes.length > 0)
+            subscriber.next(stampChunk(f.bytes, f.at + lineMs))
           continue
         }
         const slices = Math.max(1, Math.ceil(lineMs / sliceMs))
@@ -68,7 +72,8 @@ export function simulatorSource(options: SimulatorSourceOptions = {}): Observabl
           const to = Math.min(o + size, f.bytes.length)
           const offsetMs = (to / f.bytes.length) * lineMs
           await pacer.wait(f.at - start + offsetMs)
-          if (!subscriber.closed) subscriber.next(stampChunk(f.bytes.subarray(o, to), f.at + offsetMs))
+          if (!subscriber.closed)
+            subscriber.next(stampChunk(f.bytes.subarray(o, to), f.at + offsetMs))
         }
       }
     }

@@ -47,14 +47,20 @@ async function sinkOfRevision(rev, tmp) {
   const here = new URL('.', import.meta.url)
   let source
   try {
-    source = execFileSync('git', ['show', `${rev}:packages/store/src/store-sink.ts`], { cwd: here, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    source = execFileSync('git', ['show', `${rev}:packages/store/src/store-sink.ts`], {
+      cwd: here,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
   } catch {
     process.stderr.write(`baseline revision ${rev} not found: measuring the current sink only\n`)
     return undefined
   }
   const dist = new URL('../dist/', here).href
   const js = ts
-    .transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } })
+    .transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    })
     .outputText.replace(/from '\.\/([^']+)'/g, (_, f) => `from '${dist}${f}'`)
     .replace(/from 'rxjs'/g, `from '${import.meta.resolve('rxjs')}'`)
   const file = join(tmp, 'baseline-store-sink.mjs')
@@ -70,7 +76,11 @@ async function measure(label, sink, tmp) {
     const input = new Subject()
     let acked = 0
     let failed
-    const sub = sink(() => Promise.resolve({ ...store, close: () => Promise.resolve() }), { batchSize: BATCH, flushMs: 600_000, retentionDays: 0, spool: { dir: join(dir, 'spool') } }, ctx)(input).subscribe({
+    const sub = sink(
+      () => Promise.resolve({ ...store, close: () => Promise.resolve() }),
+      { batchSize: BATCH, flushMs: 600_000, retentionDays: 0, spool: { dir: join(dir, 'spool') } },
+      ctx,
+    )(input).subscribe({
       next: () => void acked++,
       error: (e) => void (failed = e),
     })

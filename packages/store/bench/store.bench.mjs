@@ -24,7 +24,8 @@ const FRAMES = Number(process.env.BENCH_FRAMES ?? 200_000)
 const PG_URL = process.env.LINKY_PG_URL ?? 'postgres://root@127.0.0.1:5432/test'
 const YEAR_FRAMES_2S = (365 * 86_400) / 2
 const START = Date.UTC(2025, 11, 31, 23) // 2026-01-01 00:00 Paris
-const emit = (o) => process.stdout.write(`${JSON.stringify({ ...o, load1: Number(loadavg()[0].toFixed(2)) })}\n`)
+const emit = (o) =>
+  process.stdout.write(`${JSON.stringify({ ...o, load1: Number(loadavg()[0].toFixed(2)) })}\n`)
 
 // Readings with the decoder's exact shape (a decoded template), values varied per frame: building
 // them costs ~1 µs, so the benchmark measures the store, not frame generation.
@@ -46,8 +47,18 @@ function* readings(meter, start, count, intervalMs) {
         ...template,
         meter: { ...template.meter, id: meter },
         time: parseHorodate(formatHorodate(t)).iso,
-        period: { ...template.period, index: off ? 1 : 2, label: off ? 'HEURE  CREUSE' : 'HEURE  PLEINE', code: off ? 'hc' : 'hp' },
-        energy: { ...template.energy, importWh: h + p, importByIndexWh: { 1: h, 2: p }, distributorByIndexWh: { 1: h + p } },
+        period: {
+          ...template.period,
+          index: off ? 1 : 2,
+          label: off ? 'HEURE  CREUSE' : 'HEURE  PLEINE',
+          code: off ? 'hc' : 'hp',
+        },
+        energy: {
+          ...template.energy,
+          importWh: h + p,
+          importByIndexWh: { 1: h, 2: p },
+          distributorByIndexWh: { 1: h + p },
+        },
         power: { ...template.power, apparentVA: va },
         current: { ...template.current, rmsA: [Math.round(va / 230)] },
         voltage: { ...template.voltage, rmsV: [228 + (i % 7)] },
@@ -92,7 +103,10 @@ async function median(fn, runs = 15) {
   }
   wall.sort((a, b) => a - b)
   cpu.sort((a, b) => a - b)
-  return { ms: Number(wall[Math.floor(runs / 2)].toFixed(2)), cpuMs: Number(cpu[Math.floor(runs / 2)].toFixed(2)) }
+  return {
+    ms: Number(wall[Math.floor(runs / 2)].toFixed(2)),
+    cpuMs: Number(cpu[Math.floor(runs / 2)].toFixed(2)),
+  }
 }
 
 /**
@@ -103,12 +117,39 @@ async function median(fn, runs = 15) {
  */
 async function plainInsertCeiling(store, path) {
   const db = store.engine.db
-  const cols = ['m', 't', 'rx', 'flags', 'va', 'i1', 'u1', 'period_index', 'period_code', 'import_wh']
-  await sql.raw(`create table ceiling (${cols.map((c) => `${c} bigint${c === 'm' || c === 't' ? ' not null' : ''}`).join(', ')}, primary key (m, t))${store.engine.kind === 'sqlite' ? ' without rowid' : ''}`).execute(db)
+  const cols = [
+    'm',
+    't',
+    'rx',
+    'flags',
+    'va',
+    'i1',
+    'u1',
+    'period_index',
+    'period_code',
+    'import_wh',
+  ]
+  await sql
+    .raw(
+      `create table ceiling (${cols.map((c) => `${c} bigint${c === 'm' || c === 't' ? ' not null' : ''}`).join(', ')}, primary key (m, t))${store.engine.kind === 'sqlite' ? ' without rowid' : ''}`,
+    )
+    .execute(db)
   const batches = []
   for (let i = 0; i < FRAMES; i += 5000) {
     const rows = []
-    for (let k = i; k < Math.min(FRAMES, i + 5000); k++) rows.push([1, START + k * 2000, 0, 1, 500 + (k % 3000), 2 + (k % 10), 230, 1 + (k % 2), 2, 1_000_000 + k])
+    for (let k = i; k < Math.min(FRAMES, i + 5000); k++)
+      rows.push([
+        1,
+        START + k * 2000,
+        0,
+        1,
+        500 + (k % 3000),
+        2 + (k % 10),
+        230,
+        1 + (k % 2),
+        2,
+        1_000_000 + k,
+      ])
     batches.push(rows)
   }
   let seconds
@@ -117,7 +158,9 @@ async function plainInsertCeiling(store, path) {
     const Database = requireSqlite('better-sqlite3')
     const raw = new Database(path)
     applySqlitePragmas(raw)
-    const insert = raw.prepare(`insert into ceiling (${cols.join(', ')}) values (${cols.map(() => '?').join(', ')})`)
+    const insert = raw.prepare(
+      `insert into ceiling (${cols.join(', ')}) values (${cols.map(() => '?').join(', ')})`,
+    )
     const many = raw.transaction((rows) => {
       for (const r of rows) insert.run(r)
     })
@@ -129,18 +172,33 @@ async function plainInsertCeiling(store, path) {
     const lit = (rows, c) => `{${rows.map((r) => r[c]).join(',')}}`
     const start = performance.now()
     for (const rows of batches) {
-      await store.engine.transaction((tx) => tx.query(`insert into ceiling select * from unnest(${cols.map(() => '?::int8[]').join(', ')})`, cols.map((_, c) => lit(rows, c))))
+      await store.engine.transaction((tx) =>
+        tx.query(
+          `insert into ceiling select * from unnest(${cols.map(() => '?::int8[]').join(', ')})`,
+          cols.map((_, c) => lit(rows, c)),
+        ),
+      )
     }
     seconds = (performance.now() - start) / 1000
   }
   await sql.raw('drop table ceiling').execute(db)
-  return { seconds, what: store.engine.kind === 'sqlite' ? 'prepared insert loop, one transaction per 5000 rows' : 'insert … select from unnest, one per 5000 rows' }
+  return {
+    seconds,
+    what:
+      store.engine.kind === 'sqlite'
+        ? 'prepared insert loop, one transaction per 5000 rows'
+        : 'insert … select from unnest, one per 5000 rows',
+  }
 }
 
 async function tableBytes(store) {
   const rows =
     store.engine.kind === 'sqlite'
-      ? (await sql`select name, sum(pgsize) as bytes from dbstat group by name`.execute(store.engine.db)).rows
+      ? (
+          await sql`select name, sum(pgsize) as bytes from dbstat group by name`.execute(
+            store.engine.db,
+          )
+        ).rows
       : (
           await sql`select c.relname as name, pg_total_relation_size(c.oid) as bytes from pg_class c join pg_namespace n on n.oid = c.relnamespace
                     where n.nspname = current_schema() and c.relkind = 'r'`.execute(store.engine.db)
@@ -159,13 +217,21 @@ async function bench(engine) {
   const dir = mkdtempSync(join(tmpdir(), 'linky-bench-'))
   const schema = `bench_${Math.random().toString(36).slice(2, 8)}`
   const target = engine === 'sqlite' ? join(dir, 'bench.db') : `${PG_URL}?schema=${schema}`
-  const store = engine === 'sqlite' ? await openSqliteStore(target) : await openPostgresStore(target)
+  const store =
+    engine === 'sqlite' ? await openSqliteStore(target) : await openPostgresStore(target)
   try {
     // 1. Import rate on BENCH_FRAMES frames at one frame per 2 s.
     // framesPerCpuSecond: this process's CPU only (for SQLite, all of the work; for PostgreSQL, the
     // client side): what one dedicated core does when the machine is shared (see load1).
     const ceiling = await plainInsertCeiling(store, target)
-    emit({ bench: 'store-import-ceiling', engine, frames: FRAMES, what: ceiling.what, seconds: Number(ceiling.seconds.toFixed(2)), framesPerSecond: Math.round(FRAMES / ceiling.seconds) })
+    emit({
+      bench: 'store-import-ceiling',
+      engine,
+      frames: FRAMES,
+      what: ceiling.what,
+      seconds: Number(ceiling.seconds.toFixed(2)),
+      framesPerSecond: Math.round(FRAMES / ceiling.seconds),
+    })
     const { seconds, cpuSeconds } = await importAll(store, '021861348591', START, FRAMES, 2000)
     const rate = FRAMES / seconds
     emit({
@@ -183,8 +249,11 @@ async function bench(engine) {
 
     // 2. Power curve of one day at full resolution (43,200 samples).
     const day = START
-    const points = (await store.history.samples('021861348591', day, day + 86_400_000, 'raw')).length
-    const dayMs = await median(() => store.history.samples('021861348591', day, day + 86_400_000, 'raw'))
+    const points = (await store.history.samples('021861348591', day, day + 86_400_000, 'raw'))
+      .length
+    const dayMs = await median(() =>
+      store.history.samples('021861348591', day, day + 86_400_000, 'raw'),
+    )
     emit({ bench: 'store-query-power-curve-day-raw', engine, points, ...dayMs, target: 50 })
 
     // 3. Bytes per meter-year at the default retention (30 days of samples and registers, rollups
@@ -197,7 +266,9 @@ async function bench(engine) {
     const sum = (...names) => names.reduce((a, n) => a + (sizes[n] ?? 0), 0)
     const fullRes = sum('samples', 'registers', 'sample_rows', 'register_rows')
     const kept = sum('power_rollups', 'energy_rollups', 'events', 'power_rows', 'energy_rows')
-    const perYear = Math.round((fullRes / days) * 30 + (kept / days) * 365 + sum('meters', 'contracts', 'meter_nums'))
+    const perYear = Math.round(
+      (fullRes / days) * 30 + (kept / days) * 365 + sum('meters', 'contracts', 'meter_nums'),
+    )
     emit({
       bench: 'store-bytes-per-meter-year',
       engine,
@@ -209,8 +280,17 @@ async function bench(engine) {
       totalBytesOnDisk: await store.sizeBytes(),
       perTableBytesPerYear: Object.fromEntries(
         Object.entries(sizes)
-          .filter(([n]) => /^(samples|registers|sample_rows|register_rows|power_rollups|energy_rollups|power_rows|energy_rows|events)$/.test(n))
-          .map(([n, b]) => [n, Math.round((b / days) * (/^(samples|registers|sample_rows|register_rows)$/.test(n) ? 30 : 365))]),
+          .filter(([n]) =>
+            /^(samples|registers|sample_rows|register_rows|power_rollups|energy_rollups|power_rows|energy_rows|events)$/.test(
+              n,
+            ),
+          )
+          .map(([n, b]) => [
+            n,
+            Math.round(
+              (b / days) * (/^(samples|registers|sample_rows|register_rows)$/.test(n) ? 30 : 365),
+            ),
+          ]),
       ),
       target: engine === 'sqlite' ? 200e6 : 400e6,
     })
@@ -221,10 +301,15 @@ async function bench(engine) {
     const buckets = (await store.history.energy('021861348592', START, yearEnd, 'day')).length
     const energyMs = await median(() => store.history.energy('021861348592', START, yearEnd, 'day'))
     emit({ bench: 'store-query-daily-energy-year', engine, days: buckets, ...energyMs, target: 50 })
-    const viewMs = await median(() => sql`select day, supplier_index, energy_wh from daily_energy_by_period where meter = ${'021861348592'} order by day`.execute(store.engine.db))
+    const viewMs = await median(() =>
+      sql`select day, supplier_index, energy_wh from daily_energy_by_period where meter = ${'021861348592'} order by day`.execute(
+        store.engine.db,
+      ),
+    )
     emit({ bench: 'store-query-daily-energy-year-view', engine, ...viewMs, target: 50 })
   } finally {
-    if (engine === 'postgres') await sql`drop schema if exists ${sql.raw(schema)} cascade`.execute(store.engine.db)
+    if (engine === 'postgres')
+      await sql`drop schema if exists ${sql.raw(schema)} cascade`.execute(store.engine.db)
     await store.close()
     rmSync(dir, { recursive: true, force: true })
   }

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { batchRetryDelayMs, retryBatch } from './batch-retry.js'
 import { StoreConnectionError, StoreWriteError } from './errors.js'
 
-const scheduler = (): TestScheduler => new TestScheduler((actual, expected) => expect(actual).toEqual(expected))
+const scheduler = (): TestScheduler =>
+  new TestScheduler((actual, expected) => expect(actual).toEqual(expected))
 const down = new StoreConnectionError('database down')
 
 describe('retryBatch (marbles)', () => {
@@ -12,7 +13,17 @@ describe('retryBatch (marbles)', () => {
     s.run(({ cold, expectObservable, expectSubscriptions }) => {
       const write = cold('#', undefined, down)
       const retries: number[] = []
-      expectObservable(retryBatch(() => write, { attempts: 3, delayMs: 250, onRetry: (attempt, _e, delay) => retries.push(attempt, delay) }, s)).toBe('750ms #', undefined, down)
+      expectObservable(
+        retryBatch(
+          () => write,
+          {
+            attempts: 3,
+            delayMs: 250,
+            onRetry: (attempt, _e, delay) => retries.push(attempt, delay),
+          },
+          s,
+        ),
+      ).toBe('750ms #', undefined, down)
       expectSubscriptions(write.subscriptions).toBe(['(^!)', '250ms (^!)', '750ms (^!)'])
       s.flush()
       expect(retries).toEqual([1, 250, 2, 500])
@@ -25,7 +36,9 @@ describe('retryBatch (marbles)', () => {
       let calls = 0
       const fails = cold('#', undefined, down)
       const answers = cold('10ms (r|)', { r: 'stored' })
-      expectObservable(retryBatch(() => (++calls < 3 ? fails : answers), { attempts: 3, delayMs: 100 }, s)).toBe('310ms (r|)', { r: 'stored' })
+      expectObservable(
+        retryBatch(() => (++calls < 3 ? fails : answers), { attempts: 3, delayMs: 100 }, s),
+      ).toBe('310ms (r|)', { r: 'stored' })
     })
   })
 
@@ -33,7 +46,11 @@ describe('retryBatch (marbles)', () => {
     const s = scheduler()
     s.run(({ cold, expectObservable, expectSubscriptions }) => {
       const write = cold('5ms #', undefined, new Error('syntax error'))
-      expectObservable(retryBatch(() => write, { attempts: 3, delayMs: 250 }, s)).toBe('5ms #', undefined, new StoreWriteError('batch write failed'))
+      expectObservable(retryBatch(() => write, { attempts: 3, delayMs: 250 }, s)).toBe(
+        '5ms #',
+        undefined,
+        new StoreWriteError('batch write failed'),
+      )
       expectSubscriptions(write.subscriptions).toBe('^ 4ms !')
     })
   })
@@ -42,7 +59,9 @@ describe('retryBatch (marbles)', () => {
     const s = scheduler()
     s.run(({ cold, expectObservable }) => {
       const write = cold('#', undefined, down)
-      expectObservable(retryBatch(() => write, { attempts: 3, delayMs: 250, stopped: () => true }, s)).toBe('#', undefined, down)
+      expectObservable(
+        retryBatch(() => write, { attempts: 3, delayMs: 250, stopped: () => true }, s),
+      ).toBe('#', undefined, down)
     })
   })
 

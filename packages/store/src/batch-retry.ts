@@ -26,12 +26,18 @@ export function batchRetryDelayMs(attempt: number, firstDelayMs: number): number
  * attempts; then the last error goes through, and the caller declares an outage. A failure that
  * is not transient is not retried: it errors at once as a {@link StoreWriteError}.
  */
-export function retryBatch<T>(write: () => ObservableInput<T>, options: BatchRetryOptions, scheduler: SchedulerLike): Observable<T> {
+export function retryBatch<T>(
+  write: () => ObservableInput<T>,
+  options: BatchRetryOptions,
+  scheduler: SchedulerLike,
+): Observable<T> {
   return defer(write).pipe(
     retry({
       delay: (error: unknown, attempt) => {
-        if (!isTransientError(error)) return throwError(() => new StoreWriteError('batch write failed', { cause: error }))
-        if (attempt >= options.attempts || options.stopped?.() === true) return throwError(() => error)
+        if (!isTransientError(error))
+          return throwError(() => new StoreWriteError('batch write failed', { cause: error }))
+        if (attempt >= options.attempts || options.stopped?.() === true)
+          return throwError(() => error)
         const delayMs = batchRetryDelayMs(attempt, options.delayMs)
         options.onRetry?.(attempt, error, delayMs)
         return timer(delayMs, scheduler)

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { parisDayStart as localDayStart, parisMonthStart as localMonthStart, parisNextMonthStart as nextLocalMonthStart } from '@linkyrpi/tic-core'
+import {
+  parisDayStart as localDayStart,
+  parisMonthStart as localMonthStart,
+  parisNextMonthStart as nextLocalMonthStart,
+} from '@linkyrpi/tic-core'
 import { bucketOf } from './buckets.js'
 
 describe('local buckets (Europe/Paris)', () => {

@@ -1,6 +1,17 @@
 // The store without its RxJS sink, spool or capture import: what a reader (`linkyrpi report`,
 // the engines' store openers) needs, so that loading it does not load RxJS. index.ts adds the rest.
-export type { StoreDatabase, MetersTable, ContractsTable, SamplesTable, RegistersTable, EventsTable, PowerRollupsTable, EnergyRollupsTable, BulkTable, RowOf } from './schema.js'
+export type {
+  StoreDatabase,
+  MetersTable,
+  ContractsTable,
+  SamplesTable,
+  RegistersTable,
+  EventsTable,
+  PowerRollupsTable,
+  EnergyRollupsTable,
+  BulkTable,
+  RowOf,
+} from './schema.js'
 export { COLUMNS } from './schema.js'
 export { isTransientError, engineKindOf } from './engine.js'
 export type { Engine, EngineKind, WriteTx, BulkRow } from './engine.js'
@@ -18,6 +29,11 @@ export { createStore, sharedStore } from './store.js'
 export type { Store, StoreOptions, SharedStore } from './store.js'
 export { bucketOf, ROLLUP_RESOLUTIONS } from './buckets.js'
 export type { RollupResolution } from './buckets.js'
-export { StoreConnectionError, StoreWriteError, StoreTargetError, StoreSpoolFullError } from './errors.js'
+export {
+  StoreConnectionError,
+  StoreWriteError,
+  StoreTargetError,
+  StoreSpoolFullError,
+} from './errors.js'
 export { replaceTariffPrices } from './tariff-prices.js'
 export type { TariffPriceRow } from './tariff-prices.js'

@@ -39,9 +39,15 @@ export interface CountStep {
  * A counter resuming from a stored meter: `registers` (name, value pairs) of its latest reading
  * at `lastT`, and its first stored time `firstT`; or a fresh one (no arguments).
  */
-export function createEnergyCounter(firstT: number | null = null, lastT?: number, registers: readonly (string | number)[] = []): EnergyCounter {
+export function createEnergyCounter(
+  firstT: number | null = null,
+  lastT?: number,
+  registers: readonly (string | number)[] = [],
+): EnergyCounter {
   const forward = new Map<string, RegisterRef>()
-  if (lastT !== undefined) for (let k = 0; k < registers.length; k += 2) forward.set(registers[k] as string, { t: lastT, v: registers[k + 1] as number })
+  if (lastT !== undefined)
+    for (let k = 0; k < registers.length; k += 2)
+      forward.set(registers[k] as string, { t: lastT, v: registers[k + 1] as number })
   return { forward, back: new Map(), floor: firstT, backFloor: null }
 }
 
@@ -55,7 +61,13 @@ export function copyEnergyCounter(c: EnergyCounter): EnergyCounter {
   return { forward: copy(c.forward), back: copy(c.back), floor: c.floor, backFloor: c.backFloor }
 }
 
-function step(chain: Map<string, RegisterRef>, name: string, t: number, value: number, out: CountStep): void {
+function step(
+  chain: Map<string, RegisterRef>,
+  name: string,
+  t: number,
+  value: number,
+  out: CountStep,
+): void {
   const ref = chain.get(name)
   if (ref === undefined) {
     chain.set(name, { t, v: value })
@@ -76,7 +88,13 @@ function step(chain: Map<string, RegisterRef>, name: string, t: number, value: n
  * Counts `value` (Wh) of register `name` at `t` (epoch ms) for a frame stored for the first time.
  * Sets `out` and advances the counter.
  */
-export function countValue(c: EnergyCounter, name: string, t: number, value: number, out: CountStep): void {
+export function countValue(
+  c: EnergyCounter,
+  name: string,
+  t: number,
+  value: number,
+  out: CountStep,
+): void {
   out.wh = 0
   out.resetFrom = -1
   out.resetFromT = 0

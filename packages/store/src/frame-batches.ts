@@ -17,7 +17,8 @@ export class FrameBatches<T> {
 
   /** Adds a frame: staged when `divert` (outage, spool not empty), when anything is staged, or when the queue is full. */
   admit(entry: T, divert: boolean): void {
-    if (divert || this.#staging.length > 0 || this.#queue.length >= this.#maxQueue) this.#staging.push(entry)
+    if (divert || this.#staging.length > 0 || this.#queue.length >= this.#maxQueue)
+      this.#staging.push(entry)
     else this.#queue.push(entry)
   }
 

@@ -140,7 +140,8 @@ export function createHistoryStore(engine: Engine): HistoryStore {
           avgVA: avg(num(r[2]), vaN),
           minVA: num(r[3]),
           maxVA: num(r[4]),
-          avgVAByPhase: vapN === 0 ? null : [avg(num(r[6]), vapN), avg(num(r[7]), vapN), avg(num(r[8]), vapN)],
+          avgVAByPhase:
+            vapN === 0 ? null : [avg(num(r[6]), vapN), avg(num(r[7]), vapN), avg(num(r[8]), vapN)],
           avgInjectedVA: avg(num(r[10]), Number(r[9])),
         }
       }

@@ -40,7 +40,11 @@ export interface ImportResult {
   readonly discardedBytes: number
 }
 
-async function writeAll(store: Store, records: AsyncIterable<StoreRecord> | Iterable<StoreRecord>, batchSize: number): Promise<Omit<ImportResult, 'discardedBytes'>> {
+async function writeAll(
+  store: Store,
+  records: AsyncIterable<StoreRecord> | Iterable<StoreRecord>,
+  batchSize: number,
+): Promise<Omit<ImportResult, 'discardedBytes'>> {
   let frames = 0
   let stored = 0
   let duplicates = 0
@@ -97,7 +101,8 @@ export async function importChunks(
   const receivedAt = (): number => {
     let t = at
     if (t === null) {
-      if (options.start === undefined) throw new TypeError("import: 'start' (epoch ms) is required for a capture without timing")
+      if (options.start === undefined)
+        throw new TypeError("import: 'start' (epoch ms) is required for a capture without timing")
       t = options.start + index * intervalMs
     }
     index++

@@ -18,9 +18,20 @@ describe('SpoolSpill', () => {
     dirs.push(d)
     return new Spool(d, capacityBytes)
   }
-  const records = (n: number, from = 0): StoreRecord[] => Array.from({ length: n }, (_, i) => ({ receivedAt: from + i, reading: { x: 'y'.repeat(50) } }) as unknown as StoreRecord)
+  const records = (n: number, from = 0): StoreRecord[] =>
+    Array.from(
+      { length: n },
+      (_, i) =>
+        ({ receivedAt: from + i, reading: { x: 'y'.repeat(50) } }) as unknown as StoreRecord,
+    )
   const warnings: unknown[] = []
-  const log = { debug: () => undefined, info: () => undefined, warn: (m: string) => warnings.push(m), error: () => undefined, child: () => log } as unknown as Logger
+  const log = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (m: string) => warnings.push(m),
+    error: () => undefined,
+    child: () => log,
+  } as unknown as Logger
 
   it('puts frames that fail before everything spooled, in batches, and drops (counting) what does not fit', () => {
     const spill = new SpoolSpill(spoolOf(1000), 'drop-newest', log)

@@ -31,7 +31,8 @@ export class SpoolSpill {
     if (this.#onFull === 'fail') return this.#fullError()
     const dropped = this.#dropped
     // One warning at the first drop, then one per thousand frames dropped.
-    if (dropped === 0 || Math.floor((dropped + records.length) / 1000) > Math.floor(dropped / 1000)) this.#warn(dropped + records.length)
+    if (dropped === 0 || Math.floor((dropped + records.length) / 1000) > Math.floor(dropped / 1000))
+      this.#warn(dropped + records.length)
     this.#dropped += records.length
     return undefined
   }
@@ -42,7 +43,8 @@ export class SpoolSpill {
    */
   prepend(records: readonly StoreRecord[], batchSize: number): StoreSpoolFullError | undefined {
     const batches: StoreRecord[][] = []
-    for (let i = 0; i < records.length; i += batchSize) batches.push(records.slice(i, i + batchSize))
+    for (let i = 0; i < records.length; i += batchSize)
+      batches.push(records.slice(i, i + batchSize))
     const written = this.spool.prependBatches(batches)
     if (written === batches.length) return undefined
     if (this.#onFull === 'fail') return this.#fullError()
@@ -53,10 +55,16 @@ export class SpoolSpill {
   }
 
   #fullError(): StoreSpoolFullError {
-    return new StoreSpoolFullError(`spool full (${String(this.spool.usedBytes)} of ${String(this.spool.capacityBytes)} bytes)`)
+    return new StoreSpoolFullError(
+      `spool full (${String(this.spool.usedBytes)} of ${String(this.spool.capacityBytes)} bytes)`,
+    )
   }
 
   #warn(dropped: number): void {
-    this.#log.warn('spool full, dropping incoming frames', { dropped, spoolDir: this.spool.dir, spoolBytes: this.spool.usedBytes })
+    this.#log.warn('spool full, dropping incoming frames', {
+      dropped,
+      spoolDir: this.spool.dir,
+      spoolBytes: this.spool.usedBytes,
+    })
   }
 }

@@ -5,7 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { syntheticFrameArray } from './testing/index.js'
 import { Spool } from './spool.js'
 
-const records = syntheticFrameArray({ start: Date.UTC(2026, 0, 1), count: 6 }).map((f) => ({ reading: f.reading, receivedAt: f.meta.receivedAt }))
+const records = syntheticFrameArray({ start: Date.UTC(2026, 0, 1), count: 6 }).map((f) => ({
+  reading: f.reading,
+  receivedAt: f.meta.receivedAt,
+}))
 const dirs: string[] = []
 const dir = (): string => {
   const d = mkdtempSync(join(tmpdir(), 'linky-spool-unit-'))

@@ -1,4 +1,15 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import type { StoreRecord } from './rows.js'
 
@@ -10,7 +21,8 @@ const MIDDLE = 5_000_000_000_000_000
 
 function serialize(records: readonly StoreRecord[]): string {
   let text = ''
-  for (const r of records) text += `${JSON.stringify({ receivedAt: r.receivedAt, reading: r.reading })}\n`
+  for (const r of records)
+    text += `${JSON.stringify({ receivedAt: r.receivedAt, reading: r.reading })}\n`
   return text
 }
 
@@ -89,7 +101,8 @@ export class Spool {
     const texts = batches.map((b) => serialize(b))
     let room = this.#capacity - this.#used
     let fit = 0
-    while (fit < texts.length && Buffer.byteLength(texts[fit]!) <= room) room -= Buffer.byteLength(texts[fit++]!)
+    while (fit < texts.length && Buffer.byteLength(texts[fit]!) <= room)
+      room -= Buffer.byteLength(texts[fit++]!)
     for (let i = fit - 1; i >= 0; i--) {
       const first = this.#segments[0]
       this.#store(texts[i]!, first === undefined ? MIDDLE : first.seq - 1, true)
@@ -104,7 +117,8 @@ export class Spool {
     const name = `${String(s.seq).padStart(16, '0')}.jsonl`
     const text = readFileSync(join(this.#dir, name), 'utf8')
     const records: StoreRecord[] = []
-    for (const line of text.split('\n')) if (line.length > 0) records.push(JSON.parse(line) as StoreRecord)
+    for (const line of text.split('\n'))
+      if (line.length > 0) records.push(JSON.parse(line) as StoreRecord)
     return { name, records, bytes: s.bytes }
   }
 

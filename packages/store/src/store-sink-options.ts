@@ -64,7 +64,10 @@ export interface StoreSinkSettings {
 }
 
 /** Applies the defaults of {@link StoreSinkOptions}; `stage` names the default spool directory. */
-export function resolveStoreSinkOptions(options: StoreSinkOptions, stage: string): StoreSinkSettings {
+export function resolveStoreSinkOptions(
+  options: StoreSinkOptions,
+  stage: string,
+): StoreSinkSettings {
   const batchSize = Math.max(1, options.batchSize ?? 1000)
   return {
     batchSize,

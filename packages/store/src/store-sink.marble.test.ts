@@ -17,7 +17,13 @@ import { syntheticFrames } from './testing/index.js'
 // one due action at a time and let promise continuations run in between; the diagrams are
 // TestScheduler's (run-mode syntax, 1 frame = 1 ms), and so is the clock the sink reads.
 
-const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => quiet }
+const quiet: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => quiet,
+}
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 /** Runs every action due up to `until` (virtual ms), letting promises settle before each. */
@@ -34,12 +40,22 @@ async function advanceTo(s: TestScheduler, until: number): Promise<void> {
 }
 
 const frames = [...syntheticFrames({ start: Date.UTC(2026, 0, 5, 8), count: 5 })]
-const values: Record<string, PipelineFrame> = { a: frames[0]!, b: frames[1]!, c: frames[2]!, d: frames[3]!, e: frames[4]! }
+const values: Record<string, PipelineFrame> = {
+  a: frames[0]!,
+  b: frames[1]!,
+  c: frames[2]!,
+  d: frames[3]!,
+  e: frames[4]!,
+}
 const letterOf = (seq: number): string => 'abcde'[seq - 1]!
-const letterOfRecord = (r: StoreRecord): string => letterOf(frames.findIndex((f) => f.meta.receivedAt === r.receivedAt) + 1)
+const letterOfRecord = (r: StoreRecord): string =>
+  letterOf(frames.findIndex((f) => f.meta.receivedAt === r.receivedAt) + 1)
 
 /** A store whose writes fail (transiently) while `down()`, recording each attempt and each committed batch. */
-function fakeStore(s: TestScheduler, down: () => boolean = () => false): { store: Store; attempts: number[]; committed: { at: number; frames: string }[] } {
+function fakeStore(
+  s: TestScheduler,
+  down: () => boolean = () => false,
+): { store: Store; attempts: number[]; committed: { at: number; frames: string }[] } {
   const attempts: number[] = []
   const committed: { at: number; frames: string }[] = []
   const store = {
@@ -73,32 +89,64 @@ describe('storeSink on a virtual clock (marbles)', () => {
   })
 
   /** Feeds `inputMarbles` to the sink and returns its acks as marble messages (letters a–e for seq 1–5). */
-  async function run(s: TestScheduler, store: Store, options: StoreSinkOptions, inputMarbles: string, until: number): Promise<TestMessage[]> {
+  async function run(
+    s: TestScheduler,
+    store: Store,
+    options: StoreSinkOptions,
+    inputMarbles: string,
+    until: number,
+  ): Promise<TestMessage[]> {
     const dir = mkdtempSync(join(tmpdir(), 'linky-sink-marble-'))
     dirs.push(dir)
-    const ctx: StageContext = { stage: 'store', logger: quiet, diagnostics: { report: () => undefined }, now: () => s.now() }
+    const ctx: StageContext = {
+      stage: 'store',
+      logger: quiet,
+      diagnostics: { report: () => undefined },
+      now: () => s.now(),
+    }
     const input = new Subject<PipelineFrame>()
     const out: TestMessage[] = []
-    const sub = storeSink(() => Promise.resolve(store), { retentionDays: 0, spool: { dir: join(dir, 'spool') }, ...options }, ctx, { scheduler: s })(input).subscribe({
-      next: (a: Ack) => out.push({ frame: s.now(), notification: { kind: 'N', value: letterOf(a.seq) } }),
+    const sub = storeSink(
+      () => Promise.resolve(store),
+      { retentionDays: 0, spool: { dir: join(dir, 'spool') }, ...options },
+      ctx,
+      { scheduler: s },
+    )(input).subscribe({
+      next: (a: Ack) =>
+        out.push({ frame: s.now(), notification: { kind: 'N', value: letterOf(a.seq) } }),
       error: (error: unknown) => out.push({ frame: s.now(), notification: { kind: 'E', error } }),
       complete: () => out.push({ frame: s.now(), notification: { kind: 'C' } }),
     })
     for (const m of TestScheduler.parseMarbles(inputMarbles, values, undefined, false, true)) {
       const n = m.notification
-      s.schedule(() => (n.kind === 'N' ? input.next(n.value as PipelineFrame) : input.complete()), m.frame)
+      s.schedule(
+        () => (n.kind === 'N' ? input.next(n.value as PipelineFrame) : input.complete()),
+        m.frame,
+      )
     }
     await advanceTo(s, until)
     sub.unsubscribe()
     return out
   }
   const expected = (marbles: string): TestMessage[] =>
-    TestScheduler.parseMarbles(marbles, { a: 'a', b: 'b', c: 'c', d: 'd', e: 'e' }, undefined, false, true)
+    TestScheduler.parseMarbles(
+      marbles,
+      { a: 'a', b: 'b', c: 'c', d: 'd', e: 'e' },
+      undefined,
+      false,
+      true,
+    )
 
   it('writes a partial batch flushMs after its first frame, a full one at once, and completes with the input', async () => {
     const s = new TestScheduler(() => undefined)
     const { store, committed } = fakeStore(s)
-    const acks = await run(s, store, { batchSize: 3, flushMs: 2000 }, 'a 499ms b 2499ms cde 997ms |', 10_000)
+    const acks = await run(
+      s,
+      store,
+      { batchSize: 3, flushMs: 2000 },
+      'a 499ms b 2499ms cde 997ms |',
+      10_000,
+    )
     expect(acks).toEqual(expected('2000ms (ab) 998ms (cde) 993ms |'))
     expect(committed).toEqual([
       { at: 2000, frames: 'ab' },
@@ -110,7 +158,13 @@ describe('storeSink on a virtual clock (marbles)', () => {
     const s = new TestScheduler(() => undefined)
     let failures = 2
     const { store, attempts, committed } = fakeStore(s, () => failures-- > 0)
-    const acks = await run(s, store, { batchSize: 2, flushMs: 2000, retry: { attempts: 3, delayMs: 250 } }, 'ab', 10_000)
+    const acks = await run(
+      s,
+      store,
+      { batchSize: 2, flushMs: 2000, retry: { attempts: 3, delayMs: 250 } },
+      'ab',
+      10_000,
+    )
     expect(attempts).toEqual([1, 251, 751])
     expect(committed).toEqual([{ at: 751, frames: 'ab' }])
     expect(acks).toEqual(expected('751ms (ab)'))
@@ -121,7 +175,13 @@ describe('storeSink on a virtual clock (marbles)', () => {
     let down = true
     s.schedule(() => (down = false), 3000)
     const { store, attempts, committed } = fakeStore(s, () => down)
-    const acks = await run(s, store, { batchSize: 2, flushMs: 2000, retry: { attempts: 2, delayMs: 100 }, outageRetryMs: 5000 }, 'ab 997ms cd 4999ms e 2999ms |', 20_000)
+    const acks = await run(
+      s,
+      store,
+      { batchSize: 2, flushMs: 2000, retry: { attempts: 2, delayMs: 100 }, outageRetryMs: 5000 },
+      'ab 997ms cd 4999ms e 2999ms |',
+      20_000,
+    )
     // a, b fail twice and go to the spool (acked at 101); c, d arrive during the outage and go
     // after them (acked at once); the spool is written back at the next attempt (101 + 5000), in
     // order; e is written directly, flushMs after it arrived.

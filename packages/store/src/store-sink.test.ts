@@ -15,8 +15,19 @@ import { syntheticFrames } from './testing/index.js'
 setFlagsFromString('--expose-gc')
 const gc = runInNewContext('gc') as () => void
 
-const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => quiet }
-const context = (): StageContext => ({ stage: 'store', logger: quiet, diagnostics: { report: () => undefined }, now: () => Date.now() })
+const quiet: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => quiet,
+}
+const context = (): StageContext => ({
+  stage: 'store',
+  logger: quiet,
+  diagnostics: { report: () => undefined },
+  now: () => Date.now(),
+})
 
 /** A store whose writer counts the records it is given and keeps none of them. */
 function countingStore(written: { n: number }): Store {
@@ -48,10 +59,18 @@ async function alive(refs: readonly WeakRef<object>[]): Promise<number> {
  * Pushes `count` frames through the sink (the test keeps only a WeakRef to each reading) and
  * waits until every one is acknowledged, the sink still subscribed (its ledger alive).
  */
-async function pushAndAck(open: () => Promise<Store>, options: Parameters<typeof storeSink>[1], count: number): Promise<{ refs: WeakRef<object>[]; acks: number[]; stop: () => void }> {
+async function pushAndAck(
+  open: () => Promise<Store>,
+  options: Parameters<typeof storeSink>[1],
+  count: number,
+): Promise<{ refs: WeakRef<object>[]; acks: number[]; stop: () => void }> {
   const input = new Subject<PipelineFrame>()
   const acks: number[] = []
-  const subscription = storeSink(open, options, context())(input).subscribe({ next: (a: Ack) => acks.push(a.seq) })
+  const subscription = storeSink(
+    open,
+    options,
+    context(),
+  )(input).subscribe({ next: (a: Ack) => acks.push(a.seq) })
   const refs: WeakRef<object>[] = []
   for (const frame of syntheticFrames({ start: Date.UTC(2026, 0, 5, 8), count })) {
     refs.push(new WeakRef(frame.reading))
@@ -76,7 +95,11 @@ describe('storeSink ledger', () => {
   it('keeps no record of a frame once it is committed and acknowledged', async () => {
     const written = { n: 0 }
     const store = countingStore(written)
-    const { refs, acks, stop } = await pushAndAck(() => Promise.resolve(store), { batchSize: 50, flushMs: 600_000, retentionDays: 0, spool: { dir: spoolDir() } }, 600)
+    const { refs, acks, stop } = await pushAndAck(
+      () => Promise.resolve(store),
+      { batchSize: 50, flushMs: 600_000, retentionDays: 0, spool: { dir: spoolDir() } },
+      600,
+    )
     try {
       expect(written.n).toBe(600)
       expect(acks).toEqual(Array.from({ length: 600 }, (_, i) => i + 1))
@@ -89,8 +112,21 @@ describe('storeSink ledger', () => {
 
   it('keeps no record of a frame once it is spooled during an outage and acknowledged', async () => {
     const opens = { n: 0 }
-    const open = (): Promise<Store> => (opens.n++, Promise.reject(new StoreConnectionError('database down')))
-    const { refs, acks, stop } = await pushAndAck(open, { batchSize: 50, flushMs: 600_000, outageRetryMs: 600_000, retentionDays: 0, spool: { dir: spoolDir() } }, 600)
+    const open = (): Promise<Store> => (
+      opens.n++,
+      Promise.reject(new StoreConnectionError('database down'))
+    )
+    const { refs, acks, stop } = await pushAndAck(
+      open,
+      {
+        batchSize: 50,
+        flushMs: 600_000,
+        outageRetryMs: 600_000,
+        retentionDays: 0,
+        spool: { dir: spoolDir() },
+      },
+      600,
+    )
     try {
       expect(opens.n).toBe(1)
       expect(acks).toEqual(Array.from({ length: 600 }, (_, i) => i + 1))

@@ -48,7 +48,12 @@ const marksOf = (entries: readonly Entry[]): AckMark[] => entries.map((e) => e.m
  * {@link retryBatch} (per-batch retries), {@link OutagePolicy} (when to try the database again),
  * {@link SpoolSpill} (the spool and its full policy) and {@link Alarm}s on `deps.scheduler`.
  */
-export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions, ctx: StageContext, deps: StoreSinkDeps = {}): Sink<PipelineFrame> {
+export function storeSink(
+  open: () => Promise<Store>,
+  options: StoreSinkOptions,
+  ctx: StageContext,
+  deps: StoreSinkDeps = {},
+): Sink<PipelineFrame> {
   const settings = resolveStoreSinkOptions(options, ctx.stage)
   const { batchSize, completeTimeoutMs, retentionDays, retentionIntervalMs } = settings
   const scheduler = deps.scheduler ?? asyncScheduler
@@ -57,7 +62,11 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
 
   return (input) =>
     new Observable<Ack>((subscriber) => {
-      const spill = new SpoolSpill(new Spool(settings.spoolDir, settings.spoolCapacityBytes), settings.onFull, log)
+      const spill = new SpoolSpill(
+        new Spool(settings.spoolDir, settings.spoolCapacityBytes),
+        settings.onFull,
+        log,
+      )
       const spool = spill.spool
       const ledger = new AckLedger((seq) => subscriber.next({ seq, sink: ctx.stage }))
       const memory = new FrameBatches<Entry>(batchSize, settings.maxQueueFrames)
@@ -83,10 +92,19 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
           kind: 'state',
           stage: ctx.stage,
           state: next,
-          detail: { spoolBytes: spool.usedBytes, spoolCapacityBytes: spool.capacityBytes, dropped: spill.dropped, unstorable },
+          detail: {
+            spoolBytes: spool.usedBytes,
+            spoolCapacityBytes: spool.capacityBytes,
+            dropped: spill.dropped,
+            unstorable,
+          },
         })
       }
-      if (outage.active) log.warn('spool holds frames from a previous run; writing them first', { spoolDir: spool.dir, spoolBytes: spool.usedBytes })
+      if (outage.active)
+        log.warn('spool holds frames from a previous run; writing them first', {
+          spoolDir: spool.dir,
+          spoolBytes: spool.usedBytes,
+        })
 
       const armFlush = (): void => {
         if (flushAlarm.armed || stopped) return
@@ -115,21 +133,34 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
       }
       const writeBatch = (records: readonly StoreRecord[]): Promise<void> =>
         new Promise((resolve, reject) => {
-          writing = retryBatch(() => store!.ingest.write(records), {
-            attempts: settings.attempts,
-            delayMs: settings.retryDelayMs,
-            stopped: () => stopped,
-            onRetry: (attempt, error) => log.warn('batch write failed, retrying', { attempt, frames: records.length, error }),
-          }, scheduler).subscribe({
+          writing = retryBatch(
+            () => store!.ingest.write(records),
+            {
+              attempts: settings.attempts,
+              delayMs: settings.retryDelayMs,
+              stopped: () => stopped,
+              onRetry: (attempt, error) =>
+                log.warn('batch write failed, retrying', {
+                  attempt,
+                  frames: records.length,
+                  error,
+                }),
+            },
+            scheduler,
+          ).subscribe({
             next: (r) => {
-              if (r.duplicates > 0) log.debug('frames already stored (replay or redelivery)', { duplicates: r.duplicates })
+              if (r.duplicates > 0)
+                log.debug('frames already stored (replay or redelivery)', {
+                  duplicates: r.duplicates,
+                })
             },
             error: reject,
             complete: resolve,
           })
         })
       const enterOutage = (error: unknown): void => {
-        if (outage.enter()) log.warn('database unreachable, spooling frames to disk', { error, spoolDir: spool.dir })
+        if (outage.enter())
+          log.warn('database unreachable, spooling frames to disk', { error, spoolDir: spool.dir })
         report('spooling')
       }
       const ensureStore = async (): Promise<boolean> => {
@@ -191,7 +222,8 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
           try {
             await store!.ingest.write(seg.records)
           } catch (error) {
-            if (!isTransientError(error)) throw new StoreWriteError('spooled batch write failed', { cause: error })
+            if (!isTransientError(error))
+              throw new StoreWriteError('spooled batch write failed', { cause: error })
             enterOutage(error)
             return 'idle'
           }
@@ -228,7 +260,11 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
             if (stopped) return
             if ((await step()) === 'again') continue
             if (done() && (spool.isEmpty || clock() - completedAt >= completeTimeoutMs)) {
-              if (!spool.isEmpty) log.warn('input ended with frames still spooled; they are written at the next start', { spoolDir: spool.dir, spoolBytes: spool.usedBytes })
+              if (!spool.isEmpty)
+                log.warn(
+                  'input ended with frames still spooled; they are written at the next start',
+                  { spoolDir: spool.dir, spoolBytes: spool.usedBytes },
+                )
               stopped = true
               subscriber.complete()
               return
@@ -236,7 +272,8 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
             if ((!spool.isEmpty || (outage.active && store === null)) && memory.empty) {
               // Sleep until the next outage attempt (or the completion deadline) unless new input arrives (kick wakes us).
               let wait = outage.waitMs(10)
-              if (inputDone) wait = Math.max(1, Math.min(wait, completedAt + completeTimeoutMs - clock()))
+              if (inputDone)
+                wait = Math.max(1, Math.min(wait, completedAt + completeTimeoutMs - clock()))
               wakeAlarm.set(wait, kick)
             }
             return
@@ -252,20 +289,31 @@ export function storeSink(open: () => Promise<Store>, options: StoreSinkOptions,
         wakeAlarm.clear()
         void loop().then(() => {
           // Input that arrived while the loop was finishing.
-          if (!stopped && !running && (memory.queueFull || memory.stagingFull || (inputDone && !done()) || flushDue)) kick()
+          if (
+            !stopped &&
+            !running &&
+            (memory.queueFull || memory.stagingFull || (inputDone && !done()) || flushDue)
+          )
+            kick()
         })
       }
 
       const subscription = input.subscribe({
         next(frame) {
           if (frame.reading.meter.id === null) {
-            if (unstorable === 0) log.warn('frame without a meter id (ADCO/ADSC) cannot be stored', { seq: frame.meta.seq })
+            if (unstorable === 0)
+              log.warn('frame without a meter id (ADCO/ADSC) cannot be stored', {
+                seq: frame.meta.seq,
+              })
             unstorable++
             ledger.push(frame.meta.seq, true)
             return
           }
           const mark = ledger.push(frame.meta.seq)
-          memory.admit({ record: { reading: frame.reading, receivedAt: frame.meta.receivedAt }, mark }, outage.active || !spool.isEmpty)
+          memory.admit(
+            { record: { reading: frame.reading, receivedAt: frame.meta.receivedAt }, mark },
+            outage.active || !spool.isEmpty,
+          )
           if (memory.stagingFull) {
             // Written to the spool right away, even while a database write is in flight: memory
             // stays bounded by maxQueueFrames + batchSize whatever the input rate.

@@ -29,7 +29,9 @@ describe('sharedStore', () => {
   it('tries again after a failed open (an outage at start)', async () => {
     const closes = { n: 0 }
     let opens = 0
-    const shared = sharedStore(() => (++opens === 1 ? Promise.reject(new Error('down')) : Promise.resolve(fakeStore(closes))))
+    const shared = sharedStore(() =>
+      ++opens === 1 ? Promise.reject(new Error('down')) : Promise.resolve(fakeStore(closes)),
+    )
     await expect(shared.lease()).rejects.toThrow('down')
     await expect(shared.history.meters()).resolves.toEqual([{ id: 'm1' }])
     expect(opens).toBe(2)

@@ -37,7 +37,8 @@ export interface Store {
 export async function createStore(engine: Engine, options: StoreOptions = {}): Promise<Store> {
   let migrated: readonly string[] = []
   try {
-    if (options.migrate !== false) migrated = (await migrateToLatest(engine.db, { schema: engine.schema })).applied
+    if (options.migrate !== false)
+      migrated = (await migrateToLatest(engine.db, { schema: engine.schema })).applied
   } catch (error) {
     await engine.close()
     throw error
@@ -88,8 +89,10 @@ export function sharedStore(open: () => Promise<Store>): SharedStore {
   const history: HistoryStore = {
     meters: async () => (await get()).history.meters(),
     latest: async (meter) => (await get()).history.latest(meter),
-    samples: async (meter, from, to, resolution) => (await get()).history.samples(meter, from, to, resolution),
-    energy: async (meter, from, to, bucket) => (await get()).history.energy(meter, from, to, bucket),
+    samples: async (meter, from, to, resolution) =>
+      (await get()).history.samples(meter, from, to, resolution),
+    energy: async (meter, from, to, bucket) =>
+      (await get()).history.energy(meter, from, to, bucket),
     events: async (meter, from, to, limit) => (await get()).history.events(meter, from, to, limit),
   }
   return {

@@ -38,14 +38,31 @@ interface TariffPricesDatabase {
  * for the configuration's) by `rows`, in one transaction; the `daily_cost` and `monthly_cost`
  * views read them. Returns the number of rows written.
  */
-export async function replaceTariffPrices(db: Kysely<never>, source: string, rows: readonly TariffPriceRow[]): Promise<number> {
+export async function replaceTariffPrices(
+  db: Kysely<never>,
+  source: string,
+  rows: readonly TariffPriceRow[],
+): Promise<number> {
   const k = db as unknown as Kysely<TariffPricesDatabase>
   await k.transaction().execute(async (tx) => {
     await tx.deleteFrom('tariff_prices').where('source', '=', source).execute()
     if (rows.length === 0) return
     await tx
       .insertInto('tariff_prices')
-      .values(rows.map((r) => ({ source, option: r.option, item: r.item, period: r.period, supplier_index: r.supplierIndex, kva: r.kva, valid_from: r.validFrom, valid_to: r.validTo, price: r.price, uncertain: r.uncertain })))
+      .values(
+        rows.map((r) => ({
+          source,
+          option: r.option,
+          item: r.item,
+          period: r.period,
+          supplier_index: r.supplierIndex,
+          kva: r.kva,
+          valid_from: r.validFrom,
+          valid_to: r.validTo,
+          price: r.price,
+          uncertain: r.uncertain,
+        })),
+      )
       .execute()
   })
   return rows.length

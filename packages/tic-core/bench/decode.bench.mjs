@@ -61,30 +61,65 @@ function measure(name, mode, buf, fn) {
     best = Math.min(best, s)
   }
   const mbs = buf.length / 1e6 / best
-  const line = { bench: 'tic-core/decode', variant: name, mode, MB: +(buf.length / 1e6).toFixed(1), MBps: +mbs.toFixed(1), framesPerSec: Math.round(result.frames / best), frames: result.frames, groups: result.groups, rejected: result.rejected }
+  const line = {
+    bench: 'tic-core/decode',
+    variant: name,
+    mode,
+    MB: +(buf.length / 1e6).toFixed(1),
+    MBps: +mbs.toFixed(1),
+    framesPerSec: Math.round(result.frames / best),
+    frames: result.frames,
+    groups: result.groups,
+    rejected: result.rejected,
+  }
   console.log(JSON.stringify(line))
   return mbs
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'linkyrpi-bench-'))
 try {
-  for (const [mode, prefix] of [['historique', 'hist_'], ['standard', 'std_']]) {
+  for (const [mode, prefix] of [
+    ['historique', 'hist_'],
+    ['standard', 'std_'],
+  ]) {
     const buf = stream(prefix)
     const base = measure('baseline', mode, buf, baseline)
-    const framing = measure('framing+checksum+groups', mode, buf, (b) => ours(b, { reading: false }))
-    measure('framing+checksum+groups (memo off)', mode, buf, (b) => ours(b, { reading: false, memo: false }))
+    const framing = measure('framing+checksum+groups', mode, buf, (b) =>
+      ours(b, { reading: false }),
+    )
+    measure('framing+checksum+groups (memo off)', mode, buf, (b) =>
+      ours(b, { reading: false, memo: false }),
+    )
     measure('full reading', mode, buf, (b) => ours(b, { reading: true }))
-    console.log(JSON.stringify({ bench: 'tic-core/decode', variant: 'ratio framing/baseline', mode, ratio: +(framing / base).toFixed(2) }))
+    console.log(
+      JSON.stringify({
+        bench: 'tic-core/decode',
+        variant: 'ratio framing/baseline',
+        mode,
+        ratio: +(framing / base).toFixed(2),
+      }),
+    )
     const file = join(dir, `${mode}.tic`)
     writeFileSync(file, buf)
     let best = Infinity
     for (let i = 0; i < 3; i++) {
       const t0 = process.hrtime.bigint()
-      const r = spawnSync(process.execPath, [cli, 'decode', file, '--format', 'summary'], { encoding: 'utf8' })
+      const r = spawnSync(process.execPath, [cli, 'decode', file, '--format', 'summary'], {
+        encoding: 'utf8',
+      })
       if (r.status !== 0) throw new Error(`cli failed: ${r.stderr}`)
       best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9)
     }
-    console.log(JSON.stringify({ bench: 'tic-core/decode', variant: 'cli decode --format summary (whole process)', mode, MB: +(buf.length / 1e6).toFixed(1), MBps: +(buf.length / 1e6 / best).toFixed(1), ratioToFraming: +((buf.length / 1e6 / best) / framing).toFixed(2) }))
+    console.log(
+      JSON.stringify({
+        bench: 'tic-core/decode',
+        variant: 'cli decode --format summary (whole process)',
+        mode,
+        MB: +(buf.length / 1e6).toFixed(1),
+        MBps: +(buf.length / 1e6 / best).toFixed(1),
+        ratioToFraming: +(buf.length / 1e6 / best / framing).toFixed(2),
+      }),
+    )
   }
 } finally {
   rmSync(dir, { recursive: true, force: true })

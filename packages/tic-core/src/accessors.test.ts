@@ -12,8 +12,16 @@ import { optionFromLabels, parseDemain, parseOptarif, parsePtec, tidyText } from
 describe('STGE (worked decodes of tic-spec.md §7)', () => {
   it('003A0000: single-phase consumer, Base', () => {
     expect(parseStge('003A0000')).toMatchObject({
-      dryContactOpen: false, cutoff: 'closed', ticMode: 'standard', euridis: 'secured', plcStatus: 'new-lock',
-      supplierIndex: 1, distributorIndex: 1, tempoToday: null, tempoTomorrow: null, producer: false,
+      dryContactOpen: false,
+      cutoff: 'closed',
+      ticMode: 'standard',
+      euridis: 'secured',
+      plcStatus: 'new-lock',
+      supplierIndex: 1,
+      distributorIndex: 1,
+      tempoToday: null,
+      tempoTomorrow: null,
+      producer: false,
     })
   })
   it('013A0000: Tempo blue today, tomorrow not announced', () => {
@@ -23,7 +31,12 @@ describe('STGE (worked decodes of tic-spec.md §7)', () => {
     expect(parseStge('003A0101')).toMatchObject({ dryContactOpen: true, producer: true })
   })
   it('013A4401: supplier index 2, distributor index 2, blue', () => {
-    expect(parseStge('013A4401')).toMatchObject({ dryContactOpen: true, supplierIndex: 2, distributorIndex: 2, tempoToday: 'blue' })
+    expect(parseStge('013A4401')).toMatchObject({
+      dryContactOpen: true,
+      supplierIndex: 2,
+      distributorIndex: 2,
+      tempoToday: 'blue',
+    })
   })
   it('83 top byte: red today, PM2 in progress; stays unsigned', () => {
     const s = parseStge('833A0000')!
@@ -54,14 +67,28 @@ describe('PJOURF+1 / PPOINTE', () => {
       ['06:00', 2, 'tempo'],
       ['22:00', 1, 'tempo'],
     ])
-    expect(parseDayProfile(`0000C001${' NONUTILE'.repeat(10)}`)![0]).toMatchObject({ dryContact: 'close', supplierIndex: 1 })
+    expect(parseDayProfile(`0000C001${' NONUTILE'.repeat(10)}`)![0]).toMatchObject({
+      dryContact: 'close',
+      supplierIndex: 1,
+    })
     expect(parseDayProfile(`00008001${' NONUTILE'.repeat(10)}`)![0]!.dryContact).toBe('open')
   })
   it('decodes virtual contacts and round-trips through the formatter', () => {
-    const raw = formatDayProfile([{ startMinute: 390, supplierIndex: 3, dryContact: 'none', virtualContacts: [true, false, true] }])
+    const raw = formatDayProfile([
+      {
+        startMinute: 390,
+        supplierIndex: 3,
+        dryContact: 'none',
+        virtualContacts: [true, false, true],
+      },
+    ])
     expect(raw).toHaveLength(98)
     const [slot] = parseDayProfile(raw)!
-    expect(slot).toMatchObject({ start: '06:30', supplierIndex: 3, virtualContacts: [true, false, true, false, false, false, false] })
+    expect(slot).toMatchObject({
+      start: '06:30',
+      supplierIndex: 3,
+      virtualContacts: [true, false, true, false, false, false, false],
+    })
   })
   it('returns null for a malformed block', () => {
     expect(parseDayProfile('2500400Z')).toBeNull()
@@ -70,9 +97,24 @@ describe('PJOURF+1 / PPOINTE', () => {
 
 describe('horodate', () => {
   it('decodes season, degraded clock, local and UTC time', () => {
-    expect(parseHorodate('H081225223518')).toMatchObject({ season: 'winter', degraded: false, local: '2008-12-25T22:35:18', iso: '2008-12-25T22:35:18+01:00', epochMs: Date.UTC(2008, 11, 25, 21, 35, 18) })
-    expect(parseHorodate('e090714074553')).toMatchObject({ season: 'summer', degraded: true, iso: '2009-07-14T07:45:53+02:00' })
-    expect(parseHorodate(' 230213060000')).toMatchObject({ season: null, iso: null, epochMs: null, local: '2023-02-13T06:00:00' })
+    expect(parseHorodate('H081225223518')).toMatchObject({
+      season: 'winter',
+      degraded: false,
+      local: '2008-12-25T22:35:18',
+      iso: '2008-12-25T22:35:18+01:00',
+      epochMs: Date.UTC(2008, 11, 25, 21, 35, 18),
+    })
+    expect(parseHorodate('e090714074553')).toMatchObject({
+      season: 'summer',
+      degraded: true,
+      iso: '2009-07-14T07:45:53+02:00',
+    })
+    expect(parseHorodate(' 230213060000')).toMatchObject({
+      season: null,
+      iso: null,
+      epochMs: null,
+      local: '2023-02-13T06:00:00',
+    })
     expect(parseHorodate('H230230060000')).toBeNull()
   })
   it('formats instants in French legal time across DST', () => {
@@ -83,28 +125,57 @@ describe('horodate', () => {
     expect(isEuSummerTime(Date.UTC(2024, 2, 31, 1, 0, 0))).toBe(true)
     expect(isEuSummerTime(Date.UTC(2024, 9, 27, 0, 59, 59))).toBe(true)
     expect(isEuSummerTime(Date.UTC(2024, 9, 27, 1, 0, 0))).toBe(false)
-    for (const t of [Date.UTC(2024, 6, 15, 12), Date.UTC(2024, 11, 1, 5, 6, 7)]) expect(parseHorodate(formatHorodate(t))!.epochMs).toBe(t)
+    for (const t of [Date.UTC(2024, 6, 15, 12), Date.UTC(2024, 11, 1, 5, 6, 7)])
+      expect(parseHorodate(formatHorodate(t))!.epochMs).toBe(t)
   })
 })
 
 describe('ADS', () => {
   it('decodes Linky and pre-Linky addresses; unknown types are not fatal', () => {
-    expect(parseAds('041976300236')).toMatchObject({ manufacturer: 'Landis+Gyr / Siemens', year: 2019, kind: 'linky', phases: 3 })
-    expect(parseAds('021861348497')).toMatchObject({ manufacturer: 'Sagem / Sagemcom', year: 2018, kind: 'linky', phases: 1, serial: '348497' })
+    expect(parseAds('041976300236')).toMatchObject({
+      manufacturer: 'Landis+Gyr / Siemens',
+      year: 2019,
+      kind: 'linky',
+      phases: 3,
+    })
+    expect(parseAds('021861348497')).toMatchObject({
+      manufacturer: 'Sagem / Sagemcom',
+      year: 2018,
+      kind: 'linky',
+      phases: 1,
+      serial: '348497',
+    })
     expect(parseAds('040422040644')).toMatchObject({ kind: 'pre-linky', year: 2004 })
     expect(parseAds('029930123456')).toMatchObject({ kind: 'pre-linky', year: 1999, phases: 3 })
-    expect(parseAds('990099123456')).toMatchObject({ kind: 'unknown', manufacturer: null, model: null, phases: null })
+    expect(parseAds('990099123456')).toMatchObject({
+      kind: 'unknown',
+      manufacturer: null,
+      model: null,
+      phases: null,
+    })
     expect(parseAds('12345678900')).toBeNull()
   })
 })
 
 describe('tariffs and integers', () => {
   it('OPTARIF, PTEC, DEMAIN', () => {
-    expect(['BASE', 'HC..', 'EJP.', 'BBR(', 'BBR?', 'XXXX'].map(parseOptarif)).toEqual(['base', 'hc', 'ejp', 'tempo', 'tempo', 'other'])
+    expect(['BASE', 'HC..', 'EJP.', 'BBR(', 'BBR?', 'XXXX'].map(parseOptarif)).toEqual([
+      'base',
+      'hc',
+      'ejp',
+      'tempo',
+      'tempo',
+      'other',
+    ])
     expect(parsePtec('PM..')).toEqual({ code: 'pm', index: 2, tempoColour: null })
     expect(parsePtec('HPJW')).toEqual({ code: 'hp', index: 4, tempoColour: 'white' })
     expect(parsePtec('????')).toBeNull()
-    expect(['BLEU', 'BLAN', 'ROUG', '----'].map(parseDemain)).toEqual(['blue', 'white', 'red', null])
+    expect(['BLEU', 'BLAN', 'ROUG', '----'].map(parseDemain)).toEqual([
+      'blue',
+      'white',
+      'red',
+      null,
+    ])
   })
   it('standard option from NGTF/LTARF', () => {
     expect(optionFromLabels('H PLEINE/CREUSE', 'HEURE PLEINE')).toBe('hc')

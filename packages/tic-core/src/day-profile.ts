@@ -51,7 +51,12 @@ export function parseDayProfile(raw: string | undefined): DayProfileSlot[] | nul
 
 /** Formats slots as the 98-character PJOURF+1 value, padding with `NONUTILE`. */
 export function formatDayProfile(
-  slots: readonly { startMinute: number; supplierIndex: number | null; dryContact?: DryContactAction; virtualContacts?: readonly boolean[] }[],
+  slots: readonly {
+    startMinute: number
+    supplierIndex: number | null
+    dryContact?: DryContactAction
+    virtualContacts?: readonly boolean[]
+  }[],
 ): string {
   const blocks: string[] = []
   for (const s of slots.slice(0, 11)) {

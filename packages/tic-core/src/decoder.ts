@@ -15,7 +15,8 @@ export interface DecodedFrame extends TicFrame {
 export type DecoderEvent = { readonly kind: 'frame'; readonly frame: DecodedFrame } | DiscardEvent
 
 /** Options of {@link createTicDecoder}. */
-export interface TicDecoderOptions extends FramerOptions, FrameDecoderOptions, ReadingBuilderOptions {
+export interface TicDecoderOptions
+  extends FramerOptions, FrameDecoderOptions, ReadingBuilderOptions {
   /** Also build the {@link TicReading} of each frame (default false). */
   readonly reading?: boolean
 }
@@ -48,7 +49,13 @@ export function createTicDecoder(options: TicDecoderOptions = {}): TicDecoder {
           frame:
             readings === undefined
               ? frame
-              : { mode: frame.mode, short: frame.short, groups: frame.groups, rejected: frame.rejected, reading: readings.update(frame) },
+              : {
+                  mode: frame.mode,
+                  short: frame.short,
+                  groups: frame.groups,
+                  rejected: frame.rejected,
+                  reading: readings.update(frame),
+                },
         })
       },
       discarded(reason, byteCount) {

@@ -35,9 +35,11 @@ export function writeGroup(
   options: EncodeOptions = {},
 ): number {
   const { label, value, horodate } = group
-  if (!/^[A-Z0-9+-]{1,10}$/.test(label)) throw new TypeError(`"label" must be 1-10 of A-Z 0-9 + -, got ${JSON.stringify(label)}`)
+  if (!/^[A-Z0-9+-]{1,10}$/.test(label))
+    throw new TypeError(`"label" must be 1-10 of A-Z 0-9 + -, got ${JSON.stringify(label)}`)
   const bad = mode === 'standard' ? /[^\x20-\x7e]/ : /[^\x21-\x7e]/
-  if (bad.test(value)) throw new TypeError(`"value" of ${label} has a character ${mode} mode cannot send`)
+  if (bad.test(value))
+    throw new TypeError(`"value" of ${label} has a character ${mode} mode cannot send`)
   if (horodate !== undefined && (mode !== 'standard' || !/^[HhEe ]\d{12}$/.test(horodate))) {
     throw new TypeError(`"horodate" of ${label} must be [HhEe ] + 12 digits, in standard mode only`)
   }
@@ -62,7 +64,11 @@ export function writeGroup(
 }
 
 /** Encodes one group, LF to CR, with a valid checksum. */
-export function encodeGroup(mode: TicMode, group: GroupSpec, options: EncodeOptions = {}): Uint8Array {
+export function encodeGroup(
+  mode: TicMode,
+  group: GroupSpec,
+  options: EncodeOptions = {},
+): Uint8Array {
   const out = new Uint8Array(encodedGroupLength(mode, group))
   writeGroup(out, 0, mode, group, options)
   return out
@@ -72,7 +78,11 @@ export function encodeGroup(mode: TicMode, group: GroupSpec, options: EncodeOpti
  * Encodes a whole frame, STX + groups + ETX. A group given as bytes (an already encoded
  * `LF … CR`, e.g. one a caller caches) is copied as it is.
  */
-export function encodeFrame(mode: TicMode, groups: readonly (GroupSpec | Uint8Array)[], options: EncodeOptions = {}): Uint8Array {
+export function encodeFrame(
+  mode: TicMode,
+  groups: readonly (GroupSpec | Uint8Array)[],
+  options: EncodeOptions = {},
+): Uint8Array {
   let n = 2
   for (const g of groups) n += g instanceof Uint8Array ? g.length : encodedGroupLength(mode, g)
   const out = new Uint8Array(n)

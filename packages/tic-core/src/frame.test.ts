@@ -6,7 +6,15 @@ const content = (frame: Uint8Array): Uint8Array => frame.subarray(1, frame.lengt
 
 describe('createFrameDecoder', () => {
   it('decodes every group of a frame in order', () => {
-    const f = createFrameDecoder().decode(content(buildFrame('historique', [['ADCO', '021861348497'], ['PTEC', 'HP..'], ['PAPP', '00450']])))
+    const f = createFrameDecoder().decode(
+      content(
+        buildFrame('historique', [
+          ['ADCO', '021861348497'],
+          ['PTEC', 'HP..'],
+          ['PAPP', '00450'],
+        ]),
+      ),
+    )
     expect(f.mode).toBe('historique')
     expect(f.short).toBe(false)
     expect(f.groups.map((g) => [g.label, g.value])).toEqual([
@@ -32,9 +40,19 @@ describe('createFrameDecoder', () => {
     expect(f.rejected).toEqual([{ raw: 'PAPP 004', reason: 'malformed', label: undefined }])
   })
   it('flags three-phase short frames', () => {
-    const short = buildFrame('historique', [['ADIR1', '031'], ['ADCO', '041976300236'], ['IINST1', '031'], ['IINST2', '002'], ['IINST3', '000']])
+    const short = buildFrame('historique', [
+      ['ADIR1', '031'],
+      ['ADCO', '041976300236'],
+      ['IINST1', '031'],
+      ['IINST2', '002'],
+      ['IINST3', '000'],
+    ])
     expect(createFrameDecoder().decode(content(short)).short).toBe(true)
-    const long = buildFrame('historique', [['ADCO', '041976300236'], ['OPTARIF', 'BASE'], ['IINST1', '031']])
+    const long = buildFrame('historique', [
+      ['ADCO', '041976300236'],
+      ['OPTARIF', 'BASE'],
+      ['IINST1', '031'],
+    ])
     expect(createFrameDecoder().decode(content(long)).short).toBe(false)
   })
   it('decodes a stream that switches mode, frame by frame', () => {
@@ -43,15 +61,21 @@ describe('createFrameDecoder', () => {
     expect(d.decode(content(buildFrame('standard', [['SINSTS', '00450']]))).mode).toBe('standard')
   })
   it('with a fixed mode, rejects the other mode', () => {
-    const f = createFrameDecoder({ mode: 'standard' }).decode(content(buildFrame('historique', [['PAPP', '00450']])))
+    const f = createFrameDecoder({ mode: 'standard' }).decode(
+      content(buildFrame('historique', [['PAPP', '00450']])),
+    )
     expect(f.groups).toEqual([])
     expect(f.rejected.map((r) => r.reason)).toEqual(['mode'])
   })
   it('latches checksum mode 2 only after consistent evidence, never accepting both rules', () => {
-    const mode2 = (value: string): Uint8Array => content(encodeFrame('historique', [{ label: 'PAPP', value }], { historiqueChecksum: 'mode2' }))
+    const mode2 = (value: string): Uint8Array =>
+      content(
+        encodeFrame('historique', [{ label: 'PAPP', value }], { historiqueChecksum: 'mode2' }),
+      )
     const d = createFrameDecoder()
     const accepted: boolean[] = []
-    for (let i = 0; i < MODE2_LATCH_GROUPS + 2; i++) accepted.push(d.decode(mode2(String(10000 + i))).groups.length === 1)
+    for (let i = 0; i < MODE2_LATCH_GROUPS + 2; i++)
+      accepted.push(d.decode(mode2(String(10000 + i))).groups.length === 1)
     expect(accepted.slice(0, MODE2_LATCH_GROUPS - 1).every((a) => !a)).toBe(true)
     expect(accepted.slice(MODE2_LATCH_GROUPS - 1).every(Boolean)).toBe(true)
     expect(d.historiqueChecksum).toBe('mode2')
@@ -60,18 +84,36 @@ describe('createFrameDecoder', () => {
   })
   it('a fixed checksum rule never latches', () => {
     const d = createFrameDecoder({ historiqueChecksum: 'mode1' })
-    const f = content(encodeFrame('historique', [{ label: 'PAPP', value: '00450' }], { historiqueChecksum: 'mode2' }))
+    const f = content(
+      encodeFrame('historique', [{ label: 'PAPP', value: '00450' }], {
+        historiqueChecksum: 'mode2',
+      }),
+    )
     for (let i = 0; i < 20; i++) expect(d.decode(f).groups).toEqual([])
     const d2 = createFrameDecoder({ historiqueChecksum: 'mode2' })
     expect(d2.decode(f).groups).toHaveLength(1)
   })
   it('gives the same result with and without the memo, frame after frame', () => {
     const frames = [
-      buildFrame('historique', [['ADCO', '021861348497'], ['PAPP', '00450'], ['IINST', '002']]),
-      buildFrame('historique', [['ADCO', '021861348497'], ['PAPP', '00460'], ['IINST', '002']]),
+      buildFrame('historique', [
+        ['ADCO', '021861348497'],
+        ['PAPP', '00450'],
+        ['IINST', '002'],
+      ]),
+      buildFrame('historique', [
+        ['ADCO', '021861348497'],
+        ['PAPP', '00460'],
+        ['IINST', '002'],
+      ]),
       bytesOf('\x02\nADCO 021861348497 L\r\nPAPP 00460 X\r\nIINST 002 Y\r\x03'),
-      buildFrame('historique', [['ADCO', '021861348497'], ['IINST', '002']]),
-      buildFrame('standard', [['ADSC', '021861348497'], ['SINSTS', '00263']]),
+      buildFrame('historique', [
+        ['ADCO', '021861348497'],
+        ['IINST', '002'],
+      ]),
+      buildFrame('standard', [
+        ['ADSC', '021861348497'],
+        ['SINSTS', '00263'],
+      ]),
     ]
     const a = createFrameDecoder()
     const b = createFrameDecoder({ memo: false })

@@ -113,7 +113,14 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
   function predictedSlot(): MemoSlot | undefined {
     return atStart ? first : previous?.next
   }
-  function remember(h: number, bytes: Uint8Array, start: number, end: number, group: TicGroup, mode: TicMode): MemoSlot {
+  function remember(
+    h: number,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    group: TicGroup,
+    mode: TicMode,
+  ): MemoSlot {
     const a = h & MEMO_MASK
     const b = (h >>> 16) & MEMO_MASK
     const ea = memo[a]
@@ -134,7 +141,16 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
       return entry
     }
     const info = labelInfo(mode, group.label)
-    const created: MemoSlot = { hash: h, info, labelLength: group.label.length, bytes: bytes.slice(start, Math.max(end, start + 32)), length: n, group, mode, next: undefined }
+    const created: MemoSlot = {
+      hash: h,
+      info,
+      labelLength: group.label.length,
+      bytes: bytes.slice(start, Math.max(end, start + 32)),
+      length: n,
+      group,
+      mode,
+      next: undefined,
+    }
     memo[i] = created
     return created
   }
@@ -265,7 +281,12 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
       const n = end - start
       // A known label with a new value: decode it knowing the label; the full path gives the
       // verdict when anything does not pass.
-      if (known !== undefined && lf === segStart && labelEnd - start === known.labelLength && (want === 'auto' || want === known.mode)) {
+      if (
+        known !== undefined &&
+        lf === segStart &&
+        labelEnd - start === known.labelLength &&
+        (want === 'auto' || want === known.mode)
+      ) {
         let same = true
         for (let k = 0; k < known.labelLength; k++) {
           if (known.bytes[k] !== bytes[start + k]) {
@@ -274,7 +295,17 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
           }
         }
         const group = same
-          ? decodeKnownLabel(bytes, start, end, labelEnd, known.group.label, known.info, known.mode, rule, checkLength)
+          ? decodeKnownLabel(
+              bytes,
+              start,
+              end,
+              labelEnd,
+              known.group.label,
+              known.info,
+              known.mode,
+              rule,
+              checkLength,
+            )
           : undefined
         if (group !== undefined) {
           groups.push(group)
@@ -283,7 +314,9 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
             historique++
             streak = 0
           }
-          link(n <= MAX_GROUP_BYTES ? remember(key, bytes, start, end, group, known.mode) : undefined)
+          link(
+            n <= MAX_GROUP_BYTES ? remember(key, bytes, start, end, group, known.mode) : undefined,
+          )
           continue
         }
       }
@@ -292,7 +325,11 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
         groups.push(result.group)
         if (result.mode === 'standard') standard++
         else historique++
-        link(keyed && lf === segStart && n <= MAX_GROUP_BYTES ? remember(key, bytes, start, end, result.group, result.mode) : undefined)
+        link(
+          keyed && lf === segStart && n <= MAX_GROUP_BYTES
+            ? remember(key, bytes, start, end, result.group, result.mode)
+            : undefined,
+        )
       } else {
         link(undefined)
         rejected.push(result.rejection)
@@ -301,7 +338,13 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
       }
     }
     const mode: TicMode =
-      standard > historique ? 'standard' : historique > 0 ? 'historique' : want === 'standard' ? 'standard' : 'historique'
+      standard > historique
+        ? 'standard'
+        : historique > 0
+          ? 'historique'
+          : want === 'standard'
+            ? 'standard'
+            : 'historique'
     const short = mode === 'historique' && isShortFrame(groups)
     return { mode, short, groups, rejected }
   }
@@ -315,5 +358,9 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
 }
 
 function malformed(bytes: Uint8Array, start: number, end: number): GroupRejection {
-  return { raw: latin1(bytes, start, Math.min(end, start + 200)), reason: 'malformed', label: undefined }
+  return {
+    raw: latin1(bytes, start, Math.min(end, start + 200)),
+    reason: 'malformed',
+    label: undefined,
+  }
 }

@@ -4,7 +4,8 @@ import type { FramerEvent } from './framer.js'
 import { buildFrame, bytesOf, chunks, concat, splits } from './testing/index.js'
 
 const decoder = new TextDecoder('latin1')
-const text = (e: FramerEvent): string => (e.kind === 'frame' ? decoder.decode(e.frame.bytes) : `<${e.reason}:${String(e.byteCount)}>`)
+const text = (e: FramerEvent): string =>
+  e.kind === 'frame' ? decoder.decode(e.frame.bytes) : `<${e.reason}:${String(e.byteCount)}>`
 
 function run(input: Uint8Array | Uint8Array[], options?: { maxFrameBytes?: number }): string[] {
   const framer = createTicFramer(options)
@@ -12,8 +13,14 @@ function run(input: Uint8Array | Uint8Array[], options?: { maxFrameBytes?: numbe
   return [...parts.flatMap((p) => framer.push(p)), ...framer.end()].map(text)
 }
 
-const A = buildFrame('historique', [['ADCO', '021861348497'], ['PAPP', '00450']])
-const B = buildFrame('standard', [['ADSC', '021861348497'], ['SINSTS', '00263']])
+const A = buildFrame('historique', [
+  ['ADCO', '021861348497'],
+  ['PAPP', '00450'],
+])
+const B = buildFrame('standard', [
+  ['ADSC', '021861348497'],
+  ['SINSTS', '00263'],
+])
 const inner = (f: Uint8Array): string => decoder.decode(f.subarray(1, f.length - 1))
 
 describe('createTicFramer', () => {

@@ -81,7 +81,10 @@ export class FramerCore {
   push(input: Uint8Array): void {
     // A plain Uint8Array view of Node Buffers: their subarray() is much slower, and frames are
     // decoded straight from the chunk.
-    const chunk = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.length)
+    const chunk =
+      input.constructor === Uint8Array
+        ? input
+        : new Uint8Array(input.buffer, input.byteOffset, input.length)
     const n = chunk.length
     const buf = this.buffer
     const max = buf.length
@@ -196,7 +199,8 @@ export function createTicFramer(options: FramerOptions = {}): TicFramer {
   let events: FramerEvent[] = []
   const core = new FramerCore(
     {
-      frame: (buffer, start, end) => events.push({ kind: 'frame', frame: { bytes: buffer.slice(start, end) } }),
+      frame: (buffer, start, end) =>
+        events.push({ kind: 'frame', frame: { bytes: buffer.slice(start, end) } }),
       discarded: (reason, byteCount) => events.push({ kind: 'discarded', reason, byteCount }),
     },
     options.maxFrameBytes,

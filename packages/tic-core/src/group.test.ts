@@ -43,14 +43,19 @@ describe('decodeGroup — historique', () => {
   it('a flipped checksum is a value, not a throw', () => {
     const r = dec('ISOUSC 45 @')
     expect(r.ok).toBe(false)
-    if (!r.ok) expect(r.rejection).toEqual({ raw: 'ISOUSC 45 @', reason: 'checksum', label: 'ISOUSC' })
+    if (!r.ok)
+      expect(r.rejection).toEqual({ raw: 'ISOUSC 45 @', reason: 'checksum', label: 'ISOUSC' })
   })
   it('refuses data of the wrong length or charset for a known label', () => {
     expect(reason(withSum('ISOUSC 045', ' '))).toBe('length')
     expect(reason(withSum('PAPP 0045A', ' '))).toBe('charset')
   })
   it('keeps unknown labels (TENSION and others)', () => {
-    expect(ok(withSum('TENSION 233', ' ')).group).toEqual({ label: 'TENSION', value: '233', horodate: undefined })
+    expect(ok(withSum('TENSION 233', ' ')).group).toEqual({
+      label: 'TENSION',
+      value: '233',
+      horodate: undefined,
+    })
     expect(ok('FOO BAR+1 ' + String.fromCharCode(sum('FOO BAR+1'))).group.label).toBe('FOO')
   })
   it('refuses malformed groups', () => {
@@ -87,7 +92,11 @@ describe('decodeGroup — standard', () => {
     })
   })
   it('decodes DATE with its empty data field', () => {
-    expect(ok('DATE\tE240924225642\t\tH').group).toEqual({ label: 'DATE', value: '', horodate: 'E240924225642' })
+    expect(ok('DATE\tE240924225642\t\tH').group).toEqual({
+      label: 'DATE',
+      value: '',
+      horodate: 'E240924225642',
+    })
   })
   it('keeps inner and padding spaces of free text', () => {
     const t = 'LTARF\t HEURE  CREUSE  \t'

@@ -158,9 +158,11 @@ export function decodeGroup(
     // Split `label SP data` on its first SP; a historique datum never contains SP.
     let sp = start
     while (sp < end - 2 && bytes[sp] !== SP) sp++
-    if (sp === start || sp >= end - 3) return reject(bytes, start, end, 'malformed', undefined, mode)
+    if (sp === start || sp >= end - 3)
+      return reject(bytes, start, end, 'malformed', undefined, mode)
     for (let i = sp + 1; i < end - 2; i++) {
-      if (bytes[i] === SP || bytes[i] === HT) return reject(bytes, start, end, 'malformed', undefined, mode)
+      if (bytes[i] === SP || bytes[i] === HT)
+        return reject(bytes, start, end, 'malformed', undefined, mode)
     }
     let sum = 0
     for (let i = start; i < end - 2; i++) sum += bytes[i]!
@@ -170,7 +172,20 @@ export function decodeGroup(
     let checksumMode: HistoriqueChecksumMode | undefined
     if (received === mode1 && accepted.includes('mode1')) checksumMode = 'mode1'
     else if (received === mode2 && accepted.includes('mode2')) checksumMode = 'mode2'
-    return finish(bytes, start, end, mode, want, start, sp, undefined, sp + 1, end - 2, checksumMode, options)
+    return finish(
+      bytes,
+      start,
+      end,
+      mode,
+      want,
+      start,
+      sp,
+      undefined,
+      sp + 1,
+      end - 2,
+      checksumMode,
+      options,
+    )
   }
   // Standard: fields separated by single HTs; 2 fields, or 3 with a horodate.
   let ht1 = -1
@@ -188,9 +203,35 @@ export function decodeGroup(
   if (ht1 <= start) return reject(bytes, start, end, 'malformed', undefined, mode)
   const ok = received === (sum & 0x3f) + 0x20
   if (ht2 < 0) {
-    return finish(bytes, start, end, mode, want, start, ht1, undefined, ht1 + 1, end - 2, ok ? 'mode1' : undefined, options)
+    return finish(
+      bytes,
+      start,
+      end,
+      mode,
+      want,
+      start,
+      ht1,
+      undefined,
+      ht1 + 1,
+      end - 2,
+      ok ? 'mode1' : undefined,
+      options,
+    )
   }
-  return finish(bytes, start, end, mode, want, start, ht1, ht1 + 1, ht2 + 1, end - 2, ok ? 'mode1' : undefined, options)
+  return finish(
+    bytes,
+    start,
+    end,
+    mode,
+    want,
+    start,
+    ht1,
+    ht1 + 1,
+    ht2 + 1,
+    end - 2,
+    ok ? 'mode1' : undefined,
+    options,
+  )
 }
 
 function finish(
@@ -214,12 +255,23 @@ function finish(
   if (checksumMode === undefined) return reject(bytes, start, end, 'checksum', label, mode)
   if (want !== 'auto' && want !== mode) return reject(bytes, start, end, 'mode', label, mode)
   if (label === undefined) return reject(bytes, start, end, 'label', undefined, mode)
-  const problem = dataProblem(bytes, mode, labelInfo(mode, label), horodateStart, dataStart, dataEnd, options.checkLength !== false)
+  const problem = dataProblem(
+    bytes,
+    mode,
+    labelInfo(mode, label),
+    horodateStart,
+    dataStart,
+    dataEnd,
+    options.checkLength !== false,
+  )
   if (problem !== undefined) return reject(bytes, start, end, problem, label, mode)
   const group: TicGroup = {
     label,
     value: cachedLatin1(bytes, dataStart, dataEnd),
-    horodate: horodateStart === undefined ? undefined : cachedLatin1(bytes, horodateStart, horodateStart + 13),
+    horodate:
+      horodateStart === undefined
+        ? undefined
+        : cachedLatin1(bytes, horodateStart, horodateStart + 13),
   }
   return { ok: true, group, mode, checksumMode: mode === 'historique' ? checksumMode : undefined }
 }
@@ -235,7 +287,8 @@ function dataProblem(
   checkLength: boolean,
 ): GroupRejectionReason | undefined {
   if (horodateStart !== undefined) {
-    if (dataStart - 1 - horodateStart !== 13 || !validHorodate(bytes, horodateStart)) return 'horodate'
+    if (dataStart - 1 - horodateStart !== 13 || !validHorodate(bytes, horodateStart))
+      return 'horodate'
   }
   const lowest = mode === 'historique' ? 0x21 : 0x20
   for (let i = dataStart; i < dataEnd; i++) {
@@ -250,7 +303,8 @@ function dataProblem(
     }
     const dataLen = dataEnd - dataStart
     if (checkLength && info.length !== null) {
-      if (info.lengthIsMax === true ? dataLen > info.length : dataLen !== info.length) return 'length'
+      if (info.lengthIsMax === true ? dataLen > info.length : dataLen !== info.length)
+        return 'length'
     }
   }
   if (mode === 'historique' && dataEnd <= dataStart) return 'malformed'
@@ -303,10 +357,14 @@ export function decodeKnownLabel(
     sum += HT
   }
   if (bytes[end - 1] !== (sum & 0x3f) + 0x20) return undefined
-  if (dataProblem(bytes, mode, info, horodateStart, dataStart, end - 2, checkLength) !== undefined) return undefined
+  if (dataProblem(bytes, mode, info, horodateStart, dataStart, end - 2, checkLength) !== undefined)
+    return undefined
   return {
     label,
     value: cachedLatin1(bytes, dataStart, end - 2),
-    horodate: horodateStart === undefined ? undefined : cachedLatin1(bytes, horodateStart, horodateStart + 13),
+    horodate:
+      horodateStart === undefined
+        ? undefined
+        : cachedLatin1(bytes, horodateStart, horodateStart + 13),
   }
 }

@@ -8,17 +8,41 @@ export { LABELS } from './labels/labels.js'
 export { labelInfo } from './labels/catalogue.js'
 export type { LabelInfo, LabelCharset } from './labels/label-info.js'
 export { decodeGroup, MAX_GROUP_BYTES } from './group.js'
-export type { TicGroup, GroupRejection, GroupRejectionReason, GroupResult, DecodeGroupOptions } from './group.js'
+export type {
+  TicGroup,
+  GroupRejection,
+  GroupRejectionReason,
+  GroupResult,
+  DecodeGroupOptions,
+} from './group.js'
 export { createTicFramer, FramerCore, DEFAULT_MAX_FRAME_BYTES } from './framer.js'
-export type { TicFramer, FramerEvent, FramerOptions, FramerSink, RawFrame, DiscardEvent, DiscardReason } from './framer.js'
+export type {
+  TicFramer,
+  FramerEvent,
+  FramerOptions,
+  FramerSink,
+  RawFrame,
+  DiscardEvent,
+  DiscardReason,
+} from './framer.js'
 export { createFrameDecoder, isShortFrame, MODE2_LATCH_GROUPS } from './frame.js'
 export type { TicFrame, FrameDecoder, FrameDecoderOptions } from './frame.js'
 export { createTicDecoder } from './decoder.js'
 export { createPipelineFrameDecoder } from './pipeline-frame-decoder.js'
-export type { PipelineFrameDecoder, PipelineFrameDecoderOptions, PipelineFrameSink } from './pipeline-frame-decoder.js'
+export type {
+  PipelineFrameDecoder,
+  PipelineFrameDecoderOptions,
+  PipelineFrameSink,
+} from './pipeline-frame-decoder.js'
 export type { TicDecoder, TicDecoderOptions, DecodedFrame, DecoderEvent } from './decoder.js'
 export { createReadingBuilder } from './reading.js'
-export type { TicReading, TicAlert, TimedValue, ReadingBuilder, ReadingBuilderOptions } from './reading.js'
+export type {
+  TicReading,
+  TicAlert,
+  TimedValue,
+  ReadingBuilder,
+  ReadingBuilderOptions,
+} from './reading.js'
 export { parseInteger } from './integer.js'
 export { parseHorodate, formatHorodate } from './horodate.js'
 export {

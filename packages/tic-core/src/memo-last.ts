@@ -3,7 +3,10 @@
  * horodate frame after frame) reuse the previous result. Bounded: at most `size` entries.
  * Results are shared: they must be treated as immutable (readings are readonly).
  */
-export function memoByString<T>(fn: (raw: string | undefined) => T, size = 64): (raw: string | undefined) => T {
+export function memoByString<T>(
+  fn: (raw: string | undefined) => T,
+  size = 64,
+): (raw: string | undefined) => T {
   const cache = new Map<string, T>()
   let undefinedResult: { value: T } | undefined
   return (raw) => {

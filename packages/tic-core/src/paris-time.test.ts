@@ -31,7 +31,15 @@ const icu = new Intl.DateTimeFormat('en-GB', {
 })
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
 
-function icuFields(t: number): { year: number; month: number; day: number; hour: number; minute: number; second: number; weekday: number } {
+function icuFields(t: number): {
+  year: number
+  month: number
+  day: number
+  hour: number
+  minute: number
+  second: number
+  weekday: number
+} {
   const p: Record<string, string> = {}
   for (const part of icu.formatToParts(t)) p[part.type] = part.value
   return {
@@ -47,7 +55,9 @@ function icuFields(t: number): { year: number; month: number; day: number; hour:
 
 function icuOffsetMs(t: number): number {
   const f = icuFields(t)
-  return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second) - Math.floor(t / 1000) * 1000
+  return (
+    Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second) - Math.floor(t / 1000) * 1000
+  )
 }
 
 describe('paris-time (Europe/Paris without Intl)', () => {
@@ -78,10 +88,23 @@ describe('paris-time (Europe/Paris without Intl)', () => {
     const check = (t: number): void => {
       const f = parisLocalTime(t)
       const r = icuFields(t)
-      expect({ year: f.year, month: f.month, day: f.day, hour: f.hour, minute: f.minute, second: f.second, weekday: f.weekday }, new Date(t).toISOString()).toEqual(r)
+      expect(
+        {
+          year: f.year,
+          month: f.month,
+          day: f.day,
+          hour: f.hour,
+          minute: f.minute,
+          second: f.second,
+          weekday: f.weekday,
+        },
+        new Date(t).toISOString(),
+      ).toEqual(r)
       expect(f.offsetMinutes * 60_000).toBe(icuOffsetMs(t))
       expect(f.dayNumber).toBe(Math.floor(Date.UTC(r.year, r.month - 1, r.day) / DAY))
-      expect(f.dayOfYear).toBe((Date.UTC(r.year, r.month - 1, r.day) - Date.UTC(r.year, 0, 1)) / DAY)
+      expect(f.dayOfYear).toBe(
+        (Date.UTC(r.year, r.month - 1, r.day) - Date.UTC(r.year, 0, 1)) / DAY,
+      )
     }
     for (let t = from; t < to; t += step) check(t)
     for (let t = to; t > from; t -= step) check(t)
@@ -89,11 +112,25 @@ describe('paris-time (Europe/Paris without Intl)', () => {
 
   it('crosses year boundaries in local time, an hour before UTC', () => {
     const t = Date.UTC(2025, 11, 31, 23, 30)
-    expect(parisLocalTime(t)).toMatchObject({ year: 2026, month: 1, day: 1, hour: 0, minute: 30, dayOfYear: 0, weekday: 4 })
+    expect(parisLocalTime(t)).toMatchObject({
+      year: 2026,
+      month: 1,
+      day: 1,
+      hour: 0,
+      minute: 30,
+      dayOfYear: 0,
+      weekday: 4,
+    })
     expect(parisDayKey(t)).toBe('2026-01-01')
     expect(parisDayStart(t)).toBe(Date.UTC(2025, 11, 31, 23))
     expect(parisMonthStart(t)).toBe(Date.UTC(2025, 11, 31, 23))
-    expect(parisLocalTime(Date.UTC(2025, 11, 31, 22, 59, 59))).toMatchObject({ year: 2025, month: 12, day: 31, hour: 23, dayOfYear: 364 })
+    expect(parisLocalTime(Date.UTC(2025, 11, 31, 22, 59, 59))).toMatchObject({
+      year: 2025,
+      month: 12,
+      day: 31,
+      hour: 23,
+      dayOfYear: 364,
+    })
     expect(parisLocalTime(Date.UTC(2024, 11, 31, 12))).toMatchObject({ dayOfYear: 365 })
     expect(parisNextMonthStart(Date.UTC(2025, 11, 15))).toBe(Date.UTC(2025, 11, 31, 23))
   })
@@ -120,10 +157,18 @@ describe('paris-time (Europe/Paris without Intl)', () => {
       expect(icuFields(day)).toMatchObject({ hour: 0, minute: 0, second: 0, day: icuFields(t).day })
       expect(icuFields(next)).toMatchObject({ hour: 0, minute: 0, second: 0 })
       const month = parisMonthStart(t)
-      expect(icuFields(month)).toMatchObject({ day: 1, hour: 0, minute: 0, month: icuFields(t).month, year: icuFields(t).year })
+      expect(icuFields(month)).toMatchObject({
+        day: 1,
+        hour: 0,
+        minute: 0,
+        month: icuFields(t).month,
+        year: icuFields(t).year,
+      })
       expect(parisNextMonthStart(t)).toBe(parisMonthStart(month + 32 * DAY))
       const r = icuFields(t)
-      expect(parisDayKey(t)).toBe(`${r.year}-${String(r.month).padStart(2, '0')}-${String(r.day).padStart(2, '0')}`)
+      expect(parisDayKey(t)).toBe(
+        `${r.year}-${String(r.month).padStart(2, '0')}-${String(r.day).padStart(2, '0')}`,
+      )
     }
   })
 
@@ -146,7 +191,11 @@ describe('paris-time (Europe/Paris without Intl)', () => {
       const c = civilFromDays(d)
       expect(daysFromCivil(c.year, c.month, c.day)).toBe(d)
       const u = new Date(d * DAY)
-      expect(c).toEqual({ year: u.getUTCFullYear(), month: u.getUTCMonth() + 1, day: u.getUTCDate() })
+      expect(c).toEqual({
+        year: u.getUTCFullYear(),
+        month: u.getUTCMonth() + 1,
+        day: u.getUTCDate(),
+      })
     }
     expect(civilFromDays(daysFromCivil(2024, 2, 29))).toEqual({ year: 2024, month: 2, day: 29 })
     expect(daysFromCivil(2025, 13, 1)).toBe(daysFromCivil(2026, 1, 1))

@@ -50,11 +50,17 @@ export function daysFromCivil(year: number, month: number, day: number): number 
 }
 
 /** Calendar date (month 1-12) of a day number (days since 1970-01-01). */
-export function civilFromDays(dayNumber: number): { readonly year: number; readonly month: number; readonly day: number } {
+export function civilFromDays(dayNumber: number): {
+  readonly year: number
+  readonly month: number
+  readonly day: number
+} {
   const z = dayNumber + 719_468
   const era = Math.floor(z / 146_097)
   const doe = z - era * 146_097
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365)
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  )
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
   const mp = Math.floor((5 * doy + 2) / 153)
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1
@@ -121,7 +127,14 @@ export function parisLocalTime(epochMs: number): ParisLocalTime {
   const dayNumber = Math.floor(shifted / DAY_MS)
   if (dayNumber !== lastDay.dayNumber) {
     const { year, month, day } = civilFromDays(dayNumber)
-    lastDay = { dayNumber, year, month, day, weekday: weekdayOf(dayNumber), dayOfYear: dayNumber - daysFromCivil(year, 1, 1) }
+    lastDay = {
+      dayNumber,
+      year,
+      month,
+      day,
+      weekday: weekdayOf(dayNumber),
+      dayOfYear: dayNumber - daysFromCivil(year, 1, 1),
+    }
   }
   const { year, month, day, weekday, dayOfYear } = lastDay
   const msOfDay = shifted - dayNumber * DAY_MS
@@ -178,6 +191,8 @@ export function parisNextMonthStart(epochMs: number): number {
 
 /** `YYYY-MM-DD` of the local day containing `epochMs`. */
 export function parisDayKey(epochMs: number): string {
-  const { year, month, day } = civilFromDays(Math.floor((epochMs + parisOffsetMs(epochMs)) / DAY_MS))
+  const { year, month, day } = civilFromDays(
+    Math.floor((epochMs + parisOffsetMs(epochMs)) / DAY_MS),
+  )
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
 }

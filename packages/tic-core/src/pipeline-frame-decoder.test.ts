@@ -13,7 +13,10 @@ describe('createPipelineFrameDecoder', () => {
     const d = createPipelineFrameDecoder({ source: 'meter', firstSeq: 7 })
     const frames: PipelineFrame[] = []
     const discarded: number[] = []
-    const sink = { frame: (f: PipelineFrame) => frames.push(f), discarded: (e: { byteCount: number }) => discarded.push(e.byteCount) }
+    const sink = {
+      frame: (f: PipelineFrame) => frames.push(f),
+      discarded: (e: { byteCount: number }) => discarded.push(e.byteCount),
+    }
     let calls = 0
     d.write(bytesOf('xx'), () => (calls++, 1), sink)
     d.write(F.subarray(0, 10), () => (calls++, 2), sink)

@@ -39,7 +39,9 @@ export interface PipelineFrameDecoder {
  * helpers all need. Frames without a reading (none of their groups decoded) are not numbered;
  * their rejected groups are still reported.
  */
-export function createPipelineFrameDecoder(options: PipelineFrameDecoderOptions): PipelineFrameDecoder {
+export function createPipelineFrameDecoder(
+  options: PipelineFrameDecoderOptions,
+): PipelineFrameDecoder {
   const { source, firstSeq, ...decoderOptions } = options
   const decoder = createTicDecoder({ ...decoderOptions, reading: true })
   let seq = (firstSeq ?? 1) - 1

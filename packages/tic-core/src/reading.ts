@@ -12,9 +12,27 @@ import type { SlotGroups } from './reading-values.js'
 import { parseStge } from './stge.js'
 import type { Stge } from './stge.js'
 
-export type { TicAlert, TicReading, TimedValue, ReadingBuilder, ReadingBuilderOptions } from './reading-types.js'
+export type {
+  TicAlert,
+  TicReading,
+  TimedValue,
+  ReadingBuilder,
+  ReadingBuilderOptions,
+} from './reading-types.js'
 
-const TRI_EVIDENCE = new Set(['IINST1', 'IINST2', 'IINST3', 'IMAX1', 'IMAX2', 'IMAX3', 'PMAX', 'PPOT', 'ADIR1', 'ADIR2', 'ADIR3'])
+const TRI_EVIDENCE = new Set([
+  'IINST1',
+  'IINST2',
+  'IINST3',
+  'IMAX1',
+  'IMAX2',
+  'IMAX3',
+  'PMAX',
+  'PPOT',
+  'ADIR1',
+  'ADIR2',
+  'ADIR3',
+])
 const MONO_EVIDENCE = new Set(['IINST', 'IMAX', 'ADPS'])
 
 const EMPTY: readonly TicGroup[] = []
@@ -37,8 +55,21 @@ const OVERRUN_SLOTS = [slot('ADIR1'), slot('ADIR2'), slot('ADIR3'), slot('ADPS')
 const ADCO = slot('ADCO')
 const ADSC = slot('ADSC')
 const STGE = slot('STGE')
-const STANDARD_TRI = new Set(LABELS.filter((l) => l.mode === 'standard' && l.phases === 'tri').map((l) => l.label))
-const PRODUCER_LABELS: ReadonlySet<string> = new Set(['EAIT', 'ERQ1', 'ERQ2', 'ERQ3', 'ERQ4', 'SINSTI', 'SMAXIN', 'SMAXIN-1', 'CCAIN', 'CCAIN-1'])
+const STANDARD_TRI = new Set(
+  LABELS.filter((l) => l.mode === 'standard' && l.phases === 'tri').map((l) => l.label),
+)
+const PRODUCER_LABELS: ReadonlySet<string> = new Set([
+  'EAIT',
+  'ERQ1',
+  'ERQ2',
+  'ERQ3',
+  'ERQ4',
+  'SINSTI',
+  'SMAXIN',
+  'SMAXIN-1',
+  'CCAIN',
+  'CCAIN-1',
+])
 const LABEL_KIND = new Map<string, number>()
 function addKind(labels: Iterable<string>, bit: number): void {
   for (const l of labels) LABEL_KIND.set(l, (LABEL_KIND.get(l) ?? 0) | bit)
@@ -118,7 +149,10 @@ export function createReadingBuilder(options: ReadingBuilderOptions = {}): Readi
     // Fast path: the same labels in the same order as the previous frame (the usual case), no
     // rejection, no short frame: the evidence is unchanged, only changed values are stored.
     let same =
-      !frame.short && frame.mode === lastMode && groups.length === lastGroups.length && !rejectsLabel(frame)
+      !frame.short &&
+      frame.mode === lastMode &&
+      groups.length === lastGroups.length &&
+      !rejectsLabel(frame)
     for (let i = 0; same && i < groups.length; i++) same = groups[i]!.label === lastGroups[i]!.label
     let next: SlotGroups
     let tri: boolean
@@ -219,9 +253,14 @@ export function createReadingBuilder(options: ReadingBuilderOptions = {}): Readi
       observe(frame)
     },
     get meter() {
-      return { id: lastId, mode: lastMode, phases: phases.value, producer: producer.value === true, kind: ads?.kind ?? 'unknown' }
+      return {
+        id: lastId,
+        mode: lastMode,
+        phases: phases.value,
+        producer: producer.value === true,
+        kind: ads?.kind ?? 'unknown',
+      }
     },
     reset,
   }
 }
-

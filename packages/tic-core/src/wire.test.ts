@@ -6,9 +6,19 @@ import { buildFrame } from './testing/index.js'
 import { fromWire, toWire, WireFormatError } from './wire.js'
 
 function pipelineFrame(): PipelineFrame {
-  const [e] = createTicDecoder({ reading: true }).push(buildFrame('standard', [['ADSC', '041776199277'], ['SINSTS', '00263'], ['SMAXSN', '00986', 'H240210110331']]))
+  const [e] = createTicDecoder({ reading: true }).push(
+    buildFrame('standard', [
+      ['ADSC', '041776199277'],
+      ['SINSTS', '00263'],
+      ['SMAXSN', '00986', 'H240210110331'],
+    ]),
+  )
   if (e?.kind !== 'frame' || e.frame.reading === undefined) throw new Error('no frame')
-  return { ...e.frame, reading: e.frame.reading, meta: { seq: 7, receivedAt: 1_700_000_000_000, source: 'meter' } }
+  return {
+    ...e.frame,
+    reading: e.frame.reading,
+    meta: { seq: 7, receivedAt: 1_700_000_000_000, source: 'meter' },
+  }
 }
 
 describe('wire form', () => {
@@ -33,16 +43,32 @@ describe('wire form', () => {
 
 describe('encoder', () => {
   it('refuses what a meter could not send', () => {
-    expect(() => encodeGroup('historique', { label: 'MSG1', value: 'HAS SPACE' })).toThrow(TypeError)
+    expect(() => encodeGroup('historique', { label: 'MSG1', value: 'HAS SPACE' })).toThrow(
+      TypeError,
+    )
     expect(() => encodeGroup('standard', { label: 'bad', value: '1' })).toThrow(/label/)
-    expect(() => encodeGroup('historique', { label: 'PAPP', value: '00450', horodate: 'H240210110331' })).toThrow(/horodate/)
+    expect(() =>
+      encodeGroup('historique', { label: 'PAPP', value: '00450', horodate: 'H240210110331' }),
+    ).toThrow(/horodate/)
     expect(() => encodeGroup('standard', { label: 'PAPP', value: 'tab\there' })).toThrow(TypeError)
   })
   it('writes the exact bytes of the worked examples', () => {
     const text = (b: Uint8Array): string => new TextDecoder('latin1').decode(b)
-    expect(text(encodeGroup('historique', { label: 'PTEC', value: 'HP..' }))).toBe('\nPTEC HP..  \r')
-    expect(text(encodeGroup('standard', { label: 'DATE', value: '', horodate: 'E240924225642' }))).toBe('\nDATE\tE240924225642\t\tH\r')
-    expect(text(encodeGroup('historique', { label: 'ISOUSC', value: '45' }, { historiqueChecksum: 'mode2' }))).toBe('\nISOUSC 45 _\r')
+    expect(text(encodeGroup('historique', { label: 'PTEC', value: 'HP..' }))).toBe(
+      '\nPTEC HP..  \r',
+    )
+    expect(
+      text(encodeGroup('standard', { label: 'DATE', value: '', horodate: 'E240924225642' })),
+    ).toBe('\nDATE\tE240924225642\t\tH\r')
+    expect(
+      text(
+        encodeGroup(
+          'historique',
+          { label: 'ISOUSC', value: '45' },
+          { historiqueChecksum: 'mode2' },
+        ),
+      ),
+    ).toBe('\nISOUSC 45 _\r')
     const frame = encodeFrame('standard', [{ label: 'SINSTS', value: '00263' }])
     expect(text(frame)).toBe('\x02\nSINSTS\t00263\tQ\r\x03')
   })

@@ -40,17 +40,27 @@ function isObject(x: unknown): x is Record<string, unknown> {
 /** Validates a parsed wire payload and returns the frame; throws {@link WireFormatError}. */
 export function fromWire(payload: unknown): PipelineFrame {
   if (!isObject(payload)) throw new WireFormatError('wire frame: not an object')
-  if (payload.v !== WIRE_VERSION) throw new WireFormatError(`wire frame: unsupported version ${String(payload.v)}`)
-  if (payload.mode !== 'historique' && payload.mode !== 'standard') throw new WireFormatError('wire frame: bad mode')
-  if (!Array.isArray(payload.groups) || !Array.isArray(payload.rejected)) throw new WireFormatError('wire frame: groups/rejected must be arrays')
+  if (payload.v !== WIRE_VERSION)
+    throw new WireFormatError(`wire frame: unsupported version ${String(payload.v)}`)
+  if (payload.mode !== 'historique' && payload.mode !== 'standard')
+    throw new WireFormatError('wire frame: bad mode')
+  if (!Array.isArray(payload.groups) || !Array.isArray(payload.rejected))
+    throw new WireFormatError('wire frame: groups/rejected must be arrays')
   for (const g of payload.groups) {
-    if (!isObject(g) || typeof g.label !== 'string' || typeof g.value !== 'string') throw new WireFormatError('wire frame: bad group')
+    if (!isObject(g) || typeof g.label !== 'string' || typeof g.value !== 'string')
+      throw new WireFormatError('wire frame: bad group')
   }
   const meta = payload.meta
-  if (!isObject(meta) || typeof meta.seq !== 'number' || typeof meta.receivedAt !== 'number' || typeof meta.source !== 'string') {
+  if (
+    !isObject(meta) ||
+    typeof meta.seq !== 'number' ||
+    typeof meta.receivedAt !== 'number' ||
+    typeof meta.source !== 'string'
+  ) {
     throw new WireFormatError('wire frame: bad meta')
   }
-  if (!isObject(payload.reading) || !isObject(payload.reading.meter)) throw new WireFormatError('wire frame: bad reading')
+  if (!isObject(payload.reading) || !isObject(payload.reading.meter))
+    throw new WireFormatError('wire frame: bad reading')
   const groups = (payload.groups as Record<string, unknown>[]).map((g) => ({
     label: g.label as string,
     value: g.value as string,

@@ -18,7 +18,13 @@ async function run(args: string[]) {
   const err: Buffer[] = []
   stdout.on('data', (c: Buffer) => out.push(c))
   stderr.on('data', (c: Buffer) => err.push(c))
-  const io: CommandIo = { stdout, stderr, stdin: Readable.from([]), env: {}, signal: new AbortController().signal }
+  const io: CommandIo = {
+    stdout,
+    stderr,
+    stdin: Readable.from([]),
+    env: {},
+    signal: new AbortController().signal,
+  }
   const code = await automationSimulateCommand.run(args, io)
   return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }
 }
@@ -41,12 +47,24 @@ describe('linkyrpi automation simulate', () => {
     dir = await mkdtemp(join(tmpdir(), 'linky-autosim-'))
     await writeFile(join(dir, 'config.yaml'), config)
     // A standard-mode HC meter, one frame a minute for 30 h, with a 10-minute hole at 12:00.
-    const sim = createMeterSimulator({ mode: 'standard', option: 'hc', intervalMs: 60_000, start: Date.parse('2026-01-12T00:00:00+01:00') })
-    const parts: Uint8Array[] = [encodeRecordingHeader({ startedAt: '2026-01-12T00:00:00+01:00', source: 'simulator', mode: 'standard' })]
+    const sim = createMeterSimulator({
+      mode: 'standard',
+      option: 'hc',
+      intervalMs: 60_000,
+      start: Date.parse('2026-01-12T00:00:00+01:00'),
+    })
+    const parts: Uint8Array[] = [
+      encodeRecordingHeader({
+        startedAt: '2026-01-12T00:00:00+01:00',
+        source: 'simulator',
+        mode: 'standard',
+      }),
+    ]
     while (sim.now <= Date.parse('2026-01-13T06:00:00+01:00')) {
       const f = sim.next()
       const local = new Date(f.at + 3_600_000).toISOString().slice(11, 16)
-      if (local >= '12:00' && local < '12:10' && f.at < Date.parse('2026-01-13T00:00:00+01:00')) continue
+      if (local >= '12:00' && local < '12:10' && f.at < Date.parse('2026-01-13T00:00:00+01:00'))
+        continue
       parts.push(encodeRecord(f.at, f.bytes))
     }
     await writeFile(join(dir, 'day.ticrec'), Buffer.concat(parts))
@@ -58,13 +76,40 @@ describe('linkyrpi automation simulate', () => {
   it('prints one JSON line per switch with the meter time and the reason, then a summary', async () => {
     const r = await run(['--config', join(dir, 'config.yaml'), '--input', join(dir, 'day.ticrec')])
     expect(r.code).toBe(0)
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
     expect(lines.slice(0, -1)).toEqual([
-      { t: Date.parse('2026-01-12T00:00:00+01:00'), time: '2026-01-12T00:00:00+01:00', output: 'water-heater', state: 'on', reason: 'période HC' },
-      { t: Date.parse('2026-01-12T06:00:00+01:00'), time: '2026-01-12T06:00:00+01:00', output: 'water-heater', state: 'off', reason: 'période HP' },
+      {
+        t: Date.parse('2026-01-12T00:00:00+01:00'),
+        time: '2026-01-12T00:00:00+01:00',
+        output: 'water-heater',
+        state: 'on',
+        reason: 'période HC',
+      },
+      {
+        t: Date.parse('2026-01-12T06:00:00+01:00'),
+        time: '2026-01-12T06:00:00+01:00',
+        output: 'water-heater',
+        state: 'off',
+        reason: 'période HP',
+      },
       // No frame from 11:59 to 12:10: stale 120 s after the last one, safe state (already off).
-      { t: Date.parse('2026-01-12T22:00:00+01:00'), time: '2026-01-12T22:00:00+01:00', output: 'water-heater', state: 'on', reason: 'période HC' },
-      { t: Date.parse('2026-01-13T06:00:00+01:00'), time: '2026-01-13T06:00:00+01:00', output: 'water-heater', state: 'off', reason: 'période HP' },
+      {
+        t: Date.parse('2026-01-12T22:00:00+01:00'),
+        time: '2026-01-12T22:00:00+01:00',
+        output: 'water-heater',
+        state: 'on',
+        reason: 'période HC',
+      },
+      {
+        t: Date.parse('2026-01-13T06:00:00+01:00'),
+        time: '2026-01-13T06:00:00+01:00',
+        output: 'water-heater',
+        state: 'off',
+        reason: 'période HP',
+      },
     ])
     expect(lines.at(-1)).toEqual({
       summary: {
@@ -80,12 +125,22 @@ describe('linkyrpi automation simulate', () => {
   })
 
   it('prices each output with a shed.powerW while on, at the regulated price of each moment, against the average', async () => {
-    const shed = config.replace("when: { period: [hc] } }", "when: { period: [hc] }, shed: { priority: 1, powerW: 2000 } }")
+    const shed = config.replace(
+      'when: { period: [hc] } }',
+      'when: { period: [hc] }, shed: { priority: 1, powerW: 2000 } }',
+    )
     expect(shed).not.toBe(config)
     await writeFile(join(dir, 'shed.yaml'), shed)
     const r = await run(['--config', join(dir, 'shed.yaml'), '--input', join(dir, 'day.ticrec')])
     expect(r.code).toBe(0)
-    const summary = (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { summary: { outputs: Record<string, { onHours: number }>; costs: { averageEurPerKWh: number; outputs: Record<string, Record<string, number>> } } }).summary
+    const summary = (
+      JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
+        summary: {
+          outputs: Record<string, { onHours: number }>
+          costs: { averageEurPerKWh: number; outputs: Record<string, Record<string, number>> }
+        }
+      }
+    ).summary
     // On only in HC (the simulated household sheds it now and then): its hours on × 2 kW, all at
     // the HC price of the 6 kVA grid.
     const grid = pricesOn(TRV_CATALOGUE, '2026-01-12', 'hc', 6)!
@@ -102,15 +157,38 @@ describe('linkyrpi automation simulate', () => {
       kwh: expect.closeTo(2 * on, 1) as unknown as number,
       eurWhileOn: expect.closeTo(2 * on * hc, 1) as unknown as number,
       eurAtAverage: expect.closeTo(2 * on * summary.costs.averageEurPerKWh, 1) as unknown as number,
-      differenceEur: expect.closeTo(2 * on * (hc - summary.costs.averageEurPerKWh), 1) as unknown as number,
+      differenceEur: expect.closeTo(
+        2 * on * (hc - summary.costs.averageEurPerKWh),
+        1,
+      ) as unknown as number,
     })
     expect(summary.costs.outputs['water-heater']!.differenceEur).toBeLessThan(0)
-    const table = await run(['--config', join(dir, 'shed.yaml'), '--input', join(dir, 'day.ticrec'), '--format', 'table'])
-    expect(table.stdout).toMatch(/\nwater-heater +2000 W +\d+\.\d kWh +\d+\.\d\d € +-\d+\.\d\d € vs average\n$/u)
+    const table = await run([
+      '--config',
+      join(dir, 'shed.yaml'),
+      '--input',
+      join(dir, 'day.ticrec'),
+      '--format',
+      'table',
+    ])
+    expect(table.stdout).toMatch(
+      /\nwater-heater +2000 W +\d+\.\d kWh +\d+\.\d\d € +-\d+\.\d\d € vs average\n$/u,
+    )
   })
 
   it('keeps to --from/--to and prints a table', async () => {
-    const r = await run(['--config', join(dir, 'config.yaml'), '--input', join(dir, 'day.ticrec'), '--from', '2026-01-12T12:00:00+01:00', '--to', '2026-01-13', '--format', 'table'])
+    const r = await run([
+      '--config',
+      join(dir, 'config.yaml'),
+      '--input',
+      join(dir, 'day.ticrec'),
+      '--from',
+      '2026-01-12T12:00:00+01:00',
+      '--to',
+      '2026-01-13',
+      '--format',
+      'table',
+    ])
     expect(r.code).toBe(0)
     expect(r.stdout.split('\n').slice(0, 4)).toEqual([
       'time                      output       state reason',
@@ -129,7 +207,12 @@ describe('linkyrpi automation simulate', () => {
     } finally {
       await store.close()
     }
-    const fromCapture = await run(['--config', join(dir, 'config.yaml'), '--input', join(dir, 'day.ticrec')])
+    const fromCapture = await run([
+      '--config',
+      join(dir, 'config.yaml'),
+      '--input',
+      join(dir, 'day.ticrec'),
+    ])
     const fromStore = await run(['--config', join(dir, 'config.yaml'), '--store', db])
     expect(fromStore.stderr).toBe('')
     expect(fromStore.code).toBe(0)

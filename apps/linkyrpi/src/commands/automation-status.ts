@@ -31,7 +31,10 @@ interface StatusOutput {
   readonly reason: string
   readonly shed: boolean
   readonly override: { readonly state: string; readonly until: number } | null
-  readonly driver: { readonly applied: string | null; readonly failing: { readonly error: string; readonly attempts: number } | null }
+  readonly driver: {
+    readonly applied: string | null
+    readonly failing: { readonly error: string; readonly attempts: number } | null
+  }
   readonly next: { readonly t: number; readonly state: string } | null
 }
 
@@ -50,21 +53,35 @@ export const automationStatusCommand: Command = {
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       allowPositionals: true,
-      options: { url: { type: 'string' }, json: { type: 'boolean' }, set: { type: 'string' }, for: { type: 'string' }, token: { type: 'string' } },
+      options: {
+        url: { type: 'string' },
+        json: { type: 'boolean' },
+        set: { type: 'string' },
+        for: { type: 'string' },
+        token: { type: 'string' },
+      },
     })
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]!}'`)
     const base = (values.url ?? `http://127.0.0.1:${String(DEFAULT_HTTP_PORT)}`).replace(/\/+$/, '')
-    if (!/^https?:\/\//.test(base)) throw new UsageError(`--url must be an http:// URL, got '${base}'`)
+    if (!/^https?:\/\//.test(base))
+      throw new UsageError(`--url must be an http:// URL, got '${base}'`)
     let response: Response
     try {
       if (values.set !== undefined) {
         const m = /^([a-z0-9][a-z0-9_-]*)=(on|off|auto)$/.exec(values.set)
-        if (m === null) throw new UsageError(`--set must be OUTPUT=on, OUTPUT=off or OUTPUT=auto, got '${values.set}'`)
+        if (m === null)
+          throw new UsageError(
+            `--set must be OUTPUT=on, OUTPUT=off or OUTPUT=auto, got '${values.set}'`,
+          )
         const d = DURATION.exec(values.for ?? '1h')
-        if (d === null) throw new UsageError(`--for must be a duration like 30m, 2h or 1d, got '${values.for ?? ''}'`)
+        if (d === null)
+          throw new UsageError(
+            `--for must be a duration like 30m, 2h or 1d, got '${values.for ?? ''}'`,
+          )
         const minutes = Number(d[1]) * (d[2] === 'm' ? 1 : d[2] === 'h' ? 60 : 1440)
         const token = values.token ?? io.env.LINKY_TOKEN
-        if (token === undefined) throw new UsageError('--set needs the dashboard token: --token or LINKY_TOKEN')
+        if (token === undefined)
+          throw new UsageError('--set needs the dashboard token: --token or LINKY_TOKEN')
         response = await fetch(`${base}/api/automation/override`, {
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -76,12 +93,15 @@ export const automationStatusCommand: Command = {
       }
     } catch (error) {
       if (error instanceof UsageError) throw error
-      io.stderr.write(`linkyrpi automation status: cannot reach ${base}: ${error instanceof Error ? error.message : String(error)}\n`)
+      io.stderr.write(
+        `linkyrpi automation status: cannot reach ${base}: ${error instanceof Error ? error.message : String(error)}\n`,
+      )
       return EXIT.failure
     }
     const body = (await response.json().catch(() => null)) as unknown
     if (!response.ok) {
-      const message = (body as { error?: string } | null)?.error ?? `HTTP ${String(response.status)}`
+      const message =
+        (body as { error?: string } | null)?.error ?? `HTTP ${String(response.status)}`
       io.stderr.write(`linkyrpi automation status: ${base}: ${message}\n`)
       return EXIT.failure
     }
@@ -89,17 +109,23 @@ export const automationStatusCommand: Command = {
       io.stdout.write(`${JSON.stringify(body)}\n`)
       return EXIT.ok
     }
-    const outputs: readonly StatusOutput[] = values.set !== undefined ? [body as StatusOutput] : (body as StatusBody).outputs
-    if (values.set === undefined && (body as StatusBody).stale) io.stdout.write('données périmées: sorties en état de sécurité\n')
+    const outputs: readonly StatusOutput[] =
+      values.set !== undefined ? [body as StatusOutput] : (body as StatusBody).outputs
+    if (values.set === undefined && (body as StatusBody).stale)
+      io.stdout.write('données périmées: sorties en état de sécurité\n')
     const width = Math.max(6, ...outputs.map((o) => o.output.length))
     io.stdout.write(`${'output'.padEnd(width)} state since                     reason\n`)
     for (const o of outputs) {
       const notes = [
         o.override === null ? null : `forcé jusqu'à ${parisIso(o.override.until)}`,
         o.next === null ? null : `prochain: ${o.next.state} à ${parisIso(o.next.t)}`,
-        o.driver.failing === null ? null : `actionneur en échec (${String(o.driver.failing.attempts)} essais: ${o.driver.failing.error})`,
+        o.driver.failing === null
+          ? null
+          : `actionneur en échec (${String(o.driver.failing.attempts)} essais: ${o.driver.failing.error})`,
       ].filter((x) => x !== null)
-      io.stdout.write(`${o.output.padEnd(width)} ${(o.state ?? '-').padEnd(5)} ${(o.sinceIso ?? '-').padEnd(25)} ${o.reason}${notes.length > 0 ? ` [${notes.join('; ')}]` : ''}\n`)
+      io.stdout.write(
+        `${o.output.padEnd(width)} ${(o.state ?? '-').padEnd(5)} ${(o.sinceIso ?? '-').padEnd(25)} ${o.reason}${notes.length > 0 ? ` [${notes.join('; ')}]` : ''}\n`,
+      )
     }
     return EXIT.ok
   },

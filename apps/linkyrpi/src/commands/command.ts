@@ -30,7 +30,10 @@ export class UsageError extends Error {
  * `node:util`'s `parseArgs` over a command's own arguments, strict: an unknown option or a missing
  * value becomes a {@link UsageError} (printed with the usage, exit code 2).
  */
-export function parseCommandArgs<T extends Omit<ParseArgsConfig, 'args'>>(args: readonly string[], config: T): ReturnType<typeof parseArgs<T & { args: string[] }>> {
+export function parseCommandArgs<T extends Omit<ParseArgsConfig, 'args'>>(
+  args: readonly string[],
+  config: T,
+): ReturnType<typeof parseArgs<T & { args: string[] }>> {
   try {
     return parseArgs({ ...config, args: [...args] })
   } catch (error) {

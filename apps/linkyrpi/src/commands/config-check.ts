@@ -23,17 +23,26 @@ export const configCheckCommand: Command = {
     const file = positionals[0] as string
     try {
       const config = await loadConfig(file, { env: io.env })
-      const lines = [`${file}: valid (site '${config.site}', ${Object.keys(config.stages).length} stages)`]
+      const lines = [
+        `${file}: valid (site '${config.site}', ${Object.keys(config.stages).length} stages)`,
+      ]
       for (const node of nodesOf(config)) {
         lines.push(`node ${node}:`)
         for (const s of Object.values(config.stages).filter((x) => x.node === node)) {
-          lines.push(`  ${s.id.padEnd(16)} ${s.role.padEnd(8)} ${s.type}${s.from !== undefined ? ` ← ${s.from}` : ''}`)
+          lines.push(
+            `  ${s.id.padEnd(16)} ${s.role.padEnd(8)} ${s.type}${s.from !== undefined ? ` ← ${s.from}` : ''}`,
+          )
         }
       }
       for (const s of Object.values(config.stages)) {
         const up = s.from !== undefined ? config.stages[s.from] : undefined
         if (up !== undefined && up.node !== s.node) {
-          const how = s.role === 'decoder' ? 'raw bytes, core NATS (live)' : s.durable ? 'JetStream (durable)' : 'core NATS (live)'
+          const how =
+            s.role === 'decoder'
+              ? 'raw bytes, core NATS (live)'
+              : s.durable
+                ? 'JetStream (durable)'
+                : 'core NATS (live)'
           lines.push(`edge ${up.node}/${up.id} → ${s.node}/${s.id}: ${how}`)
         }
       }

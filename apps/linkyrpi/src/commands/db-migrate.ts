@@ -23,8 +23,12 @@ export const dbMigrateCommand: Command = {
   name: 'db migrate',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { allowPositionals: true, options: { store: { type: 'string' } } })
-    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`)
+    const { values, positionals } = parseCommandArgs(args, {
+      allowPositionals: true,
+      options: { store: { type: 'string' } },
+    })
+    if (positionals.length > 0)
+      throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`)
     if (values.store === undefined) throw new UsageError('--store TARGET is required')
     let target: StoreTarget
     try {
@@ -33,7 +37,8 @@ export const dbMigrateCommand: Command = {
       if (error instanceof StoreTargetError) throw new UsageError(error.message)
       throw error
     }
-    const where = target.kind === 'sqlite' ? target.path : `PostgreSQL schema ${target.schema ?? 'public'}`
+    const where =
+      target.kind === 'sqlite' ? target.path : `PostgreSQL schema ${target.schema ?? 'public'}`
     let engine
     try {
       engine = await openEngine(target)
@@ -43,9 +48,19 @@ export const dbMigrateCommand: Command = {
     }
     try {
       const { applied } = await migrateToLatest(engine.db, { schema: engine.schema })
-      io.stdout.write(applied.length === 0 ? `${where}: already up to date\n` : `${where}: applied ${applied.join(', ')}\n`)
-      const prices = await replaceTariffPrices(engine.db as never, 'shipped', catalogueRows(TRV_CATALOGUE))
-      io.stdout.write(`${where}: ${prices} shipped tariff prices loaded (tariff_prices, for the monthly_cost view)\n`)
+      io.stdout.write(
+        applied.length === 0
+          ? `${where}: already up to date\n`
+          : `${where}: applied ${applied.join(', ')}\n`,
+      )
+      const prices = await replaceTariffPrices(
+        engine.db as never,
+        'shipped',
+        catalogueRows(TRV_CATALOGUE),
+      )
+      io.stdout.write(
+        `${where}: ${prices} shipped tariff prices loaded (tariff_prices, for the monthly_cost view)\n`,
+      )
       return EXIT.ok
     } catch (error) {
       io.stderr.write(`linkyrpi db migrate: ${describe(error)}\n`)

@@ -10,7 +10,11 @@ const fixture = (name: string): string =>
 
 interface FrameLine {
   readonly groups: readonly unknown[]
-  readonly reading: Readonly<Record<string, unknown>> & { readonly meter: unknown; readonly contract: unknown; readonly period: unknown }
+  readonly reading: Readonly<Record<string, unknown>> & {
+    readonly meter: unknown
+    readonly contract: unknown
+    readonly period: unknown
+  }
 }
 
 async function run(args: string[], stdin: Uint8Array = new Uint8Array()) {
@@ -20,7 +24,13 @@ async function run(args: string[], stdin: Uint8Array = new Uint8Array()) {
   const err: Buffer[] = []
   stdout.on('data', (c: Buffer) => out.push(c))
   stderr.on('data', (c: Buffer) => err.push(c))
-  const io: CommandIo = { stdout, stderr, stdin: Readable.from([stdin]), env: {}, signal: new AbortController().signal }
+  const io: CommandIo = {
+    stdout,
+    stderr,
+    stdin: Readable.from([stdin]),
+    env: {},
+    signal: new AbortController().signal,
+  }
   const code = await decodeCommand.run(args, io)
   return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }
 }
@@ -29,19 +39,32 @@ describe('linkyrpi decode', () => {
   it('prints one JSON object per complete frame with the documented names', async () => {
     const r = await run([fixture('hist_mono_tempo_pyteleinfo.tic')])
     expect(r.code).toBe(0)
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as FrameLine)
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as FrameLine)
     expect(lines).toHaveLength(10)
     const first = lines[0]!
     expect(Object.keys(first)).toEqual(['mode', 'short', 'groups', 'rejected', 'reading'])
     expect(first.groups[0]).toEqual({ label: 'ADCO', value: '021861348497' })
-    expect(first.reading.meter).toMatchObject({ id: '021861348497', mode: 'historique', phases: 1, kind: 'linky', producer: false })
+    expect(first.reading.meter).toMatchObject({
+      id: '021861348497',
+      mode: 'historique',
+      phases: 1,
+      kind: 'linky',
+      producer: false,
+    })
     expect(first.reading.contract).toMatchObject({ option: 'tempo', subscribedVA: 6000 })
     expect(first.reading.period).toMatchObject({ tempoToday: 'blue', tempoTomorrow: 'red' })
     expect(r.stderr).toContain('frames: 10')
   })
 
   it('summary prints nothing on stdout and a health report on stderr', async () => {
-    const r = await run([fixture('std_tri_tempo_noise_lains_teleinfo-nom_raw.tic'), '--format', 'summary'])
+    const r = await run([
+      fixture('std_tri_tempo_noise_lains_teleinfo-nom_raw.tic'),
+      '--format',
+      'summary',
+    ])
     expect(r.code).toBe(0)
     expect(r.stdout).toBe('')
     expect(r.stderr).toContain('frames: 7')
@@ -54,7 +77,10 @@ describe('linkyrpi decode', () => {
 
   it('reads standard input and renders the pretty view', async () => {
     const { readFileSync } = await import('node:fs')
-    const r = await run(['-', '--format', 'pretty'], readFileSync(fixture('hist_mono_hc_cbemm_blogexample.tic')))
+    const r = await run(
+      ['-', '--format', 'pretty'],
+      readFileSync(fixture('hist_mono_hc_cbemm_blogexample.tic')),
+    )
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('PTEC')
     expect(r.stdout).toContain('"HP.."')
@@ -62,7 +88,13 @@ describe('linkyrpi decode', () => {
   })
 
   it('a fixed mode rejects groups of the other mode (exit 0)', async () => {
-    const r = await run([fixture('hist_mono_hc_cbemm_blogexample.tic'), '--mode', 'standard', '--format', 'summary'])
+    const r = await run([
+      fixture('hist_mono_hc_cbemm_blogexample.tic'),
+      '--mode',
+      'standard',
+      '--format',
+      'summary',
+    ])
     expect(r.code).toBe(0)
     expect(r.stderr).toContain('mode 11')
   })
@@ -85,10 +117,22 @@ describe('linkyrpi decode on a timed recording', () => {
     const { tmpdir } = await import('node:os')
     const { join } = await import('node:path')
     const raw = readFileSync(fixture('hist_mono_tempo_pyteleinfo.tic'))
-    const header = encodeRecordingHeader({ startedAt: '2024-01-01T00:00:00Z', source: 'test', baudRate: 1200, mode: 'historique' })
+    const header = encodeRecordingHeader({
+      startedAt: '2024-01-01T00:00:00Z',
+      source: 'test',
+      baudRate: 1200,
+      mode: 'historique',
+    })
     const half = Math.floor(raw.length / 2)
     const file = join(mkdtempSync(join(tmpdir(), 'linkyrpi-decode-')), 'capture.ticrec')
-    writeFileSync(file, Buffer.concat([header, encodeRecord(0, raw.subarray(0, half)), encodeRecord(500, raw.subarray(half))]))
+    writeFileSync(
+      file,
+      Buffer.concat([
+        header,
+        encodeRecord(0, raw.subarray(0, half)),
+        encodeRecord(500, raw.subarray(half)),
+      ]),
+    )
     const fromRecording = await run([file])
     const fromRaw = await run([fixture('hist_mono_tempo_pyteleinfo.tic')])
     expect(fromRecording.code).toBe(0)

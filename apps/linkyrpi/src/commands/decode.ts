@@ -31,11 +31,16 @@ export const decodeCommand: Command = {
   name: 'decode',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { allowPositionals: true, options: { mode: { type: 'string' }, format: { type: 'string' } } })
+    const { values, positionals } = parseCommandArgs(args, {
+      allowPositionals: true,
+      options: { mode: { type: 'string' }, format: { type: 'string' } },
+    })
     const mode = values.mode ?? 'auto'
     const format = values.format ?? 'jsonl'
-    if (!['auto', 'historique', 'standard'].includes(mode)) throw new UsageError(`--mode must be auto, historique or standard, got '${mode}'`)
-    if (!['jsonl', 'pretty', 'summary'].includes(format)) throw new UsageError(`--format must be jsonl, pretty or summary, got '${format}'`)
+    if (!['auto', 'historique', 'standard'].includes(mode))
+      throw new UsageError(`--mode must be auto, historique or standard, got '${mode}'`)
+    if (!['jsonl', 'pretty', 'summary'].includes(format))
+      throw new UsageError(`--format must be jsonl, pretty or summary, got '${format}'`)
     if (positionals.length > 1) throw new UsageError('decode takes at most one FILE')
     const file = positionals[0] ?? '-'
     return decodeStream(file, mode as TicModeSetting, format as 'jsonl' | 'pretty' | 'summary', io)
@@ -66,7 +71,8 @@ async function decodeStream(
   const onEvent = (event: ReturnType<typeof decoder.end>[number]): void => {
     summary.add(event)
     if (event.kind !== 'frame' || format === 'summary') return
-    const line = format === 'jsonl' ? `${JSON.stringify(frameJson(event.frame))}\n` : formatPretty(event.frame)
+    const line =
+      format === 'jsonl' ? `${JSON.stringify(frameJson(event.frame))}\n` : formatPretty(event.frame)
     out.push(line)
     pending += line.length
   }
@@ -78,7 +84,8 @@ async function decodeStream(
     for await (const data of input) {
       const chunk = data as Uint8Array
       if (capture === undefined) {
-        capture = chunk[0] === 0x4c ? new (await import('@linkyrpi/source-serial')).CaptureParser() : null
+        capture =
+          chunk[0] === 0x4c ? new (await import('@linkyrpi/source-serial')).CaptureParser() : null
       }
       if (capture === null) decoder.write(chunk, onEvent)
       else for (const part of capture.push(chunk)) decoder.write(part.bytes, onEvent)
@@ -87,11 +94,16 @@ async function decodeStream(
     if (capture != null) {
       const truncated = capture.end()
       decoder.write(capture.takeHeld(), onEvent)
-      if (truncated > 0) io.stderr.write(`linkyrpi decode: the last record of the recording is cut short (${String(truncated)} bytes ignored)\n`)
+      if (truncated > 0)
+        io.stderr.write(
+          `linkyrpi decode: the last record of the recording is cut short (${String(truncated)} bytes ignored)\n`,
+        )
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    io.stderr.write(`linkyrpi decode: cannot read ${file === '-' ? 'standard input' : file}: ${code ?? String(error)}\n`)
+    io.stderr.write(
+      `linkyrpi decode: cannot read ${file === '-' ? 'standard input' : file}: ${code ?? String(error)}\n`,
+    )
     return EXIT.failure
   }
   for (const event of decoder.end()) onEvent(event)
@@ -102,7 +114,13 @@ async function decodeStream(
 }
 
 function frameJson(frame: DecodedFrame): unknown {
-  return { mode: frame.mode, short: frame.short, groups: frame.groups, rejected: frame.rejected, reading: frame.reading }
+  return {
+    mode: frame.mode,
+    short: frame.short,
+    groups: frame.groups,
+    rejected: frame.rejected,
+    reading: frame.reading,
+  }
 }
 
 /**

@@ -51,9 +51,20 @@ export interface DetectOptions {
 }
 
 /** Runs detection with an injectable binding; resolves to the detection or a reason it failed. */
-export function detectMeter(o: DetectOptions, signal?: AbortSignal): Promise<{ found: Detection } | { failed: string; exit: number }> {
+export function detectMeter(
+  o: DetectOptions,
+  signal?: AbortSignal,
+): Promise<{ found: Detection } | { failed: string; exit: number }> {
   return new Promise((resolve) => {
-    const source = serialSource({ path: o.path, binding: o.binding, mode: o.mode, baudRates: o.baudRates, detectWindowMs: o.windowMs, reconnect: false, silenceMs: 0 })
+    const source = serialSource({
+      path: o.path,
+      binding: o.binding,
+      mode: o.mode,
+      baudRates: o.baudRates,
+      detectWindowMs: o.windowMs,
+      reconnect: false,
+      silenceMs: 0,
+    })
     let state: SerialSourceState = source.state()
     const stateSub = source.state$.subscribe((s) => {
       state = s
@@ -69,19 +80,35 @@ export function detectMeter(o: DetectOptions, signal?: AbortSignal): Promise<{ f
       resolve(r)
     }
     const timer = setTimeout(() => {
-      const reason = state.status === 'locked' ? `locked on ${String(state.mode)} at ${String(state.baudRate)} Bd but no complete valid frame arrived` : (state.reason ?? 'no TIC found')
-      finish({ failed: `no TIC found on ${o.path} within ${String(o.timeoutMs / 1000)} s: ${reason}`, exit: EXIT.notFound })
+      const reason =
+        state.status === 'locked'
+          ? `locked on ${String(state.mode)} at ${String(state.baudRate)} Bd but no complete valid frame arrived`
+          : (state.reason ?? 'no TIC found')
+      finish({
+        failed: `no TIC found on ${o.path} within ${String(o.timeoutMs / 1000)} s: ${reason}`,
+        exit: EXIT.notFound,
+      })
     }, o.timeoutMs)
     signal?.addEventListener('abort', () => finish({ failed: 'interrupted', exit: EXIT.notFound }))
     const sub = source.subscribe({
       next: (chunk) => {
         for (const e of decoder.push(chunk)) {
-          if (e.kind !== 'frame' || e.frame.short || e.frame.groups.length < 3 || e.frame.rejected.length > e.frame.groups.length) continue
+          if (
+            e.kind !== 'frame' ||
+            e.frame.short ||
+            e.frame.groups.length < 3 ||
+            e.frame.rejected.length > e.frame.groups.length
+          )
+            continue
           finish({ found: describe(e.frame.reading!, state) })
           return
         }
       },
-      error: (error: unknown) => finish({ failed: `cannot open ${o.path}: ${(error as Error).message.replace(`${o.path}: `, '').replace(/^Error: /, '')}`, exit: EXIT.failure }),
+      error: (error: unknown) =>
+        finish({
+          failed: `cannot open ${o.path}: ${(error as Error).message.replace(`${o.path}: `, '').replace(/^Error: /, '')}`,
+          exit: EXIT.failure,
+        }),
     })
   })
 }
@@ -116,15 +143,35 @@ export function formatDetection(d: Detection): string {
 }
 
 /** Parses `detect` arguments (exported for tests). */
-export function parseDetectArgs(args: readonly string[]): { options: Omit<DetectOptions, 'binding'>; json: boolean } {
+export function parseDetectArgs(args: readonly string[]): {
+  options: Omit<DetectOptions, 'binding'>
+  json: boolean
+} {
   const { values } = parseCommandArgs(args, {
-    options: { port: { type: 'string' }, timeout: { type: 'string' }, mode: { type: 'string' }, 'baud-rates': { type: 'string' }, window: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      port: { type: 'string' },
+      timeout: { type: 'string' },
+      mode: { type: 'string' },
+      'baud-rates': { type: 'string' },
+      window: { type: 'string' },
+      json: { type: 'boolean' },
+    },
   })
-  if (values.port === undefined) throw new UsageError('--port PATH is required (see linkyrpi ports)')
+  if (values.port === undefined)
+    throw new UsageError('--port PATH is required (see linkyrpi ports)')
   const mode = values.mode ?? 'auto'
-  if (!['auto', 'historique', 'standard'].includes(mode)) throw new UsageError(`--mode must be auto, historique or standard, got '${mode}'`)
-  const rates = (values['baud-rates'] ?? (mode === 'standard' ? '9600' : mode === 'historique' ? '1200' : '1200,9600')).split(',').map(Number)
-  if (rates.some((r) => !Number.isInteger(r) || r <= 0)) throw new UsageError(`--baud-rates must list rates like 1200,9600, got '${values['baud-rates'] ?? ''}'`)
+  if (!['auto', 'historique', 'standard'].includes(mode))
+    throw new UsageError(`--mode must be auto, historique or standard, got '${mode}'`)
+  const rates = (
+    values['baud-rates'] ??
+    (mode === 'standard' ? '9600' : mode === 'historique' ? '1200' : '1200,9600')
+  )
+    .split(',')
+    .map(Number)
+  if (rates.some((r) => !Number.isInteger(r) || r <= 0))
+    throw new UsageError(
+      `--baud-rates must list rates like 1200,9600, got '${values['baud-rates'] ?? ''}'`,
+    )
   return {
     options: {
       path: values.port,
@@ -138,14 +185,20 @@ export function parseDetectArgs(args: readonly string[]): { options: Omit<Detect
 }
 
 /** Runs `detect` and prints the outcome. */
-export async function runDetect(options: DetectOptions, json: boolean, io: CommandIo): Promise<number> {
+export async function runDetect(
+  options: DetectOptions,
+  json: boolean,
+  io: CommandIo,
+): Promise<number> {
   const r = await detectMeter(options, io.signal)
   if ('failed' in r) {
     if (json) io.stdout.write(`${JSON.stringify({ found: false, reason: r.failed })}\n`)
     io.stderr.write(`linkyrpi detect: ${r.failed}\n`)
     return r.exit
   }
-  io.stdout.write(json ? `${JSON.stringify({ found: true, ...r.found })}\n` : formatDetection(r.found))
+  io.stdout.write(
+    json ? `${JSON.stringify({ found: true, ...r.found })}\n` : formatDetection(r.found),
+  )
   return EXIT.ok
 }
 

@@ -63,7 +63,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'setup',
-    summary: 'prepare this machine: service user, /etc/linkyrpi config for the meter found, systemd unit',
+    summary:
+      'prepare this machine: service user, /etc/linkyrpi config for the meter found, systemd unit',
     load: async () => (await import('./setup.js')).setupCommand,
   },
   {
@@ -78,7 +79,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'automation status',
-    summary: "show (or override) the outputs of a running node's automation stage, through its dashboard API",
+    summary:
+      "show (or override) the outputs of a running node's automation stage, through its dashboard API",
     load: async () => (await import('./automation-status.js')).automationStatusCommand,
   },
 ]

@@ -16,7 +16,11 @@ Exit codes: 0 listed (even none), 1 the ports could not be listed, 2 bad argumen
 `
 
 /** Port listing with an injectable binding (tests pass MockBinding). */
-export async function listPorts(binding: SerialBinding, json: boolean, io: CommandIo): Promise<number> {
+export async function listPorts(
+  binding: SerialBinding,
+  json: boolean,
+  io: CommandIo,
+): Promise<number> {
   let ports
   try {
     ports = await binding.list()
@@ -29,13 +33,17 @@ export async function listPorts(binding: SerialBinding, json: boolean, io: Comma
     return EXIT.ok
   }
   if (ports.length === 0) {
-    io.stdout.write('no serial port found (on a Raspberry Pi, enable the UART: it appears as /dev/serial0)\n')
+    io.stdout.write(
+      'no serial port found (on a Raspberry Pi, enable the UART: it appears as /dev/serial0)\n',
+    )
     return EXIT.ok
   }
   for (const p of ports) {
     const details = [
       p.manufacturer,
-      p.vendorId !== undefined && p.productId !== undefined ? `usb ${p.vendorId}:${p.productId}` : undefined,
+      p.vendorId !== undefined && p.productId !== undefined
+        ? `usb ${p.vendorId}:${p.productId}`
+        : undefined,
       p.serialNumber !== undefined ? `serial ${p.serialNumber}` : undefined,
       p.pnpId,
     ].filter((x): x is string => x !== undefined && x !== '')

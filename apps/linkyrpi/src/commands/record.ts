@@ -43,15 +43,21 @@ export async function recordPort(o: RecordOptions, io: CommandIo): Promise<numbe
       file.once('error', reject)
     })
   } catch (error) {
-    io.stderr.write(`linkyrpi record: cannot write ${o.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`)
+    io.stderr.write(
+      `linkyrpi record: cannot write ${o.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`,
+    )
     return EXIT.failure
   }
   const source = serialSource({ path: o.path, binding: o.binding, mode: o.mode })
   let bytes = 0
   let headerWritten = o.format === 'raw'
   const stateSub = source.state$.subscribe((s) => {
-    if (s.status === 'locked') io.stderr.write(`linkyrpi record: ${String(s.mode)} at ${String(s.baudRate)} Bd, recording to ${o.out}\n`)
-    else if (s.status === 'detecting' || s.status === 'disconnected') io.stderr.write(`linkyrpi record: ${s.status}${s.reason === null ? '' : ` (${s.reason})`}\n`)
+    if (s.status === 'locked')
+      io.stderr.write(
+        `linkyrpi record: ${String(s.mode)} at ${String(s.baudRate)} Bd, recording to ${o.out}\n`,
+      )
+    else if (s.status === 'detecting' || s.status === 'disconnected')
+      io.stderr.write(`linkyrpi record: ${s.status}${s.reason === null ? '' : ` (${s.reason})`}\n`)
   })
   const started = Date.now()
   const code = await new Promise<number>((resolve) => {
@@ -60,7 +66,8 @@ export async function recordPort(o: RecordOptions, io: CommandIo): Promise<numbe
       sub.unsubscribe()
       resolve(code)
     }
-    const timer = o.durationMs === undefined ? undefined : setTimeout(() => stop(EXIT.ok), o.durationMs)
+    const timer =
+      o.durationMs === undefined ? undefined : setTimeout(() => stop(EXIT.ok), o.durationMs)
     io.signal.addEventListener('abort', () => stop(EXIT.ok))
     const sub = source.subscribe({
       next: (chunk) => {
@@ -68,7 +75,15 @@ export async function recordPort(o: RecordOptions, io: CommandIo): Promise<numbe
         if (!headerWritten) {
           headerWritten = true
           const s = source.state()
-          file.write(encodeRecordingHeader({ startedAt: new Date(started).toISOString(), source: o.path, baudRate: s.baudRate ?? undefined, mode: s.mode ?? undefined, tool: 'linkyrpi record' }))
+          file.write(
+            encodeRecordingHeader({
+              startedAt: new Date(started).toISOString(),
+              source: o.path,
+              baudRate: s.baudRate ?? undefined,
+              mode: s.mode ?? undefined,
+              tool: 'linkyrpi record',
+            }),
+          )
         }
         bytes += chunk.length
         file.write(o.format === 'raw' ? chunk : encodeRecord(at, chunk))
@@ -82,7 +97,9 @@ export async function recordPort(o: RecordOptions, io: CommandIo): Promise<numbe
   stateSub.unsubscribe()
   const frames = source.state().frames
   await new Promise<void>((resolve) => file.end(() => resolve()))
-  io.stderr.write(`linkyrpi record: ${String(bytes)} bytes, ${String(frames)} frames in ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
+  io.stderr.write(
+    `linkyrpi record: ${String(bytes)} bytes, ${String(frames)} frames in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  )
   return code
 }
 
@@ -91,19 +108,30 @@ export const recordCommand: Command = {
   name: 'record',
   help: HELP,
   async run(args, io) {
-    const { values } = parseCommandArgs(args, { options: { port: { type: 'string' }, out: { type: 'string' }, duration: { type: 'string' }, mode: { type: 'string' }, format: { type: 'string' } } })
+    const { values } = parseCommandArgs(args, {
+      options: {
+        port: { type: 'string' },
+        out: { type: 'string' },
+        duration: { type: 'string' },
+        mode: { type: 'string' },
+        format: { type: 'string' },
+      },
+    })
     if (values.port === undefined) throw new UsageError('--port PATH is required')
     if (values.out === undefined) throw new UsageError('--out FILE is required')
     const mode = values.mode ?? 'auto'
-    if (!['auto', 'historique', 'standard'].includes(mode)) throw new UsageError(`--mode must be auto, historique or standard, got '${mode}'`)
+    if (!['auto', 'historique', 'standard'].includes(mode))
+      throw new UsageError(`--mode must be auto, historique or standard, got '${mode}'`)
     const format = values.format ?? 'record'
-    if (format !== 'record' && format !== 'raw') throw new UsageError(`--format must be record or raw, got '${format}'`)
+    if (format !== 'record' && format !== 'raw')
+      throw new UsageError(`--format must be record or raw, got '${format}'`)
     return recordPort(
       {
         path: values.port,
         binding: await loadSerialBinding(),
         out: values.out,
-        durationMs: values.duration === undefined ? undefined : parseDuration(values.duration, '--duration'),
+        durationMs:
+          values.duration === undefined ? undefined : parseDuration(values.duration, '--duration'),
         mode: mode as TicModeSetting,
         format,
       },

@@ -35,11 +35,15 @@ export const replayCommand: Command = {
   name: 'replay',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { allowPositionals: true, options: { speed: { type: 'string' }, mode: { type: 'string' }, store: { type: 'string' } } })
+    const { values, positionals } = parseCommandArgs(args, {
+      allowPositionals: true,
+      options: { speed: { type: 'string' }, mode: { type: 'string' }, store: { type: 'string' } },
+    })
     if (positionals.length !== 1) throw new UsageError('replay takes exactly one FILE')
     const speed = parseSpeed(values.speed)
     const mode = values.mode
-    if (mode !== undefined && mode !== 'historique' && mode !== 'standard') throw new UsageError(`--mode must be historique or standard, got '${mode}'`)
+    if (mode !== undefined && mode !== 'historique' && mode !== 'standard')
+      throw new UsageError(`--mode must be historique or standard, got '${mode}'`)
     const file = positionals[0]!
     if (values.store !== undefined) return replayToStore(file, values.store, io)
     const decoder = createTicDecoder({ reading: true })
@@ -48,25 +52,30 @@ export const replayCommand: Command = {
     }
     let frames = 0
     const onEnd = ({ truncatedBytes }: { truncatedBytes: number }): void => {
-      if (truncatedBytes > 0) io.stderr.write(`linkyrpi replay: the last record is cut short (${String(truncatedBytes)} bytes ignored: the recorder was stopped mid-write)\n`)
+      if (truncatedBytes > 0)
+        io.stderr.write(
+          `linkyrpi replay: the last record is cut short (${String(truncatedBytes)} bytes ignored: the recorder was stopped mid-write)\n`,
+        )
     }
     return new Promise<number>((resolve) => {
-      const sub = replaySource(file, { speed, mode: mode as TicMode | undefined, onEnd }).subscribe({
-        next: (chunk) =>
-          decoder.write(chunk, (e) => {
-            if (e.kind === 'frame') frames++
-            onEvent(e)
-          }),
-        error: (error: unknown) => {
-          io.stderr.write(`linkyrpi replay: ${(error as Error).message}\n`)
-          resolve(EXIT.failure)
+      const sub = replaySource(file, { speed, mode: mode as TicMode | undefined, onEnd }).subscribe(
+        {
+          next: (chunk) =>
+            decoder.write(chunk, (e) => {
+              if (e.kind === 'frame') frames++
+              onEvent(e)
+            }),
+          error: (error: unknown) => {
+            io.stderr.write(`linkyrpi replay: ${(error as Error).message}\n`)
+            resolve(EXIT.failure)
+          },
+          complete: () => {
+            for (const e of decoder.end()) onEvent(e)
+            io.stderr.write(`linkyrpi replay: ${String(frames)} frames\n`)
+            resolve(EXIT.ok)
+          },
         },
-        complete: () => {
-          for (const e of decoder.end()) onEvent(e)
-          io.stderr.write(`linkyrpi replay: ${String(frames)} frames\n`)
-          resolve(EXIT.ok)
-        },
-      })
+      )
       io.signal.addEventListener('abort', () => {
         sub.unsubscribe()
         resolve(EXIT.ok)
@@ -76,11 +85,21 @@ export const replayCommand: Command = {
 }
 
 function frameJson(frame: DecodedFrame): unknown {
-  return { mode: frame.mode, short: frame.short, groups: frame.groups, rejected: frame.rejected, reading: frame.reading }
+  return {
+    mode: frame.mode,
+    short: frame.short,
+    groups: frame.groups,
+    rejected: frame.rejected,
+    reading: frame.reading,
+  }
 }
 
 /** `--store`: imports the capture (timed recording or raw bytes) into a store, streaming. */
-async function replayToStore(file: string, target: string, io: Parameters<Command['run']>[1]): Promise<number> {
+async function replayToStore(
+  file: string,
+  target: string,
+  io: Parameters<Command['run']>[1],
+): Promise<number> {
   let where: string
   try {
     const t = parseStoreTarget(target)
@@ -91,7 +110,8 @@ async function replayToStore(file: string, target: string, io: Parameters<Comman
   }
   async function* chunks(): AsyncGenerator<CaptureBytes> {
     const parser = new CaptureParser()
-    for await (const data of createReadStream(file, { highWaterMark: 1 << 20 })) yield* parser.push(data as Buffer)
+    for await (const data of createReadStream(file, { highWaterMark: 1 << 20 }))
+      yield* parser.push(data as Buffer)
     parser.end()
   }
   try {
@@ -104,12 +124,18 @@ async function replayToStore(file: string, target: string, io: Parameters<Comman
       await store.close()
     }
     // A mistyped path would otherwise silently give a new, empty store.
-    if (store.migrated.includes(FIRST_MIGRATION)) io.stderr.write(`linkyrpi replay: created a new store at ${where}\n`)
-    io.stderr.write(`linkyrpi replay: ${String(r.frames)} frames, ${String(r.stored)} stored, ${String(r.duplicates)} already stored, ${String(r.unstorable)} without meter id\n`)
+    if (store.migrated.includes(FIRST_MIGRATION))
+      io.stderr.write(`linkyrpi replay: created a new store at ${where}\n`)
+    io.stderr.write(
+      `linkyrpi replay: ${String(r.frames)} frames, ${String(r.stored)} stored, ${String(r.duplicates)} already stored, ${String(r.unstorable)} without meter id\n`,
+    )
     return EXIT.ok
   } catch (error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : ''
-    io.stderr.write(`linkyrpi replay: ${error instanceof Error ? error.message : String(error)}${cause}\n`)
+    const cause =
+      error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : ''
+    io.stderr.write(
+      `linkyrpi replay: ${error instanceof Error ? error.message : String(error)}${cause}\n`,
+    )
     return EXIT.failure
   }
 }

@@ -2,7 +2,21 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
-import { AnalyticsConfigError, DEFAULT_SETTINGS, TRV_CATALOGUE, addLocalDays, catalogueRows, buildReport, loadReportData, localDayKey, localDayStart, parseAnalyticsConfig, parseLocalDate, pickMeter, UnknownMeterError } from '@linkyrpi/analytics'
+import {
+  AnalyticsConfigError,
+  DEFAULT_SETTINGS,
+  TRV_CATALOGUE,
+  addLocalDays,
+  catalogueRows,
+  buildReport,
+  loadReportData,
+  localDayKey,
+  localDayStart,
+  parseAnalyticsConfig,
+  parseLocalDate,
+  pickMeter,
+  UnknownMeterError,
+} from '@linkyrpi/analytics'
 import type { AnalyticsSettings } from '@linkyrpi/analytics'
 // The light entries (no RxJS, NATS or stages; the engine loads when the target is opened): see bench/analytics.
 import { openStore, parseStoreTarget } from '@linkyrpi/pipeline/store-target'
@@ -45,11 +59,20 @@ export const reportCommand: Command = {
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       allowPositionals: true,
-      options: { store: { type: 'string' }, meter: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, config: { type: 'string' }, format: { type: 'string' } },
+      options: {
+        store: { type: 'string' },
+        meter: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        config: { type: 'string' },
+        format: { type: 'string' },
+      },
     })
-    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`)
+    if (positionals.length > 0)
+      throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`)
     const format = values.format ?? 'table'
-    if (format !== 'table' && format !== 'json' && format !== 'csv') throw new UsageError(`--format must be table, json or csv, got '${format}'`)
+    if (format !== 'table' && format !== 'json' && format !== 'csv')
+      throw new UsageError(`--format must be table, json or csv, got '${format}'`)
     const date = (name: 'from' | 'to', text: string | undefined): number | null => {
       if (text === undefined) return null
       const t = parseLocalDate(text)
@@ -58,7 +81,10 @@ export const reportCommand: Command = {
     }
     const to = date('to', values.to) ?? localDayStart(Date.now())
     const from = date('from', values.from) ?? addLocalDays(to, -30)
-    if (from >= to) throw new UsageError(`--from (${localDayKey(from)}) must be before --to (${localDayKey(to)}, exclusive)`)
+    if (from >= to)
+      throw new UsageError(
+        `--from (${localDayKey(from)}) must be before --to (${localDayKey(to)}, exclusive)`,
+      )
 
     let settings: AnalyticsSettings = DEFAULT_SETTINGS
     if (values.config !== undefined) {
@@ -66,7 +92,10 @@ export const reportCommand: Command = {
         const text = await readFile(values.config, 'utf8')
         settings = parseAnalyticsConfig(parseYaml(text) as unknown, values.config)
       } catch (error) {
-        const message = error instanceof AnalyticsConfigError ? error.message : `${values.config}: ${(error as Error).message}`
+        const message =
+          error instanceof AnalyticsConfigError
+            ? error.message
+            : `${values.config}: ${(error as Error).message}`
         io.stderr.write(`linkyrpi report: ${message}\n`)
         return EXIT.config
       }
@@ -80,29 +109,50 @@ export const reportCommand: Command = {
       throw error
     }
     if (target.kind === 'sqlite' && !existsSync(target.path)) {
-      io.stderr.write(`linkyrpi report: no store at ${target.path}${values.store === undefined ? " (the default of 'linkyrpi run'; give --store TARGET)" : ''}\n`)
+      io.stderr.write(
+        `linkyrpi report: no store at ${target.path}${values.store === undefined ? " (the default of 'linkyrpi run'; give --store TARGET)" : ''}\n`,
+      )
       return EXIT.failure
     }
     let store
     try {
       store = await openStore(target)
     } catch (error) {
-      io.stderr.write(`linkyrpi report: ${(error as Error).message}${error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : ''}\n`)
+      io.stderr.write(
+        `linkyrpi report: ${(error as Error).message}${error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : ''}\n`,
+      )
       return EXIT.failure
     }
     try {
       // Keep the SQL views' prices current (monthly_cost); a read-only database user just skips it.
-      await replaceTariffPrices(store.engine.db as never, 'shipped', catalogueRows(TRV_CATALOGUE)).catch(() => 0)
-      if (settings.catalogue !== TRV_CATALOGUE) await replaceTariffPrices(store.engine.db as never, 'user', catalogueRows(settings.catalogue)).catch(() => 0)
+      await replaceTariffPrices(
+        store.engine.db as never,
+        'shipped',
+        catalogueRows(TRV_CATALOGUE),
+      ).catch(() => 0)
+      if (settings.catalogue !== TRV_CATALOGUE)
+        await replaceTariffPrices(
+          store.engine.db as never,
+          'user',
+          catalogueRows(settings.catalogue),
+        ).catch(() => 0)
       const meter = await pickMeter(store.history, values.meter ?? null)
       const data = await loadReportData(store.history, meter, from, to)
       if (data.days.length === 0) {
         const span = `${localDayKey(meter.firstSeen)} to ${localDayKey(meter.lastSeen)}`
-        io.stderr.write(`linkyrpi report: no data for meter ${meter.id} from ${localDayKey(from)} to ${localDayKey(to)} (exclusive); the store has data from ${span}\n`)
+        io.stderr.write(
+          `linkyrpi report: no data for meter ${meter.id} from ${localDayKey(from)} to ${localDayKey(to)} (exclusive); the store has data from ${span}\n`,
+        )
         return EXIT.notFound
       }
       const report = buildReport(data, settings)
-      io.stdout.write(format === 'json' ? `${reportJson(report)}\n` : format === 'csv' ? reportCsv(report) : reportTable(report))
+      io.stdout.write(
+        format === 'json'
+          ? `${reportJson(report)}\n`
+          : format === 'csv'
+            ? reportCsv(report)
+            : reportTable(report),
+      )
       return EXIT.ok
     } catch (error) {
       if (error instanceof UnknownMeterError) {

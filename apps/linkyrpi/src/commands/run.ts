@@ -1,6 +1,15 @@
 import { mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { chooseNode, ConfigError, DEFAULT_CONFIG, loadConfig, nodesOf, portSchema, startNode, validateConfig } from '@linkyrpi/pipeline'
+import {
+  chooseNode,
+  ConfigError,
+  DEFAULT_CONFIG,
+  loadConfig,
+  nodesOf,
+  portSchema,
+  startNode,
+  validateConfig,
+} from '@linkyrpi/pipeline'
 import type { PipelineConfig } from '@linkyrpi/pipeline'
 import { EXIT, UsageError, parseCommandArgs } from './command.js'
 import type { Command, CommandIo } from './command.js'
@@ -58,29 +67,53 @@ export const runCommand: Command = {
   async run(args, io) {
     const values = parse(args)
     const level = (values['log-level'] ?? 'info') as LogLevel
-    if (!LOG_LEVELS.includes(level)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`)
+    if (!LOG_LEVELS.includes(level))
+      throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`)
     const format = values['log-format']
-    if (format !== undefined && format !== 'json' && format !== 'pretty') throw new UsageError('--log-format must be json or pretty')
+    if (format !== undefined && format !== 'json' && format !== 'pretty')
+      throw new UsageError('--log-format must be json or pretty')
     const httpPort = values['http-port'] === undefined ? undefined : Number(values['http-port'])
-    if (httpPort !== undefined && !portSchema.safeParse(httpPort).success) throw new UsageError('--http-port must be a port number')
+    if (httpPort !== undefined && !portSchema.safeParse(httpPort).success)
+      throw new UsageError('--http-port must be a port number')
     const port = values.port
-    if (port !== undefined && values.config !== undefined) throw new UsageError("--port replaces the simulator of the embedded defaults: with --config, set the serial stage's 'path' in the file")
-    if (port !== undefined && port.trim() === '') throw new UsageError('--port must be a device path')
-    if (port !== undefined && values.simulate !== undefined) throw new UsageError('--port reads a real meter, --simulate picks a simulated one: give one of them')
+    if (port !== undefined && values.config !== undefined)
+      throw new UsageError(
+        "--port replaces the simulator of the embedded defaults: with --config, set the serial stage's 'path' in the file",
+      )
+    if (port !== undefined && port.trim() === '')
+      throw new UsageError('--port must be a device path')
+    if (port !== undefined && values.simulate !== undefined)
+      throw new UsageError(
+        '--port reads a real meter, --simulate picks a simulated one: give one of them',
+      )
     const httpHost = values['http-host']
-    if (httpHost !== undefined && httpHost.trim() === '') throw new UsageError('--http-host must be an address')
-    const display = { ...(httpPort === undefined ? {} : { port: httpPort }), ...(httpHost === undefined ? {} : { host: httpHost }) }
+    if (httpHost !== undefined && httpHost.trim() === '')
+      throw new UsageError('--http-host must be an address')
+    const display = {
+      ...(httpPort === undefined ? {} : { port: httpPort }),
+      ...(httpHost === undefined ? {} : { host: httpHost }),
+    }
     const simulate = values.simulate === undefined ? undefined : parseSimulateSpec(values.simulate)
     let simulated = 0
     const transform = (document: Record<string, unknown>): Record<string, unknown> => {
       const out = { ...document }
       if (values['data-dir'] !== undefined) out.dataDir = values['data-dir']
-      if ((Object.keys(display).length > 0 || simulate !== undefined) && typeof out.stages === 'object' && out.stages !== null) {
+      if (
+        (Object.keys(display).length > 0 || simulate !== undefined) &&
+        typeof out.stages === 'object' &&
+        out.stages !== null
+      ) {
         const stages: Record<string, unknown> = {}
         for (const [id, stage] of Object.entries(out.stages as Record<string, unknown>)) {
           const s = stage as Record<string, unknown> | null
-          if (s !== null && typeof s === 'object' && s.type === 'display') stages[id] = { ...s, ...display }
-          else if (s !== null && typeof s === 'object' && s.type === 'simulator' && simulate !== undefined) {
+          if (s !== null && typeof s === 'object' && s.type === 'display')
+            stages[id] = { ...s, ...display }
+          else if (
+            s !== null &&
+            typeof s === 'object' &&
+            s.type === 'simulator' &&
+            simulate !== undefined
+          ) {
             simulated++
             stages[id] = { ...s, ...simulate }
           } else stages[id] = stage
@@ -102,14 +135,22 @@ export const runCommand: Command = {
       }
       throw error
     }
-    if (simulate !== undefined && simulated === 0) throw new UsageError('--simulate: the configuration has no simulator stage')
+    if (simulate !== undefined && simulated === 0)
+      throw new UsageError('--simulate: the configuration has no simulator stage')
     const nodes = nodesOf(config)
     const node = chooseNode(config, values.node)
     if (!nodes.includes(node)) {
-      io.stderr.write(`linkyrpi run: node '${node}' has no stages (nodes in this file: ${nodes.join(', ')})\n`)
+      io.stderr.write(
+        `linkyrpi run: node '${node}' has no stages (nodes in this file: ${nodes.join(', ')})\n`,
+      )
       return EXIT.config
     }
-    const logger = createLogger({ level, ...(format !== undefined ? { format } : {}), stream: io.stdout as NodeJS.WritableStream & { isTTY?: boolean }, env: io.env })
+    const logger = createLogger({
+      level,
+      ...(format !== undefined ? { format } : {}),
+      stream: io.stdout as NodeJS.WritableStream & { isTTY?: boolean },
+      env: io.env,
+    })
     const local = Object.values(config.stages).filter((s) => s.node === node)
     try {
       if (port !== undefined) {
@@ -125,8 +166,11 @@ export const runCommand: Command = {
       io.stderr.write(`linkyrpi run: ${error.message}\n`)
       return EXIT.failure
     }
-    if (local.some((s) => s.type === 'sqlite')) await mkdir(resolve(config.dataDir), { recursive: true })
-    const platform = await createPlatform(config, node, logger, (url) => io.stderr.write(`linkyrpi: dashboard at ${url}\n`))
+    if (local.some((s) => s.type === 'sqlite'))
+      await mkdir(resolve(config.dataDir), { recursive: true })
+    const platform = await createPlatform(config, node, logger, (url) =>
+      io.stderr.write(`linkyrpi: dashboard at ${url}\n`),
+    )
     const running = await startNode(config, { node, platform })
     const probe = new AbortController()
     if (values.config === undefined && port === undefined) void suggestMeter(io, probe.signal)
@@ -150,7 +194,10 @@ export const runCommand: Command = {
 }
 
 /** The embedded defaults with the simulator replaced by a serial meter on `port`. */
-function withPort(config: typeof DEFAULT_CONFIG, port: string | undefined): Record<string, unknown> {
+function withPort(
+  config: typeof DEFAULT_CONFIG,
+  port: string | undefined,
+): Record<string, unknown> {
   if (port === undefined) return config
   const stages = { ...config.stages, meter: { type: 'serial', path: port, mode: 'auto' } }
   return { ...config, stages }

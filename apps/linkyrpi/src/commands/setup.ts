@@ -16,7 +16,13 @@ import { nextSteps } from '../setup/next-steps.js'
 import { SetupError, inRoot, system } from '../setup/setup-context.js'
 import type { SetupContext } from '../setup/setup-context.js'
 import { SERVICE_USER, ensureServiceUser, lookupUser } from '../setup/system-user.js'
-import { UNIT_NAME, UNIT_PATH, UNIT_WANTS, renderUnit, unitTemplate } from '../setup/service-unit.js'
+import {
+  UNIT_NAME,
+  UNIT_PATH,
+  UNIT_WANTS,
+  renderUnit,
+  unitTemplate,
+} from '../setup/service-unit.js'
 
 const HELP = `Usage: linkyrpi setup [--dry-run] [--port PATH | --no-detect] [--timeout D] [--root DIR]
 
@@ -66,7 +72,11 @@ function sudoCommand(args: readonly string[]): string {
 }
 
 /** Runs setup with a context (tests give a fake root and fake system commands on PATH). */
-export async function runSetup(ctx: SetupContext, o: { port: string | undefined; detect: boolean; timeoutMs: number; desktopUser: string }, io: CommandIo): Promise<number> {
+export async function runSetup(
+  ctx: SetupContext,
+  o: { port: string | undefined; detect: boolean; timeoutMs: number; desktopUser: string },
+  io: CommandIo,
+): Promise<number> {
   if (ctx.dryRun) ctx.say('dry run: nothing is changed')
   if (ctx.root !== '/') ctx.say(`setting up the system at ${ctx.root}`)
 
@@ -74,13 +84,24 @@ export async function runSetup(ctx: SetupContext, o: { port: string | undefined;
   let found: FoundMeter | null = null
   if (o.detect) {
     const ports = o.port === undefined ? USUAL_PORTS : [o.port]
-    ctx.say(`meter: listening on ${o.port ?? 'the usual ports'} (up to ${String(o.timeoutMs / 1000)} s each)`)
+    ctx.say(
+      `meter: listening on ${o.port ?? 'the usual ports'} (up to ${String(o.timeoutMs / 1000)} s each)`,
+    )
     const binding = await loadSerialBinding()
-    found = await findMeter({ binding, ports, timeoutMs: o.timeoutMs, onTry: (p) => ctx.say(`  trying ${p}`) }, io.signal)
+    found = await findMeter(
+      { binding, ports, timeoutMs: o.timeoutMs, onTry: (p) => ctx.say(`  trying ${p}`) },
+      io.signal,
+    )
   }
   const port = found?.path ?? o.port ?? DEFAULT_PORT
-  if (found !== null) ctx.say(`meter: ${found.detection.meterKind} ${found.detection.meterId ?? ''} on ${found.path}, ${found.detection.mode} mode at ${String(found.detection.baudRate)} Bd`)
-  else ctx.say(`meter: ${o.detect ? 'no meter answered; ' : ''}using ${port}${o.port === undefined ? ' (the Raspberry Pi UART)' : ''}`)
+  if (found !== null)
+    ctx.say(
+      `meter: ${found.detection.meterKind} ${found.detection.meterId ?? ''} on ${found.path}, ${found.detection.mode} mode at ${String(found.detection.baudRate)} Bd`,
+    )
+  else
+    ctx.say(
+      `meter: ${o.detect ? 'no meter answered; ' : ''}using ${port}${o.port === undefined ? ' (the Raspberry Pi UART)' : ''}`,
+    )
 
   // The embedded store's native module: said now rather than when the service starts.
   try {
@@ -97,8 +118,10 @@ export async function runSetup(ctx: SetupContext, o: { port: string | undefined;
   const body = renderConfig(port, found?.detection ?? null)
   const config = writeManagedFile(ctx, inRoot(ctx, CONFIG_PATH), body, 0o644)
   ctx.say(describe(config, CONFIG_PATH, ctx.dryRun))
-  if (ctx.dryRun && (config === 'created' || config === 'updated')) ctx.say(body.replace(/^/gm, '    | ').trimEnd())
-  if (config === 'kept-changed' && found !== null) ctx.say(`  (the meter answered on ${port}: check that the file uses it)`)
+  if (ctx.dryRun && (config === 'created' || config === 'updated'))
+    ctx.say(body.replace(/^/gm, '    | ').trimEnd())
+  if (config === 'kept-changed' && found !== null)
+    ctx.say(`  (the meter answered on ${port}: check that the file uses it)`)
   const data = inRoot(ctx, DATA_DIR)
   const account = lookupUser(ctx, SERVICE_USER)
   if (existsSync(data)) ctx.say(`${DATA_DIR}: exists`)
@@ -109,23 +132,45 @@ export async function runSetup(ctx: SetupContext, o: { port: string | undefined;
   }
 
   // 4. The service.
-  const unit = writeManagedFile(ctx, inRoot(ctx, UNIT_PATH), renderUnit(unitTemplate(), process.execPath, fileURLToPath(new URL('../main.js', import.meta.url))), 0o644)
+  const unit = writeManagedFile(
+    ctx,
+    inRoot(ctx, UNIT_PATH),
+    renderUnit(
+      unitTemplate(),
+      process.execPath,
+      fileURLToPath(new URL('../main.js', import.meta.url)),
+    ),
+    0o644,
+  )
   ctx.say(describe(unit, UNIT_PATH, ctx.dryRun))
   const live = ctx.root === '/'
   // The link `systemctl enable` makes; in an image it points to a path of the image, so look at
   // the link itself.
   const enabled = lstatSync(inRoot(ctx, UNIT_WANTS), { throwIfNoEntry: false }) !== undefined
-  if (live && unit !== 'unchanged' && unit !== 'kept-changed') await system(ctx, 'systemctl', ['daemon-reload'])
+  if (live && unit !== 'unchanged' && unit !== 'kept-changed')
+    await system(ctx, 'systemctl', ['daemon-reload'])
   if (!enabled) {
-    ctx.say(`${UNIT_NAME}: ${ctx.dryRun ? 'would be ' : ''}enabled (starts at boot)${live ? ' and started' : ''}`)
-    await system(ctx, 'systemctl', live ? ['enable', '--now', UNIT_NAME] : [`--root=${ctx.root}`, 'enable', UNIT_NAME])
+    ctx.say(
+      `${UNIT_NAME}: ${ctx.dryRun ? 'would be ' : ''}enabled (starts at boot)${live ? ' and started' : ''}`,
+    )
+    await system(
+      ctx,
+      'systemctl',
+      live ? ['enable', '--now', UNIT_NAME] : [`--root=${ctx.root}`, 'enable', UNIT_NAME],
+    )
   } else if (live && (unit === 'updated' || config === 'updated' || config === 'created')) {
     ctx.say(`${UNIT_NAME}: enabled; ${ctx.dryRun ? 'would be ' : ''}restarted for the new settings`)
     await system(ctx, 'systemctl', ['restart', UNIT_NAME])
   } else {
     ctx.say(`${UNIT_NAME}: enabled`)
   }
-  io.stdout.write(nextSteps(ctx, { port, desktopUser: o.desktopUser, url: `http://127.0.0.1:${String(DEFAULT_HTTP_PORT)}/` }))
+  io.stdout.write(
+    nextSteps(ctx, {
+      port,
+      desktopUser: o.desktopUser,
+      url: `http://127.0.0.1:${String(DEFAULT_HTTP_PORT)}/`,
+    }),
+  )
   return EXIT.ok
 }
 
@@ -135,19 +180,42 @@ export const setupCommand: Command = {
   help: HELP,
   async run(args, io) {
     const { values } = parseCommandArgs(args, {
-      options: { 'dry-run': { type: 'boolean' }, port: { type: 'string' }, 'no-detect': { type: 'boolean' }, timeout: { type: 'string' }, root: { type: 'string' } },
+      options: {
+        'dry-run': { type: 'boolean' },
+        port: { type: 'string' },
+        'no-detect': { type: 'boolean' },
+        timeout: { type: 'string' },
+        root: { type: 'string' },
+      },
     })
     const root = values.root ?? '/'
     if (!root.startsWith('/')) throw new UsageError('--root must be an absolute path')
-    const timeoutMs = values.timeout === undefined ? 12_000 : parseDuration(values.timeout, '--timeout')
+    const timeoutMs =
+      values.timeout === undefined ? 12_000 : parseDuration(values.timeout, '--timeout')
     const dryRun = values['dry-run'] === true
     if (!dryRun && process.getuid?.() !== 0) {
-      io.stderr.write(`linkyrpi setup: must run as root (it creates a system user and installs a service). Run:\n  ${sudoCommand(args)}\nor see what it would do with: linkyrpi setup --dry-run\n`)
+      io.stderr.write(
+        `linkyrpi setup: must run as root (it creates a system user and installs a service). Run:\n  ${sudoCommand(args)}\nor see what it would do with: linkyrpi setup --dry-run\n`,
+      )
       return EXIT.failure
     }
-    const ctx: SetupContext = { root, dryRun, env: io.env, say: (line) => io.stdout.write(`${line}\n`) }
+    const ctx: SetupContext = {
+      root,
+      dryRun,
+      env: io.env,
+      say: (line) => io.stdout.write(`${line}\n`),
+    }
     try {
-      return await runSetup(ctx, { port: values.port, detect: values['no-detect'] !== true, timeoutMs, desktopUser: io.env.SUDO_USER ?? 'pi' }, io)
+      return await runSetup(
+        ctx,
+        {
+          port: values.port,
+          detect: values['no-detect'] !== true,
+          timeoutMs,
+          desktopUser: io.env.SUDO_USER ?? 'pi',
+        },
+        io,
+      )
     } catch (error) {
       if (!(error instanceof SetupError)) throw error
       io.stderr.write(`linkyrpi setup: ${error.message}\n`)

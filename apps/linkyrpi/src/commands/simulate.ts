@@ -3,7 +3,12 @@ import { performance } from 'node:perf_hooks'
 import type { Writable } from 'node:stream'
 import { encodeRecord, encodeRecordingHeader, simulatorSource } from '@linkyrpi/source-serial'
 import { createMeterSimulator, parseOffPeakHours, simulatedFrames } from '@linkyrpi/simulator'
-import type { MeterSimulatorOptions, SimulatedFrame, SimulatedMeterKind, SimulatedOption } from '@linkyrpi/simulator'
+import type {
+  MeterSimulatorOptions,
+  SimulatedFrame,
+  SimulatedMeterKind,
+  SimulatedOption,
+} from '@linkyrpi/simulator'
 import type { TimedChunk } from '@linkyrpi/tic-core/stage'
 import { DEFAULT_CONFIG } from '@linkyrpi/pipeline'
 import { EXIT, UsageError, parseCommandArgs } from './command.js'
@@ -92,20 +97,31 @@ const OPTIONS = {
 /** The option simulated without --option: the one of `linkyrpi run`'s embedded simulator. */
 export const DEFAULT_OPTION: SimulatedOption = DEFAULT_CONFIG.stages.meter.option
 
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], option: string): T | undefined {
+function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  option: string,
+): T | undefined {
   if (value === undefined) return undefined
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${option} must be ${allowed.join(', ')}, got '${value}'`)
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`${option} must be ${allowed.join(', ')}, got '${value}'`)
   return value as T
 }
 
 /** Turns parsed `simulate` arguments into simulator options (exported for `linkyrpi` tests). */
-export function simulatorOptionsFromArgs(v: Record<string, string | boolean | undefined>, now: number): MeterSimulatorOptions {
+export function simulatorOptionsFromArgs(
+  v: Record<string, string | boolean | undefined>,
+  now: number,
+): MeterSimulatorOptions {
   const str = (k: string): string | undefined => v[k] as string | undefined
   const phasesText = oneOf(str('phases'), ['1', '3'], '--phases')
   let start = now
   if (str('start') !== undefined) {
     start = Date.parse(str('start')!)
-    if (Number.isNaN(start)) throw new UsageError(`--start must be an ISO date like 2026-01-12 or 2026-01-12T06:00:00+01:00, got '${str('start')!}'`)
+    if (Number.isNaN(start))
+      throw new UsageError(
+        `--start must be an ISO date like 2026-01-12 or 2026-01-12T06:00:00+01:00, got '${str('start')!}'`,
+      )
   }
   let offPeak
   try {
@@ -114,13 +130,19 @@ export function simulatorOptionsFromArgs(v: Record<string, string | boolean | un
     throw new UsageError(`--off-peak: ${(error as Error).message}`)
   }
   const seed = str('seed') === undefined ? 1 : Number(str('seed'))
-  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got '${str('seed')!}'`)
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new UsageError(`--seed must be a non-negative integer, got '${str('seed')!}'`)
   const subscribed = str('subscribed') === undefined ? undefined : Number(str('subscribed'))
-  if (subscribed !== undefined && !(subscribed >= 3 && subscribed <= 36)) throw new UsageError(`--subscribed must be a power in kVA between 3 and 36, got '${str('subscribed')!}'`)
+  if (subscribed !== undefined && !(subscribed >= 3 && subscribed <= 36))
+    throw new UsageError(
+      `--subscribed must be a power in kVA between 3 and 36, got '${str('subscribed')!}'`,
+    )
   const options: MeterSimulatorOptions = {
     mode: oneOf(str('mode'), ['historique', 'standard'], '--mode'),
     phases: phasesText === undefined ? undefined : (Number(phasesText) as 1 | 3),
-    option: oneOf<SimulatedOption>(str('option'), ['base', 'hc', 'ejp', 'tempo'], '--option') ?? DEFAULT_OPTION,
+    option:
+      oneOf<SimulatedOption>(str('option'), ['base', 'hc', 'ejp', 'tempo'], '--option') ??
+      DEFAULT_OPTION,
     producer: v.producer === true,
     meter: oneOf<SimulatedMeterKind>(str('meter'), ['linky', 'cbemm', 'cbetm'], '--meter'),
     icc: v.icc === true,
@@ -130,13 +152,17 @@ export function simulatorOptionsFromArgs(v: Record<string, string | boolean | un
     overpower: v.overpower === true,
     seed,
     start: Math.floor(start / 1000) * 1000,
-    intervalMs: str('interval') === undefined ? undefined : parseDuration(str('interval')!, '--interval'),
+    intervalMs:
+      str('interval') === undefined ? undefined : parseDuration(str('interval')!, '--interval'),
     faults: {
       bitErrorRate: parseRate(str('noise'), '--noise'),
       dropRate: parseRate(str('drop'), '--drop'),
       eotRate: parseRate(str('eot'), '--eot'),
       wrongBaud: v['wrong-baud'] === true,
-      modeSwitchAtMs: str('switch-mode-after') === undefined ? undefined : parseDuration(str('switch-mode-after')!, '--switch-mode-after'),
+      modeSwitchAtMs:
+        str('switch-mode-after') === undefined
+          ? undefined
+          : parseDuration(str('switch-mode-after')!, '--switch-mode-after'),
     },
   }
   try {
@@ -155,12 +181,21 @@ export const simulateCommand: Command = {
     const v = parseCommandArgs(args, { options: OPTIONS, allowPositionals: false }).values
     const options = simulatorOptionsFromArgs(v, Date.now())
     const speed = parseSpeed(v.speed)
-    const durationMs = v.duration === undefined ? undefined : parseDuration(v.duration, '--duration')
-    if (speed === 'max' && durationMs === undefined) throw new UsageError('--speed max needs --duration (it would write forever)')
-    if (v.out !== undefined && v.pty === true) throw new UsageError('choose --out FILE or --pty, not both')
+    const durationMs =
+      v.duration === undefined ? undefined : parseDuration(v.duration, '--duration')
+    if (speed === 'max' && durationMs === undefined)
+      throw new UsageError('--speed max needs --duration (it would write forever)')
+    if (v.out !== undefined && v.pty === true)
+      throw new UsageError('choose --out FILE or --pty, not both')
     if (v.link !== undefined && v.pty !== true) throw new UsageError('--link needs --pty')
-    const format = oneOf(v.format, ['raw', 'record'], '--format') ?? (v.out?.endsWith('.ticrec') === true ? 'record' : 'raw')
-    return simulate(options, { speed, durationMs, out: v.out, format, pty: v.pty === true, link: v.link, truth: v.truth }, io)
+    const format =
+      oneOf(v.format, ['raw', 'record'], '--format') ??
+      (v.out?.endsWith('.ticrec') === true ? 'record' : 'raw')
+    return simulate(
+      options,
+      { speed, durationMs, out: v.out, format, pty: v.pty === true, link: v.link, truth: v.truth },
+      io,
+    )
   },
 }
 
@@ -184,7 +219,9 @@ function truthLine(f: SimulatedFrame): string {
     importW: round(f.power.importW),
     exportW: round(f.power.exportW),
     apparentVA: round(f.power.apparentVA),
-    byApplianceW: Object.fromEntries(Object.entries(f.power.byAppliance).map(([k, w]) => [k, round(w)])),
+    byApplianceW: Object.fromEntries(
+      Object.entries(f.power.byAppliance).map(([k, w]) => [k, round(w)]),
+    ),
     byPhaseW: f.power.byPhaseW.map(round),
     index: f.tariff.index,
     period: f.tariff.code,
@@ -192,14 +229,20 @@ function truthLine(f: SimulatedFrame): string {
   })}\n`
 }
 
-async function simulate(options: MeterSimulatorOptions, output: Output, io: CommandIo): Promise<number> {
+async function simulate(
+  options: MeterSimulatorOptions,
+  output: Output,
+  io: CommandIo,
+): Promise<number> {
   let sink: Writable
   let closeSink: () => Promise<void>
   let lossy = false
   if (output.pty) {
     const bridge = await openPtyBridge(output.link)
     io.stdout.write(`${bridge.path}\n`)
-    io.stderr.write(`linkyrpi simulate: serving ${options.mode ?? 'historique'} TIC on ${bridge.path} (Ctrl-C to stop)\n`)
+    io.stderr.write(
+      `linkyrpi simulate: serving ${options.mode ?? 'historique'} TIC on ${bridge.path} (Ctrl-C to stop)\n`,
+    )
     sink = bridge.input
     closeSink = bridge.close
     lossy = true
@@ -209,10 +252,16 @@ async function simulate(options: MeterSimulatorOptions, output: Output, io: Comm
       file.once('open', () => resolve())
       file.once('error', reject)
     }).catch((error: unknown) => {
-      throw new Error(`cannot write ${output.out!}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error })
+      throw new Error(
+        `cannot write ${output.out!}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        { cause: error },
+      )
     })
     sink = file
-    closeSink = () => new Promise<void>((resolve, reject) => file.end((error?: Error | null) => (error ? reject(error) : resolve())))
+    closeSink = () =>
+      new Promise<void>((resolve, reject) =>
+        file.end((error?: Error | null) => (error ? reject(error) : resolve())),
+      )
   } else {
     sink = io.stdout as Writable
     closeSink = async () => undefined
@@ -244,7 +293,16 @@ async function simulate(options: MeterSimulatorOptions, output: Output, io: Comm
     }
     if (!sink.write(data)) await new Promise<void>((resolve) => sink.once('drain', resolve))
   }
-  if (record) await write(encodeRecordingHeader({ startedAt: new Date(start).toISOString(), source: 'simulator', tool: 'linkyrpi simulate', mode: options.mode ?? 'historique', seed: options.seed }))
+  if (record)
+    await write(
+      encodeRecordingHeader({
+        startedAt: new Date(start).toISOString(),
+        source: 'simulator',
+        tool: 'linkyrpi simulate',
+        mode: options.mode ?? 'historique',
+        seed: options.seed,
+      }),
+    )
   try {
     if (output.speed === 'max') {
       let batch: Uint8Array[] = []
@@ -265,16 +323,23 @@ async function simulate(options: MeterSimulatorOptions, output: Output, io: Comm
       if (size > 0) await write(Buffer.concat(batch))
       truth = sim.truth()
     } else {
-      const source = simulatorSource({ ...options, speed: output.speed, durationMs: output.durationMs, onFrame: (f, s) => {
-        frames++
-        addTruth(f)
-        truth = s.truth()
-      } })
+      const source = simulatorSource({
+        ...options,
+        speed: output.speed,
+        durationMs: output.durationMs,
+        onFrame: (f, s) => {
+          frames++
+          addTruth(f)
+          truth = s.truth()
+        },
+      })
       await new Promise<void>((resolve, reject) => {
         const sub = source.subscribe({
           next: (chunk: TimedChunk) => {
             // Each chunk carries its simulated receive time: the recording keeps the simulated clock.
-            void write(record ? encodeRecord(chunk.receivedAt ?? start, chunk) : chunk).catch(reject)
+            void write(record ? encodeRecord(chunk.receivedAt ?? start, chunk) : chunk).catch(
+              reject,
+            )
           },
           error: reject,
           complete: resolve,

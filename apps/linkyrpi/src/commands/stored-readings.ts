@@ -4,7 +4,16 @@ import { parsePtec, tempoFromLabel } from '@linkyrpi/tic-core'
 import type { PeriodCode, TicAlert, TicReading } from '@linkyrpi/tic-core'
 
 const PAGE = 10_000
-const ALERTS: readonly TicAlert[] = ['overpower', 'overvoltage', 'cutoff-open', 'cover-open', 'clock-degraded', 'phase-missing', 'peak-notice', 'peak-active']
+const ALERTS: readonly TicAlert[] = [
+  'overpower',
+  'overvoltage',
+  'cutoff-open',
+  'cover-open',
+  'clock-degraded',
+  'phase-missing',
+  'peak-notice',
+  'peak-active',
+]
 
 /**
  * Readings rebuilt from a store's history of one meter over [from, to), in time order, for
@@ -16,16 +25,24 @@ const ALERTS: readonly TicAlert[] = ['overpower', 'overvoltage', 'cutoff-open', 
  * colour announced before the history starts, for instance).
  * Reads the samples page by page (bounded memory).
  */
-export async function* storedReadings(store: Store, meter: string, from: number, to: number): AsyncGenerator<ReceivedReading> {
+export async function* storedReadings(
+  store: Store,
+  meter: string,
+  from: number,
+  to: number,
+): AsyncGenerator<ReceivedReading> {
   const latest = await store.history.latest(meter)
   if (latest === null) throw new TypeError(`no reading of meter '${meter}' in the store`)
   const base = latest.reading
   // Events are few (changes only): read them all, oldest first.
-  const events = [...(await store.history.events(meter, from - 86_400_000 * 2, to, 1_000_000))].reverse()
+  const events = [
+    ...(await store.history.events(meter, from - 86_400_000 * 2, to, 1_000_000)),
+  ].reverse()
   let e = 0
   // Before the first period change, the period's label is the one that change left.
   const firstChange = events.find((x) => x.kind === 'period-change')
-  let label: string | null = typeof firstChange?.detail.fromLabel === 'string' ? firstChange.detail.fromLabel : null
+  let label: string | null =
+    typeof firstChange?.detail.fromLabel === 'string' ? firstChange.detail.fromLabel : null
   let tomorrow: TicReading['period']['tempoTomorrow'] = null
   let relays: TicReading['relays'] = null
   const alerts = new Set<TicAlert>()
@@ -33,7 +50,20 @@ export async function* storedReadings(store: Store, meter: string, from: number,
   for (;;) {
     const rows = await store.engine.db
       .selectFrom('samples')
-      .select(['t', 'received_at', 'va', 'va1', 'va2', 'va3', 'i1', 'i2', 'i3', 'period_index', 'period_code', 'short'])
+      .select([
+        't',
+        'received_at',
+        'va',
+        'va1',
+        'va2',
+        'va3',
+        'i1',
+        'i2',
+        'i3',
+        'period_index',
+        'period_code',
+        'short',
+      ])
       .where('meter', '=', meter)
       .where('t', '>', after)
       .where('t', '<', to)
@@ -46,13 +76,16 @@ export async function* storedReadings(store: Store, meter: string, from: number,
         const ev = events[e]!
         const d = ev.detail
         if (ev.kind === 'period-change') {
-          const fromColour = tempoFromLabel(label) ?? parsePtec(label ?? undefined)?.tempoColour ?? null
+          const fromColour =
+            tempoFromLabel(label) ?? parsePtec(label ?? undefined)?.tempoColour ?? null
           label = typeof d.label === 'string' ? d.label : label
-          const toColour = tempoFromLabel(label) ?? parsePtec(label ?? undefined)?.tempoColour ?? null
+          const toColour =
+            tempoFromLabel(label) ?? parsePtec(label ?? undefined)?.tempoColour ?? null
           // A new Tempo day: yesterday's "tomorrow" is today now.
           if (toColour !== fromColour) tomorrow = null
         } else if (ev.kind === 'tempo-announced') tomorrow = (d.colour as typeof tomorrow) ?? null
-        else if (ev.kind === 'relay-change') relays = Array.isArray(d.to) ? (d.to as boolean[]) : null
+        else if (ev.kind === 'relay-change')
+          relays = Array.isArray(d.to) ? (d.to as boolean[]) : null
         else if ((ALERTS as readonly string[]).includes(ev.kind)) alerts.add(ev.kind as TicAlert)
         else if (ev.kind.endsWith('-end')) alerts.delete(ev.kind.slice(0, -4) as TicAlert)
       }
@@ -67,8 +100,16 @@ export async function* storedReadings(store: Store, meter: string, from: number,
           tempoToday: tempoFromLabel(label) ?? parsePtec(label ?? undefined)?.tempoColour ?? null,
           tempoTomorrow: tomorrow,
         },
-        power: { ...base.power, apparentVA: s.va, apparentVAByPhase: s.va1 === null ? null : [s.va1, s.va2, s.va3] },
-        current: { ...base.current, rmsA: tri ? [s.i1, s.i2, s.i3] : s.i1 === null ? null : [s.i1], overrunA: null },
+        power: {
+          ...base.power,
+          apparentVA: s.va,
+          apparentVAByPhase: s.va1 === null ? null : [s.va1, s.va2, s.va3],
+        },
+        current: {
+          ...base.current,
+          rmsA: tri ? [s.i1, s.i2, s.i3] : s.i1 === null ? null : [s.i1],
+          overrunA: null,
+        },
         relays: relays ?? base.relays,
         status: null,
         alerts: [...alerts],

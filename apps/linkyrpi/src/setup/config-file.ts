@@ -10,7 +10,13 @@ export const DEFAULT_PORT = '/dev/serial0'
 
 /** The configuration for one meter on `port`: serial → decoder → SQLite → dashboard. */
 export function renderConfig(port: string, found: Detection | null): string {
-  const about = found === null ? 'no meter answered during setup' : `found ${found.meterKind} ${found.meterId ?? ''} in ${found.mode} mode at ${String(found.baudRate)} Bd`.replace('  ', ' ')
+  const about =
+    found === null
+      ? 'no meter answered during setup'
+      : `found ${found.meterKind} ${found.meterId ?? ''} in ${found.mode} mode at ${String(found.baudRate)} Bd`.replace(
+          '  ',
+          ' ',
+        )
   return `# LinkyRPi configuration (reference: docs/pipeline.md). Check it with:
 #   linkyrpi config check ${CONFIG_PATH}
 version: 1

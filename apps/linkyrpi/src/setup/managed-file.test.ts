@@ -6,7 +6,12 @@ import { managedContent, writeManagedFile } from './managed-file.js'
 import type { SetupContext } from './setup-context.js'
 
 const dirs: string[] = []
-const context = (dryRun = false): SetupContext => ({ root: '/', dryRun, env: {}, say: () => undefined })
+const context = (dryRun = false): SetupContext => ({
+  root: '/',
+  dryRun,
+  env: {},
+  say: () => undefined,
+})
 function file(): string {
   const dir = mkdtempSync(join(tmpdir(), 'linky-managed-'))
   dirs.push(dir)

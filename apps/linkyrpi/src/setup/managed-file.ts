@@ -22,14 +22,20 @@ export function managedContent(body: string): string {
  * holds `body`, replaces it when it is still exactly what setup wrote earlier (its checksum
  * matches), and never overwrites a file someone changed (or that setup did not write).
  */
-export function writeManagedFile(ctx: SetupContext, path: string, body: string, mode: number): ManagedOutcome {
+export function writeManagedFile(
+  ctx: SetupContext,
+  path: string,
+  body: string,
+  mode: number,
+): ManagedOutcome {
   const content = managedContent(body)
   let outcome: ManagedOutcome = 'created'
   if (existsSync(path)) {
     const current = readFileSync(path, 'utf8')
     if (current === content) return 'unchanged'
     const header = HEADER.exec(current)
-    if (header === null || header[1] !== digest(current.slice(header[0].length))) return 'kept-changed'
+    if (header === null || header[1] !== digest(current.slice(header[0].length)))
+      return 'kept-changed'
     outcome = 'updated'
   }
   if (!ctx.dryRun) {

@@ -14,7 +14,9 @@ const CMDLINES = ['/boot/firmware/cmdline.txt', '/boot/cmdline.txt']
 export function serialConsole(ctx: SetupContext): { file: string; option: string } | null {
   for (const file of CMDLINES) {
     try {
-      const option = /\bconsole=(serial0|ttyAMA0|ttyS0)[^\s]*/.exec(readFileSync(inRoot(ctx, file), 'utf8'))?.[0]
+      const option = /\bconsole=(serial0|ttyAMA0|ttyS0)[^\s]*/.exec(
+        readFileSync(inRoot(ctx, file), 'utf8'),
+      )?.[0]
       if (option !== undefined) return { file, option }
     } catch {
       // Not this file.
@@ -36,7 +38,10 @@ function homeOf(ctx: SetupContext, user: string): string {
 }
 
 /** What is left to the user after setup, with the exact commands. */
-export function nextSteps(ctx: SetupContext, o: { port: string; desktopUser: string; url: string }): string {
+export function nextSteps(
+  ctx: SetupContext,
+  o: { port: string; desktopUser: string; url: string },
+): string {
   const steps: string[] = []
   if (isUart(o.port)) {
     const console = serialConsole(ctx)

@@ -11,7 +11,10 @@ export const UNIT_WANTS = '/etc/systemd/system/multi-user.target.wants/linkyrpi.
 
 /** The shipped unit (systemd/linkyrpi.service of the package). */
 export function unitTemplate(): string {
-  return readFileSync(fileURLToPath(new URL('../../systemd/linkyrpi.service', import.meta.url)), 'utf8')
+  return readFileSync(
+    fileURLToPath(new URL('../../systemd/linkyrpi.service', import.meta.url)),
+    'utf8',
+  )
 }
 
 /**
@@ -31,5 +34,8 @@ export function renderUnit(template: string, node: string, main: string): string
   const cli = `${node} ${main}`
   return template
     .replace(/^ExecStartPre=.*$/m, `ExecStartPre=${cli} config check ${CONFIG_PATH}`)
-    .replace(/^ExecStart=.*$/m, `ExecStart=${node}${unitNodeFlags(template)} ${main} run --config ${CONFIG_PATH}`)
+    .replace(
+      /^ExecStart=.*$/m,
+      `ExecStart=${node}${unitNodeFlags(template)} ${main} run --config ${CONFIG_PATH}`,
+    )
 }

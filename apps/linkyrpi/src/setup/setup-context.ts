@@ -33,6 +33,14 @@ export function system(ctx: SetupContext, command: string, args: readonly string
     child.stdout.on('data', (d: Buffer) => (output += d.toString()))
     child.stderr.on('data', (d: Buffer) => (output += d.toString()))
     child.on('error', (error) => reject(new SetupError(`${command}: ${error.message}`)))
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new SetupError(`${command} ${args.join(' ')} failed (exit ${String(code)}): ${output.trim()}`))))
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new SetupError(
+              `${command} ${args.join(' ')} failed (exit ${String(code)}): ${output.trim()}`,
+            ),
+          ),
+    )
   })
 }

@@ -35,14 +35,37 @@ export async function ensureServiceUser(ctx: SetupContext, home: string): Promis
     ctx.say(`group ${SERIAL_GROUP}: missing, creating it`)
     await system(ctx, 'groupadd', [...prefix(ctx), '--system', SERIAL_GROUP])
   }
-  const members = (entries(ctx, '/etc/group').find((f) => f[0] === SERIAL_GROUP)?.[3] ?? '').split(',')
+  const members = (entries(ctx, '/etc/group').find((f) => f[0] === SERIAL_GROUP)?.[3] ?? '').split(
+    ',',
+  )
   if (lookupUser(ctx, SERVICE_USER) === null) {
     ctx.say(`user ${SERVICE_USER}: creating the system user, in group ${SERIAL_GROUP}`)
-    await system(ctx, 'useradd', [...prefix(ctx), '--system', '--user-group', '--home-dir', home, '--no-create-home', '--shell', '/usr/sbin/nologin', '--groups', SERIAL_GROUP, SERVICE_USER])
-    if (!ctx.dryRun && lookupUser(ctx, SERVICE_USER) === null) throw new SetupError(`useradd reported success but ${SERVICE_USER} is not in ${inRoot(ctx, '/etc/passwd')}`)
+    await system(ctx, 'useradd', [
+      ...prefix(ctx),
+      '--system',
+      '--user-group',
+      '--home-dir',
+      home,
+      '--no-create-home',
+      '--shell',
+      '/usr/sbin/nologin',
+      '--groups',
+      SERIAL_GROUP,
+      SERVICE_USER,
+    ])
+    if (!ctx.dryRun && lookupUser(ctx, SERVICE_USER) === null)
+      throw new SetupError(
+        `useradd reported success but ${SERVICE_USER} is not in ${inRoot(ctx, '/etc/passwd')}`,
+      )
   } else if (!members.includes(SERVICE_USER)) {
     ctx.say(`user ${SERVICE_USER}: exists, adding it to group ${SERIAL_GROUP}`)
-    await system(ctx, 'usermod', [...prefix(ctx), '--append', '--groups', SERIAL_GROUP, SERVICE_USER])
+    await system(ctx, 'usermod', [
+      ...prefix(ctx),
+      '--append',
+      '--groups',
+      SERIAL_GROUP,
+      SERVICE_USER,
+    ])
   } else {
     ctx.say(`user ${SERVICE_USER}: exists, in group ${SERIAL_GROUP}`)
   }

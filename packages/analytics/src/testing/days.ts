@@ -17,9 +17,19 @@ export function testDay(day: string, byIndexKWh: Record<number, number>, exportK
 }
 
 /** The same day as the store's `EnergyBucket`. */
-export function testBucket(day: string, byIndexKWh: Record<number, number>, exportKWh = 0): EnergyBucket {
+export function testBucket(
+  day: string,
+  byIndexKWh: Record<number, number>,
+  exportKWh = 0,
+): EnergyBucket {
   const d = testDay(day, byIndexKWh, exportKWh)
-  return { start: d.start, bucket: 'day', byIndexWh: d.byIndexWh, importWh: d.importWh, exportWh: d.exportWh }
+  return {
+    start: d.start,
+    bucket: 'day',
+    byIndexWh: d.byIndexWh,
+    importWh: d.importWh,
+    exportWh: d.exportWh,
+  }
 }
 
 /** One contract for the whole time. */

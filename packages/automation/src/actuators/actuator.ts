@@ -21,7 +21,13 @@ export interface Actuator {
 /** Replaces `{{state}}`, `{{output}}`, `{{reason}}`, `{{t}}` in a string. */
 export function renderTemplate(text: string, state: OutputState, c: SwitchContext): string {
   return text.replace(/\{\{\s*(state|output|reason|t)\s*\}\}/g, (_, key: string) =>
-    key === 'state' ? state : key === 'output' ? c.output : key === 'reason' ? c.reason : String(c.t),
+    key === 'state'
+      ? state
+      : key === 'output'
+        ? c.output
+        : key === 'reason'
+          ? c.reason
+          : String(c.t),
   )
 }
 
@@ -29,6 +35,7 @@ export function renderTemplate(text: string, state: OutputState, c: SwitchContex
 export function renderJson(value: unknown, state: OutputState, c: SwitchContext): unknown {
   if (typeof value === 'string') return renderTemplate(value, state, c)
   if (Array.isArray(value)) return value.map((v) => renderJson(v, state, c))
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderJson(v, state, c)]))
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderJson(v, state, c)]))
   return value
 }

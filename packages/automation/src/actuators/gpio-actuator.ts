@@ -26,7 +26,12 @@ function libgpiodMajor(gpioset: string): Promise<1 | 2> {
   return new Promise((resolve, reject) => {
     execFile(gpioset, ['--version'], { timeout: 5000 }, (error, stdout) => {
       if (error !== null) {
-        reject(new GpioActuatorError(`cannot run '${gpioset} --version' (install Debian's gpiod package)`, { cause: error }))
+        reject(
+          new GpioActuatorError(
+            `cannot run '${gpioset} --version' (install Debian's gpiod package)`,
+            { cause: error },
+          ),
+        )
         return
       }
       // `gpioset (libgpiod) v1.6.3` or `gpioset (libgpiod) v2.1.3`
@@ -66,7 +71,10 @@ export function gpioActuator(options: GpioActuatorOptions): Actuator {
       })
       const v = await major
       const value = `${String(options.line)}=${state === 'on' ? '1' : '0'}`
-      const args = v === 1 ? ['--mode=signal', ...(options.activeLow ? ['--active-low'] : []), options.chip, value] : [...(options.activeLow ? ['--active-low'] : []), '--chip', options.chip, value]
+      const args =
+        v === 1
+          ? ['--mode=signal', ...(options.activeLow ? ['--active-low'] : []), options.chip, value]
+          : [...(options.activeLow ? ['--active-low'] : []), '--chip', options.chip, value]
       await stop()
       const child = spawn(options.gpioset, args, { stdio: ['ignore', 'ignore', 'pipe'] })
       holder = child
@@ -83,7 +91,11 @@ export function gpioActuator(options: GpioActuatorOptions): Actuator {
         const onExit = (code: number | null): void => {
           clearTimeout(timer)
           if (holder === child) holder = undefined
-          reject(new GpioActuatorError(`gpioset ${args.join(' ')} exited with ${String(code)}${stderr.trim() === '' ? '' : `: ${stderr.trim()}`}`))
+          reject(
+            new GpioActuatorError(
+              `gpioset ${args.join(' ')} exited with ${String(code)}${stderr.trim() === '' ? '' : `: ${stderr.trim()}`}`,
+            ),
+          )
         }
         child.once('exit', onExit)
         child.once('error', (error) => {

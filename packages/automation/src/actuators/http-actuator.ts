@@ -32,12 +32,23 @@ export function httpActuator(options: HttpActuatorOptions): Actuator {
     const specific = state === 'on' ? options.on : options.off
     const url = renderTemplate((specific?.url ?? options.url) as string, state, c)
     const bodyTemplate = specific?.body ?? options.body
-    const body = bodyTemplate === undefined ? undefined : JSON.stringify(renderJson(bodyTemplate, state, c))
+    const body =
+      bodyTemplate === undefined ? undefined : JSON.stringify(renderJson(bodyTemplate, state, c))
     const method = specific?.method ?? options.method ?? (body === undefined ? 'GET' : 'POST')
-    const headers = { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers, ...specific?.headers }
-    const response = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(options.timeoutMs) })
+    const headers = {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
+      ...specific?.headers,
+    }
+    const response = await fetch(url, {
+      method,
+      headers,
+      body,
+      signal: AbortSignal.timeout(options.timeoutMs),
+    })
     await response.arrayBuffer()
-    if (!response.ok) throw new HttpActuatorError(`${method} ${url}: HTTP ${String(response.status)}`)
+    if (!response.ok)
+      throw new HttpActuatorError(`${method} ${url}: HTTP ${String(response.status)}`)
   }
   return {
     async set(state, c) {

@@ -25,7 +25,10 @@ export class MqttActuatorError extends Error {
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new MqttActuatorError(`${what}: no answer within ${String(ms)} ms`)), ms)
+    timer = setTimeout(
+      () => reject(new MqttActuatorError(`${what}: no answer within ${String(ms)} ms`)),
+      ms,
+    )
   })
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
@@ -68,7 +71,14 @@ export function mqttActuator(options: MqttActuatorOptions): Actuator {
     async set(state) {
       const c = await open()
       await ready(c)
-      await within(c.publishAsync(options.topic, state === 'on' ? options.on : options.off, { qos: options.qos, retain: options.retain }), timeoutMs, `MQTT publish on ${options.topic}`)
+      await within(
+        c.publishAsync(options.topic, state === 'on' ? options.on : options.off, {
+          qos: options.qos,
+          retain: options.retain,
+        }),
+        timeoutMs,
+        `MQTT publish on ${options.topic}`,
+      )
     },
     async close() {
       const c = client

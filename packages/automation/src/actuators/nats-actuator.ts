@@ -22,7 +22,9 @@ export function natsActuator(options: NatsActuatorOptions): Actuator {
   return {
     async set(state, c) {
       // The NATS client loads on the first switch, not with every automation configuration.
-      connection ??= import('@nats-io/transport-node').then(({ connect }) => connect({ servers: [...options.servers], timeout: timeoutMs, maxReconnectAttempts: -1 }))
+      connection ??= import('@nats-io/transport-node').then(({ connect }) =>
+        connect({ servers: [...options.servers], timeout: timeoutMs, maxReconnectAttempts: -1 }),
+      )
       let nc: NatsConnection
       try {
         nc = await connection
@@ -31,13 +33,17 @@ export function natsActuator(options: NatsActuatorOptions): Actuator {
         throw error
       }
       const custom = state === 'on' ? options.on : options.off
-      nc.publish(options.subject, custom ?? JSON.stringify({ output: c.output, state, reason: c.reason, t: c.t }))
+      nc.publish(
+        options.subject,
+        custom ?? JSON.stringify({ output: c.output, state, reason: c.reason, t: c.t }),
+      )
       await nc.flush()
     },
     async close() {
       const pending = connection
       connection = undefined
-      if (pending !== undefined) await (await pending.catch(() => undefined))?.drain().catch(() => undefined)
+      if (pending !== undefined)
+        await (await pending.catch(() => undefined))?.drain().catch(() => undefined)
     },
   }
 }

@@ -23,7 +23,13 @@ export function shellActuator(options: ShellActuatorOptions): Actuator {
     set: (state, c) =>
       new Promise<void>((resolve, reject) => {
         const child = spawn('/bin/sh', ['-c', options.command], {
-          env: { ...process.env, LINKY_OUTPUT: c.output, LINKY_STATE: state, LINKY_REASON: c.reason, LINKY_T: String(c.t) },
+          env: {
+            ...process.env,
+            LINKY_OUTPUT: c.output,
+            LINKY_STATE: state,
+            LINKY_REASON: c.reason,
+            LINKY_T: String(c.t),
+          },
           stdio: ['ignore', 'ignore', 'pipe'],
           timeout: options.timeoutMs,
         })
@@ -32,10 +38,17 @@ export function shellActuator(options: ShellActuatorOptions): Actuator {
         child.stderr.on('data', (d: string) => {
           if (stderr.length < 2000) stderr += d
         })
-        child.on('error', (error) => reject(new ShellActuatorError(`cannot run '${options.command}'`, { cause: error })))
+        child.on('error', (error) =>
+          reject(new ShellActuatorError(`cannot run '${options.command}'`, { cause: error })),
+        )
         child.on('close', (code, signal) => {
           if (code === 0) resolve()
-          else reject(new ShellActuatorError(`'${options.command}' ${signal !== null ? `killed by ${signal}` : `exited with ${String(code)}`}${stderr.trim() === '' ? '' : `: ${stderr.trim()}`}`))
+          else
+            reject(
+              new ShellActuatorError(
+                `'${options.command}' ${signal !== null ? `killed by ${signal}` : `exited with ${String(code)}`}${stderr.trim() === '' ? '' : `: ${stderr.trim()}`}`,
+              ),
+            )
         })
       }),
     close: () => Promise.resolve(),

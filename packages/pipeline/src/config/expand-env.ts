@@ -15,19 +15,27 @@ export function expandEnv(
   path: readonly (string | number)[] = [],
 ): unknown {
   if (typeof value === 'string') {
-    return value.replace(REFERENCE, (match, name: string | undefined, fallback: string | undefined) => {
-      if (match === '$$') return '$'
-      const found = env[name as string]
-      if (found !== undefined && found !== '') return found
-      if (fallback !== undefined) return fallback
-      issues.push({ path: formatPath(path), message: `environment variable ${name as string} is not set` })
-      return match
-    })
+    return value.replace(
+      REFERENCE,
+      (match, name: string | undefined, fallback: string | undefined) => {
+        if (match === '$$') return '$'
+        const found = env[name as string]
+        if (found !== undefined && found !== '') return found
+        if (fallback !== undefined) return fallback
+        issues.push({
+          path: formatPath(path),
+          message: `environment variable ${name as string} is not set`,
+        })
+        return match
+      },
+    )
   }
-  if (Array.isArray(value)) return value.map((item, index) => expandEnv(item, env, issues, [...path, index]))
+  if (Array.isArray(value))
+    return value.map((item, index) => expandEnv(item, env, issues, [...path, index]))
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {}
-    for (const [key, item] of Object.entries(value)) out[key] = expandEnv(item, env, issues, [...path, key])
+    for (const [key, item] of Object.entries(value))
+      out[key] = expandEnv(item, env, issues, [...path, key])
     return out
   }
   return value
@@ -36,5 +44,7 @@ export function expandEnv(
 /** `['stages', 'store', 'url']` → `stages.store.url`; the empty path is `(root)`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(root)'
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('')
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+    .join('')
 }

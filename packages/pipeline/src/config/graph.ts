@@ -9,19 +9,30 @@ export interface GraphStage {
   readonly role: StageRole | undefined
 }
 
-const READS: Record<StageRole, StageRole | undefined> = { source: undefined, decoder: 'source', sink: 'decoder' }
+const READS: Record<StageRole, StageRole | undefined> = {
+  source: undefined,
+  decoder: 'source',
+  sink: 'decoder',
+}
 
 /**
  * Checks the stage graph and appends every problem to `issues`: each `from` names a stage; a
  * source reads nothing; a decoder reads a source and a sink reads a decoder (so every chain
  * starts at a source); no cycles; an edge between two nodes needs a `nats` section.
  */
-export function checkGraph(stages: Readonly<Record<string, GraphStage>>, hasNats: boolean, issues: ConfigIssue[]): void {
+export function checkGraph(
+  stages: Readonly<Record<string, GraphStage>>,
+  hasNats: boolean,
+  issues: ConfigIssue[],
+): void {
   for (const [id, stage] of Object.entries(stages)) {
     const at = `stages.${id}.from`
     if (stage.from === undefined) {
       if (stage.role !== undefined && stage.role !== 'source') {
-        issues.push({ path: at, message: `a ${stage.role} must read from a ${READS[stage.role] ?? 'stage'}: every chain starts at a source` })
+        issues.push({
+          path: at,
+          message: `a ${stage.role} must read from a ${READS[stage.role] ?? 'stage'}: every chain starts at a source`,
+        })
       }
       continue
     }
@@ -32,8 +43,15 @@ export function checkGraph(stages: Readonly<Record<string, GraphStage>>, hasNats
     }
     if (stage.role === 'source') {
       issues.push({ path: at, message: 'a source reads from no other stage' })
-    } else if (stage.role !== undefined && upstream.role !== undefined && upstream.role !== READS[stage.role]) {
-      issues.push({ path: at, message: `a ${stage.role} reads from a ${READS[stage.role] ?? '?'}, but '${stage.from}' is a ${upstream.role}` })
+    } else if (
+      stage.role !== undefined &&
+      upstream.role !== undefined &&
+      upstream.role !== READS[stage.role]
+    ) {
+      issues.push({
+        path: at,
+        message: `a ${stage.role} reads from a ${READS[stage.role] ?? '?'}, but '${stage.from}' is a ${upstream.role}`,
+      })
     }
     if (upstream.node !== stage.node && !hasNats) {
       issues.push({
@@ -54,7 +72,10 @@ export function checkGraph(stages: Readonly<Record<string, GraphStage>>, hasNats
         const key = [...loop].sort().join(',')
         if (!reported.has(key)) {
           reported.add(key)
-          issues.push({ path: `stages.${loop[0] ?? start}.from`, message: `cycle: ${[...loop, loop[0]].join(' → ')}` })
+          issues.push({
+            path: `stages.${loop[0] ?? start}.from`,
+            message: `cycle: ${[...loop, loop[0]].join(' → ')}`,
+          })
         }
         break
       }

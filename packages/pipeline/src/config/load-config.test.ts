@@ -30,15 +30,25 @@ stages:
     expect(config.dataDir).toBe('./data')
     expect(config.diagnostics.logIntervalMs).toBe(300_000)
     expect(config.stages.meter?.role).toBe('source')
-    expect(config.stages.frames?.options).toEqual({ mode: 'auto', historiqueChecksum: 'auto', maxFrameBytes: 4096 })
+    expect(config.stages.frames?.options).toEqual({
+      mode: 'auto',
+      historiqueChecksum: 'auto',
+      maxFrameBytes: 4096,
+    })
     expect(config.stages.out?.node).toBe('main')
-    expect(config.stages.out?.buffer).toEqual({ size: 100, inFlight: 1000, overflow: 'drop-oldest' })
+    expect(config.stages.out?.buffer).toEqual({
+      size: 100,
+      inFlight: 1000,
+      overflow: 'drop-oldest',
+    })
     expect(config.stages.out?.durable).toBe(false)
     expect(config.stages.frames?.definition.role).toBe('decoder')
   })
 
   it('deep-freezes the result', async () => {
-    const config = await parseConfig('stages:\n  m: { type: simulator }\n  f: { type: tic-decode, from: m }\n  o: { type: log, from: f }\n')
+    const config = await parseConfig(
+      'stages:\n  m: { type: simulator }\n  f: { type: tic-decode, from: m }\n  o: { type: log, from: f }\n',
+    )
     expect(Object.isFrozen(config)).toBe(true)
     expect(Object.isFrozen(config.stages.f?.options)).toBe(true)
     expect(() => {
@@ -55,7 +65,11 @@ stages:
   f: { type: tic-decode, from: m, node: pi }
   o: { type: log, from: f, node: server }
 `)
-    expect(config.nats?.stream).toMatchObject({ storage: 'file', replicas: 1, duplicateWindowMs: 120_000 })
+    expect(config.nats?.stream).toMatchObject({
+      storage: 'file',
+      replicas: 1,
+      duplicateWindowMs: 120_000,
+    })
     expect(config.nats?.consumer).toEqual({ ackWaitMs: 60_000, maxAckPending: 5_000, batch: 256 })
     expect(config.nats?.publish).toEqual({ batchFrames: 1, batchMs: 20, timeoutMs: 5_000 })
     expect(config.nats?.tls).toEqual({ caFile: '/etc/ca.pem', handshakeFirst: false })
@@ -69,7 +83,9 @@ stages:
   f: { type: tic-decode, from: m, node: pi }
   o: { type: log, from: f, node: server }
 `).catch((e: unknown) => e)
-    const text = String((error as Error).message) + JSON.stringify((error as { problems?: unknown }).problems ?? '')
+    const text =
+      String((error as Error).message) +
+      JSON.stringify((error as { problems?: unknown }).problems ?? '')
     expect(text).toContain('nats.publish.batchFrames')
     expect(text).toContain('nats.publish.batchMs')
     expect(text).toContain('nats.consumer.batch')
@@ -95,7 +111,9 @@ stages:
         expect.stringMatching(/^stages\.meter\.seed: /),
         expect.stringMatching(/^stages\.frames\.mode: /),
         expect.stringMatching(/^stages\.out\.level: /),
-        expect.stringMatching(/^stages\.x\.type: unknown stage type 'teleporter' \(built-in: automation, display, log, metrics, mqtt, postgres, replay, serial, simulator, sqlite, tic-decode; or a module/),
+        expect.stringMatching(
+          /^stages\.x\.type: unknown stage type 'teleporter' \(built-in: automation, display, log, metrics, mqtt, postgres, replay, serial, simulator, sqlite, tic-decode; or a module/,
+        ),
       ]),
     )
     expect(issues.length).toBeGreaterThanOrEqual(8)
@@ -138,8 +156,15 @@ stages:
     )
     expect(config.site).toBe('chalet')
     expect(config.dataDir).toBe('/var/lib/linkyrpi')
-    const issues = await issuesOf('site: ${NOPE}\nnats: { servers: ["${NATS_HOST}"], token: "a$$b" }\nstages: { m: { type: simulator } }\n')
-    expect(issues).toEqual(expect.arrayContaining(['site: environment variable NOPE is not set', 'nats.servers[0]: environment variable NATS_HOST is not set']))
+    const issues = await issuesOf(
+      'site: ${NOPE}\nnats: { servers: ["${NATS_HOST}"], token: "a$$b" }\nstages: { m: { type: simulator } }\n',
+    )
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        'site: environment variable NOPE is not set',
+        'nats.servers[0]: environment variable NATS_HOST is not set',
+      ]),
+    )
   })
 
   it('reports YAML syntax errors with their line', async () => {
@@ -148,10 +173,15 @@ stages:
   })
 
   it('loads a custom stage type from a module path and validates its options', async () => {
-    const config = await parseConfig('stages:\n  m: { type: simulator }\n  f: { type: tic-decode, from: m }\n  csv: { type: ./csv-sink.mjs, from: f, path: out/x.csv }\n', { baseDir: examples })
+    const config = await parseConfig(
+      'stages:\n  m: { type: simulator }\n  f: { type: tic-decode, from: m }\n  csv: { type: ./csv-sink.mjs, from: f, path: out/x.csv }\n',
+      { baseDir: examples },
+    )
     expect(config.stages.csv?.role).toBe('sink')
     expect(config.stages.csv?.durable).toBe(true)
-    const issues = await issuesOf('stages:\n  m: { type: simulator }\n  f: { type: tic-decode, from: m }\n  csv: { type: ./csv-sink.mjs, from: f, colour: red }\n  y: { type: ./missing.mjs, from: f }\n')
+    const issues = await issuesOf(
+      'stages:\n  m: { type: simulator }\n  f: { type: tic-decode, from: m }\n  csv: { type: ./csv-sink.mjs, from: f, colour: red }\n  y: { type: ./missing.mjs, from: f }\n',
+    )
     expect(issues).toEqual(
       expect.arrayContaining([
         'stages.csv: path: a file path is required',
@@ -165,12 +195,26 @@ stages:
     const dir = await mkdtemp(join(tmpdir(), 'linky-npm-stage-'))
     const pkg = join(dir, 'node_modules', 'linkyrpi-stage-null')
     await mkdir(pkg, { recursive: true })
-    await writeFile(join(pkg, 'package.json'), JSON.stringify({ name: 'linkyrpi-stage-null', type: 'module', exports: './index.js' }))
-    await writeFile(join(pkg, 'index.js'), "export const stage = { role: 'sink', summary: 'drops frames', create: () => (input) => input }\n")
+    await writeFile(
+      join(pkg, 'package.json'),
+      JSON.stringify({ name: 'linkyrpi-stage-null', type: 'module', exports: './index.js' }),
+    )
+    await writeFile(
+      join(pkg, 'index.js'),
+      "export const stage = { role: 'sink', summary: 'drops frames', create: () => (input) => input }\n",
+    )
     const file = join(dir, 'linkyrpi.config.yaml')
-    await writeFile(file, 'stages:\n  m: { type: simulator }\n  f: { type: tic-decode, from: m }\n  n: { type: "module:linkyrpi-stage-null", from: f }\n  x: { type: "module:linkyrpi-stage-absent", from: f }\n')
-    await expect(loadConfig(file)).rejects.toThrow(/stages\.x\.type: cannot load module 'linkyrpi-stage-absent'/)
-    await writeFile(file, 'stages:\n  m: { type: simulator }\n  f: { type: tic-decode, from: m }\n  n: { type: "module:linkyrpi-stage-null", from: f }\n')
+    await writeFile(
+      file,
+      'stages:\n  m: { type: simulator }\n  f: { type: tic-decode, from: m }\n  n: { type: "module:linkyrpi-stage-null", from: f }\n  x: { type: "module:linkyrpi-stage-absent", from: f }\n',
+    )
+    await expect(loadConfig(file)).rejects.toThrow(
+      /stages\.x\.type: cannot load module 'linkyrpi-stage-absent'/,
+    )
+    await writeFile(
+      file,
+      'stages:\n  m: { type: simulator }\n  f: { type: tic-decode, from: m }\n  n: { type: "module:linkyrpi-stage-null", from: f }\n',
+    )
     const config = await loadConfig(file)
     expect(config.stages.n).toMatchObject({ role: 'sink', type: 'module:linkyrpi-stage-null' })
     expect(config.stages.n?.definition.summary).toBe('drops frames')
@@ -179,9 +223,14 @@ stages:
   it('loadConfig resolves module paths against the file and reports an unreadable file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'linky-config-'))
     const file = join(dir, 'linkyrpi.config.yaml')
-    await writeFile(file, `stages:\n  m: { type: simulator }\n  f: { type: tic-decode, from: m }\n  csv: { type: "${join(examples, 'csv-sink.mjs')}", from: f, path: out.csv }\n`)
+    await writeFile(
+      file,
+      `stages:\n  m: { type: simulator }\n  f: { type: tic-decode, from: m }\n  csv: { type: "${join(examples, 'csv-sink.mjs')}", from: f, path: out.csv }\n`,
+    )
     const config = await loadConfig(file, { env: {} })
     expect(config.baseDir).toBe(dir)
-    await expect(loadConfig(join(dir, 'absent.yaml'))).rejects.toThrow(/cannot read .*absent\.yaml: ENOENT/)
+    await expect(loadConfig(join(dir, 'absent.yaml'))).rejects.toThrow(
+      /cannot read .*absent\.yaml: ENOENT/,
+    )
   })
 })

@@ -32,18 +32,32 @@ export interface LoadConfigOptions {
 const STAGE_KEYS = new Set(['type', 'node', 'from', 'buffer'])
 
 /** Reads, expands, validates and freezes a YAML configuration file; throws {@link ConfigError}. */
-export async function loadConfig(file: string, options: LoadConfigOptions = {}): Promise<PipelineConfig> {
+export async function loadConfig(
+  file: string,
+  options: LoadConfigOptions = {},
+): Promise<PipelineConfig> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
   } catch (error) {
-    throw new ConfigError([{ path: '(file)', message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }], { cause: error })
+    throw new ConfigError(
+      [
+        {
+          path: '(file)',
+          message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        },
+      ],
+      { cause: error },
+    )
   }
   return parseConfig(text, { ...options, baseDir: options.baseDir ?? dirname(resolve(file)) })
 }
 
 /** Parses YAML text, then {@link validateConfig}. YAML syntax errors are reported with line:column. */
-export async function parseConfig(text: string, options: LoadConfigOptions = {}): Promise<PipelineConfig> {
+export async function parseConfig(
+  text: string,
+  options: LoadConfigOptions = {},
+): Promise<PipelineConfig> {
   // The YAML parser (some 70 modules) loads only for a configuration file, not for the defaults.
   const { LineCounter, parseDocument } = await import('yaml')
   const lines = new LineCounter()
@@ -64,12 +78,20 @@ export async function parseConfig(text: string, options: LoadConfigOptions = {})
  * stage's type (built-in or module) and options, then the graph. Every problem is collected and
  * thrown together in one {@link ConfigError}; the result is deep-frozen.
  */
-export async function validateConfig(raw: unknown, options: LoadConfigOptions = {}): Promise<PipelineConfig> {
+export async function validateConfig(
+  raw: unknown,
+  options: LoadConfigOptions = {},
+): Promise<PipelineConfig> {
   const issues: ConfigIssue[] = []
   const registry = options.registry ?? BUILTIN_STAGES
   const baseDir = options.baseDir ?? process.cwd()
   let expanded = expandEnv(raw ?? {}, options.env ?? process.env, issues)
-  if (options.transform !== undefined && typeof expanded === 'object' && expanded !== null && !Array.isArray(expanded)) {
+  if (
+    options.transform !== undefined &&
+    typeof expanded === 'object' &&
+    expanded !== null &&
+    !Array.isArray(expanded)
+  ) {
     expanded = options.transform(expanded as Record<string, unknown>)
   }
   // A value with an unset variable is reported once, for the variable, not again by the schema.
@@ -79,10 +101,14 @@ export async function validateConfig(raw: unknown, options: LoadConfigOptions = 
   }
   const parsed = configSchema.safeParse(expanded)
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) push({ path: formatPath(issue.path), message: issue.message })
+    for (const issue of parsed.error.issues)
+      push({ path: formatPath(issue.path), message: issue.message })
     // Stage checks still run on what can be read, so that every problem shows at once.
   }
-  const rawStages = (typeof expanded === 'object' && expanded !== null ? (expanded as Record<string, unknown>).stages : undefined) ?? {}
+  const rawStages =
+    (typeof expanded === 'object' && expanded !== null
+      ? (expanded as Record<string, unknown>).stages
+      : undefined) ?? {}
   const stages: Record<string, ResolvedStage> = {}
   const graph: Record<string, GraphStage> = {}
   if (typeof rawStages === 'object' && rawStages !== null && !Array.isArray(rawStages)) {
@@ -114,13 +140,17 @@ export async function validateConfig(raw: unknown, options: LoadConfigOptions = 
       for (const [key, v] of Object.entries(stage)) if (!STAGE_KEYS.has(key)) own[key] = v
       const result = definition.options.safeParse(own)
       if (!result.success) {
-        for (const issue of result.error.issues) push({ path: formatPath(['stages', id, ...issue.path]), message: issue.message })
+        for (const issue of result.error.issues)
+          push({ path: formatPath(['stages', id, ...issue.path]), message: issue.message })
         continue
       }
       if (definition.role !== 'sink' && stage.buffer !== undefined) {
         issues.push({ path: `stages.${id}.buffer`, message: 'only sinks have a buffer' })
       }
-      const bufferParsed = bufferSchema.safeParse({ ...(definition.role === 'sink' ? definition.buffer : {}), ...(stage.buffer as object | undefined) })
+      const bufferParsed = bufferSchema.safeParse({
+        ...(definition.role === 'sink' ? definition.buffer : {}),
+        ...(stage.buffer as object | undefined),
+      })
       const resolved = {
         id,
         type: type as string,
@@ -135,15 +165,26 @@ export async function validateConfig(raw: unknown, options: LoadConfigOptions = 
       stages[id] = resolved as ResolvedStage
     }
   }
-  if (typeof expanded === 'object' && expanded !== null && (expanded as Record<string, unknown>).analytics !== undefined) {
+  if (
+    typeof expanded === 'object' &&
+    expanded !== null &&
+    (expanded as Record<string, unknown>).analytics !== undefined
+  ) {
     try {
       parseAnalyticsConfig({ analytics: (expanded as Record<string, unknown>).analytics })
     } catch (error) {
       if (!(error instanceof AnalyticsConfigError)) throw error
-      for (const issue of error.issues) push({ path: issue.path.replace(/^\$\./u, ''), message: issue.message })
+      for (const issue of error.issues)
+        push({ path: issue.path.replace(/^\$\./u, ''), message: issue.message })
     }
   }
-  checkGraph(graph, parsed.success ? parsed.data.nats !== undefined : (expanded as { nats?: unknown } | null)?.nats !== undefined, issues)
+  checkGraph(
+    graph,
+    parsed.success
+      ? parsed.data.nats !== undefined
+      : (expanded as { nats?: unknown } | null)?.nats !== undefined,
+    issues,
+  )
   if (issues.length > 0 || !parsed.success) throw new ConfigError(issues)
   return deepFreeze({ ...parsed.data, stages, baseDir })
 }

@@ -15,7 +15,9 @@ export type StageModuleExport = Omit<StageDefinition, 'options' | 'summary'> & {
 }
 
 /** Result of {@link loadStageModule}: the definition, or a reason it could not be used. */
-export type LoadedModule = { readonly ok: true; readonly definition: StageDefinition } | { readonly ok: false; readonly message: string }
+export type LoadedModule =
+  | { readonly ok: true; readonly definition: StageDefinition }
+  | { readonly ok: false; readonly message: string }
 
 /**
  * Imports a custom stage module named by a config `type` and checks its export. Paths are
@@ -29,7 +31,9 @@ export async function loadStageModule(type: string, baseDir: string): Promise<Lo
     url = pathToFileURL(resolve(baseDir, specifier)).href
   } else {
     try {
-      url = pathToFileURL(createRequire(join(baseDir, 'linkyrpi.config.yaml')).resolve(specifier)).href
+      url = pathToFileURL(
+        createRequire(join(baseDir, 'linkyrpi.config.yaml')).resolve(specifier),
+      ).href
     } catch {
       url = specifier
     }
@@ -38,28 +42,49 @@ export async function loadStageModule(type: string, baseDir: string): Promise<Lo
   try {
     namespace = (await import(url)) as Record<string, unknown>
   } catch (error) {
-    return { ok: false, message: `cannot load module '${specifier}': ${error instanceof Error ? error.message : String(error)}` }
+    return {
+      ok: false,
+      message: `cannot load module '${specifier}': ${error instanceof Error ? error.message : String(error)}`,
+    }
   }
   const exported = (namespace.default ?? namespace.stage) as Partial<StageModuleExport> | undefined
   if (typeof exported !== 'object' || exported === null) {
-    return { ok: false, message: `module '${specifier}' has no default export (or 'stage' export) describing a stage` }
+    return {
+      ok: false,
+      message: `module '${specifier}' has no default export (or 'stage' export) describing a stage`,
+    }
   }
   if (exported.role !== 'source' && exported.role !== 'decoder' && exported.role !== 'sink') {
-    return { ok: false, message: `module '${specifier}': role must be 'source', 'decoder' or 'sink'` }
+    return {
+      ok: false,
+      message: `module '${specifier}': role must be 'source', 'decoder' or 'sink'`,
+    }
   }
-  if (typeof exported.create !== 'function') return { ok: false, message: `module '${specifier}': create must be a function` }
+  if (typeof exported.create !== 'function')
+    return { ok: false, message: `module '${specifier}': create must be a function` }
   const validate = exported.validate
   const options: OptionsValidator<unknown> =
     exported.options ??
     (validate === undefined
-      ? { safeParse: (input: unknown): ValidationResult<unknown> => ({ success: true, data: input }) }
+      ? {
+          safeParse: (input: unknown): ValidationResult<unknown> => ({
+            success: true,
+            data: input,
+          }),
+        }
       : {
           safeParse: (input: unknown): ValidationResult<unknown> => {
             const problems = validate(input as Readonly<Record<string, unknown>>)
             return problems.length === 0
               ? { success: true, data: input }
-              : { success: false, error: { issues: problems.map((message) => ({ path: [], message })) } }
+              : {
+                  success: false,
+                  error: { issues: problems.map((message) => ({ path: [], message })) },
+                }
           },
         })
-  return { ok: true, definition: { ...exported, summary: exported.summary ?? specifier, options } as StageDefinition }
+  return {
+    ok: true,
+    definition: { ...exported, summary: exported.summary ?? specifier, options } as StageDefinition,
+  }
 }

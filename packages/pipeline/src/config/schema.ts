@@ -12,7 +12,8 @@ export const portSchema = z.number().int().min(0).max(65535)
 /** Stage ids and node names: kebab-case words (they become NATS subject tokens and consumer names). */
 export const ID_PATTERN = /^[a-z0-9][a-z0-9_-]*$/
 
-const id = (what: string) => z.string().regex(ID_PATTERN, `${what} must be lowercase letters, digits, '-' or '_'`)
+const id = (what: string) =>
+  z.string().regex(ID_PATTERN, `${what} must be lowercase letters, digits, '-' or '_'`)
 
 /** Overflow policies of a sink's bounded buffer (see {@link bufferSchema}). */
 export const OVERFLOW_POLICIES = ['drop-oldest', 'drop-newest', 'fail'] as const
@@ -48,11 +49,22 @@ export const natsTlsSchema = z.strictObject({
 /** JetStream stream that holds durable edges. */
 export const natsStreamSchema = z.strictObject({
   /** Stream name (default `LINKY_<SITE>` upper-cased). */
-  name: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional(),
   /** Keep messages at most this long, ms (default 30 days). 0 = no age limit. */
-  maxAgeMs: z.number().int().nonnegative().default(30 * 24 * 3600 * 1000),
+  maxAgeMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(30 * 24 * 3600 * 1000),
   /** Keep at most this many bytes (default 1 GiB). -1 = no limit. */
-  maxBytes: z.number().int().min(-1).default(1024 * 1024 * 1024),
+  maxBytes: z
+    .number()
+    .int()
+    .min(-1)
+    .default(1024 * 1024 * 1024),
   /** Keep at most this many messages (default -1, no limit). */
   maxMsgs: z.number().int().min(-1).default(-1),
   /** `file` (default, survives restarts) or `memory`. */
@@ -146,7 +158,9 @@ export const configSchema = z.strictObject({
    */
   analytics: z.unknown().optional(),
   /** The stages, by id. */
-  stages: z.record(id('stage id'), stageSchema).refine((s) => Object.keys(s).length > 0, 'at least one stage is required'),
+  stages: z
+    .record(id('stage id'), stageSchema)
+    .refine((s) => Object.keys(s).length > 0, 'at least one stage is required'),
 })
 
 /** The validated file before stage options are checked (schema output). */

@@ -13,7 +13,12 @@ export interface MetricsServer {
  * Serves `render()` at `path` (GET/HEAD) in the Prometheus text format, 404 elsewhere, 405 for
  * other methods. Resolves once listening; rejects when the port cannot be bound.
  */
-export async function startMetricsServer(host: string, port: number, path: string, render: () => string): Promise<MetricsServer> {
+export async function startMetricsServer(
+  host: string,
+  port: number,
+  path: string,
+  render: () => string,
+): Promise<MetricsServer> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://metrics.invalid')
     if (url.pathname !== path) {
@@ -21,11 +26,17 @@ export async function startMetricsServer(host: string, port: number, path: strin
       return
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('read-only\n')
+      res
+        .writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' })
+        .end('read-only\n')
       return
     }
     const body = render()
-    res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) })
+    res.writeHead(200, {
+      'content-type': PROMETHEUS_CONTENT_TYPE,
+      'cache-control': 'no-store',
+      'content-length': Buffer.byteLength(body),
+    })
     res.end(req.method === 'HEAD' ? undefined : body)
   })
   server.keepAliveTimeout = 5_000

@@ -25,6 +25,8 @@ describe('PrometheusText', () => {
 
   it('refuses a bad metric or label name', () => {
     expect(() => new PrometheusText().add('bad-name', 'gauge', 'h', 1)).toThrow(TypeError)
-    expect(() => new PrometheusText().add('ok', 'gauge', 'h', 1, { 'bad-label': 1 })).toThrow(TypeError)
+    expect(() => new PrometheusText().add('ok', 'gauge', 'h', 1, { 'bad-label': 1 })).toThrow(
+      TypeError,
+    )
   })
 })

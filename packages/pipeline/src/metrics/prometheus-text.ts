@@ -28,7 +28,13 @@ export class PrometheusText {
   private readonly families = new Map<string, { help: string; type: MetricType; lines: string[] }>()
 
   /** Adds one sample of family `name`; `help` and `type` are kept from the first call. Null values are skipped. */
-  add(name: string, type: MetricType, help: string, value: number | null | undefined, labels: Labels = {}): this {
+  add(
+    name: string,
+    type: MetricType,
+    help: string,
+    value: number | null | undefined,
+    labels: Labels = {},
+  ): this {
     if (value === null || value === undefined) return this
     let family = this.families.get(name)
     if (family === undefined) {
@@ -41,7 +47,9 @@ export class PrometheusText {
       if (!LABEL.test(k)) throw new TypeError(`bad label name '${k}'`)
       parts.push(`${k}="${escapeLabel(String(v))}"`)
     }
-    family.lines.push(`${name}${parts.length > 0 ? `{${parts.join(',')}}` : ''} ${formatValue(value)}`)
+    family.lines.push(
+      `${name}${parts.length > 0 ? `{${parts.join(',')}}` : ''} ${formatValue(value)}`,
+    )
     return this
   }
 

@@ -8,7 +8,12 @@ import { renderMetrics } from './render-metrics.js'
 function frame(groups: readonly (readonly [string, string])[]): PipelineFrame {
   const decoder = createTicDecoder({ reading: true })
   for (const e of decoder.push(buildFrame('historique', groups))) {
-    if (e.kind === 'frame' && e.frame.reading !== undefined) return { ...e.frame, reading: e.frame.reading, meta: { seq: 1, receivedAt: 1_767_225_600_000, source: 'meter' } }
+    if (e.kind === 'frame' && e.frame.reading !== undefined)
+      return {
+        ...e.frame,
+        reading: e.frame.reading,
+        meta: { seq: 1, receivedAt: 1_767_225_600_000, source: 'meter' },
+      }
   }
   throw new Error('no frame')
 }
@@ -29,23 +34,44 @@ const TEMPO = frame([
   ['PAPP', '01150'],
 ])
 
-const line = (text: string, start: string): string | undefined => text.split('\n').find((l) => l.startsWith(start))
+const line = (text: string, start: string): string | undefined =>
+  text.split('\n').find((l) => l.startsWith(start))
 
 describe('renderMetrics', () => {
   it('exposes the latest reading of each meter: indexes in Wh, power, current, period, Tempo colours', () => {
     const d = new DiagnosticsCollector(() => 0)
     d.observeReading(TEMPO, TEMPO.meta.receivedAt)
     const text = renderMetrics(d)
-    expect(line(text, 'linkyrpi_meter_index_wh_total{meter="021861348497",index="2"}')).toBe('linkyrpi_meter_index_wh_total{meter="021861348497",index="2"} 2345678')
-    expect(line(text, 'linkyrpi_meter_import_wh_total{')).toBe('linkyrpi_meter_import_wh_total{meter="021861348497"} 3580275')
-    expect(line(text, 'linkyrpi_meter_apparent_power_va{')).toBe('linkyrpi_meter_apparent_power_va{meter="021861348497"} 1150')
-    expect(line(text, 'linkyrpi_meter_current_amperes{')).toBe('linkyrpi_meter_current_amperes{meter="021861348497",phase="1"} 5')
-    expect(line(text, 'linkyrpi_meter_tariff_index{')).toBe('linkyrpi_meter_tariff_index{meter="021861348497"} 2')
-    expect(line(text, 'linkyrpi_meter_period_info{')).toBe('linkyrpi_meter_period_info{meter="021861348497",period="HPJB",code="hp"} 1')
-    expect(line(text, 'linkyrpi_meter_tempo_colour{meter="021861348497",day="today",colour="blue"}')).toMatch(/ 1$/)
-    expect(line(text, 'linkyrpi_meter_tempo_colour{meter="021861348497",day="today",colour="red"}')).toMatch(/ 0$/)
-    expect(line(text, 'linkyrpi_meter_tempo_colour{meter="021861348497",day="tomorrow",colour="red"}')).toMatch(/ 1$/)
-    expect(line(text, 'linkyrpi_meter_last_frame_timestamp_seconds{')).toBe('linkyrpi_meter_last_frame_timestamp_seconds{meter="021861348497"} 1767225600')
+    expect(line(text, 'linkyrpi_meter_index_wh_total{meter="021861348497",index="2"}')).toBe(
+      'linkyrpi_meter_index_wh_total{meter="021861348497",index="2"} 2345678',
+    )
+    expect(line(text, 'linkyrpi_meter_import_wh_total{')).toBe(
+      'linkyrpi_meter_import_wh_total{meter="021861348497"} 3580275',
+    )
+    expect(line(text, 'linkyrpi_meter_apparent_power_va{')).toBe(
+      'linkyrpi_meter_apparent_power_va{meter="021861348497"} 1150',
+    )
+    expect(line(text, 'linkyrpi_meter_current_amperes{')).toBe(
+      'linkyrpi_meter_current_amperes{meter="021861348497",phase="1"} 5',
+    )
+    expect(line(text, 'linkyrpi_meter_tariff_index{')).toBe(
+      'linkyrpi_meter_tariff_index{meter="021861348497"} 2',
+    )
+    expect(line(text, 'linkyrpi_meter_period_info{')).toBe(
+      'linkyrpi_meter_period_info{meter="021861348497",period="HPJB",code="hp"} 1',
+    )
+    expect(
+      line(text, 'linkyrpi_meter_tempo_colour{meter="021861348497",day="today",colour="blue"}'),
+    ).toMatch(/ 1$/)
+    expect(
+      line(text, 'linkyrpi_meter_tempo_colour{meter="021861348497",day="today",colour="red"}'),
+    ).toMatch(/ 0$/)
+    expect(
+      line(text, 'linkyrpi_meter_tempo_colour{meter="021861348497",day="tomorrow",colour="red"}'),
+    ).toMatch(/ 1$/)
+    expect(line(text, 'linkyrpi_meter_last_frame_timestamp_seconds{')).toBe(
+      'linkyrpi_meter_last_frame_timestamp_seconds{meter="021861348497"} 1767225600',
+    )
     // No voltage, no export on a historique single-phase consumer: no sample rather than a fake 0.
     expect(text).not.toContain('linkyrpi_meter_voltage_volts')
     expect(text).not.toContain('linkyrpi_meter_export_wh_total')
@@ -57,15 +83,34 @@ describe('renderMetrics', () => {
     d.addBytes('meter', 1200)
     d.addFrame('meter', 5_000)
     d.report({ kind: 'bytes-discarded', stage: 'frames', reason: 'interrupted', byteCount: 17 })
-    d.report({ kind: 'group-rejected', stage: 'frames', rejection: { reason: 'checksum', raw: 'x' } as never })
+    d.report({
+      kind: 'group-rejected',
+      stage: 'frames',
+      rejection: { reason: 'checksum', raw: 'x' } as never,
+    })
     const store = d.sink('store')
     store.received = 10
     store.acked = 8
     store.lag = 2
-    d.report({ kind: 'state', stage: 'store', state: 'outage', detail: { spoolBytes: 4096, spoolCapacityBytes: 65536 } })
+    d.report({
+      kind: 'state',
+      stage: 'store',
+      state: 'outage',
+      detail: { spoolBytes: 4096, spoolCapacityBytes: 65536 },
+    })
     d.sink('ha')
-    d.report({ kind: 'state', stage: 'ha', state: 'reconnecting', detail: { meter: '021861348497' } })
-    d.report({ kind: 'state', stage: 'ha', state: 'reconnecting', detail: { meter: '021861348497' } })
+    d.report({
+      kind: 'state',
+      stage: 'ha',
+      state: 'reconnecting',
+      detail: { meter: '021861348497' },
+    })
+    d.report({
+      kind: 'state',
+      stage: 'ha',
+      state: 'reconnecting',
+      detail: { meter: '021861348497' },
+    })
     const text = renderMetrics(d)
     for (const expected of [
       'linkyrpi_source_bytes_total{source="meter"} 1200',
@@ -84,6 +129,9 @@ describe('renderMetrics', () => {
     }
     // A sink's own state report does not make it a source.
     expect(text).not.toContain('linkyrpi_source_bytes_total{source="store"}')
-    expect(d.snapshot().sinks.find((s) => s.id === 'store')?.spool).toEqual({ usedBytes: 4096, capacityBytes: 65536 })
+    expect(d.snapshot().sinks.find((s) => s.id === 'store')?.spool).toEqual({
+      usedBytes: 4096,
+      capacityBytes: 65536,
+    })
   })
 })

@@ -24,7 +24,10 @@ export interface DecodeTicOptions extends Omit<TicDecoderOptions, 'reading'> {
  * `ctx.diagnostics` (values, never errors); rejected groups also stay listed on the frame.
  * Completes when the input completes, after reporting a truncated partial frame.
  */
-export function decodeTic(ctx: StageContext, options: DecodeTicOptions): OperatorFunction<Uint8Array, PipelineFrame> {
+export function decodeTic(
+  ctx: StageContext,
+  options: DecodeTicOptions,
+): OperatorFunction<Uint8Array, PipelineFrame> {
   return (input) =>
     new Observable<PipelineFrame>((subscriber) => {
       const decoder = createPipelineFrameDecoder(options)
@@ -37,8 +40,10 @@ export function decodeTic(ctx: StageContext, options: DecodeTicOptions): Operato
       }
       const sink: PipelineFrameSink = {
         frame: (frame) => subscriber.next(frame),
-        discarded: ({ reason, byteCount }) => ctx.diagnostics.report({ kind: 'bytes-discarded', stage: ctx.stage, reason, byteCount }),
-        rejected: (rejection) => ctx.diagnostics.report({ kind: 'group-rejected', stage: ctx.stage, rejection }),
+        discarded: ({ reason, byteCount }) =>
+          ctx.diagnostics.report({ kind: 'bytes-discarded', stage: ctx.stage, reason, byteCount }),
+        rejected: (rejection) =>
+          ctx.diagnostics.report({ kind: 'group-rejected', stage: ctx.stage, rejection }),
       }
       return input.subscribe({
         next: (chunk: TimedChunk) => {

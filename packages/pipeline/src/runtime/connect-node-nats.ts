@@ -12,17 +12,32 @@ import type { NodeNats } from './node-scope.js'
  * publishes every stage state event on `linky.<site>.<stage>.events`, and makes sure the JetStream
  * stream exists when an edge is durable. Undefined otherwise.
  */
-export async function connectNodeNats(config: PipelineConfig, plan: NodePlan, di: DependencyContainer, logger: Logger, diagnostics: DiagnosticsCollector, now: () => number): Promise<NodeNats | undefined> {
+export async function connectNodeNats(
+  config: PipelineConfig,
+  plan: NodePlan,
+  di: DependencyContainer,
+  logger: Logger,
+  diagnostics: DiagnosticsCollector,
+  now: () => number,
+): Promise<NodeNats | undefined> {
   if (!plan.crossesNats || config.nats === undefined) return undefined
   const bridge = await import('../bridge/nats/index.js')
-  const nc = await bridge.connectNats(config.nats, `linkyrpi-${config.site}-${plan.node}`, logger.child('nats'))
+  const nc = await bridge.connectNats(
+    config.nats,
+    `linkyrpi-${config.site}-${plan.node}`,
+    logger.child('nats'),
+  )
   di.register(NATS_CONNECTION, { useValue: nc })
   const streamName = config.nats.stream.name ?? bridge.defaultStreamName(config.site)
   const encoder = new TextEncoder()
   const { site } = config
   const { node } = plan
   diagnostics.onState((event) => {
-    if (!nc.isClosed()) nc.publish(bridge.eventsSubject(site, event.stage), encoder.encode(JSON.stringify({ ...event, node, at: now() })))
+    if (!nc.isClosed())
+      nc.publish(
+        bridge.eventsSubject(site, event.stage),
+        encoder.encode(JSON.stringify({ ...event, node, at: now() })),
+      )
   })
   if (plan.needsStream) await bridge.ensureStream(nc, config.site, streamName, config.nats.stream)
   return { nc, bridge, streamName }

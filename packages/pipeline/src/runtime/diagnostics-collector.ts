@@ -1,5 +1,10 @@
 import type { TicReading } from '@linkyrpi/tic-core'
-import type { DiagnosticEvent, Diagnostics, DiagnosticsSnapshot, PipelineFrame } from '@linkyrpi/tic-core/stage'
+import type {
+  DiagnosticEvent,
+  Diagnostics,
+  DiagnosticsSnapshot,
+  PipelineFrame,
+} from '@linkyrpi/tic-core/stage'
 
 /** Live counters of one sink (mutated by the runner, read by snapshots). */
 export interface SinkCounters {
@@ -47,7 +52,10 @@ export class DiagnosticsCollector implements Diagnostics {
   private readonly discarded: Record<string, number> = {}
   private readonly listeners: ((event: DiagnosticEvent) => void)[] = []
   private readonly reconnectCounts: Record<string, number> = {}
-  private readonly readings = new Map<string, { readonly reading: TicReading; readonly at: number }>()
+  private readonly readings = new Map<
+    string,
+    { readonly reading: TicReading; readonly at: number }
+  >()
 
   /** @param now Clock, epoch ms. */
   constructor(private readonly now: () => number) {}
@@ -67,14 +75,16 @@ export class DiagnosticsCollector implements Diagnostics {
         this.rejected[event.rejection.reason] = (this.rejected[event.rejection.reason] ?? 0) + 1
         break
       case 'state': {
-        if (RECONNECTING.has(event.state)) this.reconnectCounts[event.stage] = (this.reconnectCounts[event.stage] ?? 0) + 1
+        if (RECONNECTING.has(event.state))
+          this.reconnectCounts[event.stage] = (this.reconnectCounts[event.stage] ?? 0) + 1
         const sink = this.sinkCounters.get(event.stage)
         if (sink !== undefined) {
           // A sink's own report (store outage, MQTT connection): its state and spool, not a source.
           sink.state = event.state
           const used = event.detail?.spoolBytes
           const capacity = event.detail?.spoolCapacityBytes
-          if (typeof used === 'number' && typeof capacity === 'number') sink.spool = { usedBytes: used, capacityBytes: capacity }
+          if (typeof used === 'number' && typeof capacity === 'number')
+            sink.spool = { usedBytes: used, capacityBytes: capacity }
           for (const listener of this.listeners) listener(event)
           break
         }
@@ -138,7 +148,17 @@ export class DiagnosticsCollector implements Diagnostics {
   sink(id: string): SinkCounters {
     let counters = this.sinkCounters.get(id)
     if (counters === undefined) {
-      counters = { id, state: 'starting', received: 0, acked: 0, dropped: 0, lag: 0, errors: 0, retries: 0, spool: null }
+      counters = {
+        id,
+        state: 'starting',
+        received: 0,
+        acked: 0,
+        dropped: 0,
+        lag: 0,
+        errors: 0,
+        retries: 0,
+        spool: null,
+      }
       this.sinkCounters.set(id, counters)
     }
     return counters
@@ -148,7 +168,15 @@ export class DiagnosticsCollector implements Diagnostics {
   source(id: string): SourceCounters {
     let counters = this.sources.get(id)
     if (counters === undefined) {
-      counters = { id, state: 'starting', mode: null, baudRate: null, bytes: 0, frames: 0, lastFrameAt: null }
+      counters = {
+        id,
+        state: 'starting',
+        mode: null,
+        baudRate: null,
+        bytes: 0,
+        frames: 0,
+        lastFrameAt: null,
+      }
       this.sources.set(id, counters)
     }
     return counters
@@ -159,7 +187,18 @@ export class DiagnosticsCollector implements Diagnostics {
     const first = this.sources.values().next().value as SourceCounters | undefined
     return {
       at: this.now(),
-      source: first === undefined ? { id: '', state: 'none', mode: null, baudRate: null, bytes: 0, frames: 0, lastFrameAt: null } : { ...first },
+      source:
+        first === undefined
+          ? {
+              id: '',
+              state: 'none',
+              mode: null,
+              baudRate: null,
+              bytes: 0,
+              frames: 0,
+              lastFrameAt: null,
+            }
+          : { ...first },
       rejectedByReason: { ...this.rejected },
       discardedByReason: { ...this.discarded },
       sinks: [...this.sinkCounters.values()].map((s) => ({

@@ -1,4 +1,15 @@
-import { Observable, Subject, concatMap, filter, firstValueFrom, from, lastValueFrom, map, share, toArray } from 'rxjs'
+import {
+  Observable,
+  Subject,
+  concatMap,
+  filter,
+  firstValueFrom,
+  from,
+  lastValueFrom,
+  map,
+  share,
+  toArray,
+} from 'rxjs'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
@@ -14,11 +25,15 @@ setFlagsFromString('--expose-gc')
 const gc = runInNewContext('gc') as () => void
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
-const frame = (seq: number): PipelineFrame => ({ meta: { seq, receivedAt: seq, source: 's' } }) as unknown as PipelineFrame
+const frame = (seq: number): PipelineFrame =>
+  ({ meta: { seq, receivedAt: seq, source: 's' } }) as unknown as PipelineFrame
 const frames = (n: number): PipelineFrame[] => Array.from({ length: n }, (_, i) => frame(i + 1))
 
 /** Acks every frame at once. */
-const fastSink = (id: string): Sink => (input) => input.pipe(map((f) => ({ seq: f.meta.seq, sink: id })))
+const fastSink =
+  (id: string): Sink =>
+  (input) =>
+    input.pipe(map((f) => ({ seq: f.meta.seq, sink: id })))
 
 /** Acks nothing until `release` emits; then acks everything received so far and what follows. */
 function gatedSink(id: string, release: Promise<void>): { sink: Sink; received: number[] } {
@@ -34,11 +49,28 @@ function gatedSink(id: string, release: Promise<void>): { sink: Sink; received: 
   return { sink, received }
 }
 
-function setup(id: string, buffer: Partial<{ size: number; inFlight: number; overflow: 'drop-oldest' | 'drop-newest' | 'fail' }> = {}) {
+function setup(
+  id: string,
+  buffer: Partial<{
+    size: number
+    inFlight: number
+    overflow: 'drop-oldest' | 'drop-newest' | 'fail'
+  }> = {},
+) {
   const diagnostics = new DiagnosticsCollector(() => 0)
   const logger = memoryLogger()
   const counters = diagnostics.sink(id)
-  return { logger, counters, options: { id, buffer: bufferSchema.parse(buffer), logger, counters, retry: { initialMs: 1, maxMs: 5 } } }
+  return {
+    logger,
+    counters,
+    options: {
+      id,
+      buffer: bufferSchema.parse(buffer),
+      logger,
+      counters,
+      retry: { initialMs: 1, maxMs: 5 },
+    },
+  }
 }
 
 describe('isolateSink', () => {
@@ -48,8 +80,12 @@ describe('isolateSink', () => {
     const shared = from(frames(50)).pipe(share())
     const fast = setup('fast')
     const slowSetup = setup('slow')
-    const fastAcks = lastValueFrom(shared.pipe(isolateSink(fastSink('fast'), fast.options), toArray()))
-    const slowAcks = lastValueFrom(shared.pipe(isolateSink(slow.sink, slowSetup.options), toArray()))
+    const fastAcks = lastValueFrom(
+      shared.pipe(isolateSink(fastSink('fast'), fast.options), toArray()),
+    )
+    const slowAcks = lastValueFrom(
+      shared.pipe(isolateSink(slow.sink, slowSetup.options), toArray()),
+    )
     // The fast sink finishes while the slow one has acknowledged nothing.
     expect((await fastAcks).map((a) => a.seq)).toEqual(frames(50).map((f) => f.meta.seq))
     expect(slowSetup.counters.acked).toBe(0)
@@ -72,7 +108,11 @@ describe('isolateSink', () => {
     open()
     expect((await acks).map((a) => a.seq)).toEqual([1, 8, 9, 10])
     expect(s.counters.dropped).toBe(6)
-    expect(s.logger.records.filter((r) => r.level === 'warn' && r.message === 'sink buffer full, dropping frames')).toHaveLength(1)
+    expect(
+      s.logger.records.filter(
+        (r) => r.level === 'warn' && r.message === 'sink buffer full, dropping frames',
+      ),
+    ).toHaveLength(1)
   })
 
   it('drop-newest keeps the oldest frames', async () => {
@@ -93,7 +133,9 @@ describe('isolateSink', () => {
   it('fail turns an overflow into an error', async () => {
     const gated = gatedSink('s', new Promise<void>(() => undefined))
     const s = setup('s', { size: 2, inFlight: 1, overflow: 'fail' })
-    await expect(lastValueFrom(from(frames(5)).pipe(isolateSink(gated.sink, s.options)))).rejects.toBeInstanceOf(BufferOverflowError)
+    await expect(
+      lastValueFrom(from(frames(5)).pipe(isolateSink(gated.sink, s.options))),
+    ).rejects.toBeInstanceOf(BufferOverflowError)
   })
 
   it('restarts a failed sink and delivers its unacknowledged frames again, in order', async () => {
@@ -109,7 +151,8 @@ describe('isolateSink', () => {
           next: (f) => {
             seen.push(f.meta.seq)
             if (attempt === 1 && f.meta.seq === 3) subscriber.error(new Error('database went away'))
-            else if (attempt > 1 || f.meta.seq === 1) subscriber.next({ seq: f.meta.seq, sink: 'flaky' })
+            else if (attempt > 1 || f.meta.seq === 1)
+              subscriber.next({ seq: f.meta.seq, sink: 'flaky' })
           },
           complete: () => subscriber.complete(),
         }),
@@ -121,7 +164,11 @@ describe('isolateSink', () => {
     expect(delivered[0]?.slice(0, 3)).toEqual([1, 2, 3])
     expect(delivered[1]?.[0]).toBe(2)
     expect(s.counters).toMatchObject({ errors: 1, retries: 1, acked: 5, lag: 0 })
-    expect(s.logger.records.some((r) => r.level === 'error' && r.message === 'sink failed; restarting it')).toBe(true)
+    expect(
+      s.logger.records.some(
+        (r) => r.level === 'error' && r.message === 'sink failed; restarting it',
+      ),
+    ).toBe(true)
   })
 
   it('hands frames over outside the upstream emission', async () => {
@@ -136,7 +183,13 @@ describe('isolateSink', () => {
       )
     const input = new Subject<PipelineFrame>()
     const s = setup('p')
-    const acks = firstValueFrom(input.pipe(isolateSink(probe, s.options), filter((a) => a.seq === 3), map((a) => a.seq)))
+    const acks = firstValueFrom(
+      input.pipe(
+        isolateSink(probe, s.options),
+        filter((a) => a.seq === 3),
+        map((a) => a.seq),
+      ),
+    )
     for (const f of frames(3)) {
       inside = true
       input.next(f)
@@ -179,7 +232,9 @@ describe('isolateSink', () => {
     const s = setup('s')
     const input = new Subject<PipelineFrame>()
     const acks: number[] = []
-    const subscription = input.pipe(isolateSink(fastSink('s'), s.options)).subscribe((a) => acks.push(a.seq))
+    const subscription = input
+      .pipe(isolateSink(fastSink('s'), s.options))
+      .subscribe((a) => acks.push(a.seq))
     const refs: WeakRef<object>[] = []
     for (let seq = 1; seq <= 600; seq++) {
       const f = frame(seq)

@@ -36,7 +36,10 @@ export interface IsolateSinkOptions {
  *
  * The result emits the sink's acks as they come.
  */
-export function isolateSink(sink: Sink, options: IsolateSinkOptions): (input: Observable<PipelineFrame>) => Observable<Ack> {
+export function isolateSink(
+  sink: Sink,
+  options: IsolateSinkOptions,
+): (input: Observable<PipelineFrame>) => Observable<Ack> {
   const { buffer, logger, counters } = options
   return (input) =>
     new Observable<Ack>((subscriber) => {
@@ -105,14 +108,21 @@ export function isolateSink(sink: Sink, options: IsolateSinkOptions): (input: Ob
         inflightHead = 0
         inputCompleted = false
         const attemptInput = new Subject<PipelineFrame>()
-        const current: { input: Subject<PipelineFrame>; subscription: Subscription | undefined } = { input: attemptInput, subscription: undefined }
+        const current: { input: Subject<PipelineFrame>; subscription: Subscription | undefined } = {
+          input: attemptInput,
+          subscription: undefined,
+        }
         counters.state = 'running'
         const subscription = sink(attemptInput.asObservable()).subscribe({
           next: (ack) => {
             counters.acked += 1
             failures = 0
             let index = inflightHead
-            while (index < inflight.length && (inflight[index] as PipelineFrame).meta.seq !== ack.seq) index += 1
+            while (
+              index < inflight.length &&
+              (inflight[index] as PipelineFrame).meta.seq !== ack.seq
+            )
+              index += 1
             if (index < inflight.length) {
               for (let i = inflightHead; i <= index; i++) inflight[i] = undefined
               inflightHead = index + 1
@@ -132,7 +142,11 @@ export function isolateSink(sink: Sink, options: IsolateSinkOptions): (input: Ob
               fail(current, new Error('sink completed before its input'))
               return
             }
-            if (unacked() > 0) logger.warn('sink completed without acknowledging every frame', { sink: options.id, unacknowledged: unacked() })
+            if (unacked() > 0)
+              logger.warn('sink completed without acknowledging every frame', {
+                sink: options.id,
+                unacknowledged: unacked(),
+              })
             counters.state = 'done'
             attempt = undefined
             subscriber.complete()
@@ -143,7 +157,10 @@ export function isolateSink(sink: Sink, options: IsolateSinkOptions): (input: Ob
         scheduleDrain()
       }
 
-      const fail = (current: { input: Subject<PipelineFrame>; subscription: Subscription | undefined }, error: unknown): void => {
+      const fail = (
+        current: { input: Subject<PipelineFrame>; subscription: Subscription | undefined },
+        error: unknown,
+      ): void => {
         if (attempt !== current && attempt !== undefined) return
         attempt = undefined
         current.subscription?.unsubscribe()
@@ -152,7 +169,13 @@ export function isolateSink(sink: Sink, options: IsolateSinkOptions): (input: Ob
         counters.retries += 1
         counters.state = 'retrying'
         const delay = backoff(failures, options.retry)
-        logger.error('sink failed; restarting it', { sink: options.id, attempt: failures, delayMs: delay, unacknowledged: unacked(), error })
+        logger.error('sink failed; restarting it', {
+          sink: options.id,
+          attempt: failures,
+          delayMs: delay,
+          unacknowledged: unacked(),
+          error,
+        })
         retryTimer = setTimeout(start, delay)
       }
 
@@ -163,7 +186,11 @@ export function isolateSink(sink: Sink, options: IsolateSinkOptions): (input: Ob
           if (queued() >= buffer.size) {
             if (buffer.overflow === 'fail') {
               counters.state = 'failed'
-              subscriber.error(new BufferOverflowError(`${options.id}: buffer of ${buffer.size} frames is full (overflow: fail)`))
+              subscriber.error(
+                new BufferOverflowError(
+                  `${options.id}: buffer of ${buffer.size} frames is full (overflow: fail)`,
+                ),
+              )
               return
             }
             counters.dropped += 1
@@ -173,7 +200,12 @@ export function isolateSink(sink: Sink, options: IsolateSinkOptions): (input: Ob
             }
             if (counters.dropped - droppedLogged >= 1000 || droppedLogged === 0) {
               droppedLogged = counters.dropped
-              logger.warn('sink buffer full, dropping frames', { sink: options.id, policy: buffer.overflow, size: buffer.size, dropped: counters.dropped })
+              logger.warn('sink buffer full, dropping frames', {
+                sink: options.id,
+                policy: buffer.overflow,
+                size: buffer.size,
+                dropped: counters.dropped,
+              })
             }
           } else {
             queue.push(frame)

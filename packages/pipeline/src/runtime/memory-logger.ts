@@ -9,11 +9,19 @@ export interface LogRecord {
 }
 
 /** A {@link Logger} that records every line in `records` (for tests and for `config check`). */
-export function memoryLogger(records: LogRecord[] = [], namespace = 'linky'): Logger & { readonly records: LogRecord[] } {
+export function memoryLogger(
+  records: LogRecord[] = [],
+  namespace = 'linky',
+): Logger & { readonly records: LogRecord[] } {
   const log =
     (level: LogRecord['level']) =>
     (message: string | (() => string), fields?: Readonly<Record<string, unknown>>): void => {
-      records.push({ level, namespace, message: typeof message === 'function' ? message() : message, fields })
+      records.push({
+        level,
+        namespace,
+        message: typeof message === 'function' ? message() : message,
+        fields,
+      })
     }
   return {
     records,

@@ -16,12 +16,23 @@ export interface NodeLifecycle {
  * shutdown timeout; logs the diagnostics every `diagnostics.logIntervalMs`. `fatalError()` gives
  * the error a source failed with for good, if any, when the outputs complete.
  */
-export function runNodeLifecycle(scope: NodeScope, outputs: readonly Observable<unknown>[], requestStop: () => void, fatalError: () => unknown): NodeLifecycle {
+export function runNodeLifecycle(
+  scope: NodeScope,
+  outputs: readonly Observable<unknown>[],
+  requestStop: () => void,
+  fatalError: () => unknown,
+): NodeLifecycle {
   const { config, logger, diagnostics } = scope
   let subscription: Subscription | undefined
   let cutTimer: ReturnType<typeof setTimeout> | undefined
-  const summary = (): Record<string, unknown> => ({ ...diagnostics.snapshot(), droppedBySink: diagnostics.dropped() })
-  const interval = config.diagnostics.logIntervalMs > 0 ? setInterval(() => logger.info('diagnostics', summary()), config.diagnostics.logIntervalMs) : undefined
+  const summary = (): Record<string, unknown> => ({
+    ...diagnostics.snapshot(),
+    droppedBySink: diagnostics.dropped(),
+  })
+  const interval =
+    config.diagnostics.logIntervalMs > 0
+      ? setInterval(() => logger.info('diagnostics', summary()), config.diagnostics.logIntervalMs)
+      : undefined
   interval?.unref()
   const finish = async (): Promise<void> => {
     if (interval !== undefined) clearInterval(interval)
@@ -33,7 +44,10 @@ export function runNodeLifecycle(scope: NodeScope, outputs: readonly Observable<
         logger.error('dispose failed', { stage: d.id, error })
       }
     }
-    if (scope.nats !== undefined) await scope.nats.nc.drain().catch((error: unknown) => logger.warn('NATS drain failed', { error }))
+    if (scope.nats !== undefined)
+      await scope.nats.nc
+        .drain()
+        .catch((error: unknown) => logger.warn('NATS drain failed', { error }))
     logger.info('node stopped', summary())
   }
   let cut: () => void = () => undefined
@@ -46,7 +60,10 @@ export function runNodeLifecycle(scope: NodeScope, outputs: readonly Observable<
     subscription = merge(...outputs).subscribe({
       error: (error: unknown) => {
         logger.error('node failed', { error })
-        finish().then(() => reject(error instanceof Error ? error : new Error(String(error))), reject)
+        finish().then(
+          () => reject(error instanceof Error ? error : new Error(String(error))),
+          reject,
+        )
       },
       complete: () => {
         finish().then(() => {
@@ -63,7 +80,9 @@ export function runNodeLifecycle(scope: NodeScope, outputs: readonly Observable<
     stop() {
       if (stopping) return
       stopping = true
-      logger.info('stopping: completing sources, flushing sinks', { timeoutMs: config.shutdown.timeoutMs })
+      logger.info('stopping: completing sources, flushing sinks', {
+        timeoutMs: config.shutdown.timeoutMs,
+      })
       requestStop()
       cutTimer = setTimeout(cut, config.shutdown.timeoutMs)
       cutTimer.unref()

@@ -10,7 +10,12 @@ export interface NormalizedInstance<S> {
 
 /** Accepts a bare stage (a function or an Observable) or `{ stage, history?, dispose? }`. */
 export function normalizeInstance<S>(instance: StageInstance<S>): NormalizedInstance<S> {
-  if (typeof instance === 'object' && instance !== null && 'stage' in instance && !('subscribe' in instance)) {
+  if (
+    typeof instance === 'object' &&
+    instance !== null &&
+    'stage' in instance &&
+    !('subscribe' in instance)
+  ) {
     const wrapped = instance as { stage: S; history?: HistoryStore; dispose?: () => Promise<void> }
     return { stage: wrapped.stage, history: wrapped.history, dispose: wrapped.dispose }
   }

@@ -1,4 +1,14 @@
-import { catchError, connectable, EMPTY, retry, Subject, takeUntil, tap, throwError, timer } from 'rxjs'
+import {
+  catchError,
+  connectable,
+  EMPTY,
+  retry,
+  Subject,
+  takeUntil,
+  tap,
+  throwError,
+  timer,
+} from 'rxjs'
 import type { Connectable, Observable } from 'rxjs'
 import type { Source } from '@linkyrpi/tic-core/stage'
 import { backoff } from '../backoff.js'
@@ -7,7 +17,10 @@ import type { SourceDefinition } from '../stage-definition.js'
 import { normalizeInstance } from './normalize-instance.js'
 import type { NodeScope } from './node-scope.js'
 
-const isTransient = (error: unknown): boolean => typeof error === 'object' && error !== null && (error as { transient?: unknown }).transient === true
+const isTransient = (error: unknown): boolean =>
+  typeof error === 'object' &&
+  error !== null &&
+  (error as { transient?: unknown }).transient === true
 
 /**
  * Creates the node's sources, each shared (a local and a remote decoder never open the device
@@ -20,8 +33,11 @@ export async function wireSources(scope: NodeScope): Promise<Map<string, Connect
   for (const s of scope.plan.sources) {
     const ctx = scope.ctxOf(s.id)
     diagnostics.source(s.id)
-    const instance = normalizeInstance<Source>(await (s.definition as SourceDefinition).create(s.options, ctx, di))
-    if (instance.dispose !== undefined) scope.disposers.push({ id: s.id, dispose: instance.dispose })
+    const instance = normalizeInstance<Source>(
+      await (s.definition as SourceDefinition).create(s.options, ctx, di),
+    )
+    if (instance.dispose !== undefined)
+      scope.disposers.push({ id: s.id, dispose: instance.dispose })
     const source$ = instance.stage.pipe(
       tap((chunk) => diagnostics.addBytes(s.id, chunk.length)),
       retry({
@@ -30,7 +46,12 @@ export async function wireSources(scope: NodeScope): Promise<Map<string, Connect
           if (!isTransient(error)) return throwError(() => error)
           const delay = backoff(count)
           ctx.logger.warn('source failed, retrying', { attempt: count, delayMs: delay, error })
-          diagnostics.report({ kind: 'state', stage: s.id, state: 'retrying', detail: { attempt: count } })
+          diagnostics.report({
+            kind: 'state',
+            stage: s.id,
+            state: 'retrying',
+            detail: { attempt: count },
+          })
           return timer(delay)
         },
       }),
@@ -41,7 +62,13 @@ export async function wireSources(scope: NodeScope): Promise<Map<string, Connect
         return EMPTY
       }),
     )
-    bytes.set(s.id, connectable(source$, { connector: () => new Subject<Uint8Array>(), resetOnDisconnect: false }))
+    bytes.set(
+      s.id,
+      connectable(source$, {
+        connector: () => new Subject<Uint8Array>(),
+        resetOnDisconnect: false,
+      }),
+    )
   }
   return bytes
 }
@@ -52,7 +79,12 @@ export function wireRemoteBytes(scope: NodeScope): Map<string, Observable<Uint8A
   for (const edge of scope.plan.consume) {
     if (edge.kind !== 'raw') continue
     if (scope.nats === undefined) throw new StageFailedError(edge.stage, 'NATS is not configured')
-    remoteBytes.set(edge.from, scope.nats.bridge.rawNatsSource(scope.nats.nc, scope.config.site, edge.from).pipe(takeUntil(scope.stop$)))
+    remoteBytes.set(
+      edge.from,
+      scope.nats.bridge
+        .rawNatsSource(scope.nats.nc, scope.config.site, edge.from)
+        .pipe(takeUntil(scope.stop$)),
+    )
   }
   return remoteBytes
 }

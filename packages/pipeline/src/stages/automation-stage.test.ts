@@ -33,7 +33,11 @@ describe('automation stage configuration', () => {
 `)
     const a = config.stages.automation!
     expect([a.role, a.durable, a.buffer.overflow]).toEqual(['sink', false, 'drop-oldest'])
-    expect(Object.keys((a.options as { outputs: object }).outputs)).toEqual(['water-heater', 'heating', 'charger'])
+    expect(Object.keys((a.options as { outputs: object }).outputs)).toEqual([
+      'water-heater',
+      'heating',
+      'charger',
+    ])
   })
 
   it('lists every problem of the rules at once with its path, beside the other stages’ problems', async () => {

@@ -14,16 +14,22 @@ import { AUTOMATION_CONTROLLER, EVENT_JOURNAL } from '../tokens.js'
  */
 export const automationStage: SinkDefinition<AutomationOptions> = {
   role: 'sink',
-  summary: 'load shedding and automation: rules, actuators (GPIO, HTTP, MQTT, NATS, shell), fail-safe',
+  summary:
+    'load shedding and automation: rules, actuators (GPIO, HTTP, MQTT, NATS, shell), fail-safe',
   options: automationOptionsSchema,
   durable: false,
   buffer: { size: 100, inFlight: 100, overflow: 'drop-oldest' },
   create: (options, ctx, di) => {
     const { sink, controller } = automationSink(
-      { rules: options, journal: () => (di.isRegistered(EVENT_JOURNAL, true) ? di.resolve(EVENT_JOURNAL) : undefined) },
+      {
+        rules: options,
+        journal: () =>
+          di.isRegistered(EVENT_JOURNAL, true) ? di.resolve(EVENT_JOURNAL) : undefined,
+      },
       ctx,
     )
-    if (!di.isRegistered(AUTOMATION_CONTROLLER)) di.register(AUTOMATION_CONTROLLER, { useValue: controller })
+    if (!di.isRegistered(AUTOMATION_CONTROLLER))
+      di.register(AUTOMATION_CONTROLLER, { useValue: controller })
     return sink
   },
 }

@@ -5,7 +5,15 @@ import { DEFAULT_HTTP_PORT, portSchema } from '../config/schema.js'
 import type { PipelineConfig } from '../config/pipeline-config.js'
 import type { SinkDefinition } from '../stage-definition.js'
 import { defined } from './defined.js'
-import { ANALYTICS_SETTINGS, AUTOMATION_CONTROLLER, CONFIG, DASHBOARD_LISTENING, DIAGNOSTICS_SNAPSHOT, HISTORY_STORE, METRICS } from '../tokens.js'
+import {
+  ANALYTICS_SETTINGS,
+  AUTOMATION_CONTROLLER,
+  CONFIG,
+  DASHBOARD_LISTENING,
+  DIAGNOSTICS_SNAPSHOT,
+  HISTORY_STORE,
+  METRICS,
+} from '../tokens.js'
 
 /**
  * What feeds stage `id`: its chain of `from` up to the source. A source on another node is
@@ -14,11 +22,13 @@ import { ANALYTICS_SETTINGS, AUTOMATION_CONTROLLER, CONFIG, DASHBOARD_LISTENING,
 export function waitingFor(config: PipelineConfig, id: string): WaitingFor {
   const self = config.stages[id]
   let stage = self
-  for (let hops = 0; stage?.from !== undefined && hops < 100; hops++) stage = config.stages[stage.from]
+  for (let hops = 0; stage?.from !== undefined && hops < 100; hops++)
+    stage = config.stages[stage.from]
   if (stage === undefined || self === undefined) return { kind: 'other' }
   if (stage.node !== self.node) return { kind: 'remote' }
   const path = (stage.options as { path?: unknown } | null)?.path
-  if (stage.type === 'serial' || stage.type === 'replay') return typeof path === 'string' ? { kind: stage.type, path } : { kind: stage.type }
+  if (stage.type === 'serial' || stage.type === 'replay')
+    return typeof path === 'string' ? { kind: stage.type, path } : { kind: stage.type }
   return { kind: stage.type === 'simulator' ? 'simulator' : 'other' }
 }
 
@@ -60,12 +70,20 @@ export const displayStage: SinkDefinition<z.output<typeof displayStageOptions>> 
         ...defined(options),
         ...(di.isRegistered(HISTORY_STORE, true) ? { history: di.resolve(HISTORY_STORE) } : {}),
         diagnostics: di.resolve(DIAGNOSTICS_SNAPSHOT),
-        ...(di.isRegistered(ANALYTICS_SETTINGS, true) ? { analytics: di.resolve(ANALYTICS_SETTINGS) } : {}),
+        ...(di.isRegistered(ANALYTICS_SETTINGS, true)
+          ? { analytics: di.resolve(ANALYTICS_SETTINGS) }
+          : {}),
         ...(di.isRegistered(METRICS, true) ? { metrics: di.resolve(METRICS) } : {}),
-        automation: () => (di.isRegistered(AUTOMATION_CONTROLLER, true) ? di.resolve(AUTOMATION_CONTROLLER) : undefined),
-        ...(di.isRegistered(CONFIG, true) ? { waitingFor: waitingFor(di.resolve(CONFIG), ctx.stage) } : {}),
+        automation: () =>
+          di.isRegistered(AUTOMATION_CONTROLLER, true)
+            ? di.resolve(AUTOMATION_CONTROLLER)
+            : undefined,
+        ...(di.isRegistered(CONFIG, true)
+          ? { waitingFor: waitingFor(di.resolve(CONFIG), ctx.stage) }
+          : {}),
         onListening: (listening) => {
-          if (di.isRegistered(DASHBOARD_LISTENING, true)) di.resolve(DASHBOARD_LISTENING)(listening.url)
+          if (di.isRegistered(DASHBOARD_LISTENING, true))
+            di.resolve(DASHBOARD_LISTENING)(listening.url)
         },
       },
       ctx,

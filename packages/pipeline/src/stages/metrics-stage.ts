@@ -13,7 +13,10 @@ export const metricsStageOptions = z.strictObject({
   /** TCP port (default 9464, the usual exporter port range; 0 picks a free one). */
   port: z.number().int().min(0).max(65535).default(9464),
   /** Path of the exposition (default `/metrics`). */
-  path: z.string().regex(/^\/[A-Za-z0-9/_-]*$/, "a path such as '/metrics'").default('/metrics'),
+  path: z
+    .string()
+    .regex(/^\/[A-Za-z0-9/_-]*$/, "a path such as '/metrics'")
+    .default('/metrics'),
 })
 
 /**
@@ -43,7 +46,12 @@ export const metricsStage: SinkDefinition<z.output<typeof metricsStageOptions>> 
               ctx.logger.info('metrics listening', { url: s.url })
             }
           },
-          (error: unknown) => subscriber.error(new Error(`metrics: cannot listen on ${options.host}:${String(options.port)}`, { cause: error })),
+          (error: unknown) =>
+            subscriber.error(
+              new Error(`metrics: cannot listen on ${options.host}:${String(options.port)}`, {
+                cause: error,
+              }),
+            ),
         )
         const subscription = input.subscribe({
           next: (frame) => subscriber.next({ seq: frame.meta.seq, sink: ctx.stage }),

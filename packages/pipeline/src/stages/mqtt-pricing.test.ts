@@ -7,7 +7,8 @@ import { catalogueRateFor } from './mqtt-stage.js'
 
 function reading(groups: readonly (readonly [string, string])[]): TicReading {
   const decoder = createTicDecoder({ reading: true })
-  for (const e of decoder.push(buildFrame('historique', groups))) if (e.kind === 'frame' && e.frame.reading !== undefined) return e.frame.reading
+  for (const e of decoder.push(buildFrame('historique', groups)))
+    if (e.kind === 'frame' && e.frame.reading !== undefined) return e.frame.reading
   throw new Error('no frame')
 }
 
@@ -15,7 +16,14 @@ const JAN_12_2026 = Date.UTC(2026, 0, 12, 10)
 
 describe('catalogueRateFor', () => {
   it('maps the catalogue periods of a Tempo contract to supplier indexes 1-6 for the local day and power', () => {
-    const r = reading([['ADCO', '021861348497'], ['OPTARIF', 'BBR('], ['ISOUSC', '45'], ['BBRHCJB', '000000001'], ['PTEC', 'HPJB'], ['PAPP', '00400']])
+    const r = reading([
+      ['ADCO', '021861348497'],
+      ['OPTARIF', 'BBR('],
+      ['ISOUSC', '45'],
+      ['BBRHCJB', '000000001'],
+      ['PTEC', 'HPJB'],
+      ['PAPP', '00400'],
+    ])
     const info = catalogueRateFor(TRV_CATALOGUE)(r, JAN_12_2026)
     const expected = pricesOn(TRV_CATALOGUE, '2026-01-12', 'tempo', 9)!
     expect(info).toEqual({
@@ -33,7 +41,13 @@ describe('catalogueRateFor', () => {
   })
 
   it('gives no price to an option the catalogue does not price', () => {
-    const r = reading([['ADCO', '021861348497'], ['OPTARIF', 'XXXX'], ['ISOUSC', '45'], ['BASE', '000000001'], ['PAPP', '00400']])
+    const r = reading([
+      ['ADCO', '021861348497'],
+      ['OPTARIF', 'XXXX'],
+      ['ISOUSC', '45'],
+      ['BASE', '000000001'],
+      ['PAPP', '00400'],
+    ])
     expect(catalogueRateFor(TRV_CATALOGUE)(r, JAN_12_2026)).toBeNull()
   })
 })

@@ -6,7 +6,9 @@ const base = 'stages:\n  m: { type: simulator }\n  f: { type: tic-decode, from: 
 
 describe('mqtt stage options', () => {
   it('applies the defaults', async () => {
-    const config = await parseConfig(`${base}  ha: { type: mqtt, from: f, url: "mqtt://127.0.0.1:1883" }\n`)
+    const config = await parseConfig(
+      `${base}  ha: { type: mqtt, from: f, url: "mqtt://127.0.0.1:1883" }\n`,
+    )
     expect(config.stages.ha?.options).toMatchObject({
       prefix: 'linkyrpi',
       discovery: true,
@@ -21,11 +23,21 @@ describe('mqtt stage options', () => {
   })
 
   it('reports every bad option at once, with its path', async () => {
-    const issues = await parseConfig(`${base}  ha: { type: mqtt, from: f, url: "http://x", prefix: "a/+", qos: 3, measurementIntervalMs: -5, tls: { caFile: "" }, colour: red }\n`).then(
+    const issues = await parseConfig(
+      `${base}  ha: { type: mqtt, from: f, url: "http://x", prefix: "a/+", qos: 3, measurementIntervalMs: -5, tls: { caFile: "" }, colour: red }\n`,
+    ).then(
       () => [],
       (error: unknown) => (error as ConfigError).issues.map((i) => i.path),
     )
-    expect(issues).toEqual(expect.arrayContaining(['stages.ha.url', 'stages.ha.prefix', 'stages.ha.qos', 'stages.ha.measurementIntervalMs', 'stages.ha.tls.caFile']))
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        'stages.ha.url',
+        'stages.ha.prefix',
+        'stages.ha.qos',
+        'stages.ha.measurementIntervalMs',
+        'stages.ha.tls.caFile',
+      ]),
+    )
     expect(issues.length).toBeGreaterThanOrEqual(6) // and the unknown key
   })
 })

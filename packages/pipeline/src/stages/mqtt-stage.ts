@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
-import { PERIODS, TRV_CATALOGUE, isPricedOption, localDayKey, mergeCatalogues, parseCatalogue, pricesOn } from '@linkyrpi/analytics'
+import {
+  PERIODS,
+  TRV_CATALOGUE,
+  isPricedOption,
+  localDayKey,
+  mergeCatalogues,
+  parseCatalogue,
+  pricesOn,
+} from '@linkyrpi/analytics'
 import type { PriceCatalogue } from '@linkyrpi/analytics'
 import type { PriceInfo, Pricing } from '@linkyrpi/sink-mqtt'
 import { eventsBetween } from '@linkyrpi/store'
@@ -26,11 +34,23 @@ export const mqttStageOptions = z.strictObject({
     })
     .optional(),
   /** Topic prefix (default `linkyrpi`). */
-  prefix: z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, "levels of letters, digits, '_' or '-' separated by '/' (no wildcard)").default('linkyrpi'),
+  prefix: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/,
+      "levels of letters, digits, '_' or '-' separated by '/' (no wildcard)",
+    )
+    .default('linkyrpi'),
   /** Home Assistant discovery (default true). */
   discovery: z.boolean().default(true),
   /** Home Assistant discovery prefix (default `homeassistant`). */
-  discoveryPrefix: z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, "levels of letters, digits, '_' or '-' separated by '/' (no wildcard)").default('homeassistant'),
+  discoveryPrefix: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/,
+      "levels of letters, digits, '_' or '-' separated by '/' (no wildcard)",
+    )
+    .default('homeassistant'),
   /** Language of the entity names (default `fr`). */
   lang: z.enum(['fr', 'en']).default('fr'),
   qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
@@ -83,7 +103,10 @@ export function catalogueRateFor(catalogue: PriceCatalogue): Pricing {
         const eur = prices?.energy[period]
         if (eur !== undefined) byIndex[i + 1] = eur
       })
-      info = prices === null || Object.keys(byIndex).length === 0 ? null : { day, eurPerKWhByIndex: byIndex }
+      info =
+        prices === null || Object.keys(byIndex).length === 0
+          ? null
+          : { day, eurPerKWhByIndex: byIndex }
       if (cache.size > 64) cache.clear()
       cache.set(key, info)
     }
@@ -105,15 +128,35 @@ export const mqttStage: SinkDefinition<z.output<typeof mqttStageOptions>> = {
   // mqtt.js (and its two dozen modules) loads only when a configuration has an mqtt stage.
   create: async (options, ctx, di) => {
     const { mqttSink } = await import('@linkyrpi/sink-mqtt')
-    const { tls, gapMs, username, password, costs, priceCatalogueFile, priceCatalogueMode, automationSwitches, ...rest } = options
+    const {
+      tls,
+      gapMs,
+      username,
+      password,
+      costs,
+      priceCatalogueFile,
+      priceCatalogueMode,
+      automationSwitches,
+      ...rest
+    } = options
     // The configuration's `analytics` prices (the same as the dashboard's), under the older
     // per-stage catalogue file when one is given.
-    const base = di.isRegistered(ANALYTICS_SETTINGS, true) ? di.resolve(ANALYTICS_SETTINGS).catalogue : TRV_CATALOGUE
+    const base = di.isRegistered(ANALYTICS_SETTINGS, true)
+      ? di.resolve(ANALYTICS_SETTINGS).catalogue
+      : TRV_CATALOGUE
     const catalogue =
       priceCatalogueFile === undefined
         ? base
-        : mergeCatalogues(base, parseCatalogue(JSON.parse(readFileSync(priceCatalogueFile, 'utf8')), priceCatalogueFile), priceCatalogueMode)
-    const file = (path: string | undefined): Buffer | undefined => (path === undefined ? undefined : readFileSync(path))
+        : mergeCatalogues(
+            base,
+            parseCatalogue(
+              JSON.parse(readFileSync(priceCatalogueFile, 'utf8')),
+              priceCatalogueFile,
+            ),
+            priceCatalogueMode,
+          )
+    const file = (path: string | undefined): Buffer | undefined =>
+      path === undefined ? undefined : readFileSync(path)
     const ca = file(tls?.caFile)
     const cert = file(tls?.certFile)
     const key = file(tls?.keyFile)
@@ -131,7 +174,10 @@ export const mqttStage: SinkDefinition<z.output<typeof mqttStageOptions>> = {
         ...(automationSwitches
           ? {
               // Looked up at each use: the automation stage may start after this one.
-              automation: () => (di.isRegistered(AUTOMATION_CONTROLLER, true) ? di.resolve(AUTOMATION_CONTROLLER) : undefined),
+              automation: () =>
+                di.isRegistered(AUTOMATION_CONTROLLER, true)
+                  ? di.resolve(AUTOMATION_CONTROLLER)
+                  : undefined,
               ...(di.isRegistered(NODE_NAME, true) ? { automationId: di.resolve(NODE_NAME) } : {}),
             }
           : {}),

@@ -16,7 +16,10 @@ export const postgresStageOptions = z.strictObject({
     try {
       parsePostgresUrl(url)
     } catch (error) {
-      check.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) })
+      check.addIssue({
+        code: 'custom',
+        message: error instanceof Error ? error.message : String(error),
+      })
     }
   }),
   /** Schema holding the tables (created if missing; default the URL's `schema` parameter, else `public`). */
@@ -37,10 +40,21 @@ export const postgresStage: SinkDefinition<z.output<typeof postgresStageOptions>
     const dir = resolve(options.spool?.dir ?? join(di.resolve(DATA_DIR), 'spool', ctx.stage))
     // The automation journal writes through its own small connection, opened on its first event.
     let engine: Promise<Engine> | undefined
-    if (!di.isRegistered(EVENT_JOURNAL)) di.register(EVENT_JOURNAL, { useValue: storeJournal(() => (engine ??= openEngine(
-      options.schema === undefined ? { kind: 'postgres', url: options.url } : { kind: 'postgres', url: options.url, schema: options.schema },
-      { onIdleError: (error) => ctx.logger.warn('idle PostgreSQL connection lost', { error }) },
-    ))) })
+    if (!di.isRegistered(EVENT_JOURNAL))
+      di.register(EVENT_JOURNAL, {
+        useValue: storeJournal(
+          () =>
+            (engine ??= openEngine(
+              options.schema === undefined
+                ? { kind: 'postgres', url: options.url }
+                : { kind: 'postgres', url: options.url, schema: options.schema },
+              {
+                onIdleError: (error) =>
+                  ctx.logger.warn('idle PostgreSQL connection lost', { error }),
+              },
+            )),
+        ),
+      })
     return {
       stage: postgresSink(defined({ ...options, spool: defined({ ...options.spool, dir }) }), ctx),
       dispose: async () => {

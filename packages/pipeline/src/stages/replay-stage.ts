@@ -19,7 +19,15 @@ export const replayStage: SourceDefinition<z.output<typeof replayStageOptions>> 
   summary: 'replays a capture or recording file',
   options: replayStageOptions,
   create: (options, ctx) => {
-    ctx.diagnostics.report({ kind: 'state', stage: ctx.stage, state: 'replaying', ...(options.mode !== undefined ? { detail: { mode: options.mode } } : {}) })
-    return replaySource(resolve(options.path), { speed: options.speed, ...(options.mode !== undefined ? { mode: options.mode } : {}) })
+    ctx.diagnostics.report({
+      kind: 'state',
+      stage: ctx.stage,
+      state: 'replaying',
+      ...(options.mode !== undefined ? { detail: { mode: options.mode } } : {}),
+    })
+    return replaySource(resolve(options.path), {
+      speed: options.speed,
+      ...(options.mode !== undefined ? { mode: options.mode } : {}),
+    })
   },
 }

@@ -34,11 +34,25 @@ export const serialStage: SourceDefinition<z.output<typeof serialStageOptions>> 
   summary: 'a TIC on a serial port (detection, reconnection)',
   options: serialStageOptions,
   create: (options, ctx, di) => {
-    if (!di.isRegistered(SERIAL_BINDING, true)) throw new StageFailedError(ctx.stage, 'no serial binding registered (run it through the linkyrpi app)')
-    const source = serialSource({ ...defined(options), binding: di.resolve(SERIAL_BINDING) as SerialBinding, now: ctx.now, logger: ctx.logger })
+    if (!di.isRegistered(SERIAL_BINDING, true))
+      throw new StageFailedError(
+        ctx.stage,
+        'no serial binding registered (run it through the linkyrpi app)',
+      )
+    const source = serialSource({
+      ...defined(options),
+      binding: di.resolve(SERIAL_BINDING) as SerialBinding,
+      now: ctx.now,
+      logger: ctx.logger,
+    })
     return new Observable<Uint8Array>((subscriber) => {
       const states = source.state$.subscribe((state) =>
-        ctx.diagnostics.report({ kind: 'state', stage: ctx.stage, state: state.status, detail: { mode: state.mode, baudRate: state.baudRate, reason: state.reason } }),
+        ctx.diagnostics.report({
+          kind: 'state',
+          stage: ctx.stage,
+          state: state.status,
+          detail: { mode: state.mode, baudRate: state.baudRate, reason: state.reason },
+        }),
       )
       const bytes = source.subscribe(subscriber)
       return () => {

@@ -18,11 +18,16 @@ export const simulatorSourceOptions = z.strictObject({
   /** Seed: the same seed gives the same meter and the same bytes (default 1). */
   seed: z.number().int().default(1),
   /** Simulated start, epoch ms or ISO date (default: now). */
-  start: z.union([z.number(), z.string().transform((s, ctx) => {
-    const t = Date.parse(s)
-    if (Number.isNaN(t)) ctx.addIssue({ code: 'custom', message: `not a date: '${s}'` })
-    return t
-  })]).optional(),
+  start: z
+    .union([
+      z.number(),
+      z.string().transform((s, ctx) => {
+        const t = Date.parse(s)
+        if (Number.isNaN(t)) ctx.addIssue({ code: 'custom', message: `not a date: '${s}'` })
+        return t
+      }),
+    ])
+    .optional(),
   /** Simulated ms between frames (default: the real pace of the mode, about 1.5 s / 1.9 s). */
   intervalMs: z.number().int().positive().optional(),
   /** Pace: 1 = real time (default), 60 = a minute per second, 0 = as fast as possible (the library's `'max'`). */
@@ -34,7 +39,10 @@ export const simulatorSourceOptions = z.strictObject({
 })
 
 /** The library options that a `simulator` stage's options stand for, `start` resolved against `ctx.now()`. */
-function libraryOptions(options: z.output<typeof simulatorSourceOptions>, ctx: Pick<StageContext, 'now'>): SimulatorSourceOptions {
+function libraryOptions(
+  options: z.output<typeof simulatorSourceOptions>,
+  ctx: Pick<StageContext, 'now'>,
+): SimulatorSourceOptions {
   return {
     mode: options.mode,
     option: options.option,
@@ -66,7 +74,12 @@ export const simulatorSource: SourceDefinition<z.output<typeof simulatorSourceOp
   create: (options, ctx) =>
     new Observable<Uint8Array>((subscriber) => {
       const source = librarySimulatorSource(libraryOptions(options, ctx))
-      ctx.diagnostics.report({ kind: 'state', stage: ctx.stage, state: 'simulating', detail: { mode: options.mode, baudRate: options.mode === 'standard' ? 9600 : 1200 } })
+      ctx.diagnostics.report({
+        kind: 'state',
+        stage: ctx.stage,
+        state: 'simulating',
+        detail: { mode: options.mode, baudRate: options.mode === 'standard' ? 9600 : 1200 },
+      })
       return source.subscribe(subscriber)
     }),
 }

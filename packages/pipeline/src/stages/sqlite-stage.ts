@@ -27,9 +27,17 @@ export const sqliteStage: SinkDefinition<z.output<typeof sqliteStageOptions>> = 
   providesHistory: true,
   create: (options, ctx, di) => {
     const path = resolve(options.path ?? join(di.resolve(DATA_DIR), 'linkyrpi.db'))
-    const store = sharedStore(() => openSqliteStore(path, { restartEvents: true, ...(options.gapMs === undefined ? {} : { gapMs: options.gapMs }) }))
+    const store = sharedStore(() =>
+      openSqliteStore(path, {
+        restartEvents: true,
+        ...(options.gapMs === undefined ? {} : { gapMs: options.gapMs }),
+      }),
+    )
     // The automation journal writes through the same engine (opened and migrated by whoever comes first).
-    if (!di.isRegistered(EVENT_JOURNAL)) di.register(EVENT_JOURNAL, { useValue: storeJournal(async () => (await store.lease()).engine) })
+    if (!di.isRegistered(EVENT_JOURNAL))
+      di.register(EVENT_JOURNAL, {
+        useValue: storeJournal(async () => (await store.lease()).engine),
+      })
     return {
       stage: sqliteSink(defined({ ...options, path, store }), ctx),
       history: store.history,

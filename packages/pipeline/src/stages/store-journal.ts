@@ -9,8 +9,15 @@ export function storeJournal(engine: () => Promise<Engine>): EventJournal {
   return {
     async append(events) {
       const e = await engine()
-      const rows = events.map((x) => ({ meter: x.meter, t: x.t, kind: x.kind, detail: JSON.stringify(x.detail) }))
-      await e.transaction((tx) => tx.insert('events', rows, 'on conflict (meter, t, kind) do nothing'))
+      const rows = events.map((x) => ({
+        meter: x.meter,
+        t: x.t,
+        kind: x.kind,
+        detail: JSON.stringify(x.detail),
+      }))
+      await e.transaction((tx) =>
+        tx.insert('events', rows, 'on conflict (meter, t, kind) do nothing'),
+      )
     },
   }
 }

@@ -37,7 +37,12 @@ export function attachChartGestures(el: HTMLElement, target: ChartGestureTarget)
   /** Where each finger on the chart is now, in order of arrival. */
   const fingers = new Map<number, GesturePoint>()
   /** The gesture in progress since the last finger came or went. */
-  let gesture: { view: ChartView; ids: number[]; before: GesturePoint[]; mode: 'undecided' | 'scroll' | 'move' } | null = null
+  let gesture: {
+    view: ChartView
+    ids: number[]
+    before: GesturePoint[]
+    mode: 'undecided' | 'scroll' | 'move'
+  } | null = null
   /** The range last shown, not set again. */
   let last: XRange | null = null
 
@@ -77,7 +82,13 @@ export function attachChartGestures(el: HTMLElement, target: ChartGestureTarget)
     if (g.mode === 'scroll') return
     const { range, limits, area } = g.view
     const rel = (p: GesturePoint): GesturePoint => ({ x: p.x - area.left, y: p.y })
-    const next = gestureRange(range, g.before.map(rel), g.ids.map((id) => rel(fingers.get(id)!)), area.width, limits)
+    const next = gestureRange(
+      range,
+      g.before.map(rel),
+      g.ids.map((id) => rel(fingers.get(id)!)),
+      area.width,
+      limits,
+    )
     if (last?.min === next.min && last.max === next.max) return
     last = next
     target.setRange(next)

@@ -5,7 +5,10 @@ import type { StoredEvent } from '@linkyrpi/tic-core/stage'
  * `{ from, to }` with an `option` each): so a day's indexes are named after the contract they
  * were counted under, not today's.
  */
-export function optionTimeline(events: readonly StoredEvent[], current: string | null): (t: number) => string | null {
+export function optionTimeline(
+  events: readonly StoredEvent[],
+  current: string | null,
+): (t: number) => string | null {
   const optionOf = (v: unknown): string | null => {
     const o = typeof v === 'object' && v !== null ? (v as Record<string, unknown>).option : null
     return typeof o === 'string' ? o : null

@@ -49,24 +49,38 @@ export function nextPeriod(r: TicReading, now: number, timeZone: string): NextPe
   const sameDay = r.calendar.dayNumber !== null && r.calendar.dayNumber === r.calendar.nextDayNumber
   if (profile !== null && sameDay && current !== null) {
     // Today's profile is tomorrow's: the next slot switching to another index, today or tomorrow.
-    const slots = profile.filter((s) => s.supplierIndex !== null).sort((a, b) => a.startMinute - b.startMinute)
+    const slots = profile
+      .filter((s) => s.supplierIndex !== null)
+      .sort((a, b) => a.startMinute - b.startMinute)
     const m = minuteOfDay(now, timeZone)
-    const ordered = [...slots.filter((s) => s.startMinute > m), ...slots.filter((s) => s.startMinute <= m)]
+    const ordered = [
+      ...slots.filter((s) => s.startMinute > m),
+      ...slots.filter((s) => s.startMinute <= m),
+    ]
     const next = ordered.find((s) => s.supplierIndex !== current)
-    if (next !== undefined) return { at: nextLocal(now, next.startMinute, timeZone), index: next.supplierIndex, code: codeOfIndex(option, next.supplierIndex!) }
+    if (next !== undefined)
+      return {
+        at: nextLocal(now, next.startMinute, timeZone),
+        index: next.supplierIndex,
+        code: codeOfIndex(option, next.supplierIndex!),
+      }
   }
   const peak = r.calendar.mobilePeaks.find((p) => p.start !== null)
   if (peak?.start != null && !r.alerts.includes('peak-active')) {
     const [h, min] = peak.start.split(':').map(Number)
-    if (h !== undefined && min !== undefined && Number.isFinite(h) && Number.isFinite(min)) return { at: nextLocal(now, h * 60 + min, timeZone), index: null, code: 'pm' }
+    if (h !== undefined && min !== undefined && Number.isFinite(h) && Number.isFinite(min))
+      return { at: nextLocal(now, h * 60 + min, timeZone), index: null, code: 'pm' }
   }
   const code = r.period.code
   if (option === 'tempo' && (code === 'hc' || code === 'hp')) {
-    return code === 'hc' ? { at: nextLocal(now, 6 * 60, timeZone), index: null, code: 'hp' } : { at: nextLocal(now, 22 * 60, timeZone), index: null, code: 'hc' }
+    return code === 'hc'
+      ? { at: nextLocal(now, 6 * 60, timeZone), index: null, code: 'hp' }
+      : { at: nextLocal(now, 22 * 60, timeZone), index: null, code: 'hc' }
   }
   if (option === 'ejp') {
     if (code === 'pm') return { at: nextLocal(now, 60, timeZone), index: 1, code: 'hn' }
-    if (r.alerts.includes('peak-notice')) return { at: nextLocal(now, 7 * 60, timeZone), index: 2, code: 'pm' }
+    if (r.alerts.includes('peak-notice'))
+      return { at: nextLocal(now, 7 * 60, timeZone), index: 2, code: 'pm' }
   }
   return null
 }

@@ -9,11 +9,16 @@ export interface Props {
 }
 
 /** Creates an element with a class, a text and attributes. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: (Node | null)[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props = {},
+  ...children: (Node | null)[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag)
   if (props.class !== undefined) el.className = props.class
   if (props.text !== undefined) el.textContent = props.text
-  if (props.attrs !== undefined) for (const [k, v] of Object.entries(props.attrs)) el.setAttribute(k, v)
+  if (props.attrs !== undefined)
+    for (const [k, v] of Object.entries(props.attrs)) el.setAttribute(k, v)
   for (const c of children) if (c !== null) el.appendChild(c)
   return el
 }

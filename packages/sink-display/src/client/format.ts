@@ -6,7 +6,10 @@ function nf(digits: number): Intl.NumberFormat {
   const key = `${lang()}|${String(digits)}`
   let f = cache.get(key)
   if (f === undefined) {
-    f = new Intl.NumberFormat(lang() === 'fr' ? 'fr-FR' : 'en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    f = new Intl.NumberFormat(lang() === 'fr' ? 'fr-FR' : 'en-GB', {
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    })
     cache.set(key, f)
   }
   return f
@@ -43,7 +46,12 @@ export function setTimeZone(tz: string): void {
 
 /** Local time HH:MM:SS (and the date when not today). */
 export function clock(epochMs: number, withDate = false): string {
-  const o: Intl.DateTimeFormatOptions = { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit' }
+  const o: Intl.DateTimeFormatOptions = {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }
   if (withDate) Object.assign(o, { day: '2-digit', month: '2-digit' })
   return new Date(epochMs).toLocaleString(lang() === 'fr' ? 'fr-FR' : 'en-GB', o)
 }
@@ -51,7 +59,9 @@ export function clock(epochMs: number, withDate = false): string {
 /** Local date (day and month, or month and year). */
 export function day(epochMs: number, unit: 'day' | 'month' = 'day'): string {
   const o: Intl.DateTimeFormatOptions =
-    unit === 'day' ? { timeZone, weekday: 'short', day: '2-digit', month: '2-digit' } : { timeZone, month: 'short', year: 'numeric' }
+    unit === 'day'
+      ? { timeZone, weekday: 'short', day: '2-digit', month: '2-digit' }
+      : { timeZone, month: 'short', year: 'numeric' }
   return new Date(epochMs).toLocaleDateString(lang() === 'fr' ? 'fr-FR' : 'en-GB', o)
 }
 
@@ -61,7 +71,9 @@ export function duration(ms: number): string {
   if (s < 60) return `${String(s)} s`
   const m = Math.floor(s / 60)
   if (m < 60) return s % 60 === 0 ? `${String(m)} min` : `${String(m)} min ${String(s % 60)} s`
-  return m % 60 === 0 ? `${String(m / 60)} h` : `${String(Math.floor(m / 60))} h ${String(m % 60)} min`
+  return m % 60 === 0
+    ? `${String(m / 60)} h`
+    : `${String(Math.floor(m / 60))} h ${String(m % 60)} min`
 }
 
 /** Human name of a supplier index for an option (index numbering of Enedis-NOI-CPT_54E §6.1). */
@@ -101,7 +113,9 @@ export function axisNumbers(_u: unknown, splits: number[]): string[] {
 
 /** A number alone in the dashboard's language, or an em dash for null. */
 export function figure(value: number | null | undefined, digits = 0): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? '—' : nf(digits).format(value)
+  return value === null || value === undefined || !Number.isFinite(value)
+    ? '—'
+    : nf(digits).format(value)
 }
 
 /** A duration to come, as `1 h 12` or `25 min` (minutes rounded up). */

@@ -4,8 +4,15 @@ import type uPlot from 'uplot'
  * uPlot columns with a null inserted after every step longer than `factor` times the usual one
  * (the median step): uPlot breaks the line there instead of bridging a stretch without data.
  */
-export function breakGaps(xs: readonly number[], cols: readonly (readonly (number | null)[])[], factor = 3): uPlot.AlignedData {
-  const steps = xs.slice(1).map((x, i) => x - xs[i]!).sort((a, b) => a - b)
+export function breakGaps(
+  xs: readonly number[],
+  cols: readonly (readonly (number | null)[])[],
+  factor = 3,
+): uPlot.AlignedData {
+  const steps = xs
+    .slice(1)
+    .map((x, i) => x - xs[i]!)
+    .sort((a, b) => a - b)
   const limit = factor * (steps[Math.floor(steps.length / 2)] ?? Infinity)
   const outX: number[] = []
   const outCols: (number | null)[][] = cols.map(() => [])

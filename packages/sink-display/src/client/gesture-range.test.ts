@@ -4,11 +4,15 @@ import type { GesturePoint, RangeLimits } from './gesture-range.js'
 
 const DAY = 86_400
 /** A week of data in epoch seconds, 5 minutes at least. */
-const limits: RangeLimits = { bounds: { min: 1_700_000_000, max: 1_700_000_000 + 7 * DAY }, minSpan: 300 }
+const limits: RangeLimits = {
+  bounds: { min: 1_700_000_000, max: 1_700_000_000 + 7 * DAY },
+  minSpan: 300,
+}
 const WIDTH = 700
 const at = (x: number, y = 100): GesturePoint => ({ x, y })
 /** The value at pixel `x` of a range drawn on WIDTH pixels. */
-const valueAt = (r: { min: number; max: number }, x: number): number => r.min + (x / WIDTH) * (r.max - r.min)
+const valueAt = (r: { min: number; max: number }, x: number): number =>
+  r.min + (x / WIDTH) * (r.max - r.min)
 
 describe('gestureRange', () => {
   const mid = { min: limits.bounds.min + 2 * DAY, max: limits.bounds.min + 3 * DAY }
@@ -38,14 +42,26 @@ describe('gestureRange', () => {
 
   it('scales by the distance between the fingers, not only its horizontal part', () => {
     // Fingers one above the other, spreading vertically: a zoom, not a division by zero.
-    const r = gestureRange(mid, [at(300, 100), at(300, 140)], [at(300, 60), at(300, 180)], WIDTH, limits)
+    const r = gestureRange(
+      mid,
+      [at(300, 100), at(300, 140)],
+      [at(300, 60), at(300, 180)],
+      WIDTH,
+      limits,
+    )
     expect(r.max - r.min).toBeCloseTo(DAY / 3, 6)
     expect(valueAt(r, 300)).toBeCloseTo(valueAt(mid, 300), 6)
   })
 
   it('ignores fingers beyond two', () => {
     const two = gestureRange(mid, [at(250), at(350)], [at(200), at(400)], WIDTH, limits)
-    const three = gestureRange(mid, [at(250), at(350), at(10)], [at(200), at(400), at(690)], WIDTH, limits)
+    const three = gestureRange(
+      mid,
+      [at(250), at(350), at(10)],
+      [at(200), at(400), at(690)],
+      WIDTH,
+      limits,
+    )
     expect(three).toEqual(two)
   })
 
@@ -61,7 +77,9 @@ describe('gestureRange', () => {
 
   it('caps the minimum span to the full span when the data is shorter', () => {
     const short: RangeLimits = { bounds: { min: 1000, max: 1120 }, minSpan: 300 }
-    expect(gestureRange(short.bounds, [at(340), at(360)], [at(0), at(700)], WIDTH, short)).toEqual(short.bounds)
+    expect(gestureRange(short.bounds, [at(340), at(360)], [at(0), at(700)], WIDTH, short)).toEqual(
+      short.bounds,
+    )
   })
 
   it('never pans past either end of the data', () => {

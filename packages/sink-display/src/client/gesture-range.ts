@@ -36,10 +36,17 @@ const MIN_FINGER_DISTANCE = 1
  * The result spans at least `minSpan` (capped to the full span), at most the full span, and lies
  * within `bounds`.
  */
-export function gestureRange(start: XRange, before: readonly GesturePoint[], now: readonly GesturePoint[], width: number, limits: RangeLimits): XRange {
+export function gestureRange(
+  start: XRange,
+  before: readonly GesturePoint[],
+  now: readonly GesturePoint[],
+  width: number,
+  limits: RangeLimits,
+): XRange {
   const span = start.max - start.min
   const n = Math.min(before.length, now.length, 2)
-  if (!(width > 0) || !(span > 0) || n === 0) return fit((start.min + start.max) / 2, 0.5, span, limits)
+  if (!(width > 0) || !(span > 0) || n === 0)
+    return fit((start.min + start.max) / 2, 0.5, span, limits)
   let anchor: number
   let target: number
   let scale = 1

@@ -16,9 +16,12 @@ const fr = {
   'wait.replay': 'En attente de la relecture de {path}',
   'wait.remote': "En attente des trames de l'autre machine (NATS)",
   'wait.causes': 'Si rien ne vient :',
-  'wait.cause.signal': "pas de signal TIC : câblage des bornes I1/I2 du compteur, module TIC alimenté, sortie TIC active",
-  'wait.cause.port': 'mauvais port : « linkyrpi ports » les liste, « linkyrpi detect --port … » teste un port',
-  'wait.cause.console': "console série encore sur l'UART : sudo raspi-config nonint do_serial_cons 1, puis redémarrer",
+  'wait.cause.signal':
+    'pas de signal TIC : câblage des bornes I1/I2 du compteur, module TIC alimenté, sortie TIC active',
+  'wait.cause.port':
+    'mauvais port : « linkyrpi ports » les liste, « linkyrpi detect --port … » teste un port',
+  'wait.cause.console':
+    "console série encore sur l'UART : sudo raspi-config nonint do_serial_cons 1, puis redémarrer",
   'live.apparent': 'Puissance apparente',
   'live.injected': 'Puissance injectée',
   'live.headroom': 'Marge avant disjonction',
@@ -126,7 +129,8 @@ const fr = {
   'history.events': 'Événements',
   'history.events.none': 'Aucun événement sur cette période',
   'history.events.error': 'Événements indisponibles',
-  'history.events.limited': 'Seuls les {n} plus récents sont affichés : choisissez une période plus courte pour voir les autres.',
+  'history.events.limited':
+    'Seuls les {n} plus récents sont affichés : choisissez une période plus courte pour voir les autres.',
   'event.with': '{e} : {d}',
   'event.period': 'Passage en {p}',
   'event.period.base': 'Passage en base',
@@ -161,7 +165,8 @@ const fr = {
   'event.mode': 'Mode TIC : {from} → {to}',
   'event.contract': 'Nouveau contrat',
   'event.contract.was': '{to} (avant : {from})',
-  'event.registerReset': 'Index en baisse (compteur remplacé ou remis à zéro), comptage repris à la nouvelle valeur',
+  'event.registerReset':
+    'Index en baisse (compteur remplacé ou remis à zéro), comptage repris à la nouvelle valeur',
   'event.registerReset.one': '{r} {from} → {to}',
   'meter.identity': 'Identité',
   'meter.ads': 'Adresse (ADS)',
@@ -314,9 +319,12 @@ const en: Record<Key, string> = {
   'wait.replay': 'Waiting for the replay of {path}',
   'wait.remote': 'Waiting for frames from the other machine (NATS)',
   'wait.causes': 'If nothing comes:',
-  'wait.cause.signal': "no TIC signal: wiring of the meter's I1/I2 terminals, TIC board powered, TIC output enabled",
-  'wait.cause.port': "wrong port: 'linkyrpi ports' lists them, 'linkyrpi detect --port …' tests one",
-  'wait.cause.console': "serial console still on the UART: sudo raspi-config nonint do_serial_cons 1, then reboot",
+  'wait.cause.signal':
+    "no TIC signal: wiring of the meter's I1/I2 terminals, TIC board powered, TIC output enabled",
+  'wait.cause.port':
+    "wrong port: 'linkyrpi ports' lists them, 'linkyrpi detect --port …' tests one",
+  'wait.cause.console':
+    'serial console still on the UART: sudo raspi-config nonint do_serial_cons 1, then reboot',
   'live.apparent': 'Apparent power',
   'live.injected': 'Injected power',
   'live.headroom': 'Headroom before the breaker trips',
@@ -424,7 +432,8 @@ const en: Record<Key, string> = {
   'history.events': 'Events',
   'history.events.none': 'No events over this period',
   'history.events.error': 'Events unavailable',
-  'history.events.limited': 'Only the {n} most recent are shown: pick a shorter period to see the others.',
+  'history.events.limited':
+    'Only the {n} most recent are shown: pick a shorter period to see the others.',
   'event.with': '{e}: {d}',
   'event.period': 'Switch to {p}',
   'event.period.base': 'Switch to base',
@@ -459,7 +468,8 @@ const en: Record<Key, string> = {
   'event.mode': 'TIC mode: {from} → {to}',
   'event.contract': 'New contract',
   'event.contract.was': '{to} (was {from})',
-  'event.registerReset': 'Index went down (meter replaced or reset), counting resumes from the new value',
+  'event.registerReset':
+    'Index went down (meter replaced or reset), counting resumes from the new value',
   'event.registerReset.one': '{r} {from} → {to}',
   'meter.identity': 'Identity',
   'meter.ads': 'Address (ADS)',

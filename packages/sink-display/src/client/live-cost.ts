@@ -26,7 +26,20 @@ export function liveCost(): LiveCost {
   const today = h('div', { class: 'mid', attrs: { 'data-testid': 'live-cost-today' } })
   const price = h('div', { class: 'small', attrs: { 'data-testid': 'live-cost-price' } })
   // Under today's kWh (the "Aujourd'hui" label above them covers both): one line, € then price.
-  const el = h('div', { class: 'stat cost', attrs: { 'data-slot': 'cost', 'data-testid': 'cost-slot', role: 'group', 'aria-label': t('live.cost') } }, today, price)
+  const el = h(
+    'div',
+    {
+      class: 'stat cost',
+      attrs: {
+        'data-slot': 'cost',
+        'data-testid': 'cost-slot',
+        role: 'group',
+        'aria-label': t('live.cost'),
+      },
+    },
+    today,
+    price,
+  )
   el.hidden = true
   /** When the next request is due (epoch ms, page clock), and for which meter and period the last one was. */
   let dueAt = 0
@@ -45,7 +58,10 @@ export function liveCost(): LiveCost {
   async function load(meter: string | null): Promise<void> {
     const mine = ++request
     try {
-      const res = await fetch(`/api/costs${meter === null ? '' : `?meter=${encodeURIComponent(meter)}`}`, { headers: { accept: 'application/json' } })
+      const res = await fetch(
+        `/api/costs${meter === null ? '' : `?meter=${encodeURIComponent(meter)}`}`,
+        { headers: { accept: 'application/json' } },
+      )
       if (mine !== request) return
       // 404: no meter (or not this one) in the store yet: nothing to price.
       const body = res.ok ? ((await res.json()) as CostsSummary) : null

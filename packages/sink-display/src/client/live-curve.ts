@@ -37,13 +37,21 @@ export function powerAxisTop(maxVA: number): number {
  * The points as uPlot columns, with a null after every point followed by a gap longer than
  * `gapS` (uPlot breaks the line at nulls).
  */
-export function curveColumns(pts: readonly Point[], gapS: number, producer: boolean, storedGap = gapS): uPlot.AlignedData {
+export function curveColumns(
+  pts: readonly Point[],
+  gapS: number,
+  producer: boolean,
+  storedGap = gapS,
+): uPlot.AlignedData {
   const xs: number[] = []
   const ys: (number | null)[] = []
   const zs: (number | null)[] = []
   let prev: Point | undefined
   for (const p of pts) {
-    if (prev !== undefined && p.t - prev.t > (prev.stored === true ? Math.max(gapS, storedGap) : gapS)) {
+    if (
+      prev !== undefined &&
+      p.t - prev.t > (prev.stored === true ? Math.max(gapS, storedGap) : gapS)
+    ) {
       xs.push(prev.t + gapS / 2)
       ys.push(null)
       zs.push(null)
@@ -80,11 +88,18 @@ export function addLivePoint(receivedAtMs: number, va: number | null, inj: numbe
 }
 
 /** Adds stored points (epoch ms) before the live ones: the store's last minutes, at load. */
-export function addStoredPoints(stored: readonly { t: number; avgVA: number | null; avgInjectedVA: number | null }[]): void {
+export function addStoredPoints(
+  stored: readonly { t: number; avgVA: number | null; avgInjectedVA: number | null }[],
+): void {
   const firstLive = points[0]?.t ?? Infinity
-  const older = stored.filter((p) => p.t / 1000 < firstLive).map((p) => ({ t: p.t / 1000, va: p.avgVA, inj: p.avgInjectedVA, stored: true }))
+  const older = stored
+    .filter((p) => p.t / 1000 < firstLive)
+    .map((p) => ({ t: p.t / 1000, va: p.avgVA, inj: p.avgInjectedVA, stored: true }))
   // The store may keep fewer samples than frames: a step up to 2.5 times its usual one is no gap.
-  const steps = older.slice(1).map((p, i) => p.t - older[i]!.t).sort((a, b) => a - b)
+  const steps = older
+    .slice(1)
+    .map((p, i) => p.t - older[i]!.t)
+    .sort((a, b) => a - b)
   storedGapS = 2.5 * (steps[Math.floor(steps.length / 2)] ?? 0)
   points.unshift(...older)
   trim()
@@ -108,7 +123,11 @@ export interface LiveChart {
  * injected power is drawn. The box gets `data-points` (points drawn), `data-gaps` (breaks) and
  * `data-from` / `data-to` (the drawn time axis, epoch ms) for tests and tools.
  */
-export function liveChart(box: HTMLElement, gapS: () => number, producer: () => boolean): LiveChart {
+export function liveChart(
+  box: HTMLElement,
+  gapS: () => number,
+  producer: () => boolean,
+): LiveChart {
   let plot: uPlot | null = null
   let drawnProducer = false
   let pending = false
@@ -168,7 +187,8 @@ export function liveChart(box: HTMLElement, gapS: () => number, producer: () => 
   }
   new ResizeObserver(() => {
     if (plot === null) make()
-    else if (box.clientWidth > 50 && box.clientHeight > 50) plot.setSize({ width: box.clientWidth, height: box.clientHeight })
+    else if (box.clientWidth > 50 && box.clientHeight > 50)
+      plot.setSize({ width: box.clientWidth, height: box.clientHeight })
   }).observe(box)
   return {
     redraw() {

@@ -15,7 +15,11 @@ describe('Live screen helpers', () => {
   })
 
   it('axis numbers in French format', () => {
-    expect(axisNumbers(null, [0, 2000, 4000]).map((s) => s.replace(/\s/gu, ' '))).toEqual(['0', '2 000', '4 000'])
+    expect(axisNumbers(null, [0, 2000, 4000]).map((s) => s.replace(/\s/gu, ' '))).toEqual([
+      '0',
+      '2 000',
+      '4 000',
+    ])
   })
 
   it('countdown: minutes rounded up, hours and minutes past the hour', () => {
@@ -47,7 +51,13 @@ describe('Live screen helpers', () => {
 
   it('stale limit: a few seconds after the frame due, capped by staleAfterMs', () => {
     const s = (intervalsMs: number[], staleAfterMs = 10_000): State => ({
-      config: { lang: 'fr', staleAfterMs, history: false, diagnostics: false, timeZone: 'Europe/Paris' },
+      config: {
+        lang: 'fr',
+        staleAfterMs,
+        history: false,
+        diagnostics: false,
+        timeZone: 'Europe/Paris',
+      },
       frame: null,
       tariff: null,
       stats: null,

@@ -19,7 +19,16 @@ import { noteFrameInterval, staleness } from './stale.js'
 import { waitingContent } from './waiting.js'
 import type { Screen, State } from './state.js'
 
-const state: State = { config: null, frame: null, tariff: null, stats: null, lastFrameAt: null, stale: false, intervalsMs: [], serverReachable: null }
+const state: State = {
+  config: null,
+  frame: null,
+  tariff: null,
+  stats: null,
+  lastFrameAt: null,
+  stale: false,
+  intervalsMs: [],
+  serverReachable: null,
+}
 const params = new URLSearchParams(location.search)
 const SCREENS = ['live', 'indexes', 'history', 'costs', 'meter', 'diagnostics'] as const
 
@@ -39,7 +48,8 @@ function store(key: string, value: string): void {
 }
 
 function applyTheme(theme: string | null): void {
-  const dark = theme === 'dark' || (theme !== 'light' && matchMedia('(prefers-color-scheme: dark)').matches)
+  const dark =
+    theme === 'dark' || (theme !== 'light' && matchMedia('(prefers-color-scheme: dark)').matches)
   document.documentElement.dataset.theme = dark ? 'dark' : 'light'
 }
 applyTheme(params.get('theme') ?? stored('linky.theme'))
@@ -54,15 +64,48 @@ function build() {
   const today = h('span', { class: 'chip tempo', attrs: { 'data-testid': 'tempo-today' } })
   const tomorrow = h('span', { class: 'chip tempo', attrs: { 'data-testid': 'tempo-tomorrow' } })
   const notice = h('span', { class: 'chip notice', attrs: { 'data-testid': 'peak-notice' } })
-  const staleBox = h('div', { class: 'stale-banner', attrs: { 'data-testid': 'stale', role: 'status' } })
-  const alarm = h('div', { class: 'alarm-banner', attrs: { 'data-testid': 'overpower', role: 'alert' } })
-  const themeBtn = h('button', { class: 'icon', text: '◐', attrs: { type: 'button', 'aria-label': t('theme.toggle') } })
-  const langBtn = h('button', { class: 'icon', text: lang() === 'fr' ? 'EN' : 'FR', attrs: { type: 'button', 'aria-label': t('lang.toggle') } })
-  const header = h('header', {}, h('div', { class: 'tariff' }, period, today, tomorrow, notice), h('span', { class: 'spacer' }), themeBtn, langBtn)
-  screens = [liveScreen(), indexesScreen(), historyScreen(), costsScreen(), meterScreen(), diagnosticsScreen(), automationScreen()]
+  const staleBox = h('div', {
+    class: 'stale-banner',
+    attrs: { 'data-testid': 'stale', role: 'status' },
+  })
+  const alarm = h('div', {
+    class: 'alarm-banner',
+    attrs: { 'data-testid': 'overpower', role: 'alert' },
+  })
+  const themeBtn = h('button', {
+    class: 'icon',
+    text: '◐',
+    attrs: { type: 'button', 'aria-label': t('theme.toggle') },
+  })
+  const langBtn = h('button', {
+    class: 'icon',
+    text: lang() === 'fr' ? 'EN' : 'FR',
+    attrs: { type: 'button', 'aria-label': t('lang.toggle') },
+  })
+  const header = h(
+    'header',
+    {},
+    h('div', { class: 'tariff' }, period, today, tomorrow, notice),
+    h('span', { class: 'spacer' }),
+    themeBtn,
+    langBtn,
+  )
+  screens = [
+    liveScreen(),
+    indexesScreen(),
+    historyScreen(),
+    costsScreen(),
+    meterScreen(),
+    diagnosticsScreen(),
+    automationScreen(),
+  ]
   const main = h('main', {}, alarm, staleBox, ...screens.map((s) => s.el))
   const tabs = screens.map((s, i) => {
-    const b = h('button', { class: 'tab', text: t(`tab.${s.id}` as TextKey), attrs: { type: 'button', 'data-tab': s.id } })
+    const b = h('button', {
+      class: 'tab',
+      text: t(`tab.${s.id}` as TextKey),
+      attrs: { type: 'button', 'data-tab': s.id },
+    })
     b.addEventListener('click', () => go(i))
     return b
   })
@@ -120,7 +163,10 @@ function renderTariff(): void {
     ui.today.dataset.colour = tr.period.tempoToday
   }
   const tm = tr.period.tempoTomorrow
-  setText(ui.tomorrow, t('tariff.tomorrowIs', { c: tm === null ? t('tariff.unknown') : t(`colour.${tm}`) }))
+  setText(
+    ui.tomorrow,
+    t('tariff.tomorrowIs', { c: tm === null ? t('tariff.unknown') : t(`colour.${tm}`) }),
+  )
   ui.tomorrow.dataset.colour = tm ?? 'unknown'
   setText(ui.notice, t(tr.peakActive ? 'tariff.peakActive' : 'tariff.peakNotice'))
 }
@@ -152,7 +198,8 @@ function renderStale(): void {
     return
   }
   checkServer()
-  const reason = state.serverReachable === null ? 'unknown' : state.serverReachable ? 'meter' : 'server'
+  const reason =
+    state.serverReachable === null ? 'unknown' : state.serverReachable ? 'meter' : 'server'
   ui.staleBox.dataset.reason = reason
   if (state.lastFrameAt === null && reason !== 'server') {
     // Before the first frame: what the page waits for and the likely causes, built once per language.
@@ -165,7 +212,12 @@ function renderStale(): void {
   }
   delete ui.staleBox.dataset.waiting
   if (state.lastFrameAt === null) return setText(ui.staleBox, t('stale.server'))
-  const key: TextKey = reason === 'server' ? 'stale.serverSince' : reason === 'meter' ? 'stale.meterSince' : 'stale.since'
+  const key: TextKey =
+    reason === 'server'
+      ? 'stale.serverSince'
+      : reason === 'meter'
+        ? 'stale.meterSince'
+        : 'stale.since'
   setText(ui.staleBox, `${t(key, { t: clock(state.lastFrameAt) })} (${duration(age)})`)
 }
 
@@ -178,8 +230,14 @@ function renderAlarm(): void {
   show(ui.alarm, op.over)
   if (op.over && r !== undefined) {
     const sub = r.contract.subscribedVA
-    const head = op.excessVA === null ? t('alarm.overpower') : t('alarm.overpowerBy', { p: `+${num(op.excessVA, 'VA')}` })
-    setText(ui.alarm, sub === null ? head : `${head} (${t('alarm.subscribed', { p: num(sub, 'VA') })})`)
+    const head =
+      op.excessVA === null
+        ? t('alarm.overpower')
+        : t('alarm.overpowerBy', { p: `+${num(op.excessVA, 'VA')}` })
+    setText(
+      ui.alarm,
+      sub === null ? head : `${head} (${t('alarm.subscribed', { p: num(sub, 'VA') })})`,
+    )
   }
 }
 
@@ -226,7 +284,12 @@ function snapshot(): string | null {
 
 function connect(): void {
   // One event stream per browser, shared by its tabs (see shared-events.ts).
-  const events = sharedEvents({ url: new URL('/events', location.href).href, events: ['hello', 'frame', 'tariff', 'stats'], hello: 'hello', snapshot })
+  const events = sharedEvents({
+    url: new URL('/events', location.href).href,
+    events: ['hello', 'frame', 'tariff', 'stats'],
+    hello: 'hello',
+    snapshot,
+  })
   events.addEventListener('hello', (data) => {
     const hello = JSON.parse(data) as HelloEvent
     const first = state.config === null
@@ -236,7 +299,10 @@ function connect(): void {
     state.stats = hello.stats
     state.lastFrameAt = hello.lastFrameAgeMs === null ? null : Date.now() - hello.lastFrameAgeMs
     setTimeZone(hello.config.timeZone)
-    if (first) setLang(((params.get('lang') ?? stored('linky.lang') ?? hello.config.lang) === 'en' ? 'en' : 'fr'))
+    if (first)
+      setLang(
+        (params.get('lang') ?? stored('linky.lang') ?? hello.config.lang) === 'en' ? 'en' : 'fr',
+      )
     ui = build()
     renderAll()
   })

@@ -74,7 +74,13 @@ afterEach(() => {
 function tab(platform: EventsPlatform) {
   const seen: string[] = []
   let last: string | null = null
-  const events = sharedEvents({ url: URL, events: ['hello', 'frame'], hello: 'hello', snapshot: () => (last === null ? null : `state:${last}`), platform })
+  const events = sharedEvents({
+    url: URL,
+    events: ['hello', 'frame'],
+    hello: 'hello',
+    snapshot: () => (last === null ? null : `state:${last}`),
+    platform,
+  })
   events.addEventListener('hello', (d) => {
     seen.push(`hello ${d}`)
     last = d
@@ -97,7 +103,8 @@ describe('sharedEvents', () => {
     streams[0]!.emit('hello', 'h1')
     streams[0]!.emit('frame', 'f1')
     streams[0]!.emit('frame', 'f2')
-    for (const t of tabs) await vi.waitFor(() => expect(t.seen).toEqual(['hello h1', 'frame f1', 'frame f2']))
+    for (const t of tabs)
+      await vi.waitFor(() => expect(t.seen).toEqual(['hello h1', 'frame f1', 'frame f2']))
     expect(streams).toHaveLength(1)
   })
 
@@ -139,7 +146,9 @@ describe('sharedEvents', () => {
   })
 
   it('delivers nothing before a hello, and ignores channel messages it did not send', async () => {
-    const { platform, streams } = browser({ locks: { request: () => new Promise(() => undefined) } })
+    const { platform, streams } = browser({
+      locks: { request: () => new Promise(() => undefined) },
+    })
     const b = tab(platform)
     // A listener for an event the tabs do not relay never fires from the channel.
     b.events.addEventListener('evil', (d) => b.seen.push(`evil ${d}`))
@@ -175,7 +184,10 @@ describe('sharedEvents', () => {
     try {
       let hidden = false
       const changes: (() => void)[] = []
-      const { platform, streams } = browser({ locks: undefined, visibility: { hidden: () => hidden, onChange: (l) => changes.push(l) } })
+      const { platform, streams } = browser({
+        locks: undefined,
+        visibility: { hidden: () => hidden, onChange: (l) => changes.push(l) },
+      })
       const a = tab(platform)
       const flip = (h: boolean): void => {
         hidden = h
@@ -203,7 +215,9 @@ describe('sharedEvents', () => {
   })
 
   it('falls back to its own stream when the lock request fails', async () => {
-    const { platform, streams } = browser({ locks: { request: () => Promise.reject(new DOMException('denied', 'SecurityError')) } })
+    const { platform, streams } = browser({
+      locks: { request: () => Promise.reject(new DOMException('denied', 'SecurityError')) },
+    })
     const a = tab(platform)
     await vi.waitFor(() => expect(streams).toHaveLength(1))
     expect(a.events.role).toBe('alone')

@@ -45,7 +45,8 @@ export interface EventChannel {
 /** What the browser provides; tests stand in for it. */
 export interface EventsPlatform {
   /** `navigator.locks`, when available. */
-  readonly locks: { request(name: string, callback: () => Promise<void>): Promise<unknown> } | undefined
+  readonly locks:
+    { request(name: string, callback: () => Promise<void>): Promise<unknown> } | undefined
   /** Opens a `BroadcastChannel`, when available. */
   readonly channel: ((name: string) => EventChannel) | undefined
   /** Opens an `EventSource`. */
@@ -91,13 +92,20 @@ type ChannelMessage =
 export function browserPlatform(): EventsPlatform {
   const locks = (navigator as Partial<Navigator>).locks
   return {
-    locks: locks === undefined ? undefined : { request: (name, callback) => locks.request(name, callback) },
-    channel: typeof BroadcastChannel === 'function' ? (name) => new BroadcastChannel(name) : undefined,
+    locks:
+      locks === undefined
+        ? undefined
+        : { request: (name, callback) => locks.request(name, callback) },
+    channel:
+      typeof BroadcastChannel === 'function' ? (name) => new BroadcastChannel(name) : undefined,
     stream: (url) => new EventSource(url),
     visibility:
       typeof document === 'undefined'
         ? undefined
-        : { hidden: () => document.visibilityState === 'hidden', onChange: (l) => document.addEventListener('visibilitychange', l) },
+        : {
+            hidden: () => document.visibilityState === 'hidden',
+            onChange: (l) => document.addEventListener('visibilitychange', l),
+          },
   }
 }
 
@@ -109,9 +117,16 @@ function randomId(): string {
 function parse(m: unknown, names: ReadonlySet<string>): ChannelMessage | null {
   if (typeof m !== 'object' || m === null) return null
   const r = m as Record<string, unknown>
-  if (r.kind === 'event' && typeof r.name === 'string' && names.has(r.name) && typeof r.data === 'string') return { kind: 'event', name: r.name, data: r.data }
+  if (
+    r.kind === 'event' &&
+    typeof r.name === 'string' &&
+    names.has(r.name) &&
+    typeof r.data === 'string'
+  )
+    return { kind: 'event', name: r.name, data: r.data }
   if (r.kind === 'sync' && typeof r.from === 'string') return { kind: 'sync', from: r.from }
-  if (r.kind === 'state' && typeof r.to === 'string' && typeof r.data === 'string') return { kind: 'state', to: r.to, data: r.data }
+  if (r.kind === 'state' && typeof r.to === 'string' && typeof r.data === 'string')
+    return { kind: 'state', to: r.to, data: r.data }
   return null
 }
 
@@ -180,10 +195,12 @@ export function sharedEvents(options: SharedEventsOptions): SharedEvents {
       const m = parse(e.data, names)
       if (m === null) return
       if (m.kind === 'event' && role === 'follower') deliver(m.name, m.data)
-      else if (m.kind === 'state' && m.to === id && role === 'follower') deliver(options.hello, m.data)
+      else if (m.kind === 'state' && m.to === id && role === 'follower')
+        deliver(options.hello, m.data)
       else if (m.kind === 'sync' && role === 'leader') {
         const state = options.snapshot()
-        if (state !== null) ch.postMessage({ kind: 'state', to: m.from, data: state } satisfies ChannelMessage)
+        if (state !== null)
+          ch.postMessage({ kind: 'state', to: m.from, data: state } satisfies ChannelMessage)
       }
     }
     ch.postMessage({ kind: 'sync', from: id } satisfies ChannelMessage)

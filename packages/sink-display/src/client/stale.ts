@@ -30,7 +30,10 @@ export function staleLimitMs(s: State): number {
  * Whether the live data is stale at `now` (page clock, epoch ms): no frame yet, or none for longer
  * than {@link staleLimitMs}. `ageMs` is the time since the last frame (Infinity before the first).
  */
-export function staleness(s: State, now: number): { readonly stale: boolean; readonly ageMs: number } {
+export function staleness(
+  s: State,
+  now: number,
+): { readonly stale: boolean; readonly ageMs: number } {
   const ageMs = s.lastFrameAt === null ? Infinity : now - s.lastFrameAt
   return { stale: ageMs > staleLimitMs(s), ageMs }
 }

@@ -14,9 +14,16 @@ function isUart(path: string): boolean {
  */
 export function waitingContent(w: WaitingFor | undefined): Node[] {
   if (w === undefined || w.kind === 'other') return [document.createTextNode(t('stale.never'))]
-  const title = h('div', { class: 'waiting-title', text: t(`wait.${w.kind}` as TextKey, { path: w.path ?? '' }) })
+  const title = h('div', {
+    class: 'waiting-title',
+    text: t(`wait.${w.kind}` as TextKey, { path: w.path ?? '' }),
+  })
   if (w.kind !== 'serial') return [title]
   const causes: TextKey[] = ['wait.cause.signal', 'wait.cause.port']
   if (w.path !== undefined && isUart(w.path)) causes.push('wait.cause.console')
-  return [title, h('div', { class: 'waiting-causes', text: t('wait.causes') }), h('ul', { class: 'waiting-causes' }, ...causes.map((c) => h('li', { text: t(c) })))]
+  return [
+    title,
+    h('div', { class: 'waiting-causes', text: t('wait.causes') }),
+    h('ul', { class: 'waiting-causes' }, ...causes.map((c) => h('li', { text: t(c) }))),
+  ]
 }

@@ -115,7 +115,10 @@ export async function down(db: Kysely<unknown>): Promise<void> {
  * Runs `fn` in one transaction: PostgreSQL's migrations already run in one; Kysely runs SQLite's
  * outside any, and a crash in the middle of this one would leave half of each format.
  */
-async function atomically(db: Kysely<unknown>, fn: (db: Kysely<unknown>) => Promise<void>): Promise<void> {
+async function atomically(
+  db: Kysely<unknown>,
+  fn: (db: Kysely<unknown>) => Promise<void>,
+): Promise<void> {
   if (engineKindOf(db) === 'sqlite') await db.transaction().execute(fn)
   else await fn(db)
 }

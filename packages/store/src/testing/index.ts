@@ -3,7 +3,12 @@
  * standard or historique single-phase meter with an HC/HP contract and a plausible load, decoded
  * by tic-core into `PipelineFrame`s. Production code must not import this subpath.
  */
-import { createPipelineFrameDecoder, encodeFrame, formatHorodate, parisOffsetMs } from '@linkyrpi/tic-core'
+import {
+  createPipelineFrameDecoder,
+  encodeFrame,
+  formatHorodate,
+  parisOffsetMs,
+} from '@linkyrpi/tic-core'
 import type { GroupSpec, TicMode } from '@linkyrpi/tic-core'
 import type { PipelineFrame } from '@linkyrpi/tic-core/stage'
 import { concat } from '@linkyrpi/tic-core/testing'
@@ -46,10 +51,13 @@ export function syntheticOffPeak(t: number): boolean {
   return hour >= 22 || hour < 6
 }
 
-const pad = (n: number, width: number): string => String(Math.max(0, Math.floor(n))).padStart(width, '0')
+const pad = (n: number, width: number): string =>
+  String(Math.max(0, Math.floor(n))).padStart(width, '0')
 
 /** Generates the raw bytes of each frame, with its time (epoch ms). */
-export function* syntheticFrameBytes(options: SyntheticOptions): Generator<{ readonly bytes: Uint8Array; readonly t: number }> {
+export function* syntheticFrameBytes(
+  options: SyntheticOptions,
+): Generator<{ readonly bytes: Uint8Array; readonly t: number }> {
   const interval = options.intervalMs ?? 2000
   const meter = options.meter ?? '021861348591'
   const mode = options.mode ?? 'standard'
@@ -83,7 +91,13 @@ export function* syntheticFrameBytes(options: SyntheticOptions): Generator<{ rea
             { label: 'PREF', value: pad(pref, 2) },
             { label: 'PCOUP', value: pad(pref, 2) },
             { label: 'SINSTS', value: pad(va, 5) },
-            { label: 'STGE', value: (0x003a0001 | ((off ? 0 : 1) << 10)).toString(16).toUpperCase().padStart(8, '0') },
+            {
+              label: 'STGE',
+              value: (0x003a0001 | ((off ? 0 : 1) << 10))
+                .toString(16)
+                .toUpperCase()
+                .padStart(8, '0'),
+            },
             { label: 'MSG1', value: 'PAS DE          MESSAGE         ' },
             { label: 'PRM', value: '09876543210123' },
             { label: 'RELAIS', value: '000' },
@@ -108,7 +122,11 @@ export function* syntheticFrameBytes(options: SyntheticOptions): Generator<{ rea
 
 /** Generates decoded frames (reading included), `meta.receivedAt` = the frame's time. */
 export function* syntheticFrames(options: SyntheticOptions): Generator<PipelineFrame> {
-  const decoder = createPipelineFrameDecoder({ mode: options.mode ?? 'auto', source: 'synthetic', firstSeq: options.firstSeq ?? 1 })
+  const decoder = createPipelineFrameDecoder({
+    mode: options.mode ?? 'auto',
+    source: 'synthetic',
+    firstSeq: options.firstSeq ?? 1,
+  })
   const out: PipelineFrame[] = []
   const sink = { frame: (f: PipelineFrame) => out.push(f) }
   for (const { bytes, t } of syntheticFrameBytes(options)) {

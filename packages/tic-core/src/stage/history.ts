@@ -65,9 +65,19 @@ export interface HistoryStore {
    * Power curve over [from, to). `'auto'` picks the coarsest resolution that still gives at
    * least ~300 points (raw for a day or less, rollups beyond).
    */
-  samples(meter: string, from: number, to: number, resolution: Resolution | 'auto'): Promise<readonly SamplePoint[]>
+  samples(
+    meter: string,
+    from: number,
+    to: number,
+    resolution: Resolution | 'auto',
+  ): Promise<readonly SamplePoint[]>
   /** Energy per index per local day or month over [from, to). */
-  energy(meter: string, from: number, to: number, bucket: 'day' | 'month'): Promise<readonly EnergyBucket[]>
+  energy(
+    meter: string,
+    from: number,
+    to: number,
+    bucket: 'day' | 'month',
+  ): Promise<readonly EnergyBucket[]>
   /** Events over [from, to), newest first, at most `limit` (default 500). */
   events(meter: string, from: number, to: number, limit?: number): Promise<readonly StoredEvent[]>
 }

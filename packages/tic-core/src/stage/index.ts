@@ -69,9 +69,19 @@ export interface Diagnostics {
 
 /** One diagnostic event. */
 export type DiagnosticEvent =
-  | { readonly kind: 'bytes-discarded'; readonly stage: string; readonly reason: DiscardReason; readonly byteCount: number }
+  | {
+      readonly kind: 'bytes-discarded'
+      readonly stage: string
+      readonly reason: DiscardReason
+      readonly byteCount: number
+    }
   | { readonly kind: 'group-rejected'; readonly stage: string; readonly rejection: GroupRejection }
-  | { readonly kind: 'state'; readonly stage: string; readonly state: string; readonly detail?: Readonly<Record<string, unknown>> }
+  | {
+      readonly kind: 'state'
+      readonly stage: string
+      readonly state: string
+      readonly detail?: Readonly<Record<string, unknown>>
+    }
 
 /** Structured logger handed to stages (packages never import a logging library). */
 export interface Logger {

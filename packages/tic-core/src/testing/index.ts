@@ -15,8 +15,14 @@ export function group(label: string, value: string, horodate?: string): GroupSpe
 }
 
 /** Builds a frame (STX … ETX) from `[label, value, horodate?]` tuples. */
-export function buildFrame(mode: TicMode, groups: readonly (readonly [string, string, string?])[]): Uint8Array {
-  return encodeFrame(mode, groups.map(([l, v, h]) => ({ label: l, value: v, horodate: h })))
+export function buildFrame(
+  mode: TicMode,
+  groups: readonly (readonly [string, string, string?])[],
+): Uint8Array {
+  return encodeFrame(
+    mode,
+    groups.map(([l, v, h]) => ({ label: l, value: v, horodate: h })),
+  )
 }
 
 /** Every way of cutting `bytes` in two chunks: `[bytes[0,i), bytes[i,n)]` for i in 0..n. */

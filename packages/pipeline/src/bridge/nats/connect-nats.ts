@@ -10,7 +10,11 @@ import type { NatsConfig } from '../../config/schema.js'
  * forever (`maxReconnectAttempts: -1`) and waits for the first connection, so a node may start
  * before its server. Connection events are logged.
  */
-export async function connectNats(config: NatsConfig, name: string, logger: Logger): Promise<NatsConnection> {
+export async function connectNats(
+  config: NatsConfig,
+  name: string,
+  logger: Logger,
+): Promise<NatsConnection> {
   const options: NodeConnectionOptions = {
     servers: [...config.servers],
     name,
@@ -21,7 +25,8 @@ export async function connectNats(config: NatsConfig, name: string, logger: Logg
   if (config.user !== undefined) options.user = config.user
   if (config.pass !== undefined) options.pass = config.pass
   if (config.token !== undefined) options.token = config.token
-  if (config.credsFile !== undefined) options.authenticator = credsAuthenticator(await readFile(config.credsFile))
+  if (config.credsFile !== undefined)
+    options.authenticator = credsAuthenticator(await readFile(config.credsFile))
   else if (config.nkeySeedFile !== undefined) {
     const seed = (await readFile(config.nkeySeedFile, 'utf8')).trim()
     options.authenticator = nkeyAuthenticator(new TextEncoder().encode(seed))
@@ -39,7 +44,10 @@ export async function connectNats(config: NatsConfig, name: string, logger: Logg
   void (async () => {
     for await (const status of nc.status()) {
       if (status.type === 'disconnect' || status.type === 'reconnect' || status.type === 'error') {
-        logger.warn('NATS connection', { event: status.type, server: 'server' in status ? status.server : undefined })
+        logger.warn('NATS connection', {
+          event: status.type,
+          server: 'server' in status ? status.server : undefined,
+        })
       }
     }
   })()

@@ -1,5 +1,11 @@
 import { jetstreamManager } from '@nats-io/jetstream'
-import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream'
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  RetentionPolicy,
+  StorageType,
+} from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { NatsConfig } from '../../config/schema.js'
 import { allFramesSubject } from './subjects.js'
@@ -12,7 +18,12 @@ const NS_PER_MS = 1_000_000
  * limits, discard old, a duplicate window for Nats-Msg-Id). An existing stream is left as is.
  * Uses only JetStream API calls that nats-server 2.9 has (STREAM.INFO, STREAM.CREATE).
  */
-export async function ensureStream(nc: NatsConnection, site: string, name: string, config: NatsConfig['stream']): Promise<void> {
+export async function ensureStream(
+  nc: NatsConnection,
+  site: string,
+  name: string,
+  config: NatsConfig['stream'],
+): Promise<void> {
   const jsm = await jetstreamManager(nc)
   try {
     await jsm.streams.info(name)
@@ -64,7 +75,18 @@ export async function ensureConsumer(
 }
 
 function isNotFound(error: unknown): boolean {
-  const e = error as { code?: unknown; status?: unknown; message?: unknown; api_error?: { err_code?: number } }
+  const e = error as {
+    code?: unknown
+    status?: unknown
+    message?: unknown
+    api_error?: { err_code?: number }
+  }
   const message = typeof e.message === 'string' ? e.message : ''
-  return /not found/i.test(message) || e.code === 404 || e.status === 404 || e.api_error?.err_code === 10059 || e.api_error?.err_code === 10014
+  return (
+    /not found/i.test(message) ||
+    e.code === 404 ||
+    e.status === 404 ||
+    e.api_error?.err_code === 10059 ||
+    e.api_error?.err_code === 10014
+  )
 }

@@ -5,4 +5,14 @@ export type { NatsSinkOptions } from './nats-sink.js'
 export { natsSource } from './nats-source.js'
 export type { NatsSourceOptions, NatsFrameSource } from './nats-source.js'
 export { rawNatsSource } from './raw-nats-source.js'
-export { framesSubject, allFramesSubject, rawSubject, eventsSubject, defaultStreamName, subjectToken, STAGE_HEADER, BATCH_HEADER, MAX_BATCH_FRAMES } from './subjects.js'
+export {
+  framesSubject,
+  allFramesSubject,
+  rawSubject,
+  eventsSubject,
+  defaultStreamName,
+  subjectToken,
+  STAGE_HEADER,
+  BATCH_HEADER,
+  MAX_BATCH_FRAMES,
+} from './subjects.js'

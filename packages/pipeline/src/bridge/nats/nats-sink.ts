@@ -90,7 +90,14 @@ export function natsSink(options: NatsSinkOptions, ctx: StageContext): Sink {
             return
           } catch (error) {
             const delay = backoff(attempt, { initialMs: 200, maxMs: 5000 })
-            ctx.logger.warn('publish failed, retrying', { subject, seq: first.meta.seq, frames: frames.length, attempt, delayMs: delay, error: String(error) })
+            ctx.logger.warn('publish failed, retrying', {
+              subject,
+              seq: first.meta.seq,
+              frames: frames.length,
+              attempt,
+              delayMs: delay,
+              error: String(error),
+            })
             await new Promise((resolve) => setTimeout(resolve, delay))
           }
         }

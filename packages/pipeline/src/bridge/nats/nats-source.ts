@@ -53,15 +53,23 @@ export function natsSource(options: NatsSourceOptions, ctx: StageContext): NatsF
   // JetStream messages delivered and not yet acknowledged, by stream sequence, with the number
   // of their frames not yet acknowledged.
   const pending = new Map<number, { msg: JsMsg; left: number }>()
-  const parse = (data: Uint8Array, stage: string | undefined, batch: string | undefined): PipelineFrame[] | undefined => {
+  const parse = (
+    data: Uint8Array,
+    stage: string | undefined,
+    batch: string | undefined,
+  ): PipelineFrame[] | undefined => {
     if (stage !== undefined && stage !== options.fromStage) return undefined
     try {
       const json = JSON.parse(decoder.decode(data)) as unknown
       if (batch === undefined) return [fromWire(json)]
-      if (!Array.isArray(json) || json.length === 0 || json.length > MAX_BATCH_FRAMES) throw new Error(`a batch must be an array of 1 to ${MAX_BATCH_FRAMES} frames`)
+      if (!Array.isArray(json) || json.length === 0 || json.length > MAX_BATCH_FRAMES)
+        throw new Error(`a batch must be an array of 1 to ${MAX_BATCH_FRAMES} frames`)
       return json.map((item) => fromWire(item))
     } catch (error) {
-      ctx.logger.error('invalid frame payload dropped', { bytes: data.length, error: String(error) })
+      ctx.logger.error('invalid frame payload dropped', {
+        bytes: data.length,
+        error: String(error),
+      })
       return undefined
     }
   }
@@ -91,7 +99,10 @@ export function natsSource(options: NatsSourceOptions, ctx: StageContext): NatsF
           let stopped = false
           let messages: { stop(): void } | undefined
           void (async () => {
-            const consumer = await jetstream(options.connection).consumers.get(durable.stream, durable.consumer)
+            const consumer = await jetstream(options.connection).consumers.get(
+              durable.stream,
+              durable.consumer,
+            )
             if (stopped) return
             const iterator = await consumer.consume({ max_messages: durable.batch ?? 256 })
             messages = iterator
@@ -110,7 +121,10 @@ export function natsSource(options: NatsSourceOptions, ctx: StageContext): NatsF
               pending.set(msg.seq, { msg, left: batch.length })
               for (let i = 0; i < batch.length; i += 1) {
                 const frame = batch[i] as PipelineFrame
-                subscriber.next({ ...frame, meta: { ...frame.meta, seq: msg.seq * MAX_BATCH_FRAMES + i } })
+                subscriber.next({
+                  ...frame,
+                  meta: { ...frame.meta, seq: msg.seq * MAX_BATCH_FRAMES + i },
+                })
               }
             }
             if (!stopped) subscriber.complete()

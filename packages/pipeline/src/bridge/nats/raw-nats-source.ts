@@ -7,7 +7,11 @@ import { rawSubject } from './subjects.js'
  * once: a decoder on the server sees what arrives while it runs). Cold; unsubscribing
  * unsubscribes from NATS.
  */
-export function rawNatsSource(connection: NatsConnection, site: string, source: string): Observable<Uint8Array> {
+export function rawNatsSource(
+  connection: NatsConnection,
+  site: string,
+  source: string,
+): Observable<Uint8Array> {
   return new Observable<Uint8Array>((subscriber) => {
     const sub = connection.subscribe(rawSubject(site, source), {
       callback: (error, msg) => {

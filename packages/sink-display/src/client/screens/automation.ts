@@ -12,7 +12,9 @@ interface AutomationOutput {
   readonly reason: string
   readonly shed: boolean
   readonly override: { readonly state: 'on' | 'off'; readonly until: number } | null
-  readonly driver: { readonly failing: { readonly error: string; readonly attempts: number } | null }
+  readonly driver: {
+    readonly failing: { readonly error: string; readonly attempts: number } | null
+  }
   readonly next: { readonly t: number; readonly state: 'on' | 'off' } | null
 }
 
@@ -42,17 +44,42 @@ function storedToken(): string | null {
  */
 export function automationScreen(): Screen {
   const list = h('div', { class: 'automation-list', attrs: { 'data-testid': 'automation-list' } })
-  const note = h('p', { class: 'small', attrs: { 'data-testid': 'automation-note', role: 'status' } })
-  const minutes = h('select', { attrs: { 'aria-label': t('auto.duration'), 'data-testid': 'automation-duration' } })
-  for (const m of DURATIONS_MIN) minutes.append(h('option', { text: m < 60 ? `${String(m)} min` : `${String(m / 60)} h`, attrs: { value: String(m) } }))
+  const note = h('p', {
+    class: 'small',
+    attrs: { 'data-testid': 'automation-note', role: 'status' },
+  })
+  const minutes = h('select', {
+    attrs: { 'aria-label': t('auto.duration'), 'data-testid': 'automation-duration' },
+  })
+  for (const m of DURATIONS_MIN)
+    minutes.append(
+      h('option', {
+        text: m < 60 ? `${String(m)} min` : `${String(m / 60)} h`,
+        attrs: { value: String(m) },
+      }),
+    )
   minutes.value = '60'
-  const tokenInput = h('input', { attrs: { type: 'password', autocomplete: 'off', 'aria-label': t('auto.token'), placeholder: t('auto.token'), 'data-testid': 'automation-token' } })
+  const tokenInput = h('input', {
+    attrs: {
+      type: 'password',
+      autocomplete: 'off',
+      'aria-label': t('auto.token'),
+      placeholder: t('auto.token'),
+      'data-testid': 'automation-token',
+    },
+  })
   const tokenBox = h('div', { class: 'toolbar' }, tokenInput)
   show(tokenBox, false)
   const el = h(
     'section',
     { class: 'screen automation', attrs: { 'data-screen': 'automation' } },
-    h('div', { class: 'card wide' }, h('div', { class: 'toolbar' }, h('span', { text: t('auto.forceFor') }), minutes), tokenBox, note),
+    h(
+      'div',
+      { class: 'card wide' },
+      h('div', { class: 'toolbar' }, h('span', { text: t('auto.forceFor') }), minutes),
+      tokenBox,
+      note,
+    ),
     list,
   )
   let timer: number | undefined
@@ -68,14 +95,40 @@ export function automationScreen(): Screen {
     clear(list)
     if (body.stale) list.append(h('p', { class: 'small warn', text: t('auto.stale') }))
     for (const o of body.outputs) {
-      const state = h('span', { class: `chip state ${o.state ?? 'unknown'}`, text: o.state === 'on' ? t('auto.on') : o.state === 'off' ? t('auto.off') : '—' })
+      const state = h('span', {
+        class: `chip state ${o.state ?? 'unknown'}`,
+        text: o.state === 'on' ? t('auto.on') : o.state === 'off' ? t('auto.off') : '—',
+      })
       const extra: HTMLElement[] = []
-      if (o.override !== null) extra.push(h('p', { class: 'small', text: t('auto.forced', { t: clock(o.override.until) }) }))
-      if (o.next !== null) extra.push(h('p', { class: 'small', attrs: { 'data-testid': 'automation-next' }, text: t('auto.next', { s: t(o.next.state === 'on' ? 'auto.on' : 'auto.off'), t: clock(o.next.t) }) }))
+      if (o.override !== null)
+        extra.push(
+          h('p', { class: 'small', text: t('auto.forced', { t: clock(o.override.until) }) }),
+        )
+      if (o.next !== null)
+        extra.push(
+          h('p', {
+            class: 'small',
+            attrs: { 'data-testid': 'automation-next' },
+            text: t('auto.next', {
+              s: t(o.next.state === 'on' ? 'auto.on' : 'auto.off'),
+              t: clock(o.next.t),
+            }),
+          }),
+        )
       if (o.shed) extra.push(h('p', { class: 'small warn', text: t('auto.shed') }))
-      if (o.driver.failing !== null) extra.push(h('p', { class: 'small warn', text: t('auto.failing', { n: o.driver.failing.attempts, e: o.driver.failing.error }) }))
+      if (o.driver.failing !== null)
+        extra.push(
+          h('p', {
+            class: 'small warn',
+            text: t('auto.failing', { n: o.driver.failing.attempts, e: o.driver.failing.error }),
+          }),
+        )
       const button = (label: string, state: 'on' | 'off' | null): HTMLButtonElement => {
-        const b = h('button', { class: 'btn', text: label, attrs: { type: 'button', 'data-action': `${o.output}:${state ?? 'auto'}` } })
+        const b = h('button', {
+          class: 'btn',
+          text: label,
+          attrs: { type: 'button', 'data-action': `${o.output}:${state ?? 'auto'}` },
+        })
         b.addEventListener('click', () => void override(o.output, state))
         return b
       }
@@ -86,7 +139,13 @@ export function automationScreen(): Screen {
           h('h2', {}, h('span', { text: o.label }), state),
           h('p', { class: 'reason', text: describe(o) }),
           ...extra,
-          h('div', { class: 'toolbar' }, button(t('auto.forceOn'), 'on'), button(t('auto.forceOff'), 'off'), o.override === null ? null : button(t('auto.auto'), null)),
+          h(
+            'div',
+            { class: 'toolbar' },
+            button(t('auto.forceOn'), 'on'),
+            button(t('auto.forceOff'), 'off'),
+            o.override === null ? null : button(t('auto.auto'), null),
+          ),
         ),
       )
     }
@@ -136,7 +195,11 @@ export function automationScreen(): Screen {
       return
     }
     if (!response.ok) {
-      setText(note, ((await response.json().catch(() => null)) as { error?: string } | null)?.error ?? `HTTP ${String(response.status)}`)
+      setText(
+        note,
+        ((await response.json().catch(() => null)) as { error?: string } | null)?.error ??
+          `HTTP ${String(response.status)}`,
+      )
       return
     }
     try {

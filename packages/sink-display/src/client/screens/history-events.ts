@@ -21,8 +21,25 @@ const COLOURS = new Set(['blue', 'white', 'red'])
 /** Tempo period labels: historique PTEC (`HCJB`…) or standard LTARF (`HP ROUGE`…). */
 const TEMPO_LABEL = /^H[CP]J[BWR]$|BLEU|BLANC|ROUGE/i
 /** Kinds drawn as alerts (a red mark): the meter is in a condition worth a look. */
-const ALERTS = new Set(['overpower', 'cutoff-open', 'overvoltage', 'phase-missing', 'peak-active', 'cover-open', 'register-reset'])
-const CUTOFF = ['closed', 'overpower', 'overvoltage', 'load-shedding', 'remote-order', 'overheat-high-current', 'overheat-low-current', 'unknown']
+const ALERTS = new Set([
+  'overpower',
+  'cutoff-open',
+  'overvoltage',
+  'phase-missing',
+  'peak-active',
+  'cover-open',
+  'register-reset',
+])
+const CUTOFF = [
+  'closed',
+  'overpower',
+  'overvoltage',
+  'load-shedding',
+  'remote-order',
+  'overheat-high-current',
+  'overheat-low-current',
+  'unknown',
+]
 const EURIDIS = ['disabled', 'enabled', 'undefined', 'secured']
 const PLC = ['new-unlock', 'new-lock', 'registered', 'undefined']
 
@@ -34,8 +51,10 @@ const textOf = (d: Detail, k: string): string | null => {
   const v = d[k]
   return typeof v === 'string' && v.length > 0 ? v : null
 }
-const objectOf = (v: unknown): Detail | null => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Detail) : null)
-const flags = (v: unknown): boolean[] | null => (Array.isArray(v) && v.every((x) => typeof x === 'boolean') ? (v as boolean[]) : null)
+const objectOf = (v: unknown): Detail | null =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Detail) : null
+const flags = (v: unknown): boolean[] | null =>
+  Array.isArray(v) && v.every((x) => typeof x === 'boolean') ? (v as boolean[]) : null
 
 /** `sentence : details` with the UI language's punctuation, or the sentence alone. */
 function withDetails(sentence: string, details: readonly string[]): string {
@@ -47,24 +66,32 @@ function periodChange(d: Detail, option: string | null): string {
   const code = textOf(d, 'code')
   const label = textOf(d, 'label')
   const tempo = option === 'tempo' || (label !== null && TEMPO_LABEL.test(label))
-  if (tempo && to !== null && to >= 1 && to <= 6) return t('event.period', { p: indexName('tempo', to) })
+  if (tempo && to !== null && to >= 1 && to <= 6)
+    return t('event.period', { p: indexName('tempo', to) })
   if (code !== null && PERIOD_CODES.has(code)) return t(`event.period.${code}` as TextKey)
   if (label !== null) return t('event.period', { p: label })
-  return to === null ? t('event.period', { p: '?' }) : t('event.period', { p: indexName(option, to) })
+  return to === null
+    ? t('event.period', { p: '?' })
+    : t('event.period', { p: indexName(option, to) })
 }
 
 function tempoAnnounced(d: Detail): string {
   const c = textOf(d, 'colour')
-  return t('event.tempo', { c: c !== null && COLOURS.has(c) ? t(`colour.${c}` as TextKey).toLocaleLowerCase() : (c ?? '?') })
+  return t('event.tempo', {
+    c: c !== null && COLOURS.has(c) ? t(`colour.${c}` as TextKey).toLocaleLowerCase() : (c ?? '?'),
+  })
 }
 
 function overpower(d: Detail): string {
   const va = numberOf(d, 'apparentVA')
   const sub = numberOf(d, 'subscribedVA')
   const out: string[] = []
-  if (va !== null && sub !== null) out.push(t('event.overpower.of', { a: num(va, 'VA'), s: num(sub, 'VA') }))
+  if (va !== null && sub !== null)
+    out.push(t('event.overpower.of', { a: num(va, 'VA'), s: num(sub, 'VA') }))
   else if (va !== null) out.push(num(va, 'VA'))
-  const amps = Array.isArray(d.overrunA) ? d.overrunA.filter((a): a is number => typeof a === 'number' && Number.isFinite(a)) : []
+  const amps = Array.isArray(d.overrunA)
+    ? d.overrunA.filter((a): a is number => typeof a === 'number' && Number.isFinite(a))
+    : []
   if (amps.length > 0) out.push(num(Math.max(...amps), 'A'))
   return withDetails(t('event.overpower'), out)
 }
@@ -73,13 +100,17 @@ function relayChange(d: Detail): string {
   const from = flags(d.from)
   const to = flags(d.to)
   if (from === null || to === null) return t('event.relays')
-  const changed = to.flatMap((closed, i) => (from[i] === closed ? [] : [t('event.relay', { n: i + 1, s: t(closed ? 'closed' : 'open') })]))
+  const changed = to.flatMap((closed, i) =>
+    from[i] === closed ? [] : [t('event.relay', { n: i + 1, s: t(closed ? 'closed' : 'open') })],
+  )
   return changed.length === 0 ? t('event.relays') : changed.join(', ')
 }
 
 function message(d: Detail): string {
   const texts = [textOf(d, 'msg1'), textOf(d, 'msg2')].filter((m): m is string => m !== null)
-  return texts.length === 0 ? t('event.message.none') : withDetails(t('event.message'), [texts.join(' / ')])
+  return texts.length === 0
+    ? t('event.message.none')
+    : withDetails(t('event.message'), [texts.join(' / ')])
 }
 
 /** STGE fields (54E §6.2.3.14) as [first bit, width, words for the new value]. */
@@ -107,11 +138,12 @@ function statusChange(d: Detail): string {
   }
   const from = hex('from')
   const to = hex('to')
-  const changed = numberOf(d, 'changedBits') ?? (from !== null && to !== null ? (from ^ to) >>> 0 : null)
+  const changed =
+    numberOf(d, 'changedBits') ?? (from !== null && to !== null ? (from ^ to) >>> 0 : null)
   if (to === null || changed === null) return t('event.status')
-  const words = STGE_FIELDS.filter(([lsb, width]) => ((changed >>> lsb) & ((1 << width) - 1)) !== 0).map(([lsb, width, word]) =>
-    word((to >>> lsb) & ((1 << width) - 1)),
-  )
+  const words = STGE_FIELDS.filter(
+    ([lsb, width]) => ((changed >>> lsb) & ((1 << width) - 1)) !== 0,
+  ).map(([lsb, width, word]) => word((to >>> lsb) & ((1 << width) - 1)))
   return withDetails(t('event.status'), words)
 }
 
@@ -121,7 +153,10 @@ function contractTerms(v: unknown): string | null {
   const va = numberOf(c, 'subscribedVA')
   const option = textOf(c, 'option')
   const named = option === null || option === 'other' ? null : known('option.', option)
-  const parts = [named ?? textOf(c, 'optionLabel'), va === null ? null : num(va / 1000, 'kVA', va % 1000 === 0 ? 0 : 1)]
+  const parts = [
+    named ?? textOf(c, 'optionLabel'),
+    va === null ? null : num(va / 1000, 'kVA', va % 1000 === 0 ? 0 : 1),
+  ]
   const out = parts.filter((p): p is string => p !== null)
   return out.length === 0 ? null : out.join(', ')
 }
@@ -130,7 +165,9 @@ function contractChange(d: Detail): string {
   const to = contractTerms(d.to)
   const from = contractTerms(d.from)
   if (to === null) return t('event.contract')
-  return withDetails(t('event.contract'), [from === null ? to : t('event.contract.was', { to, from })])
+  return withDetails(t('event.contract'), [
+    from === null ? to : t('event.contract.was', { to, from }),
+  ])
 }
 
 /** Name of a store register (`import`, `s01`…`s10`, `d1`…`d4`) in the UI language. */
@@ -139,19 +176,32 @@ function registerName(register: string, option: string | null): string {
   if (register === 'export') return t('index.export')
   const n = Number(register.slice(1))
   if (register.startsWith('s') && Number.isInteger(n)) return indexName(option, n)
-  if (register.startsWith('d') && Number.isInteger(n)) return `${t('index.distributor')} ${String(n)}`
+  if (register.startsWith('d') && Number.isInteger(n))
+    return `${t('index.distributor')} ${String(n)}`
   return register
 }
 
 function registerReset(d: Detail, option: string | null): string {
-  const list = Array.isArray(d.registers) ? d.registers.map(objectOf).filter((r): r is Detail => r !== null) : []
+  const list = Array.isArray(d.registers)
+    ? d.registers.map(objectOf).filter((r): r is Detail => r !== null)
+    : []
   // The total says it best; the supplier indexes otherwise.
-  const shown = list.some((r) => r.register === 'import') ? list.filter((r) => r.register === 'import') : list
+  const shown = list.some((r) => r.register === 'import')
+    ? list.filter((r) => r.register === 'import')
+    : list
   const details = shown.flatMap((r) => {
     const name = textOf(r, 'register')
     const from = numberOf(r, 'from')
     const to = numberOf(r, 'to')
-    return name === null || from === null || to === null ? [] : [t('event.registerReset.one', { r: registerName(name, option), from: kwh(from, 1), to: kwh(to, 1) })]
+    return name === null || from === null || to === null
+      ? []
+      : [
+          t('event.registerReset.one', {
+            r: registerName(name, option),
+            from: kwh(from, 1),
+            to: kwh(to, 1),
+          }),
+        ]
   })
   return withDetails(t('event.registerReset'), details)
 }
@@ -181,7 +231,10 @@ const SENTENCES: ReadonlyMap<string, Describe> = new Map<string, Describe>([
   ['status-change', statusChange],
   ['gap', (d) => t('event.gap', { d: duration(numberOf(d, 'ms') ?? 0) })],
   ['restart', (d) => t('event.restart', { d: duration(numberOf(d, 'ms') ?? 0) })],
-  ['mode-change', (d) => t('event.mode', { from: textOf(d, 'from') ?? '?', to: textOf(d, 'to') ?? '?' })],
+  [
+    'mode-change',
+    (d) => t('event.mode', { from: textOf(d, 'from') ?? '?', to: textOf(d, 'to') ?? '?' }),
+  ],
   ['contract-change', contractChange],
   ['register-reset', registerReset],
 ])
@@ -215,7 +268,12 @@ export interface EventsCard {
 /** Builds the History screen's "Événements" card, newest events first, scrolling within its box. */
 export function eventsCard(): EventsCard {
   const body = h('div', { class: 'events-body', attrs: { 'data-testid': 'history-events' } })
-  const el = h('div', { class: 'card events' }, h('div', { class: 'label', text: t('history.events') }), body)
+  const el = h(
+    'div',
+    { class: 'card events' },
+    h('div', { class: 'label', text: t('history.events') }),
+    body,
+  )
   let request = 0
 
   function note(text: string): void {
@@ -231,11 +289,17 @@ export function eventsCard(): EventsCard {
     clear(body)
     const newestFirst = [...events].sort((a, b) => b.t - a.t)
     body.append(h('ol', { class: 'event-list' }, ...newestFirst.map((e) => eventRow(e, option))))
-    if (events.length >= LIMIT) body.append(h('p', { class: 'small', text: t('history.events.limited', { n: LIMIT }) }))
+    if (events.length >= LIMIT)
+      body.append(h('p', { class: 'small', text: t('history.events.limited', { n: LIMIT }) }))
     body.scrollTop = 0
   }
 
-  async function load(meter: string, from: number, to: number, option: string | null): Promise<void> {
+  async function load(
+    meter: string,
+    from: number,
+    to: number,
+    option: string | null,
+  ): Promise<void> {
     const mine = ++request
     const path = `/api/history/events?meter=${encodeURIComponent(meter)}&from=${String(from)}&to=${String(to)}&limit=${String(LIMIT)}`
     try {

@@ -28,9 +28,19 @@ function startOfDay(now: number, daysBack = 0): number {
 /** The History screen: power curve (zoomable), energy per day or month and the events, from the store. */
 export function historyScreen(): Screen {
   const status = h('p', { class: 'small', attrs: { 'data-testid': 'history-status' } })
-  const buttons = RANGES.map((r) => h('button', { class: 'btn', text: t(`history.${r}` as TextKey), attrs: { 'data-range': r, type: 'button' } }))
+  const buttons = RANGES.map((r) =>
+    h('button', {
+      class: 'btn',
+      text: t(`history.${r}` as TextKey),
+      attrs: { 'data-range': r, type: 'button' },
+    }),
+  )
   const zoomIn = h('button', { class: 'btn', text: t('history.zoomIn'), attrs: { type: 'button' } })
-  const zoomOut = h('button', { class: 'btn', text: t('history.zoomOut'), attrs: { type: 'button' } })
+  const zoomOut = h('button', {
+    class: 'btn',
+    text: t('history.zoomOut'),
+    attrs: { type: 'button' },
+  })
   const reset = h('button', { class: 'btn', text: t('history.reset'), attrs: { type: 'button' } })
   const chartBox = h('div', { class: 'chart', attrs: { 'data-testid': 'history-chart' } })
   const energyBox = h('div', { class: 'energy', attrs: { 'data-testid': 'history-energy' } })
@@ -38,12 +48,30 @@ export function historyScreen(): Screen {
   const content = h(
     'div',
     { class: 'history-body' },
-    h('div', { class: 'toolbar' }, ...buttons, h('span', { class: 'spacer' }), zoomIn, zoomOut, reset),
-    h('div', { class: 'card curve' }, h('div', { class: 'label', text: t('history.curve') }), chartBox),
+    h(
+      'div',
+      { class: 'toolbar' },
+      ...buttons,
+      h('span', { class: 'spacer' }),
+      zoomIn,
+      zoomOut,
+      reset,
+    ),
+    h(
+      'div',
+      { class: 'card curve' },
+      h('div', { class: 'label', text: t('history.curve') }),
+      chartBox,
+    ),
     h('div', { class: 'card' }, h('div', { class: 'label', text: t('history.energy') }), energyBox),
     events.el,
   )
-  const el = h('section', { class: 'screen history', attrs: { 'data-screen': 'history' } }, status, content)
+  const el = h(
+    'section',
+    { class: 'screen history', attrs: { 'data-screen': 'history' } },
+    status,
+    content,
+  )
   let range: Range = 'today'
   let plot: uPlot | null = null
   let data: uPlot.AlignedData | null = null
@@ -80,7 +108,13 @@ export function historyScreen(): Screen {
         // Numeric epoch seconds labelled by timeTicks, in the dashboard's time zone.
         // Power from 0 with headroom, the same scale whatever the zoom.
         scales: { x: { time: false }, y: { auto: false, range: () => [0, yTop] } },
-        axes: powerAxes(chartBox, { space: 80, incrs: [60, 300, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 2592000, 5184000] }),
+        axes: powerAxes(chartBox, {
+          space: 80,
+          incrs: [
+            60, 300, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 2592000,
+            5184000,
+          ],
+        }),
       },
       data,
       chartBox,
@@ -94,7 +128,8 @@ export function historyScreen(): Screen {
     chartBox.dataset.to = String(Math.round(max * 1000))
   }
   new ResizeObserver(() => {
-    if (plot !== null && chartBox.clientWidth > 50) plot.setSize({ width: chartBox.clientWidth, height: chartBox.clientHeight })
+    if (plot !== null && chartBox.clientWidth > 50)
+      plot.setSize({ width: chartBox.clientWidth, height: chartBox.clientHeight })
     else if (plot === null) draw()
   }).observe(chartBox)
 
@@ -112,7 +147,8 @@ export function historyScreen(): Screen {
       const xs = data?.[0]
       const min = plot?.scales.x?.min
       const max = plot?.scales.x?.max
-      if (plot == null || xs === undefined || xs.length < 2 || min == null || max == null) return null
+      if (plot == null || xs === undefined || xs.length < 2 || min == null || max == null)
+        return null
       const over = plot.over.getBoundingClientRect()
       return {
         range: { min, max },
@@ -126,17 +162,24 @@ export function historyScreen(): Screen {
   zoomOut.addEventListener('click', () => zoom(2))
   reset.addEventListener('click', () => {
     const xs = data?.[0]
-    if (plot !== null && xs !== undefined && xs.length > 0) plot.setScale('x', { min: xs[0]!, max: xs[xs.length - 1]! })
+    if (plot !== null && xs !== undefined && xs.length > 0)
+      plot.setScale('x', { min: xs[0]!, max: xs[xs.length - 1]! })
   })
 
   /** Energy bars; each bucket's indexes named and coloured after the option in force at its end. */
-  function energyTable(buckets: readonly EnergyBucket[], optionAt: (t: number) => string | null, unit: 'day' | 'month'): void {
+  function energyTable(
+    buckets: readonly EnergyBucket[],
+    optionAt: (t: number) => string | null,
+    unit: 'day' | 'month',
+  ): void {
     clear(energyBox)
     if (buckets.length === 0) {
       energyBox.append(h('p', { class: 'small', text: t('history.empty') }))
       return
     }
-    const keys = [...new Set(buckets.flatMap((b) => Object.keys(b.byIndexWh).map(Number)))].sort((a, b) => a - b)
+    const keys = [...new Set(buckets.flatMap((b) => Object.keys(b.byIndexWh).map(Number)))].sort(
+      (a, b) => a - b,
+    )
     const max = Math.max(1, ...buckets.map((b) => b.importWh))
     const named = new Map<string, string>() // class → name, for the legend
     const now = Date.now()
@@ -148,11 +191,22 @@ export function historyScreen(): Screen {
         if (wh <= 0) continue // a day without energy on an index draws nothing for it
         const cls = indexClass(option, k)
         named.set(cls, indexName(option, k))
-        const seg = h('div', { class: `seg ${cls}`, attrs: { title: `${indexName(option, k)} ${kwh(wh, 2)}` } })
+        const seg = h('div', {
+          class: `seg ${cls}`,
+          attrs: { title: `${indexName(option, k)} ${kwh(wh, 2)}` },
+        })
         seg.style.width = `${String((wh / max) * 100)}%`
         bar.append(seg)
       }
-      energyBox.append(h('div', { class: 'ebar', attrs: { 'data-testid': 'energy-row' } }, h('span', { class: 'when', text: day(b.start, unit) }), bar, h('span', { class: 'total', text: kwh(b.importWh, 2) })))
+      energyBox.append(
+        h(
+          'div',
+          { class: 'ebar', attrs: { 'data-testid': 'energy-row' } },
+          h('span', { class: 'when', text: day(b.start, unit) }),
+          bar,
+          h('span', { class: 'total', text: kwh(b.importWh, 2) }),
+        ),
+      )
     }
     const legend = h('div', { class: 'legend', attrs: { 'data-testid': 'energy-legend' } })
     for (const [cls, name] of named) legend.append(h('span', { class: `key ${cls}`, text: name }))
@@ -176,17 +230,25 @@ export function historyScreen(): Screen {
         return
       }
       const now = Date.now()
-      const from = startOfDay(now, range === 'today' ? 0 : range === 'week' ? 6 : range === 'month' ? 29 : 365)
-      const q = (extra: string): string => `meter=${encodeURIComponent(meter.id)}&from=${String(from)}&to=${String(now)}${extra}`
+      const from = startOfDay(
+        now,
+        range === 'today' ? 0 : range === 'week' ? 6 : range === 'month' ? 29 : 365,
+      )
+      const q = (extra: string): string =>
+        `meter=${encodeURIComponent(meter.id)}&from=${String(from)}&to=${String(now)}${extra}`
       const option = s.frame?.reading.contract.option ?? null
       // The events card loads on its own: its failure shows in the card, not over the curve.
       eventsLoading = true
       void events.load(meter.id, from, now, option)
       const [samples, energy, changes] = await Promise.all([
         getJson<SamplePoint[]>(`/api/history/samples?${q('&resolution=auto')}`),
-        getJson<EnergyBucket[]>(`/api/history/energy?${q(`&bucket=${range === 'year' ? 'month' : 'day'}`)}`),
+        getJson<EnergyBucket[]>(
+          `/api/history/energy?${q(`&bucket=${range === 'year' ? 'month' : 'day'}`)}`,
+        ),
         // Contract changes up to now name each bucket's indexes (a failure leaves today's names).
-        getJson<StoredEvent[]>(`/api/history/events?meter=${encodeURIComponent(meter.id)}&from=${String(from)}&to=${String(now)}&limit=500`).catch(() => []),
+        getJson<StoredEvent[]>(
+          `/api/history/events?meter=${encodeURIComponent(meter.id)}&from=${String(from)}&to=${String(now)}&limit=500`,
+        ).catch(() => []),
       ])
       if (mine !== request) return
       const xs = samples.map((p) => p.t / 1000)

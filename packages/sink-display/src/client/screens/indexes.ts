@@ -9,13 +9,34 @@ export function indexesScreen(): Screen {
   const table = h(
     'table',
     { class: 'grid', attrs: { 'data-testid': 'indexes' } },
-    h('thead', {}, h('tr', {}, h('th', { text: t('index.name') }), h('th', { text: t('index.value') }), h('th', { text: t('index.today') }), h('th', { text: t('index.month') }))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { text: t('index.name') }),
+        h('th', { text: t('index.value') }),
+        h('th', { text: t('index.today') }),
+        h('th', { text: t('index.month') }),
+      ),
+    ),
     body,
   )
   const note = h('p', { class: 'small note' })
   const distBody = h('tbody')
-  const dist = h('div', { class: 'card' }, h('div', { class: 'label', text: t('index.distributor') }), h('table', { class: 'grid' }, distBody))
-  const el = h('section', { class: 'screen indexes', attrs: { 'data-screen': 'indexes' } }, h('div', { class: 'card' }, table, note), dist)
+  const dist = h(
+    'div',
+    { class: 'card' },
+    h('div', { class: 'label', text: t('index.distributor') }),
+    h('table', { class: 'grid' }, distBody),
+  )
+  const el = h(
+    'section',
+    { class: 'screen indexes', attrs: { 'data-screen': 'indexes' } },
+    h('div', { class: 'card' }, table, note),
+    dist,
+  )
   let shape = ''
 
   function render(s: State): void {
@@ -26,7 +47,13 @@ export function indexesScreen(): Screen {
     // The indexes of the contract, and any other one that counted something (a former contract's).
     const contract = contractIndexes(r.contract.option)
     const keys = Object.entries(r.energy.importByIndexWh)
-      .filter(([k, v]) => contract === null || contract.includes(Number(k)) || v > 0 || Number(k) === r.period.index)
+      .filter(
+        ([k, v]) =>
+          contract === null ||
+          contract.includes(Number(k)) ||
+          v > 0 ||
+          Number(k) === r.period.index,
+      )
       .map(([k]) => Number(k))
       .sort((a, b) => a - b)
     const producer = r.meter.producer && r.energy.exportWh !== null
@@ -35,14 +62,41 @@ export function indexesScreen(): Screen {
       shape = newShape
       clear(body)
       for (const k of keys) {
-        const name = h('th', {}, h('span', { class: `swatch ${indexClass(r.contract.option, k)}` }), document.createTextNode(indexName(r.contract.option, k)))
+        const name = h(
+          'th',
+          {},
+          h('span', { class: `swatch ${indexClass(r.contract.option, k)}` }),
+          document.createTextNode(indexName(r.contract.option, k)),
+        )
         const tr = h('tr', { attrs: { 'data-index': String(k) } }, name, h('td'), h('td'), h('td'))
         body.append(tr)
       }
-      if (keys.length > 1 || (keys.length === 1 && r.energy.importWh !== r.energy.importByIndexWh[keys[0]!])) {
-        body.append(h('tr', { class: 'total', attrs: { 'data-index': 'total' } }, h('th', { text: t('index.total') }), h('td'), h('td'), h('td')))
+      if (
+        keys.length > 1 ||
+        (keys.length === 1 && r.energy.importWh !== r.energy.importByIndexWh[keys[0]!])
+      ) {
+        body.append(
+          h(
+            'tr',
+            { class: 'total', attrs: { 'data-index': 'total' } },
+            h('th', { text: t('index.total') }),
+            h('td'),
+            h('td'),
+            h('td'),
+          ),
+        )
       }
-      if (producer) body.append(h('tr', { class: 'export', attrs: { 'data-index': 'export' } }, h('th', { text: t('index.export') }), h('td'), h('td'), h('td')))
+      if (producer)
+        body.append(
+          h(
+            'tr',
+            { class: 'export', attrs: { 'data-index': 'export' } },
+            h('th', { text: t('index.export') }),
+            h('td'),
+            h('td'),
+            h('td'),
+          ),
+        )
     }
     for (const tr of Array.from(body.rows)) {
       const k = tr.dataset.index
@@ -75,7 +129,10 @@ export function indexesScreen(): Screen {
       setText(cells[2]!, kwh(today, 2))
       setText(cells[3]!, kwh(month, 2))
     }
-    setText(note, same && e.source === 'live' ? t('index.since', { t: clock(e.sinceDay, true) }) : '')
+    setText(
+      note,
+      same && e.source === 'live' ? t('index.since', { t: clock(e.sinceDay, true) }) : '',
+    )
     const d = r.energy.distributorByIndexWh
     show(dist, d !== null)
     if (d !== null) {
@@ -83,9 +140,20 @@ export function indexesScreen(): Screen {
       const ks = Object.keys(d)
         .map(Number)
         .filter((k) => (d[k] ?? 0) > 0 || k === r.period.distributorIndex)
-      if (distBody.rows.length !== ks.length || ks.some((k, i) => distBody.rows[i]!.dataset.index !== String(k))) {
+      if (
+        distBody.rows.length !== ks.length ||
+        ks.some((k, i) => distBody.rows[i]!.dataset.index !== String(k))
+      ) {
         clear(distBody)
-        for (const k of ks) distBody.append(h('tr', { attrs: { 'data-index': String(k) } }, h('th', { text: t('index.n', { n: k }) }), h('td')))
+        for (const k of ks)
+          distBody.append(
+            h(
+              'tr',
+              { attrs: { 'data-index': String(k) } },
+              h('th', { text: t('index.n', { n: k }) }),
+              h('td'),
+            ),
+          )
       }
       ks.forEach((k, i) => setText(distBody.rows[i]!.cells[1]!, kwh(d[k] ?? null)))
     }

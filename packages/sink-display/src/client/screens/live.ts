@@ -30,23 +30,55 @@ async function fillFromStore(meter: string, redraw: () => void): Promise<void> {
 
 /** Short name of a period for the countdown line (`HP`, `HC Rouge`, `Pointe mobile`). */
 function periodShort(code: string | null, colour: string | null): string {
-  const name = code === 'hc' || code === 'hp' ? code.toUpperCase() : code === null ? '' : t(`period.${code}` as TextKey)
+  const name =
+    code === 'hc' || code === 'hp'
+      ? code.toUpperCase()
+      : code === null
+        ? ''
+        : t(`period.${code}` as TextKey)
   return colour === null ? name : `${name} ${t(`colour.${colour}` as TextKey)}`
 }
 
 /** The Live screen: power as the hero, today's energy, period and countdown, curve, headroom, phases. */
 export function liveScreen(): Screen {
   const heroValue = h('span', { class: 'n', text: '—' })
-  const apparent = h('div', { class: 'hero-value', attrs: { 'data-testid': 'apparent' } }, heroValue, h('span', { class: 'u', text: ' VA' }))
+  const apparent = h(
+    'div',
+    { class: 'hero-value', attrs: { 'data-testid': 'apparent' } },
+    heroValue,
+    h('span', { class: 'u', text: ' VA' }),
+  )
   const period = h('div', { class: 'hero-line', attrs: { 'data-testid': 'live-period' } })
-  const tomorrow = h('div', { class: 'hero-line tomorrow', attrs: { 'data-testid': 'live-tomorrow' } })
+  const tomorrow = h('div', {
+    class: 'hero-line tomorrow',
+    attrs: { 'data-testid': 'live-tomorrow' },
+  })
   const peak = h('div', { class: 'hero-line peak', attrs: { 'data-testid': 'live-peak' } })
   const injValue = h('span', { class: 'pv', attrs: { 'data-testid': 'injected' } })
-  const injected = h('div', { class: 'hero-line injected' }, h('span', { text: `${t('live.injected')} ` }), injValue)
-  const hero = h('div', { class: 'card hero', attrs: { 'data-testid': 'hero' } }, h('div', { class: 'label', text: t('live.apparent') }), apparent, period, tomorrow, peak, injected)
+  const injected = h(
+    'div',
+    { class: 'hero-line injected' },
+    h('span', { text: `${t('live.injected')} ` }),
+    injValue,
+  )
+  const hero = h(
+    'div',
+    { class: 'card hero', attrs: { 'data-testid': 'hero' } },
+    h('div', { class: 'label', text: t('live.apparent') }),
+    apparent,
+    period,
+    tomorrow,
+    peak,
+    injected,
+  )
 
   const todayValue = h('div', { class: 'mid', attrs: { 'data-testid': 'today-energy' }, text: '—' })
-  const today = h('div', { class: 'stat' }, h('div', { class: 'label', text: t('live.today') }), todayValue)
+  const today = h(
+    'div',
+    { class: 'stat' },
+    h('div', { class: 'label', text: t('live.today') }),
+    todayValue,
+  )
   // Today's cost and the price now, from the Costs screen's API (hidden without a store or a price).
   const cost = liveCost()
   const headValue = h('div', { class: 'mid', attrs: { 'data-testid': 'headroom' }, text: '—' })
@@ -54,7 +86,15 @@ export function liveScreen(): Screen {
   const headSub = h('div', { class: 'small', text: '' })
   const headWarn = h('div', { class: 'warning', attrs: { 'data-testid': 'headroom-warning' } })
   const headLabel = h('div', { class: 'label', text: t('live.headroom') })
-  const headroom = h('div', { class: 'stat headroom' }, headLabel, headValue, h('div', { class: 'bar' }, headBar), headSub, headWarn)
+  const headroom = h(
+    'div',
+    { class: 'stat headroom' },
+    headLabel,
+    headValue,
+    h('div', { class: 'bar' }, headBar),
+    headSub,
+    headWarn,
+  )
   const mono = h('div', { class: 'stat mono', attrs: { 'data-testid': 'mono' } })
   const monoI = h('span', { class: 'pv', attrs: { 'data-testid': 'mono-current' } })
   const monoU = h('span', { class: 'pv', attrs: { 'data-testid': 'mono-voltage' } })
@@ -67,15 +107,40 @@ export function liveScreen(): Screen {
     const i = h('div', { class: 'pv', attrs: { 'data-testid': `current-${String(n)}` } })
     const u = h('div', { class: 'pv', attrs: { 'data-testid': `voltage-${String(n)}` } })
     const fill = h('div', { class: 'fill' })
-    const col = h('div', { class: 'phase' }, h('div', { class: 'label', text: t('live.phase', { n }) }), h('div', { class: 'vbar' }, fill), p, i, u)
+    const col = h(
+      'div',
+      { class: 'phase' },
+      h('div', { class: 'label', text: t('live.phase', { n }) }),
+      h('div', { class: 'vbar' }, fill),
+      p,
+      i,
+      u,
+    )
     return { col, p, i, u, fill }
   })
   const imbalance = h('div', { class: 'imbalance', attrs: { 'data-testid': 'imbalance' } })
-  const phases = h('div', { class: 'card phases', attrs: { 'data-testid': 'phases' } }, h('div', { class: 'phase-cols' }, ...phaseCells.map((c) => c.col)), imbalance)
+  const phases = h(
+    'div',
+    { class: 'card phases', attrs: { 'data-testid': 'phases' } },
+    h('div', { class: 'phase-cols' }, ...phaseCells.map((c) => c.col)),
+    imbalance,
+  )
 
   const chartBox = h('div', { class: 'chart', attrs: { 'data-testid': 'live-chart' } })
-  const curve = h('div', { class: 'card curve' }, h('div', { class: 'curve-head' }, h('span', { class: 'label', text: t('live.curve') }), maxima), chartBox)
-  const el = h('section', { class: 'screen live', attrs: { 'data-screen': 'live' } }, hero, side, curve, phases)
+  const curve = h(
+    'div',
+    { class: 'card curve' },
+    h('div', { class: 'curve-head' }, h('span', { class: 'label', text: t('live.curve') }), maxima),
+    chartBox,
+  )
+  const el = h(
+    'section',
+    { class: 'screen live', attrs: { 'data-screen': 'live' } },
+    hero,
+    side,
+    curve,
+    phases,
+  )
 
   let state: State | null = null
   let producer = false
@@ -94,20 +159,52 @@ export function liveScreen(): Screen {
     const now = Date.now()
     const next = nextPeriod(r, now, currentTimeZone())
     const tempo = r.contract.option === 'tempo'
-    const name = tempo ? periodShort(code, r.period.tempoToday) : code !== null ? t(`period.${code}` as TextKey) : (r.period.label ?? '')
+    const name = tempo
+      ? periodShort(code, r.period.tempoToday)
+      : code !== null
+        ? t(`period.${code}` as TextKey)
+        : (r.period.label ?? '')
     // Tempo: the night's HC keeps today's colour; the HP at 06:00 starts the day announced as tomorrow's.
-    const nextColour = r.contract.option !== 'tempo' ? null : code === 'hc' ? r.period.tempoTomorrow : r.period.tempoToday
-    const nextName = next === null ? '' : periodShort(next.code ?? (next.index === null ? null : codeOfIndex(r.contract.option, next.index)), nextColour)
-    setText(period, next === null ? name : `${name} · ${t('live.next', { p: nextName, d: countdown(next.at - now) })}`)
+    const nextColour =
+      r.contract.option !== 'tempo'
+        ? null
+        : code === 'hc'
+          ? r.period.tempoTomorrow
+          : r.period.tempoToday
+    const nextName =
+      next === null
+        ? ''
+        : periodShort(
+            next.code ?? (next.index === null ? null : codeOfIndex(r.contract.option, next.index)),
+            nextColour,
+          )
+    setText(
+      period,
+      next === null
+        ? name
+        : `${name} · ${t('live.next', { p: nextName, d: countdown(next.at - now) })}`,
+    )
     show(period, name.length > 0)
     const tm = r.period.tempoTomorrow
     show(tomorrow, r.contract.option === 'tempo')
-    setText(tomorrow, t('tariff.tomorrowIs', { c: tm === null ? t('tariff.unknown') : t(`colour.${tm}`).toUpperCase() }))
+    setText(
+      tomorrow,
+      t('tariff.tomorrowIs', {
+        c: tm === null ? t('tariff.unknown') : t(`colour.${tm}`).toUpperCase(),
+      }),
+    )
     tomorrow.dataset.colour = tm ?? 'unknown'
     const notice = r.alerts.includes('peak-notice') && !r.alerts.includes('peak-active')
     show(peak, notice || r.alerts.includes('peak-active'))
     const peakAt = notice && next?.code === 'pm' ? countdown(next.at - now) : null
-    setText(peak, r.alerts.includes('peak-active') ? t('tariff.peakActive') : peakAt !== null ? t('live.peakIn', { d: peakAt }) : t('tariff.peakNotice'))
+    setText(
+      peak,
+      r.alerts.includes('peak-active')
+        ? t('tariff.peakActive')
+        : peakAt !== null
+          ? t('live.peakIn', { d: peakAt })
+          : t('tariff.peakNotice'),
+    )
   }
 
   function frame(s: State): void {
@@ -134,7 +231,14 @@ export function liveScreen(): Screen {
     if (sub !== null && va !== null) {
       const ratio = va / sub
       const op = overpowerOf(r)
-      setText(headValue, op.over ? (op.excessVA === null ? '—' : `+${num(op.excessVA, 'VA')}`) : `${num(sub - va, 'VA')} (${pct(1 - ratio)})`)
+      setText(
+        headValue,
+        op.over
+          ? op.excessVA === null
+            ? '—'
+            : `+${num(op.excessVA, 'VA')}`
+          : `${num(sub - va, 'VA')} (${pct(1 - ratio)})`,
+      )
       setText(headLabel, t(op.over ? 'live.excess' : 'live.headroom'))
       setText(headSub, t(op.over ? 'live.over' : 'live.subscribed', { p: num(sub, 'VA') }))
       headBar.style.width = `${String(Math.min(100, ratio * 100))}%`
@@ -146,12 +250,17 @@ export function liveScreen(): Screen {
     }
     const mx = r.power.maxTodayVA
     const parts: string[] = []
-    const at = (iso: string | null): string => (iso === null || Number.isNaN(Date.parse(iso)) ? '' : ` (${hhmm(Date.parse(iso))})`)
-    if (mx !== null && mx.value > 0) parts.push(`${t('live.maxToday')} ${num(mx.value, 'VA')}${at(mx.at)}`)
+    const at = (iso: string | null): string =>
+      iso === null || Number.isNaN(Date.parse(iso)) ? '' : ` (${hhmm(Date.parse(iso))})`
+    if (mx !== null && mx.value > 0)
+      parts.push(`${t('live.maxToday')} ${num(mx.value, 'VA')}${at(mx.at)}`)
     // A maximum of 0 VA is a register not filled yet (a new meter, a simulator), not a figure.
-    if (r.power.maxYesterdayVA !== null && r.power.maxYesterdayVA.value > 0) parts.push(`${t('live.maxYesterday')} ${num(r.power.maxYesterdayVA.value, 'VA')}`)
-    if (r.power.pmax !== null && r.power.pmax > 0) parts.push(`${t('live.pmax')} ${num(r.power.pmax, r.meter.kind === 'linky' ? 'VA' : 'W')}`)
-    if (r.power.maxInjectedTodayVA !== null && r.power.maxInjectedTodayVA.value > 0) parts.push(`${t('live.maxInjected')} ${num(r.power.maxInjectedTodayVA.value, 'VA')}`)
+    if (r.power.maxYesterdayVA !== null && r.power.maxYesterdayVA.value > 0)
+      parts.push(`${t('live.maxYesterday')} ${num(r.power.maxYesterdayVA.value, 'VA')}`)
+    if (r.power.pmax !== null && r.power.pmax > 0)
+      parts.push(`${t('live.pmax')} ${num(r.power.pmax, r.meter.kind === 'linky' ? 'VA' : 'W')}`)
+    if (r.power.maxInjectedTodayVA !== null && r.power.maxInjectedTodayVA.value > 0)
+      parts.push(`${t('live.maxInjected')} ${num(r.power.maxInjectedTodayVA.value, 'VA')}`)
     setText(maxima, parts.join(' · '))
     show(maxima, parts.length > 0)
 
@@ -166,7 +275,8 @@ export function liveScreen(): Screen {
       const known = amps.filter((a): a is number => a !== null)
       const max = Math.max(1, ...known)
       const mean = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 0
-      const spread = known.length === 3 && mean > 0 ? (Math.max(...known) - Math.min(...known)) / mean : 0
+      const spread =
+        known.length === 3 && mean > 0 ? (Math.max(...known) - Math.min(...known)) / mean : 0
       phaseCells.forEach((c, k) => {
         const a = amps[k] ?? null
         setText(c.i, num(a, 'A'))
@@ -201,7 +311,15 @@ export function liveScreen(): Screen {
     const e = s.stats?.energy ?? null
     const r = s.frame?.reading
     const same = e !== null && r !== undefined && e.meter === r.meter.id
-    setText(todayValue, same ? kwh(Object.values(e.todayByIndexWh).reduce((a, b) => a + b, 0), 2) : '—')
+    setText(
+      todayValue,
+      same
+        ? kwh(
+            Object.values(e.todayByIndexWh).reduce((a, b) => a + b, 0),
+            2,
+          )
+        : '—',
+    )
   }
 
   function tick(s: State): void {

@@ -8,18 +8,28 @@ import type { Screen, State } from '../state.js'
 type Stge = NonNullable<TicReading['status']>
 
 function stgeWords(s: Stge): string[] {
-  const out = [t(`stge.cutoff.${s.cutoff}` as TextKey), t(s.dryContactOpen ? 'stge.dryContactOpen' : 'stge.dryContactClosed')]
+  const out = [
+    t(`stge.cutoff.${s.cutoff}` as TextKey),
+    t(s.dryContactOpen ? 'stge.dryContactOpen' : 'stge.dryContactClosed'),
+  ]
   if (s.coverOpen) out.push(t('stge.coverOpen'))
   if (s.overvoltage) out.push(t('stge.overvoltage'))
   if (s.overpower) out.push(t('stge.overpower'))
   if (s.producer) out.push(t('stge.producer'))
   if (s.injecting) out.push(t('stge.injecting'))
-  out.push(t('stge.supplierIndex', { n: s.supplierIndex }), t('stge.distributorIndex', { n: s.distributorIndex }))
+  out.push(
+    t('stge.supplierIndex', { n: s.supplierIndex }),
+    t('stge.distributorIndex', { n: s.distributorIndex }),
+  )
   if (s.clockDegraded) out.push(t('stge.clockDegraded'))
-  out.push(t('stge.euridis', { v: word('euridis.', s.euridis) }), t('stge.plc', { v: word('plc.', s.plcStatus) }))
+  out.push(
+    t('stge.euridis', { v: word('euridis.', s.euridis) }),
+    t('stge.plc', { v: word('plc.', s.plcStatus) }),
+  )
   if (s.plcSynchronised) out.push(t('stge.plcSynchronised'))
   if (s.tempoToday !== null) out.push(t('stge.tempoToday', { v: t(`colour.${s.tempoToday}`) }))
-  if (s.tempoTomorrow !== null) out.push(t('stge.tempoTomorrow', { v: t(`colour.${s.tempoTomorrow}`) }))
+  if (s.tempoTomorrow !== null)
+    out.push(t('stge.tempoTomorrow', { v: t(`colour.${s.tempoTomorrow}`) }))
   if (s.mobilePeakNotice !== 0) out.push(t('stge.peakNotice', { n: s.mobilePeakNotice }))
   if (s.mobilePeakActive !== 0) out.push(t('stge.peakActive', { n: s.mobilePeakActive }))
   return out
@@ -66,7 +76,22 @@ export function meterScreen(): Screen {
   const profBody = h('tbody')
   const profile = section(
     t('meter.tomorrow'),
-    h('table', { class: 'grid', attrs: { 'data-testid': 'profile' } }, h('thead', {}, h('tr', {}, h('th', { text: t('meter.slot.start') }), h('th', { text: t('meter.slot.index') }), h('th', { text: t('meter.slot.contact') }))), profBody),
+    h(
+      'table',
+      { class: 'grid', attrs: { 'data-testid': 'profile' } },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { text: t('meter.slot.start') }),
+          h('th', { text: t('meter.slot.index') }),
+          h('th', { text: t('meter.slot.contact') }),
+        ),
+      ),
+      profBody,
+    ),
   )
   const el = h(
     'section',
@@ -98,11 +123,19 @@ export function meterScreen(): Screen {
     set(ids.version, m.ticVersion)
     set(ids.phases, m.phases === null ? null : String(m.phases))
     set(ids.producer, m.mode === 'standard' ? t(m.producer ? 'yes' : 'no') : null)
-    set(ids.clock, r.time === null || Number.isNaN(Date.parse(r.time)) ? r.time : clock(Date.parse(r.time), true))
+    set(
+      ids.clock,
+      r.time === null || Number.isNaN(Date.parse(r.time))
+        ? r.time
+        : clock(Date.parse(r.time), true),
+    )
     const opt = r.contract.option
     // The option in words, the meter's own label beside it when it says more (`HC..`, `BBR(`, a supplier's NGTF).
     set(con.option, opt === null || opt === 'other' ? r.contract.optionLabel : t(`option.${opt}`))
-    set(con.subscribed, r.contract.subscribedVA === null ? null : num(r.contract.subscribedVA, 'VA'))
+    set(
+      con.subscribed,
+      r.contract.subscribedVA === null ? null : num(r.contract.subscribedVA, 'VA'),
+    )
     set(con.cutoff, r.contract.cutoffVA === null ? null : num(r.contract.cutoffVA, 'VA'))
     set(con.isousc, r.contract.subscribedA === null ? null : num(r.contract.subscribedA, 'A'))
     show(status, r.status !== null)
@@ -132,7 +165,15 @@ export function meterScreen(): Screen {
       lastProfile = key
       clear(profBody)
       for (const slot of p) {
-        profBody.append(h('tr', {}, h('td', { text: slot.start }), h('td', { text: slot.supplierIndex === null ? '—' : String(slot.supplierIndex) }), h('td', { text: word('dry.', slot.dryContact) })))
+        profBody.append(
+          h(
+            'tr',
+            {},
+            h('td', { text: slot.start }),
+            h('td', { text: slot.supplierIndex === null ? '—' : String(slot.supplierIndex) }),
+            h('td', { text: word('dry.', slot.dryContact) }),
+          ),
+        )
       }
     }
   }
