@@ -138,6 +138,36 @@ describeWithService('Mosquitto', mqttUp, 'mqtt actuator against the local Mosqui
     await expect(a.set('on', ctx)).rejects.toThrow(/no answer within 500 ms/)
     await a.close()
   })
+
+  it('adds no listener per switch (a service switches for months), connected or not', async () => {
+    const warnings: string[] = []
+    const onWarning = (w: Error): void => {
+      if (w.name === 'MaxListenersExceededWarning') warnings.push(w.message)
+    }
+    process.on('warning', onWarning)
+    const topic = `linkyrpi-test/${String(process.pid)}-${String(Date.now())}/listeners/set`
+    const up = mqttActuator({ url: MQTT_URL, topic, on: 'ON', off: 'OFF', qos: 0, retain: false })
+    const down = mqttActuator({
+      url: 'mqtt://127.0.0.1:1',
+      topic: 'x',
+      on: 'ON',
+      off: 'OFF',
+      qos: 0,
+      retain: false,
+      timeoutMs: 20,
+    })
+    try {
+      // EventEmitter warns past 10 listeners of one event: 15 switches each way would pass it.
+      for (let i = 0; i < 15; i++) await up.set(i % 2 === 0 ? 'on' : 'off', ctx)
+      for (let i = 0; i < 15; i++) await expect(down.set('on', ctx)).rejects.toThrow(/no answer/)
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(warnings).toEqual([])
+    } finally {
+      process.off('warning', onWarning)
+      await up.close()
+      await down.close()
+    }
+  })
 })
 
 const natsUrl = new URL(NATS_URL.replace(/^nats:/, 'http:'))

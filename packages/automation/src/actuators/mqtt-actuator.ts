@@ -45,27 +45,37 @@ export function mqttActuator(options: MqttActuatorOptions): Actuator {
   async function open(): Promise<MqttClient> {
     // mqtt.js loads on the first switch, not with every configuration that has an automation stage.
     const { connect } = await import('mqtt')
-    client ??= connect(options.url, {
-      username: options.username,
-      password: options.password,
-      clientId: `linkyrpi-automation-${Math.random().toString(16).slice(2, 10)}`,
-      reconnectPeriod: 2000,
-      connectTimeout: timeoutMs,
-      queueQoSZero: false,
-    })
-    // Errors are reported through the rejected `set`; without a listener they would crash.
-    client.on('error', () => undefined)
+    if (client === undefined) {
+      client = connect(options.url, {
+        username: options.username,
+        password: options.password,
+        clientId: `linkyrpi-automation-${Math.random().toString(16).slice(2, 10)}`,
+        reconnectPeriod: 2000,
+        connectTimeout: timeoutMs,
+        queueQoSZero: false,
+      })
+      // Errors are reported through the rejected `set`; without a listener they would crash.
+      // Added once per client, not once per switch.
+      client.on('error', () => undefined)
+    }
     return client
   }
   async function ready(c: MqttClient): Promise<void> {
     if (c.connected) return
-    await within(
-      new Promise<void>((resolve) => {
-        c.once('connect', () => resolve())
-      }),
-      timeoutMs,
-      `MQTT broker ${options.url}`,
-    )
+    let onConnect: (() => void) | undefined
+    try {
+      await within(
+        new Promise<void>((resolve) => {
+          onConnect = resolve
+          c.once('connect', onConnect)
+        }),
+        timeoutMs,
+        `MQTT broker ${options.url}`,
+      )
+    } finally {
+      // A switch that timed out leaves no listener behind.
+      if (onConnect !== undefined) c.off('connect', onConnect)
+    }
   }
   return {
     async set(state) {
