@@ -1,10 +1,9 @@
 import { createServer } from 'node:http'
 import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { toWire } from '@linkyrpi/tic-core'
 import type { PipelineFrame, StageContext } from '@linkyrpi/tic-core/stage'
 import { EnergyTracker } from './energy-tracker.js'
-import { DisplayServerError } from './errors.js'
+import { listenDisplay } from './listen-display.js'
 import { sendJson } from './http-replies.js'
 import { historyEnergy } from './history-energy.js'
 import { routeDisplayRequest } from './display-routes.js'
@@ -39,7 +38,7 @@ const HEARTBEAT_MS = 15_000
  * Starts the dashboard's HTTP server: the built client (`/`, `/assets/…`), the event stream
  * (`/events`), and a read-only JSON API (`/api/config`, `/api/latest`, `/api/stats`,
  * `/api/diagnostics`, `/api/history/…`, `/api/costs`) and, when given, the Prometheus `/metrics`. Resolves once listening. Rejects with
- * {@link DisplayServerError} when the port cannot be bound; throws `TypeError` on bad options.
+ * `DisplayServerError` (see listen-display.ts) when the port cannot be bound; throws `TypeError` on bad options.
  */
 export async function startDisplayServer(
   options: DisplaySinkOptions,
@@ -164,21 +163,7 @@ export async function startDisplayServer(
   })
   server.keepAliveTimeout = 5_000
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) =>
-      reject(
-        new DisplayServerError(`cannot listen on ${o.host}:${String(o.port)}`, { cause: error }),
-      ),
-    )
-    server.listen(o.port, o.host, () => resolve())
-  })
-  const address = server.address() as AddressInfo
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
-  const listening: DisplayListening = {
-    url: `http://${host}:${String(address.port)}/`,
-    host: address.address,
-    port: address.port,
-  }
+  const listening = await listenDisplay(server, o.host, o.port)
   ctx.logger.info('dashboard listening', { url: listening.url })
 
   const timers = [
