@@ -1,41 +1,24 @@
-export { ConfigError, StageFailedError, BufferOverflowError, NatsBridgeError } from './errors.js'
-export type { ConfigIssue } from './errors.js'
+export { ConfigError } from './errors.js'
+
 export { backoff } from './backoff.js'
-export type { BackoffOptions } from './backoff.js'
+
 export { decodeTic } from './operators/decode-tic.js'
-export type { DecodeTicOptions } from './operators/decode-tic.js'
+
 export { loadConfig, parseConfig, validateConfig } from './config/load-config.js'
-export type { LoadConfigOptions } from './config/load-config.js'
-export type { PipelineConfig, ResolvedStage } from './config/pipeline-config.js'
+
+export type { PipelineConfig } from './config/pipeline-config.js'
 export { nodesOf } from './config/pipeline-config.js'
-export {
-  configSchema,
-  OVERFLOW_POLICIES,
-  DEFAULT_DATA_DIR,
-  DEFAULT_HTTP_PORT,
-  portSchema,
-} from './config/schema.js'
-export type { ConfigFile, NatsConfig, BufferConfig, OverflowPolicy } from './config/schema.js'
-export { expandEnv } from './config/expand-env.js'
-export { BUILTIN_STAGES, isModuleType } from './registry.js'
-export type { BuiltinStageType, StageRegistry } from './registry.js'
+export { DEFAULT_DATA_DIR, DEFAULT_HTTP_PORT, portSchema } from './config/schema.js'
+
+export { BUILTIN_STAGES } from './registry.js'
+
 export { defineStage } from './stage-definition.js'
-export type {
-  StageRole,
-  StageDefinition,
-  SourceDefinition,
-  DecoderDefinition,
-  SinkDefinition,
-  StageInstance,
-  OptionsValidator,
-  ValidationResult,
-  DecoderInput,
-} from './stage-definition.js'
-export type { StageModuleExport } from './config/load-module.js'
+export type { SinkDefinition } from './stage-definition.js'
+
 export { startNode } from './run-node.js'
 export { chooseNode, planNode } from './plan-node.js'
-export type { NodePlan, NatsInbound, NatsOutbound } from './plan-node.js'
-export type { StartNodeOptions, RunningNode } from './run-node.js'
+
+export type { RunningNode } from './run-node.js'
 export { createNodeContainer } from './container.js'
 export type { NodePlatform } from './container.js'
 export {
@@ -55,16 +38,14 @@ export {
   AUTOMATION_CONTROLLER,
 } from './tokens.js'
 export { isolateSink } from './runtime/isolate-sink.js'
-export type { IsolateSinkOptions } from './runtime/isolate-sink.js'
+
 export { DiagnosticsCollector } from './runtime/diagnostics-collector.js'
-export type { SinkCounters } from './runtime/diagnostics-collector.js'
+
 export { silentLogger } from './runtime/silent-logger.js'
 export { DEFAULT_CONFIG } from './default-config.js'
 export { memoryLogger } from './runtime/memory-logger.js'
 export type { LogRecord } from './runtime/memory-logger.js'
 export { createStage } from './create-stage.js'
 export { openStore, openEngine, parseStoreTarget } from './store-target.js'
-export type { StoreTarget, OpenStoreOptions } from './store-target.js'
+export type { StoreTarget } from './store-target.js'
 export { renderMetrics } from './metrics/render-metrics.js'
-export { PrometheusText, PROMETHEUS_CONTENT_TYPE } from './metrics/prometheus-text.js'
-export type { MetricType, Labels } from './metrics/prometheus-text.js'

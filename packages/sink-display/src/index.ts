@@ -6,24 +6,17 @@
 export { displaySink } from './display-sink.js'
 export { startDisplayServer } from './display-server.js'
 export type { DisplayServer } from './display-server.js'
-export { resolveDisplayOptions } from './options.js'
-export type {
-  DisplaySinkOptions,
-  DisplayListening,
-  DisplayLang,
-  ResolvedDisplayOptions,
-} from './options.js'
+
+export type { DisplaySinkOptions } from './options.js'
 export { DisplayServerError } from './errors.js'
-export type { AutomationApi } from './automation-api.js'
-export type { CostsSummary, CostsPeriod } from './costs-api.js'
+
+export type { CostsSummary } from './costs-api.js'
 export { localStart } from './local-time.js'
-export { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './security-headers.js'
+export { CONTENT_SECURITY_POLICY } from './security-headers.js'
 export type {
-  DashboardConfig,
   WaitingFor,
   HelloEvent,
   TariffSnapshot,
   EnergyStats,
-  RejectedMinute,
   StatsSnapshot,
 } from './protocol.js'

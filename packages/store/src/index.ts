@@ -1,7 +1,7 @@
 export * from './core.js'
-export { Spool, DEFAULT_SPOOL_CAPACITY_BYTES } from './spool.js'
-export type { SpoolSegment } from './spool.js'
+export { Spool } from './spool.js'
+
 export { storeSink } from './store-sink.js'
-export type { StoreSinkOptions, StoreSinkDeps } from './store-sink.js'
+export type { StoreSinkOptions } from './store-sink.js'
 export { importChunks, importRecords } from './import-chunks.js'
-export type { ImportOptions, ImportResult, CaptureBytes } from './import-chunks.js'
+export type { CaptureBytes } from './import-chunks.js'
