@@ -179,3 +179,44 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard Costs screen (e2e
     await bare.complete()
   })
 })
+
+// A brand-new store (the SQLite sink commits every 10 minutes): the screen says why there is
+// nothing yet, instead of a page of empty cards.
+describeWithService(
+  'chromium',
+  CHROMIUM_AVAILABLE,
+  'dashboard Costs screen, empty store (e2e)',
+  () => {
+    let browser: TestBrowser
+    let dir: string
+    let store: Store
+    let d: DashboardHarness
+
+    beforeAll(async () => {
+      browser = await launchBrowser({ width: 800, height: 480 })
+      dir = await mkdtemp(join(tmpdir(), 'linky-costs-empty-'))
+      store = await openStore({ kind: 'sqlite', path: join(dir, 'linky.db') })
+      d = await startDashboard({ history: store.history })
+    }, 60_000)
+    afterAll(async () => {
+      await d?.complete()
+      await store?.close()
+      await browser?.close()
+      await rm(dir, { recursive: true, force: true })
+    })
+
+    it('says the costs come after the first commit and shows no empty card', async () => {
+      const page = await browser.context.newPage()
+      await page.goto(`${d.url}#costs`)
+      const status = page.locator('[data-testid="costs-status"]')
+      await expect
+        .poll(async () => (await status.textContent()) ?? '', { timeout: 20_000 })
+        .toMatch(/^Rien d'enregistré pour ce compteur pour l'instant/u)
+      expect(await status.isVisible()).toBe(true)
+      expect(await page.locator('[data-testid="costs-today"]').isVisible()).toBe(false)
+      expect(await page.locator('[data-testid="costs-comparison"]').isVisible()).toBe(false)
+      await page.screenshot({ path: `${ARTIFACTS}dashboard-costs-empty-800x480.png` })
+      await page.close()
+    })
+  },
+)

@@ -250,6 +250,8 @@ const fr = {
   'costs.lastMonth': 'Mois dernier',
   'costs.noPrice': 'prix inconnu',
   'costs.noData': 'pas de données',
+  'costs.notYet':
+    "Rien d'enregistré pour ce compteur pour l'instant : les coûts s'affichent après le premier enregistrement (jusqu'à 10 min après le démarrage).",
   'costs.noStore': "Pas d'historique configuré : les coûts viennent de la base de données",
   'costs.loading': 'Calcul…',
   'costs.error': 'Coûts indisponibles',
@@ -553,6 +555,8 @@ const en: Record<Key, string> = {
   'costs.lastMonth': 'Last month',
   'costs.noPrice': 'no price',
   'costs.noData': 'no data',
+  'costs.notYet':
+    'Nothing stored for this meter yet: costs appear after the first store commit (up to 10 min after start).',
   'costs.noStore': 'No history configured: costs come from the database',
   'costs.loading': 'Computing…',
   'costs.error': 'Costs unavailable',

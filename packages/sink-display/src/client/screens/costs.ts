@@ -183,6 +183,7 @@ export function costsScreen(): Screen {
         ),
       )
     }
+    el.classList.remove('empty')
     setText(status, '')
   }
 
@@ -201,7 +202,10 @@ export function costsScreen(): Screen {
       )
       if (mine !== request) return
       if (!res.ok) {
-        setText(status, res.status === 404 ? t('costs.noData') : t('costs.error'))
+        // 404: the store holds no reading of this meter yet (a new store commits every 10 min):
+        // say so instead of showing empty cards.
+        el.classList.toggle('empty', res.status === 404)
+        setText(status, res.status === 404 ? t('costs.notYet') : t('costs.error'))
         return
       }
       render((await res.json()) as CostsSummary)
