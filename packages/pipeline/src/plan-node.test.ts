@@ -10,8 +10,8 @@ nats: { servers: ["nats://127.0.0.1:4222"] }
 stages:
   meter: { type: simulator, node: pi, speed: 0, frames: 3 }
   frames: { type: tic-decode, node: pi, from: meter }
-  local-db: { type: sqlite, node: pi, from: frames, path: /tmp/x.db }
-  db: { type: sqlite, node: server, from: frames, path: /tmp/y.db }
+  local-db: { type: sqlite, node: pi, from: frames, path: x.db }
+  db: { type: sqlite, node: server, from: frames, path: y.db }
   dashboard: { type: display, node: server, from: frames, port: 0 }
   frames2: { type: tic-decode, node: server, from: meter }
   dash2: { type: display, node: server, from: frames2, port: 0 }
@@ -21,7 +21,7 @@ const ids = (stages: readonly { id: string }[]): string[] => stages.map((s) => s
 describe('planNode', () => {
   it('runs one node without NATS when nothing crosses nodes', async () => {
     const config = await parseConfig(
-      'stages:\n  m: { type: simulator, frames: 1 }\n  f: { type: tic-decode, from: m }\n  db: { type: sqlite, from: f, path: /tmp/z.db }\n  dash: { type: display, from: f, port: 0 }\n',
+      'stages:\n  m: { type: simulator, frames: 1 }\n  f: { type: tic-decode, from: m }\n  db: { type: sqlite, from: f, path: z.db }\n  dash: { type: display, from: f, port: 0 }\n',
     )
     const plan = planNode(config, 'main')
     expect([ids(plan.sources), ids(plan.decoders), ids(plan.sinks), ids(plan.stages)]).toEqual([
