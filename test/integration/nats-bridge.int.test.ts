@@ -207,8 +207,8 @@ describeWithService('NATS', available, 'NATS bridge (JetStream and core NATS)', 
     const jsonBytes = await publish('json')
     expect(compactBytes * 4).toBeLessThan(jsonBytes)
     const first = await (await jetstreamManager(nc)).streams.getMessage(stream, { seq: 1 })
-    expect(first.header.get('Linky-Wire')).toBe('2')
-    expect(first.header.get('Linky-Batch')).toBe('4')
+    expect(first?.header.get('Linky-Wire')).toBe('2')
+    expect(first?.header.get('Linky-Batch')).toBe('4')
 
     const source = natsSource(
       {

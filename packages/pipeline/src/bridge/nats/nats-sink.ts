@@ -5,7 +5,14 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import { COMPACT_WIRE_VERSION, encodeCompactFrames, toWire } from '@linkyrpi/tic-core'
 import type { Ack, PipelineFrame, Sink, StageContext } from '@linkyrpi/tic-core/stage'
 import { backoff } from '../../backoff.js'
-import { BATCH_HEADER, STAGE_HEADER, WIRE_HEADER, framesSubject } from './subjects.js'
+import {
+  BATCH_HEADER,
+  STAGE_HEADER,
+  WIRE_HEADER,
+  framesSubject,
+  partitionOf,
+  partitionedFramesSubject,
+} from './subjects.js'
 
 /** Options of {@link natsSink}. */
 export interface NatsSinkOptions {
@@ -38,13 +45,19 @@ export interface NatsSinkOptions {
    * must read the compact form before publishers send it.
    */
   readonly wire?: 'json' | 'compact'
+  /**
+   * Meter partitions of a durable edge (default 1: none). Above 1, each frame goes to
+   * `linky.<site>.<meter>.frames.<partition>` and a batch holds frames of one partition only.
+   */
+  readonly partitions?: number
 }
 
 const encoder = new TextEncoder()
 
 /**
  * Publishes frames on `linky.<site>.<meter>.frames` (meter = ADS, or the source stage id before
- * the meter is known) in tic-core's wire JSON, one frame or a batch of frames per message.
+ * the meter is known; `.<partition>` appended on a partitioned stream) in tic-core's wire JSON or
+ * compact form, one frame or a batch of frames per message.
  * Durable publishes are pipelined (the isolation buffer bounds how many are in flight) and
  * acknowledged in input order; a failed publish is retried with backoff, with the same message
  * id, for as long as the sink is subscribed.
@@ -53,6 +66,8 @@ export function natsSink(options: NatsSinkOptions, ctx: StageContext): Sink {
   const js = jetstream(options.connection, { timeout: options.timeoutMs ?? 5000 })
   const batchFrames = Math.max(1, options.batchFrames ?? 1)
   const batchMs = options.batchMs ?? 20
+  const partitions = options.durable ? Math.max(1, options.partitions ?? 1) : 1
+  const meterOf = (f: PipelineFrame): string => f.reading.meter.id ?? f.meta.source
   return (input) =>
     new Observable<Ack>((subscriber) => {
       // Publishes complete in any order; acks go out in input order.
@@ -60,9 +75,15 @@ export function natsSink(options: NatsSinkOptions, ctx: StageContext): Sink {
       let head = 0
       let inputDone = false
       let closed = false
-      let batch: PipelineFrame[] = []
-      let entries: { seq: number; done: boolean }[] = []
-      let timer: ReturnType<typeof setTimeout> | undefined
+      // One batch being filled per partition (one in all without partitions).
+      const batches = new Map<
+        number,
+        {
+          frames: PipelineFrame[]
+          entries: { seq: number; done: boolean }[]
+          timer: ReturnType<typeof setTimeout> | undefined
+        }
+      >()
       const flush = (): void => {
         while (head < pending.length && (pending[head] as { done: boolean }).done) {
           subscriber.next({ seq: (pending[head] as { seq: number }).seq, sink: ctx.stage })
@@ -74,9 +95,15 @@ export function natsSink(options: NatsSinkOptions, ctx: StageContext): Sink {
         }
         if (inputDone && head === pending.length) subscriber.complete()
       }
-      const publish = async (frames: readonly PipelineFrame[]): Promise<void> => {
+      const publish = async (
+        frames: readonly PipelineFrame[],
+        partition: number,
+      ): Promise<void> => {
         const first = frames[0] as PipelineFrame
-        const subject = framesSubject(options.site, first.reading.meter.id ?? first.meta.source)
+        const subject =
+          partitions > 1
+            ? partitionedFramesSubject(options.site, meterOf(first), partition)
+            : framesSubject(options.site, meterOf(first))
         const h = headers()
         h.set(STAGE_HEADER, options.fromStage)
         let payload: Uint8Array
@@ -114,15 +141,13 @@ export function natsSink(options: NatsSinkOptions, ctx: StageContext): Sink {
           }
         }
       }
-      const send = (): void => {
-        if (timer !== undefined) clearTimeout(timer)
-        timer = undefined
-        if (batch.length === 0) return
-        const frames = batch
-        const done = entries
-        batch = []
-        entries = []
-        publish(frames).then(
+      const send = (partition: number): void => {
+        const batch = batches.get(partition)
+        if (batch === undefined) return
+        if (batch.timer !== undefined) clearTimeout(batch.timer)
+        batches.delete(partition)
+        const done = batch.entries
+        publish(batch.frames, partition).then(
           () => {
             for (const entry of done) entry.done = true
             flush()
@@ -134,21 +159,28 @@ export function natsSink(options: NatsSinkOptions, ctx: StageContext): Sink {
         next: (frame) => {
           const entry = { seq: frame.meta.seq, done: false }
           pending.push(entry)
-          batch.push(frame)
-          entries.push(entry)
-          if (batch.length >= batchFrames) send()
-          else timer ??= setTimeout(send, batchMs)
+          const partition = partitions > 1 ? partitionOf(meterOf(frame), partitions) : 0
+          let batch = batches.get(partition)
+          if (batch === undefined) {
+            batch = { frames: [], entries: [], timer: undefined }
+            batches.set(partition, batch)
+          }
+          batch.frames.push(frame)
+          batch.entries.push(entry)
+          if (batch.frames.length >= batchFrames) send(partition)
+          else batch.timer ??= setTimeout(() => send(partition), batchMs)
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => {
           inputDone = true
-          send()
+          for (const partition of [...batches.keys()]) send(partition)
           flush()
         },
       })
       return () => {
         closed = true
-        if (timer !== undefined) clearTimeout(timer)
+        for (const batch of batches.values())
+          if (batch.timer !== undefined) clearTimeout(batch.timer)
         subscription.unsubscribe()
       }
     })
