@@ -1,6 +1,6 @@
 export { serialSource } from './serial-source.js'
 export type { SerialSourceOptions, SerialSourceState, SerialBinding } from './serial-source.js'
-export { GroupScanner } from './group-scanner.js'
+export { createModeDetector } from './mode-detector.js'
 
 export { replaySource } from './replay-source.js'
 
