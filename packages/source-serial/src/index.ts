@@ -8,8 +8,8 @@ export type { FoundMeter } from './find-meter.js'
 
 export { replaySource } from './replay-source.js'
 
-export { simulatorSource } from './simulator-source.js'
-export type { SimulatorSourceOptions } from './simulator-source.js'
+export { checkSpeed, createPacer, isAbort } from './pace.js'
+export type { Speed } from './pace.js'
 export { CaptureParser, encodeRecord, encodeRecordingHeader } from './capture-format.js'
 
 export { SerialPortError } from './errors.js'
