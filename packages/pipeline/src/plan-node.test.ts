@@ -51,7 +51,7 @@ describe('planNode', () => {
         stage: 'nats:frames',
         subject: 'linky.home.*.frames',
         durable: true,
-        publish: { batchFrames: 1, batchMs: 20, timeoutMs: 5000 },
+        publish: { batchFrames: 1, batchMs: 20, timeoutMs: 5000, wire: 'json' },
       },
     ])
     expect([plan.crossesNats, plan.needsStream]).toEqual([true, true])

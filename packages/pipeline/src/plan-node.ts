@@ -40,9 +40,14 @@ export type NatsOutbound =
       readonly stage: string
       readonly subject: string
       readonly durable: boolean
-      /** Frames per message, partial-batch wait and JetStream publish timeout (`nats.publish`; ms). */
+      /** Frames per message, partial-batch wait, JetStream publish timeout (ms) and payload form (`nats.publish`). */
       readonly publish:
-        | { readonly batchFrames: number; readonly batchMs: number; readonly timeoutMs: number }
+        | {
+            readonly batchFrames: number
+            readonly batchMs: number
+            readonly timeoutMs: number
+            readonly wire: 'json' | 'compact'
+          }
         | undefined
     }
 

@@ -9,7 +9,7 @@ import type {
 import type { TicReading } from '@linkyrpi/tic-core'
 import { parisMonthStart } from '@linkyrpi/tic-core'
 import { RES_MINUTES, registerNum } from './codes.js'
-import type { Engine } from './engine.js'
+import type { ReadEngine } from './read-engine.js'
 
 const DAY = 86_400_000
 const HOUR = 3_600_000
@@ -31,21 +31,21 @@ const EXPORT = registerNum('export')
 const avg = (sum: number | null, n: number): number | null =>
   sum === null || n === 0 ? null : sum / n
 
-/** The `HistoryStore` query API over an engine (the dashboard's history screens, analytics). */
-export function createHistoryStore(engine: Engine): HistoryStore {
-  const db = engine.db
+/**
+ * The `HistoryStore` query API over an engine (the dashboard's history screens, analytics). Plain
+ * SQL through `selectRows` only: a {@link ReadEngine} (no Kysely) is enough.
+ */
+export function createHistoryStore(engine: ReadEngine): HistoryStore {
+  const text = (v: unknown): string => String(v)
+  const textOrNull = (v: unknown): string | null => (v === null ? null : String(v))
   /**
    * Full-resolution samples. A day is 43,200 rows and building them dominates the query, so a
    * meter known to be single-phase and not producing reads only `t` and `va`: its per-phase and
    * injected columns are null (a third fewer values to convert).
    */
   async function rawSamples(meter: string, from: number, to: number): Promise<SamplePoint[]> {
-    const m = await db
-      .selectFrom('meters')
-      .select(['phases', 'producer'])
-      .where('id', '=', meter)
-      .executeTakeFirst()
-    const slim = m !== undefined && m.phases === 1 && m.producer === 0
+    const [m] = await engine.selectRows('select phases, producer from meters where id = ?', [meter])
+    const slim = m !== undefined && Number(m[0]) === 1 && Number(m[1]) === 0
     const range =
       'from sample_rows where m = (select num from meter_nums where id = ?) and t >= ? and t < ? order by t'
     if (slim) {
@@ -94,31 +94,32 @@ export function createHistoryStore(engine: Engine): HistoryStore {
 
   return {
     async meters(): Promise<readonly StoredMeter[]> {
-      const rows = await db
-        .selectFrom('meters')
-        .select(['id', 'prm', 'mode', 'phases', 'producer', 'first_seen', 'last_seen'])
-        .orderBy('id')
-        .execute()
-      return rows.map((m) => ({
-        id: m.id,
-        prm: m.prm,
-        mode: m.mode === 'standard' ? 'standard' : 'historique',
-        phases: m.phases === 1 || m.phases === 3 ? m.phases : null,
-        producer: m.producer === 1,
-        firstSeen: Number(m.first_seen),
-        lastSeen: Number(m.last_seen),
-      }))
+      const rows = await engine.selectRows(
+        'select id, prm, mode, phases, producer, first_seen, last_seen from meters order by id',
+        [],
+      )
+      return rows.map((m): StoredMeter => {
+        const phases = m[3] === null ? null : Number(m[3])
+        return {
+          id: text(m[0]),
+          prm: textOrNull(m[1]),
+          mode: m[2] === 'standard' ? 'standard' : 'historique',
+          phases: phases === 1 || phases === 3 ? phases : null,
+          producer: Number(m[4]) === 1,
+          firstSeen: Number(m[5]),
+          lastSeen: Number(m[6]),
+        }
+      })
     },
 
     async latest(meter) {
-      const m = await db
-        .selectFrom('meters')
-        .select(['last_seen', 'last_reading'])
-        .where('id', '=', meter)
-        .executeTakeFirst()
+      const [m] = await engine.selectRows(
+        'select last_seen, last_reading from meters where id = ?',
+        [meter],
+      )
       return m === undefined
         ? null
-        : { t: Number(m.last_seen), reading: JSON.parse(m.last_reading) as TicReading }
+        : { t: Number(m[0]), reading: JSON.parse(text(m[1])) as TicReading }
     },
 
     async samples(meter, from, to, resolution) {
@@ -150,29 +151,24 @@ export function createHistoryStore(engine: Engine): HistoryStore {
 
     async energy(meter, from, to, bucket) {
       // Energy counted per register and local day at ingest: increments only, never negative.
-      const rows = await db
-        .selectFrom('energy_rows')
-        .select(['reg', 'bucket', 'energy_wh'])
-        .where('m', '=', (eb) => eb.selectFrom('meter_nums').select('num').where('id', '=', meter))
-        .where('res', '=', RES_MINUTES['1d'])
-        .where('bucket', '>=', from)
-        .where('bucket', '<', to)
-        .orderBy('bucket')
-        .execute()
+      const rows = await engine.selectRows(
+        'select reg, bucket, energy_wh from energy_rows where m = (select num from meter_nums where id = ?) and res = ? and bucket >= ? and bucket < ? order by bucket',
+        [meter, RES_MINUTES['1d'], from, to],
+      )
       const out = new Map<
         number,
         { byIndexWh: Record<number, number>; importWh: number; exportWh: number }
       >()
       for (const r of rows) {
-        const day = Number(r.bucket)
-        const wh = Number(r.energy_wh)
+        const day = Number(r[1])
+        const wh = Number(r[2])
         const start = bucket === 'day' ? day : parisMonthStart(day)
         let b = out.get(start)
         if (b === undefined) {
           b = { byIndexWh: {}, importWh: 0, exportWh: 0 }
           out.set(start, b)
         }
-        const reg = Number(r.reg)
+        const reg = Number(r[0])
         if (reg === IMPORT) b.importWh += wh
         else if (reg === EXPORT) b.exportWh += wh
         else if (reg < 100) b.byIndexWh[reg] = (b.byIndexWh[reg] ?? 0) + wh
@@ -189,21 +185,15 @@ export function createHistoryStore(engine: Engine): HistoryStore {
     },
 
     async events(meter, from, to, limit = 500) {
-      const rows = await db
-        .selectFrom('events')
-        .select(['t', 'meter', 'kind', 'detail'])
-        .where('meter', '=', meter)
-        .where('t', '>=', from)
-        .where('t', '<', to)
-        .orderBy('t', 'desc')
-        .orderBy('kind')
-        .limit(limit)
-        .execute()
+      const rows = await engine.selectRows(
+        'select t, meter, kind, detail from events where meter = ? and t >= ? and t < ? order by t desc, kind limit ?',
+        [meter, from, to, limit],
+      )
       return rows.map((e): StoredEvent => ({
-        t: Number(e.t),
-        meter: e.meter,
-        kind: e.kind,
-        detail: JSON.parse(e.detail) as Record<string, unknown>,
+        t: Number(e[0]),
+        meter: text(e[1]),
+        kind: text(e[2]),
+        detail: JSON.parse(text(e[3])) as Record<string, unknown>,
       }))
     },
   }

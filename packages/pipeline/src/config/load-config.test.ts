@@ -71,7 +71,12 @@ stages:
       duplicateWindowMs: 120_000,
     })
     expect(config.nats?.consumer).toEqual({ ackWaitMs: 60_000, maxAckPending: 5_000, batch: 256 })
-    expect(config.nats?.publish).toEqual({ batchFrames: 1, batchMs: 20, timeoutMs: 5_000 })
+    expect(config.nats?.publish).toEqual({
+      batchFrames: 1,
+      batchMs: 20,
+      timeoutMs: 5_000,
+      wire: 'json',
+    })
     expect(config.nats?.tls).toEqual({ caFile: '/etc/ca.pem', handshakeFirst: false })
   })
 

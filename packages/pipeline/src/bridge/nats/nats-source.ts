@@ -2,9 +2,15 @@ import { Observable } from 'rxjs'
 import { jetstream } from '@nats-io/jetstream'
 import type { JsMsg } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { fromWire } from '@linkyrpi/tic-core'
+import { COMPACT_WIRE_VERSION, createCompactWireDecoder, fromWire } from '@linkyrpi/tic-core'
 import type { PipelineFrame, StageContext } from '@linkyrpi/tic-core/stage'
-import { BATCH_HEADER, MAX_BATCH_FRAMES, STAGE_HEADER, allFramesSubject } from './subjects.js'
+import {
+  BATCH_HEADER,
+  MAX_BATCH_FRAMES,
+  STAGE_HEADER,
+  WIRE_HEADER,
+  allFramesSubject,
+} from './subjects.js'
 
 /** Options of {@link natsSource}. */
 export interface NatsSourceOptions {
@@ -37,11 +43,15 @@ export interface NatsFrameSource {
 
 const decoder = new TextDecoder()
 
-/** The `Linky-Batch` header of a message, when it holds several frames. */
-const batchOf = (h: { get(name: string): string } | undefined): string | undefined => {
-  const value = h?.get(BATCH_HEADER)
+/** A header's value, undefined when absent or empty. */
+const headerOf = (
+  h: { get(name: string): string } | undefined,
+  name: string,
+): string | undefined => {
+  const value = h?.get(name)
   return value === undefined || value === '' ? undefined : value
 }
+const COMPACT = String(COMPACT_WIRE_VERSION)
 
 /**
  * Reads frames from `linky.<site>.*.frames`. Durable: a JetStream pull consumer, acked only when
@@ -53,13 +63,24 @@ export function natsSource(options: NatsSourceOptions, ctx: StageContext): NatsF
   // JetStream messages delivered and not yet acknowledged, by stream sequence, with the number
   // of their frames not yet acknowledged.
   const pending = new Map<number, { msg: JsMsg; left: number }>()
+  // Readings of compact frames are rebuilt here, one builder per meter.
+  const compact = createCompactWireDecoder()
   const parse = (
     data: Uint8Array,
-    stage: string | undefined,
-    batch: string | undefined,
+    headers: { get(name: string): string } | undefined,
   ): PipelineFrame[] | undefined => {
+    const stage = headers?.get(STAGE_HEADER)
     if (stage !== undefined && stage !== options.fromStage) return undefined
     try {
+      const wire = headerOf(headers, WIRE_HEADER)
+      if (wire !== undefined) {
+        if (wire !== COMPACT) throw new Error(`unknown wire form ${wire}`)
+        const frames = compact.decode(decoder.decode(data))
+        if (frames.length === 0 || frames.length > MAX_BATCH_FRAMES)
+          throw new Error(`a batch must hold 1 to ${MAX_BATCH_FRAMES} frames`)
+        return frames
+      }
+      const batch = headerOf(headers, BATCH_HEADER)
       const json = JSON.parse(decoder.decode(data)) as unknown
       if (batch === undefined) return [fromWire(json)]
       if (!Array.isArray(json) || json.length === 0 || json.length > MAX_BATCH_FRAMES)
@@ -81,7 +102,7 @@ export function natsSource(options: NatsSourceOptions, ctx: StageContext): NatsF
           subscriber.error(error)
           return
         }
-        const batch = parse(msg.data, msg.headers?.get(STAGE_HEADER), batchOf(msg.headers))
+        const batch = parse(msg.data, msg.headers)
         if (batch === undefined) return
         for (const frame of batch) {
           seq += 1
@@ -111,7 +132,7 @@ export function natsSource(options: NatsSourceOptions, ctx: StageContext): NatsF
               return
             }
             for await (const msg of iterator) {
-              const batch = parse(msg.data, msg.headers?.get(STAGE_HEADER), batchOf(msg.headers))
+              const batch = parse(msg.data, msg.headers)
               if (batch === undefined) {
                 // Another edge's frame (ack: it is not ours to keep) or a bad payload (term).
                 if (msg.headers?.get(STAGE_HEADER) !== options.fromStage) msg.ack()

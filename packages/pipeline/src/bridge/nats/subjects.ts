@@ -4,6 +4,12 @@ export const STAGE_HEADER = 'Linky-Stage'
 /** Header of a message that holds several frames (a JSON array of wire frames): their number. */
 export const BATCH_HEADER = 'Linky-Batch'
 
+/**
+ * Header of a message in the compact wire form (tic-core's `encodeCompactFrames`): its version,
+ * `2`. Absent: the JSON wire form (version 1, `toWire`).
+ */
+export const WIRE_HEADER = 'Linky-Wire'
+
 /** Frames per NATS message, at most: a frame's `meta.seq` on a durable edge is `stream seq × this + index`. */
 export const MAX_BATCH_FRAMES = 1024
 
