@@ -117,8 +117,7 @@ export default tseslint.config(
   stage('sink-display'),
   stage('sink-mqtt'),
   stage('simulator'),
-  // source-serial still hosts simulatorSource over the simulator (issue #10: to move into the simulator).
-  stage('source-serial', ['simulator']),
+  stage('source-serial'),
   // The pipeline wires stages: never the app, never native serial code (the app passes the binding).
   boundary(['packages/pipeline/src/**/*.ts'], {
     patterns: [

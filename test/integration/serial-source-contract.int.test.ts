@@ -6,8 +6,8 @@ import {
   encodeRecordingHeader,
   replaySource,
   serialSource,
-  simulatorSource,
 } from '@linkyrpi/source-serial'
+import { simulatorSource } from '@linkyrpi/pipeline'
 import { createMeterSimulator } from '@linkyrpi/simulator'
 import { afterAll, beforeAll } from 'vitest'
 import { describeSourceContract } from '../contracts/source-contract.js'

@@ -9,8 +9,7 @@ import 'reflect-metadata'
 import { lastValueFrom, count } from 'rxjs'
 import { performance } from 'node:perf_hooks'
 import { createMeterSimulator } from '@linkyrpi/simulator'
-import { BUILTIN_STAGES, decodeTic, silentLogger } from '@linkyrpi/pipeline'
-import { simulatorSource } from '@linkyrpi/source-serial'
+import { BUILTIN_STAGES, decodeTic, silentLogger, simulatorSource } from '@linkyrpi/pipeline'
 
 const FRAMES = Number(process.env.BENCH_SIM_FRAMES ?? 20_000)
 const MODE = process.env.BENCH_SIM_MODE ?? 'historique'

@@ -4,6 +4,9 @@ export { backoff } from './backoff.js'
 
 export { decodeTic } from './operators/decode-tic.js'
 
+export { simulatorSource } from './sources/simulator-source.js'
+export type { SimulatorSourceOptions } from './sources/simulator-source.js'
+
 export { loadConfig, parseConfig, validateConfig } from './config/load-config.js'
 
 export type { PipelineConfig } from './config/pipeline-config.js'

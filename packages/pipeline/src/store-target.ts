@@ -2,8 +2,10 @@
 // stages, and imports an engine (better-sqlite3 or pg) only when a target of its kind is opened,
 // so that `linkyrpi report` starts fast.
 import { parsePostgresUrl, isPostgresUrl } from '@linkyrpi/sink-postgres/url'
-import { StoreTargetError } from '@linkyrpi/store/core'
+import { createHistoryStore, storeIsCurrent, StoreTargetError } from '@linkyrpi/store/reader'
 import type { Engine, Store, StoreOptions } from '@linkyrpi/store/core'
+import type { ReadEngine } from '@linkyrpi/store/reader'
+import type { HistoryStore } from '@linkyrpi/tic-core/stage'
 
 /** Where a store lives: a PostgreSQL database (and schema) or a SQLite file. */
 export type StoreTarget =
@@ -65,4 +67,68 @@ export async function openStore(
     ...options,
     ...(t.schema === undefined ? {} : { schema: t.schema }),
   })
+}
+
+/** A store opened for reading by {@link openStoreReader}. */
+export interface StoreReader {
+  /** The light reader, or the full store's engine when it had to be opened. */
+  readonly engine: ReadEngine
+  readonly history: HistoryStore
+  /** True when the full store was opened (it was migrated or `prepare` ran). */
+  readonly full: boolean
+  /** Closes the connection; idempotent. */
+  close(): Promise<void>
+}
+
+/** Options of {@link openStoreReader}. */
+export interface OpenStoreReaderOptions extends Pick<OpenStoreOptions, 'onIdleError'> {
+  /** Whether the store, up to date, needs nothing written before reading (default: nothing). */
+  readonly isReady?: (engine: ReadEngine) => Promise<boolean>
+  /** Writes what `isReady` found missing, on the full store. */
+  readonly prepare?: (store: Store) => Promise<void>
+}
+
+/**
+ * Opens a target for reading, over the engine's light reader (`@linkyrpi/sink-sqlite/reader`,
+ * `@linkyrpi/sink-postgres/reader`: no Kysely, about 0.26 s of CPU less for `linkyrpi report`)
+ * when the store has every migration and `isReady` holds. Otherwise it opens the full store as
+ * {@link openStore} does (migrating it), runs `prepare` and reads through it. The SQLite file
+ * must exist.
+ */
+export async function openStoreReader(
+  target: string | StoreTarget,
+  options: OpenStoreReaderOptions = {},
+): Promise<StoreReader> {
+  const t = typeof target === 'string' ? parseStoreTarget(target) : target
+  const engine =
+    t.kind === 'sqlite'
+      ? await (await import('@linkyrpi/sink-sqlite/reader')).openSqliteReader({ path: t.path })
+      : await (
+          await import('@linkyrpi/sink-postgres/reader')
+        ).openPostgresReader({
+          url: t.url,
+          ...(t.schema === undefined ? {} : { schema: t.schema }),
+          ...(options.onIdleError === undefined ? {} : { onIdleError: options.onIdleError }),
+        })
+  let ready: boolean
+  try {
+    ready = (await storeIsCurrent(engine)) && ((await options.isReady?.(engine)) ?? true)
+  } catch (error) {
+    await engine.close()
+    throw error
+  }
+  if (ready)
+    return { engine, history: createHistoryStore(engine), full: false, close: () => engine.close() }
+  await engine.close()
+  const store = await openStore(
+    t,
+    options.onIdleError === undefined ? {} : { onIdleError: options.onIdleError },
+  )
+  try {
+    await options.prepare?.(store)
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+  return { engine: store.engine, history: store.history, full: true, close: () => store.close() }
 }

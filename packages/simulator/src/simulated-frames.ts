@@ -12,7 +12,7 @@ export interface SimulatedRun {
 /**
  * The frames of `simulator`, as fast as they are asked for: every frame that starts before
  * `durationMs` of simulated time from now, at most `frames` of them. The one loop behind
- * `linkyrpi simulate --speed max` and the serial package's `simulatorSource`; stop early by
+ * `linkyrpi simulate --speed max` and the pipeline's `simulatorSource`; stop early by
  * leaving the loop (`break`).
  */
 export function* simulatedFrames(

@@ -6,7 +6,7 @@ import { routeDisplayRequest } from './display-routes.js'
 import type { DisplayRouteState } from './display-routes.js'
 import { resolveDisplayOptions } from './options.js'
 import type { DisplaySinkOptions } from './options.js'
-import type { StatsSnapshot } from './protocol.js'
+import type { LiveSamplesAnswer, StatsSnapshot } from './protocol.js'
 import { SECURITY_HEADERS } from './security-headers.js'
 import { SseHub } from './sse-hub.js'
 
@@ -20,6 +20,8 @@ const stats: StatsSnapshot = {
   energy: null,
   diagnostics: null,
 }
+
+const samples: LiveSamplesAnswer = { meter: 'm', t: [1000], va: [500], inj: [null] }
 
 const emptyStore: HistoryStore = {
   meters: () => Promise.resolve([]),
@@ -45,6 +47,7 @@ async function serve(options: DisplaySinkOptions, latestJson: string | null = nu
     hub,
     latestJson: () => latestJson,
     stats: () => stats,
+    liveSamples: () => samples,
     hello: () => SseHub.message('hello', '{}'),
   }
   const server = createServer((req, res) => void routeDisplayRequest(req, res, state))
@@ -69,6 +72,7 @@ describe('routeDisplayRequest', () => {
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8')
     expect(await res.json()).toEqual({ a: 1 })
     expect(await (await fetch(`${base}/api/stats`)).json()).toEqual(stats)
+    expect(await (await fetch(`${base}/api/live/samples`)).json()).toEqual(samples)
   })
 
   it('answers null as the latest frame before any frame', async () => {

@@ -4,7 +4,7 @@ import { sendJson, sendLargeJson, tokenMatches } from './http-replies.js'
 import { historyApi } from './history-api.js'
 import { costsApi } from './costs-api.js'
 import type { ResolvedDisplayOptions } from './options.js'
-import type { DashboardConfig, StatsSnapshot } from './protocol.js'
+import type { DashboardConfig, LiveSamplesAnswer, StatsSnapshot } from './protocol.js'
 import { SECURITY_HEADERS } from './security-headers.js'
 import type { SseHub } from './sse-hub.js'
 import type { StaticFiles } from './static-files.js'
@@ -21,6 +21,8 @@ export interface DisplayRouteState {
   latestJson(): string | null
   /** The latest statistics snapshot. */
   stats(): StatsSnapshot
+  /** The powers of the frames of the last 10 minutes (`/api/live/samples`). */
+  liveSamples(): LiveSamplesAnswer
   /** The `hello` event sent to a page that connects to `/events`. */
   hello(): string
 }
@@ -57,6 +59,7 @@ const READ_ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   ['/api/config', (_req, res, _url, s) => sendJson(res, 200, s.config)],
   ['/api/latest', (_req, res, _url, s) => sendJson(res, 200, JSON.parse(s.latestJson() ?? 'null'))],
   ['/api/stats', (_req, res, _url, s) => sendJson(res, 200, s.stats())],
+  ['/api/live/samples', (req, res, _url, s) => sendLargeJson(req, res, 200, s.liveSamples())],
   [
     '/api/diagnostics',
     (_req, res, _url, s) => {

@@ -1,25 +1,16 @@
 import { createServer } from 'node:http'
 import type { Server } from 'node:http'
-import { toWire } from '@linkyrpi/tic-core'
 import type { PipelineFrame, StageContext } from '@linkyrpi/tic-core/stage'
-import { EnergyTracker } from './energy-tracker.js'
 import { listenDisplay } from './listen-display.js'
 import { sendJson } from './http-replies.js'
 import { historyEnergy } from './history-energy.js'
 import { routeDisplayRequest } from './display-routes.js'
 import type { DisplayRouteState } from './display-routes.js'
-import { LiveStats } from './live-stats.js'
+import { LiveState } from './live-state.js'
 import { resolveDisplayOptions } from './options.js'
 import type { DisplayListening, DisplaySinkOptions, ResolvedDisplayOptions } from './options.js'
-import type {
-  DashboardConfig,
-  EnergyStats,
-  HelloEvent,
-  StatsSnapshot,
-  TariffSnapshot,
-} from './protocol.js'
+import type { DashboardConfig, EnergyStats, StatsSnapshot } from './protocol.js'
 import { SseHub } from './sse-hub.js'
-import { tariffKey, tariffOf } from './tariff-snapshot.js'
 import { StaticFiles, defaultClientDir } from './static-files.js'
 
 /** A running dashboard server. */
@@ -37,8 +28,10 @@ const HEARTBEAT_MS = 15_000
 /**
  * Starts the dashboard's HTTP server: the built client (`/`, `/assets/…`), the event stream
  * (`/events`), and a read-only JSON API (`/api/config`, `/api/latest`, `/api/stats`,
- * `/api/diagnostics`, `/api/history/…`, `/api/costs`) and, when given, the Prometheus `/metrics`. Resolves once listening. Rejects with
- * `DisplayServerError` (see listen-display.ts) when the port cannot be bound; throws `TypeError` on bad options.
+ * `/api/live/samples`, `/api/diagnostics`, `/api/history/…`, `/api/costs`) and, when given, the
+ * Prometheus `/metrics`. The live data it keeps is a {@link LiveState}; this function only wires
+ * HTTP and the event stream. Resolves once listening. Rejects with `DisplayServerError` (see
+ * listen-display.ts) when the port cannot be bound; throws `TypeError` on bad options.
  */
 export async function startDisplayServer(
   options: DisplaySinkOptions,
@@ -50,8 +43,7 @@ export async function startDisplayServer(
   if (files === undefined)
     ctx.logger.warn('dashboard client not built: run the package build (vite build)', {})
   const hub = new SseHub(o.maxClientBacklogBytes)
-  const live = new LiveStats(ctx.now())
-  const energy = new EnergyTracker(o.timeZone)
+  const state = new LiveState(o.timeZone, ctx.now())
   const config: DashboardConfig = {
     lang: o.lang,
     staleAfterMs: o.staleAfterMs,
@@ -60,29 +52,16 @@ export async function startDisplayServer(
     timeZone: o.timeZone,
     ...(o.waitingFor !== undefined ? { waitingFor: o.waitingFor } : {}),
   }
-  let last: PipelineFrame | null = null
-  let lastJson: string | null = null
-  let lastAt: number | null = null
-  let tariff: TariffSnapshot | null = null
-  let tariffSentKey = ''
-  let stats: StatsSnapshot = {
-    at: ctx.now(),
-    frames: 0,
-    framesPerSecond: 0,
-    rejectedByReason: {},
-    rejectedPerMinute: [],
-    clients: 0,
-    energy: null,
-    diagnostics: null,
-  }
 
   async function computeStats(): Promise<StatsSnapshot> {
     const now = ctx.now()
-    let e: EnergyStats | null = energy.stats()
-    const meter = last?.reading.meter.id ?? null
+    const live = state.liveEnergy()
+    let e: EnergyStats | null = live
+    const latest = state.reading
+    const meter = latest?.meter.id ?? null
     if (o.history !== undefined && meter !== null) {
       try {
-        e = await historyEnergy(o.history, o.timeZone, meter, now, last?.reading ?? null)
+        e = await historyEnergy(o.history, o.timeZone, meter, now, latest, live)
       } catch (error) {
         ctx.logger.warn('history energy query failed, showing live counts', { error })
       }
@@ -95,22 +74,12 @@ export async function startDisplayServer(
         ctx.logger.warn('diagnostics snapshot failed', { error })
       }
     }
-    return {
-      at: now,
-      frames: live.frames,
-      framesPerSecond: live.takeRate(now),
-      rejectedByReason: { ...live.rejectedByReason },
-      rejectedPerMinute: live.perMinute(now),
-      clients: hub.size,
-      energy: e,
-      diagnostics,
-    }
+    return state.statsAt(now, hub.size, e, diagnostics)
   }
 
   function pushTariff(): void {
-    if (tariff === null) return
-    tariffSentKey = tariffKey(tariff)
-    hub.broadcast(SseHub.message('tariff', JSON.stringify(tariff)))
+    const json = state.takeTariff()
+    if (json !== null) hub.broadcast(SseHub.message('tariff', json))
   }
 
   let statsBusy = false
@@ -118,30 +87,11 @@ export async function startDisplayServer(
     if (statsBusy) return
     statsBusy = true
     computeStats()
-      .then((s) => {
-        stats = s
-        hub.broadcast(SseHub.message('stats', JSON.stringify(s)))
-      })
+      .then((s) => hub.broadcast(SseHub.message('stats', JSON.stringify(s))))
       .catch((error: unknown) => ctx.logger.warn('statistics failed', { error }))
       .finally(() => {
         statsBusy = false
       })
-  }
-
-  function hello(): string {
-    const h: HelloEvent = {
-      config,
-      frame: last === null ? null : toWire(last),
-      lastFrameAgeMs: lastAt === null ? null : Math.max(0, ctx.now() - lastAt),
-      tariff,
-      // Live counts are always current; the store's figures come with the periodic push.
-      stats: {
-        ...stats,
-        clients: hub.size + 1,
-        energy: stats.energy?.source === 'history' ? stats.energy : energy.stats(),
-      },
-    }
-    return SseHub.message('hello', JSON.stringify(h))
   }
 
   const routes: DisplayRouteState = {
@@ -149,9 +99,11 @@ export async function startDisplayServer(
     config,
     files,
     hub,
-    latestJson: () => lastJson,
-    stats: () => stats,
-    hello,
+    latestJson: () => state.latestJson,
+    stats: () => state.stats,
+    liveSamples: () => state.samples(ctx.now()),
+    hello: () =>
+      SseHub.message('hello', JSON.stringify(state.hello(config, hub.size + 1, ctx.now()))),
   }
 
   const server: Server = createServer((req, res) => {
@@ -181,18 +133,11 @@ export async function startDisplayServer(
       return hub.size
     },
     publish(frame) {
-      const now = ctx.now()
-      last = frame
-      lastAt = now
-      lastJson = JSON.stringify(toWire(frame))
-      live.observe(frame, now)
-      energy.observe(frame.reading, now)
+      const seen = state.observe(frame, ctx.now())
       // The first frame makes energy and statistics available: send them without waiting.
-      if (live.frames === 1) pushStats()
-      hub.broadcast(SseHub.message('frame', lastJson))
-      const t = tariffOf(frame, now)
-      tariff = t
-      if (tariffKey(t) !== tariffSentKey) pushTariff()
+      if (seen.first) pushStats()
+      hub.broadcast(SseHub.message('frame', seen.json))
+      if (seen.tariffChanged) pushTariff()
     },
     close() {
       closed ??= new Promise<void>((resolve) => {

@@ -74,4 +74,30 @@ describe('historyEnergy', () => {
     const e = await historyEnergy(store(days, stored), 'UTC', 'other', NOW, reading(5100))
     expect(e.todayByIndexWh).toEqual({ 1: 10, 2: 3 })
   })
+
+  it('on a fresh store (no reading yet), gives what the dashboard counted, since when it counted', async () => {
+    const current = reading(5100)
+    const meter = current.meter.id ?? 'none'
+    const live = {
+      meter,
+      source: 'live' as const,
+      sinceDay: NOW - 70_000,
+      sinceMonth: NOW - 70_000,
+      todayByIndexWh: { 1: 30 },
+      monthByIndexWh: { 1: 30 },
+      todayExportWh: null,
+      monthExportWh: null,
+    }
+    const e = await historyEnergy(store([], null), 'UTC', meter, NOW, current, live)
+    expect(e).toMatchObject({
+      source: 'history',
+      sinceDay: NOW - 70_000,
+      sinceMonth: NOW - 70_000,
+      todayByIndexWh: { 1: 30 },
+      monthByIndexWh: { 1: 30 },
+    })
+    // Another meter's count is not this one's.
+    const other = await historyEnergy(store([], null), 'UTC', 'other', NOW, current, live)
+    expect(other.todayByIndexWh).toEqual({})
+  })
 })

@@ -101,3 +101,15 @@ export interface StatsSnapshot {
   /** The pipeline's snapshot when configured, else null. */
   readonly diagnostics: DiagnosticsSnapshot | null
 }
+
+/**
+ * `GET /api/live/samples`: the last 10 minutes of frames the server received, as columns (same
+ * length), oldest first. Times are the frames' `receivedAt` (epoch ms, as in the `frame` events),
+ * powers VA, null when the frame had none. `meter` is the meter of these frames, null before one.
+ */
+export interface LiveSamplesAnswer {
+  readonly meter: string | null
+  readonly t: readonly number[]
+  readonly va: readonly (number | null)[]
+  readonly inj: readonly (number | null)[]
+}

@@ -29,4 +29,26 @@ describe('withUnstoredEnergy', () => {
       exportWh: 20,
     })
   })
+
+  it('on a store with no reading of the period (fresh, or last reading before the period), adds what the dashboard counted in the period', () => {
+    const counted = { since: 1500, byIndexWh: { 1: 40, 2: 0 }, exportWh: 7 }
+    const fresh = { byIndexWh: {}, exportWh: 0 }
+    expect(withUnstoredEnergy(fresh, null, reading({ 1: 10_040 }), 1000, counted)).toEqual({
+      byIndexWh: { 1: 40, 2: 0 },
+      exportWh: 7,
+    })
+    const yesterday = { t: 500, reading: reading({ 1: 9_000 }) }
+    expect(withUnstoredEnergy(totals, yesterday, reading({ 1: 10_040 }), 1000, counted)).toEqual({
+      byIndexWh: { 1: 1040, 2: 500 },
+      exportWh: 27,
+    })
+    // Counted since before the period (no frame yet today): it belongs to the previous period.
+    expect(withUnstoredEnergy(fresh, null, null, 2000, counted)).toBe(fresh)
+    // A stored reading in the period wins: the index increase since it, not the dashboard's count.
+    const stored = { t: 5000, reading: reading({ 1: 10_000 }) }
+    expect(withUnstoredEnergy(totals, stored, reading({ 1: 10_010 }), 1000, counted)).toEqual({
+      byIndexWh: { 1: 1010, 2: 500 },
+      exportWh: 20,
+    })
+  })
 })

@@ -13,7 +13,8 @@ import type {
   StoreDatabase,
   WriteTx,
 } from '@linkyrpi/store/core'
-import { intArrayLiteral, textArrayLiteral } from './pg-array-literal.js'
+import { intArrayLiteral, intArraysLiteral, textArrayLiteral } from './pg-array-literal.js'
+import { numberTypes, pgPlaceholders } from './pg-common.js'
 import { assertSchemaName } from './postgres-url.js'
 
 /** Options of {@link openPostgres}. */
@@ -51,12 +52,7 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
   const schema = options.schema ?? 'public'
   assertSchemaName(schema)
   // int8 and numeric come back as strings by default; every value we store fits a double.
-  const types = {
-    getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-      oid === 20 || oid === 1700
-        ? (v: string) => Number(v)
-        : pg.types.getTypeParser(oid, format as 'text'),
-  }
+  const types = numberTypes(pg)
   const pool: Pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 4,
@@ -83,10 +79,7 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
   }
   const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) })
   let closed = false
-  const pgText = (text: string): string => {
-    let n = 0
-    return text.replace(/\?/g, () => `$${String(++n)}`)
-  }
+  const pgText = pgPlaceholders
   // Bulk inserts send one array literal per column and `unnest` them: one statement per table and
   // batch. The fast path (`safe` false) inserts samples without a conflict clause after looking up
   // which keys of the batch exist (one index range scan per meter, normally empty) and registers
@@ -98,15 +91,24 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
     conflict: string,
     returning: string,
   ): { text: string; values: string[] } => {
-    const cols = Object.entries(COLUMNS[table])
+    const cols = Object.entries(COLUMNS[table]) as [string, string][]
     const values = cols.map(([name, cls]) =>
-      cls === 'text' ? textArrayLiteral(rows, name) : intArrayLiteral(rows, name),
+      cls === 'text'
+        ? textArrayLiteral(rows, name)
+        : cls.endsWith('[]')
+          ? intArraysLiteral(rows, name)
+          : intArrayLiteral(rows, name),
     )
     const unnest = cols
       .map(([, cls], i) => `$${String(i + 1)}::${PG_TYPES[cls] ?? 'text'}[]`)
       .join(', ')
+    // Array columns travel as text arrays of array literals (unnest would flatten a 2-D array).
+    const hasArrays = cols.some(([, cls]) => cls.endsWith('[]'))
+    const select = hasArrays
+      ? `select ${cols.map(([n, cls]) => (cls.endsWith('[]') ? `u.${n}::${PG_TYPES[cls.slice(0, -2)]!}[]` : `u.${n}`)).join(', ')} from unnest(${unnest}) as u(${cols.map(([n]) => n).join(', ')})`
+      : `select * from unnest(${unnest})`
     return {
-      text: `insert into ${table} (${cols.map(([n]) => n).join(', ')}) select * from unnest(${unnest}) ${conflict}${returning}`,
+      text: `insert into ${table} (${cols.map(([n]) => n).join(', ')}) ${select} ${conflict}${returning}`,
       values,
     }
   }

@@ -1,4 +1,4 @@
-import { StoreTargetError } from '@linkyrpi/store/core'
+import { StoreTargetError } from '@linkyrpi/store/reader'
 
 /** The schemes of a PostgreSQL URL: `postgres://` and `postgresql://` (any case). */
 export const POSTGRES_URL_PATTERN = /^postgres(ql)?:\/\//i

@@ -6,40 +6,16 @@ import { statSync } from 'node:fs'
 import { Kysely, SqliteDialect } from 'kysely'
 import type { Database as SqliteDb, Statement } from 'better-sqlite3'
 import { COLUMNS, StoreConnectionError } from '@linkyrpi/store/core'
+import { applySqlitePragmas } from './sqlite-pragmas.js'
+import { sqliteSelectRows } from './sqlite-reader.js'
 import type { BulkRow, BulkTable, Engine, StoreDatabase, WriteTx } from '@linkyrpi/store/core'
+
+export { SQLITE_JOURNAL_SIZE_LIMIT, applySqlitePragmas } from './sqlite-pragmas.js'
 
 /** Options of {@link openSqlite}. */
 export interface SqliteEngineOptions {
   /** Database file path (`:memory:` for tests). */
   readonly path: string
-}
-
-/**
- * Upper bound of the WAL file kept on disk after a checkpoint (bytes, 4 MiB). SQLite reuses the
- * WAL from its start after each checkpoint; this only truncates a WAL that grew larger (a long
- * reader holding a snapshot), so the file does not stay big.
- */
-export const SQLITE_JOURNAL_SIZE_LIMIT = 4 * 1024 * 1024
-
-/**
- * Connection settings of every store file, chosen for an SD card:
- *
- * - `journal_mode = WAL`: a commit appends the changed pages to the `-wal` file; the database
- *   file is written only at checkpoints (every 1000 WAL pages, SQLite's default), once per page
- *   however many commits changed it in between. The dashboard reads while the sink writes.
- * - `synchronous = FULL`: the WAL is fsynced at every commit, so a **power cut** loses no
- *   committed transaction (with `NORMAL` it could roll back every commit since the last
- *   checkpoint, hours at the embedded flush interval). Its cost is one fsync per commit, which
- *   the embedded sink makes every few minutes; it writes no extra byte.
- * - `journal_size_limit`: see {@link SQLITE_JOURNAL_SIZE_LIMIT}.
- * - `busy_timeout = 5000`: a second process (`linkyrpi db migrate`) waits for a lock instead of
- *   failing.
- */
-export function applySqlitePragmas(raw: SqliteDb): void {
-  raw.pragma('journal_mode = WAL')
-  raw.pragma('synchronous = FULL')
-  raw.pragma(`journal_size_limit = ${String(SQLITE_JOURNAL_SIZE_LIMIT)}`)
-  raw.pragma('busy_timeout = 5000')
 }
 
 /** Opens (creates) a SQLite database file in WAL mode. */
@@ -56,7 +32,6 @@ export async function openSqlite(options: SqliteEngineOptions): Promise<Engine> 
   }
   const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: raw }) })
   const statements = new Map<string, Statement>()
-  const rawStatements = new Map<string, Statement>()
   const prepare = (text: string): Statement => {
     let s = statements.get(text)
     if (s === undefined) {
@@ -110,14 +85,7 @@ export async function openSqlite(options: SqliteEngineOptions): Promise<Engine> 
         inTx = false
       }
     },
-    selectRows(text, params) {
-      let st = rawStatements.get(text)
-      if (st === undefined) {
-        st = raw.prepare(text).raw(true)
-        rawStatements.set(text, st)
-      }
-      return Promise.resolve(st.all(...params) as unknown[][])
-    },
+    selectRows: sqliteSelectRows(raw),
     least: (a, b) => `min(coalesce(${a}, ${b}), coalesce(${b}, ${a}))`,
     greatest: (a, b) => `max(coalesce(${a}, ${b}), coalesce(${b}, ${a}))`,
     sizeBytes() {
@@ -141,7 +109,6 @@ export async function openSqlite(options: SqliteEngineOptions): Promise<Engine> 
       if (closed) return
       closed = true
       statements.clear()
-      rawStatements.clear()
       await db.destroy()
     },
   }

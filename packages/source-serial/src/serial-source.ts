@@ -5,7 +5,7 @@ import { SerialPortStream } from '@serialport/stream'
 import type { OpenOptions } from '@serialport/stream'
 import { BehaviorSubject, Observable } from 'rxjs'
 import { SerialPortError } from './errors.js'
-import { GroupScanner } from './group-scanner.js'
+import { createModeDetector } from './mode-detector.js'
 
 /** A serialport binding (`SerialBinding` of @serialport/bindings-interface). */
 export type SerialBinding = OpenOptions['binding']
@@ -37,7 +37,7 @@ export interface SerialSourceState {
   readonly bytes: number
   /** Frames seen with at least one valid group. */
   readonly frames: number
-  /** Groups refused (checksum, label, charset…), wrong-baud garbage included. */
+  /** Groups refused (checksum, label, charset…) in complete frames, wrong-baud garbage included. */
   readonly rejected: number
   /** Epoch ms of the last frame with a valid group, or null. */
   readonly lastFrameAt: number | null
@@ -127,17 +127,14 @@ export function serialSource(options: SerialSourceOptions): SerialSource {
     let lastFrameAt: number | null = null
     let lastValidAt = now()
     let lastLoss: string | null = null
-    const scanner = new GroupScanner()
-    scanner.onValid = () => {
-      lastValidAt = now()
-    }
-    scanner.onFrame = () => {
-      frames++
-      lastFrameAt = now()
-    }
-    scanner.onRejected = () => {
-      rejected++
-    }
+    const detector = createModeDetector({
+      onFrame(verdict) {
+        rejected += verdict.rejected
+        if (verdict.valid === 0) return
+        frames++
+        lastFrameAt = lastValidAt = now()
+      },
+    })
 
     const snapshot = (): SerialSourceState => ({ ...current, bytes, frames, rejected, lastFrameAt })
     const set = (patch: Partial<SerialSourceState>): void => {
@@ -221,7 +218,7 @@ export function serialSource(options: SerialSourceOptions): SerialSource {
 
     const detect = (reason: string): void => {
       clearTimer()
-      scanner.reset()
+      detector.reset()
       held = []
       heldBytes = 0
       windowBytes = 0
@@ -299,7 +296,7 @@ export function serialSource(options: SerialSourceOptions): SerialSource {
 
     const onData = (chunk: Buffer): void => {
       bytes += chunk.length
-      scanner.push(chunk)
+      detector.push(chunk)
       if (current.status === 'locked') {
         subscriber.next(chunk)
         return
@@ -309,7 +306,7 @@ export function serialSource(options: SerialSourceOptions): SerialSource {
       held.push(chunk)
       heldBytes += chunk.length
       while (heldBytes > o.holdBytes && held.length > 1) heldBytes -= held.shift()!.length
-      const mode = scanner.decided(o.minValidGroups)
+      const mode = detector.decided(o.minValidGroups)
       if (mode !== null) lock(mode)
     }
 

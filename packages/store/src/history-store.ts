@@ -7,9 +7,10 @@ import type {
   StoredMeter,
 } from '@linkyrpi/tic-core/stage'
 import type { TicReading } from '@linkyrpi/tic-core'
-import { parisMonthStart } from '@linkyrpi/tic-core'
+import { parisMonthStart } from '@linkyrpi/tic-core/paris-time'
 import { RES_MINUTES, registerNum } from './codes.js'
-import type { Engine } from './engine.js'
+import { powerMinuteRowsSql } from './packed-minutes.js'
+import type { ReadEngine } from './read-engine.js'
 
 const DAY = 86_400_000
 const HOUR = 3_600_000
@@ -25,27 +26,43 @@ export function autoResolution(from: number, to: number): Resolution {
   return 'raw'
 }
 
+/**
+ * PostgreSQL's 1-minute power rows, from `power_minutes` (one row of arrays per hour): the same
+ * columns as the `power_rows` query. Parameters: meter id, first hour, end, from, end (epoch ms).
+ */
+const PACKED_MINUTES_QUERY = `select q.bucket, q.va_n, q.va_sum, q.va_min, q.va_max, q.vap_n, q.va1_sum, q.va2_sum, q.va3_sum, q.inj_n, q.inj_sum
+  from (${powerMinuteRowsSql('from power_minutes p')} and p.m = (select num from meter_nums where id = ?) and p.hour >= ? and p.hour < ?) q
+  where q.bucket >= ? and q.bucket < ? order by q.bucket`
+
 const IMPORT = registerNum('import')
 const EXPORT = registerNum('export')
 
 const avg = (sum: number | null, n: number): number | null =>
   sum === null || n === 0 ? null : sum / n
+const num = (v: unknown): number | null => (v === null ? null : Number(v))
+const ROLLUP_RANGE =
+  'from power_rows where m = (select num from meter_nums where id = ?) and res = ? and bucket >= ? and bucket < ? order by bucket'
 
-/** The `HistoryStore` query API over an engine (the dashboard's history screens, analytics). */
-export function createHistoryStore(engine: Engine): HistoryStore {
-  const db = engine.db
+/**
+ * The `HistoryStore` query API over an engine (the dashboard's history screens, analytics). Plain
+ * SQL through `selectRows` only: a {@link ReadEngine} (no Kysely) is enough.
+ */
+export function createHistoryStore(engine: ReadEngine): HistoryStore {
+  const text = (v: unknown): string => String(v)
+  const textOrNull = (v: unknown): string | null => (v === null ? null : String(v))
+  /** True for a meter known to be single-phase and not producing (no per-phase or injected power). */
+  async function isSlim(meter: string): Promise<boolean> {
+    const [m] = await engine.selectRows('select phases, producer from meters where id = ?', [meter])
+    return m !== undefined && Number(m[0]) === 1 && Number(m[1]) === 0
+  }
+
   /**
    * Full-resolution samples. A day is 43,200 rows and building them dominates the query, so a
    * meter known to be single-phase and not producing reads only `t` and `va`: its per-phase and
    * injected columns are null (a third fewer values to convert).
    */
   async function rawSamples(meter: string, from: number, to: number): Promise<SamplePoint[]> {
-    const m = await db
-      .selectFrom('meters')
-      .select(['phases', 'producer'])
-      .where('id', '=', meter)
-      .executeTakeFirst()
-    const slim = m !== undefined && m.phases === 1 && m.producer === 0
+    const slim = await isSlim(meter)
     const range =
       'from sample_rows where m = (select num from meter_nums where id = ?) and t >= ? and t < ? order by t'
     if (slim) {
@@ -94,42 +111,73 @@ export function createHistoryStore(engine: Engine): HistoryStore {
 
   return {
     async meters(): Promise<readonly StoredMeter[]> {
-      const rows = await db
-        .selectFrom('meters')
-        .select(['id', 'prm', 'mode', 'phases', 'producer', 'first_seen', 'last_seen'])
-        .orderBy('id')
-        .execute()
-      return rows.map((m) => ({
-        id: m.id,
-        prm: m.prm,
-        mode: m.mode === 'standard' ? 'standard' : 'historique',
-        phases: m.phases === 1 || m.phases === 3 ? m.phases : null,
-        producer: m.producer === 1,
-        firstSeen: Number(m.first_seen),
-        lastSeen: Number(m.last_seen),
-      }))
+      const rows = await engine.selectRows(
+        'select id, prm, mode, phases, producer, first_seen, last_seen from meters order by id',
+        [],
+      )
+      return rows.map((m): StoredMeter => {
+        const phases = m[3] === null ? null : Number(m[3])
+        return {
+          id: text(m[0]),
+          prm: textOrNull(m[1]),
+          mode: m[2] === 'standard' ? 'standard' : 'historique',
+          phases: phases === 1 || phases === 3 ? phases : null,
+          producer: Number(m[4]) === 1,
+          firstSeen: Number(m[5]),
+          lastSeen: Number(m[6]),
+        }
+      })
     },
 
     async latest(meter) {
-      const m = await db
-        .selectFrom('meters')
-        .select(['last_seen', 'last_reading'])
-        .where('id', '=', meter)
-        .executeTakeFirst()
+      const [m] = await engine.selectRows(
+        'select last_seen, last_reading from meters where id = ?',
+        [meter],
+      )
       return m === undefined
         ? null
-        : { t: Number(m.last_seen), reading: JSON.parse(m.last_reading) as TicReading }
+        : { t: Number(m[0]), reading: JSON.parse(text(m[1])) as TicReading }
     },
 
     async samples(meter, from, to, resolution) {
       const res = resolution === 'auto' ? autoResolution(from, to) : resolution
       if (res === 'raw') return rawSamples(meter, from, to)
       // Rows as arrays (no Kysely row objects): a report reads a month of minutes (44,640 rows).
-      const rows = await engine.selectRows(
-        'select bucket, va_n, va_sum, va_min, va_max, vap_n, va1_sum, va2_sum, va3_sum, inj_n, inj_sum from power_rows where m = (select num from meter_nums where id = ?) and res = ? and bucket >= ? and bucket < ? order by bucket',
-        [meter, RES_MINUTES[res], from, to],
-      )
-      const num = (v: unknown): number | null => (v === null ? null : Number(v))
+      // PostgreSQL keeps its 1-minute rows packed per hour: always read whole (all columns).
+      const packed = res === '1m' && engine.kind === 'postgres'
+      // A meter known to be single-phase and not producing has no per-phase or injected sums:
+      // they are not read (as for raw samples), which halves the values to convert.
+      if (!packed && (await isSlim(meter))) {
+        const rows = await engine.selectRows(
+          `select bucket, va_n, va_sum, va_min, va_max ${ROLLUP_RANGE}`,
+          [meter, RES_MINUTES[res], from, to],
+        )
+        const out = new Array<SamplePoint>(rows.length)
+        for (let i = 0; i < rows.length; i++) {
+          const r = rows[i] as [number | string, number | string, unknown, unknown, unknown]
+          out[i] = {
+            t: Number(r[0]),
+            avgVA: avg(num(r[2]), Number(r[1])),
+            minVA: num(r[3]),
+            maxVA: num(r[4]),
+            avgVAByPhase: null,
+            avgInjectedVA: null,
+          }
+        }
+        return out
+      }
+      const rows = packed
+        ? await engine.selectRows(PACKED_MINUTES_QUERY, [
+            meter,
+            Math.floor(from / HOUR) * HOUR,
+            to,
+            from,
+            to,
+          ])
+        : await engine.selectRows(
+            `select bucket, va_n, va_sum, va_min, va_max, vap_n, va1_sum, va2_sum, va3_sum, inj_n, inj_sum ${ROLLUP_RANGE}`,
+            [meter, RES_MINUTES[res], from, to],
+          )
       const out = new Array<SamplePoint>(rows.length)
       for (let i = 0; i < rows.length; i++) {
         const r = rows[i] as unknown[]
@@ -150,29 +198,24 @@ export function createHistoryStore(engine: Engine): HistoryStore {
 
     async energy(meter, from, to, bucket) {
       // Energy counted per register and local day at ingest: increments only, never negative.
-      const rows = await db
-        .selectFrom('energy_rows')
-        .select(['reg', 'bucket', 'energy_wh'])
-        .where('m', '=', (eb) => eb.selectFrom('meter_nums').select('num').where('id', '=', meter))
-        .where('res', '=', RES_MINUTES['1d'])
-        .where('bucket', '>=', from)
-        .where('bucket', '<', to)
-        .orderBy('bucket')
-        .execute()
+      const rows = await engine.selectRows(
+        'select reg, bucket, energy_wh from energy_rows where m = (select num from meter_nums where id = ?) and res = ? and bucket >= ? and bucket < ? order by bucket',
+        [meter, RES_MINUTES['1d'], from, to],
+      )
       const out = new Map<
         number,
         { byIndexWh: Record<number, number>; importWh: number; exportWh: number }
       >()
       for (const r of rows) {
-        const day = Number(r.bucket)
-        const wh = Number(r.energy_wh)
+        const day = Number(r[1])
+        const wh = Number(r[2])
         const start = bucket === 'day' ? day : parisMonthStart(day)
         let b = out.get(start)
         if (b === undefined) {
           b = { byIndexWh: {}, importWh: 0, exportWh: 0 }
           out.set(start, b)
         }
-        const reg = Number(r.reg)
+        const reg = Number(r[0])
         if (reg === IMPORT) b.importWh += wh
         else if (reg === EXPORT) b.exportWh += wh
         else if (reg < 100) b.byIndexWh[reg] = (b.byIndexWh[reg] ?? 0) + wh
@@ -189,21 +232,15 @@ export function createHistoryStore(engine: Engine): HistoryStore {
     },
 
     async events(meter, from, to, limit = 500) {
-      const rows = await db
-        .selectFrom('events')
-        .select(['t', 'meter', 'kind', 'detail'])
-        .where('meter', '=', meter)
-        .where('t', '>=', from)
-        .where('t', '<', to)
-        .orderBy('t', 'desc')
-        .orderBy('kind')
-        .limit(limit)
-        .execute()
+      const rows = await engine.selectRows(
+        'select t, meter, kind, detail from events where meter = ? and t >= ? and t < ? order by t desc, kind limit ?',
+        [meter, from, to, limit],
+      )
       return rows.map((e): StoredEvent => ({
-        t: Number(e.t),
-        meter: e.meter,
-        kind: e.kind,
-        detail: JSON.parse(e.detail) as Record<string, unknown>,
+        t: Number(e[0]),
+        meter: text(e[1]),
+        kind: text(e[2]),
+        detail: JSON.parse(text(e[3])) as Record<string, unknown>,
       }))
     },
   }

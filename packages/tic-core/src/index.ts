@@ -8,10 +8,11 @@ export { labelInfo } from './labels/catalogue.js'
 
 export { decodeGroup, MAX_GROUP_BYTES } from './group.js'
 
-export { createTicFramer } from './framer.js'
+export { createTicFramer, FramerCore } from './framer.js'
+export type { FramerSink } from './framer.js'
 
 export { createFrameDecoder } from './frame.js'
-export type { TicFrame } from './frame.js'
+export type { FrameDecoder, TicFrame } from './frame.js'
 export { createTicDecoder } from './decoder.js'
 export { createPipelineFrameDecoder } from './pipeline-frame-decoder.js'
 export type { PipelineFrameSink } from './pipeline-frame-decoder.js'

@@ -1,7 +1,6 @@
-import { serialSource } from '@linkyrpi/source-serial'
-import type { SerialBinding, SerialSourceState } from '@linkyrpi/source-serial'
-import { createTicDecoder } from '@linkyrpi/tic-core'
-import type { TicModeSetting, TicReading } from '@linkyrpi/tic-core'
+import { detectMeter as detect } from '@linkyrpi/source-serial'
+import type { DetectMeterOptions, MeterDetection } from '@linkyrpi/source-serial'
+import type { TicModeSetting } from '@linkyrpi/tic-core'
 import { EXIT, UsageError, parseCommandArgs } from './command.js'
 import type { Command, CommandIo } from './command.js'
 import { parseDuration } from '../duration.js'
@@ -25,112 +24,21 @@ Exit codes: 0 found; 1 the port cannot be opened; 2 bad arguments; 4 no TIC foun
 is printed: no data at all, data at neither baud rate, no complete frame).
 `
 
-/** What `detect` found. */
-export interface Detection {
-  readonly mode: string
-  readonly baudRate: number
-  readonly meterId: string | null
-  readonly meterKind: string
-  readonly model: string | null
-  readonly phases: number | null
-  readonly producer: boolean
-  readonly option: string | null
-  readonly optionLabel: string | null
-  readonly subscribedVA: number | null
-  readonly note: string | null
-}
-
-/** Options of {@link detectMeter}. */
-export interface DetectOptions {
-  readonly path: string
-  readonly binding: SerialBinding
-  readonly timeoutMs: number
-  readonly mode: TicModeSetting
-  readonly baudRates: readonly number[]
-  readonly windowMs: number
-}
-
-/** Runs detection with an injectable binding; resolves to the detection or a reason it failed. */
-export function detectMeter(
-  o: DetectOptions,
+/**
+ * Runs detection (`detectMeter` of source-serial) and gives a failure its exit code: 1 when the
+ * port cannot be opened, 4 when no TIC was found.
+ */
+export async function detectMeter(
+  o: DetectMeterOptions,
   signal?: AbortSignal,
-): Promise<{ found: Detection } | { failed: string; exit: number }> {
-  return new Promise((resolve) => {
-    const source = serialSource({
-      path: o.path,
-      binding: o.binding,
-      mode: o.mode,
-      baudRates: o.baudRates,
-      detectWindowMs: o.windowMs,
-      reconnect: false,
-      silenceMs: 0,
-    })
-    let state: SerialSourceState = source.state()
-    const stateSub = source.state$.subscribe((s) => {
-      state = s
-    })
-    const decoder = createTicDecoder({ reading: true })
-    let done = false
-    const finish = (r: { found: Detection } | { failed: string; exit: number }): void => {
-      if (done) return
-      done = true
-      clearTimeout(timer)
-      sub.unsubscribe()
-      stateSub.unsubscribe()
-      resolve(r)
-    }
-    const timer = setTimeout(() => {
-      const reason =
-        state.status === 'locked'
-          ? `locked on ${String(state.mode)} at ${String(state.baudRate)} Bd but no complete valid frame arrived`
-          : (state.reason ?? 'no TIC found')
-      finish({
-        failed: `no TIC found on ${o.path} within ${String(o.timeoutMs / 1000)} s: ${reason}`,
-        exit: EXIT.notFound,
-      })
-    }, o.timeoutMs)
-    signal?.addEventListener('abort', () => finish({ failed: 'interrupted', exit: EXIT.notFound }))
-    const sub = source.subscribe({
-      next: (chunk) => {
-        for (const e of decoder.push(chunk)) {
-          if (
-            e.kind !== 'frame' ||
-            e.frame.short ||
-            e.frame.groups.length < 3 ||
-            e.frame.rejected.length > e.frame.groups.length
-          )
-            continue
-          finish({ found: describe(e.frame.reading!, state) })
-          return
-        }
-      },
-      error: (error: unknown) =>
-        finish({
-          failed: `cannot open ${o.path}: ${(error as Error).message.replace(`${o.path}: `, '').replace(/^Error: /, '')}`,
-          exit: EXIT.failure,
-        }),
-    })
-  })
-}
-
-function describe(r: TicReading, s: SerialSourceState): Detection {
-  return {
-    mode: r.meter.mode,
-    baudRate: s.baudRate ?? 0,
-    meterId: r.meter.id,
-    meterKind: r.meter.kind,
-    model: r.meter.ads?.model ?? null,
-    phases: r.meter.phases,
-    producer: r.meter.producer,
-    option: r.contract.option,
-    optionLabel: r.contract.optionLabel,
-    subscribedVA: r.contract.subscribedVA,
-    note: s.reason,
-  }
+): Promise<{ found: MeterDetection } | { failed: string; exit: number }> {
+  const r = await detect(o, signal)
+  if ('found' in r) return { found: r.found }
+  return { failed: r.failed, exit: r.cause === 'cannot-open' ? EXIT.failure : EXIT.notFound }
 }
 
 /** Prints a detection as text. */
-export function formatDetection(d: Detection): string {
+export function formatDetection(d: MeterDetection): string {
   const lines = [
     `mode:      ${d.mode}`,
     `baud:      ${String(d.baudRate)}`,
@@ -144,7 +52,7 @@ export function formatDetection(d: Detection): string {
 
 /** Parses `detect` arguments (exported for tests). */
 export function parseDetectArgs(args: readonly string[]): {
-  options: Omit<DetectOptions, 'binding'>
+  options: Omit<DetectMeterOptions, 'binding'>
   json: boolean
 } {
   const { values } = parseCommandArgs(args, {
@@ -186,7 +94,7 @@ export function parseDetectArgs(args: readonly string[]): {
 
 /** Runs `detect` and prints the outcome. */
 export async function runDetect(
-  options: DetectOptions,
+  options: DetectMeterOptions,
   json: boolean,
   io: CommandIo,
 ): Promise<number> {

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { parse as parseYaml } from 'yaml'
 import {
   AnalyticsConfigError,
   DEFAULT_SETTINGS,
@@ -19,9 +18,9 @@ import {
 } from '@linkyrpi/analytics'
 import type { AnalyticsSettings } from '@linkyrpi/analytics'
 // The light entries (no RxJS, NATS or stages; the engine loads when the target is opened): see bench/analytics.
-import { openStore, parseStoreTarget } from '@linkyrpi/pipeline/store-target'
-import { replaceTariffPrices, StoreTargetError } from '@linkyrpi/store/core'
-import type { StoreTarget } from '@linkyrpi/pipeline/store-target'
+import { openStoreReader, parseStoreTarget } from '@linkyrpi/pipeline/store-target'
+import { StoreTargetError, tariffPricesMatch } from '@linkyrpi/store/reader'
+import type { StoreReader, StoreTarget } from '@linkyrpi/pipeline/store-target'
 import { EXIT, UsageError, parseCommandArgs } from './command.js'
 import type { Command } from './command.js'
 import { reportCsv, reportJson, reportTable } from '../report-format.js'
@@ -90,6 +89,8 @@ export const reportCommand: Command = {
     if (values.config !== undefined) {
       try {
         const text = await readFile(values.config, 'utf8')
+        // yaml loads only with --config (about 0.1 s of CPU otherwise paid by every report).
+        const { parse: parseYaml } = await import('yaml')
         settings = parseAnalyticsConfig(parseYaml(text) as unknown, values.config)
       } catch (error) {
         const message =
@@ -114,9 +115,28 @@ export const reportCommand: Command = {
       )
       return EXIT.failure
     }
-    let store
+    // The SQL views' prices (monthly_cost) are kept current: the store is read through the light
+    // reader when they already are (the usual case), else opened in full to write them (Kysely);
+    // a read-only database user just skips the write.
+    const priceSets: [string, ReturnType<typeof catalogueRows>][] = [
+      ['shipped', catalogueRows(TRV_CATALOGUE)],
+    ]
+    if (settings.catalogue !== TRV_CATALOGUE)
+      priceSets.push(['user', catalogueRows(settings.catalogue)])
+    let store: StoreReader
     try {
-      store = await openStore(target)
+      store = await openStoreReader(target, {
+        async isReady(engine) {
+          for (const [source, rows] of priceSets)
+            if (!(await tariffPricesMatch(engine, source, rows))) return false
+          return true
+        },
+        async prepare(full) {
+          const { replaceTariffPrices } = await import('@linkyrpi/store/core')
+          for (const [source, rows] of priceSets)
+            await replaceTariffPrices(full.engine.db as never, source, rows).catch(() => 0)
+        },
+      })
     } catch (error) {
       io.stderr.write(
         `linkyrpi report: ${(error as Error).message}${error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : ''}\n`,
@@ -124,18 +144,6 @@ export const reportCommand: Command = {
       return EXIT.failure
     }
     try {
-      // Keep the SQL views' prices current (monthly_cost); a read-only database user just skips it.
-      await replaceTariffPrices(
-        store.engine.db as never,
-        'shipped',
-        catalogueRows(TRV_CATALOGUE),
-      ).catch(() => 0)
-      if (settings.catalogue !== TRV_CATALOGUE)
-        await replaceTariffPrices(
-          store.engine.db as never,
-          'user',
-          catalogueRows(settings.catalogue),
-        ).catch(() => 0)
       const meter = await pickMeter(store.history, values.meter ?? null)
       const data = await loadReportData(store.history, meter, from, to)
       if (data.days.length === 0) {

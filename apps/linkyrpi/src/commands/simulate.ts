@@ -1,7 +1,8 @@
 import { createWriteStream } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import type { Writable } from 'node:stream'
-import { encodeRecord, encodeRecordingHeader, simulatorSource } from '@linkyrpi/source-serial'
+import { simulatorSource } from '@linkyrpi/pipeline'
+import { encodeRecord, encodeRecordingHeader } from '@linkyrpi/source-serial'
 import { createMeterSimulator, parseOffPeakHours, simulatedFrames } from '@linkyrpi/simulator'
 import type {
   MeterSimulatorOptions,

@@ -1,5 +1,5 @@
 import { DEFAULT_HTTP_PORT } from '@linkyrpi/pipeline'
-import type { Detection } from '../commands/detect.js'
+import type { MeterDetection } from '@linkyrpi/source-serial'
 
 /** Where setup writes the configuration the service runs. */
 export const CONFIG_PATH = '/etc/linkyrpi/linkyrpi.yaml'
@@ -9,7 +9,7 @@ export const DATA_DIR = '/var/lib/linkyrpi'
 export const DEFAULT_PORT = '/dev/serial0'
 
 /** The configuration for one meter on `port`: serial → decoder → SQLite → dashboard. */
-export function renderConfig(port: string, found: Detection | null): string {
+export function renderConfig(port: string, found: MeterDetection | null): string {
   const about =
     found === null
       ? 'no meter answered during setup'

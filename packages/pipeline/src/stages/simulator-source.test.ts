@@ -2,8 +2,6 @@ import { lastValueFrom, map, toArray } from 'rxjs'
 import type { Observable } from 'rxjs'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { simulatorSource as librarySource } from '@linkyrpi/source-serial'
-import type { SimulatorSourceOptions } from '@linkyrpi/source-serial'
 import type {
   DiagnosticEvent,
   PipelineFrame,
@@ -15,6 +13,8 @@ import { BUILTIN_STAGES } from '../registry.js'
 import { memoryLogger } from '../runtime/memory-logger.js'
 import { startNode } from '../run-node.js'
 import type { SinkDefinition } from '../stage-definition.js'
+import { simulatorSource as librarySource } from '../sources/simulator-source.js'
+import type { SimulatorSourceOptions } from '../sources/simulator-source.js'
 import { simulatorSource } from './simulator-source.js'
 
 const START = Date.parse('2026-03-01T00:00:00Z')

@@ -1,8 +1,8 @@
 import { Observable } from 'rxjs'
 import { z } from 'zod'
-import { simulatorSource as librarySimulatorSource } from '@linkyrpi/source-serial'
-import type { SimulatorSourceOptions } from '@linkyrpi/source-serial'
 import type { StageContext } from '@linkyrpi/tic-core/stage'
+import { simulatorSource as librarySimulatorSource } from '../sources/simulator-source.js'
+import type { SimulatorSourceOptions } from '../sources/simulator-source.js'
 import type { SourceDefinition } from '../stage-definition.js'
 
 /** Options of the `simulator` source. */
@@ -58,7 +58,7 @@ function libraryOptions(
 }
 
 /**
- * `simulator`: a virtual meter, `simulatorSource` of `@linkyrpi/source-serial` configured from
+ * `simulator`: a virtual meter, `simulatorSource` (`../sources/simulator-source.ts`) configured from
  * the stage's options (defaults: option `hc`, start `ctx.now()` at subscription, speed 0 = `'max'`).
  * At a finite speed frames come in 100 ms slices of line time, as from a serial port; as fast
  * as possible, one frame per chunk. Every chunk is stamped with its simulated receive time

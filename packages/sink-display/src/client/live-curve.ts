@@ -2,9 +2,11 @@
  * The Live screen's curve: apparent (and injected) power over the last {@link WINDOW_S} seconds.
  * Its time axis follows the clock (redrawn every second, frames or not), the line breaks where no
  * frame came for longer than the gap limit, and the points live in this module so a rebuild of
- * the screen (language switch, reconnection) keeps them. At load it can be filled from the store.
+ * the screen (language switch, reconnection) keeps them. At load it is filled with the frames the
+ * server kept and, before them, the store's samples.
  */
 import uPlot from 'uplot'
+import type { LiveSamplesAnswer } from '../protocol.js'
 import { powerAxes, powerSeries } from './chart-style.js'
 
 /** Seconds shown by the curve. */
@@ -87,13 +89,24 @@ export function addLivePoint(receivedAtMs: number, va: number | null, inj: numbe
   trim()
 }
 
-/** Adds stored points (epoch ms) before the live ones: the store's last minutes, at load. */
-export function addStoredPoints(
+/**
+ * Adds, at load, what came before the page's first live point: the frames the server kept
+ * (`/api/live/samples`, every frame of its last ten minutes, times epoch ms) and, before the
+ * oldest of those, the store's samples. A point the page already has is never added twice.
+ */
+export function addEarlierPoints(
+  frames: LiveSamplesAnswer | null,
   stored: readonly { t: number; avgVA: number | null; avgInjectedVA: number | null }[],
 ): void {
   const firstLive = points[0]?.t ?? Infinity
+  const kept: Point[] = []
+  for (let i = 0; frames !== null && i < frames.t.length; i++) {
+    const t = frames.t[i]! / 1000
+    if (t < firstLive) kept.push({ t, va: frames.va[i] ?? null, inj: frames.inj[i] ?? null })
+  }
+  const before = kept[0]?.t ?? firstLive
   const older = stored
-    .filter((p) => p.t / 1000 < firstLive)
+    .filter((p) => p.t / 1000 < before)
     .map((p) => ({ t: p.t / 1000, va: p.avgVA, inj: p.avgInjectedVA, stored: true }))
   // The store may keep fewer samples than frames: a step up to 2.5 times its usual one is no gap.
   const steps = older
@@ -101,7 +114,7 @@ export function addStoredPoints(
     .map((p, i) => p.t - older[i]!.t)
     .sort((a, b) => a - b)
   storedGapS = 2.5 * (steps[Math.floor(steps.length / 2)] ?? 0)
-  points.unshift(...older)
+  points.unshift(...older, ...kept)
   trim()
 }
 
@@ -120,8 +133,9 @@ export interface LiveChart {
 
 /**
  * Creates the chart. `gapS()` is the longest silence drawn as a line, `producer()` whether the
- * injected power is drawn. The box gets `data-points` (points drawn), `data-gaps` (breaks) and
- * `data-from` / `data-to` (the drawn time axis, epoch ms) for tests and tools.
+ * injected power is drawn. The box gets `data-points` (points drawn), `data-gaps` (breaks),
+ * `data-first` (the oldest point's time) and `data-from` / `data-to` (the drawn time axis), times
+ * in epoch ms, for tests and tools.
  */
 export function liveChart(
   box: HTMLElement,
@@ -162,6 +176,8 @@ export function liveChart(
             (u) => {
               const { min, max } = u.scales.x ?? {}
               const ys = u.data[1] ?? []
+              const first = u.data[0]?.[0]
+              box.dataset.first = first === undefined ? '' : String(Math.round(first * 1000))
               box.dataset.points = String(ys.filter((v) => v != null).length)
               box.dataset.gaps = String(ys.filter((v) => v == null).length)
               if (min != null && max != null) {

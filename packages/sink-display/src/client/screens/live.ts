@@ -1,4 +1,5 @@
 import type { SamplePoint, StoredMeter } from '@linkyrpi/tic-core/stage'
+import type { LiveSamplesAnswer } from '../../protocol.js'
 import { getJson } from '../api.js'
 import { codeOfIndex, nextPeriod } from '../countdown.js'
 import { h, setText, show } from '../dom.js'
@@ -6,7 +7,7 @@ import { countdown, currentTimeZone, figure, hhmm, kwh, num, pct } from '../form
 import { t } from '../i18n.js'
 import type { TextKey } from '../i18n.js'
 import { liveCost } from '../live-cost.js'
-import { addLivePoint, addStoredPoints, clearPoints, liveChart, WINDOW_S } from '../live-curve.js'
+import { addEarlierPoints, addLivePoint, clearPoints, liveChart, WINDOW_S } from '../live-curve.js'
 import { overpowerOf } from '../overpower.js'
 import { staleLimitMs } from '../stale.js'
 import type { Screen, State } from '../state.js'
@@ -15,16 +16,27 @@ const WARN_RATIO = 0.9
 /** Above this spread between phase currents (relative to their mean) the imbalance is flagged. */
 const IMBALANCE_WARN = 0.3
 
-/** The meter whose stored minutes filled the curve (once per page and meter). */
+/** The meter whose earlier minutes filled the curve (once per page and meter). */
 let filledFor: string | null = null
 
-/** Fills the curve with the store's last ten minutes of `meter` (through the history API). */
-async function fillFromStore(meter: string, redraw: () => void): Promise<void> {
+/** The store's samples of `meter` over the ten minutes before `to` (none when it has no such meter). */
+async function storedSamples(meter: string, to: number): Promise<readonly SamplePoint[]> {
   const meters = await getJson<StoredMeter[]>('/api/history/meters')
-  if (!meters.some((m) => m.id === meter)) return
-  const to = Date.now()
+  if (!meters.some((m) => m.id === meter)) return []
   const q = `meter=${encodeURIComponent(meter)}&from=${String(to - WINDOW_S * 1000)}&to=${String(to)}&resolution=raw`
-  addStoredPoints(await getJson<SamplePoint[]>(`/api/history/samples?${q}`))
+  return getJson<SamplePoint[]>(`/api/history/samples?${q}`)
+}
+
+/**
+ * Fills the curve with the last ten minutes before the page opened: every frame the server kept
+ * (it holds them until the store commits), then the store's samples before those.
+ */
+async function fillEarlier(meter: string, history: boolean, redraw: () => void): Promise<void> {
+  const [frames, stored] = await Promise.all([
+    getJson<LiveSamplesAnswer>('/api/live/samples').catch(() => null),
+    history ? storedSamples(meter, Date.now()).catch(() => []) : [],
+  ])
+  addEarlierPoints(frames?.meter === meter ? frames : null, stored)
   redraw()
 }
 
@@ -299,7 +311,8 @@ export function liveScreen(): Screen {
     if (meter !== null && filledFor !== meter) {
       if (filledFor !== null) clearPoints()
       filledFor = meter
-      if (s.config?.history === true) fillFromStore(meter, chart.redraw).catch(() => undefined) // the live points still show
+      const history = s.config?.history === true
+      fillEarlier(meter, history, chart.redraw).catch(() => undefined) // the live points still show
     }
     addLivePoint(f.meta.receivedAt, va, r.power.injectedVA)
     producer = r.meter.producer

@@ -3,8 +3,8 @@ import type { MeterSimulator, MeterSimulatorOptions, SimulatedFrame } from '@lin
 import { stampChunk } from '@linkyrpi/tic-core/stage'
 import type { TimedChunk } from '@linkyrpi/tic-core/stage'
 import { Observable } from 'rxjs'
-import { checkSpeed, createPacer, isAbort } from './pace.js'
-import type { Speed } from './pace.js'
+import { checkSpeed, createPacer, isAbort } from '@linkyrpi/source-serial'
+import type { Speed } from '@linkyrpi/source-serial'
 
 /** The simulator's inter-frame gap, ms: the line is silent for the last 25 ms of a frame's `durationMs`. */
 const GAP_MS = 25
@@ -24,7 +24,10 @@ export interface SimulatorSourceOptions extends MeterSimulatorOptions {
 }
 
 /**
- * A source of bytes from a virtual meter (see @linkyrpi/simulator). Cold: each subscription
+ * A source of bytes from a virtual meter: the simulator's frames (`simulatedFrames` of
+ * @linkyrpi/simulator) paced by the sources' wall-clock pacer (`createPacer` of
+ * @linkyrpi/source-serial, shared with `replaySource`), wired here because a stage package
+ * imports no other stage. Cold: each subscription
  * starts a fresh simulator from the same options, so the same seed gives the same bytes.
  *
  * At a finite speed each frame is cut into slices of `sliceMs` of line time (the frame's

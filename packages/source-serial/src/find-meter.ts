@@ -1,7 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs'
-import type { SerialBinding } from '@linkyrpi/source-serial'
-import { detectMeter } from './commands/detect.js'
-import type { Detection } from './commands/detect.js'
+import { detectMeter } from './detect-meter.js'
+import type { MeterDetection } from './detect-meter.js'
+import type { SerialBinding } from './serial-source.js'
 
 /**
  * Where a TIC usually is: the Raspberry Pi's UART (`/dev/serial0` and the devices it links to),
@@ -19,8 +19,9 @@ export const USUAL_PORTS: readonly string[] = [
 
 /** A meter found on a port. */
 export interface FoundMeter {
+  /** The port as listed in `ports` (a link such as `/dev/serial0` is kept as given). */
   readonly path: string
-  readonly detection: Detection
+  readonly detection: MeterDetection
 }
 
 /** Options of {@link findMeter}. */
@@ -28,17 +29,18 @@ export interface FindMeterOptions {
   readonly binding: SerialBinding
   /** Ports to try, in order; those that do not exist are skipped (default {@link USUAL_PORTS}). */
   readonly ports?: readonly string[]
-  /** Time given to each port, ms (default 12 000: both rates and a complete frame). */
+  /** Time given to each port, in ms (default 12 000: both rates and a complete frame). */
   readonly timeoutMs?: number
-  /** Time listened at each rate, ms (default 4000). */
+  /** Time listened at each rate, in ms (default 4000). */
   readonly windowMs?: number
   /** Called before each port is tried. */
   readonly onTry?: (path: string) => void
 }
 
 /**
- * Tries the existing ports among `ports` in turn (a link such as `/dev/serial0` and its target
- * are one port) and resolves to the first one where a meter answers, or null.
+ * Tries the existing ports among `ports` in turn with {@link detectMeter} (auto mode, 1200 then
+ * 9600 Bd; a link such as `/dev/serial0` and its target are one port) and resolves to the first
+ * one where a meter answers, or null.
  */
 export async function findMeter(
   o: FindMeterOptions,
