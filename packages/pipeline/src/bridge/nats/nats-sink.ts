@@ -23,7 +23,8 @@ export interface NatsSinkOptions {
   readonly fromStage: string
   /**
    * true: publish to JetStream and ack after the server's PubAck (the frame is stored); each
-   * message carries a `Nats-Msg-Id` (`<source>:<receivedAt>:<seq>`, `+<n>` for a batch) so a
+   * message carries a `Nats-Msg-Id` (`<source>:<meter>:<receivedAt>:<seq>`, `+<n>` for a batch:
+   * two Pis share stage ids, not meters) so a
    * republish after a timeout or a reconnect is dropped as a duplicate. false: core NATS
    * publish, ack at once (at most once, for live edges).
    */
@@ -122,7 +123,7 @@ export function natsSink(options: NatsSinkOptions, ctx: StageContext): Sink {
           options.connection.publish(subject, payload, { headers: h })
           return
         }
-        const msgID = `${first.meta.source}:${first.meta.receivedAt}:${first.meta.seq}${frames.length > 1 ? `+${frames.length}` : ''}`
+        const msgID = `${first.meta.source}:${first.reading.meter.id ?? ''}:${first.meta.receivedAt}:${first.meta.seq}${frames.length > 1 ? `+${frames.length}` : ''}`
         for (let attempt = 1; !closed; attempt += 1) {
           try {
             await js.publish(subject, payload, { msgID, headers: h })
