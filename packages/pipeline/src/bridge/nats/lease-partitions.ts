@@ -132,9 +132,22 @@ export async function leasePartitions(
     const members = subjects.filter((s) => s.startsWith(`${root}.m.`)).length
     const taken = new Set(subjects.filter((s) => s.startsWith(`${root}.p.`)))
     const share = Math.ceil(partitions / Math.max(1, members))
-    // More than the share (members joined): hand one partition over per round; its lease is
-    // renewed until what was read of it is committed, then deleted.
-    if (held.size - releasing.size > share && taken.size >= partitions) {
+    // More than the share, or above the lower share while a member has less (members joined):
+    // hand one partition over per round; its lease is renewed until what was read of it is
+    // committed, then deleted.
+    const mine = held.size - releasing.size
+    const floorShare = Math.floor(partitions / Math.max(1, members))
+    const hungry = subjects.filter(
+      (s) => s.startsWith(`${root}.h.`) && s !== `${root}.h.${member}`,
+    ).length
+    // Every partition taken and this member below its share: say so (a `.h.` message, gone after
+    // a lease), so that a member above the lower share hands one over.
+    if (taken.size >= partitions && mine < Math.max(1, floorShare))
+      await js.publish(`${root}.h.${member}`, new Uint8Array(0))
+    if (
+      taken.size >= partitions &&
+      (mine > share || (hungry > 0 && mine > Math.max(1, floorShare)))
+    ) {
       const p = Math.max(...[...held.keys()].filter((k) => !releasing.has(k)))
       releasing.add(p)
       handedOver.add(p)
