@@ -46,27 +46,29 @@ export function binaryIntArray(
     present++
   }
   const buf = Buffer.allocUnsafe(20 + 4 * n + width * present)
-  buf.writeInt32BE(1, 0) // dimensions
-  buf.writeInt32BE(present < n ? 1 : 0, 4) // has nulls
-  buf.writeInt32BE(oid, 8)
-  buf.writeInt32BE(n, 12)
-  buf.writeInt32BE(1, 16) // lower bound
+  // A DataView writes big-endian without Buffer's per-call argument checks (values checked above).
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+  dv.setInt32(0, 1) // dimensions
+  dv.setInt32(4, present < n ? 1 : 0) // has nulls
+  dv.setInt32(8, oid)
+  dv.setInt32(12, n)
+  dv.setInt32(16, 1) // lower bound
   let o = 20
   for (let i = 0; i < n; i++) {
     const v = (rows[i] as Readonly<Record<number | string, unknown>>)[column] as number | null
     if (v === null || v === undefined) {
-      buf.writeInt32BE(-1, o)
+      dv.setInt32(o, -1)
       o += 4
       continue
     }
-    buf.writeInt32BE(width, o)
+    dv.setInt32(o, width)
     o += 4
-    if (width === 2) buf.writeInt16BE(v, o)
-    else if (width === 4) buf.writeInt32BE(v, o)
+    if (width === 2) dv.setInt16(o, v)
+    else if (width === 4) dv.setInt32(o, v)
     else {
       const hi = Math.floor(v / TWO_32)
-      buf.writeInt32BE(hi, o)
-      buf.writeUInt32BE(v - hi * TWO_32, o + 4)
+      dv.setInt32(o, hi)
+      dv.setUint32(o + 4, v - hi * TWO_32)
     }
     o += width
   }
