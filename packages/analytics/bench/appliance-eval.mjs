@@ -1,7 +1,7 @@
 // Precision/recall of the appliance detector against the simulator's ground truth (--truth).
 // Used by analytics.bench.mjs; exported for reuse.
 import { readFileSync } from 'node:fs'
-import { detectAppliances, parseSchedule } from '../dist/index.js'
+import * as analytics from '../dist/index.js'
 
 const MIN = 60_000
 const HOUR = 3_600_000
@@ -120,10 +120,13 @@ function hourly(points, heatingW, truth, thresholdW) {
   }
 }
 
-/** Runs the detector on `points` ('1m' rollups) and scores it against the truth file. */
-export function evaluate(points, truthPath, offPeak = '22:00-06:00') {
+/**
+ * Runs the detector on `points` ('1m' rollups) and scores it against the truth file. `lib` is the
+ * analytics module to score (default this build; another build compares before/after in one run).
+ */
+export function evaluate(points, truthPath, offPeak = '22:00-06:00', lib = analytics) {
   const truth = readTruth(truthPath)
-  const r = detectAppliances(points, { offPeak: parseSchedule(offPeak) })
+  const r = lib.detectAppliances(points, { offPeak: lib.parseSchedule(offPeak) })
   const of = (kind) => r.activations.filter((a) => a.kind === kind).map((a) => a.start)
   return {
     waterHeater: matchStarts(of('water-heater'), truthRuns(truth, 'wh'), 10 * MIN),

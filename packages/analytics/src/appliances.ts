@@ -1,6 +1,6 @@
 import type { SamplePoint } from '@linkyrpi/tic-core/stage'
 import type { DailySchedule } from './day-profile.js'
-import { parisOffsetMs } from '@linkyrpi/tic-core'
+import { parisOffsetMs } from '@linkyrpi/tic-core/paris-time'
 import { localDayKey, localDayStart, localHour, localMonthKey, nextLocalDay } from './paris-time.js'
 import { quantile } from './stats.js'
 

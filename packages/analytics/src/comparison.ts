@@ -8,7 +8,7 @@ import type { DailySchedule, DayProfiles } from './day-profile.js'
 import { PRICED_OPTIONS, periodOfIndex } from './options.js'
 import type { PricedOption } from './options.js'
 import { pricesOn } from './price-catalogue.js'
-import type { PriceCatalogue } from './price-catalogue.js'
+import type { DayPrices, PriceCatalogue } from './price-catalogue.js'
 import { subscriptionNote, subscriptionPerDay } from './cost.js'
 import { addLocalDays, localDayKey, localDaysBetween, nextLocalDay } from './paris-time.js'
 
@@ -110,15 +110,29 @@ export function compareOptions(input: ComparisonInput): ComparisonRow[] {
   const { days, contracts, catalogue, kva } = input
   const first = days[0]
   const last = days[days.length - 1]
+  // Looked up once for the four options: the option the meter was on each day, and each day's
+  // prices per option (the energy and the subscription loops ask for the same days).
+  const meterOption = days.map((d) => pricedOption(contractOnDay(contracts, d.start)))
+  const priceCache = new Map<string, DayPrices | null>()
+  const pricesFor = (day: string, option: PricedOption): DayPrices | null => {
+    const key = `${option}|${day}`
+    let p = priceCache.get(key)
+    if (p === undefined) {
+      p = pricesOn(catalogue, day, option, kva)
+      priceCache.set(key, p)
+    }
+    return p
+  }
   const rows = PRICED_OPTIONS.map((option): Omit<ComparisonRow, 'rank'> => {
     let energyEur = 0
     let subscriptionEur = 0
     let measuredDays = 0
     let missing: string | null = null
-    for (const d of days) {
-      const measured = pricedOption(contractOnDay(contracts, d.start)) === option
+    for (let i = 0; i < days.length; i++) {
+      const d = days[i] as DayEnergy
+      const measured = meterOption[i] === option
       if (measured) measuredDays++
-      const prices = pricesOn(catalogue, d.day, option, kva)
+      const prices = pricesFor(d.day, option)
       if (prices === null) {
         missing ??= `no ${option} price on ${d.day}`
         continue
@@ -135,7 +149,7 @@ export function compareOptions(input: ComparisonInput): ComparisonRow[] {
       for (const start of localDaysBetween(first.start, nextLocalDay(last.start))) {
         priced++
         const day = localDayKey(start)
-        const dayPrices = pricesOn(catalogue, day, option, kva)
+        const dayPrices = pricesFor(day, option)
         const sub = dayPrices?.subscriptionEurPerMonth ?? null
         if (sub === null)
           missing ??=

@@ -58,6 +58,24 @@ function seasonStart(day: string): number {
  * `tempoRedDays` red and `tempoWhiteDays` white days; Sundays are always blue. Known days win.
  */
 export function tempoOdds(day: string, a: CalendarAssumptions): ColourOdds {
+  let memo = tempoMemo.get(a)
+  if (memo === undefined) {
+    memo = new Map()
+    tempoMemo.set(a, memo)
+  }
+  let odds = memo.get(day)
+  if (odds === undefined) {
+    odds = computeTempoOdds(day, a)
+    memo.set(day, odds)
+  }
+  return odds
+}
+
+// Odds per calendar and day: the comparison asks for each day twice (as today and as yesterday).
+const tempoMemo = new WeakMap<CalendarAssumptions, Map<string, ColourOdds>>()
+const ejpMemo = new WeakMap<CalendarAssumptions, Map<string, number>>()
+
+function computeTempoOdds(day: string, a: CalendarAssumptions): ColourOdds {
   const known = a.tempoDays[day]
   if (known !== undefined)
     return {
@@ -76,6 +94,20 @@ export function tempoOdds(day: string, a: CalendarAssumptions): ColourOdds {
 
 /** Probability that a day is an EJP peak day (1 or 0 for a known day). */
 export function ejpOdds(day: string, a: CalendarAssumptions): number {
+  let memo = ejpMemo.get(a)
+  if (memo === undefined) {
+    memo = new Map()
+    ejpMemo.set(a, memo)
+  }
+  let odds = memo.get(day)
+  if (odds === undefined) {
+    odds = computeEjpOdds(day, a)
+    memo.set(day, odds)
+  }
+  return odds
+}
+
+function computeEjpOdds(day: string, a: CalendarAssumptions): number {
   if (a.ejpDays.includes(day)) return 1
   if (a.ejpDays.length > 0 && a.ejpDays.some((d) => seasonStart(d) === seasonStart(day))) return 0
   const wd = localWeekday((parseLocalDate(day) as number) + 43_200_000)

@@ -1,5 +1,6 @@
 import type { SamplePoint } from '@linkyrpi/tic-core/stage'
-import { localDayStart, localHour } from './paris-time.js'
+import { parisInstantOf, parisOffsetMs } from '@linkyrpi/tic-core/paris-time'
+import { DAY_MS, HOUR_MS } from './paris-time.js'
 
 /** One hour of a local day with its weight (average apparent power, VA). */
 export interface HourWeight {
@@ -14,15 +15,24 @@ export type DayProfiles = ReadonlyMap<number, readonly HourWeight[]>
 /** Groups hourly power points by local day. Hours without power are left out. */
 export function dayProfiles(hourly: readonly SamplePoint[]): DayProfiles {
   const out = new Map<number, HourWeight[]>()
+  // Local day and hour from the UTC offset (a year is 8,760 points): the same as localDayStart
+  // and localHour, without breaking every instant down into a calendar date.
+  let dayNumber = NaN
+  let list: HourWeight[] = []
   for (const p of hourly) {
     if (p.avgVA === null) continue
-    const day = localDayStart(p.t)
-    let list = out.get(day)
-    if (list === undefined) {
-      list = []
-      out.set(day, list)
+    const local = p.t + parisOffsetMs(p.t)
+    const n = Math.floor(local / DAY_MS)
+    if (n !== dayNumber) {
+      dayNumber = n
+      const day = parisInstantOf(n, 0)
+      const known = out.get(day)
+      if (known === undefined) {
+        list = []
+        out.set(day, list)
+      } else list = known
     }
-    list.push({ hour: localHour(p.t), weight: Math.max(0, p.avgVA) })
+    list.push({ hour: Math.floor((local - n * DAY_MS) / HOUR_MS), weight: Math.max(0, p.avgVA) })
   }
   return out
 }

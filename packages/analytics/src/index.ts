@@ -27,6 +27,9 @@ export { phaseBalance } from './phase-balance.js'
 export { production } from './production.js'
 export type { Production } from './production.js'
 export { carbon } from './carbon.js'
+// The appliance detector and schedules: bench/appliance-eval.mjs (`pnpm bench analytics`).
+export { detectAppliances } from './appliances.js'
+export { parseSchedule } from './day-profile.js'
 
 export { parseAnalyticsConfig, DEFAULT_SETTINGS, AnalyticsConfigError } from './analytics-config.js'
 export type { AnalyticsSettings } from './analytics-config.js'

@@ -6,10 +6,11 @@ import {
   parisInstantOf,
   parisLocalTime,
   parisNextDayStart,
-} from '@linkyrpi/tic-core'
+} from '@linkyrpi/tic-core/paris-time'
 
-// Analytics' day vocabulary over tic-core's French-time module (packages/tic-core/src/paris-time.ts),
-// the one home of Europe/Paris local time: the same days as the store's `1d` rollup buckets.
+// Analytics' day vocabulary over tic-core's French-time module (packages/tic-core/src/paris-time.ts,
+// imported through its own entry so that loading the analytics does not load the decoder), the
+// one home of Europe/Paris local time: the same days as the store's `1d` rollup buckets.
 
 /** One hour, ms. */
 export const HOUR_MS = 3_600_000

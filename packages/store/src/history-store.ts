@@ -7,8 +7,9 @@ import type {
   StoredMeter,
 } from '@linkyrpi/tic-core/stage'
 import type { TicReading } from '@linkyrpi/tic-core'
-import { parisMonthStart } from '@linkyrpi/tic-core'
+import { parisMonthStart } from '@linkyrpi/tic-core/paris-time'
 import { RES_MINUTES, registerNum } from './codes.js'
+import { powerMinuteRowsSql } from './packed-minutes.js'
 import type { ReadEngine } from './read-engine.js'
 
 const DAY = 86_400_000
@@ -25,11 +26,22 @@ export function autoResolution(from: number, to: number): Resolution {
   return 'raw'
 }
 
+/**
+ * PostgreSQL's 1-minute power rows, from `power_minutes` (one row of arrays per hour): the same
+ * columns as the `power_rows` query. Parameters: meter id, first hour, end, from, end (epoch ms).
+ */
+const PACKED_MINUTES_QUERY = `select q.bucket, q.va_n, q.va_sum, q.va_min, q.va_max, q.vap_n, q.va1_sum, q.va2_sum, q.va3_sum, q.inj_n, q.inj_sum
+  from (${powerMinuteRowsSql('from power_minutes p')} and p.m = (select num from meter_nums where id = ?) and p.hour >= ? and p.hour < ?) q
+  where q.bucket >= ? and q.bucket < ? order by q.bucket`
+
 const IMPORT = registerNum('import')
 const EXPORT = registerNum('export')
 
 const avg = (sum: number | null, n: number): number | null =>
   sum === null || n === 0 ? null : sum / n
+const num = (v: unknown): number | null => (v === null ? null : Number(v))
+const ROLLUP_RANGE =
+  'from power_rows where m = (select num from meter_nums where id = ?) and res = ? and bucket >= ? and bucket < ? order by bucket'
 
 /**
  * The `HistoryStore` query API over an engine (the dashboard's history screens, analytics). Plain
@@ -38,14 +50,19 @@ const avg = (sum: number | null, n: number): number | null =>
 export function createHistoryStore(engine: ReadEngine): HistoryStore {
   const text = (v: unknown): string => String(v)
   const textOrNull = (v: unknown): string | null => (v === null ? null : String(v))
+  /** True for a meter known to be single-phase and not producing (no per-phase or injected power). */
+  async function isSlim(meter: string): Promise<boolean> {
+    const [m] = await engine.selectRows('select phases, producer from meters where id = ?', [meter])
+    return m !== undefined && Number(m[0]) === 1 && Number(m[1]) === 0
+  }
+
   /**
    * Full-resolution samples. A day is 43,200 rows and building them dominates the query, so a
    * meter known to be single-phase and not producing reads only `t` and `va`: its per-phase and
    * injected columns are null (a third fewer values to convert).
    */
   async function rawSamples(meter: string, from: number, to: number): Promise<SamplePoint[]> {
-    const [m] = await engine.selectRows('select phases, producer from meters where id = ?', [meter])
-    const slim = m !== undefined && Number(m[0]) === 1 && Number(m[1]) === 0
+    const slim = await isSlim(meter)
     const range =
       'from sample_rows where m = (select num from meter_nums where id = ?) and t >= ? and t < ? order by t'
     if (slim) {
@@ -126,11 +143,41 @@ export function createHistoryStore(engine: ReadEngine): HistoryStore {
       const res = resolution === 'auto' ? autoResolution(from, to) : resolution
       if (res === 'raw') return rawSamples(meter, from, to)
       // Rows as arrays (no Kysely row objects): a report reads a month of minutes (44,640 rows).
-      const rows = await engine.selectRows(
-        'select bucket, va_n, va_sum, va_min, va_max, vap_n, va1_sum, va2_sum, va3_sum, inj_n, inj_sum from power_rows where m = (select num from meter_nums where id = ?) and res = ? and bucket >= ? and bucket < ? order by bucket',
-        [meter, RES_MINUTES[res], from, to],
-      )
-      const num = (v: unknown): number | null => (v === null ? null : Number(v))
+      // PostgreSQL keeps its 1-minute rows packed per hour: always read whole (all columns).
+      const packed = res === '1m' && engine.kind === 'postgres'
+      // A meter known to be single-phase and not producing has no per-phase or injected sums:
+      // they are not read (as for raw samples), which halves the values to convert.
+      if (!packed && (await isSlim(meter))) {
+        const rows = await engine.selectRows(
+          `select bucket, va_n, va_sum, va_min, va_max ${ROLLUP_RANGE}`,
+          [meter, RES_MINUTES[res], from, to],
+        )
+        const out = new Array<SamplePoint>(rows.length)
+        for (let i = 0; i < rows.length; i++) {
+          const r = rows[i] as [number | string, number | string, unknown, unknown, unknown]
+          out[i] = {
+            t: Number(r[0]),
+            avgVA: avg(num(r[2]), Number(r[1])),
+            minVA: num(r[3]),
+            maxVA: num(r[4]),
+            avgVAByPhase: null,
+            avgInjectedVA: null,
+          }
+        }
+        return out
+      }
+      const rows = packed
+        ? await engine.selectRows(PACKED_MINUTES_QUERY, [
+            meter,
+            Math.floor(from / HOUR) * HOUR,
+            to,
+            from,
+            to,
+          ])
+        : await engine.selectRows(
+            `select bucket, va_n, va_sum, va_min, va_max, vap_n, va1_sum, va2_sum, va3_sum, inj_n, inj_sum ${ROLLUP_RANGE}`,
+            [meter, RES_MINUTES[res], from, to],
+          )
       const out = new Array<SamplePoint>(rows.length)
       for (let i = 0; i < rows.length; i++) {
         const r = rows[i] as unknown[]
