@@ -13,11 +13,14 @@ import { jetstreamManager } from '@nats-io/jetstream'
 import { PG_URL, describeWithService, tcpReachable } from '../support/services.js'
 import { freePort } from '../support/ports.js'
 
-// Scale-out, as separate OS processes: one `linkyrpi run --node pi` publishes a simulated month
-// (batched, 16 frames per NATS message) and 2 or 3 `linkyrpi run --node server` processes started
-// from the same file share the durable consumer `server-store`: JetStream hands each message to
-// one of them. One server is SIGKILLed midway: its unacknowledged messages are delivered to the
-// others after ackWaitMs. Every frame must be stored exactly once, and the survivors did work.
+// Scale-out, as separate OS processes: three `linkyrpi run --node pi` (one meter each) publish ten
+// simulated days (batched, 16 frames per NATS message, compact wire form) on a stream partitioned
+// by meter (3 partitions; the three meters hash to partitions 0, 2 and 1), and 2 or 3
+// `linkyrpi run --node server` processes share the partitions by leases: each partition (so each
+// meter) is read by one process at a time. One server is SIGKILLed midway: its leases expire and
+// the others take its partitions; its unacknowledged messages are delivered again after ackWaitMs.
+// Every frame must be stored exactly once, the survivors did work, and each meter's energy is
+// counted once (meter affinity).
 
 const APP = fileURLToPath(new URL('../../apps/linkyrpi/dist/main.js', import.meta.url))
 const pgUrl = new URL(PG_URL)
@@ -133,37 +136,69 @@ describeWithService(
         const schema = `t_scale_${randomBytes(4).toString('hex')}`
         schemas.push(schema)
         const site = `scale${randomBytes(4).toString('hex')}`
-        const DAYS = 30
+        const DAYS = 10
         const INTERVAL_MS = 15 * 60_000
-        const expected = (DAYS * 24 * 3_600_000) / INTERVAL_MS // 2880 frames
+        const SEEDS = [7, 8, 10]
+        const perMeter = (DAYS * 24 * 3_600_000) / INTERVAL_MS // 960 frames
+        const expected = perMeter * SEEDS.length
         const speed = (DAYS * 24 * 3_600_000) / 10_000 // about 10 s of wall time
-        const config = join(dir, `${site}.yaml`)
-        await writeFile(
-          config,
-          `site: ${site}
+        // One file per Pi (its meter); the servers read the first (the same nats and store sections).
+        const configs = SEEDS.map((seed, i) => join(dir, `${site}-${i}.yaml`))
+        for (const [i, seed] of SEEDS.entries())
+          await writeFile(
+            configs[i] as string,
+            `site: ${site}
 nats:
   servers: ["nats://127.0.0.1:${natsPort}"]
-  consumer: { ackWaitMs: 2000, maxAckPending: 200, batch: 16 }
-  publish: { batchFrames: 16, batchMs: 20 }
+  stream: { partitions: 3 }
+  consumer: { ackWaitMs: 2000, maxAckPending: 200, batch: 16, leaseMs: 3000 }
+  publish: { batchFrames: 16, batchMs: 20, wire: compact }
 diagnostics: { logIntervalMs: 0 }
 shutdown: { timeoutMs: 30000 }
 stages:
-  meter:  { type: simulator, node: pi, mode: historique, option: hc, seed: 7, start: "2026-04-01T00:00:00Z", intervalMs: ${INTERVAL_MS}, durationMs: ${DAYS * 24 * 3_600_000}, speed: ${speed} }
+  meter:  { type: simulator, node: pi, mode: historique, option: hc, seed: ${seed}, start: "2026-04-01T00:00:0${i}Z", intervalMs: ${INTERVAL_MS}, durationMs: ${DAYS * 24 * 3_600_000}, speed: ${speed} }
   frames: { type: tic-decode, node: pi, from: meter }
   store:  { type: postgres, node: server, from: frames, url: "\${LINKY_E2E_PG}", schema: ${schema}, flushMs: 100, batchSize: 100, retentionDays: 0, spool: { dir: "${join(dir, site, 'spool')}" } }
 `,
-        )
+          )
+        const config = configs[0] as string
         const count = async (): Promise<number> => {
           const result = await db
             .query(`select count(*)::int as n from ${schema}.samples`)
             .catch(() => ({ rows: [{ n: 0 }] }))
           return (result.rows[0] as { n: number }).n
         }
+        /** Partition leases held, by member. */
+        const owners = async (): Promise<Map<string, number>> => {
+          const nc = await connect({ servers: `nats://127.0.0.1:${natsPort}` })
+          try {
+            const jsm = await jetstreamManager(nc)
+            const stream = `LINKY_${site.toUpperCase()}_LEASES`
+            const info = await jsm.streams
+              .info(stream, { subjects_filter: 'linky-lease.>' })
+              .catch(() => undefined)
+            const out = new Map<string, number>()
+            for (const subject of Object.keys(info?.state.subjects ?? {})) {
+              if (!subject.includes('.p.')) continue
+              const msg = await jsm.streams.getMessage(stream, { last_by_subj: subject })
+              const member = msg === null ? '' : msg.string()
+              out.set(member, (out.get(member) ?? 0) + 1)
+            }
+            return out
+          } finally {
+            await nc.close()
+          }
+        }
         const nodes = Array.from({ length: servers }, () => startNode(config, 'server'))
         await waitFor('the servers to start', () =>
           nodes.every((p) => p.out().includes('node started')),
         )
-        const pi = startNode(config, 'pi')
+        // Every server holds a partition before the meters publish (they share the 3 partitions).
+        await waitFor('the partitions to be shared', async () => {
+          const held = await owners()
+          return held.size === servers && [...held.values()].reduce((a, b) => a + b, 0) === 3
+        })
+        const pis = configs.map((file) => startNode(file, 'pi'))
 
         await waitFor('the first stored frames', async () => (await count()) >= expected / 5)
         const victim = nodes[0] as NodeProcess
@@ -172,27 +207,29 @@ stages:
         const atKill = await count()
         expect(atKill).toBeLessThan(expected)
 
-        expect(await exited(pi.child)).toBe(0)
+        for (const pi of pis) expect(await exited(pi.child)).toBe(0)
         await waitFor('every frame stored', async () => (await count()) >= expected)
         const survivors = nodes.slice(1)
         for (const p of survivors) p.child.kill('SIGTERM')
         for (const p of survivors) expect(await exited(p.child)).toBe(0)
 
         const { rows } = await db.query(
-          `select count(*)::int as n, count(distinct t)::int as distinct_t, count(distinct meter)::int as meters from ${schema}.samples`,
+          `select count(*)::int as n, count(distinct (meter, t))::int as distinct_t, count(distinct meter)::int as meters from ${schema}.samples`,
         )
-        expect(rows[0]).toEqual({ n: expected, distinct_t: expected, meters: 1 })
+        expect(rows[0]).toEqual({ n: expected, distinct_t: expected, meters: SEEDS.length })
         // The work was split: every survivor stored frames, and the killed one had stored some.
         for (const p of survivors) expect(ackedBy(p)).toBeGreaterThan(0)
         expect(atKill).toBeGreaterThan(0)
 
         const nc = await connect({ servers: `nats://127.0.0.1:${natsPort}` })
         try {
-          const consumer = await (
-            await jetstreamManager(nc)
-          ).consumers.info(`LINKY_${site.toUpperCase()}`, 'server-store')
-          expect(consumer.num_pending).toBe(0)
-          expect(consumer.num_ack_pending).toBe(0)
+          for (const p of [0, 1, 2]) {
+            const consumer = await (
+              await jetstreamManager(nc)
+            ).consumers.info(`LINKY_${site.toUpperCase()}`, `server-store-p${p}`)
+            expect(consumer.num_pending).toBe(0)
+            expect(consumer.num_ack_pending).toBe(0)
+          }
         } finally {
           await nc.close()
         }
@@ -202,30 +239,28 @@ stages:
       240_000,
     )
 
-    // KNOWN LIMITATION, recorded as a failing test: the store counts energy from its in-memory state
-    // of each meter (the previous index it wrote). With several server processes sharing one
-    // consumer, consecutive frames of one meter go to different processes, each counting the
-    // increment since the last frame *it* saw, so energy_rollups.energy_wh is counted about once
-    // per process (measured: 2.2× the index movement with 3 processes). Samples, registers and
-    // min/max are right. The fix is meter affinity: partition the stream by meter (a subject
-    // partition token, nats-server ≥ 2.10 subject transforms, one consumer per partition) so that
-    // one process owns a meter at a time — see docs/scaling.md. Until then run one server process
-    // per site for energy figures, or several only when the rollups are rebuilt afterwards.
-    it.fails(
-      'energy rollups are not double-counted under scale-out (known limitation: needs meter affinity)',
-      async () => {
-        const schema = stored.get(3) ?? stored.get(2)
-        expect(schema).toBeDefined()
-        const energy = await db.query(
-          `select res, register, sum(energy_wh)::bigint as counted, (max(max_wh) - min(min_wh))::bigint as moved from ${String(schema)}.energy_rollups group by res, register`,
-        )
-        expect(energy.rows.length).toBeGreaterThan(0)
-        // Per register and resolution, the energy counted cannot exceed what the index moved.
-        const over = (
-          energy.rows as { res: string; register: string; counted: string; moved: string }[]
-        ).filter((r) => Number(r.counted) > Number(r.moved))
-        expect(over).toEqual([])
-      },
-    )
+    // The store counts energy from its in-memory state of each meter (the previous index it
+    // wrote). Without meter affinity, consecutive frames of one meter went to different processes,
+    // each counting the increment since the last frame *it* saw (2.2× the index movement with 3
+    // processes, recorded as a failing test before partitions). With partitions, one process reads
+    // a meter at a time: the energy counted equals the index movement.
+    it('energy rollups are not double-counted under scale-out (meter affinity by partitions)', async () => {
+      const schema = stored.get(3) ?? stored.get(2)
+      expect(schema).toBeDefined()
+      const energy = await db.query(
+        `select meter, res, register, sum(energy_wh)::bigint as counted, (max(max_wh) - min(min_wh))::bigint as moved from ${String(schema)}.energy_rollups group by meter, res, register`,
+      )
+      expect(energy.rows.length).toBeGreaterThan(0)
+      // Per meter, register and resolution, the energy counted is what the index moved.
+      const rows = energy.rows as {
+        meter: string
+        res: string
+        register: string
+        counted: string
+        moved: string
+      }[]
+      expect(new Set(rows.map((r) => r.meter)).size).toBe(3)
+      expect(rows.filter((r) => Number(r.counted) !== Number(r.moved))).toEqual([])
+    })
   },
 )

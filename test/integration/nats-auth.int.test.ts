@@ -29,8 +29,9 @@ const defaults = {
     storage: 'memory' as const,
     replicas: 1,
     duplicateWindowMs: 1000,
+    partitions: 1,
   },
-  consumer: { ackWaitMs: 1000, maxAckPending: 10, batch: 256 },
+  consumer: { ackWaitMs: 1000, maxAckPending: 10, batch: 256, leaseMs: 10_000 },
   publish: { batchFrames: 1, batchMs: 20, timeoutMs: 5000, wire: 'json' as const },
 }
 

@@ -245,6 +245,27 @@ describeWithService('NATS', available, 'NATS bridge (JetStream and core NATS)', 
     expect(info.num_pending).toBe(0)
   })
 
+  it('two Pis with the same stage ids: frames with the same receive time and seq are both kept (the message id names the meter)', async () => {
+    const site = newSite()
+    const stream = defaultStreamName(site)
+    await ensureStream(nc, site, stream, streamConfig)
+    const a = contractFrames(3, { source: 'meter', seed: 1 })
+    const b = contractFrames(3, { source: 'meter', seed: 2 }).map((f, i) => ({
+      ...f,
+      meta: { ...f.meta, receivedAt: (a[i] as PipelineFrame).meta.receivedAt },
+    }))
+    expect(b[0]?.reading.meter.id).not.toBe(a[0]?.reading.meter.id)
+    for (const frames of [a, b])
+      await lastValueFrom(
+        natsSink(
+          { connection: nc, site, fromStage: 'frames', durable: true },
+          contractContext('nats:frames'),
+        )(from(frames)).pipe(toArray()),
+      )
+    const jsm = await jetstreamManager(nc)
+    expect((await jsm.streams.info(stream)).state.messages).toBe(6)
+  })
+
   it('live edge: core NATS, frames of other stages are ignored', async () => {
     const site = newSite()
     const live = natsSource(

@@ -18,7 +18,7 @@
 // Lost = frames acknowledged by JetStream to the publisher − rows stored; duplicated = rows − distinct (meter, t).
 // Settings: BENCH_SCENARIOS (generator,hop,max,paced,scale), BENCH_METERS (10000), BENCH_SECONDS (20),
 // BENCH_MAX_FRAMES (100000), BENCH_PUBLISHER (fleet|gateway), BENCH_BATCH (64), BENCH_SERVERS (1),
-// BENCH_WIRE (compact|json: the payload form, default compact), BENCH_FAULTS (none), BENCH_FAULT_METERS (the largest of BENCH_METERS), LINKY_PG_URL. Runs against the built dist (pnpm build).
+// BENCH_WIRE (compact|json: the payload form, default compact), BENCH_PARTITIONS (1: meter partitions, leased by the server processes), BENCH_FAULTS (none), BENCH_FAULT_METERS (the largest of BENCH_METERS), LINKY_PG_URL. Runs against the built dist (pnpm build).
 import 'reflect-metadata'
 import { execFileSync, fork, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -34,7 +34,7 @@ import { jetstreamManager } from '@nats-io/jetstream'
 import { createTicDecoder, encodeCompactFrames, toWire } from '@linkyrpi/tic-core'
 import { createMeterSimulator } from '@linkyrpi/simulator'
 import { BUILTIN_STAGES, parseConfig, startNode } from '@linkyrpi/pipeline'
-import { natsSink, defaultStreamName } from '@linkyrpi/pipeline/nats'
+import { natsSink, defaultStreamName, partitionOf } from '@linkyrpi/pipeline/nats'
 
 const env = process.env
 const SELF = fileURLToPath(import.meta.url)
@@ -45,6 +45,7 @@ const PUBLISHER = env.BENCH_PUBLISHER ?? 'fleet'
 const BATCH = Number(env.BENCH_BATCH ?? 64)
 const SERVERS = Number(env.BENCH_SERVERS ?? 1)
 const WIRE = env.BENCH_WIRE ?? 'compact'
+const PARTITIONS = Number(env.BENCH_PARTITIONS ?? 1)
 const SCENARIOS = (env.BENCH_SCENARIOS ?? 'generator,hop,max,paced,scale')
   .split(',')
   .filter(Boolean)
@@ -150,7 +151,11 @@ async function fleetPublisher({ natsUrl, site, n, rate, total }) {
   const nc = await connect({ servers: natsUrl, maxReconnectAttempts: -1, reconnectTimeWait: 250 })
   const encoder = new TextEncoder()
   const list = meters(n)
-  for (const m of list) m.subject = `linky.${site}.${m.id}.frames`
+  for (const m of list)
+    m.subject =
+      PARTITIONS > 1
+        ? `linky.${site}.${m.id}.frames.${partitionOf(m.id, PARTITIONS)}`
+        : `linky.${site}.${m.id}.frames`
   const inbox = `_INBOX.${randomBytes(6).toString('hex')}`
   const outstanding = new Map()
   let next = 0
@@ -229,6 +234,7 @@ async function gatewayPublisher({ natsUrl, site, n, rate, total, batch }) {
         batchFrames: batch,
         batchMs: 20,
         wire: WIRE,
+        partitions: PARTITIONS,
       },
       ctx('nats:frames'),
     )(input).pipe(
@@ -332,7 +338,7 @@ async function serverProcess({ natsUrl, pgUrl, site, schema, sink, spool, maxAck
       : `{ type: timed-postgres, node: server, from: frames, url: "${pgUrl}", schema: ${schema}, retentionDays: 0, batchSize: 5000, flushMs: 100, spool: { dir: "${spool}" }, buffer: { size: 200000, inFlight: 20000 } }`
   const config = await parseConfig(
     `site: ${site}
-nats: { servers: ["${natsUrl}"], stream: { storage: file, maxAgeMs: 3600000, maxBytes: -1 }, consumer: { maxAckPending: ${maxAckPending}, ackWaitMs: 60000, batch: 256 } }
+nats: { servers: ["${natsUrl}"], stream: { storage: file, maxAgeMs: 3600000, maxBytes: -1, partitions: ${PARTITIONS} }, consumer: { maxAckPending: ${maxAckPending}, ackWaitMs: 60000, batch: 256, leaseMs: 3000 } }
 diagnostics: { logIntervalMs: 0 }
 shutdown: { timeoutMs: 60000 }
 stages:
@@ -348,6 +354,8 @@ stages:
     process.send({ acked, lags, cpuMs: cpuMs() - cpu0 })
     lags = []
   }, 250)
+  // Partitioned: the processes share the partitions after a lease (leaseMs 3 s) of announcing.
+  if (PARTITIONS > 1) await sleep(4500)
   process.send({ ready: true })
   await new Promise((resolve) => process.on('message', (m) => m === 'stop' && resolve()))
   node.stop()
@@ -585,6 +593,7 @@ async function runScenario(
     scenario: name,
     publisher,
     wire: WIRE,
+    partitions: PARTITIONS,
     ...(publisher === 'gateway' ? { batchFrames: BATCH } : {}),
     sink,
     servers,

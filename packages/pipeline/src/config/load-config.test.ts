@@ -69,8 +69,14 @@ stages:
       storage: 'file',
       replicas: 1,
       duplicateWindowMs: 120_000,
+      partitions: 1,
     })
-    expect(config.nats?.consumer).toEqual({ ackWaitMs: 60_000, maxAckPending: 5_000, batch: 256 })
+    expect(config.nats?.consumer).toEqual({
+      ackWaitMs: 60_000,
+      maxAckPending: 5_000,
+      batch: 256,
+      leaseMs: 10_000,
+    })
     expect(config.nats?.publish).toEqual({
       batchFrames: 1,
       batchMs: 20,

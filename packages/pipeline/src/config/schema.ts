@@ -73,6 +73,13 @@ export const natsStreamSchema = z.strictObject({
   replicas: z.number().int().min(1).max(5).default(1),
   /** Window in which a republished message (same Nats-Msg-Id) is dropped as a duplicate, ms (default 2 min). */
   duplicateWindowMs: z.number().int().positive().default(120_000),
+  /**
+   * Meter partitions (default 1: none). Above 1, frames are published on
+   * `linky.<site>.<meter>.frames.<partition>` (partition = hash of the meter) and the server
+   * processes of a node share the partitions by leases, one process per partition at a time
+   * (meter affinity). Every node of the site must use the same value.
+   */
+  partitions: z.number().int().min(1).max(1024).default(1),
 })
 
 /** Durable consumers of the downstream node. */
@@ -83,6 +90,11 @@ export const natsConsumerSchema = z.strictObject({
   maxAckPending: z.number().int().positive().default(5_000),
   /** Messages asked for in one pull request (default 256). */
   batch: z.number().int().min(1).max(10_000).default(256),
+  /**
+   * Partition lease, ms (default 10 s; partitioned streams only): a server process that stops
+   * renewing (dead) loses its partitions this long after its last renewal.
+   */
+  leaseMs: z.number().int().min(300).default(10_000),
 })
 
 /** Publishing side of durable and live frame edges (the upstream node). */

@@ -19,20 +19,45 @@ async function remoteFrames(
 ): Promise<{ input: Observable<PipelineFrame>; onAck: (ack: Ack) => void }> {
   const { nats, diagnostics, now, config } = scope
   if (nats === undefined) throw new StageFailedError(edge.stage, 'NATS is not configured')
-  let durable: { stream: string; consumer: string; batch: number } | undefined
+  const natsConfig = config.nats as NonNullable<PipelineConfig['nats']>
+  const partitions = natsConfig.stream.partitions
+  let durable:
+    | {
+        stream: string
+        consumer: string
+        batch: number
+        partitions?: { count: number; leaseMs: number; releaseWaitMs: number }
+      }
+    | undefined
   if (edge.durable !== undefined) {
     durable = {
       stream: nats.streamName,
       consumer: edge.durable.consumer,
       batch: edge.durable.batch,
     }
-    await nats.bridge.ensureConsumer(
-      nats.nc,
-      nats.streamName,
-      durable.consumer,
-      edge.subject,
-      (config.nats as NonNullable<PipelineConfig['nats']>).consumer,
-    )
+    if (partitions > 1) {
+      // One consumer per partition, each read by the process that leases it (meter affinity).
+      durable.partitions = {
+        count: partitions,
+        leaseMs: natsConfig.consumer.leaseMs,
+        releaseWaitMs: natsConfig.consumer.ackWaitMs,
+      }
+      for (let p = 0; p < partitions; p += 1)
+        await nats.bridge.ensureConsumer(
+          nats.nc,
+          nats.streamName,
+          nats.bridge.partitionConsumer(durable.consumer, p),
+          nats.bridge.partitionFilter(config.site, p),
+          natsConfig.consumer,
+        )
+    } else
+      await nats.bridge.ensureConsumer(
+        nats.nc,
+        nats.streamName,
+        durable.consumer,
+        edge.subject,
+        natsConfig.consumer,
+      )
   }
   const remote = nats.bridge.natsSource(
     {
@@ -123,6 +148,7 @@ export function wirePublish(
           fromStage: edge.from,
           durable: edge.durable,
           ...edge.publish,
+          partitions: config.nats?.stream.partitions ?? 1,
         },
         scope.ctxOf(edge.stage),
       )

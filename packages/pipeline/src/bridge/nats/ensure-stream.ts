@@ -8,32 +8,41 @@ import {
 } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { NatsConfig } from '../../config/schema.js'
-import { allFramesSubject } from './subjects.js'
+import { allFramesSubject, partitionFilter } from './subjects.js'
 
 const NS_PER_MS = 1_000_000
 
 /**
- * Creates the site's stream when it does not exist (subjects `linky.<site>.*.frames`: only frames
- * are kept, not `.raw` or `.events`), with the configured
- * limits, discard old, a duplicate window for Nats-Msg-Id). An existing stream is left as is.
+ * Creates the site's stream when it does not exist (subjects `linky.<site>.*.frames` and, for
+ * partitioned streams, `linky.<site>.*.frames.*`: only frames are kept, not `.raw` or `.events`),
+ * with the configured
+ * limits, discard old, a duplicate window for Nats-Msg-Id). An existing stream is left as is, but
+ * for the partitioned subjects it gains when `partitions` > 1.
  * Uses only JetStream API calls that nats-server 2.9 has (STREAM.INFO, STREAM.CREATE).
  */
 export async function ensureStream(
   nc: NatsConnection,
   site: string,
   name: string,
-  config: NatsConfig['stream'],
+  config: Omit<NatsConfig['stream'], 'partitions'> & { readonly partitions?: number },
 ): Promise<void> {
   const jsm = await jetstreamManager(nc)
+  const subjects = [allFramesSubject(site), partitionFilter(site, '*')]
   try {
-    await jsm.streams.info(name)
+    const info = await jsm.streams.info(name)
+    // A stream created before partitions: add the partitioned subjects (STREAM.UPDATE).
+    if ((config.partitions ?? 1) > 1 && !info.config.subjects.includes(subjects[1] as string))
+      await jsm.streams.update(name, {
+        ...info.config,
+        subjects: [...info.config.subjects, subjects[1] as string],
+      })
     return
   } catch (error) {
     if (!isNotFound(error)) throw error
   }
   await jsm.streams.add({
     name,
-    subjects: [allFramesSubject(site)],
+    subjects,
     retention: RetentionPolicy.Limits,
     storage: config.storage === 'memory' ? StorageType.Memory : StorageType.File,
     discard: DiscardPolicy.Old,

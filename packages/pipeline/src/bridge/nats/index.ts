@@ -15,4 +15,11 @@ export {
   STAGE_HEADER,
   BATCH_HEADER,
   MAX_BATCH_FRAMES,
+  WIRE_HEADER,
+  partitionOf,
+  partitionFilter,
+  partitionConsumer,
+  partitionedFramesSubject,
 } from './subjects.js'
+export { leasePartitions, leaseStreamName } from './lease-partitions.js'
+export type { LeasePartitionsOptions, PartitionLeases } from './lease-partitions.js'

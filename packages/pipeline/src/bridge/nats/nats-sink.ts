@@ -5,7 +5,14 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import { COMPACT_WIRE_VERSION, encodeCompactFrames, toWire } from '@linkyrpi/tic-core'
 import type { Ack, PipelineFrame, Sink, StageContext } from '@linkyrpi/tic-core/stage'
 import { backoff } from '../../backoff.js'
-import { BATCH_HEADER, STAGE_HEADER, WIRE_HEADER, framesSubject } from './subjects.js'
+import {
+  BATCH_HEADER,
+  STAGE_HEADER,
+  WIRE_HEADER,
+  framesSubject,
+  partitionOf,
+  partitionedFramesSubject,
+} from './subjects.js'
 
 /** Options of {@link natsSink}. */
 export interface NatsSinkOptions {
@@ -16,7 +23,8 @@ export interface NatsSinkOptions {
   readonly fromStage: string
   /**
    * true: publish to JetStream and ack after the server's PubAck (the frame is stored); each
-   * message carries a `Nats-Msg-Id` (`<source>:<receivedAt>:<seq>`, `+<n>` for a batch) so a
+   * message carries a `Nats-Msg-Id` (`<source>:<meter>:<receivedAt>:<seq>`, `+<n>` for a batch:
+   * two Pis share stage ids, not meters) so a
    * republish after a timeout or a reconnect is dropped as a duplicate. false: core NATS
    * publish, ack at once (at most once, for live edges).
    */
@@ -38,13 +46,19 @@ export interface NatsSinkOptions {
    * must read the compact form before publishers send it.
    */
   readonly wire?: 'json' | 'compact'
+  /**
+   * Meter partitions of a durable edge (default 1: none). Above 1, each frame goes to
+   * `linky.<site>.<meter>.frames.<partition>` and a batch holds frames of one partition only.
+   */
+  readonly partitions?: number
 }
 
 const encoder = new TextEncoder()
 
 /**
  * Publishes frames on `linky.<site>.<meter>.frames` (meter = ADS, or the source stage id before
- * the meter is known) in tic-core's wire JSON, one frame or a batch of frames per message.
+ * the meter is known; `.<partition>` appended on a partitioned stream) in tic-core's wire JSON or
+ * compact form, one frame or a batch of frames per message.
  * Durable publishes are pipelined (the isolation buffer bounds how many are in flight) and
  * acknowledged in input order; a failed publish is retried with backoff, with the same message
  * id, for as long as the sink is subscribed.
@@ -53,6 +67,8 @@ export function natsSink(options: NatsSinkOptions, ctx: StageContext): Sink {
   const js = jetstream(options.connection, { timeout: options.timeoutMs ?? 5000 })
   const batchFrames = Math.max(1, options.batchFrames ?? 1)
   const batchMs = options.batchMs ?? 20
+  const partitions = options.durable ? Math.max(1, options.partitions ?? 1) : 1
+  const meterOf = (f: PipelineFrame): string => f.reading.meter.id ?? f.meta.source
   return (input) =>
     new Observable<Ack>((subscriber) => {
       // Publishes complete in any order; acks go out in input order.
@@ -60,9 +76,15 @@ export function natsSink(options: NatsSinkOptions, ctx: StageContext): Sink {
       let head = 0
       let inputDone = false
       let closed = false
-      let batch: PipelineFrame[] = []
-      let entries: { seq: number; done: boolean }[] = []
-      let timer: ReturnType<typeof setTimeout> | undefined
+      // One batch being filled per partition (one in all without partitions).
+      const batches = new Map<
+        number,
+        {
+          frames: PipelineFrame[]
+          entries: { seq: number; done: boolean }[]
+          timer: ReturnType<typeof setTimeout> | undefined
+        }
+      >()
       const flush = (): void => {
         while (head < pending.length && (pending[head] as { done: boolean }).done) {
           subscriber.next({ seq: (pending[head] as { seq: number }).seq, sink: ctx.stage })
@@ -74,9 +96,15 @@ export function natsSink(options: NatsSinkOptions, ctx: StageContext): Sink {
         }
         if (inputDone && head === pending.length) subscriber.complete()
       }
-      const publish = async (frames: readonly PipelineFrame[]): Promise<void> => {
+      const publish = async (
+        frames: readonly PipelineFrame[],
+        partition: number,
+      ): Promise<void> => {
         const first = frames[0] as PipelineFrame
-        const subject = framesSubject(options.site, first.reading.meter.id ?? first.meta.source)
+        const subject =
+          partitions > 1
+            ? partitionedFramesSubject(options.site, meterOf(first), partition)
+            : framesSubject(options.site, meterOf(first))
         const h = headers()
         h.set(STAGE_HEADER, options.fromStage)
         let payload: Uint8Array
@@ -95,7 +123,7 @@ export function natsSink(options: NatsSinkOptions, ctx: StageContext): Sink {
           options.connection.publish(subject, payload, { headers: h })
           return
         }
-        const msgID = `${first.meta.source}:${first.meta.receivedAt}:${first.meta.seq}${frames.length > 1 ? `+${frames.length}` : ''}`
+        const msgID = `${first.meta.source}:${first.reading.meter.id ?? ''}:${first.meta.receivedAt}:${first.meta.seq}${frames.length > 1 ? `+${frames.length}` : ''}`
         for (let attempt = 1; !closed; attempt += 1) {
           try {
             await js.publish(subject, payload, { msgID, headers: h })
@@ -114,15 +142,13 @@ export function natsSink(options: NatsSinkOptions, ctx: StageContext): Sink {
           }
         }
       }
-      const send = (): void => {
-        if (timer !== undefined) clearTimeout(timer)
-        timer = undefined
-        if (batch.length === 0) return
-        const frames = batch
-        const done = entries
-        batch = []
-        entries = []
-        publish(frames).then(
+      const send = (partition: number): void => {
+        const batch = batches.get(partition)
+        if (batch === undefined) return
+        if (batch.timer !== undefined) clearTimeout(batch.timer)
+        batches.delete(partition)
+        const done = batch.entries
+        publish(batch.frames, partition).then(
           () => {
             for (const entry of done) entry.done = true
             flush()
@@ -134,21 +160,28 @@ export function natsSink(options: NatsSinkOptions, ctx: StageContext): Sink {
         next: (frame) => {
           const entry = { seq: frame.meta.seq, done: false }
           pending.push(entry)
-          batch.push(frame)
-          entries.push(entry)
-          if (batch.length >= batchFrames) send()
-          else timer ??= setTimeout(send, batchMs)
+          const partition = partitions > 1 ? partitionOf(meterOf(frame), partitions) : 0
+          let batch = batches.get(partition)
+          if (batch === undefined) {
+            batch = { frames: [], entries: [], timer: undefined }
+            batches.set(partition, batch)
+          }
+          batch.frames.push(frame)
+          batch.entries.push(entry)
+          if (batch.frames.length >= batchFrames) send(partition)
+          else batch.timer ??= setTimeout(() => send(partition), batchMs)
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => {
           inputDone = true
-          send()
+          for (const partition of [...batches.keys()]) send(partition)
           flush()
         },
       })
       return () => {
         closed = true
-        if (timer !== undefined) clearTimeout(timer)
+        for (const batch of batches.values())
+          if (batch.timer !== undefined) clearTimeout(batch.timer)
         subscription.unsubscribe()
       }
     })

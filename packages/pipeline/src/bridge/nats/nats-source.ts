@@ -1,4 +1,5 @@
 import { Observable } from 'rxjs'
+import type { Subscriber } from 'rxjs'
 import { jetstream } from '@nats-io/jetstream'
 import type { JsMsg } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
@@ -10,7 +11,9 @@ import {
   STAGE_HEADER,
   WIRE_HEADER,
   allFramesSubject,
+  partitionConsumer,
 } from './subjects.js'
+import { leasePartitions } from './lease-partitions.js'
 
 /** Options of {@link natsSource}. */
 export interface NatsSourceOptions {
@@ -22,7 +25,22 @@ export interface NatsSourceOptions {
    * A durable edge: the JetStream stream and durable consumer to read (both must exist, see
    * `ensureStream`/`ensureConsumer`). Absent: a live edge over core NATS.
    */
-  readonly durable?: { readonly stream: string; readonly consumer: string; readonly batch?: number }
+  readonly durable?: {
+    readonly stream: string
+    readonly consumer: string
+    readonly batch?: number
+    /**
+     * A partitioned stream (count > 1): the process reads the partitions it leases (consumers
+     * `<consumer>-p<n>`, see `leasePartitions`) instead of sharing `consumer`; a lost lease is an
+     * error of `frames`. On unsubscribe it keeps its leases until every frame read is
+     * acknowledged (at most `releaseWaitMs`, default 30 s), then releases them.
+     */
+    readonly partitions?: {
+      readonly count: number
+      readonly leaseMs: number
+      readonly releaseWaitMs?: number
+    }
+  }
 }
 
 /** A frame source over NATS, with the acknowledgement path back to JetStream. */
@@ -62,7 +80,7 @@ const COMPACT = String(COMPACT_WIRE_VERSION)
 export function natsSource(options: NatsSourceOptions, ctx: StageContext): NatsFrameSource {
   // JetStream messages delivered and not yet acknowledged, by stream sequence, with the number
   // of their frames not yet acknowledged.
-  const pending = new Map<number, { msg: JsMsg; left: number }>()
+  const pending = new Map<number, { msg: JsMsg; left: number; partition: number }>()
   // Readings of compact frames are rebuilt here, one builder per meter.
   const compact = createCompactWireDecoder()
   const parse = (
@@ -113,50 +131,132 @@ export function natsSource(options: NatsSourceOptions, ctx: StageContext): NatsF
     return () => sub.unsubscribe()
   })
   const durable = options.durable
+  /** Reads one durable consumer into `subscriber` until `stopped()`; resolves when its iterator ends. */
+  const consume = async (
+    name: string,
+    subscriber: Subscriber<PipelineFrame>,
+    stopped: () => boolean,
+    onIterator: (iterator: { stop(): void }) => void,
+    partition = -1,
+  ): Promise<void> => {
+    const d = durable as NonNullable<typeof durable>
+    const consumer = await jetstream(options.connection).consumers.get(d.stream, name)
+    if (stopped()) return
+    const iterator = await consumer.consume({ max_messages: d.batch ?? 256 })
+    onIterator(iterator)
+    if (stopped()) {
+      iterator.stop()
+      return
+    }
+    for await (const msg of iterator) {
+      // Stopped (partition handed over, node stopping): left unacknowledged, delivered again.
+      if (stopped()) continue
+      const batch = parse(msg.data, msg.headers)
+      if (batch === undefined) {
+        // Another edge's frame (ack: it is not ours to keep) or a bad payload (term).
+        if (msg.headers?.get(STAGE_HEADER) !== options.fromStage) msg.ack()
+        else msg.term()
+        continue
+      }
+      pending.set(msg.seq, { msg, left: batch.length, partition })
+      for (let i = 0; i < batch.length; i += 1) {
+        const frame = batch[i] as PipelineFrame
+        subscriber.next({
+          ...frame,
+          meta: { ...frame.meta, seq: msg.seq * MAX_BATCH_FRAMES + i },
+        })
+      }
+    }
+  }
+  const shared = (d: NonNullable<typeof durable>): Observable<PipelineFrame> =>
+    new Observable<PipelineFrame>((subscriber) => {
+      let stopped = false
+      let messages: { stop(): void } | undefined
+      consume(
+        d.consumer,
+        subscriber,
+        () => stopped,
+        (iterator) => (messages = iterator),
+      ).then(
+        () => {
+          if (!stopped) subscriber.complete()
+        },
+        (error: unknown) => {
+          if (!stopped) subscriber.error(error)
+        },
+      )
+      return () => {
+        stopped = true
+        messages?.stop()
+      }
+    })
+  const partitioned = (
+    d: NonNullable<typeof durable>,
+    p: NonNullable<NonNullable<typeof durable>['partitions']>,
+  ): Observable<PipelineFrame> =>
+    new Observable<PipelineFrame>((subscriber) => {
+      let stopped = false
+      const iterators = new Map<number, { stop(): void }>()
+      const handedOver = new Set<number>()
+      const fail = (error: unknown): void => {
+        if (!stopped) subscriber.error(error)
+      }
+      const leases = leasePartitions(
+        {
+          connection: options.connection,
+          site: options.site,
+          group: d.consumer,
+          partitions: p.count,
+          leaseMs: p.leaseMs,
+          onAcquire: (partition) => {
+            handedOver.delete(partition)
+            consume(
+              partitionConsumer(d.consumer, partition),
+              subscriber,
+              () => stopped || handedOver.has(partition),
+              (iterator) => iterators.set(partition, iterator),
+              partition,
+            ).catch(fail)
+          },
+          onRelease: async (partition) => {
+            handedOver.add(partition)
+            iterators.get(partition)?.stop()
+            iterators.delete(partition)
+            const deadline = Date.now() + (p.releaseWaitMs ?? 30_000)
+            const busy = (): boolean => {
+              for (const entry of pending.values()) if (entry.partition === partition) return true
+              return false
+            }
+            while (busy() && Date.now() < deadline)
+              await new Promise((resolve) => setTimeout(resolve, 50))
+          },
+          onLost: (partition) =>
+            fail(
+              new Error(
+                `partition ${partition} of ${d.consumer}: lease lost (this process stalled longer than leaseMs); restart it`,
+              ),
+            ),
+        },
+        ctx,
+      )
+      leases.catch(fail)
+      return () => {
+        stopped = true
+        for (const iterator of iterators.values()) iterator.stop()
+        // Keep the leases until what was read is committed, then hand the partitions over.
+        leases
+          .then((l) => l.release(() => pending.size === 0, p.releaseWaitMs ?? 30_000))
+          .catch((error: unknown) =>
+            ctx.logger.warn('partition leases not released', { error: String(error) }),
+          )
+      }
+    })
   const frames =
     durable === undefined
       ? live
-      : new Observable<PipelineFrame>((subscriber) => {
-          let stopped = false
-          let messages: { stop(): void } | undefined
-          void (async () => {
-            const consumer = await jetstream(options.connection).consumers.get(
-              durable.stream,
-              durable.consumer,
-            )
-            if (stopped) return
-            const iterator = await consumer.consume({ max_messages: durable.batch ?? 256 })
-            messages = iterator
-            if (stopped) {
-              iterator.stop()
-              return
-            }
-            for await (const msg of iterator) {
-              const batch = parse(msg.data, msg.headers)
-              if (batch === undefined) {
-                // Another edge's frame (ack: it is not ours to keep) or a bad payload (term).
-                if (msg.headers?.get(STAGE_HEADER) !== options.fromStage) msg.ack()
-                else msg.term()
-                continue
-              }
-              pending.set(msg.seq, { msg, left: batch.length })
-              for (let i = 0; i < batch.length; i += 1) {
-                const frame = batch[i] as PipelineFrame
-                subscriber.next({
-                  ...frame,
-                  meta: { ...frame.meta, seq: msg.seq * MAX_BATCH_FRAMES + i },
-                })
-              }
-            }
-            if (!stopped) subscriber.complete()
-          })().catch((error: unknown) => {
-            if (!stopped) subscriber.error(error)
-          })
-          return () => {
-            stopped = true
-            messages?.stop()
-          }
-        })
+      : durable.partitions !== undefined && durable.partitions.count > 1
+        ? partitioned(durable, durable.partitions)
+        : shared(durable)
   return {
     frames,
     ack(seq) {

@@ -29,6 +29,31 @@ export function allFramesSubject(site: string): string {
   return `linky.${subjectToken(site)}.*.frames`
 }
 
+/**
+ * The partition of a meter, 0 to `partitions - 1` (FNV-1a of its id): every frame of a meter goes
+ * to the same partition, so one process at a time reads it.
+ */
+export function partitionOf(meter: string, partitions: number): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < meter.length; i += 1) h = Math.imul(h ^ meter.charCodeAt(i), 0x01000193)
+  return (h >>> 0) % partitions
+}
+
+/** `linky.<site>.<meter>.frames.<partition>`: decoded frames of one meter, on a partitioned stream. */
+export function partitionedFramesSubject(site: string, meter: string, partition: number): string {
+  return `${framesSubject(site, meter)}.${partition}`
+}
+
+/** `linky.<site>.*.frames.<partition>`, or every partition (`*`): the frames of a partition. */
+export function partitionFilter(site: string, partition: number | '*'): string {
+  return `${allFramesSubject(site)}.${partition}`
+}
+
+/** The durable consumer of one partition: `<consumer>-p<partition>`. */
+export function partitionConsumer(consumer: string, partition: number): string {
+  return `${consumer}-p${partition}`
+}
+
 /** `linky.<site>.<source>.raw`: raw bytes of a source stage (before a meter id is known). */
 export function rawSubject(site: string, source: string): string {
   return `linky.${subjectToken(site)}.${subjectToken(source)}.raw`
