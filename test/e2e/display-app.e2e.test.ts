@@ -102,5 +102,56 @@ describeWithService(
       await page.screenshot({ path: `${ARTIFACTS}dashboard-app-1024x600-live.png` })
       await page.close()
     })
+
+    it('linkyrpi run on a fresh store: a page opened after a while draws every frame since start and counts today’s energy', async () => {
+      // As `linkyrpi run` composes it: simulator → decoder → SQLite store (commits every 10
+      // minutes, so nothing is stored during this test) and the dashboard.
+      const config = await validateConfig({
+        version: 1,
+        site: 'e2e',
+        dataDir,
+        stages: {
+          meter: { type: 'simulator', mode: 'historique', option: 'hc', speed: 60, seed: 3 },
+          frames: { type: 'tic-decode', from: 'meter' },
+          store: { type: 'sqlite', from: 'frames', path: join(dataDir, 'late-page.db') },
+          dashboard: { type: 'display', from: 'frames', port: 0, statsIntervalMs: 300 },
+        },
+      })
+      let resolveUrl!: (url: string) => void
+      const url = new Promise<string>((resolve) => (resolveUrl = resolve))
+      const node = await startNode(config, {
+        platform: {
+          register: (c) =>
+            c.register(DASHBOARD_LISTENING, { useValue: (u: string) => resolveUrl(u) }),
+        },
+      })
+      nodes.push(node)
+      const base = await url
+      // Frames arrive with no page open: `earlier` is one of them (its receive time follows the
+      // simulated clock), and more come after it.
+      const api = async <T>(path: string): Promise<T> =>
+        (await (await fetch(new URL(path, base))).json()) as T
+      const frames = async (): Promise<number> =>
+        (await api<{ frames: number }>('/api/stats')).frames
+      await expect.poll(frames, { timeout: 60_000 }).toBeGreaterThanOrEqual(5)
+      const before = await frames()
+      const earlier = (await api<{ meta: { receivedAt: number } }>('/api/latest')).meta.receivedAt
+      await expect.poll(frames, { timeout: 60_000 }).toBeGreaterThanOrEqual(before + 5)
+      const page = await browser.context.newPage()
+      await page.setViewportSize({ width: 800, height: 480 })
+      await page.goto(base)
+      // The curve starts with the frames received before `earlier`, not with the page's first.
+      const chart = page.locator('[data-testid="live-chart"]')
+      await expect
+        .poll(async () => Number((await chart.getAttribute('data-first')) || Infinity))
+        .toBeLessThanOrEqual(earlier)
+      expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(before + 5)
+      const today = page.locator('[data-testid="today-energy"]')
+      await expect
+        .poll(async () => ((await today.textContent()) ?? '').replace(/\s/gu, ''))
+        .toMatch(/^(?!0,00kWh)\d+,\d\dkWh$/u) // counted, though nothing is stored yet
+      await page.screenshot({ path: `${ARTIFACTS}dashboard-app-late-page-800x480-fr.png` })
+      await page.close()
+    })
   },
 )

@@ -7,7 +7,7 @@ import { CHROMIUM_AVAILABLE } from '../support/display-browser.js'
 import { PROFILE_ADS } from '../support/display-frames.js'
 import { dashboardSuite } from '../support/display-suite.js'
 import { createMemoryHistoryStore } from '../support/display-history-store.js'
-import { ARTIFACTS, text } from '../support/display-page.js'
+import { ARTIFACTS, tab, text, words } from '../support/display-page.js'
 
 /** A store that has committed nothing yet (the first 10 minutes of a fresh SQLite store). */
 function freshStore(): HistoryStore {
@@ -53,6 +53,12 @@ describeWithService('chromium', CHROMIUM_AVAILABLE, 'dashboard page opened late 
     // 119 increments of 2 Wh since the first frame, none of them stored yet.
     await expect.poll(() => text(page, 'today-energy')).toBe('0,24kWh')
     await page.screenshot({ path: `${ARTIFACTS}live-late-page-800x480-fr.png` })
+    // The Index screen says these figures are the dashboard's own count, not stored yet.
+    await tab(page, 'indexes')
+    await expect
+      .poll(() => words(page, 'index-note'))
+      .toMatch(/^Compté depuis .+ \(pas encore enregistré\)$/u)
+    await tab(page, 'live')
 
     // Frames after the load add one point each: none is drawn twice.
     for (let i = frames; i < frames + 3; i++) d.push(feed({ va: 2000, addWh: 2 * i, at: at(i) }))

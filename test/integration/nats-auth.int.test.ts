@@ -31,7 +31,7 @@ const defaults = {
     duplicateWindowMs: 1000,
   },
   consumer: { ackWaitMs: 1000, maxAckPending: 10, batch: 256 },
-  publish: { batchFrames: 1, batchMs: 20, timeoutMs: 5000 },
+  publish: { batchFrames: 1, batchMs: 20, timeoutMs: 5000, wire: 'json' as const },
 }
 
 /** Starts a nats-server on a free loopback port with extra `args`, added to `servers`; resolves to its port once it listens. */

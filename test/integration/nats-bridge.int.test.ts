@@ -207,6 +207,7 @@ describeWithService('NATS', available, 'NATS bridge (JetStream and core NATS)', 
     const jsonBytes = await publish('json')
     expect(compactBytes * 4).toBeLessThan(jsonBytes)
     const first = await (await jetstreamManager(nc)).streams.getMessage(stream, { seq: 1 })
+    if (!first) throw new Error('message 1 missing from the stream')
     expect(first.header.get('Linky-Wire')).toBe('2')
     expect(first.header.get('Linky-Batch')).toBe('4')
 

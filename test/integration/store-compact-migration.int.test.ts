@@ -90,6 +90,8 @@ function compactMigration(makeTarget: () => TestTarget): void {
       const down = await migrator.migrateTo(PREVIOUS)
       expect(down.error).toBeUndefined()
       expect(down.results?.map((r) => [r.migrationName, r.direction])).toEqual([
+        ['2026_12_04_000400_register_brin', 'Down'],
+        ['2026_12_04_000300_packed_minutes', 'Down'],
         ['2026_12_04_000200_compact_storage', 'Down'],
       ])
       const tables =
@@ -101,6 +103,8 @@ function compactMigration(makeTarget: () => TestTarget): void {
       expect(await snapshot(store, false)).toEqual(sqlOnly)
       expect((await migrateToLatest(store.engine.db, { schema })).applied).toEqual([
         '2026_12_04_000200_compact_storage',
+        '2026_12_04_000300_packed_minutes',
+        '2026_12_04_000400_register_brin',
       ])
       expect(await snapshot(store)).toEqual(compact)
       // The migrated store goes on: a replay adds nothing, new frames are stored.

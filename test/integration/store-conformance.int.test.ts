@@ -81,6 +81,8 @@ function conformance(engine: string, makeTarget: () => TestTarget): void {
       '2026_12_04_000000_energy_wh',
       '2026_12_04_000100_monthly_cost',
       '2026_12_04_000200_compact_storage',
+      '2026_12_04_000300_packed_minutes',
+      '2026_12_04_000400_register_brin',
     ])
     const again = await openStore(target.target)
     expect(again.migrated).toEqual([])
@@ -744,6 +746,8 @@ function energyWhMigration(makeTarget: () => TestTarget): void {
         '2026_12_04_000000_energy_wh',
         '2026_12_04_000100_monthly_cost',
         '2026_12_04_000200_compact_storage',
+        '2026_12_04_000300_packed_minutes',
+        '2026_12_04_000400_register_brin',
       ])
       const after = await sql<{
         energy_wh: number

@@ -18,7 +18,7 @@
 // Lost = frames acknowledged by JetStream to the publisher − rows stored; duplicated = rows − distinct (meter, t).
 // Settings: BENCH_SCENARIOS (generator,hop,max,paced,scale), BENCH_METERS (10000), BENCH_SECONDS (20),
 // BENCH_MAX_FRAMES (100000), BENCH_PUBLISHER (fleet|gateway), BENCH_BATCH (64), BENCH_SERVERS (1),
-// BENCH_FAULTS (none), BENCH_FAULT_METERS (the largest of BENCH_METERS), LINKY_PG_URL. Runs against the built dist (pnpm build).
+// BENCH_WIRE (compact|json: the payload form, default compact), BENCH_FAULTS (none), BENCH_FAULT_METERS (the largest of BENCH_METERS), LINKY_PG_URL. Runs against the built dist (pnpm build).
 import 'reflect-metadata'
 import { execFileSync, fork, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -31,7 +31,7 @@ import pg from 'pg'
 import { Subject, lastValueFrom, map, tap, toArray } from 'rxjs'
 import { connect, headers } from '@nats-io/transport-node'
 import { jetstreamManager } from '@nats-io/jetstream'
-import { createTicDecoder, toWire } from '@linkyrpi/tic-core'
+import { createTicDecoder, encodeCompactFrames, toWire } from '@linkyrpi/tic-core'
 import { createMeterSimulator } from '@linkyrpi/simulator'
 import { BUILTIN_STAGES, parseConfig, startNode } from '@linkyrpi/pipeline'
 import { natsSink, defaultStreamName } from '@linkyrpi/pipeline/nats'
@@ -44,6 +44,7 @@ const MAX_FRAMES = Number(env.BENCH_MAX_FRAMES ?? 100_000)
 const PUBLISHER = env.BENCH_PUBLISHER ?? 'fleet'
 const BATCH = Number(env.BENCH_BATCH ?? 64)
 const SERVERS = Number(env.BENCH_SERVERS ?? 1)
+const WIRE = env.BENCH_WIRE ?? 'compact'
 const SCENARIOS = (env.BENCH_SCENARIOS ?? 'generator,hop,max,paced,scale')
   .split(',')
   .filter(Boolean)
@@ -103,9 +104,23 @@ function meters(n, { frames = false } = {}) {
     ids.add(id)
     const decoder = createTicDecoder({ reading: true })
     const frame = decoder.push(first.bytes).find((e) => e.kind === 'frame')?.frame
-    const wire = JSON.stringify(toWire({ ...frame, meta: { seq: 0, receivedAt: 0, source: id } }))
+    const stamped = { ...frame, meta: { seq: 0, receivedAt: 0, source: id } }
+    const wire = JSON.stringify(toWire(stamped))
     const prefix = wire.slice(0, wire.lastIndexOf('"meta":') + 7)
-    out.push({ id, prefix, subject: '', seq: 0, lastAt: 0, ...(frames ? { frame } : {}) })
+    // Compact form: `<flags>␟<seq>␟<receivedAt>␟<source>␟<meter>␟<groups>␟<rejected>\n<groups…>`.
+    const compact = encodeCompactFrames([stamped])
+    const head = compact.slice(0, compact.indexOf('\n')).split('\x1f')
+    const compactTail = `\x1f${id}\x1f${head.slice(4).join('\x1f')}${compact.slice(compact.indexOf('\n'))}`
+    out.push({
+      id,
+      prefix,
+      compactHead: `${head[0]}\x1f`,
+      compactTail,
+      subject: '',
+      seq: 0,
+      lastAt: 0,
+      ...(frames ? { frame } : {}),
+    })
   }
   return out
 }
@@ -117,7 +132,11 @@ function nextMessage(m, encoder) {
   m.lastAt = at
   return {
     id: `${m.id}:${at}:${m.seq}`,
-    payload: encoder.encode(`${m.prefix}{"seq":${m.seq},"receivedAt":${at},"source":"${m.id}"}}`),
+    payload: encoder.encode(
+      WIRE === 'compact'
+        ? `${m.compactHead}${m.seq}\x1f${at}${m.compactTail}`
+        : `${m.prefix}{"seq":${m.seq},"receivedAt":${at},"source":"${m.id}"}}`,
+    ),
   }
 }
 
@@ -172,6 +191,7 @@ async function fleetPublisher({ natsUrl, site, n, rate, total }) {
     const h = headers()
     h.set('Nats-Msg-Id', id)
     h.set('Linky-Stage', 'frames')
+    if (WIRE === 'compact') h.set('Linky-Wire', '2')
     const o = { key: String(next++), subject: m.subject, payload, h, sentAt: 0 }
     outstanding.set(o.key, o)
     send(o)
@@ -201,7 +221,15 @@ async function gatewayPublisher({ natsUrl, site, n, rate, total, batch }) {
   let acked = 0
   const acks = lastValueFrom(
     natsSink(
-      { connection: nc, site, fromStage: 'frames', durable: true, batchFrames: batch, batchMs: 20 },
+      {
+        connection: nc,
+        site,
+        fromStage: 'frames',
+        durable: true,
+        batchFrames: batch,
+        batchMs: 20,
+        wire: WIRE,
+      },
       ctx('nats:frames'),
     )(input).pipe(
       tap(() => (acked += 1)),
@@ -556,6 +584,7 @@ async function runScenario(
     bench: 'pipeline.nats-postgres',
     scenario: name,
     publisher,
+    wire: WIRE,
     ...(publisher === 'gateway' ? { batchFrames: BATCH } : {}),
     sink,
     servers,
@@ -610,6 +639,7 @@ function generatorAlone(n) {
     JSON.stringify({
       bench: 'pipeline.nats-postgres',
       scenario: 'generator',
+      wire: WIRE,
       meters: n,
       frames: total,
       framesPerSec: Math.round(total / s),

@@ -74,6 +74,17 @@ describe('LiveState', () => {
     expect(s.samples(now + 590_000).t).toHaveLength(5)
   })
 
+  it('windows the samples on the frames’ clock (a replay of last year, a simulator running fast)', () => {
+    const s = new LiveState('Europe/Paris', T0)
+    const f = feed()
+    const YEAR = 365 * 86_400_000
+    for (let i = 0; i < 10; i++) s.observe(f(1000, 5000 + i, T0 - YEAR + i * 60_000), T0 + i * 1000)
+    // Received over 10 s, the frames span 9 minutes of their own clock: all in the window…
+    expect(s.samples(T0 + 9000).t).toHaveLength(10)
+    // …and 2 minutes later (on both clocks) the first two have left it.
+    expect(s.samples(T0 + 9000 + 120_000).t).toHaveLength(8)
+  })
+
   it('remembers the tariff sent, and keeps the statistics snapshot it built', () => {
     const s = new LiveState('Europe/Paris', T0)
     const f = feed()

@@ -143,8 +143,15 @@ export class LiveState {
     }
   }
 
-  /** The powers of the frames received in the 10 minutes before `now`: `GET /api/live/samples`. */
+  /**
+   * The powers of the frames of the last 10 minutes at `now`: `GET /api/live/samples`. The window
+   * is on the frames' clock (`receivedAt`: a replay's or a fast simulator's time), as a page's
+   * curve: it ends at the latest frame's time plus the time elapsed since it came.
+   */
   samples(now: number): LiveSamplesAnswer {
-    return this.#samples.window(now)
+    const last = this.#last
+    const frameNow =
+      last === null || this.#lastAt === null ? now : last.meta.receivedAt + (now - this.#lastAt)
+    return this.#samples.window(frameNow)
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { intArrayLiteral, textArrayLiteral } from './pg-array-literal.js'
+import { intArrayLiteral, intArraysLiteral, textArrayLiteral } from './pg-array-literal.js'
 
 describe('intArrayLiteral', () => {
   it('writes integers and nulls of one column', () => {
@@ -29,5 +29,17 @@ describe('textArrayLiteral', () => {
     expect(textArrayLiteral(rows, 0)).toBe(
       '{"x",NULL,"say \\"hi\\"","C:\\\\dir","{a,b}","NULL",""}',
     )
+  })
+})
+
+describe('intArraysLiteral', () => {
+  it('writes one quoted array literal per row, null arrays as NULL', () => {
+    const rows = [{ a: [1, null, 3] }, { a: null }, { a: [] }]
+    expect(intArraysLiteral(rows, 'a')).toBe('{"{1,NULL,3}",NULL,"{}"}')
+  })
+
+  it('refuses a non-integer element', () => {
+    expect(() => intArraysLiteral([{ a: [1.5] }], 'a')).toThrow(TypeError)
+    expect(() => intArraysLiteral([{ a: 7 }], 'a')).toThrow(/not an array/)
   })
 })

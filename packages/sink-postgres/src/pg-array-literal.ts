@@ -23,6 +23,30 @@ export function intArrayLiteral(rows: readonly Row[], column: number | string): 
   return `${out}}`
 }
 
+/**
+ * The literal of a column whose values are integer arrays (`{"{1,NULL}",NULL}`): a text array of
+ * one array literal per row (null for a null value), cast back to an integer array in SQL. Throws
+ * TypeError for an element that is not a safe integer or null.
+ */
+export function intArraysLiteral(rows: readonly Row[], column: number | string): string {
+  let out = '{'
+  for (let i = 0; i < rows.length; i++) {
+    const v = (rows[i] as Readonly<Record<number | string, unknown>>)[column]
+    if (i > 0) out += ','
+    if (v === null || v === undefined) {
+      out += 'NULL'
+      continue
+    }
+    if (!Array.isArray(v))
+      throw new TypeError(`row ${String(i)}, column ${String(column)}: not an array`)
+    out += `"${intArrayLiteral(
+      v.map((e: unknown) => [e]),
+      0,
+    )}"`
+  }
+  return `${out}}`
+}
+
 /** A row: an array (column by position) or an object (column by name). */
 type Row = readonly unknown[] | Readonly<Record<string, unknown>>
 

@@ -13,7 +13,7 @@ import type {
   StoreDatabase,
   WriteTx,
 } from '@linkyrpi/store/core'
-import { intArrayLiteral, textArrayLiteral } from './pg-array-literal.js'
+import { intArrayLiteral, intArraysLiteral, textArrayLiteral } from './pg-array-literal.js'
 import { numberTypes, pgPlaceholders } from './pg-common.js'
 import { assertSchemaName } from './postgres-url.js'
 
@@ -91,15 +91,24 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
     conflict: string,
     returning: string,
   ): { text: string; values: string[] } => {
-    const cols = Object.entries(COLUMNS[table])
+    const cols = Object.entries(COLUMNS[table]) as [string, string][]
     const values = cols.map(([name, cls]) =>
-      cls === 'text' ? textArrayLiteral(rows, name) : intArrayLiteral(rows, name),
+      cls === 'text'
+        ? textArrayLiteral(rows, name)
+        : cls.endsWith('[]')
+          ? intArraysLiteral(rows, name)
+          : intArrayLiteral(rows, name),
     )
     const unnest = cols
       .map(([, cls], i) => `$${String(i + 1)}::${PG_TYPES[cls] ?? 'text'}[]`)
       .join(', ')
+    // Array columns travel as text arrays of array literals (unnest would flatten a 2-D array).
+    const hasArrays = cols.some(([, cls]) => cls.endsWith('[]'))
+    const select = hasArrays
+      ? `select ${cols.map(([n, cls]) => (cls.endsWith('[]') ? `u.${n}::${PG_TYPES[cls.slice(0, -2)]!}[]` : `u.${n}`)).join(', ')} from unnest(${unnest}) as u(${cols.map(([n]) => n).join(', ')})`
+      : `select * from unnest(${unnest})`
     return {
-      text: `insert into ${table} (${cols.map(([n]) => n).join(', ')}) select * from unnest(${unnest}) ${conflict}${returning}`,
+      text: `insert into ${table} (${cols.map(([n]) => n).join(', ')}) ${select} ${conflict}${returning}`,
       values,
     }
   }

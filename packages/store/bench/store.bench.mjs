@@ -265,7 +265,15 @@ async function bench(engine) {
     // The tables before and after the compact storage migration (the ones absent count 0).
     const sum = (...names) => names.reduce((a, n) => a + (sizes[n] ?? 0), 0)
     const fullRes = sum('samples', 'registers', 'sample_rows', 'register_rows')
-    const kept = sum('power_rollups', 'energy_rollups', 'events', 'power_rows', 'energy_rows')
+    const kept = sum(
+      'power_rollups',
+      'energy_rollups',
+      'events',
+      'power_rows',
+      'energy_rows',
+      'power_minutes',
+      'energy_minutes',
+    )
     const perYear = Math.round(
       (fullRes / days) * 30 + (kept / days) * 365 + sum('meters', 'contracts', 'meter_nums'),
     )
@@ -281,7 +289,7 @@ async function bench(engine) {
       perTableBytesPerYear: Object.fromEntries(
         Object.entries(sizes)
           .filter(([n]) =>
-            /^(samples|registers|sample_rows|register_rows|power_rollups|energy_rollups|power_rows|energy_rows|events)$/.test(
+            /^(samples|registers|sample_rows|register_rows|power_rollups|energy_rollups|power_rows|energy_rows|power_minutes|energy_minutes|events)$/.test(
               n,
             ),
           )

@@ -14,6 +14,12 @@ import {
   sampleTime,
 } from './rows.js'
 import type { ContractTerms, StoreRecord } from './rows.js'
+import {
+  ENERGY_MINUTES_CONFLICT,
+  POWER_MINUTES_CONFLICT,
+  packEnergyMinutes,
+  packPowerMinutes,
+} from './packed-minutes.js'
 import type { RowOf } from './schema.js'
 import type { TicReading } from '@linkyrpi/tic-core'
 
@@ -278,6 +284,8 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
   const gapMs = options.gapMs ?? 60_000
   const restartEvents = options.restartEvents ?? false
   const meters = new Map<string, MeterState>()
+  // PostgreSQL stores the 1-minute rollups packed per hour (migration 2026_12_04_000300).
+  const packMinutes = engine.kind === 'postgres'
   const L = engine.least.bind(engine)
   const G = engine.greatest.bind(engine)
   const sumSql = (c: string): string =>
@@ -677,14 +685,44 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           stored++
           addPower(power, lastAgg, samples[i]!)
         }
-        await tx.insertNew('register_rows', registers, 'on conflict (m, reg, t) do nothing')
-        await tx.insert('events', events, 'on conflict (meter, t, kind) do nothing')
-        await tx.insert(
-          'power_rows',
-          [...power.values()].sort((a, b) => a.m - b.m || a.res - b.res || a.bucket - b.bucket),
-          powerConflict,
+        // PostgreSQL's register_rows has no unique key (migration 2026_12_04_000400): its rows are
+        // new by construction (registers of samples this transaction inserted), even when retried.
+        await tx.insertNew(
+          'register_rows',
+          registers,
+          packMinutes ? '' : 'on conflict (m, reg, t) do nothing',
         )
-        await tx.insert('energy_rows', mergeEnergy(energy), energyConflict)
+        await tx.insert('events', events, 'on conflict (meter, t, kind) do nothing')
+        const powerRows = [...power.values()].sort(
+          (a, b) => a.m - b.m || a.res - b.res || a.bucket - b.bucket,
+        )
+        const energyRows = mergeEnergy(energy)
+        if (packMinutes) {
+          // PostgreSQL: the 1-minute rollups of an hour are one packed row (docs/storage.md).
+          await tx.insert(
+            'power_rows',
+            powerRows.filter((r) => r.res !== 1),
+            powerConflict,
+          )
+          await tx.insert(
+            'power_minutes',
+            packPowerMinutes(powerRows.filter((r) => r.res === 1)),
+            POWER_MINUTES_CONFLICT,
+          )
+          await tx.insert(
+            'energy_rows',
+            energyRows.filter((r) => r.res !== 1),
+            energyConflict,
+          )
+          await tx.insert(
+            'energy_minutes',
+            packEnergyMinutes(energyRows.filter((r) => r.res === 1)),
+            ENERGY_MINUTES_CONFLICT,
+          )
+        } else {
+          await tx.insert('power_rows', powerRows, powerConflict)
+          await tx.insert('energy_rows', energyRows, energyConflict)
+        }
         const meterRows: RowOf<'meters'>[] = []
         for (const [id, l] of latest) {
           const m = l.reading.meter

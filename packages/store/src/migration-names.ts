@@ -8,4 +8,6 @@ export const MIGRATION_NAMES: readonly string[] = [
   '2026_12_04_000000_energy_wh',
   '2026_12_04_000100_monthly_cost',
   '2026_12_04_000200_compact_storage',
+  '2026_12_04_000300_packed_minutes',
+  '2026_12_04_000400_register_brin',
 ]

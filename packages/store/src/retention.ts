@@ -20,7 +20,11 @@ export async function applyRetention(
 ): Promise<RetentionResult> {
   if (retentionDays <= 0) return { samples: 0, registers: 0 }
   const cutoff = now - retentionDays * 86_400_000
-  const s = await engine.db.deleteFrom('sample_rows').where('t', '<', cutoff).executeTakeFirst()
-  const r = await engine.db.deleteFrom('register_rows').where('t', '<', cutoff).executeTakeFirst()
-  return { samples: Number(s.numDeletedRows), registers: Number(r.numDeletedRows) }
+  // One transaction: a sample deleted without its registers could be imported again and, on
+  // PostgreSQL (no unique key on register_rows), write its registers twice.
+  return engine.db.transaction().execute(async (trx) => {
+    const s = await trx.deleteFrom('sample_rows').where('t', '<', cutoff).executeTakeFirst()
+    const r = await trx.deleteFrom('register_rows').where('t', '<', cutoff).executeTakeFirst()
+    return { samples: Number(s.numDeletedRows), registers: Number(r.numDeletedRows) }
+  })
 }

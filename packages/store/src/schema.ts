@@ -203,10 +203,58 @@ export interface StoreDatabase {
   register_rows: RegisterRowsTable
   power_rows: PowerRowsTable
   energy_rows: EnergyRowsTable
+  power_minutes: PowerMinutesTable
+  energy_minutes: EnergyMinutesTable
 }
 
-/** Column storage classes, for bulk inserts (PostgreSQL `unnest` casts). */
-export type ColumnClass = 'text' | 'smallint' | 'int' | 'bigint'
+/**
+ * `power_minutes` (PostgreSQL only, docs/storage.md "Packed minutes"): the 1-minute power rollups
+ * of one meter and UTC hour in one row. Each column of `power_rows` is an array of 60 elements,
+ * element i (1-based) for minute i − 1 of the hour; `n` is null for a minute without samples,
+ * the other counts are null instead of 0, and a column is null when all its elements are.
+ */
+export interface PowerMinutesTable {
+  readonly m: number
+  /** Start of the UTC hour (epoch ms). */
+  readonly hour: number
+  readonly n: readonly (number | null)[]
+  readonly va_n: readonly (number | null)[] | null
+  readonly va_sum: readonly (number | null)[] | null
+  readonly va_min: readonly (number | null)[] | null
+  readonly va_max: readonly (number | null)[] | null
+  readonly vap_n: readonly (number | null)[] | null
+  readonly va1_sum: readonly (number | null)[] | null
+  readonly va2_sum: readonly (number | null)[] | null
+  readonly va3_sum: readonly (number | null)[] | null
+  readonly inj_n: readonly (number | null)[] | null
+  readonly inj_sum: readonly (number | null)[] | null
+  readonly u_n: readonly (number | null)[] | null
+  readonly u1_sum: readonly (number | null)[] | null
+  readonly u2_sum: readonly (number | null)[] | null
+  readonly u3_sum: readonly (number | null)[] | null
+  readonly u_min: readonly (number | null)[] | null
+  readonly u_max: readonly (number | null)[] | null
+}
+
+/**
+ * `energy_minutes` (PostgreSQL only): the 1-minute energy rollups of one meter, register and UTC
+ * hour in one row, as arrays of 60 elements (null for a minute where the register did not move).
+ */
+export interface EnergyMinutesTable {
+  readonly m: number
+  readonly reg: number
+  readonly hour: number
+  readonly min_wh: readonly (number | null)[]
+  readonly max_wh: readonly (number | null)[]
+  readonly energy_wh: readonly (number | null)[]
+}
+
+/**
+ * Column storage classes, for bulk inserts (PostgreSQL `unnest` casts). The `[]` classes are
+ * arrays of integers (`(number | null)[]`, or null), PostgreSQL only.
+ */
+export type ColumnClass =
+  'text' | 'smallint' | 'int' | 'bigint' | 'smallint[]' | 'int[]' | 'bigint[]'
 
 /**
  * The tables written in bulk, each as its one column list (insert order and class): the row
@@ -279,6 +327,35 @@ export const COLUMNS = {
     max_wh: 'bigint',
     energy_wh: 'bigint',
   },
+  power_minutes: {
+    m: 'int',
+    hour: 'bigint',
+    n: 'int[]',
+    va_n: 'int[]',
+    va_sum: 'bigint[]',
+    va_min: 'int[]',
+    va_max: 'int[]',
+    vap_n: 'int[]',
+    va1_sum: 'bigint[]',
+    va2_sum: 'bigint[]',
+    va3_sum: 'bigint[]',
+    inj_n: 'int[]',
+    inj_sum: 'bigint[]',
+    u_n: 'int[]',
+    u1_sum: 'bigint[]',
+    u2_sum: 'bigint[]',
+    u3_sum: 'bigint[]',
+    u_min: 'smallint[]',
+    u_max: 'smallint[]',
+  },
+  energy_minutes: {
+    m: 'int',
+    reg: 'smallint',
+    hour: 'bigint',
+    min_wh: 'bigint[]',
+    max_wh: 'bigint[]',
+    energy_wh: 'bigint[]',
+  },
 } as const satisfies Record<string, Record<string, ColumnClass>>
 
 /** Tables written in bulk. */
@@ -287,5 +364,10 @@ export type BulkTable = keyof typeof COLUMNS
 /** A row of a bulk table, by column name (text columns strings, the others numbers; null allowed). */
 export type RowOf<T extends BulkTable> = {
   -readonly [K in keyof (typeof COLUMNS)[T]]:
-    ((typeof COLUMNS)[T][K] extends 'text' ? string : number) | null
+    | ((typeof COLUMNS)[T][K] extends 'text'
+        ? string
+        : (typeof COLUMNS)[T][K] extends `${string}[]`
+          ? (number | null)[]
+          : number)
+    | null
 }

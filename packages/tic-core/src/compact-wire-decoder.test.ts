@@ -170,7 +170,7 @@ describe('compact wire form', () => {
     const good = encodeCompactFrames(framesOf('std_mono_base_linkytic.tic').slice(0, 1)) as string
     expect(() => decoder.decode(good.slice(0, -1))).toThrow(WireFormatError)
     expect(() => decoder.decode(`x${good.slice(1)}`)).toThrow(/mode/)
-    expect(() => decoder.decode('s0\x1f1\x1f2\x1fm\x1f\x1f5\x1f\n')).toThrow(/header/)
+    expect(() => decoder.decode('s0\x1f1\x1f2\x1fm\x1f\x1f5\x1f\n')).toThrow(/missing groups/)
     expect(() => decoder.decode('s0\x1f1\x1f2\n')).toThrow(/header/)
     expect(() => decoder.decode('s0\x1f1\x1f2\x1fm\x1f\x1f1\x1f\nnolabel\n')).toThrow(/group/)
   })

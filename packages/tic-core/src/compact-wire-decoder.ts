@@ -28,6 +28,7 @@ interface MeterEntry {
 }
 
 const NO_REJECTIONS: readonly GroupRejection[] = []
+const LF = 10
 
 /**
  * Decodes the compact wire form with one reading builder per (source, meter id as the publisher's
@@ -68,63 +69,75 @@ export function createCompactWireDecoder(
       return meters.size
     },
     decode(text) {
-      const lines = text.split('\n')
-      if (lines[lines.length - 1] !== '') bad('no final line feed')
+      if (text.length === 0 || text.charCodeAt(text.length - 1) !== LF) bad('no final line feed')
       const out: PipelineFrame[] = []
-      let i = 0
-      while (i < lines.length - 1) {
-        const head = (lines[i] as string).split(COMPACT_FS)
-        i += 1
-        if (head.length !== 7) bad('bad frame header')
-        const flags = head[0] as string
+      let pos = 0
+      /** The next field of the header line that ends at `eol`. */
+      const field = (eol: number, last = false): string => {
+        const end = last ? eol : text.indexOf(COMPACT_FS, pos)
+        if (end < 0 || end > eol) bad('bad frame header')
+        const value = text.slice(pos, end)
+        pos = end + 1
+        return value
+      }
+      while (pos < text.length) {
+        const eol = text.indexOf('\n', pos)
+        const flags = field(eol)
         const mode =
           flags[0] === 'h' ? 'historique' : flags[0] === 's' ? 'standard' : bad('bad mode')
         const short = flags[1] === '1'
-        const seq = Number(head[1])
-        const receivedAt = Number(head[2])
-        const source = head[3] as string
-        const meter = head[4] as string
-        const count = Number(head[5])
+        const seq = Number(field(eol))
+        const receivedAt = Number(field(eol))
+        const source = field(eol)
+        const meter = field(eol)
+        const count = Number(field(eol))
+        const rejectedText = field(eol, true)
         if (
           flags.length !== 2 ||
           !Number.isSafeInteger(seq) ||
           !Number.isFinite(receivedAt) ||
           !Number.isSafeInteger(count) ||
-          count < 0 ||
-          i + count > lines.length - 1
+          count < 0
         )
           bad('bad frame header')
-        const rejectedText = head[6] as string
         let rejected = NO_REJECTIONS
         if (rejectedText !== '') {
           const parsed = JSON.parse(rejectedText) as unknown
           if (!Array.isArray(parsed)) bad('rejected groups must be an array')
           rejected = parsed as GroupRejection[]
         }
-        const groups: TicGroup[] = new Array<TicGroup>(count)
-        for (let k = 0; k < count; k += 1) {
-          const line = lines[i + k] as string
-          const a = line.indexOf(COMPACT_FS)
-          if (a <= 0) bad('bad group')
-          const b = line.indexOf(COMPACT_FS, a + 1)
-          const label = line.slice(0, a)
-          const value = b < 0 ? line.slice(a + 1) : line.slice(a + 1, b)
-          const horodate = b < 0 ? undefined : line.slice(b + 1)
-          groups[k] = { label, value, horodate }
-        }
-        i += count
         const entry = entryOf(source, meter)
         const last = entry.last
+        const groups: TicGroup[] = []
         for (let k = 0; k < count; k += 1) {
-          const g = groups[k] as TicGroup
+          const end = text.indexOf('\n', pos)
+          if (end < 0) bad('missing groups')
+          const a = text.indexOf(COMPACT_FS, pos)
+          if (a <= pos || a > end) bad('bad group')
+          let b = text.indexOf(COMPACT_FS, a + 1)
+          if (b > end) b = -1
+          const valueEnd = b < 0 ? end : b
+          // An unchanged group keeps the previous frame's object (no new strings).
           const p = last[k]
           if (
             p !== undefined &&
-            p.label === g.label &&
-            p.value === g.value &&
-            p.horodate === g.horodate
+            p.label.length === a - pos &&
+            p.value.length === valueEnd - a - 1 &&
+            (b < 0
+              ? p.horodate === undefined
+              : p.horodate !== undefined && p.horodate.length === end - b - 1) &&
+            text.startsWith(p.label, pos) &&
+            text.startsWith(p.value, a + 1) &&
+            (b < 0 || text.startsWith(p.horodate as string, b + 1))
           )
-            groups[k] = p
+            groups.push(p)
+          else
+            groups.push({
+              label: text.slice(pos, a),
+              value: text.slice(a + 1, valueEnd),
+              horodate: b < 0 ? undefined : text.slice(b + 1, end),
+            })
+          pos = end + 1
         }
         entry.last = groups
         const frame = { mode, short, groups, rejected } as const

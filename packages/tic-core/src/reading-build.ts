@@ -8,7 +8,7 @@ import { mapHistorique } from './reading-historique.js'
 import type { ModeParts } from './reading-parts.js'
 import { mapStandard } from './reading-standard.js'
 import type { TicReading } from './reading-types.js'
-import { parseHorodate, phaseSet, slot } from './reading-values.js'
+import { phaseSet, slot } from './reading-values.js'
 import type { ReadingValues } from './reading-values.js'
 import { parseRelays as parseRelaysRaw } from './relays.js'
 import type { Stge } from './stge.js'
@@ -78,7 +78,7 @@ export function buildReading(
     if (stge.mobilePeakNotice !== 0) parts.alert('peak-notice')
     if (stge.mobilePeakActive !== 0) parts.alert('peak-active')
   }
-  const date = parseHorodate(v.group(DATE)?.horodate)
+  const date = v.horodate(v.group(DATE)?.horodate)
   if (date?.degraded === true) parts.alert('clock-degraded')
   const ppot = parsePpot(v.str(PPOT))
   const missingPhases = ppot === null ? null : ppot.missingPhases
@@ -90,8 +90,8 @@ export function buildReading(
     if (d !== undefined || f !== undefined) {
       mobilePeaks.push({
         n: PEAK_NUMBERS[i]!,
-        start: parseHorodate(d?.horodate)?.local ?? null,
-        end: parseHorodate(f?.horodate)?.local ?? null,
+        start: v.horodate(d?.horodate)?.local ?? null,
+        end: v.horodate(f?.horodate)?.local ?? null,
       })
     }
   }

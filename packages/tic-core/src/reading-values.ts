@@ -1,9 +1,7 @@
 import type { TicGroup } from './group.js'
-import { parseHorodateCached as parseHorodate } from './horodate-cache.js'
+import { createHorodateCache } from './horodate-cache.js'
 import { parseInteger } from './integer.js'
 import type { TimedValue } from './reading-types.js'
-
-export { parseHorodate }
 
 /** The labels a reading is built from, each with a slot number (its index here). */
 const USED = [
@@ -150,6 +148,8 @@ export function phaseSet(labels: readonly UsedLabel[]): number {
 export class ReadingValues {
   /** The groups in force for the reading being built. */
   groups: SlotGroups = emptySlots()
+  /** This builder's horodate parser: its cache follows this meter's clock (horodate-cache.ts). */
+  readonly horodate = createHorodateCache()
   private readonly intRaw: (string | undefined)[] = new Array<string | undefined>(SLOT_COUNT).fill(
     undefined,
   )
@@ -190,7 +190,7 @@ export class ReadingValues {
     if (g === undefined) return null
     if (g === this.timedGroup[s]) return this.timedValue[s]!
     const n = parseInteger(g.value)
-    const t = n === null ? null : { value: n, at: parseHorodate(g.horodate)?.iso ?? null }
+    const t = n === null ? null : { value: n, at: this.horodate(g.horodate)?.iso ?? null }
     this.timedGroup[s] = g
     this.timedValue[s] = t
     return t

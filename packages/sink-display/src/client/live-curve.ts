@@ -133,8 +133,9 @@ export interface LiveChart {
 
 /**
  * Creates the chart. `gapS()` is the longest silence drawn as a line, `producer()` whether the
- * injected power is drawn. The box gets `data-points` (points drawn), `data-gaps` (breaks) and
- * `data-from` / `data-to` (the drawn time axis, epoch ms) for tests and tools.
+ * injected power is drawn. The box gets `data-points` (points drawn), `data-gaps` (breaks),
+ * `data-first` (the oldest point's time) and `data-from` / `data-to` (the drawn time axis), times
+ * in epoch ms, for tests and tools.
  */
 export function liveChart(
   box: HTMLElement,
@@ -175,6 +176,8 @@ export function liveChart(
             (u) => {
               const { min, max } = u.scales.x ?? {}
               const ys = u.data[1] ?? []
+              const first = u.data[0]?.[0]
+              box.dataset.first = first === undefined ? '' : String(Math.round(first * 1000))
               box.dataset.points = String(ys.filter((v) => v != null).length)
               box.dataset.gaps = String(ys.filter((v) => v == null).length)
               if (min != null && max != null) {

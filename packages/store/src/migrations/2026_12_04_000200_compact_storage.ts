@@ -48,7 +48,7 @@ const POWER_COLUMNS = [
  * The rows of each former table, with its columns and their meaning, read from the compact
  * tables: the views users query, and the way back ({@link down}).
  */
-const VIEW_SELECTS: Readonly<Record<(typeof FRAME_TABLES)[number], string>> = {
+export const VIEW_SELECTS: Readonly<Record<(typeof FRAME_TABLES)[number], string>> = {
   samples: `select k.id as meter, s.t, s.t + s.rx as received_at, case when (s.flags & 1) <> 0 then s.t - s.t % 1000 end as clock_ms,
        s.va, s.va1, s.va2, s.va3, s.injected_va, ${['i1', 'i2', 'i3', 'u1', 'u2', 'u3', 'period_index'].map((c) => `cast(s.${c} as integer) as ${c}`).join(', ')},
        ${periodCodeSql('s.period_code')} as period_code, s.import_wh, s.export_wh, (s.flags & 2) / 2 as short

@@ -3,6 +3,8 @@ import * as initial from './2026_11_28_000000_initial.js'
 import * as energyWh from './2026_12_04_000000_energy_wh.js'
 import * as monthlyCost from './2026_12_04_000100_monthly_cost.js'
 import * as compactStorage from './2026_12_04_000200_compact_storage.js'
+import * as packedMinutes from './2026_12_04_000300_packed_minutes.js'
+import * as registerBrin from './2026_12_04_000400_register_brin.js'
 
 /** Every migration, by name (sorted by name when applied). Add new ones here; no folder scanning. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -10,6 +12,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '2026_12_04_000000_energy_wh': energyWh,
   '2026_12_04_000100_monthly_cost': monthlyCost,
   '2026_12_04_000200_compact_storage': compactStorage,
+  '2026_12_04_000300_packed_minutes': packedMinutes,
+  '2026_12_04_000400_register_brin': registerBrin,
 })
 
 /** Serves {@link MIGRATIONS} to Kysely's Migrator. */

@@ -1,5 +1,6 @@
 import { clear, h, setText, show } from '../dom.js'
-import { clock, contractIndexes, indexClass, indexName, kwh } from '../format.js'
+import { localStart } from '../../local-time.js'
+import { clock, contractIndexes, currentTimeZone, indexClass, indexName, kwh } from '../format.js'
 import { t } from '../i18n.js'
 import type { Screen, State } from '../state.js'
 
@@ -23,7 +24,7 @@ export function indexesScreen(): Screen {
     ),
     body,
   )
-  const note = h('p', { class: 'small note' })
+  const note = h('p', { class: 'small note', attrs: { 'data-testid': 'index-note' } })
   const distBody = h('tbody')
   const dist = h(
     'div',
@@ -129,9 +130,16 @@ export function indexesScreen(): Screen {
       setText(cells[2]!, kwh(today, 2))
       setText(cells[3]!, kwh(month, 2))
     }
+    // From the store, but nothing of today stored yet (a fresh store): counted since sinceDay.
+    const unstored =
+      same &&
+      e.source === 'history' &&
+      e.sinceDay > localStart(Date.now(), currentTimeZone(), 'day')
     setText(
       note,
-      same && e.source === 'live' ? t('index.since', { t: clock(e.sinceDay, true) }) : '',
+      same && (e.source === 'live' || unstored)
+        ? t(unstored ? 'index.sinceUnstored' : 'index.since', { t: clock(e.sinceDay, true) })
+        : '',
     )
     const d = r.energy.distributorByIndexWh
     show(dist, d !== null)

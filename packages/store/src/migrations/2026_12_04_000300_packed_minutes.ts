@@ -1,0 +1,111 @@
+import { sql } from 'kysely'
+import type { Kysely } from 'kysely'
+import { registerNameSql, resNameSql } from '../codes.js'
+import { engineKindOf } from '../engine.js'
+import {
+  DROP_PACKED_FUNCTIONS_SQL,
+  ENERGY_MINUTE_COLUMNS,
+  PACKED_FUNCTIONS_SQL,
+  POWER_COUNT_COLUMNS,
+  POWER_MINUTE_COLUMNS,
+  energyMinuteRowsSql,
+  powerMinuteRowsSql,
+} from '../packed-minutes.js'
+import { VIEW_SELECTS } from './2026_12_04_000200_compact_storage.js'
+
+const POWER = Object.keys(POWER_MINUTE_COLUMNS)
+const ENERGY = Object.keys(ENERGY_MINUTE_COLUMNS)
+
+const exec = async (db: Kysely<unknown>, text: string): Promise<void> => {
+  await sql.raw(text).execute(db)
+}
+
+/** The `power_rollups` view over `power_rows` (1 hour, 1 day) and `power_minutes` (1 minute). */
+const POWER_VIEW = `select k.id as meter, ${resNameSql('p.res')} as res, p.bucket, ${POWER.filter(
+  (c) => c !== 'u_min' && c !== 'u_max',
+)
+  .map((c) => `p.${c}`)
+  .join(', ')}, cast(p.u_min as integer) as u_min, cast(p.u_max as integer) as u_max
+  from (select m, res, bucket, ${POWER.join(', ')} from power_rows
+        union all ${powerMinuteRowsSql('from power_minutes p')}) p
+  join meter_nums k on k.num = p.m`
+
+/** The `energy_rollups` view over `energy_rows` (1 hour, 1 day) and `energy_minutes` (1 minute). */
+const ENERGY_VIEW = `select k.id as meter, ${resNameSql('e.res')} as res, ${registerNameSql('e.reg')} as register, e.bucket, e.min_wh, e.max_wh, e.energy_wh
+  from (select m, res, reg, bucket, ${ENERGY.join(', ')} from energy_rows
+        union all ${energyMinuteRowsSql('from energy_minutes e')}) e
+  join meter_nums k on k.num = e.m`
+
+/** An array of the 60 minutes of `col` for one (meter, hour) group; null when every element is. */
+const agg = (col: string, zeroIsNull: boolean): string => {
+  const v = zeroIsNull ? `nullif(p.${col}, 0)` : `p.${col}`
+  return `case when count(${v}) = 0 then null else array_agg(${v} order by i) end`
+}
+
+/**
+ * Packed minutes (docs/storage.md, "Packed minutes"), PostgreSQL only: the 1-minute power and
+ * energy rollups of each UTC hour move from one row per minute (`power_rows`, `energy_rows` with
+ * `res` 1) to one row of 60-element arrays (`power_minutes`, `energy_minutes`), which PostgreSQL's
+ * per-row overhead made worth it; `power_rollups` and `energy_rollups` answer the same rows.
+ * SQLite keeps one row per minute (its rows cost a few bytes each): nothing changes there.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  if (engineKindOf(db) === 'sqlite') return
+  for (const f of PACKED_FUNCTIONS_SQL) await exec(db, f)
+  await exec(
+    db,
+    `create table power_minutes (hour bigint not null, m integer not null,
+       ${POWER.map((c) => `${c} ${c === 'u_min' || c === 'u_max' ? 'smallint' : c.endsWith('_sum') ? 'bigint' : 'integer'}[]${c === 'n' ? ' not null' : ''}`).join(', ')},
+       constraint power_minutes_pk primary key (m, hour))`,
+  )
+  await exec(
+    db,
+    `create table energy_minutes (hour bigint not null, m integer not null, reg smallint not null,
+       ${ENERGY.map((c) => `${c} bigint[] not null`).join(', ')},
+       constraint energy_minutes_pk primary key (m, reg, hour))`,
+  )
+  await exec(
+    db,
+    `insert into power_minutes (m, hour, ${POWER.join(', ')})
+     select k.m, k.hour, ${POWER.map((c) => (c === 'n' ? 'array_agg(p.n order by i)' : agg(c, POWER_COUNT_COLUMNS.includes(c)))).join(', ')}
+     from (select distinct m, bucket - bucket % 3600000 as hour from power_rows where res = 1) k
+     cross join generate_series(1, 60) as i
+     left join power_rows p on p.m = k.m and p.res = 1 and p.bucket = k.hour + (i - 1) * 60000
+     group by k.m, k.hour`,
+  )
+  await exec(
+    db,
+    `insert into energy_minutes (m, reg, hour, ${ENERGY.join(', ')})
+     select k.m, k.reg, k.hour, ${ENERGY.map((c) => `array_agg(e.${c} order by i)`).join(', ')}
+     from (select distinct m, reg, bucket - bucket % 3600000 as hour from energy_rows where res = 1) k
+     cross join generate_series(1, 60) as i
+     left join energy_rows e on e.m = k.m and e.reg = k.reg and e.res = 1 and e.bucket = k.hour + (i - 1) * 60000
+     group by k.m, k.reg, k.hour`,
+  )
+  await exec(db, 'delete from power_rows where res = 1')
+  await exec(db, 'delete from energy_rows where res = 1')
+  await exec(db, 'drop view power_rollups')
+  await exec(db, `create view power_rollups as ${POWER_VIEW}`)
+  await exec(db, 'drop view energy_rollups')
+  await exec(db, `create view energy_rollups as ${ENERGY_VIEW}`)
+}
+
+/** Back to one row per minute, with the same rows. */
+export async function down(db: Kysely<unknown>): Promise<void> {
+  if (engineKindOf(db) === 'sqlite') return
+  await exec(db, 'drop view power_rollups')
+  await exec(db, 'drop view energy_rollups')
+  await exec(
+    db,
+    `insert into power_rows (m, res, bucket, ${POWER.join(', ')}) ${powerMinuteRowsSql('from power_minutes p')}`,
+  )
+  await exec(
+    db,
+    `insert into energy_rows (m, res, reg, bucket, ${ENERGY.join(', ')}) ${energyMinuteRowsSql('from energy_minutes e')}`,
+  )
+  await exec(db, 'drop table power_minutes')
+  await exec(db, 'drop table energy_minutes')
+  for (const f of DROP_PACKED_FUNCTIONS_SQL) await exec(db, f)
+  await exec(db, `create view power_rollups as ${VIEW_SELECTS.power_rollups}`)
+  await exec(db, `create view energy_rollups as ${VIEW_SELECTS.energy_rollups}`)
+}
