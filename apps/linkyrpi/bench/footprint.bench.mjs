@@ -83,6 +83,16 @@ function heap(file) {
       heap_used_mb: +(m.heapUsed / 2 ** 20).toFixed(1),
       heap_total_mb: +(m.heapTotal / 2 ** 20).toFixed(1),
       external_mb: +(m.external / 2 ** 20).toFixed(1),
+      // Committed size of each V8 heap space (old, new, code, large_object…), MB.
+      ...(m.spaces === undefined
+        ? {}
+        : {
+            spaces_mb: Object.fromEntries(
+              Object.entries(m.spaces)
+                .filter(([, bytes]) => bytes > 0)
+                .map(([name, bytes]) => [name, +(bytes / 2 ** 20).toFixed(2)]),
+            ),
+          }),
     }
   } catch {
     return {}
