@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises'
+import { mkdir, mkdtemp, rename, rm, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -200,5 +200,23 @@ describe('release tarball installed with npm -g', () => {
       child.kill('SIGTERM')
     }
     expect(await exited).toBe(0)
+  }, 60_000)
+  // Runs last: it takes the installed native binary away (as an install on a board for which
+  // better-sqlite3 ships no prebuilt binary, without a C++ toolchain to compile one), then puts it back.
+  it('without better-sqlite3 compiled, run names the package and the fix, and exits 1', async () => {
+    const module = join(prefix, 'lib/node_modules/linkyrpi/node_modules/better-sqlite3')
+    const binary = join(module, 'build/Release/better_sqlite3.node')
+    expect(existsSync(binary)).toBe(true)
+    await rename(binary, `${binary}.away`)
+    try {
+      const r = await linkyrpi(['run', '--http-port', String(await freePort())])
+      expect(r.code).toBe(1)
+      expect(r.stderr).toContain("needs the native module 'better-sqlite3'")
+      expect(r.stderr).toContain('sudo apt install build-essential python3')
+      expect(r.stderr).toContain('install linkyrpi again')
+      expect(r.stderr).not.toMatch(/\n\s+at /) // a sentence, not a stack trace
+    } finally {
+      await rename(`${binary}.away`, binary)
+    }
   }, 60_000)
 })

@@ -76,4 +76,23 @@ describe('detectAppliances', () => {
     expect(summer.uses.find((u) => u.kind === 'heating')).toBeUndefined()
     expect(summer.activations).toEqual([])
   })
+
+  it('takes a daily evening rise of the base load for base load, not heating, outside the heating season', () => {
+    // June: base 150 W, 450 W from 18:00 to 23:00 every day (lights, screens); 600 W of heating
+    // on the mornings of days 3 and 10 only (06:00-08:00).
+    const heatingOn = (m: number, d: number) => (d === 3 || d === 10) && m >= 360 && m < 480
+    const points = curve('2025-06-02', 14, (m, d) => {
+      const base = m >= 18 * 60 && m < 23 * 60 ? 450 : 150
+      return base + (heatingOn(m, d) ? 600 : 0)
+    })
+    const r = detectAppliances(points, { offPeak: parseSchedule('22:00-06:00') })
+    const heatingMinutes = (on: (m: number, d: number) => boolean) =>
+      points.filter((_, i) => on(i % 1440, Math.floor(i / 1440)) && (r.heatingW[i] ?? 0) >= 300)
+        .length
+    // The evening is not heating (the flat base alone made it 300 W of heating every evening).
+    expect(heatingMinutes((m) => m >= 18 * 60 + 30 && m < 22 * 60 + 30)).toBe(0)
+    // The middle hour of the two heated mornings still is (the floor's 60-minute window trims
+    // half an hour at each end of a run).
+    expect(heatingMinutes((m, d) => heatingOn(m, d) && m >= 390 && m < 450)).toBe(2 * 60)
+  })
 })

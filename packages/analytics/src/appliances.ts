@@ -180,10 +180,15 @@ export function detectAppliances(
   const rest = Float64Array.from(p)
   for (const r of merged)
     for (let i = r.a; i < r.b && i < n; i++) rest[i] = Math.max(0, (rest[i] as number) - r.w)
-  const floor = rollingMin(rest, 60)
-  const base = Math.max(0, Math.min(400, quantile(Array.from(floor), 0.02) ?? 0))
+  // The level of the slow loads: the curve smoothed over 9 minutes first, since the minimum of a
+  // noisy curve sits below its level. The base load is read on the unsmoothed floor, whose low
+  // points are nearer the household's base when heating runs all month.
+  const floor = rollingMin(movingAverage(rest, SMOOTH_POINTS), 60)
+  const base = Math.max(0, Math.min(400, quantile(rollingMin(rest, 60), 0.02) ?? 0))
+  const { slot, profile } = baseProfile(floor, t, base)
   const heatingW = new Float64Array(n)
-  for (let i = 0; i < n; i++) heatingW[i] = Math.max(0, (floor[i] as number) - base)
+  for (let i = 0; i < n; i++)
+    heatingW[i] = Math.max(0, (floor[i] as number) - (profile[slot[i] as number] as number))
 
   const priceOf = options.priceOfDay ?? (() => null)
   const byKind = new Map<
@@ -278,6 +283,74 @@ function cluster(activations: readonly Activation[]): ApplianceCluster[] {
         ) ?? 0,
     }))
     .sort((a, b) => b.activations - a.activations)
+}
+
+/** A day whose floor stays within this much of the base load has no heating (W). */
+const HEATING_FREE_W = 400
+/** Days without heating needed to learn the base load per hour of day. */
+const HEATING_FREE_DAYS = 3
+/** Quantile, over the days without heating, of the floor in a slot taken as that slot's base. */
+const BASE_SLOT_QUANTILE = 0.1
+/** Points of the moving average applied before the heating floor (minutes). */
+const SMOOTH_POINTS = 9
+
+/** Centred moving average over `w` points (shorter at the ends), O(n). */
+function movingAverage(x: Float64Array, w: number): Float64Array {
+  const n = x.length
+  const out = new Float64Array(n)
+  const half = Math.floor(w / 2)
+  let sum = 0
+  let lo = 0
+  let hi = -1
+  for (let i = 0; i < n; i++) {
+    while (hi < Math.min(n - 1, i + half)) sum += x[++hi] as number
+    while (lo < i - half) sum -= x[lo++] as number
+    out[i] = sum / (hi - lo + 1)
+  }
+  return out
+}
+
+/** Slots of the base-load profile: quarters of an hour (15 min, in ms), 96 a day. */
+const SLOT_MS = 15 * MINUTE
+const SLOTS = 96
+
+/**
+ * The household's base load per quarter of an hour of the local day (W), and each point's slot.
+ * The base load is not flat (lights and screens in the evening, a morning routine): on days
+ * without any heating (the floor never more than {@link HEATING_FREE_W} above the flat `base`),
+ * the floor in each slot is the base load of that slot, and its 10th percentile over those days
+ * is used (a light heating on some of those days stays heating), never below `base`. With fewer
+ * than {@link HEATING_FREE_DAYS} such days (a heating season: heating every day) the profile
+ * stays flat at `base`, since a daily profile would take the heating's own rhythm for base load.
+ */
+function baseProfile(
+  floor: Float64Array,
+  t: Float64Array,
+  base: number,
+): { slot: Uint8Array; profile: Float64Array } {
+  const n = floor.length
+  const slot = new Uint8Array(n)
+  const day = new Float64Array(n)
+  const dayMax = new Map<number, number>()
+  for (let i = 0; i < n; i++) {
+    const ti = t[i] as number
+    const local = ti + parisOffsetMs(ti)
+    const d = Math.floor(local / 86_400_000)
+    slot[i] = Math.min(SLOTS - 1, Math.floor((local - d * 86_400_000) / SLOT_MS))
+    day[i] = d
+    dayMax.set(d, Math.max(dayMax.get(d) ?? 0, floor[i] as number))
+  }
+  const profile = new Float64Array(SLOTS).fill(base)
+  const free = new Set(
+    [...dayMax].filter(([, max]) => max <= base + HEATING_FREE_W).map(([d]) => d),
+  )
+  if (free.size < HEATING_FREE_DAYS) return { slot, profile }
+  const bySlot: number[][] = Array.from({ length: SLOTS }, () => [])
+  for (let i = 0; i < n; i++)
+    if (free.has(day[i] as number)) bySlot[slot[i] as number]?.push(floor[i] as number)
+  for (let k = 0; k < SLOTS; k++)
+    profile[k] = Math.max(base, quantile(bySlot[k] ?? [], BASE_SLOT_QUANTILE) ?? base)
+  return { slot, profile }
 }
 
 /** Minimum over a centred window of `w` points (monotonic deque, O(n)). */

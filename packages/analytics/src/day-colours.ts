@@ -1,10 +1,5 @@
-import {
-  localDayKey,
-  localDaysBetween,
-  localWeekday,
-  parseLocalDate,
-  addLocalDays,
-} from './paris-time.js'
+import { civilFromDays, daysFromCivil, weekdayOf } from '@linkyrpi/tic-core/paris-time'
+import { localWeekday, parseLocalDate } from './paris-time.js'
 
 /** A Tempo colour. */
 export type TempoColour = 'blue' | 'white' | 'red'
@@ -126,13 +121,15 @@ function seasonStats(
   if (hit !== undefined) return hit
   let winterWeekdays = 0
   let whiteEligible = 0
-  const days = localDaysBetween(start, addLocalDays(start, 366))
-    .map(localDayKey)
-    .filter((d) => seasonStart(d) === start)
-  for (const d of days) {
-    const wd = localWeekday((parseLocalDate(d) as number) + 43_200_000)
-    if (inWinter(d) && wd >= 1 && wd <= 5) winterWeekdays++
-    if (inWhiteSeason(d) && wd !== 0) whiteEligible++
+  // Calendar days of the Tempo year (1 September to 31 August) by day number: no local time
+  // needed for dates, and this runs once per season.
+  const year = civilFromDays(Math.floor((start + 7_200_000) / 86_400_000)).year
+  const last = daysFromCivil(year + 1, 9, 1)
+  for (let dn = daysFromCivil(year, 9, 1); dn < last; dn++) {
+    const { month } = civilFromDays(dn)
+    const wd = weekdayOf(dn)
+    if ((month >= 11 || month <= 3) && wd >= 1 && wd <= 5) winterWeekdays++
+    if ((month >= 10 || month <= 5) && wd !== 0) whiteEligible++
   }
   const pRed = Math.min(1, a.tempoRedDays / winterWeekdays)
   // Expected non-red eligible days: every white-eligible day minus the expected red days.

@@ -10,12 +10,17 @@ export interface BackoffOptions {
 
 /**
  * Exponential backoff with full jitter: the delay in ms before retry number `attempt` (from 1),
- * uniformly drawn in [delay/2, delay] where delay = min(maxMs, initialMs × factor^(attempt-1)).
+ * uniformly drawn in [delay/2, delay] where delay = min(maxMs, initialMs × factor^(attempt-1));
+ * `random` is the uniform source in [0, 1) (tests pin it).
  */
-export function backoff(attempt: number, options: BackoffOptions = {}): number {
+export function backoff(
+  attempt: number,
+  options: BackoffOptions = {},
+  random: () => number = Math.random,
+): number {
   const initial = options.initialMs ?? 500
   const max = options.maxMs ?? 30_000
   const factor = options.factor ?? 2
   const delay = Math.min(max, initial * Math.pow(factor, Math.max(0, attempt - 1)))
-  return Math.round(delay / 2 + (Math.random() * delay) / 2)
+  return Math.round(delay / 2 + (random() * delay) / 2)
 }

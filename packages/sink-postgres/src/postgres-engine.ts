@@ -15,6 +15,8 @@ import type {
 } from '@linkyrpi/store/core'
 import { intArrayLiteral, intArraysLiteral, textArrayLiteral } from './pg-array-literal.js'
 import { numberTypes, pgPlaceholders } from './pg-common.js'
+import { binaryIntArray } from './pg-binary-array.js'
+import type { BinaryIntType } from './pg-binary-array.js'
 import { assertSchemaName } from './postgres-url.js'
 
 /** Options of {@link openPostgres}. */
@@ -90,14 +92,14 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
     rows: readonly BulkRow[],
     conflict: string,
     returning: string,
-  ): { text: string; values: string[] } => {
+  ): { text: string; values: (string | Buffer)[] } => {
     const cols = Object.entries(COLUMNS[table]) as [string, string][]
     const values = cols.map(([name, cls]) =>
       cls === 'text'
         ? textArrayLiteral(rows, name)
         : cls.endsWith('[]')
           ? intArraysLiteral(rows, name)
-          : intArrayLiteral(rows, name),
+          : binaryIntArray(rows, name, PG_TYPES[cls] as BinaryIntType),
     )
     const unnest = cols
       .map(([, cls], i) => `$${String(i + 1)}::${PG_TYPES[cls] ?? 'text'}[]`)

@@ -18,6 +18,12 @@ export interface SqliteEngineOptions {
   readonly path: string
 }
 
+/** Rows per multi-row insert statement (see `insertRows`). */
+export const SQLITE_INSERT_CHUNK = 64
+
+/** Tables with at most this many columns are written by multi-row statements (see `insertRows`). */
+const SQLITE_MULTI_ROW_COLUMNS = 8
+
 /** Opens (creates) a SQLite database file in WAL mode. */
 export async function openSqlite(options: SqliteEngineOptions): Promise<Engine> {
   const Database = (await import('better-sqlite3')).default
@@ -40,21 +46,52 @@ export async function openSqlite(options: SqliteEngineOptions): Promise<Engine> 
     }
     return s
   }
-  // Rows are bound by column name (`@m`, `@t`…): the statement reads each row's properties.
-  const insertRows = (table: BulkTable, rows: readonly BulkRow[], conflict: string): boolean[] => {
+  // Rows are bound by position (a named-parameter statement reads each row's properties by name,
+  // about twice the CPU). Narrow rows whose outcome nobody needs (`insertNew`: registers) go in
+  // multi-row statements of SQLITE_INSERT_CHUNK rows, half the CPU again; wide rows (samples, 19
+  // columns) are cheaper one statement each (measured: 5.3 vs 8.4 µs a row).
+  const insertRows = (
+    table: BulkTable,
+    rows: readonly BulkRow[],
+    conflict: string,
+    flags: boolean,
+  ): boolean[] => {
     const cols = Object.keys(COLUMNS[table])
-    const s = prepare(
-      `insert into ${table} (${cols.join(', ')}) values (${cols.map((c) => `@${c}`).join(', ')}) ${conflict}`,
-    )
-    const out = new Array<boolean>(rows.length)
-    for (let i = 0; i < rows.length; i++) out[i] = s.run(rows[i]).changes > 0
+    const nc = cols.length
+    const tuple = `(${cols.map(() => '?').join(', ')})`
+    const head = `insert into ${table} (${cols.join(', ')}) values `
+    let i = 0
+    if (!flags && nc <= SQLITE_MULTI_ROW_COLUMNS && rows.length >= SQLITE_INSERT_CHUNK) {
+      const many = prepare(
+        `${head}${new Array<string>(SQLITE_INSERT_CHUNK).fill(tuple).join(', ')} ${conflict}`,
+      )
+      const params = new Array<unknown>(SQLITE_INSERT_CHUNK * nc)
+      for (; i + SQLITE_INSERT_CHUNK <= rows.length; i += SQLITE_INSERT_CHUNK) {
+        for (let j = 0; j < SQLITE_INSERT_CHUNK; j++) {
+          const row = rows[i + j]!
+          for (let c = 0; c < nc; c++) params[j * nc + c] = row[cols[c]!] ?? null
+        }
+        many.run(params)
+      }
+    }
+    const out = new Array<boolean>(flags ? rows.length : 0)
+    if (i < rows.length) {
+      const one = prepare(`${head}${tuple} ${conflict}`)
+      const params = new Array<unknown>(nc)
+      for (; i < rows.length; i++) {
+        const row = rows[i]!
+        for (let c = 0; c < nc; c++) params[c] = row[cols[c]!] ?? null
+        const changes = one.run(params).changes
+        if (flags) out[i] = changes > 0
+      }
+    }
     return out
   }
   // SQLite checks a key while inserting it anyway: keeping the conflict clause costs nothing.
   const tx: WriteTx = {
-    insert: (table, rows, conflict) => Promise.resolve(insertRows(table, rows, conflict)),
+    insert: (table, rows, conflict) => Promise.resolve(insertRows(table, rows, conflict, true)),
     insertNew(table, rows, conflict) {
-      insertRows(table, rows, conflict)
+      insertRows(table, rows, conflict, false)
       return Promise.resolve()
     },
     query<R>(text: string, params: readonly unknown[]) {

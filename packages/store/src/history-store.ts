@@ -30,9 +30,17 @@ export function autoResolution(from: number, to: number): Resolution {
  * PostgreSQL's 1-minute power rows, from `power_minutes` (one row of arrays per hour): the same
  * columns as the `power_rows` query. Parameters: meter id, first hour, end, from, end (epoch ms).
  */
-const PACKED_MINUTES_QUERY = `select q.bucket, q.va_n, q.va_sum, q.va_min, q.va_max, q.vap_n, q.va1_sum, q.va2_sum, q.va3_sum, q.inj_n, q.inj_sum
+const packedMinutesQuery = (columns: string): string =>
+  `select ${columns}
   from (${powerMinuteRowsSql('from power_minutes p')} and p.m = (select num from meter_nums where id = ?) and p.hour >= ? and p.hour < ?) q
   where q.bucket >= ? and q.bucket < ? order by q.bucket`
+const PACKED_MINUTES_QUERY = packedMinutesQuery(
+  'q.bucket, q.va_n, q.va_sum, q.va_min, q.va_max, q.vap_n, q.va1_sum, q.va2_sum, q.va3_sum, q.inj_n, q.inj_sum',
+)
+/** {@link PACKED_MINUTES_QUERY} for a single-phase meter that does not produce (see `isSlim`). */
+const PACKED_MINUTES_SLIM_QUERY = packedMinutesQuery(
+  'q.bucket, q.va_n, q.va_sum, q.va_min, q.va_max',
+)
 
 const IMPORT = registerNum('import')
 const EXPORT = registerNum('export')
@@ -143,15 +151,19 @@ export function createHistoryStore(engine: ReadEngine): HistoryStore {
       const res = resolution === 'auto' ? autoResolution(from, to) : resolution
       if (res === 'raw') return rawSamples(meter, from, to)
       // Rows as arrays (no Kysely row objects): a report reads a month of minutes (44,640 rows).
-      // PostgreSQL keeps its 1-minute rows packed per hour: always read whole (all columns).
-      const packed = res === '1m' && engine.kind === 'postgres'
       // A meter known to be single-phase and not producing has no per-phase or injected sums:
       // they are not read (as for raw samples), which halves the values to convert.
-      if (!packed && (await isSlim(meter))) {
-        const rows = await engine.selectRows(
-          `select bucket, va_n, va_sum, va_min, va_max ${ROLLUP_RANGE}`,
-          [meter, RES_MINUTES[res], from, to],
-        )
+      const packed = res === '1m' && engine.kind === 'postgres'
+      const packedParams = [meter, Math.floor(from / HOUR) * HOUR, to, from, to]
+      if (await isSlim(meter)) {
+        const rows = packed
+          ? await engine.selectRows(PACKED_MINUTES_SLIM_QUERY, packedParams)
+          : await engine.selectRows(`select bucket, va_n, va_sum, va_min, va_max ${ROLLUP_RANGE}`, [
+              meter,
+              RES_MINUTES[res],
+              from,
+              to,
+            ])
         const out = new Array<SamplePoint>(rows.length)
         for (let i = 0; i < rows.length; i++) {
           const r = rows[i] as [number | string, number | string, unknown, unknown, unknown]
@@ -167,13 +179,7 @@ export function createHistoryStore(engine: ReadEngine): HistoryStore {
         return out
       }
       const rows = packed
-        ? await engine.selectRows(PACKED_MINUTES_QUERY, [
-            meter,
-            Math.floor(from / HOUR) * HOUR,
-            to,
-            from,
-            to,
-          ])
+        ? await engine.selectRows(PACKED_MINUTES_QUERY, packedParams)
         : await engine.selectRows(
             `select bucket, va_n, va_sum, va_min, va_max, vap_n, va1_sum, va2_sum, va3_sum, inj_n, inj_sum ${ROLLUP_RANGE}`,
             [meter, RES_MINUTES[res], from, to],

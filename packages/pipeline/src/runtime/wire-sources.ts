@@ -1,26 +1,11 @@
-import {
-  catchError,
-  connectable,
-  EMPTY,
-  retry,
-  Subject,
-  takeUntil,
-  tap,
-  throwError,
-  timer,
-} from 'rxjs'
+import { catchError, connectable, EMPTY, Subject, takeUntil, tap } from 'rxjs'
 import type { Connectable, Observable } from 'rxjs'
 import type { Source } from '@linkyrpi/tic-core/stage'
-import { backoff } from '../backoff.js'
 import { StageFailedError } from '../errors.js'
 import type { SourceDefinition } from '../stage-definition.js'
 import { normalizeInstance } from './normalize-instance.js'
+import { retryTransient } from './retry-transient.js'
 import type { NodeScope } from './node-scope.js'
-
-const isTransient = (error: unknown): boolean =>
-  typeof error === 'object' &&
-  error !== null &&
-  (error as { transient?: unknown }).transient === true
 
 /**
  * Creates the node's sources, each shared (a local and a remote decoder never open the device
@@ -40,19 +25,10 @@ export async function wireSources(scope: NodeScope): Promise<Map<string, Connect
       scope.disposers.push({ id: s.id, dispose: instance.dispose })
     const source$ = instance.stage.pipe(
       tap((chunk) => diagnostics.addBytes(s.id, chunk.length)),
-      retry({
-        resetOnSuccess: true,
-        delay: (error: unknown, count) => {
-          if (!isTransient(error)) return throwError(() => error)
-          const delay = backoff(count)
-          ctx.logger.warn('source failed, retrying', { attempt: count, delayMs: delay, error })
-          diagnostics.report({
-            kind: 'state',
-            stage: s.id,
-            state: 'retrying',
-            detail: { attempt: count },
-          })
-          return timer(delay)
+      retryTransient({
+        onRetry: (attempt, delayMs, error) => {
+          ctx.logger.warn('source failed, retrying', { attempt, delayMs, error })
+          diagnostics.report({ kind: 'state', stage: s.id, state: 'retrying', detail: { attempt } })
         },
       }),
       takeUntil(scope.stop$),

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest'
+import { migrateToLatest } from '@linkyrpi/store/core'
+import { SQLITE_INSERT_CHUNK, openSqlite } from './sqlite-engine.js'
+
+describe('SQLite bulk inserts', () => {
+  const row = (t: number): Record<string, number | null> => ({
+    m: 1,
+    t,
+    rx: 0,
+    flags: 1,
+    va: 100 + t,
+    va1: null,
+    va2: null,
+    va3: null,
+    injected_va: null,
+    i1: 1,
+    i2: null,
+    i3: null,
+    u1: 230,
+    u2: null,
+    u3: null,
+    period_index: 1,
+    period_code: 1,
+    import_wh: 1000 + t,
+    export_wh: null,
+  })
+
+  it('say which rows were inserted, a key given twice counting once', async () => {
+    const engine = await openSqlite({ path: ':memory:' })
+    try {
+      await migrateToLatest(engine.db)
+      const n = 2 * SQLITE_INSERT_CHUNK + 7
+      const first = Array.from({ length: n }, (_, i) => row(2 * i))
+      const conflict = 'on conflict (m, t) do nothing'
+      const a = await engine.transaction((tx) => tx.insert('sample_rows', first as never, conflict))
+      expect(a).toEqual(first.map(() => true))
+      // Every other row already stored; one new key given twice: its first row is the insert.
+      const second = Array.from({ length: n }, (_, i) => row(i))
+      second.splice(5, 0, row(1))
+      const b = await engine.transaction((tx) =>
+        tx.insert('sample_rows', second as never, conflict),
+      )
+      expect(b).toEqual(second.map((r, i) => i !== 5 && r.t! % 2 === 1))
+      const rows = await engine.selectRows('select count(*), sum(va) from sample_rows', [])
+      const all = [...new Set([...first, ...second].map((r) => r.t!))]
+      expect(rows[0]).toEqual([all.length, all.reduce((s, t) => s + 100 + t, 0)])
+    } finally {
+      await engine.close()
+    }
+  })
+
+  it('write every row of insertNew, across multi-row statements and the rest', async () => {
+    const engine = await openSqlite({ path: ':memory:' })
+    try {
+      await migrateToLatest(engine.db)
+      const n = 3 * SQLITE_INSERT_CHUNK + 5
+      const regs = Array.from({ length: n }, (_, i) => ({ m: 1, reg: 1 + (i % 3), t: i, value: i }))
+      await engine.transaction((tx) =>
+        tx.insertNew('register_rows', regs as never, 'on conflict (m, reg, t) do nothing'),
+      )
+      const rows = await engine.selectRows('select count(*), sum(value) from register_rows', [])
+      expect(rows[0]).toEqual([n, (n * (n - 1)) / 2])
+    } finally {
+      await engine.close()
+    }
+  })
+})
