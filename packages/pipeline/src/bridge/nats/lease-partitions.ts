@@ -105,12 +105,22 @@ export async function leasePartitions(
   const handedOver = new Set<number>()
   /** Partitions being handed over (still renewed until drained). */
   const releasing = new Set<number>()
+  /** Partitions handed over whose frames are committed: their leases are deleted next round. */
+  const drained = new Set<number>()
   let memberSeq = 0
   const startedAt = Date.now()
   let claiming = true
   let stopped = false
   const tick = async (): Promise<void> => {
     memberSeq = (await js.publish(`${root}.m.${member}`, new Uint8Array(0))).seq
+    // Partitions handed over and drained: their leases go (here, so no renewal races the delete).
+    for (const p of [...drained]) {
+      const seq = held.get(p)
+      held.delete(p)
+      releasing.delete(p)
+      drained.delete(p)
+      if (seq !== undefined) await jsm.streams.deleteMessage(stream, seq).catch(() => false)
+    }
     for (const [p, seq] of [...held]) {
       try {
         const ack = await js.publish(`${root}.p.${p}`, new TextEncoder().encode(member), {
@@ -154,12 +164,7 @@ export async function leasePartitions(
       ctx.logger.info('partition handed over', { partition: p, member, members })
       void options
         .onRelease(p)
-        .then(async () => {
-          const seq = held.get(p)
-          held.delete(p)
-          releasing.delete(p)
-          if (seq !== undefined) await jsm.streams.deleteMessage(stream, seq)
-        })
+        .then(() => drained.add(p))
         .catch((error: unknown) =>
           ctx.logger.warn('partition hand-over failed', { partition: p, error: String(error) }),
         )
