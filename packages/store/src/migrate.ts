@@ -27,9 +27,25 @@ export async function migrateToLatest(
     provider: migrationProvider,
     ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   })
-  const { error, results } = await migrator.migrateToLatest()
-  if (error !== undefined) throw new StoreWriteError('database migration failed', { cause: error })
-  return {
-    applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest()
+    if (error === undefined)
+      return {
+        applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),
+      }
+    // Before running any migration, Kysely lists the tables of every schema: a schema or table
+    // that another client drops meanwhile fails that listing (nothing was changed): list again.
+    const ranNone = (results ?? []).every((r) => r.status === 'NotExecuted')
+    if (!ranNone || !droppedMeanwhile(error) || attempt >= MIGRATE_ATTEMPTS)
+      throw new StoreWriteError('database migration failed', { cause: error })
   }
+}
+
+/** Listings of the database tried by {@link migrateToLatest} while other clients drop schemas. */
+export const MIGRATE_ATTEMPTS = 5
+
+/** PostgreSQL's "undefined table" (42P01) or "invalid schema name" (3F000): dropped while listed. */
+function droppedMeanwhile(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return code === '42P01' || code === '3F000'
 }
