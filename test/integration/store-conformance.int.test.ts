@@ -83,6 +83,7 @@ function conformance(engine: string, makeTarget: () => TestTarget): void {
       '2026_12_04_000200_compact_storage',
       '2026_12_04_000300_packed_minutes',
       '2026_12_04_000400_register_brin',
+      '2026_12_04_000500_hot_minutes',
     ])
     const again = await openStore(target.target)
     expect(again.migrated).toEqual([])
@@ -748,6 +749,7 @@ function energyWhMigration(makeTarget: () => TestTarget): void {
         '2026_12_04_000200_compact_storage',
         '2026_12_04_000300_packed_minutes',
         '2026_12_04_000400_register_brin',
+        '2026_12_04_000500_hot_minutes',
       ])
       const after = await sql<{
         energy_wh: number

@@ -58,6 +58,21 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
     const target = postgresTarget()
     const store = await openStore(target.target)
     try {
+      const count = async (text: string): Promise<number> =>
+        Number(((await sql.raw(text).execute(store.engine.db)).rows[0] as { n: number | string }).n)
+      // In order, only the last two hours of data stay as 1-minute rows (hot): older hours are
+      // folded into their packed rows as the data moves on.
+      const inOrder = records.filter((_, i) => i % 7 !== 3)
+      for (let i = 0; i < inOrder.length; i += 777)
+        await store.ingest.write(inOrder.slice(i, i + 777))
+      expect(
+        await count(
+          'select count(*) as n from power_rows where res = 1 and bucket < (select max(bucket) - max(bucket) % 3600000 - 3600000 from power_rows where res = 1)',
+        ),
+      ).toBe(0)
+      expect(await count('select count(*) as n from power_rows where res = 1')).toBeGreaterThan(0)
+      expect(await count('select count(*) as n from power_minutes')).toBeGreaterThan(0)
+      // Then redeliveries and late frames (minutes in both places until the next fold).
       await writeAll(store, 777)
       const packed = await snapshot(store)
       const minutes = (packed.power_rollups as { res: string; n: number }[]).filter(
@@ -66,10 +81,6 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
       expect(minutes.length).toBeGreaterThan(100)
       // Every stored frame is counted once in the 1-minute rollups.
       expect(minutes.reduce((a, r) => a + Number(r.n), 0)).toBe(records.length)
-      const count = async (text: string): Promise<number> =>
-        Number(((await sql.raw(text).execute(store.engine.db)).rows[0] as { n: number | string }).n)
-      expect(await count('select count(*) as n from power_rows where res = 1')).toBe(0)
-      expect(await count('select count(*) as n from power_minutes')).toBeGreaterThan(0)
       const schema = store.engine.schema
       const migrator = new Migrator({
         db: store.engine.db,
@@ -79,6 +90,7 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
       const down = await migrator.migrateTo(PREVIOUS)
       expect(down.error).toBeUndefined()
       expect(down.results?.map((r) => [r.migrationName, r.direction])).toEqual([
+        ['2026_12_04_000500_hot_minutes', 'Down'],
         ['2026_12_04_000400_register_brin', 'Down'],
         ['2026_12_04_000300_packed_minutes', 'Down'],
       ])
@@ -93,6 +105,7 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
       expect((await migrateToLatest(store.engine.db, { schema })).applied).toEqual([
         '2026_12_04_000300_packed_minutes',
         '2026_12_04_000400_register_brin',
+        '2026_12_04_000500_hot_minutes',
       ])
       // register_rows keeps its rows unique without a key: a redelivery adds none.
       const registers = await count('select count(*) as n from register_rows')

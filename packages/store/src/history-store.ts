@@ -9,7 +9,8 @@ import type {
 import type { TicReading } from '@linkyrpi/tic-core'
 import { parisMonthStart } from '@linkyrpi/tic-core/paris-time'
 import { RES_MINUTES, registerNum } from './codes.js'
-import { powerMinuteRowsSql } from './packed-minutes.js'
+import { POWER_MINUTE_COLUMNS, powerMinuteRowsSql } from './packed-minutes.js'
+import type { PowerMinuteColumn } from './packed-minutes.js'
 import type { ReadEngine } from './read-engine.js'
 
 const DAY = 86_400_000
@@ -27,20 +28,35 @@ export function autoResolution(from: number, to: number): Resolution {
 }
 
 /**
- * PostgreSQL's 1-minute power rows, from `power_minutes` (one row of arrays per hour): the same
- * columns as the `power_rows` query. Parameters: meter id, first hour, end, from, end (epoch ms).
+ * PostgreSQL's 1-minute power rows: the hours folded into `power_minutes` (one row of arrays per
+ * hour) and the recent ones still in `power_rows` (docs/storage.md, "Packed minutes"), merged per
+ * minute (a late frame can put a minute in both). `columns` are `power_rows` columns after
+ * `bucket`. Parameters: meter id, first hour, end, meter id, from, end, from, end (epoch ms).
  */
-const packedMinutesQuery = (columns: string): string =>
-  `select ${columns}
-  from (${powerMinuteRowsSql('from power_minutes p')} and p.m = (select num from meter_nums where id = ?) and p.hour >= ? and p.hour < ?) q
-  where q.bucket >= ? and q.bucket < ? order by q.bucket`
-const PACKED_MINUTES_QUERY = packedMinutesQuery(
-  'q.bucket, q.va_n, q.va_sum, q.va_min, q.va_max, q.vap_n, q.va1_sum, q.va2_sum, q.va3_sum, q.inj_n, q.inj_sum',
-)
+const packedMinutesQuery = (columns: readonly PowerMinuteColumn[]): string => {
+  const merged = columns.map((c) => {
+    const how = POWER_MINUTE_COLUMNS[c]
+    return `${how === 'add' ? 'sum' : how === 'least' ? 'min' : 'max'}(q.${c})`
+  })
+  return `select q.bucket, ${merged.join(', ')}
+  from (select bucket, ${columns.join(', ')} from (${powerMinuteRowsSql('from power_minutes p')} and p.m = (select num from meter_nums where id = ?) and p.hour >= ? and p.hour < ?) f
+        union all select bucket, ${columns.join(', ')} from power_rows where m = (select num from meter_nums where id = ?) and res = 1 and bucket >= ? and bucket < ?) q
+  where q.bucket >= ? and q.bucket < ? group by q.bucket order by q.bucket`
+}
+const PACKED_MINUTES_QUERY = packedMinutesQuery([
+  'va_n',
+  'va_sum',
+  'va_min',
+  'va_max',
+  'vap_n',
+  'va1_sum',
+  'va2_sum',
+  'va3_sum',
+  'inj_n',
+  'inj_sum',
+])
 /** {@link PACKED_MINUTES_QUERY} for a single-phase meter that does not produce (see `isSlim`). */
-const PACKED_MINUTES_SLIM_QUERY = packedMinutesQuery(
-  'q.bucket, q.va_n, q.va_sum, q.va_min, q.va_max',
-)
+const PACKED_MINUTES_SLIM_QUERY = packedMinutesQuery(['va_n', 'va_sum', 'va_min', 'va_max'])
 
 const IMPORT = registerNum('import')
 const EXPORT = registerNum('export')
@@ -154,7 +170,7 @@ export function createHistoryStore(engine: ReadEngine): HistoryStore {
       // A meter known to be single-phase and not producing has no per-phase or injected sums:
       // they are not read (as for raw samples), which halves the values to convert.
       const packed = res === '1m' && engine.kind === 'postgres'
-      const packedParams = [meter, Math.floor(from / HOUR) * HOUR, to, from, to]
+      const packedParams = [meter, Math.floor(from / HOUR) * HOUR, to, meter, from, to, from, to]
       if (await isSlim(meter)) {
         const rows = packed
           ? await engine.selectRows(PACKED_MINUTES_SLIM_QUERY, packedParams)

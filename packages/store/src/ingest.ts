@@ -14,12 +14,7 @@ import {
   sampleTime,
 } from './rows.js'
 import type { ContractTerms, StoreRecord } from './rows.js'
-import {
-  ENERGY_MINUTES_CONFLICT,
-  POWER_MINUTES_CONFLICT,
-  packEnergyMinutes,
-  packPowerMinutes,
-} from './packed-minutes.js'
+import { foldEnergyMinutesSql, foldPowerMinutesSql } from './packed-minutes.js'
 import type { RowOf } from './schema.js'
 import type { TicReading } from '@linkyrpi/tic-core'
 
@@ -284,8 +279,12 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
   const gapMs = options.gapMs ?? 60_000
   const restartEvents = options.restartEvents ?? false
   const meters = new Map<string, MeterState>()
-  // PostgreSQL stores the 1-minute rollups packed per hour (migration 2026_12_04_000300).
+  // PostgreSQL stores the 1-minute rollups packed per hour (migration 2026_12_04_000300): they
+  // are written as rows, like SQLite's, then an hour is folded into its packed row once the
+  // writer's data is an hour past it (one fold per hour, not an array merge per batch).
   const packMinutes = engine.kind === 'postgres'
+  /** Buckets before this hour start (epoch ms) are folded; -Infinity until the first fold. */
+  let foldedBefore = -Infinity
   const L = engine.least.bind(engine)
   const G = engine.greatest.bind(engine)
   const sumSql = (c: string): string =>
@@ -697,32 +696,10 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           (a, b) => a.m - b.m || a.res - b.res || a.bucket - b.bucket,
         )
         const energyRows = mergeEnergy(energy)
-        if (packMinutes) {
-          // PostgreSQL: the 1-minute rollups of an hour are one packed row (docs/storage.md).
-          await tx.insert(
-            'power_rows',
-            powerRows.filter((r) => r.res !== 1),
-            powerConflict,
-          )
-          await tx.insert(
-            'power_minutes',
-            packPowerMinutes(powerRows.filter((r) => r.res === 1)),
-            POWER_MINUTES_CONFLICT,
-          )
-          await tx.insert(
-            'energy_rows',
-            energyRows.filter((r) => r.res !== 1),
-            energyConflict,
-          )
-          await tx.insert(
-            'energy_minutes',
-            packEnergyMinutes(energyRows.filter((r) => r.res === 1)),
-            ENERGY_MINUTES_CONFLICT,
-          )
-        } else {
-          await tx.insert('power_rows', powerRows, powerConflict)
-          await tx.insert('energy_rows', energyRows, energyConflict)
-        }
+        await tx.insert('power_rows', powerRows, powerConflict)
+        await tx.insert('energy_rows', energyRows, energyConflict)
+        const fold = packMinutes ? foldCut(powerRows) : -Infinity
+        if (fold > foldedBefore) await foldMinutes(tx, fold)
         const meterRows: RowOf<'meters'>[] = []
         for (const [id, l] of latest) {
           const m = l.reading.meter
@@ -745,7 +722,10 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           stored,
           duplicates,
           unstorable,
-          commit: () => work.forEach((st, id) => meters.set(id, st)),
+          commit: () => {
+            work.forEach((st, id) => meters.set(id, st))
+            if (fold > foldedBefore) foldedBefore = fold
+          },
         }
       })
       .then(({ commit, ...result }) => {
@@ -755,4 +735,27 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
   }
 
   return { write }
+}
+
+const HOUR_MS = 3_600_000
+
+/** The hour start before which 1-minute rows are folded: the hour before the batch's latest minute. */
+function foldCut(powerRows: readonly { readonly res: number; readonly bucket: number }[]): number {
+  let latest = -Infinity
+  for (const r of powerRows) if (r.res === 1 && r.bucket > latest) latest = r.bucket
+  return latest === -Infinity ? -Infinity : Math.floor(latest / HOUR_MS) * HOUR_MS - HOUR_MS
+}
+
+const FOLD_POWER = foldPowerMinutesSql(true, true)
+const FOLD_ENERGY = foldEnergyMinutesSql(true, true)
+
+/**
+ * PostgreSQL: moves the 1-minute rows of buckets before `before` (an hour start, epoch ms) into
+ * their packed rows (`power_minutes`, `energy_minutes`), merged with what an earlier fold put there.
+ */
+async function foldMinutes(tx: WriteTx, before: number): Promise<void> {
+  await tx.query(FOLD_POWER, [before])
+  await tx.query('delete from power_rows where res = 1 and bucket < ?', [before])
+  await tx.query(FOLD_ENERGY, [before])
+  await tx.query('delete from energy_rows where res = 1 and bucket < ?', [before])
 }

@@ -2,17 +2,11 @@
  * Packed minutes (PostgreSQL only, docs/storage.md "Packed minutes"): the 1-minute rollups of an
  * hour in one row of arrays (`power_minutes`, `energy_minutes`) instead of up to 60 rows, because
  * PostgreSQL's fixed cost per row (tuple header, line pointer, index entry, ~60 bytes) was most of
- * their size. Element i (1-based) of every array is minute i − 1 of the UTC hour. This module
- * builds those rows from the 1-minute rows ingest computes, and holds the SQL that merges them
- * (upserts) and reads them back as 1-minute rows (views, history).
+ * their size. Element i (1-based) of every array is minute i − 1 of the UTC hour. Ingest writes
+ * 1-minute rows (`power_rows`, `energy_rows`, `res` 1) and folds an hour into its packed row once
+ * its data is an hour past it (migration 2026_12_04_000500). This module holds the SQL that folds
+ * and merges them and reads them back as 1-minute rows (views, history).
  */
-import type { RowOf } from './schema.js'
-
-const MINUTE = 60_000
-const HOUR = 3_600_000
-
-/** Minutes per packed row. */
-export const MINUTES_PER_HOUR = 60
 
 /** Columns of `power_rows` packed in `power_minutes`, with how two values merge. */
 export const POWER_MINUTE_COLUMNS = {
@@ -45,84 +39,8 @@ export const ENERGY_MINUTE_COLUMNS = {
   energy_wh: 'add',
 } as const
 
-type PowerColumn = keyof typeof POWER_MINUTE_COLUMNS
-type EnergyColumn = keyof typeof ENERGY_MINUTE_COLUMNS
-
-/** A 1-minute power rollup row (`power_rows` with `res` 1). */
-export type PowerMinuteRow = { readonly m: number; readonly bucket: number } & {
-  readonly [K in PowerColumn]: number | null
-}
-
-/** A 1-minute energy rollup row (`energy_rows` with `res` 1). */
-export type EnergyMinuteRow = {
-  readonly m: number
-  readonly reg: number
-  readonly bucket: number
-} & { readonly [K in EnergyColumn]: number }
-
-/** Null when every element is null (an absent column costs nothing), else the array. */
-function orNull(a: (number | null)[]): (number | null)[] | null {
-  for (let i = 0; i < a.length; i++) if (a[i] !== null) return a
-  return null
-}
-
-/** Groups rows by `key` and hour, keeping first-seen order of groups sorted afterwards. */
-function groupByHour<R extends { readonly bucket: number }>(
-  rows: readonly R[],
-  key: (r: R) => string,
-): Map<string, R[]> {
-  const groups = new Map<string, R[]>()
-  for (const r of rows) {
-    const k = `${key(r)}:${String(Math.floor(r.bucket / HOUR) * HOUR)}`
-    const g = groups.get(k)
-    if (g === undefined) groups.set(k, [r])
-    else g.push(r)
-  }
-  return groups
-}
-
-/**
- * The `power_minutes` rows of 1-minute power rows, one per meter and hour, in key order (m, hour).
- * Each minute of a (meter, hour) must appear at most once in `rows`.
- */
-export function packPowerMinutes(rows: readonly PowerMinuteRow[]): RowOf<'power_minutes'>[] {
-  const out: RowOf<'power_minutes'>[] = []
-  for (const g of groupByHour(rows, (r) => String(r.m)).values()) {
-    const hour = Math.floor(g[0]!.bucket / HOUR) * HOUR
-    const packed = { m: g[0]!.m, hour } as RowOf<'power_minutes'>
-    const cols = Object.keys(POWER_MINUTE_COLUMNS) as PowerColumn[]
-    for (const c of cols) {
-      const a = new Array<number | null>(MINUTES_PER_HOUR).fill(null)
-      const isCount = POWER_COUNT_COLUMNS.includes(c)
-      for (const r of g) {
-        const v = r[c]
-        a[(r.bucket - hour) / MINUTE] = isCount && v === 0 ? null : v
-      }
-      packed[c] = c === 'n' ? a : orNull(a)
-    }
-    out.push(packed)
-  }
-  return out.sort((a, b) => a.m! - b.m! || a.hour! - b.hour!)
-}
-
-/**
- * The `energy_minutes` rows of 1-minute energy rows, one per meter, register and hour, in key
- * order (m, reg, hour). Each minute of a (meter, register, hour) must appear at most once.
- */
-export function packEnergyMinutes(rows: readonly EnergyMinuteRow[]): RowOf<'energy_minutes'>[] {
-  const out: RowOf<'energy_minutes'>[] = []
-  for (const g of groupByHour(rows, (r) => `${String(r.m)}:${String(r.reg)}`).values()) {
-    const hour = Math.floor(g[0]!.bucket / HOUR) * HOUR
-    const packed = { m: g[0]!.m, reg: g[0]!.reg, hour } as RowOf<'energy_minutes'>
-    for (const c of Object.keys(ENERGY_MINUTE_COLUMNS) as EnergyColumn[]) {
-      const a = new Array<number | null>(MINUTES_PER_HOUR).fill(null)
-      for (const r of g) a[(r.bucket - hour) / MINUTE] = r[c]
-      packed[c] = a
-    }
-    out.push(packed)
-  }
-  return out.sort((a, b) => a.m! - b.m! || a.reg! - b.reg! || a.hour! - b.hour!)
-}
+/** A column of `power_rows` packed in `power_minutes`. */
+export type PowerMinuteColumn = keyof typeof POWER_MINUTE_COLUMNS
 
 /**
  * SQL creating the element-wise merge functions of packed arrays in the current schema: null
@@ -175,4 +93,36 @@ export function energyMinuteRowsSql(from: string, extraColumns = ''): string {
   return `select ${extraColumns}e.m, 1 as res, e.reg, e.hour + (i - 1) * 60000 as bucket, e.min_wh[i] as min_wh,
        e.max_wh[i] as max_wh, e.energy_wh[i] as energy_wh
      ${from} cross join generate_series(1, 60) as i where e.min_wh[i] is not null`
+}
+
+/** An array of the 60 minutes of `p.<col>` for one (meter, hour) group; null when every element is. */
+const minutesArray = (col: string, zeroIsNull: boolean): string => {
+  const v = zeroIsNull ? `nullif(p.${col}, 0)` : `p.${col}`
+  return `case when count(${v}) = 0 then null else array_agg(${v} order by i) end`
+}
+
+/**
+ * SQL copying the 1-minute rows of `power_rows` (`res` 1) into `power_minutes`, one row per meter
+ * and UTC hour: all of them, or with `before` those of buckets before a `?` parameter (epoch ms,
+ * an hour start), merged into the stored row (an hour folded earlier) with `merge`.
+ */
+export function foldPowerMinutesSql(before: boolean, merge: boolean): string {
+  const columns = Object.keys(POWER_MINUTE_COLUMNS)
+  return `insert into power_minutes (m, hour, ${columns.join(', ')})
+     select k.m, k.hour, ${columns.map((c) => (c === 'n' ? 'array_agg(p.n order by i)' : minutesArray(c, POWER_COUNT_COLUMNS.includes(c)))).join(', ')}
+     from (select distinct m, bucket - bucket % 3600000 as hour from power_rows where res = 1${before ? ' and bucket < ?' : ''}) k
+     cross join generate_series(1, 60) as i
+     left join power_rows p on p.m = k.m and p.res = 1 and p.bucket = k.hour + (i - 1) * 60000
+     group by k.m, k.hour${merge ? ` ${POWER_MINUTES_CONFLICT}` : ''}`
+}
+
+/** SQL copying the 1-minute rows of `energy_rows` into `energy_minutes`, like {@link foldPowerMinutesSql}. */
+export function foldEnergyMinutesSql(before: boolean, merge: boolean): string {
+  const columns = Object.keys(ENERGY_MINUTE_COLUMNS)
+  return `insert into energy_minutes (m, reg, hour, ${columns.join(', ')})
+     select k.m, k.reg, k.hour, ${columns.map((c) => `array_agg(e.${c} order by i)`).join(', ')}
+     from (select distinct m, reg, bucket - bucket % 3600000 as hour from energy_rows where res = 1${before ? ' and bucket < ?' : ''}) k
+     cross join generate_series(1, 60) as i
+     left join energy_rows e on e.m = k.m and e.reg = k.reg and e.res = 1 and e.bucket = k.hour + (i - 1) * 60000
+     group by k.m, k.reg, k.hour${merge ? ` ${ENERGY_MINUTES_CONFLICT}` : ''}`
 }

@@ -6,9 +6,10 @@ import {
   DROP_PACKED_FUNCTIONS_SQL,
   ENERGY_MINUTE_COLUMNS,
   PACKED_FUNCTIONS_SQL,
-  POWER_COUNT_COLUMNS,
   POWER_MINUTE_COLUMNS,
   energyMinuteRowsSql,
+  foldEnergyMinutesSql,
+  foldPowerMinutesSql,
   powerMinuteRowsSql,
 } from '../packed-minutes.js'
 import { VIEW_SELECTS } from './2026_12_04_000200_compact_storage.js'
@@ -21,7 +22,7 @@ const exec = async (db: Kysely<unknown>, text: string): Promise<void> => {
 }
 
 /** The `power_rollups` view over `power_rows` (1 hour, 1 day) and `power_minutes` (1 minute). */
-const POWER_VIEW = `select k.id as meter, ${resNameSql('p.res')} as res, p.bucket, ${POWER.filter(
+export const POWER_VIEW = `select k.id as meter, ${resNameSql('p.res')} as res, p.bucket, ${POWER.filter(
   (c) => c !== 'u_min' && c !== 'u_max',
 )
   .map((c) => `p.${c}`)
@@ -31,16 +32,10 @@ const POWER_VIEW = `select k.id as meter, ${resNameSql('p.res')} as res, p.bucke
   join meter_nums k on k.num = p.m`
 
 /** The `energy_rollups` view over `energy_rows` (1 hour, 1 day) and `energy_minutes` (1 minute). */
-const ENERGY_VIEW = `select k.id as meter, ${resNameSql('e.res')} as res, ${registerNameSql('e.reg')} as register, e.bucket, e.min_wh, e.max_wh, e.energy_wh
+export const ENERGY_VIEW = `select k.id as meter, ${resNameSql('e.res')} as res, ${registerNameSql('e.reg')} as register, e.bucket, e.min_wh, e.max_wh, e.energy_wh
   from (select m, res, reg, bucket, ${ENERGY.join(', ')} from energy_rows
         union all ${energyMinuteRowsSql('from energy_minutes e')}) e
   join meter_nums k on k.num = e.m`
-
-/** An array of the 60 minutes of `col` for one (meter, hour) group; null when every element is. */
-const agg = (col: string, zeroIsNull: boolean): string => {
-  const v = zeroIsNull ? `nullif(p.${col}, 0)` : `p.${col}`
-  return `case when count(${v}) = 0 then null else array_agg(${v} order by i) end`
-}
 
 /**
  * Packed minutes (docs/storage.md, "Packed minutes"), PostgreSQL only: the 1-minute power and
@@ -64,24 +59,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
        ${ENERGY.map((c) => `${c} bigint[] not null`).join(', ')},
        constraint energy_minutes_pk primary key (m, reg, hour))`,
   )
-  await exec(
-    db,
-    `insert into power_minutes (m, hour, ${POWER.join(', ')})
-     select k.m, k.hour, ${POWER.map((c) => (c === 'n' ? 'array_agg(p.n order by i)' : agg(c, POWER_COUNT_COLUMNS.includes(c)))).join(', ')}
-     from (select distinct m, bucket - bucket % 3600000 as hour from power_rows where res = 1) k
-     cross join generate_series(1, 60) as i
-     left join power_rows p on p.m = k.m and p.res = 1 and p.bucket = k.hour + (i - 1) * 60000
-     group by k.m, k.hour`,
-  )
-  await exec(
-    db,
-    `insert into energy_minutes (m, reg, hour, ${ENERGY.join(', ')})
-     select k.m, k.reg, k.hour, ${ENERGY.map((c) => `array_agg(e.${c} order by i)`).join(', ')}
-     from (select distinct m, reg, bucket - bucket % 3600000 as hour from energy_rows where res = 1) k
-     cross join generate_series(1, 60) as i
-     left join energy_rows e on e.m = k.m and e.reg = k.reg and e.res = 1 and e.bucket = k.hour + (i - 1) * 60000
-     group by k.m, k.reg, k.hour`,
-  )
+  await exec(db, foldPowerMinutesSql(false, false))
+  await exec(db, foldEnergyMinutesSql(false, false))
   await exec(db, 'delete from power_rows where res = 1')
   await exec(db, 'delete from energy_rows where res = 1')
   await exec(db, 'drop view power_rollups')
