@@ -54,6 +54,35 @@ async function writeAll(store: Store, size: number): Promise<void> {
 }
 
 describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => {
+  it('two writers folding at once count every minute once (each meter written by one writer)', async () => {
+    const target = postgresTarget()
+    const a = await openStore(target.target)
+    const b = await openStore(target.target)
+    try {
+      // Each writer owns a meter (as with meter partitions); both fold every meter's hours.
+      const byMeter = (id: string) => records.filter((r) => r.reading.meter.id === id)
+      const write = async (store: Store, rs: typeof records): Promise<void> => {
+        for (let i = 0; i < rs.length; i += 97) await store.ingest.write(rs.slice(i, i + 97))
+      }
+      await Promise.all([write(a, byMeter(METERS[0]!)), write(b, byMeter(METERS[1]!))])
+      const rows = (
+        await sql
+          .raw(
+            `select r.meter, r.bucket, r.n, (select count(*) from samples s where s.meter = r.meter
+               and s.t >= r.bucket and s.t < r.bucket + 60000) as frames
+             from power_rollups r where r.res = '1m' order by r.meter, r.bucket`,
+          )
+          .execute(a.engine.db)
+      ).rows as { n: number | string; frames: number | string }[]
+      expect(rows.reduce((sum, r) => sum + Number(r.n), 0)).toBe(records.length)
+      expect(rows.filter((r) => Number(r.n) !== Number(r.frames))).toEqual([])
+    } finally {
+      await a.close()
+      await b.close()
+      await target.dispose()
+    }
+  })
+
   it('migrates a store with data down to one row per minute and up again, every query answering the same', async () => {
     const target = postgresTarget()
     const store = await openStore(target.target)

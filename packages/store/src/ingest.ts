@@ -746,8 +746,8 @@ function foldCut(powerRows: readonly { readonly res: number; readonly bucket: nu
   return latest === -Infinity ? -Infinity : Math.floor(latest / HOUR_MS) * HOUR_MS - HOUR_MS
 }
 
-const FOLD_POWER = foldPowerMinutesSql(true, true)
-const FOLD_ENERGY = foldEnergyMinutesSql(true, true)
+const FOLD_POWER = foldPowerMinutesSql('move')
+const FOLD_ENERGY = foldEnergyMinutesSql('move')
 
 /**
  * PostgreSQL: moves the 1-minute rows of buckets before `before` (an hour start, epoch ms) into
@@ -755,7 +755,5 @@ const FOLD_ENERGY = foldEnergyMinutesSql(true, true)
  */
 async function foldMinutes(tx: WriteTx, before: number): Promise<void> {
   await tx.query(FOLD_POWER, [before])
-  await tx.query('delete from power_rows where res = 1 and bucket < ?', [before])
   await tx.query(FOLD_ENERGY, [before])
-  await tx.query('delete from energy_rows where res = 1 and bucket < ?', [before])
 }

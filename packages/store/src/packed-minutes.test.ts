@@ -18,10 +18,12 @@ describe('conflict clauses', () => {
 })
 
 describe('fold SQL', () => {
-  it('folds all 1-minute rows, or those before a parameter, merging into stored rows on demand', () => {
-    expect(foldPowerMinutesSql(false, false)).not.toContain('?')
-    expect(foldPowerMinutesSql(false, false)).not.toContain('on conflict')
-    expect(foldPowerMinutesSql(true, true)).toContain('where res = 1 and bucket < ?')
-    expect(foldPowerMinutesSql(true, true)).toContain(POWER_MINUTES_CONFLICT)
+  it('copies all 1-minute rows, or moves those before a cut and merges them into stored rows', () => {
+    expect(foldPowerMinutesSql('copy')).not.toContain('?')
+    expect(foldPowerMinutesSql('copy')).not.toContain('on conflict')
+    expect(foldPowerMinutesSql('move')).toContain(
+      'delete from power_rows where res = 1 and bucket < ?',
+    )
+    expect(foldPowerMinutesSql('move')).toContain(POWER_MINUTES_CONFLICT)
   })
 })

@@ -102,27 +102,39 @@ const minutesArray = (col: string, zeroIsNull: boolean): string => {
 }
 
 /**
- * SQL copying the 1-minute rows of `power_rows` (`res` 1) into `power_minutes`, one row per meter
- * and UTC hour: all of them, or with `before` those of buckets before a `?` parameter (epoch ms,
- * an hour start), merged into the stored row (an hour folded earlier) with `merge`.
+ * SQL packing the 1-minute rows of `power_rows` (`res` 1) into `power_minutes`, one row per meter
+ * and UTC hour. `copy`: all of them, into an empty table (the migration). `move`: those of buckets
+ * before `before` (SQL text, default a `?` parameter: epoch ms, an hour start) are deleted and merged into the stored packed
+ * rows in one statement, so that two writers folding at once, or a late frame updating a row being
+ * folded, count every row once (the delete returns the rows it removed, as last committed).
  */
-export function foldPowerMinutesSql(before: boolean, merge: boolean): string {
+export function foldPowerMinutesSql(kind: 'copy' | 'move', before = '?'): string {
   const columns = Object.keys(POWER_MINUTE_COLUMNS)
-  return `insert into power_minutes (m, hour, ${columns.join(', ')})
+  const source =
+    kind === 'copy'
+      ? `select * from power_rows where res = 1`
+      : `delete from power_rows where res = 1 and bucket < ${before} returning m, res, bucket, ${columns.join(', ')}`
+  return `with src as (${source}),
+     k as (select distinct m, bucket - bucket % 3600000 as hour from src)
+     insert into power_minutes (m, hour, ${columns.join(', ')})
      select k.m, k.hour, ${columns.map((c) => (c === 'n' ? 'array_agg(p.n order by i)' : minutesArray(c, POWER_COUNT_COLUMNS.includes(c)))).join(', ')}
-     from (select distinct m, bucket - bucket % 3600000 as hour from power_rows where res = 1${before ? ' and bucket < ?' : ''}) k
-     cross join generate_series(1, 60) as i
-     left join power_rows p on p.m = k.m and p.res = 1 and p.bucket = k.hour + (i - 1) * 60000
-     group by k.m, k.hour${merge ? ` ${POWER_MINUTES_CONFLICT}` : ''}`
+     from k cross join generate_series(1, 60) as i
+     left join src p on p.m = k.m and p.bucket = k.hour + (i - 1) * 60000
+     group by k.m, k.hour${kind === 'move' ? ` ${POWER_MINUTES_CONFLICT}` : ''}`
 }
 
-/** SQL copying the 1-minute rows of `energy_rows` into `energy_minutes`, like {@link foldPowerMinutesSql}. */
-export function foldEnergyMinutesSql(before: boolean, merge: boolean): string {
+/** SQL packing the 1-minute rows of `energy_rows` into `energy_minutes`, like {@link foldPowerMinutesSql}. */
+export function foldEnergyMinutesSql(kind: 'copy' | 'move', before = '?'): string {
   const columns = Object.keys(ENERGY_MINUTE_COLUMNS)
-  return `insert into energy_minutes (m, reg, hour, ${columns.join(', ')})
+  const source =
+    kind === 'copy'
+      ? `select * from energy_rows where res = 1`
+      : `delete from energy_rows where res = 1 and bucket < ${before} returning m, res, reg, bucket, ${columns.join(', ')}`
+  return `with src as (${source}),
+     k as (select distinct m, reg, bucket - bucket % 3600000 as hour from src)
+     insert into energy_minutes (m, reg, hour, ${columns.join(', ')})
      select k.m, k.reg, k.hour, ${columns.map((c) => `array_agg(e.${c} order by i)`).join(', ')}
-     from (select distinct m, reg, bucket - bucket % 3600000 as hour from energy_rows where res = 1${before ? ' and bucket < ?' : ''}) k
-     cross join generate_series(1, 60) as i
-     left join energy_rows e on e.m = k.m and e.reg = k.reg and e.res = 1 and e.bucket = k.hour + (i - 1) * 60000
-     group by k.m, k.reg, k.hour${merge ? ` ${ENERGY_MINUTES_CONFLICT}` : ''}`
+     from k cross join generate_series(1, 60) as i
+     left join src e on e.m = k.m and e.reg = k.reg and e.bucket = k.hour + (i - 1) * 60000
+     group by k.m, k.reg, k.hour${kind === 'move' ? ` ${ENERGY_MINUTES_CONFLICT}` : ''}`
 }

@@ -59,8 +59,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
        ${ENERGY.map((c) => `${c} bigint[] not null`).join(', ')},
        constraint energy_minutes_pk primary key (m, reg, hour))`,
   )
-  await exec(db, foldPowerMinutesSql(false, false))
-  await exec(db, foldEnergyMinutesSql(false, false))
+  await exec(db, foldPowerMinutesSql('copy'))
+  await exec(db, foldEnergyMinutesSql('copy'))
   await exec(db, 'delete from power_rows where res = 1')
   await exec(db, 'delete from energy_rows where res = 1')
   await exec(db, 'drop view power_rollups')

@@ -59,10 +59,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 /** Folds every hot minute into its packed row, then restores the views of 2026_12_04_000300. */
 export async function down(db: Kysely<unknown>): Promise<void> {
   if (engineKindOf(db) === 'sqlite') return
-  await exec(db, foldPowerMinutesSql(false, true))
-  await exec(db, 'delete from power_rows where res = 1')
-  await exec(db, foldEnergyMinutesSql(false, true))
-  await exec(db, 'delete from energy_rows where res = 1')
+  // Every hot minute: the buckets before the largest bigint.
+  await exec(db, foldPowerMinutesSql('move', '9223372036854775807'))
+  await exec(db, foldEnergyMinutesSql('move', '9223372036854775807'))
   await exec(db, 'drop view power_rollups')
   await exec(db, `create view power_rollups as ${POWER_VIEW}`)
   await exec(db, 'drop view energy_rollups')
