@@ -754,6 +754,13 @@ const FOLD_ENERGY = foldEnergyMinutesSql('move')
  * their packed rows (`power_minutes`, `energy_minutes`), merged with what an earlier fold put there.
  */
 async function foldMinutes(tx: WriteTx, before: number): Promise<void> {
+  // The moved rows (a CTE) have no index: joined to the 60-minute grid by a nested loop, a fold
+  // of many rows costs seconds (a hash or merge join costs milliseconds); and the cost that
+  // forbidding it gives the plan would make PostgreSQL compile it (JIT, ~1 s each time).
+  await tx.query('set local enable_nestloop = off', [])
+  await tx.query('set local jit = off', [])
   await tx.query(FOLD_POWER, [before])
   await tx.query(FOLD_ENERGY, [before])
+  await tx.query('reset enable_nestloop', [])
+  await tx.query('reset jit', [])
 }
