@@ -14,8 +14,8 @@ import { describe, expect, it } from 'vitest'
 
 const here = new URL('.', import.meta.url).pathname
 const expectedFile = join(here, 'decoder-differential.expected.json')
-const capturesDir = '/work/shared/fixtures/captures'
-const fallbackCaptures = join(here, '..', '..', 'packages', 'tic-core', 'fixtures')
+/** The real captures, as committed with tic-core (the same files as the shared capture set). */
+const capturesDir = join(here, '..', '..', 'packages', 'tic-core', 'fixtures')
 const FRAMES = 1200
 /** 2026-01-12 19:00 in Paris: the daily overpower episode (19:30) falls inside the stream. */
 const EVENING = Date.UTC(2026, 0, 12, 18, 0, 0)
@@ -138,13 +138,10 @@ const PROFILES: Record<string, MeterSimulatorOptions> = {
 }
 
 function streams(): [string, Uint8Array][] {
-  const dir = readdirSync(capturesDir, { withFileTypes: true }).some((f) => f.name.endsWith('.tic'))
-    ? capturesDir
-    : fallbackCaptures
-  const out: [string, Uint8Array][] = readdirSync(dir)
+  const out: [string, Uint8Array][] = readdirSync(capturesDir)
     .filter((f) => f.endsWith('.tic'))
     .sort()
-    .map((f) => [`capture ${f}`, readFileSync(join(dir, f))])
+    .map((f) => [`capture ${f}`, readFileSync(join(capturesDir, f))])
   for (const [name, options] of Object.entries(PROFILES))
     out.push([`simulated ${name}`, simulate({ seed: 11, ...options })])
   out.push([
