@@ -9,7 +9,7 @@ import type {
 import type { TicReading } from '@linkyrpi/tic-core'
 import { parisMonthStart } from '@linkyrpi/tic-core/paris-time'
 import { RES_MINUTES, registerNum } from './codes.js'
-import { POWER_MINUTE_COLUMNS, powerMinuteRowsSql } from './packed-minutes.js'
+import { MERGE_AGGREGATE, POWER_MINUTE_COLUMNS, powerMinuteRowsSql } from './packed-minutes.js'
 import type { PowerMinuteColumn } from './packed-minutes.js'
 import type { ReadEngine } from './read-engine.js'
 
@@ -34,10 +34,7 @@ export function autoResolution(from: number, to: number): Resolution {
  * `bucket`. Parameters: meter id, first hour, end, meter id, from, end, from, end (epoch ms).
  */
 const packedMinutesQuery = (columns: readonly PowerMinuteColumn[]): string => {
-  const merged = columns.map((c) => {
-    const how = POWER_MINUTE_COLUMNS[c]
-    return `${how === 'add' ? 'sum' : how === 'least' ? 'min' : 'max'}(q.${c})`
-  })
+  const merged = columns.map((c) => `${MERGE_AGGREGATE[POWER_MINUTE_COLUMNS[c]]}(q.${c})`)
   return `select q.bucket, ${merged.join(', ')}
   from (select bucket, ${columns.join(', ')} from (${powerMinuteRowsSql('from power_minutes p')} and p.m = (select num from meter_nums where id = ?) and p.hour >= ? and p.hour < ?) f
         union all select bucket, ${columns.join(', ')} from power_rows where m = (select num from meter_nums where id = ?) and res = 1 and bucket >= ? and bucket < ?) q

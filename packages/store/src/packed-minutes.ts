@@ -39,6 +39,9 @@ export const ENERGY_MINUTE_COLUMNS = {
   energy_wh: 'add',
 } as const
 
+/** The SQL aggregate merging several rows of a column merged by `how` (sum, min or max). */
+export const MERGE_AGGREGATE = { add: 'sum', least: 'min', greatest: 'max' } as const
+
 /** A column of `power_rows` packed in `power_minutes`. */
 export type PowerMinuteColumn = keyof typeof POWER_MINUTE_COLUMNS
 

@@ -4,6 +4,7 @@ import { registerNameSql, resNameSql } from '../codes.js'
 import { engineKindOf } from '../engine.js'
 import {
   ENERGY_MINUTE_COLUMNS,
+  MERGE_AGGREGATE,
   POWER_MINUTE_COLUMNS,
   energyMinuteRowsSql,
   foldEnergyMinutesSql,
@@ -17,9 +18,8 @@ const exec = async (db: Kysely<unknown>, text: string): Promise<void> => {
 }
 
 /** SQL aggregate merging `p.<col>` over the rows of one bucket, keeping the column's type. */
-function merged(col: string, how: 'add' | 'least' | 'greatest', type: string): string {
-  if (how === 'add') return `cast(sum(p.${col}) as ${type}) as ${col}`
-  return `cast(${how === 'least' ? 'min' : 'max'}(p.${col}) as ${type}) as ${col}`
+function merged(col: string, how: keyof typeof MERGE_AGGREGATE, type: string): string {
+  return `cast(${MERGE_AGGREGATE[how]}(p.${col}) as ${type}) as ${col}`
 }
 
 const powerType = (c: string): string =>
