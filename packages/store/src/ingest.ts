@@ -307,6 +307,14 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
     'on conflict (m, res, reg, bucket) do update set ' +
     `min_wh = ${L('energy_rows.min_wh', 'excluded.min_wh')}, max_wh = ${G('energy_rows.max_wh', 'excluded.max_wh')}, ` +
     'energy_wh = energy_rows.energy_wh + excluded.energy_wh'
+  // PostgreSQL: 1-minute rows wait for their fold in tables of their own (no `res` column), so
+  // that the fold never deletes from power_rows/energy_rows (migration 2026_12_04_000600).
+  const hotPowerConflict = powerConflict
+    .replace(/power_rows\./g, 'power_hot_rows.')
+    .replace('(m, res, bucket)', '(m, bucket)')
+  const hotEnergyConflict = energyConflict
+    .replace(/energy_rows\./g, 'energy_hot_rows.')
+    .replace('(m, res, reg, bucket)', '(m, reg, bucket)')
   // One row per meter of the batch; the newer reading wins (an import of older data keeps the newer one).
   const meterConflict =
     'on conflict (id) do update set ' +
@@ -696,8 +704,17 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           (a, b) => a.m - b.m || a.res - b.res || a.bucket - b.bucket,
         )
         const energyRows = mergeEnergy(energy)
-        await tx.insert('power_rows', powerRows, powerConflict)
-        await tx.insert('energy_rows', energyRows, energyConflict)
+        if (packMinutes) {
+          const [powerHot, powerKept] = splitMinutes(powerRows)
+          const [energyHot, energyKept] = splitMinutes(energyRows)
+          await tx.insert('power_rows', powerKept, powerConflict)
+          await tx.insert('energy_rows', energyKept, energyConflict)
+          await tx.insert('power_hot_rows', powerHot, hotPowerConflict)
+          await tx.insert('energy_hot_rows', energyHot, hotEnergyConflict)
+        } else {
+          await tx.insert('power_rows', powerRows, powerConflict)
+          await tx.insert('energy_rows', energyRows, energyConflict)
+        }
         const fold = packMinutes ? foldCut(powerRows) : -Infinity
         if (fold > foldedBefore) await foldMinutes(tx, fold)
         const meterRows: RowOf<'meters'>[] = []
@@ -746,12 +763,20 @@ function foldCut(powerRows: readonly { readonly res: number; readonly bucket: nu
   return latest === -Infinity ? -Infinity : Math.floor(latest / HOUR_MS) * HOUR_MS - HOUR_MS
 }
 
-const FOLD_POWER = foldPowerMinutesSql('move')
-const FOLD_ENERGY = foldEnergyMinutesSql('move')
+/** Rollup rows split into the 1-minute ones (`res` 1) and the others, each in the given order. */
+function splitMinutes<R extends { readonly res: number }>(rows: readonly R[]): [R[], R[]] {
+  const minutes: R[] = []
+  const others: R[] = []
+  for (const r of rows) (r.res === 1 ? minutes : others).push(r)
+  return [minutes, others]
+}
+
+const FOLD_POWER = foldPowerMinutesSql('move', '?', 'hot')
+const FOLD_ENERGY = foldEnergyMinutesSql('move', '?', 'hot')
 
 /**
- * PostgreSQL: moves the 1-minute rows of buckets before `before` (an hour start, epoch ms) into
- * their packed rows (`power_minutes`, `energy_minutes`), merged with what an earlier fold put there.
+ * PostgreSQL: moves the 1-minute rows of buckets before `before` (an hour start, epoch ms) from
+ * the hot tables (`power_hot_rows`, `energy_hot_rows`) into their packed rows (`power_minutes`, `energy_minutes`), merged with what an earlier fold put there.
  */
 async function foldMinutes(tx: WriteTx, before: number): Promise<void> {
   // The moved rows (a CTE) have no index: joined to the 60-minute grid by a nested loop, a fold

@@ -3,9 +3,10 @@
  * hour in one row of arrays (`power_minutes`, `energy_minutes`) instead of up to 60 rows, because
  * PostgreSQL's fixed cost per row (tuple header, line pointer, index entry, ~60 bytes) was most of
  * their size. Element i (1-based) of every array is minute i − 1 of the UTC hour. Ingest writes
- * 1-minute rows (`power_rows`, `energy_rows`, `res` 1) and folds an hour into its packed row once
- * its data is an hour past it (migration 2026_12_04_000500). This module holds the SQL that folds
- * and merges them and reads them back as 1-minute rows (views, history).
+ * 1-minute rows into the hot tables (`power_hot_rows`, `energy_hot_rows`, migration
+ * 2026_12_04_000600; before it `power_rows`/`energy_rows` with `res` 1) and folds an hour into its
+ * packed row once its data is an hour past it (migration 2026_12_04_000500). This module holds the
+ * SQL that folds and merges them and reads them back as 1-minute rows (views, history).
  */
 
 /** Columns of `power_rows` packed in `power_minutes`, with how two values merge. */
@@ -105,18 +106,31 @@ const minutesArray = (col: string, zeroIsNull: boolean): string => {
 }
 
 /**
- * SQL packing the 1-minute rows of `power_rows` (`res` 1) into `power_minutes`, one row per meter
- * and UTC hour. `copy`: all of them, into an empty table (the migration). `move`: those of buckets
- * before `before` (SQL text, default a `?` parameter: epoch ms, an hour start) are deleted and merged into the stored packed
- * rows in one statement, so that two writers folding at once, or a late frame updating a row being
- * folded, count every row once (the delete returns the rows it removed, as last committed).
+ * Where 1-minute rows wait for their fold: the hot tables (migration 2026_12_04_000600, key
+ * without `res`), or, before that migration, the rollup tables' rows with `res` 1.
  */
-export function foldPowerMinutesSql(kind: 'copy' | 'move', before = '?'): string {
+export type HotMinutes = 'hot' | 'rollup-rows'
+
+/**
+ * SQL packing the 1-minute power rows (`from`, default `power_rows` with `res` 1) into
+ * `power_minutes`, one row per meter and UTC hour. `copy`: all of them, into an empty table (the
+ * migration). `move`: those of buckets before `before` (SQL text, default a `?` parameter: epoch
+ * ms, an hour start) are deleted and merged into the stored packed rows in one statement, so that
+ * two writers folding at once, or a late frame updating a row being folded, count every row once
+ * (the delete returns the rows it removed, as last committed).
+ */
+export function foldPowerMinutesSql(
+  kind: 'copy' | 'move',
+  before = '?',
+  from: HotMinutes = 'rollup-rows',
+): string {
   const columns = Object.keys(POWER_MINUTE_COLUMNS)
+  const table = from === 'hot' ? 'power_hot_rows' : 'power_rows'
+  const where = from === 'hot' ? 'true' : 'res = 1'
   const source =
     kind === 'copy'
-      ? `select * from power_rows where res = 1`
-      : `delete from power_rows where res = 1 and bucket < ${before} returning m, res, bucket, ${columns.join(', ')}`
+      ? `select * from ${table} where ${where}`
+      : `delete from ${table} where ${where} and bucket < ${before} returning m, bucket, ${columns.join(', ')}`
   return `with src as (${source}),
      k as (select distinct m, bucket - bucket % 3600000 as hour from src)
      insert into power_minutes (m, hour, ${columns.join(', ')})
@@ -126,13 +140,19 @@ export function foldPowerMinutesSql(kind: 'copy' | 'move', before = '?'): string
      group by k.m, k.hour${kind === 'move' ? ` ${POWER_MINUTES_CONFLICT}` : ''}`
 }
 
-/** SQL packing the 1-minute rows of `energy_rows` into `energy_minutes`, like {@link foldPowerMinutesSql}. */
-export function foldEnergyMinutesSql(kind: 'copy' | 'move', before = '?'): string {
+/** SQL packing the 1-minute energy rows into `energy_minutes`, like {@link foldPowerMinutesSql}. */
+export function foldEnergyMinutesSql(
+  kind: 'copy' | 'move',
+  before = '?',
+  from: HotMinutes = 'rollup-rows',
+): string {
   const columns = Object.keys(ENERGY_MINUTE_COLUMNS)
+  const table = from === 'hot' ? 'energy_hot_rows' : 'energy_rows'
+  const where = from === 'hot' ? 'true' : 'res = 1'
   const source =
     kind === 'copy'
-      ? `select * from energy_rows where res = 1`
-      : `delete from energy_rows where res = 1 and bucket < ${before} returning m, res, reg, bucket, ${columns.join(', ')}`
+      ? `select * from ${table} where ${where}`
+      : `delete from ${table} where ${where} and bucket < ${before} returning m, reg, bucket, ${columns.join(', ')}`
   return `with src as (${source}),
      k as (select distinct m, reg, bucket - bucket % 3600000 as hour from src)
      insert into energy_minutes (m, reg, hour, ${columns.join(', ')})
