@@ -132,11 +132,12 @@ export function foldPowerMinutesSql(
       ? `select * from ${table} where ${where}`
       : `delete from ${table} where ${where} and bucket < ${before} returning m, bucket, ${columns.join(', ')}`
   return `with src as (${source}),
-     k as (select distinct m, bucket - bucket % 3600000 as hour from src)
+     s as (select *, bucket - bucket % 3600000 as hour, (bucket % 3600000) / 60000 + 1 as mi from src),
+     k as (select distinct m, hour from s)
      insert into power_minutes (m, hour, ${columns.join(', ')})
      select k.m, k.hour, ${columns.map((c) => (c === 'n' ? 'array_agg(p.n order by i)' : minutesArray(c, POWER_COUNT_COLUMNS.includes(c)))).join(', ')}
      from k cross join generate_series(1, 60) as i
-     left join src p on p.m = k.m and p.bucket = k.hour + (i - 1) * 60000
+     left join s p on p.m = k.m and p.hour = k.hour and p.mi = i
      group by k.m, k.hour${kind === 'move' ? ` ${POWER_MINUTES_CONFLICT}` : ''}`
 }
 
@@ -154,10 +155,11 @@ export function foldEnergyMinutesSql(
       ? `select * from ${table} where ${where}`
       : `delete from ${table} where ${where} and bucket < ${before} returning m, reg, bucket, ${columns.join(', ')}`
   return `with src as (${source}),
-     k as (select distinct m, reg, bucket - bucket % 3600000 as hour from src)
+     s as (select *, bucket - bucket % 3600000 as hour, (bucket % 3600000) / 60000 + 1 as mi from src),
+     k as (select distinct m, reg, hour from s)
      insert into energy_minutes (m, reg, hour, ${columns.join(', ')})
      select k.m, k.reg, k.hour, ${columns.map((c) => `array_agg(e.${c} order by i)`).join(', ')}
      from k cross join generate_series(1, 60) as i
-     left join src e on e.m = k.m and e.reg = k.reg and e.bucket = k.hour + (i - 1) * 60000
+     left join s e on e.m = k.m and e.reg = k.reg and e.hour = k.hour and e.mi = i
      group by k.m, k.reg, k.hour${kind === 'move' ? ` ${ENERGY_MINUTES_CONFLICT}` : ''}`
 }
