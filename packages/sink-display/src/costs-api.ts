@@ -129,22 +129,6 @@ export async function costsApi(
     contractTimeline(data.events, data.latestContract),
     settings.catalogue,
   )
-  const byPeriod = new Map<string, { label: string; kwh: number; eurPerKWh: number; eur: number }>()
-  for (const l of monthCost.lines) {
-    const e = byPeriod.get(l.label)
-    if (e === undefined)
-      byPeriod.set(l.label, {
-        label: l.label,
-        kwh: l.wh / 1000,
-        eurPerKWh: l.eurPerKWh,
-        eur: l.eur,
-      })
-    else {
-      e.kwh += l.wh / 1000
-      e.eur += l.eur
-      e.eurPerKWh = l.eurPerKWh
-    }
-  }
   const latest = await store.latest(meter.id)
   const current = live.current?.meter.id === meter.id ? live.current : null
   const own = live.counted?.meter === meter.id ? live.counted : null
@@ -168,7 +152,9 @@ export async function costsApi(
       ? null
       : { since: own.sinceMonth, byIndexWh: own.monthByIndexWh, exportWh: own.monthExportWh },
   )
-  for (const l of unstoredMonth.lines) {
+  // This month per index: the stored lines, then what is not stored yet (at the price of now).
+  const byPeriod = new Map<string, { label: string; kwh: number; eurPerKWh: number; eur: number }>()
+  for (const l of [...monthCost.lines, ...unstoredMonth.lines]) {
     if (l.eurPerKWh === null || l.eur === null) continue
     const e = byPeriod.get(l.label)
     if (e === undefined)
@@ -181,6 +167,7 @@ export async function costsApi(
     else {
       e.kwh += l.wh / 1000
       e.eur += l.eur
+      e.eurPerKWh = l.eurPerKWh
     }
   }
   const option = latest?.reading.contract.option ?? null
