@@ -67,12 +67,40 @@ interface MemoSlot {
   info: LabelInfo | undefined
   /** Bytes of the label at the start of `bytes`. */
   labelLength: number
+  /** The group's bytes from offset 0 (a multiple of 4 long), and the same memory as 32-bit words. */
   bytes: Uint8Array
+  words: Int32Array
   length: number
   group: TicGroup
   mode: TicMode
   /** The slot of the group that followed this one in the last frame: the first one tried next. */
   next: MemoSlot | undefined
+}
+
+/** True on little-endian platforms: memo words and DataView reads then agree. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
+
+/**
+ * True when `bytes[start, start + n)` equal the first `n` bytes of `slot`: 4 bytes at a time
+ * (`view` reads the memory of `bytes`, unaligned, at `base` = its byte offset), then the rest.
+ */
+function sameBytes(
+  slot: MemoSlot,
+  bytes: Uint8Array,
+  view: DataView,
+  base: number,
+  start: number,
+  n: number,
+): boolean {
+  const words = slot.words
+  const whole = n >>> 2
+  let p = base + start
+  for (let w = 0; w < whole; w++, p += 4) {
+    if (view.getInt32(p, LITTLE_ENDIAN) !== words[w]) return false
+  }
+  const sb = slot.bytes
+  for (let k = whole << 2; k < n; k++) if (sb[k] !== bytes[start + k]) return false
+  return true
 }
 
 /** True when a frame's accepted labels are those of a short frame (tic-spec.md §1.5). */
@@ -129,7 +157,8 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
     const n = end - start
     const entry = memo[i]
     if (entry !== undefined && entry.bytes.length >= n) {
-      entry.bytes.set(bytes.subarray(start, end))
+      const eb = entry.bytes
+      for (let k = 0; k < n; k++) eb[k] = bytes[start + k]!
       if (entry.group.label !== group.label || entry.mode !== mode) {
         entry.info = labelInfo(mode, group.label)
         entry.labelLength = group.label.length
@@ -141,11 +170,14 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
       return entry
     }
     const info = labelInfo(mode, group.label)
+    const own = new Uint8Array((Math.max(n, 32) + 3) & ~3)
+    own.set(bytes.subarray(start, end))
     const created: MemoSlot = {
       hash: h,
       info,
       labelLength: group.label.length,
-      bytes: bytes.slice(start, Math.max(end, start + 32)),
+      bytes: own,
+      words: new Int32Array(own.buffer),
       length: n,
       group,
       mode,
@@ -187,7 +219,14 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
     }
   }
 
+  // A DataView of the memory frames are read from (the framer's buffer, or the caller's chunks,
+  // which usually share one memory): kept while that memory does not change.
+  let view: DataView = new DataView(new ArrayBuffer(0))
   function decode(bytes: Uint8Array, from = 0, length = bytes.length): TicFrame {
+    const base = bytes.byteOffset
+    if (view.buffer !== bytes.buffer || view.byteLength < base + bytes.length) {
+      view = new DataView(bytes.buffer)
+    }
     const groups: TicGroup[] = []
     const rejected: GroupRejection[] = []
     let standard = 0
@@ -210,10 +249,7 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
         if (predicted !== undefined) {
           const n = predicted.length
           if (start + n < length && bytes[start + n] === CR) {
-            const pb = predicted.bytes
-            let k = 0
-            while (k < n && pb[k] === bytes[start + k]) k++
-            if (k === n) {
+            if (sameBytes(predicted, bytes, view, base, start, n)) {
               groups.push(predicted.group)
               if (predicted.mode === 'standard') standard++
               else historique++
@@ -239,10 +275,7 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
           labelEnd = j
           const n = cached.length
           if (start + n < length && bytes[start + n] === CR) {
-            const cb = cached.bytes
-            let k = 0
-            while (k < n && cb[k] === bytes[start + k]) k++
-            if (k === n) {
+            if (sameBytes(cached, bytes, view, base, start, n)) {
               groups.push(cached.group)
               if (cached.mode === 'standard') standard++
               else historique++
