@@ -61,6 +61,13 @@ const BOTH: readonly HistoriqueChecksumMode[] = ['mode1', 'mode2']
 /** Slots of the group memo minus one (a power of two): bounded memory whatever the input. */
 const MEMO_MASK = 2047
 
+/**
+ * Values remembered per label: the last ones seen, most recent first. Real values often come
+ * back (a voltage going 229 → 230 → 229, a current 003 ↔ 004, one bus read with several meters),
+ * and a value found among them is not decoded again.
+ */
+const MEMO_VERSIONS = 4
+
 interface MemoSlot {
   hash: number
   /** Catalogue entry of the label (looked up once, when the slot is filled). */
@@ -75,6 +82,8 @@ interface MemoSlot {
   mode: TicMode
   /** The slot of the group that followed this one in the last frame: the first one tried next. */
   next: MemoSlot | undefined
+  /** An older value of the same label (at most {@link MEMO_VERSIONS} in all), or undefined. */
+  older: MemoSlot | undefined
 }
 
 /** True on little-endian platforms: memo words and DataView reads then agree. */
@@ -155,8 +164,29 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
     const eb = memo[b]
     const i = ea === undefined || ea.hash === h ? a : eb === undefined || eb.hash === h ? b : a
     const n = end - start
-    const entry = memo[i]
+    const head = memo[i]
+    // The label's values, newest first: the new one goes in front, in place of the oldest when
+    // they are all there (another label in the slot is replaced outright).
+    let rest: MemoSlot | undefined
+    let entry: MemoSlot | undefined
+    if (head !== undefined && head.hash === h) {
+      let count = 1
+      let last = head
+      while (last.older !== undefined) {
+        count++
+        last = last.older
+      }
+      rest = head
+      if (count >= MEMO_VERSIONS) {
+        let beforeLast = head
+        while (beforeLast.older !== last) beforeLast = beforeLast.older!
+        beforeLast.older = undefined
+        entry = last
+      }
+    } else entry = head
     if (entry !== undefined && entry.bytes.length >= n) {
+      entry.older = rest
+      memo[i] = entry
       const eb = entry.bytes
       for (let k = 0; k < n; k++) eb[k] = bytes[start + k]!
       if (entry.group.label !== group.label || entry.mode !== mode) {
@@ -182,6 +212,7 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
       group,
       mode,
       next: undefined,
+      older: rest,
     }
     memo[i] = created
     return created
@@ -248,7 +279,12 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
         const predicted = predictedSlot()
         if (predicted !== undefined) {
           const n = predicted.length
-          if (start + n < length && bytes[start + n] === CR) {
+          // The checksum character first: a changed value almost always changes it.
+          if (
+            start + n < length &&
+            bytes[start + n] === CR &&
+            bytes[start + n - 1] === predicted.bytes[n - 1]
+          ) {
             if (sameBytes(predicted, bytes, view, base, start, n)) {
               groups.push(predicted.group)
               if (predicted.mode === 'standard') standard++
@@ -273,16 +309,25 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
         if (cached !== undefined && cached.hash === h) {
           known = cached
           labelEnd = j
-          const n = cached.length
-          if (start + n < length && bytes[start + n] === CR) {
-            if (sameBytes(cached, bytes, view, base, start, n)) {
-              groups.push(cached.group)
-              if (cached.mode === 'standard') standard++
-              else historique++
-              link(cached)
-              pos = start + n + 1
-              continue
+          let hit: MemoSlot | undefined = cached
+          for (; hit !== undefined; hit = hit.older) {
+            const n = hit.length
+            if (
+              start + n < length &&
+              bytes[start + n] === CR &&
+              bytes[start + n - 1] === hit.bytes[n - 1] &&
+              sameBytes(hit, bytes, view, base, start, n)
+            ) {
+              break
             }
+          }
+          if (hit !== undefined) {
+            groups.push(hit.group)
+            if (hit.mode === 'standard') standard++
+            else historique++
+            link(hit)
+            pos = start + hit.length + 1
+            continue
           }
         }
       }
