@@ -150,4 +150,23 @@ describe('detectAppliances', () => {
     expect(Math.min(...r.heatingW)).toBeCloseTo(1450, 6)
     expect(Math.max(...r.heatingW)).toBeCloseTo(1450, 6)
   })
+
+  it('counts a cycling hob over noisy winter heating at its on-minutes', () => {
+    // January: 2000 W of heating ±10 % from minute to minute; dinner on a 2500 W hob cycling two
+    // minutes on, one off, 19:30-20:15, a week. Heating noise beside a step is not part of it.
+    let seed = 7
+    const noise = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648
+    const hob = (m: number) => m >= 19 * 60 + 30 && m < 20 * 60 + 15 && m % 3 !== 2
+    const points = curve(
+      '2025-01-06',
+      7,
+      (m) => 150 + 2000 * (0.9 + 0.2 * noise()) + (hob(m) ? 2500 : 0),
+    )
+    const r = detectAppliances(points, { offPeak: parseSchedule('22:00-06:00') })
+    const cooking = r.uses.find((u) => u.kind === 'cooking')
+    expect(cooking?.activations).toBe(7)
+    // 30 on-minutes a day (the span of 45 made it 13.1 kWh).
+    expect(cooking?.energyWh).toBeGreaterThan(7 * 2500 * 0.5 * 0.97)
+    expect(cooking?.energyWh).toBeLessThan(7 * 2500 * 0.5 * 1.03)
+  })
 })

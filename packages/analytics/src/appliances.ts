@@ -69,12 +69,17 @@ export interface ApplianceReport {
 }
 
 const MINUTE = 60_000
+/** A step's next-minute change merged into it is at least this share of it (else noise). */
+const MERGE_SHARE = 0.25
 
 /** A paired rising and falling step: point indexes `a` (on) to `b` (off), step size `w` (W). */
 interface Step {
   readonly a: number
   readonly b: number
   readonly w: number
+  /** The curve without the load before its rise and after its fall, W. */
+  readonly before: number
+  readonly after: number
 }
 
 /** Steps of one load merged over short gaps, with the steps it is made of. */
@@ -92,11 +97,12 @@ interface Edge {
 
 /**
  * Finds steps in a one-minute power curve: a change of at least `minStepW` between consecutive
- * minutes, merged with the next minute's change of the same sign (a step in the middle of a minute
- * shows over two minute averages). The index is the first minute fully past the step when it
- * rises and the first minute it shows in when it falls, so that the minutes between a rise and a
- * fall are the load's full minutes: subtracting the load there never leaves a hole below the rest
- * of the curve (a hole, even of one minute, was read as the base load).
+ * minutes, merged with the next minute's change of the same sign when each is at least
+ * {@link MERGE_SHARE} of the other (a step in the middle of a minute shows over two minute
+ * averages; a smaller change beside it is the rest of the curve moving, such as heating). When
+ * the next minute's change is the larger by far, the step is there. The index is the first
+ * minute fully past the step when it rises and the first minute it shows in when it falls, so
+ * that the minutes between a rise and a fall are the load's full minutes.
  */
 function edges(p: Float64Array, minStepW: number): Edge[] {
   const out: Edge[] = []
@@ -106,9 +112,13 @@ function edges(p: Float64Array, minStepW: number): Edge[] {
     let w = d
     let j = i
     const next = i + 1 < p.length ? (p[i + 1] as number) - (p[i] as number) : 0
-    if (Math.sign(next) === Math.sign(d) && Math.abs(next) >= 150) {
-      w += next
-      j = i + 1
+    if (Math.sign(next) === Math.sign(d)) {
+      const small = Math.min(Math.abs(d), Math.abs(next))
+      const big = Math.max(Math.abs(d), Math.abs(next))
+      if (small >= 150 && small >= MERGE_SHARE * big) {
+        w += next
+        j = i + 1
+      } else if (Math.abs(next) > Math.abs(d)) continue
     }
     if (Math.abs(w) >= minStepW) {
       out.push({ i: d > 0 ? j : i, w, before: p[i - 1] as number, after: p[j] as number })
@@ -169,7 +179,13 @@ export function detectAppliances(
       if (-down.w >= 0.7 * up.w && -down.w <= 1.3 * up.w) {
         used[k] = 1
         used[m] = 1
-        runs.push({ a: up.i, b: down.i, w: (up.w - down.w) / 2 })
+        runs.push({
+          a: up.i,
+          b: down.i,
+          w: (up.w - down.w) / 2,
+          before: up.before,
+          after: down.after,
+        })
         break
       }
     }
@@ -181,7 +197,7 @@ export function detectAppliances(
       staysAbove(up.i, n, up.before + up.w / 2)
     ) {
       used[k] = 1
-      runs.push({ a: up.i, b: n, w: up.w })
+      runs.push({ a: up.i, b: n, w: up.w, before: up.before, after: up.before })
     }
   }
   // A load already on when the data starts: a run from the start.
@@ -190,7 +206,7 @@ export function detectAppliances(
     if (!within(0, down.i)) break
     if (down.w < 0 && used[m] === 0 && staysAbove(0, down.i, down.after - down.w / 2)) {
       used[m] = 1
-      runs.push({ a: 0, b: down.i, w: -down.w })
+      runs.push({ a: 0, b: down.i, w: -down.w, before: down.after, after: down.after })
     }
   }
   runs.sort((x, y) => x.a - y.a)
@@ -208,6 +224,8 @@ export function detectAppliances(
         a: last.a,
         b: Math.max(last.b, r.b),
         w: (last.w + r.w) / 2,
+        before: last.before,
+        after: r.after,
         parts: [...last.parts, r],
       }
     } else merged.push({ ...r, parts: [r] })
@@ -256,7 +274,12 @@ export function detectAppliances(
   const rest = Float64Array.from(p)
   for (const r of merged)
     for (const q of r.parts)
-      for (let i = q.a; i < q.b && i < n; i++) rest[i] = Math.max(0, (rest[i] as number) - q.w)
+      for (let i = q.a; i < q.b && i < n; i++) {
+        // The first and last minutes may hold part of the load only (switched mid-minute).
+        const edge =
+          i === q.a ? (p[i] as number) - q.before : i === q.b - 1 ? (p[i] as number) - q.after : q.w
+        rest[i] = Math.max(0, (rest[i] as number) - Math.min(q.w, Math.max(0, edge)))
+      }
   // The level of the slow loads: the curve smoothed over 9 minutes first, since the minimum of a
   // noisy curve sits below its level. The base load is read on the unsmoothed floor, whose low
   // points are nearer the household's base when heating runs all month.
