@@ -1,7 +1,8 @@
-import type { SamplePoint } from '@linkyrpi/tic-core/stage'
+import type { PowerSeries, SamplePoint } from '@linkyrpi/tic-core/stage'
 import type { DailySchedule } from './day-profile.js'
 import { parisOffsetMs } from '@linkyrpi/tic-core/paris-time'
 import { localDayKey, localDayStart, localHour, localMonthKey, nextLocalDay } from './paris-time.js'
+import { powerSeries } from './power-series.js'
 import { quantile } from './stats.js'
 
 /** Loads the detector recognises. */
@@ -106,18 +107,19 @@ function edges(p: Float64Array, minStepW: number): Edge[] {
  * the household's base (the 2nd percentile of that floor, at most 400 W).
  */
 export function detectAppliances(
-  points: readonly SamplePoint[],
+  points: readonly SamplePoint[] | PowerSeries,
   options: ApplianceOptions,
 ): ApplianceReport {
   const minStepW = options.minStepW ?? 800
   const maxMinutes = options.maxMinutes ?? 360
-  const n = points.length
+  const series = Array.isArray(points) ? powerSeries(points) : (points as PowerSeries)
+  const t = series.t
+  const n = t.length
+  // A point without power (NaN) holds the previous one's.
   const p = new Float64Array(n)
-  const t = new Float64Array(n)
   for (let i = 0; i < n; i++) {
-    const pt = points[i] as SamplePoint
-    p[i] = pt.avgVA ?? (i > 0 ? (p[i - 1] as number) : 0)
-    t[i] = pt.t
+    const v = series.avgVA[i] as number
+    p[i] = v === v ? v : i > 0 ? (p[i - 1] as number) : 0
   }
   const es = edges(p, minStepW)
   const used = new Uint8Array(es.length)
@@ -177,7 +179,7 @@ export function detectAppliances(
   })
 
   // Heating: the slow floor of the curve without the step loads.
-  const rest = Float64Array.from(p)
+  const rest = p.slice()
   for (const r of merged)
     for (let i = r.a; i < r.b && i < n; i++) rest[i] = Math.max(0, (rest[i] as number) - r.w)
   // The level of the slow loads: the curve smoothed over 9 minutes first, since the minimum of a
