@@ -238,7 +238,7 @@ try {
         runs.push({
           queryMs: b - a,
           computeMs: c - b,
-          minutePoints: data.minutes.length,
+          minutePoints: data.minutes.t.length,
           days: report.coverage.daysWithData,
         })
       }

@@ -1,7 +1,8 @@
-import type { SamplePoint } from '@linkyrpi/tic-core/stage'
+import type { PowerSeries, SamplePoint } from '@linkyrpi/tic-core/stage'
 import type { DailySchedule } from './day-profile.js'
 import { parisOffsetMs } from '@linkyrpi/tic-core/paris-time'
 import { localDayKey, localDayStart, localHour, localMonthKey, nextLocalDay } from './paris-time.js'
+import { powerSeries } from './power-series.js'
 import { quantile } from './stats.js'
 
 /** Loads the detector recognises. */
@@ -144,18 +145,19 @@ function edges(p: Float64Array, minStepW: number): Edge[] {
  * level (see {@link baseLevel}).
  */
 export function detectAppliances(
-  points: readonly SamplePoint[],
+  points: readonly SamplePoint[] | PowerSeries,
   options: ApplianceOptions,
 ): ApplianceReport {
   const minStepW = options.minStepW ?? 800
   const maxMinutes = options.maxMinutes ?? 360
-  const n = points.length
+  const series = Array.isArray(points) ? powerSeries(points) : (points as PowerSeries)
+  const t = series.t
+  const n = t.length
+  // A point without power (NaN) holds the previous one's.
   const p = new Float64Array(n)
-  const t = new Float64Array(n)
   for (let i = 0; i < n; i++) {
-    const pt = points[i] as SamplePoint
-    p[i] = pt.avgVA ?? (i > 0 ? (p[i - 1] as number) : 0)
-    t[i] = pt.t
+    const v = series.avgVA[i] as number
+    p[i] = v === v ? v : i > 0 ? (p[i - 1] as number) : 0
   }
   /** Time of point index `i`; the end of the data for `i` = n. */
   const at = (i: number): number => (i < n ? (t[i] as number) : (t[n - 1] as number) + MINUTE)
@@ -271,7 +273,7 @@ export function detectAppliances(
   })
 
   // Heating: the slow floor of the curve without the step loads.
-  const rest = Float64Array.from(p)
+  const rest = p.slice()
   for (const r of merged)
     for (const q of r.parts)
       for (let i = q.a; i < q.b && i < n; i++) {
