@@ -780,12 +780,16 @@ const FOLD_ENERGY = foldEnergyMinutesSql('move', '?', 'hot')
  */
 async function foldMinutes(tx: WriteTx, before: number): Promise<void> {
   // The moved rows (a CTE) have no index: joined to the 60-minute grid by a nested loop, a fold
-  // of many rows costs seconds (a hash or merge join costs milliseconds); and the cost that
-  // forbidding it gives the plan would make PostgreSQL compile it (JIT, ~1 s each time).
+  // of many rows costs seconds (a hash join costs milliseconds); and the cost that forbidding it
+  // gives the plan would make PostgreSQL compile it (JIT, ~1 s each time). A merge join keys on
+  // (meter, register, hour) only and filters the minute: 60 × 60 comparisons per meter-hour
+  // (2,000 meters' hour: 7.7 s against 2.6 s hashed on the whole key, EXPLAIN ANALYZE).
   await tx.query('set local enable_nestloop = off', [])
+  await tx.query('set local enable_mergejoin = off', [])
   await tx.query('set local jit = off', [])
   await tx.query(FOLD_POWER, [before])
   await tx.query(FOLD_ENERGY, [before])
   await tx.query('reset enable_nestloop', [])
+  await tx.query('reset enable_mergejoin', [])
   await tx.query('reset jit', [])
 }
