@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   ENERGY_MINUTES_CONFLICT,
   POWER_MINUTES_CONFLICT,
+  foldEnergyMinutesSql,
   foldPowerMinutesSql,
 } from './packed-minutes.js'
 
@@ -25,5 +26,13 @@ describe('fold SQL', () => {
       'delete from power_rows where res = 1 and bucket < ?',
     )
     expect(foldPowerMinutesSql('move')).toContain(POWER_MINUTES_CONFLICT)
+  })
+
+  it('moves from the hot tables without touching power_rows/energy_rows', () => {
+    const power = foldPowerMinutesSql('move', '?', 'hot')
+    const energy = foldEnergyMinutesSql('move', '?', 'hot')
+    expect(power).toContain('delete from power_hot_rows where true and bucket < ?')
+    expect(energy).toContain('delete from energy_hot_rows where true and bucket < ?')
+    expect(`${power} ${energy}`).not.toMatch(/\b(power|energy)_rows\b/)
   })
 })
