@@ -4,7 +4,13 @@
 import { Migrator, sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { openStore } from '@linkyrpi/pipeline'
-import { migrateToLatest, migrationProvider, type Store } from '@linkyrpi/store'
+import {
+  bucketOf,
+  migrateToLatest,
+  migrationProvider,
+  parisDaySql,
+  type Store,
+} from '@linkyrpi/store'
 import { syntheticFrameArray } from '@linkyrpi/store/testing'
 import { describeWithService, tcpReachable } from '../support/services.js'
 import { postgresTarget, sqliteTarget, type TestTarget } from './store-helpers.js'
@@ -54,6 +60,28 @@ async function writeAll(store: Store, size: number): Promise<void> {
 }
 
 describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => {
+  it('derives the local day of a minute in SQL as bucketOf does, across both DST changes', async () => {
+    const target = postgresTarget()
+    const store = await openStore(target.target)
+    try {
+      // Every 20 minutes over the days around the spring and autumn changes of 2026, and midnights.
+      const instants: number[] = []
+      for (const day of [Date.UTC(2026, 2, 27), Date.UTC(2026, 9, 24), Date.UTC(2026, 11, 31)])
+        for (let t = day; t < day + 4 * 24 * HOUR; t += 20 * 60_000) instants.push(t)
+      const rows = (
+        await sql
+          .raw(
+            `select t, ${parisDaySql('t')} as day from unnest(array[${instants.join(', ')}]::bigint[]) as u(t) order by t`,
+          )
+          .execute(store.engine.db)
+      ).rows as { t: number | string; day: number | string }[]
+      expect(rows.map((r) => Number(r.day))).toEqual(instants.map((t) => bucketOf('1d', t)))
+    } finally {
+      await store.close()
+      await target.dispose()
+    }
+  })
+
   it('two writers folding at once count every minute once (each meter written by one writer)', async () => {
     const target = postgresTarget()
     const a = await openStore(target.target)
@@ -119,6 +147,7 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
       const down = await migrator.migrateTo(PREVIOUS)
       expect(down.error).toBeUndefined()
       expect(down.results?.map((r) => [r.migrationName, r.direction])).toEqual([
+        ['2026_12_04_000600_derived_rollups', 'Down'],
         ['2026_12_04_000500_hot_minutes', 'Down'],
         ['2026_12_04_000400_register_brin', 'Down'],
         ['2026_12_04_000300_packed_minutes', 'Down'],
@@ -135,6 +164,7 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
         '2026_12_04_000300_packed_minutes',
         '2026_12_04_000400_register_brin',
         '2026_12_04_000500_hot_minutes',
+        '2026_12_04_000600_derived_rollups',
       ])
       // register_rows keeps its rows unique without a key: a redelivery adds none.
       const registers = await count('select count(*) as n from register_rows')
