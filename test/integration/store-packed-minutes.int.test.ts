@@ -82,6 +82,57 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
     }
   })
 
+  it('upgrading a store whose hot minutes are already in their hours and days (the previous ingest) counts them once', async () => {
+    const target = postgresTarget()
+    const store = await openStore(target.target)
+    try {
+      await writeAll(store, 777)
+      const migrator = new Migrator({
+        db: store.engine.db,
+        provider: migrationProvider,
+        migrationTableSchema: store.engine.schema!,
+      })
+      expect((await migrator.migrateTo('2026_12_04_000500_hot_minutes')).error).toBeUndefined()
+      const run = async (text: string): Promise<unknown[]> =>
+        (await sql.raw(text).execute(store.engine.db)).rows
+      expect(await run('select 1 from power_rows where res = 1')).toHaveLength(0)
+      // What the previous ingest did with a late frame: its minute hot, its hour and day upserted too.
+      const [{ num }] = (await run(`select num from meter_nums where id = '${METERS[0]!}'`)) as {
+        num: number
+      }[]
+      const t = START + 90 * 60_000
+      for (const [res, bucket] of [
+        [1, t],
+        [60, t - (t % HOUR)],
+        [1440, bucketOf('1d', t)],
+      ] as const) {
+        await run(`insert into power_rows (m, res, bucket, n, va_n, va_sum, va_min, va_max, vap_n, inj_n, u_n)
+          values (${String(num)}, ${String(res)}, ${String(bucket)}, 1, 1, 99999, 99999, 99999, 0, 0, 0)
+          on conflict (m, res, bucket) do update set n = power_rows.n + 1, va_n = power_rows.va_n + 1,
+            va_sum = coalesce(power_rows.va_sum, 0) + 99999, va_min = least(power_rows.va_min, 99999),
+            va_max = greatest(power_rows.va_max, 99999)`)
+        await run(`insert into energy_rows (m, res, reg, bucket, min_wh, max_wh, energy_wh)
+          values (${String(num)}, ${String(res)}, 200, ${String(bucket)}, 1, 99999999, 7)
+          on conflict (m, res, reg, bucket) do update set min_wh = least(energy_rows.min_wh, 1),
+            max_wh = greatest(energy_rows.max_wh, 99999999), energy_wh = energy_rows.energy_wh + 7`)
+      }
+      const before = await snapshot(store, false)
+      expect(
+        (before.power_rollups as { res: string; va_max: number }[]).filter(
+          (r) => Number(r.va_max) === 99999,
+        ),
+      ).toHaveLength(3)
+      expect(
+        (await migrateToLatest(store.engine.db, { schema: store.engine.schema })).applied,
+      ).toEqual(['2026_12_04_000600_derived_rollups'])
+      expect(await run('select 1 from power_rows where res = 1')).toHaveLength(0)
+      expect(await snapshot(store, false)).toEqual(before)
+    } finally {
+      await store.close()
+      await target.dispose()
+    }
+  })
+
   it('two writers folding at once count every minute once (each meter written by one writer)', async () => {
     const target = postgresTarget()
     const a = await openStore(target.target)
