@@ -84,7 +84,8 @@ function conformance(engine: string, makeTarget: () => TestTarget): void {
       '2026_12_04_000300_packed_minutes',
       '2026_12_04_000400_register_brin',
       '2026_12_04_000500_hot_minutes',
-      '2026_12_04_000600_hot_minute_tables',
+      '2026_12_04_000600_derived_rollups',
+      '2026_12_04_000700_hot_minute_tables',
     ])
     const again = await openStore(target.target)
     expect(again.migrated).toEqual([])
@@ -751,7 +752,8 @@ function energyWhMigration(makeTarget: () => TestTarget): void {
         '2026_12_04_000300_packed_minutes',
         '2026_12_04_000400_register_brin',
         '2026_12_04_000500_hot_minutes',
-        '2026_12_04_000600_hot_minute_tables',
+        '2026_12_04_000600_derived_rollups',
+        '2026_12_04_000700_hot_minute_tables',
       ])
       const after = await sql<{
         energy_wh: number

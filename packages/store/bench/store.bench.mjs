@@ -269,7 +269,7 @@ async function bench(engine) {
     const days = (FRAMES * 2000) / 86_400_000
     // The tables before and after the compact storage migration (the ones absent count 0).
     const sum = (...names) => names.reduce((a, n) => a + (sizes[n] ?? 0), 0)
-    // PostgreSQL's hot minutes (migration 2026_12_04_000600) hold the last ~2 hours of 1-minute
+    // PostgreSQL's hot minutes (migration 2026_12_04_000700) hold the last ~2 hours of 1-minute
     // rows per meter, folded away every hour, whatever the retention: counted once, as they are
     // (with the dead rows of every fold of the import), not per day.
     const hot = sum('power_hot_rows', 'energy_hot_rows')

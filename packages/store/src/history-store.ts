@@ -11,7 +11,13 @@ import type {
 import type { TicReading } from '@linkyrpi/tic-core'
 import { parisMonthStart } from '@linkyrpi/tic-core/paris-time'
 import { RES_MINUTES, registerNum } from './codes.js'
-import { MERGE_AGGREGATE, POWER_MINUTE_COLUMNS, powerMinuteRowsSql } from './packed-minutes.js'
+import {
+  MERGE_AGGREGATE,
+  POWER_MINUTE_COLUMNS,
+  hourSql,
+  parisDaySql,
+  powerMinuteRowsSql,
+} from './packed-minutes.js'
 import type { PowerMinuteColumn } from './packed-minutes.js'
 import type { ReadEngine } from './read-engine.js'
 
@@ -87,6 +93,50 @@ const avg = (sum: number | null, n: number): number | null =>
 const num = (v: unknown): number | null => (v === null ? null : Number(v))
 const ROLLUP_RANGE =
   'from power_rows where m = (select num from meter_nums where id = ?) and res = ? and bucket >= ? and bucket < ? order by bucket'
+
+/**
+ * PostgreSQL's 1-hour or 1-day power rows (`res` 60 or 1440): the stored ones, derived from the
+ * minutes at each fold, merged with the minutes not folded yet (docs/storage.md, "Packed
+ * minutes"). Parameters: meter id, res, from, end, meter id, from, end, from, end (epoch ms).
+ */
+const derivedRollupsQuery = (res: 60 | 1440, columns: readonly PowerMinuteColumn[]): string => {
+  const merged = columns.map((c) => `${MERGE_AGGREGATE[POWER_MINUTE_COLUMNS[c]]}(q.${c})`)
+  const bucket = res === 60 ? hourSql('bucket') : parisDaySql('bucket')
+  return `select q.bucket, ${merged.join(', ')}
+  from (select bucket, ${columns.join(', ')} from power_rows where m = (select num from meter_nums where id = ?) and res = ? and bucket >= ? and bucket < ?
+        union all select ${bucket} as bucket, ${columns.join(', ')} from power_hot_rows where m = (select num from meter_nums where id = ?) and bucket >= ? and bucket < ?) q
+  where q.bucket >= ? and q.bucket < ? group by q.bucket order by q.bucket`
+}
+const FULL_COLUMNS: readonly PowerMinuteColumn[] = [
+  'va_n',
+  'va_sum',
+  'va_min',
+  'va_max',
+  'vap_n',
+  'va1_sum',
+  'va2_sum',
+  'va3_sum',
+  'inj_n',
+  'inj_sum',
+]
+const SLIM_COLUMNS: readonly PowerMinuteColumn[] = ['va_n', 'va_sum', 'va_min', 'va_max']
+const DERIVED_QUERIES = {
+  60: { full: derivedRollupsQuery(60, FULL_COLUMNS), slim: derivedRollupsQuery(60, SLIM_COLUMNS) },
+  1440: {
+    full: derivedRollupsQuery(1440, FULL_COLUMNS),
+    slim: derivedRollupsQuery(1440, SLIM_COLUMNS),
+  },
+} as const
+
+/**
+ * PostgreSQL's daily energy rows: the stored 1-day rows and the minutes not folded yet, by local
+ * day (one row per register and source row; the caller sums them). Parameters: meter id, from,
+ * end, meter id, from, end, from, end.
+ */
+const DERIVED_ENERGY_QUERY = `select reg, bucket, energy_wh from (
+    select reg, bucket, energy_wh from energy_rows where m = (select num from meter_nums where id = ?) and res = 1440 and bucket >= ? and bucket < ?
+    union all select reg, ${parisDaySql('bucket')} as bucket, energy_wh from energy_hot_rows where m = (select num from meter_nums where id = ?) and bucket >= ? and bucket < ?) q
+  where bucket >= ? and bucket < ? order by bucket`
 
 /**
  * The `HistoryStore` query API over an engine (the dashboard's history screens, analytics). Plain
@@ -192,15 +242,20 @@ export function createHistoryStore(engine: ReadEngine): HistoryStore {
       // they are not read (as for raw samples), which halves the values to convert.
       const packed = res === '1m' && engine.kind === 'postgres'
       const packedParams = [meter, Math.floor(from / HOUR) * HOUR, to, meter, from, to, from, to]
+      const derived =
+        engine.kind !== 'postgres' || res === '1m'
+          ? null
+          : DERIVED_QUERIES[res === '1h' ? 60 : 1440]
+      const derivedParams = [meter, RES_MINUTES[res], from, to, meter, from, to, from, to]
       if (await isSlim(meter)) {
         const rows = packed
           ? await engine.selectRows(PACKED_MINUTES_SLIM_QUERY, packedParams)
-          : await engine.selectRows(`select bucket, va_n, va_sum, va_min, va_max ${ROLLUP_RANGE}`, [
-              meter,
-              RES_MINUTES[res],
-              from,
-              to,
-            ])
+          : derived !== null
+            ? await engine.selectRows(derived.slim, derivedParams)
+            : await engine.selectRows(
+                `select bucket, va_n, va_sum, va_min, va_max ${ROLLUP_RANGE}`,
+                [meter, RES_MINUTES[res], from, to],
+              )
         const out = new Array<SamplePoint>(rows.length)
         for (let i = 0; i < rows.length; i++) {
           const r = rows[i] as [number | string, number | string, unknown, unknown, unknown]
@@ -217,10 +272,12 @@ export function createHistoryStore(engine: ReadEngine): HistoryStore {
       }
       const rows = packed
         ? await engine.selectRows(PACKED_MINUTES_QUERY, packedParams)
-        : await engine.selectRows(
-            `select bucket, va_n, va_sum, va_min, va_max, vap_n, va1_sum, va2_sum, va3_sum, inj_n, inj_sum ${ROLLUP_RANGE}`,
-            [meter, RES_MINUTES[res], from, to],
-          )
+        : derived !== null
+          ? await engine.selectRows(derived.full, derivedParams)
+          : await engine.selectRows(
+              `select bucket, va_n, va_sum, va_min, va_max, vap_n, va1_sum, va2_sum, va3_sum, inj_n, inj_sum ${ROLLUP_RANGE}`,
+              [meter, RES_MINUTES[res], from, to],
+            )
       const out = new Array<SamplePoint>(rows.length)
       for (let i = 0; i < rows.length; i++) {
         const r = rows[i] as unknown[]
@@ -290,10 +347,22 @@ export function createHistoryStore(engine: ReadEngine): HistoryStore {
 
     async energy(meter, from, to, bucket) {
       // Energy counted per register and local day at ingest: increments only, never negative.
-      const rows = await engine.selectRows(
-        'select reg, bucket, energy_wh from energy_rows where m = (select num from meter_nums where id = ?) and res = ? and bucket >= ? and bucket < ? order by bucket',
-        [meter, RES_MINUTES['1d'], from, to],
-      )
+      const rows =
+        engine.kind === 'postgres'
+          ? await engine.selectRows(DERIVED_ENERGY_QUERY, [
+              meter,
+              from,
+              to,
+              meter,
+              from,
+              to,
+              from,
+              to,
+            ])
+          : await engine.selectRows(
+              'select reg, bucket, energy_wh from energy_rows where m = (select num from meter_nums where id = ?) and res = ? and bucket >= ? and bucket < ? order by bucket',
+              [meter, RES_MINUTES['1d'], from, to],
+            )
       const out = new Map<
         number,
         { byIndexWh: Record<number, number>; importWh: number; exportWh: number }

@@ -4,6 +4,7 @@ import {
   POWER_MINUTES_CONFLICT,
   foldEnergyMinutesSql,
   foldPowerMinutesSql,
+  rollupConflicts,
 } from './packed-minutes.js'
 
 describe('conflict clauses', () => {
@@ -28,11 +29,15 @@ describe('fold SQL', () => {
     expect(foldPowerMinutesSql('move')).toContain(POWER_MINUTES_CONFLICT)
   })
 
-  it('moves from the hot tables without touching power_rows/energy_rows', () => {
-    const power = foldPowerMinutesSql('move', '?', 'hot')
-    const energy = foldEnergyMinutesSql('move', '?', 'hot')
+  it('moves from the hot tables: power_rows/energy_rows only get the derived rows inserted', () => {
+    const { power: pc, energy: ec } = rollupConflicts(
+      (a, b) => `least(${a}, ${b})`,
+      (a, b) => `greatest(${a}, ${b})`,
+    )
+    const power = foldPowerMinutesSql('move', '?', pc, 'hot')
+    const energy = foldEnergyMinutesSql('move', '?', ec, 'hot')
     expect(power).toContain('delete from power_hot_rows where true and bucket < ?')
     expect(energy).toContain('delete from energy_hot_rows where true and bucket < ?')
-    expect(`${power} ${energy}`).not.toMatch(/\b(power|energy)_rows\b/)
+    expect(`${power} ${energy}`).not.toMatch(/(delete from|update) (power|energy)_rows\b/)
   })
 })

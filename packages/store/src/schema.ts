@@ -190,7 +190,7 @@ export interface EnergyRowsTable extends Omit<EnergyRollupsTable, 'meter' | 'res
 }
 
 /**
- * `power_hot_rows` (PostgreSQL only, migration 2026_12_04_000600): the 1-minute power rows of
+ * `power_hot_rows` (PostgreSQL only, migration 2026_12_04_000700): the 1-minute power rows of
  * `power_rows` waiting for their hourly fold into `power_minutes` (no `res`: all are 1 minute).
  */
 export type PowerHotRowsTable = Omit<PowerRowsTable, 'res'>

@@ -28,36 +28,19 @@ const powerType = (c: string): string =>
 const POWER = Object.entries(POWER_MINUTE_COLUMNS)
 const ENERGY = Object.entries(ENERGY_MINUTE_COLUMNS)
 
-/**
- * A `power_rollups` view over `rows` (SQL of rows with the columns `m, res, bucket` and those of
- * {@link POWER_MINUTE_COLUMNS}) and `power_minutes`: a minute can be in both, the view merges it.
- */
-export const powerRollupsView = (
-  rows: string,
-): string => `select k.id as meter, ${resNameSql('p.res')} as res, p.bucket, ${POWER.map(([c, how]) => merged(c, how, powerType(c))).join(', ')}
-  from (${rows}
+/** `power_rollups`: a minute can be both in `power_minutes` and, written late, in `power_rows`. */
+export const POWER_VIEW_MERGED = `select k.id as meter, ${resNameSql('p.res')} as res, p.bucket, ${POWER.map(([c, how]) => merged(c, how, powerType(c))).join(', ')}
+  from (select m, res, bucket, ${POWER.map(([c]) => c).join(', ')} from power_rows
         union all ${powerMinuteRowsSql('from power_minutes p')}) p
   join meter_nums k on k.num = p.m
   group by k.id, p.res, p.bucket`
 
-/** An `energy_rollups` view over `rows` and `energy_minutes`, like {@link powerRollupsView}. */
-export const energyRollupsView = (
-  rows: string,
-): string => `select k.id as meter, ${resNameSql('p.res')} as res, ${registerNameSql('p.reg')} as register, p.bucket, ${ENERGY.map(([c, how]) => merged(c, how, 'bigint')).join(', ')}
-  from (${rows}
+/** `energy_rollups`, merged per (meter, res, register, bucket) like {@link POWER_VIEW_MERGED}. */
+export const ENERGY_VIEW_MERGED = `select k.id as meter, ${resNameSql('p.res')} as res, ${registerNameSql('p.reg')} as register, p.bucket, ${ENERGY.map(([c, how]) => merged(c, how, 'bigint')).join(', ')}
+  from (select m, res, reg, bucket, ${ENERGY.map(([c]) => c).join(', ')} from energy_rows
         union all ${energyMinuteRowsSql('from energy_minutes e')}) p
   join meter_nums k on k.num = p.m
   group by k.id, p.res, p.reg, p.bucket`
-
-/** `power_rollups`: a minute can be both in `power_minutes` and, written late, in `power_rows`. */
-export const POWER_VIEW_MERGED = powerRollupsView(
-  `select m, res, bucket, ${POWER.map(([c]) => c).join(', ')} from power_rows`,
-)
-
-/** `energy_rollups`, merged per (meter, res, register, bucket) like {@link POWER_VIEW_MERGED}. */
-export const ENERGY_VIEW_MERGED = energyRollupsView(
-  `select m, res, reg, bucket, ${ENERGY.map(([c]) => c).join(', ')} from energy_rows`,
-)
 
 /**
  * Hot minutes (docs/storage.md, "Packed minutes"), PostgreSQL only: ingest writes 1-minute rollups

@@ -2,12 +2,7 @@ import { sql } from 'kysely'
 import type { Kysely } from 'kysely'
 import { engineKindOf } from '../engine.js'
 import { ENERGY_MINUTE_COLUMNS, POWER_MINUTE_COLUMNS } from '../packed-minutes.js'
-import {
-  ENERGY_VIEW_MERGED,
-  POWER_VIEW_MERGED,
-  energyRollupsView,
-  powerRollupsView,
-} from './2026_12_04_000500_hot_minutes.js'
+import { createViews, derivedViews } from './2026_12_04_000600_derived_rollups.js'
 
 const exec = async (db: Kysely<unknown>, text: string): Promise<void> => {
   await sql.raw(text).execute(db)
@@ -15,18 +10,6 @@ const exec = async (db: Kysely<unknown>, text: string): Promise<void> => {
 
 const POWER = Object.keys(POWER_MINUTE_COLUMNS).join(', ')
 const ENERGY = Object.keys(ENERGY_MINUTE_COLUMNS).join(', ')
-
-/** `power_rollups` over `power_rows` (1 hour, 1 day), `power_hot_rows` and `power_minutes`. */
-const POWER_VIEW_HOT = powerRollupsView(
-  `select m, res, bucket, ${POWER} from power_rows
-        union all select m, 1, bucket, ${POWER} from power_hot_rows`,
-)
-
-/** `energy_rollups` over `energy_rows`, `energy_hot_rows` and `energy_minutes`. */
-const ENERGY_VIEW_HOT = energyRollupsView(
-  `select m, res, reg, bucket, ${ENERGY} from energy_rows
-        union all select m, 1, reg, bucket, ${ENERGY} from energy_hot_rows`,
-)
 
 /**
  * Hot-minute tables (docs/storage.md, "Packed minutes"), PostgreSQL only: the 1-minute rows
@@ -64,13 +47,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   )
   await exec(db, 'delete from power_rows where res = 1')
   await exec(db, 'delete from energy_rows where res = 1')
-  await exec(db, 'drop view power_rollups')
-  await exec(db, `create view power_rollups as ${POWER_VIEW_HOT}`)
-  await exec(db, 'drop view energy_rollups')
-  await exec(db, `create view energy_rollups as ${ENERGY_VIEW_HOT}`)
+  await createViews(db, derivedViews('hot'))
 }
 
-/** Puts the hot rows back into `power_rows`/`energy_rows` (`res` 1) with the views of 000500. */
+/** Puts the hot rows back into `power_rows`/`energy_rows` (`res` 1) with the views of 000600. */
 export async function down(db: Kysely<unknown>): Promise<void> {
   if (engineKindOf(db) === 'sqlite') return
   await exec(
@@ -81,10 +61,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     db,
     `insert into energy_rows (m, res, reg, bucket, ${ENERGY}) select m, 1, reg, bucket, ${ENERGY} from energy_hot_rows`,
   )
-  await exec(db, 'drop view power_rollups')
-  await exec(db, `create view power_rollups as ${POWER_VIEW_MERGED}`)
-  await exec(db, 'drop view energy_rollups')
-  await exec(db, `create view energy_rollups as ${ENERGY_VIEW_MERGED}`)
+  await createViews(db, derivedViews('rollup-rows'))
   await exec(db, 'drop table power_hot_rows')
   await exec(db, 'drop table energy_hot_rows')
 }
