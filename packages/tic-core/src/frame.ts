@@ -184,8 +184,11 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
         entry = last
       }
     } else entry = head
+    // A new value is most likely followed by the group that followed the label's last value.
+    const follows = rest?.next
     if (entry !== undefined && entry.bytes.length >= n) {
       entry.older = rest
+      entry.next = follows
       memo[i] = entry
       const eb = entry.bytes
       for (let k = 0; k < n; k++) eb[k] = bytes[start + k]!
@@ -211,7 +214,7 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
       length: n,
       group,
       mode,
-      next: undefined,
+      next: follows,
       older: rest,
     }
     memo[i] = created
