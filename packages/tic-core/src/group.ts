@@ -105,7 +105,8 @@ function isHex(c: number): boolean {
 
 /** Day count of a month, for horodate validation. */
 function daysIn(year: number, month: number): number {
-  return month === 2 ? (year % 4 === 0 ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31
+  // Bits 4, 6, 9 and 11: April, June, September, November.
+  return month === 2 ? (year % 4 === 0 ? 29 : 28) : ((0xa50 >> month) & 1) === 1 ? 30 : 31
 }
 
 function validHorodate(b: Uint8Array, s: number): boolean {
@@ -331,6 +332,9 @@ export function decodeKnownLabel(
   if (end - start > MAX_GROUP_BYTES || end - start < 4) return undefined
   const sep = mode === 'standard' ? HT : SP
   if (bytes[labelEnd] !== sep || bytes[end - 2] !== sep) return undefined
+  if (info !== undefined) {
+    return decodeCatalogued(bytes, start, end, labelEnd, label, info, mode, rule, checkLength)
+  }
   let sum = 0
   for (let i = start; i < labelEnd; i++) sum += bytes[i]!
   let horodateStart: number | undefined
@@ -366,5 +370,75 @@ export function decodeKnownLabel(
       horodateStart === undefined
         ? undefined
         : cachedLatin1(bytes, horodateStart, horodateStart + 13),
+  }
+}
+
+/**
+ * {@link decodeKnownLabel} for a label of the catalogue, in one pass over the data: the
+ * separators, the horodate the label carries (or not), checksum, charset and length checked
+ * together. Returns undefined on anything unusual (the full path then gives the verdict).
+ */
+function decodeCatalogued(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  labelEnd: number,
+  label: string,
+  info: LabelInfo,
+  mode: TicMode,
+  rule: HistoriqueChecksumMode,
+  checkLength: boolean,
+): TicGroup | undefined {
+  const standard = mode === 'standard'
+  const dataEnd = end - 2
+  let sum = standard ? HT + HT : SP
+  for (let i = start; i < labelEnd; i++) sum += bytes[i]!
+  let dataStart = labelEnd + 1
+  let horodateStart = -1
+  if (info.horodate) {
+    if (!standard) return undefined
+    horodateStart = dataStart
+    dataStart += 14
+    if (dataStart > dataEnd || bytes[dataStart - 1] !== HT) return undefined
+    if (!validHorodate(bytes, horodateStart)) return undefined
+    for (let i = horodateStart; i < dataStart; i++) sum += bytes[i]!
+  }
+  const charset = info.charset
+  // Standard data may hold spaces, historique data may not; never a separator either way.
+  const lowest = standard ? 0x20 : 0x21
+  if (charset === 'digits') {
+    for (let i = dataStart; i < dataEnd; i++) {
+      const c = bytes[i]!
+      if (c < 0x30 || c > 0x39) return undefined
+      sum += c
+    }
+  } else if (charset === 'hex') {
+    for (let i = dataStart; i < dataEnd; i++) {
+      const c = bytes[i]!
+      if (c < 0x30 || c > 0x46 || (c > 0x39 && c < 0x41)) return undefined
+      sum += c
+    }
+  } else {
+    for (let i = dataStart; i < dataEnd; i++) {
+      const c = bytes[i]!
+      if (c < lowest || c > 0x7e) return undefined
+      sum += c
+    }
+  }
+  const dataLen = dataEnd - dataStart
+  if (!standard) {
+    if (dataLen <= 0) return undefined
+    if (rule === 'mode2') sum += SP
+  }
+  if (bytes[end - 1] !== (sum & 0x3f) + 0x20) return undefined
+  if (checkLength && info.length !== null) {
+    if (info.lengthIsMax === true ? dataLen > info.length : dataLen !== info.length)
+      return undefined
+  }
+  return {
+    label,
+    value: cachedLatin1(bytes, dataStart, dataEnd),
+    horodate:
+      horodateStart < 0 ? undefined : cachedLatin1(bytes, horodateStart, horodateStart + 13),
   }
 }
