@@ -1,12 +1,14 @@
 import type {
   EnergyBucket,
   HistoryStore,
+  PowerSeries,
   SamplePoint,
   StoredEvent,
   StoredMeter,
 } from '@linkyrpi/tic-core/stage'
 import type { ContractTerms } from './contracts.js'
 import { addLocalDays } from './paris-time.js'
+import { powerSeries } from './power-series.js'
 
 /**
  * What the analytics reads from a store: the query API subset of `HistoryStore` (implemented by
@@ -15,7 +17,7 @@ import { addLocalDays } from './paris-time.js'
  */
 export type AnalyticsHistory = Pick<
   HistoryStore,
-  'meters' | 'latest' | 'samples' | 'energy' | 'events'
+  'meters' | 'latest' | 'samples' | 'energy' | 'events' | 'averagePower'
 >
 
 /** Everything a report is computed from, as plain data (the pure part starts here). */
@@ -30,8 +32,11 @@ export interface ReportData {
   readonly hourly: readonly SamplePoint[]
   /** `1d` power rollups over the range. */
   readonly daily: readonly SamplePoint[]
-  /** `1m` power rollups over the last {@link APPLIANCE_DAYS} days of the range (appliance detection). */
-  readonly minutes: readonly SamplePoint[]
+  /**
+   * Average power of the `1m` rollups over the last {@link APPLIANCE_DAYS} days of the range
+   * (appliance detection), as columns.
+   */
+  readonly minutes: PowerSeries
   /** Start of `minutes`, epoch ms. */
   readonly minutesFrom: number
   /** Every event up to `to` (contract changes before the range decide the contract at its start). */
@@ -80,7 +85,10 @@ export async function pickMeter(
 /** Days of one-minute power the appliance detection reads: the last 31 days of the range. */
 export const APPLIANCE_DAYS = 31
 
-/** Reads what a report over [from, to) needs: five range queries and the latest reading. */
+/**
+ * Reads what a report over [from, to) needs: five range queries and the latest reading. The
+ * minutes are read as columns when the history can (`averagePower`), else from `samples`.
+ */
 export async function loadReportData(
   history: AnalyticsHistory,
   meter: StoredMeter,
@@ -92,7 +100,9 @@ export async function loadReportData(
     history.energy(meter.id, from, to, 'day'),
     history.samples(meter.id, from, to, '1h'),
     history.samples(meter.id, from, to, '1d'),
-    history.samples(meter.id, minutesFrom, to, '1m'),
+    history.averagePower === undefined
+      ? history.samples(meter.id, minutesFrom, to, '1m').then(powerSeries)
+      : history.averagePower(meter.id, minutesFrom, to, '1m'),
     history.events(meter.id, 0, to, 1_000_000),
     history.latest(meter.id),
   ])

@@ -7,7 +7,7 @@ import { Kysely, SqliteDialect } from 'kysely'
 import type { Database as SqliteDb, Statement } from 'better-sqlite3'
 import { COLUMNS, StoreConnectionError } from '@linkyrpi/store/core'
 import { applySqlitePragmas } from './sqlite-pragmas.js'
-import { sqliteSelectRows } from './sqlite-reader.js'
+import { sqliteSelectColumns, sqliteSelectRows } from './sqlite-reader.js'
 import type { BulkRow, BulkTable, Engine, StoreDatabase, WriteTx } from '@linkyrpi/store/core'
 
 export { SQLITE_JOURNAL_SIZE_LIMIT, applySqlitePragmas } from './sqlite-pragmas.js'
@@ -123,6 +123,7 @@ export async function openSqlite(options: SqliteEngineOptions): Promise<Engine> 
       }
     },
     selectRows: sqliteSelectRows(raw),
+    selectColumns: sqliteSelectColumns(raw),
     least: (a, b) => `min(coalesce(${a}, ${b}), coalesce(${b}, ${a}))`,
     greatest: (a, b) => `max(coalesce(${a}, ${b}), coalesce(${b}, ${a}))`,
     sizeBytes() {

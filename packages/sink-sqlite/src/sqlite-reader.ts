@@ -4,7 +4,7 @@
  */
 import type { Database as SqliteDb, Statement } from 'better-sqlite3'
 import { StoreConnectionError } from '@linkyrpi/store/reader'
-import type { ReadEngine } from '@linkyrpi/store/reader'
+import type { ColumnStatement, ReadEngine } from '@linkyrpi/store/reader'
 import { applySqlitePragmas } from './sqlite-pragmas.js'
 
 /**
@@ -23,6 +23,27 @@ export function sqliteSelectRows(
     }
     return Promise.resolve(st.all(...params) as unknown[][])
   }
+}
+
+/**
+ * `selectColumns` over a connection: the statements run in one transaction (one snapshot, even
+ * while another process writes), each returning its first column (better-sqlite3's `pluck`).
+ */
+export function sqliteSelectColumns(
+  raw: SqliteDb,
+): (statements: readonly ColumnStatement[]) => Promise<unknown[][]> {
+  const plucked = new Map<string, Statement>()
+  const read = raw.transaction((statements: readonly ColumnStatement[]) =>
+    statements.map(({ text, params }) => {
+      let st = plucked.get(text)
+      if (st === undefined) {
+        st = raw.prepare(text).pluck(true)
+        plucked.set(text, st)
+      }
+      return st.all(...params)
+    }),
+  )
+  return (statements) => Promise.resolve(read(statements))
 }
 
 /**
@@ -45,6 +66,7 @@ export async function openSqliteReader(options: { readonly path: string }): Prom
     kind: 'sqlite',
     schema: null,
     selectRows: sqliteSelectRows(raw),
+    selectColumns: sqliteSelectColumns(raw),
     close() {
       if (!closed) raw.close()
       closed = true

@@ -15,7 +15,7 @@ export type {
 export { COLUMNS } from './schema.js'
 export { isTransientError, engineKindOf } from './engine.js'
 export type { Engine, EngineKind, WriteTx, BulkRow } from './engine.js'
-export type { ReadEngine } from './read-engine.js'
+export type { ColumnStatement, ReadEngine } from './read-engine.js'
 export { MIGRATIONS, FIRST_MIGRATION, migrationProvider } from './migrations/index.js'
 export { MIGRATE_ATTEMPTS, migrateToLatest } from './migrate.js'
 export type { MigrationOutcome } from './migrate.js'

@@ -8,6 +8,7 @@
 import { SqliteAdapter } from 'kysely'
 import type { Kysely } from 'kysely'
 import { StoreConnectionError } from './errors.js'
+import type { ColumnStatement } from './read-engine.js'
 import type { BulkTable, RowOf, StoreDatabase } from './schema.js'
 
 /** The two engines. */
@@ -71,6 +72,8 @@ export interface Engine {
    * one object per row: the fast path for large reads (a day of samples is 43,200 rows).
    */
   selectRows(text: string, params: readonly unknown[]): Promise<unknown[][]>
+  /** See `ReadEngine.selectColumns` (`./read-engine.ts`). */
+  selectColumns?(statements: readonly ColumnStatement[]): Promise<unknown[][]>
   /** Bytes on disk of the store (tables, indexes, WAL). */
   sizeBytes(): Promise<number>
   /** Closes the connections; idempotent. */

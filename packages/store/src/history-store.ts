@@ -1,7 +1,9 @@
 import type {
   EnergyBucket,
   HistoryStore,
+  PowerSeries,
   Resolution,
+  Rollup,
   SamplePoint,
   StoredEvent,
   StoredMeter,
@@ -54,6 +56,28 @@ const PACKED_MINUTES_QUERY = packedMinutesQuery([
 ])
 /** {@link PACKED_MINUTES_QUERY} for a single-phase meter that does not produce (see `isSlim`). */
 const PACKED_MINUTES_SLIM_QUERY = packedMinutesQuery(['va_n', 'va_sum', 'va_min', 'va_max'])
+
+/** {@link PACKED_MINUTES_QUERY} with only the counts and sums of the average power. */
+const PACKED_AVERAGE_QUERY = packedMinutesQuery(['va_n', 'va_sum'])
+
+/**
+ * PostgreSQL: the bucket starts and average powers of `inner` (columns `bucket, va_n, va_sum`) as
+ * two byteas of big-endian float8 (NaN for no average), in bucket order: one row to parse instead
+ * of one per bucket. The division is float8's, as JavaScript's `va_sum / va_n`.
+ */
+const pgAverageSeries = (inner: string): string =>
+  `select string_agg(float8send(q.bucket::float8), '' order by q.bucket),
+     string_agg(float8send(coalesce(q.va_sum::float8 / nullif(q.va_n, 0)::float8, 'NaN')), '' order by q.bucket)
+   from (${inner}) q(bucket, va_n, va_sum)`
+
+/** Big-endian float8s (PostgreSQL's `float8send`) as an array; null (no rows) as an empty one. */
+function float8s(bytes: unknown): Float64Array {
+  if (!(bytes instanceof Uint8Array)) return new Float64Array(0)
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const out = new Float64Array(bytes.byteLength >>> 3)
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(i * 8)
+  return out
+}
 
 const IMPORT = registerNum('import')
 const EXPORT = registerNum('export')
@@ -213,6 +237,55 @@ export function createHistoryStore(engine: ReadEngine): HistoryStore {
         }
       }
       return out
+    },
+
+    async averagePower(meter: string, from: number, to: number, res: Rollup): Promise<PowerSeries> {
+      const params = [meter, RES_MINUTES[res], from, to]
+      if (engine.kind === 'postgres') {
+        const [row] =
+          res === '1m'
+            ? await engine.selectRows(pgAverageSeries(PACKED_AVERAGE_QUERY), [
+                meter,
+                Math.floor(from / HOUR) * HOUR,
+                to,
+                meter,
+                from,
+                to,
+                from,
+                to,
+              ])
+            : await engine.selectRows(
+                pgAverageSeries(`select bucket, va_n, va_sum ${ROLLUP_RANGE}`),
+                params,
+              )
+        return { t: float8s(row?.[0]), avgVA: float8s(row?.[1]) }
+      }
+      if (engine.selectColumns !== undefined) {
+        // Two plucked columns in one snapshot; SQLite's real division is JavaScript's, and x / 0
+        // is null there.
+        const [ts = [], avgs = []] = await engine.selectColumns([
+          { text: `select bucket ${ROLLUP_RANGE}`, params },
+          { text: `select va_sum * 1.0 / va_n ${ROLLUP_RANGE}`, params },
+        ])
+        const n = ts.length
+        const t = new Float64Array(n)
+        const avgVA = new Float64Array(n)
+        for (let i = 0; i < n; i++) {
+          t[i] = Number(ts[i])
+          const a = avgs[i]
+          avgVA[i] = a === null || a === undefined ? NaN : Number(a)
+        }
+        return { t, avgVA }
+      }
+      const rows = await engine.selectRows(`select bucket, va_n, va_sum ${ROLLUP_RANGE}`, params)
+      const t = new Float64Array(rows.length)
+      const avgVA = new Float64Array(rows.length)
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i] as unknown[]
+        t[i] = Number(r[0])
+        avgVA[i] = avg(num(r[2]), Number(r[1])) ?? NaN
+      }
+      return { t, avgVA }
     },
 
     async energy(meter, from, to, bucket) {

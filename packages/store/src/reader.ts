@@ -2,7 +2,7 @@
 // migrations at run time, so that `linkyrpi report` starts fast (docs/analytics.md, performance).
 // The engines' light readers (`@linkyrpi/sink-sqlite/reader`, `@linkyrpi/sink-postgres/reader`)
 // give the `ReadEngine`.
-export type { ReadEngine } from './read-engine.js'
+export type { ColumnStatement, ReadEngine } from './read-engine.js'
 export { createHistoryStore } from './history-store.js'
 export { storeIsCurrent, tariffPricesMatch } from './store-checks.js'
 export { MIGRATION_NAMES } from './migration-names.js'

@@ -8,6 +8,9 @@ import type { TicReading } from '../reading.js'
 /** Resolution of a power curve: full resolution, or a rollup bucket. */
 export type Resolution = 'raw' | '1m' | '1h' | '1d'
 
+/** A rollup resolution (every {@link Resolution} but `raw`). */
+export type Rollup = Exclude<Resolution, 'raw'>
+
 /** One meter known to the store. */
 export interface StoredMeter {
   /** ADS (12 characters). */
@@ -32,6 +35,17 @@ export interface SamplePoint {
   readonly avgVAByPhase: readonly (number | null)[] | null
   /** Average apparent power injected, VA (producers), else null. */
   readonly avgInjectedVA: number | null
+}
+
+/**
+ * A power curve as columns, without an object per point: what analytics reads over weeks of
+ * one-minute rollups (44,640 points a month).
+ */
+export interface PowerSeries {
+  /** Start of each bucket, epoch ms, ascending. */
+  readonly t: Float64Array
+  /** Average apparent power withdrawn of each bucket, VA; NaN where a {@link SamplePoint}'s `avgVA` is null. */
+  readonly avgVA: Float64Array
 }
 
 /** Energy over one local calendar day or month (Europe/Paris). */
@@ -71,6 +85,11 @@ export interface HistoryStore {
     to: number,
     resolution: Resolution | 'auto',
   ): Promise<readonly SamplePoint[]>
+  /**
+   * The average power of `samples(meter, from, to, resolution)` as columns (the same values,
+   * read without building a point per bucket). Optional: without it, callers read `samples`.
+   */
+  averagePower?(meter: string, from: number, to: number, resolution: Rollup): Promise<PowerSeries>
   /** Energy per index per local day or month over [from, to). */
   energy(
     meter: string,

@@ -97,6 +97,8 @@ export type { TimedChunk } from './timed-chunk.js'
 
 export type {
   Resolution,
+  Rollup,
+  PowerSeries,
   StoredMeter,
   SamplePoint,
   EnergyBucket,
