@@ -117,7 +117,9 @@ export function isShortFrame(groups: readonly TicGroup[]): boolean {
   if (groups.length === 0) return false
   let perPhase = false
   for (const g of groups) {
-    if (!SHORT_LABELS.has(g.label)) return false
+    // Every short-frame label starts with A or I: most frames are told at their second label.
+    const c = g.label.charCodeAt(0)
+    if ((c !== 0x41 && c !== 0x49) || !SHORT_LABELS.has(g.label)) return false
     if (g.label !== 'ADCO') perPhase = true
   }
   // ADCO alone is not a short frame: pre-Linky meters in "veille" state send only ADCO (§1.4).
@@ -256,10 +258,14 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
   // A DataView of the memory frames are read from (the framer's buffer, or the caller's chunks,
   // which usually share one memory): kept while that memory does not change.
   let view: DataView = new DataView(new ArrayBuffer(0))
+  let viewMemory: ArrayBufferLike = view.buffer
+  let viewLength = 0
   function decode(bytes: Uint8Array, from = 0, length = bytes.length): TicFrame {
     const base = bytes.byteOffset
-    if (view.buffer !== bytes.buffer || view.byteLength < base + bytes.length) {
+    if (viewMemory !== bytes.buffer || viewLength < base + bytes.length) {
       view = new DataView(bytes.buffer)
+      viewMemory = bytes.buffer
+      viewLength = view.byteLength
     }
     const groups: TicGroup[] = []
     const rejected: GroupRejection[] = []
