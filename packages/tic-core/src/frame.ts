@@ -78,6 +78,8 @@ interface MemoSlot {
   bytes: Uint8Array
   words: Int32Array
   length: number
+  /** The group's last byte (its checksum character): compared first, it tells most changes. */
+  last: number
   group: TicGroup
   mode: TicMode
   /** The slot of the group that followed this one in the last frame: the first one tried next. */
@@ -200,6 +202,7 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
       }
       entry.hash = h
       entry.length = n
+      entry.last = bytes[end - 1]!
       entry.group = group
       entry.mode = mode
       return entry
@@ -214,6 +217,7 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
       bytes: own,
       words: new Int32Array(own.buffer),
       length: n,
+      last: bytes[end - 1]!,
       group,
       mode,
       next: follows,
@@ -292,7 +296,7 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
           if (
             start + n < length &&
             bytes[start + n] === CR &&
-            bytes[start + n - 1] === predicted.bytes[n - 1]
+            bytes[start + n - 1] === predicted.last
           ) {
             if (sameBytes(predicted, bytes, view, base, start, n)) {
               groups.push(predicted.group)
@@ -324,7 +328,7 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
             if (
               start + n < length &&
               bytes[start + n] === CR &&
-              bytes[start + n - 1] === hit.bytes[n - 1] &&
+              bytes[start + n - 1] === hit.last &&
               sameBytes(hit, bytes, view, base, start, n)
             ) {
               break

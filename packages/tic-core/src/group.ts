@@ -115,18 +115,17 @@ function validHorodate(b: Uint8Array, s: number): boolean {
     return false
   }
   for (let i = s + 1; i < s + 13; i++) if (!isDigit(b[i]!)) return false
-  const two = (i: number): number => (b[s + i]! - 0x30) * 10 + (b[s + i + 1]! - 0x30)
-  const year = two(1)
-  const month = two(3)
-  const day = two(5)
+  const year = (b[s + 1]! - 0x30) * 10 + (b[s + 2]! - 0x30)
+  const month = (b[s + 3]! - 0x30) * 10 + (b[s + 4]! - 0x30)
+  const day = (b[s + 5]! - 0x30) * 10 + (b[s + 6]! - 0x30)
   return (
     month >= 1 &&
     month <= 12 &&
     day >= 1 &&
     day <= daysIn(2000 + year, month) &&
-    two(7) <= 23 &&
-    two(9) <= 59 &&
-    two(11) <= 59
+    (b[s + 7]! - 0x30) * 10 + (b[s + 8]! - 0x30) <= 23 &&
+    b[s + 9]! <= 0x35 &&
+    b[s + 11]! <= 0x35
   )
 }
 

@@ -169,7 +169,11 @@ export function createReadingBuilder(options: ReadingBuilderOptions = {}): Readi
       frame.mode === lastMode &&
       groups.length === lastGroups.length &&
       !rejectsLabel(frame)
-    for (let i = 0; same && i < groups.length; i++) same = groups[i]!.label === lastGroups[i]!.label
+    for (let i = 0; same && i < groups.length; i++) {
+      const g = groups[i]!
+      const was = lastGroups[i]!
+      same = g === was || g.label === was.label
+    }
     let next: SlotGroups
     let tri: boolean
     let mono: boolean
