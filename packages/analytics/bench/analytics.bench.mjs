@@ -5,6 +5,11 @@
 //  2. the time of a full-year report (one simulated year, one frame every BENCH_YEAR_INTERVAL,
 //     default 1m: no gap events, 525,600 frames; imported with `linkyrpi replay --store`) on SQLite and PostgreSQL (LINKY_PG_URL,
 //     default the local `test` database), beside the baseline of starting node and the CLI.
+// Options (environment): BENCH_YEAR_SQLITE (a file) and BENCH_YEAR_PG (a postgres:// URL with
+// ?schema=) reuse year stores made before (no simulation or import: the PostgreSQL import of a
+// year takes minutes on a loaded machine); BENCH_SKIP_APPLIANCES=1 skips part 1;
+// BENCH_BASELINE_CLI=path/to/old/main.js times that CLI's report too, back to back with this one
+// (old build vs new build in the same run).
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -99,7 +104,7 @@ try {
       offPeak: '01:00-07:00,13:00-15:00',
     },
   ]
-  for (const p of profiles) {
+  for (const p of process.env.BENCH_SKIP_APPLIANCES === '1' ? [] : profiles) {
     const rec = join(dir, `${p.name}.ticrec`)
     const truth = join(dir, `${p.name}.truth.jsonl`)
     const db = join(dir, `${p.name}.db`)
@@ -140,37 +145,46 @@ try {
 
   // 2. A full year.
   const interval = process.env.BENCH_YEAR_INTERVAL ?? '1m'
+  const reuse = {
+    sqlite: process.env.BENCH_YEAR_SQLITE,
+    postgres: process.env.BENCH_YEAR_PG,
+  }
   const rec = join(dir, 'year.ticrec')
-  run([
-    'simulate',
-    '--option',
-    'tempo',
-    '--seed',
-    '404',
-    '--start',
-    '2025-01-01T00:00:00+01:00',
-    '--duration',
-    '365d',
-    '--interval',
-    interval,
-    '--speed',
-    'max',
-    '--out',
-    rec,
-    '--format',
-    'record',
-  ])
+  if (reuse.sqlite === undefined || reuse.postgres === undefined)
+    run([
+      'simulate',
+      '--option',
+      'tempo',
+      '--seed',
+      '404',
+      '--start',
+      '2025-01-01T00:00:00+01:00',
+      '--duration',
+      '365d',
+      '--interval',
+      interval,
+      '--speed',
+      'max',
+      '--out',
+      rec,
+      '--format',
+      'record',
+    ])
   const from = parseLocalDate('2025-01-01')
   const to = parseLocalDate('2026-01-01')
   const schema = `bench_${Math.random().toString(36).slice(2, 10)}`
   const targets = [
-    { engine: 'sqlite', target: join(dir, 'year.db') },
-    { engine: 'postgres', target: `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}` },
+    { engine: 'sqlite', target: reuse.sqlite ?? join(dir, 'year.db') },
+    {
+      engine: 'postgres',
+      target: reuse.postgres ?? `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}`,
+    },
   ]
+  const baselineCli = process.env.BENCH_BASELINE_CLI
   for (const t of targets) {
     const t0 = performance.now()
-    run(['replay', rec, '--speed', 'max', '--store', t.target])
-    const importMs = performance.now() - t0
+    if (reuse[t.engine] === undefined) run(['replay', rec, '--speed', 'max', '--store', t.target])
+    const importMs = reuse[t.engine] === undefined ? performance.now() - t0 : null
     const store = await openStore(t.target)
     const runs = []
     for (let i = 0; i < 3; i++) {
@@ -191,8 +205,7 @@ try {
     // Baselines back to back with the command.
     const nodeStart = wall(['-e', '0'])
     const cliHelp = wall([cli, '--help'])
-    const cliMs = wall([
-      cli,
+    const reportArgs = [
       'report',
       '--store',
       t.target,
@@ -202,17 +215,30 @@ try {
       '2026-01-01',
       '--format',
       'json',
-    ])
-    const best = runs.reduce((x, y) => (x.queryMs + x.computeMs <= y.queryMs + y.computeMs ? x : y))
+    ]
+    // The baseline CLI (if any) and this one alternate, best of three each.
+    let cliMs = { wallMs: Infinity, cpuMs: Infinity }
+    let baseMs = baselineCli === undefined ? null : { wallMs: Infinity, cpuMs: Infinity }
+    const best = (a, b) => ({
+      wallMs: Math.min(a.wallMs, b.wallMs),
+      cpuMs: b.cpuMs === null ? null : Math.min(a.cpuMs, b.cpuMs),
+    })
+    for (let i = 0; i < 3; i++) {
+      if (baseMs !== null) baseMs = best(baseMs, wall([baselineCli, ...reportArgs], 1))
+      cliMs = best(cliMs, wall([cli, ...reportArgs], 1))
+    }
+    const fastest = runs.reduce((x, y) =>
+      x.queryMs + x.computeMs <= y.queryMs + y.computeMs ? x : y,
+    )
     line({
       bench: 'year-report',
       engine: t.engine,
       frameInterval: interval,
-      importMs: Math.round(importMs),
-      queryMs: Math.round(best.queryMs),
-      computeMs: Math.round(best.computeMs),
-      minutePoints: best.minutePoints,
-      daysWithData: best.days,
+      importMs: importMs === null ? null : Math.round(importMs),
+      queryMs: Math.round(fastest.queryMs),
+      computeMs: Math.round(fastest.computeMs),
+      minutePoints: fastest.minutePoints,
+      daysWithData: fastest.days,
       // Best of three, wall and CPU (user + system), each beside the same run's baselines.
       cliReportMs: cliMs.wallMs,
       cliReportCpuMs: cliMs.cpuMs,
@@ -223,13 +249,25 @@ try {
       beyondNodeStartMs: cliMs.wallMs - nodeStart.wallMs,
       beyondNodeStartCpuMs:
         cliMs.cpuMs === null || nodeStart.cpuMs === null ? null : cliMs.cpuMs - nodeStart.cpuMs,
+      ...(baseMs === null
+        ? {}
+        : {
+            baselineCli,
+            baselineReportCpuMs: baseMs.cpuMs,
+            baselineBeyondNodeStartCpuMs:
+              baseMs.cpuMs === null || nodeStart.cpuMs === null
+                ? null
+                : baseMs.cpuMs - nodeStart.cpuMs,
+          }),
       ceilingMs: 1000,
     })
   }
-  const client = new pg.Client({ connectionString: PG_URL })
-  await client.connect()
-  await client.query(`drop schema if exists ${schema} cascade`)
-  await client.end()
+  if (reuse.postgres === undefined) {
+    const client = new pg.Client({ connectionString: PG_URL })
+    await client.connect()
+    await client.query(`drop schema if exists ${schema} cascade`)
+    await client.end()
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }
