@@ -16,6 +16,11 @@ export interface Activation {
   readonly end: number
   /** Step size, W (VA taken as W). */
   readonly powerW: number
+  /**
+   * Minutes the load was on between start and end: a cycling load (a hob thermostat) is off
+   * between the steps merged into one run, and its energy is `powerW` × these minutes.
+   */
+  readonly onMinutes: number
 }
 
 /** A cluster of activations of similar size and duration. */
@@ -65,16 +70,40 @@ export interface ApplianceReport {
 }
 
 const MINUTE = 60_000
+/** A step's next-minute change merged into it is at least this share of it (else noise). */
+const MERGE_SHARE = 0.25
+
+/** A paired rising and falling step: point indexes `a` (on) to `b` (off), step size `w` (W). */
+interface Step {
+  readonly a: number
+  readonly b: number
+  readonly w: number
+  /** The curve without the load before its rise and after its fall, W. */
+  readonly before: number
+  readonly after: number
+}
+
+/** Steps of one load merged over short gaps, with the steps it is made of. */
+interface Run extends Step {
+  readonly parts: readonly Step[]
+}
 
 interface Edge {
   readonly i: number
   readonly w: number
+  /** The curve before and after the step, W. */
+  readonly before: number
+  readonly after: number
 }
 
 /**
  * Finds steps in a one-minute power curve: a change of at least `minStepW` between consecutive
- * minutes, merged with the next minute's change of the same sign (a step in the middle of a minute
- * shows over two minute averages).
+ * minutes, merged with the next minute's change of the same sign when each is at least
+ * {@link MERGE_SHARE} of the other (a step in the middle of a minute shows over two minute
+ * averages; a smaller change beside it is the rest of the curve moving, such as heating). When
+ * the next minute's change is the larger by far, the step is there. The index is the first
+ * minute fully past the step when it rises and the first minute it shows in when it falls, so
+ * that the minutes between a rise and a fall are the load's full minutes.
  */
 function edges(p: Float64Array, minStepW: number): Edge[] {
   const out: Edge[] = []
@@ -84,12 +113,16 @@ function edges(p: Float64Array, minStepW: number): Edge[] {
     let w = d
     let j = i
     const next = i + 1 < p.length ? (p[i + 1] as number) - (p[i] as number) : 0
-    if (Math.sign(next) === Math.sign(d) && Math.abs(next) >= 150) {
-      w += next
-      j = i + 1
+    if (Math.sign(next) === Math.sign(d)) {
+      const small = Math.min(Math.abs(d), Math.abs(next))
+      const big = Math.max(Math.abs(d), Math.abs(next))
+      if (small >= 150 && small >= MERGE_SHARE * big) {
+        w += next
+        j = i + 1
+      } else if (Math.abs(next) > Math.abs(d)) continue
     }
     if (Math.abs(w) >= minStepW) {
-      out.push({ i: d > 0 ? i : j, w })
+      out.push({ i: d > 0 ? j : i, w, before: p[i - 1] as number, after: p[j] as number })
       i = j
     }
   }
@@ -99,12 +132,17 @@ function edges(p: Float64Array, minStepW: number): Edge[] {
 /**
  * Detects recurring loads in a power curve of one-minute points (the store's `1m` rollups):
  * pairs each rising step with the first later falling step of similar size (±30 %) within
- * `maxMinutes`, merges runs of one load interrupted for at most two minutes (a hob thermostat),
- * and recognises each run: a **water heater** is 1.5-3.5 kW for 30 min-6 h starting within
- * 20 min after an off-peak start; **cooking** is 1-4.5 kW for at most 90 min starting at meal times
- * (06-09, 11-14, 18-22 h). **Heating** is not a step load (it follows the weather): it is
- * estimated as the slow floor of the curve (rolling 60-minute minimum, step loads removed) above
- * the household's base (the 2nd percentile of that floor, at most 400 W).
+ * `maxMinutes`, merges runs of one load interrupted for at most two minutes (a hob thermostat:
+ * its energy counts the on-minutes only), and recognises each run: a **water heater** is 1.5-3.5 kW
+ * for 30 min-6 h starting within 20 min after an off-peak start; **cooking** is 1-4.5 kW for at
+ * most 90 min starting at meal times (06-09, 11-14, 18-22 h). A load still on when the data ends,
+ * or already on when it starts (in off-peak hours: the water heater), is a run cut there.
+ * **Heating** is not a step load (it follows the weather): it is estimated as the slow floor of
+ * the curve (step loads removed, averaged over 9 minutes, then a 60-minute morphological opening:
+ * peaks narrower than an hour go, a heating plateau keeps its width) above the household's base
+ * load: flat (the 2nd percentile of the floor, at most {@link BASE_MAX_W}) in a heating season;
+ * outside it, per quarter of an hour, learnt on the days without heating, plus each day's own
+ * level (see {@link baseLevel}).
  */
 export function detectAppliances(
   points: readonly SamplePoint[] | PowerSeries,
@@ -121,36 +159,78 @@ export function detectAppliances(
     const v = series.avgVA[i] as number
     p[i] = v === v ? v : i > 0 ? (p[i - 1] as number) : 0
   }
+  /** Time of point index `i`; the end of the data for `i` = n. */
+  const at = (i: number): number => (i < n ? (t[i] as number) : (t[n - 1] as number) + MINUTE)
   const es = edges(p, minStepW)
   const used = new Uint8Array(es.length)
-  const runs: { a: number; b: number; w: number }[] = []
+  const runs: Step[] = []
+  const within = (a: number, b: number): boolean =>
+    (t[b] as number) - (t[a] as number) <= maxMinutes * MINUTE
+  /** The curve stays at least half the step above `level` on points [a, b). */
+  const staysAbove = (a: number, b: number, level: number): boolean => {
+    for (let i = a; i < b; i++) if ((p[i] as number) < level) return false
+    return true
+  }
   for (let k = 0; k < es.length; k++) {
     const up = es[k] as Edge
     if (up.w <= 0 || used[k] === 1) continue
     for (let m = k + 1; m < es.length; m++) {
       const down = es[m] as Edge
-      if ((t[down.i] as number) - (t[up.i] as number) > maxMinutes * MINUTE) break
+      if (!within(up.i, down.i)) break
       if (down.w >= 0 || used[m] === 1) continue
       if (-down.w >= 0.7 * up.w && -down.w <= 1.3 * up.w) {
         used[k] = 1
         used[m] = 1
-        runs.push({ a: up.i, b: down.i, w: (up.w - down.w) / 2 })
+        runs.push({
+          a: up.i,
+          b: down.i,
+          w: (up.w - down.w) / 2,
+          before: up.before,
+          after: down.after,
+        })
         break
       }
     }
+    // A load still on when the data ends (tonight's water heater): a run up to the end.
+    if (
+      used[k] === 0 &&
+      n > 0 &&
+      within(up.i, n - 1) &&
+      staysAbove(up.i, n, up.before + up.w / 2)
+    ) {
+      used[k] = 1
+      runs.push({ a: up.i, b: n, w: up.w, before: up.before, after: up.before })
+    }
+  }
+  // A load already on when the data starts: a run from the start.
+  for (let m = 0; m < es.length; m++) {
+    const down = es[m] as Edge
+    if (!within(0, down.i)) break
+    if (down.w < 0 && used[m] === 0 && staysAbove(0, down.i, down.after - down.w / 2)) {
+      used[m] = 1
+      runs.push({ a: 0, b: down.i, w: -down.w, before: down.after, after: down.after })
+    }
   }
   runs.sort((x, y) => x.a - y.a)
-  // Merge runs of one load separated by at most two minutes (thermostat cycling).
-  const merged: { a: number; b: number; w: number }[] = []
+  // Merge runs of one load separated by at most two minutes (thermostat cycling); the merged run
+  // keeps its parts, since the load is off between them.
+  const merged: Run[] = []
   for (const r of runs) {
     const last = merged[merged.length - 1]
     if (
       last !== undefined &&
-      (t[r.a] as number) - (t[last.b] as number) <= 2 * MINUTE &&
+      at(r.a) - at(last.b) <= 2 * MINUTE &&
       Math.abs(r.w - last.w) <= 0.3 * last.w
     ) {
-      merged[merged.length - 1] = { a: last.a, b: Math.max(last.b, r.b), w: (last.w + r.w) / 2 }
-    } else merged.push(r)
+      merged[merged.length - 1] = {
+        a: last.a,
+        b: Math.max(last.b, r.b),
+        w: (last.w + r.w) / 2,
+        before: last.before,
+        after: r.after,
+        parts: [...last.parts, r],
+      }
+    } else merged.push({ ...r, parts: [r] })
   }
   const starts = options.offPeakStarts ?? []
   const nearOffPeakStart = (ms: number): boolean => {
@@ -160,13 +240,25 @@ export function detectAppliances(
       if ((minute - s + 1440) % 1440 <= 20 || (s - minute + 1440) % 1440 <= 5) return true
     return false
   }
+  const inOffPeak = (ms: number): boolean => {
+    const minute = Math.floor(((ms + parisOffsetMs(ms)) % 86_400_000) / MINUTE)
+    return options.offPeak.some(([s, e]) => minute >= s && minute < e)
+  }
   const activations: Activation[] = merged.map((r) => {
-    const start = t[r.a] as number
-    const end = t[r.b] as number
+    const start = at(r.a)
+    const end = at(r.b)
     const minutes = (end - start) / MINUTE
     const h = localHour(start)
+    // A run cut by the start or the end of the data is longer than it shows.
+    const cutAtStart = r.a === 0
+    const cutAtEnd = r.b === n
     let kind: ApplianceKind = 'other'
-    if (r.w >= 1500 && r.w <= 3500 && minutes >= 30 && nearOffPeakStart(start))
+    if (
+      r.w >= 1500 &&
+      r.w <= 3500 &&
+      (minutes >= 30 || cutAtEnd || cutAtStart) &&
+      (cutAtStart ? inOffPeak(start) : nearOffPeakStart(start))
+    )
       kind = 'water-heater'
     else if (
       r.w >= 1000 &&
@@ -175,22 +267,29 @@ export function detectAppliances(
       ((h >= 6 && h < 9) || (h >= 11 && h < 14) || (h >= 18 && h < 22))
     )
       kind = 'cooking'
-    return { kind, start, end, powerW: r.w }
+    let onMs = 0
+    for (const q of r.parts) onMs += at(q.b) - at(q.a)
+    return { kind, start, end, powerW: r.w, onMinutes: onMs / MINUTE }
   })
 
   // Heating: the slow floor of the curve without the step loads.
   const rest = p.slice()
   for (const r of merged)
-    for (let i = r.a; i < r.b && i < n; i++) rest[i] = Math.max(0, (rest[i] as number) - r.w)
+    for (const q of r.parts)
+      for (let i = q.a; i < q.b && i < n; i++) {
+        // The first and last minutes may hold part of the load only (switched mid-minute).
+        const edge =
+          i === q.a ? (p[i] as number) - q.before : i === q.b - 1 ? (p[i] as number) - q.after : q.w
+        rest[i] = Math.max(0, (rest[i] as number) - Math.min(q.w, Math.max(0, edge)))
+      }
   // The level of the slow loads: the curve smoothed over 9 minutes first, since the minimum of a
   // noisy curve sits below its level. The base load is read on the unsmoothed floor, whose low
   // points are nearer the household's base when heating runs all month.
-  const floor = rollingMin(movingAverage(rest, SMOOTH_POINTS), 60)
-  const base = Math.max(0, Math.min(400, quantile(rollingMin(rest, 60), 0.02) ?? 0))
-  const { slot, profile } = baseProfile(floor, t, base)
+  const floor = opening(movingAverage(rest, SMOOTH_POINTS), 60)
+  const base = Math.max(0, Math.min(BASE_MAX_W, quantile(rollingMin(rest, 60), 0.02) ?? 0))
+  const level = baseLevel(floor, t, base)
   const heatingW = new Float64Array(n)
-  for (let i = 0; i < n; i++)
-    heatingW[i] = Math.max(0, (floor[i] as number) - (profile[slot[i] as number] as number))
+  for (let i = 0; i < n; i++) heatingW[i] = Math.max(0, (floor[i] as number) - (level[i] as number))
 
   const priceOf = options.priceOfDay ?? (() => null)
   const byKind = new Map<
@@ -217,7 +316,7 @@ export function detectAppliances(
     m.eur = m.eur === null || price === null ? null : m.eur + (wh / 1000) * price
     k.months.set(month, m)
   }
-  for (const a of activations) add(a.kind, a.start, (a.powerW * (a.end - a.start)) / 3_600_000, 1)
+  for (const a of activations) add(a.kind, a.start, (a.powerW * a.onMinutes) / 60, 1)
   // Heating energy per minute-point (a point stands for the time until the next one, at most a
   // minute), summed per local day first: day keys are computed once a day, not once a point.
   let heatingRuns = 0
@@ -293,6 +392,16 @@ const HEATING_FREE_W = 400
 const HEATING_FREE_DAYS = 3
 /** Quantile, over the days without heating, of the floor in a slot taken as that slot's base. */
 const BASE_SLOT_QUANTILE = 0.1
+/**
+ * Largest flat base load (W): in a heating season the floor's low points are heating, not the
+ * household's base load, which the window then cannot show; a standby with the fridge is taken
+ * as at most this.
+ */
+const BASE_MAX_W = 200
+/** Largest rise of a day's base load above the learnt profile (W). */
+const DAY_LEVEL_MAX_W = 100
+/** Quantile of a day's rise above the profile taken as its own level. */
+const DAY_LEVEL_QUANTILE = 0.2
 /** Points of the moving average applied before the heating floor (minutes). */
 const SMOOTH_POINTS = 9
 
@@ -317,19 +426,18 @@ const SLOT_MS = 15 * MINUTE
 const SLOTS = 96
 
 /**
- * The household's base load per quarter of an hour of the local day (W), and each point's slot.
- * The base load is not flat (lights and screens in the evening, a morning routine): on days
- * without any heating (the floor never more than {@link HEATING_FREE_W} above the flat `base`),
- * the floor in each slot is the base load of that slot, and its 10th percentile over those days
- * is used (a light heating on some of those days stays heating), never below `base`. With fewer
- * than {@link HEATING_FREE_DAYS} such days (a heating season: heating every day) the profile
- * stays flat at `base`, since a daily profile would take the heating's own rhythm for base load.
+ * The household's base load at each point (W). The base load is not flat (lights and screens in
+ * the evening, a morning routine): on days without any heating (the floor never more than
+ * {@link HEATING_FREE_W} above the flat `base`), the floor in each quarter of an hour of the local
+ * day is the base load of that slot, and its 10th percentile over those days is used (a light
+ * heating on some of those days stays heating), never below `base`. Each day then gets its own
+ * level above that profile (a household's base load varies from day to day): the 20th percentile
+ * of the day's floor above the profile, at most {@link DAY_LEVEL_MAX_W} (a summer day's heating,
+ * if any, runs a few hours of the night and morning, less than 80 % of the day). With fewer than
+ * {@link HEATING_FREE_DAYS} such days (a heating season: heating every day) the base stays flat
+ * at `base`, since a daily profile would take the heating's own rhythm for base load.
  */
-function baseProfile(
-  floor: Float64Array,
-  t: Float64Array,
-  base: number,
-): { slot: Uint8Array; profile: Float64Array } {
+function baseLevel(floor: Float64Array, t: Float64Array, base: number): Float64Array {
   const n = floor.length
   const slot = new Uint8Array(n)
   const day = new Float64Array(n)
@@ -351,17 +459,45 @@ function baseProfile(
     max0 = Math.max(max0, floor[i] as number)
   }
   if (d0 === d0) dayMax.set(d0, max0)
-  const profile = new Float64Array(SLOTS).fill(base)
+  const level = new Float64Array(n).fill(base)
   const free = new Set(
     [...dayMax].filter(([, max]) => max <= base + HEATING_FREE_W).map(([d]) => d),
   )
-  if (free.size < HEATING_FREE_DAYS) return { slot, profile }
+  if (free.size < HEATING_FREE_DAYS) return level
   const bySlot: number[][] = Array.from({ length: SLOTS }, () => [])
   for (let i = 0; i < n; i++)
     if (free.has(day[i] as number)) bySlot[slot[i] as number]?.push(floor[i] as number)
+  const profile = new Float64Array(SLOTS)
   for (let k = 0; k < SLOTS; k++)
     profile[k] = Math.max(base, quantile(bySlot[k] ?? [], BASE_SLOT_QUANTILE) ?? base)
-  return { slot, profile }
+  // Each day's own level above the profile: a low quantile of the floor's rise above it that day.
+  const rises = new Map<number, number[]>()
+  for (let i = 0; i < n; i++) {
+    const d = day[i] as number
+    const above = (floor[i] as number) - (profile[slot[i] as number] as number)
+    const r = rises.get(d)
+    if (r === undefined) rises.set(d, [above])
+    else r.push(above)
+  }
+  const dayLevel = new Map<number, number>()
+  for (const [d, r] of rises)
+    dayLevel.set(d, Math.max(0, Math.min(DAY_LEVEL_MAX_W, quantile(r, DAY_LEVEL_QUANTILE) ?? 0)))
+  for (let i = 0; i < n; i++)
+    level[i] = (profile[slot[i] as number] as number) + (dayLevel.get(day[i] as number) ?? 0)
+  return level
+}
+
+/**
+ * Morphological opening: the rolling maximum of the rolling minimum, both over `w` points. It
+ * removes peaks narrower than the window (a fridge's cycle) but keeps a plateau at least as wide
+ * as the window at its full width, where the minimum alone cuts half a window off each end.
+ */
+function opening(x: Float64Array, w: number): Float64Array {
+  const low = rollingMin(x, w)
+  for (let i = 0; i < low.length; i++) low[i] = -(low[i] as number)
+  const out = rollingMin(low, w)
+  for (let i = 0; i < out.length; i++) out[i] = -(out[i] as number)
+  return out
 }
 
 /** Minimum over a centred window of `w` points (monotonic deque, O(n)). */

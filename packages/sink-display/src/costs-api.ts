@@ -14,8 +14,12 @@ import {
   localMonthKey,
 } from '@linkyrpi/analytics'
 import type { AnalyticsSettings, Report } from '@linkyrpi/analytics'
+import type { TicReading } from '@linkyrpi/tic-core'
 import type { HistoryStore } from '@linkyrpi/tic-core/stage'
 import type { ApiAnswer } from './history-api.js'
+import type { EnergyStats } from './protocol.js'
+import { unstoredCost } from './unstored-cost.js'
+import type { UnstoredCost } from './unstored-cost.js'
 
 /** Energy and cost of one range of the Costs screen. */
 export interface CostsPeriod {
@@ -67,16 +71,38 @@ const sumPeriod = (r: Report, from: string, to: string): CostsPeriod => {
   return { kwh: wh / 1000, eur: days === 0 ? null : eur, days }
 }
 
+/** A period plus the energy the store does not hold yet (its € is null when a day is unpriced or missing). */
+const plusUnstored = (p: CostsPeriod, u: UnstoredCost): CostsPeriod =>
+  u.wh === 0
+    ? p
+    : {
+        kwh: p.kwh + u.wh / 1000,
+        eur: p.eur === null || u.eur === null ? null : p.eur + u.eur,
+        days: p.days,
+      }
+
+/** What the dashboard knows beyond the store: the latest reading received and its own energy count. */
+export interface CostsLive {
+  /** The latest reading received (any meter; used only when it is the requested meter's). */
+  readonly current: TicReading | null
+  /** The dashboard's own count since it started (stands for a period the store holds nothing of). */
+  readonly counted: EnergyStats | null
+}
+
 /**
  * The Costs screen's summary: one report from the first day of last month to tomorrow (default
  * prices), cut into today, yesterday, this month and last month; this month per index; the price
  * counting now and the other period's; the comparison, power advice and appliances over that range.
+ * Today and this month (and this month's lines per index) include what the meter counted since the
+ * store's latest reading (`live`; the embedded store commits every few minutes), priced at the
+ * price of `now`, so that they agree with the Live screen's energy of today.
  */
 export async function costsApi(
   store: HistoryStore | undefined,
   q: URLSearchParams,
   now: number,
   settings: AnalyticsSettings = DEFAULT_SETTINGS,
+  live: CostsLive = { current: null, counted: null },
 ): Promise<ApiAnswer> {
   if (store === undefined) return { status: 404, body: { error: 'no history store configured' } }
   const meters = await store.meters()
@@ -90,7 +116,8 @@ export async function costsApi(
   const today = localDayStart(now)
   const tomorrow = addLocalDays(today, 1)
   const monthKey = localMonthKey(today)
-  const lastMonthStart = localDayStart(Date.parse(`${monthKey}-01T12:00:00Z`) - 20 * 86_400_000)
+  const monthStart = localDayStart(Date.parse(`${monthKey}-01T12:00:00Z`))
+  const lastMonthStart = localDayStart(monthStart - 20 * 86_400_000)
   const from = localDayStart(Date.parse(`${localMonthKey(lastMonthStart)}-01T12:00:00Z`))
   const data = await loadReportData(store, meter, from, tomorrow)
   const r = buildReport(data, settings)
@@ -102,8 +129,33 @@ export async function costsApi(
     contractTimeline(data.events, data.latestContract),
     settings.catalogue,
   )
+  const latest = await store.latest(meter.id)
+  const current = live.current?.meter.id === meter.id ? live.current : null
+  const own = live.counted?.meter === meter.id ? live.counted : null
+  const unstoredToday = unstoredCost(
+    settings.catalogue,
+    now,
+    latest,
+    current,
+    today,
+    own === null
+      ? null
+      : { since: own.sinceDay, byIndexWh: own.todayByIndexWh, exportWh: own.todayExportWh },
+  )
+  const unstoredMonth = unstoredCost(
+    settings.catalogue,
+    now,
+    latest,
+    current,
+    monthStart,
+    own === null
+      ? null
+      : { since: own.sinceMonth, byIndexWh: own.monthByIndexWh, exportWh: own.monthExportWh },
+  )
+  // This month per index: the stored lines, then what is not stored yet (at the price of now).
   const byPeriod = new Map<string, { label: string; kwh: number; eurPerKWh: number; eur: number }>()
-  for (const l of monthCost.lines) {
+  for (const l of [...monthCost.lines, ...unstoredMonth.lines]) {
+    if (l.eurPerKWh === null || l.eur === null) continue
     const e = byPeriod.get(l.label)
     if (e === undefined)
       byPeriod.set(l.label, {
@@ -118,7 +170,6 @@ export async function costsApi(
       e.eurPerKWh = l.eurPerKWh
     }
   }
-  const latest = await store.latest(meter.id)
   const option = latest?.reading.contract.option ?? null
   const kvaVA = latest?.reading.contract.subscribedVA ?? null
   const index = latest?.reading.period.index ?? null
@@ -136,9 +187,9 @@ export async function costsApi(
   }
   const summary: CostsSummary = {
     meter: meter.id,
-    today: sumPeriod(r, todayKey, localDayKey(tomorrow)),
+    today: plusUnstored(sumPeriod(r, todayKey, localDayKey(tomorrow)), unstoredToday),
     yesterday: sumPeriod(r, localDayKey(addLocalDays(today, -1)), todayKey),
-    thisMonth: sumPeriod(r, `${monthKey}-01`, localDayKey(tomorrow)),
+    thisMonth: plusUnstored(sumPeriod(r, `${monthKey}-01`, localDayKey(tomorrow)), unstoredMonth),
     lastMonth: sumPeriod(r, localDayKey(from), `${monthKey}-01`),
     byPeriod: [...byPeriod.values()],
     currentPrice,

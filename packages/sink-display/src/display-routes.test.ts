@@ -49,6 +49,7 @@ async function serve(options: DisplaySinkOptions, latestJson: string | null = nu
     stats: () => stats,
     liveSamples: () => samples,
     hello: () => SseHub.message('hello', '{}'),
+    costsLive: () => ({ current: null, counted: null }),
   }
   const server = createServer((req, res) => void routeDisplayRequest(req, res, state))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

@@ -3,6 +3,7 @@ import { acceptsGzip } from './compress.js'
 import { sendJson, sendLargeJson, tokenMatches } from './http-replies.js'
 import { historyApi } from './history-api.js'
 import { costsApi } from './costs-api.js'
+import type { CostsLive } from './costs-api.js'
 import type { ResolvedDisplayOptions } from './options.js'
 import type { DashboardConfig, LiveSamplesAnswer, StatsSnapshot } from './protocol.js'
 import { SECURITY_HEADERS } from './security-headers.js'
@@ -25,6 +26,8 @@ export interface DisplayRouteState {
   liveSamples(): LiveSamplesAnswer
   /** The `hello` event sent to a page that connects to `/events`. */
   hello(): string
+  /** The latest reading and the dashboard's own energy count (what `/api/costs` adds to the store's). */
+  costsLive(): CostsLive
 }
 
 type Route = (
@@ -72,7 +75,13 @@ const READ_ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   [
     '/api/costs',
     async (req, res, url, s) => {
-      const a = await costsApi(s.options.history, url.searchParams, Date.now(), s.options.analytics)
+      const a = await costsApi(
+        s.options.history,
+        url.searchParams,
+        Date.now(),
+        s.options.analytics,
+        s.costsLive(),
+      )
       return sendLargeJson(req, res, a.status, a.body)
     },
   ],

@@ -104,6 +104,7 @@ export async function startDisplayServer(
     liveSamples: () => state.samples(ctx.now()),
     hello: () =>
       SseHub.message('hello', JSON.stringify(state.hello(config, hub.size + 1, ctx.now()))),
+    costsLive: () => ({ current: state.reading, counted: state.liveEnergy() }),
   }
 
   const server: Server = createServer((req, res) => {

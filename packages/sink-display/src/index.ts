@@ -10,7 +10,8 @@ export type { DisplayServer } from './display-server.js'
 export type { DisplaySinkOptions } from './options.js'
 export { DisplayServerError } from './errors.js'
 
-export type { CostsSummary } from './costs-api.js'
+export { costsApi } from './costs-api.js'
+export type { CostsLive, CostsPeriod, CostsSummary } from './costs-api.js'
 export { localStart } from './local-time.js'
 export { CONTENT_SECURITY_POLICY } from './security-headers.js'
 export type {

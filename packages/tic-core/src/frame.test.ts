@@ -119,6 +119,56 @@ describe('createFrameDecoder', () => {
     const b = createFrameDecoder({ memo: false })
     for (const f of frames) expect(a.decode(content(f))).toEqual(b.decode(content(f)))
   })
+  it('the memo keeps a few older values of each label: a value that comes back is reused', () => {
+    const frame = (papp: string, iinst: string): Uint8Array =>
+      content(
+        buildFrame('historique', [
+          ['ADCO', '021861348497'],
+          ['PAPP', papp],
+          ['IINST', iinst],
+        ]),
+      )
+    const d = createFrameDecoder()
+    const reference = createFrameDecoder({ memo: false })
+    const seen = ['00450', '00460', '00470', '00460', '00450', '00480'].map((papp, i) => {
+      const f = frame(papp, i % 2 === 0 ? '002' : '003')
+      const decoded = d.decode(f)
+      expect(decoded).toEqual(reference.decode(f))
+      return decoded.groups[1]!
+    })
+    expect(seen[3]).toBe(seen[1])
+    expect(seen[4]).toBe(seen[0])
+    expect(seen[5]).not.toBe(seen[0])
+  })
+  it('the memo sees a change of any byte, at any memory alignment', () => {
+    // Memoised groups are compared 4 bytes at a time, unaligned: one byte changed anywhere in the
+    // frame, wherever the frame sits in memory, must give what the decoder without memo gives.
+    const f = content(
+      buildFrame('standard', [
+        ['ADSC', '021861348497'],
+        ['DATE', '', 'H240210121355'],
+        ['EAST', '000123456'],
+        ['SMAXSN', '00986', 'H240210110331'],
+        ['PJOURF+1', '00004001 06004002 22004001 NONUTILE NONUTILE'],
+      ]),
+    )
+    const at = (bytes: Uint8Array, shift: number): Uint8Array => {
+      const memory = new Uint8Array(bytes.length + 8)
+      memory.set(bytes, shift)
+      return memory.subarray(shift, shift + bytes.length)
+    }
+    const reference = createFrameDecoder({ memo: false })
+    for (let p = 0; p < f.length; p++) {
+      const changed = f.slice()
+      changed[p] = changed[p]! ^ 0x01
+      for (let shift = 0; shift < 4; shift++) {
+        const d = createFrameDecoder()
+        d.decode(at(f, (shift + 1) & 3))
+        expect(d.decode(at(changed, shift))).toEqual(reference.decode(changed))
+        expect(d.decode(at(f, shift))).toEqual(reference.decode(f))
+      }
+    }
+  })
 })
 
 describe('isShortFrame', () => {

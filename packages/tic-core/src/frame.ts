@@ -61,18 +61,55 @@ const BOTH: readonly HistoriqueChecksumMode[] = ['mode1', 'mode2']
 /** Slots of the group memo minus one (a power of two): bounded memory whatever the input. */
 const MEMO_MASK = 2047
 
+/**
+ * Values remembered per label: the last ones seen, most recent first. Real values often come
+ * back (a voltage going 229 → 230 → 229, a current 003 ↔ 004, one bus read with several meters),
+ * and a value found among them is not decoded again.
+ */
+const MEMO_VERSIONS = 4
+
 interface MemoSlot {
   hash: number
   /** Catalogue entry of the label (looked up once, when the slot is filled). */
   info: LabelInfo | undefined
   /** Bytes of the label at the start of `bytes`. */
   labelLength: number
+  /** The group's bytes from offset 0 (a multiple of 4 long), and the same memory as 32-bit words. */
   bytes: Uint8Array
+  words: Int32Array
   length: number
   group: TicGroup
   mode: TicMode
   /** The slot of the group that followed this one in the last frame: the first one tried next. */
   next: MemoSlot | undefined
+  /** An older value of the same label (at most {@link MEMO_VERSIONS} in all), or undefined. */
+  older: MemoSlot | undefined
+}
+
+/** True on little-endian platforms: memo words and DataView reads then agree. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
+
+/**
+ * True when `bytes[start, start + n)` equal the first `n` bytes of `slot`: 4 bytes at a time
+ * (`view` reads the memory of `bytes`, unaligned, at `base` = its byte offset), then the rest.
+ */
+function sameBytes(
+  slot: MemoSlot,
+  bytes: Uint8Array,
+  view: DataView,
+  base: number,
+  start: number,
+  n: number,
+): boolean {
+  const words = slot.words
+  const whole = n >>> 2
+  let p = base + start
+  for (let w = 0; w < whole; w++, p += 4) {
+    if (view.getInt32(p, LITTLE_ENDIAN) !== words[w]) return false
+  }
+  const sb = slot.bytes
+  for (let k = whole << 2; k < n; k++) if (sb[k] !== bytes[start + k]) return false
+  return true
 }
 
 /** True when a frame's accepted labels are those of a short frame (tic-spec.md §1.5). */
@@ -127,9 +164,31 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
     const eb = memo[b]
     const i = ea === undefined || ea.hash === h ? a : eb === undefined || eb.hash === h ? b : a
     const n = end - start
-    const entry = memo[i]
+    const head = memo[i]
+    // The label's values, newest first: the new one goes in front, in place of the oldest when
+    // they are all there (another label in the slot is replaced outright).
+    let rest: MemoSlot | undefined
+    let entry: MemoSlot | undefined
+    if (head !== undefined && head.hash === h) {
+      let count = 1
+      let last = head
+      while (last.older !== undefined) {
+        count++
+        last = last.older
+      }
+      rest = head
+      if (count >= MEMO_VERSIONS) {
+        let beforeLast = head
+        while (beforeLast.older !== last) beforeLast = beforeLast.older!
+        beforeLast.older = undefined
+        entry = last
+      }
+    } else entry = head
     if (entry !== undefined && entry.bytes.length >= n) {
-      entry.bytes.set(bytes.subarray(start, end))
+      entry.older = rest
+      memo[i] = entry
+      const eb = entry.bytes
+      for (let k = 0; k < n; k++) eb[k] = bytes[start + k]!
       if (entry.group.label !== group.label || entry.mode !== mode) {
         entry.info = labelInfo(mode, group.label)
         entry.labelLength = group.label.length
@@ -141,15 +200,19 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
       return entry
     }
     const info = labelInfo(mode, group.label)
+    const own = new Uint8Array((Math.max(n, 32) + 3) & ~3)
+    own.set(bytes.subarray(start, end))
     const created: MemoSlot = {
       hash: h,
       info,
       labelLength: group.label.length,
-      bytes: bytes.slice(start, Math.max(end, start + 32)),
+      bytes: own,
+      words: new Int32Array(own.buffer),
       length: n,
       group,
       mode,
       next: undefined,
+      older: rest,
     }
     memo[i] = created
     return created
@@ -187,7 +250,14 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
     }
   }
 
+  // A DataView of the memory frames are read from (the framer's buffer, or the caller's chunks,
+  // which usually share one memory): kept while that memory does not change.
+  let view: DataView = new DataView(new ArrayBuffer(0))
   function decode(bytes: Uint8Array, from = 0, length = bytes.length): TicFrame {
+    const base = bytes.byteOffset
+    if (view.buffer !== bytes.buffer || view.byteLength < base + bytes.length) {
+      view = new DataView(bytes.buffer)
+    }
     const groups: TicGroup[] = []
     const rejected: GroupRejection[] = []
     let standard = 0
@@ -209,11 +279,13 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
         const predicted = predictedSlot()
         if (predicted !== undefined) {
           const n = predicted.length
-          if (start + n < length && bytes[start + n] === CR) {
-            const pb = predicted.bytes
-            let k = 0
-            while (k < n && pb[k] === bytes[start + k]) k++
-            if (k === n) {
+          // The checksum character first: a changed value almost always changes it.
+          if (
+            start + n < length &&
+            bytes[start + n] === CR &&
+            bytes[start + n - 1] === predicted.bytes[n - 1]
+          ) {
+            if (sameBytes(predicted, bytes, view, base, start, n)) {
               groups.push(predicted.group)
               if (predicted.mode === 'standard') standard++
               else historique++
@@ -237,19 +309,25 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
         if (cached !== undefined && cached.hash === h) {
           known = cached
           labelEnd = j
-          const n = cached.length
-          if (start + n < length && bytes[start + n] === CR) {
-            const cb = cached.bytes
-            let k = 0
-            while (k < n && cb[k] === bytes[start + k]) k++
-            if (k === n) {
-              groups.push(cached.group)
-              if (cached.mode === 'standard') standard++
-              else historique++
-              link(cached)
-              pos = start + n + 1
-              continue
+          let hit: MemoSlot | undefined = cached
+          for (; hit !== undefined; hit = hit.older) {
+            const n = hit.length
+            if (
+              start + n < length &&
+              bytes[start + n] === CR &&
+              bytes[start + n - 1] === hit.bytes[n - 1] &&
+              sameBytes(hit, bytes, view, base, start, n)
+            ) {
+              break
             }
+          }
+          if (hit !== undefined) {
+            groups.push(hit.group)
+            if (hit.mode === 'standard') standard++
+            else historique++
+            link(hit)
+            pos = start + hit.length + 1
+            continue
           }
         }
       }

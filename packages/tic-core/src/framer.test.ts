@@ -74,3 +74,42 @@ describe('createTicFramer', () => {
     expect(first?.kind === 'frame' && decoder.decode(first.frame.bytes)).toBe(inner(A))
   })
 })
+
+describe('createTicFramer word scan', () => {
+  // Long runs are scanned 4 bytes at a time from aligned memory: a control or 8-bit byte at any
+  // position and any memory alignment must give what the byte-by-byte path (1-byte chunks) gives.
+  const long = buildFrame('standard', [
+    ['ADSC', '021861348497'],
+    ['NGTF', 'H PLEINE/CREUSE '],
+    ['EAST', '000123456'],
+    ['SINSTS', '00263'],
+  ])
+  const byteByByte = (stream: Uint8Array): string[] => run(chunks(stream, 1))
+  it('finds control and 8-bit bytes at every position and alignment', () => {
+    for (const odd of [0x00, 0x02, 0x03, 0x04, 0x82, 0x83, 0x84, 0x80, 0xc1, 0xff]) {
+      for (let at = 1; at < long.length; at++) {
+        const stream = concat([long, long])
+        stream[long.length + at] = odd
+        for (let shift = 0; shift < 4; shift++) {
+          const memory = new Uint8Array(stream.length + 8)
+          memory.set(stream, shift)
+          const view = memory.subarray(shift, shift + stream.length)
+          expect(run(view)).toEqual(byteByByte(stream))
+        }
+      }
+    }
+  })
+  it('reads Node Buffers sharing one memory', () => {
+    const stream = Buffer.from(concat([long, long, long]))
+    const framer = createTicFramer()
+    const out: string[] = []
+    for (const [x, y] of [
+      [0, 77],
+      [77, 301],
+      [301, stream.length],
+    ] as const) {
+      out.push(...framer.push(stream.subarray(x, y)).map(text))
+    }
+    expect([...out, ...framer.end().map(text)]).toEqual(byteByByte(stream))
+  })
+})

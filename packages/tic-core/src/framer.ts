@@ -51,6 +51,9 @@ export interface FramerSink {
   discarded(reason: DiscardReason, byteCount: number): void
 }
 
+/** Runs shorter than this are scanned byte by byte (serial ports deliver small chunks). */
+const WORD_SCAN_MIN = 32
+
 const OUTSIDE = 0
 const INSIDE = 1
 const SKIPPING = 2
@@ -66,6 +69,8 @@ export class FramerCore {
   private state = OUTSIDE
   private pendingDiscard = 0
   private pendingReason: DiscardReason = 'outside-frame'
+  /** See {@link wordView}. */
+  private words: Int32Array | undefined
 
   constructor(
     private readonly sink: FramerSink,
@@ -96,12 +101,8 @@ export class FramerCore {
         // (ETX ends the frame; anything else goes to the careful loop below) we decide.
         const from = i
         const limit = Math.min(n, i + max)
-        let c = 0
-        while (i < limit) {
-          c = chunk[i]!
-          if (c > EOT && c < 0x80) i++
-          else break
-        }
+        i = this.scanPlain(chunk, i, limit)
+        const c = i < limit ? chunk[i]! : 0
         if (i < limit && c === ETX) {
           i++
           this.state = OUTSIDE
@@ -160,6 +161,50 @@ export class FramerCore {
         }
       }
     }
+  }
+
+  /**
+   * The index of the first byte of `chunk[i, limit)` that is not plain 7-bit data (a control
+   * character STX/ETX/EOT or below, or a byte with bit 7 set), or `limit`. Long runs are read 4
+   * bytes at a time through a 32-bit view of the chunk's memory (a frame is about 1 kB in
+   * standard mode): a word has no such byte when neither `w` nor `w - 0x05050505` has a bit 7
+   * set in any byte (a borrow only flags bytes above a byte already flagged).
+   */
+  private scanPlain(chunk: Uint8Array, i: number, limit: number): number {
+    const off = chunk.byteOffset
+    if (limit - i >= WORD_SCAN_MIN) {
+      // Bytes up to a 4-byte boundary of the memory, then whole words.
+      const aligned = i + ((4 - ((off + i) & 3)) & 3)
+      for (; i < aligned; i++) {
+        const c = chunk[i]!
+        if (c <= EOT || c >= 0x80) return i
+      }
+      const words = this.wordView(chunk)
+      let w = (off + i) >> 2
+      const wordEnd = (off + limit) >> 2
+      while (w < wordEnd) {
+        const x = words[w]!
+        if ((((x - 0x05050505) | x) & 0x80808080) !== 0) break
+        w++
+      }
+      i = (w << 2) - off
+    }
+    for (; i < limit; i++) {
+      const c = chunk[i]!
+      if (c <= EOT || c >= 0x80) return i
+    }
+    return limit
+  }
+
+  /** A 32-bit view of the whole memory of `chunk` (kept while chunks come from the same memory). */
+  private wordView(chunk: Uint8Array): Int32Array {
+    const endWord = (chunk.byteOffset + chunk.length) >> 2
+    let words = this.words
+    if (words === undefined || words.buffer !== chunk.buffer || words.length < endWord) {
+      words = new Int32Array(chunk.buffer, 0, chunk.buffer.byteLength >> 2)
+      this.words = words
+    }
+    return words
   }
 
   /** Reports bytes still held (a partial frame or pending discards) as discarded; resets. */
