@@ -128,6 +128,12 @@ const DERIVED_QUERIES = {
   },
 } as const
 
+/** PostgreSQL: {@link pgAverageSeries} of the 1-hour or 1-day rows with the hot minutes (see {@link derivedRollupsQuery}). */
+const DERIVED_AVERAGE_QUERIES = {
+  60: pgAverageSeries(derivedRollupsQuery(60, ['va_n', 'va_sum'])),
+  1440: pgAverageSeries(derivedRollupsQuery(1440, ['va_n', 'va_sum'])),
+} as const
+
 /**
  * PostgreSQL's daily energy rows: the stored 1-day rows and the minutes not folded yet, by local
  * day (one row per register and source row; the caller sums them). Parameters: meter id, from,
@@ -311,10 +317,17 @@ export function createHistoryStore(engine: ReadEngine): HistoryStore {
                 from,
                 to,
               ])
-            : await engine.selectRows(
-                pgAverageSeries(`select bucket, va_n, va_sum ${ROLLUP_RANGE}`),
-                params,
-              )
+            : await engine.selectRows(DERIVED_AVERAGE_QUERIES[res === '1h' ? 60 : 1440], [
+                meter,
+                RES_MINUTES[res],
+                from,
+                to,
+                meter,
+                from,
+                to,
+                from,
+                to,
+              ])
         return { t: float8s(row?.[0]), avgVA: float8s(row?.[1]) }
       }
       if (engine.selectColumns !== undefined) {
