@@ -120,18 +120,18 @@ const FULL_COLUMNS: readonly PowerMinuteColumn[] = [
   'inj_sum',
 ]
 const SLIM_COLUMNS: readonly PowerMinuteColumn[] = ['va_n', 'va_sum', 'va_min', 'va_max']
+const AVERAGE_COLUMNS: readonly PowerMinuteColumn[] = ['va_n', 'va_sum']
 const DERIVED_QUERIES = {
-  60: { full: derivedRollupsQuery(60, FULL_COLUMNS), slim: derivedRollupsQuery(60, SLIM_COLUMNS) },
+  60: {
+    full: derivedRollupsQuery(60, FULL_COLUMNS),
+    slim: derivedRollupsQuery(60, SLIM_COLUMNS),
+    average: derivedRollupsQuery(60, AVERAGE_COLUMNS),
+  },
   1440: {
     full: derivedRollupsQuery(1440, FULL_COLUMNS),
     slim: derivedRollupsQuery(1440, SLIM_COLUMNS),
+    average: derivedRollupsQuery(1440, AVERAGE_COLUMNS),
   },
-} as const
-
-/** PostgreSQL: {@link pgAverageSeries} of the 1-hour or 1-day rows with the hot minutes (see {@link derivedRollupsQuery}). */
-const DERIVED_AVERAGE_QUERIES = {
-  60: pgAverageSeries(derivedRollupsQuery(60, ['va_n', 'va_sum'])),
-  1440: pgAverageSeries(derivedRollupsQuery(1440, ['va_n', 'va_sum'])),
 } as const
 
 /**
@@ -317,17 +317,11 @@ export function createHistoryStore(engine: ReadEngine): HistoryStore {
                 from,
                 to,
               ])
-            : await engine.selectRows(DERIVED_AVERAGE_QUERIES[res === '1h' ? 60 : 1440], [
-                meter,
-                RES_MINUTES[res],
-                from,
-                to,
-                meter,
-                from,
-                to,
-                from,
-                to,
-              ])
+            : // The stored hours/days merged with the minutes not folded yet, as samples() reads them.
+              await engine.selectRows(
+                pgAverageSeries(DERIVED_QUERIES[res === '1h' ? 60 : 1440].average),
+                [meter, RES_MINUTES[res], from, to, meter, from, to, from, to],
+              )
         return { t: float8s(row?.[0]), avgVA: float8s(row?.[1]) }
       }
       if (engine.selectColumns !== undefined) {
