@@ -85,6 +85,7 @@ function conformance(engine: string, makeTarget: () => TestTarget): void {
       '2026_12_04_000400_register_brin',
       '2026_12_04_000500_hot_minutes',
       '2026_12_04_000600_derived_rollups',
+      '2026_12_04_000700_hot_minute_tables',
     ])
     const again = await openStore(target.target)
     expect(again.migrated).toEqual([])
@@ -752,6 +753,7 @@ function energyWhMigration(makeTarget: () => TestTarget): void {
         '2026_12_04_000400_register_brin',
         '2026_12_04_000500_hot_minutes',
         '2026_12_04_000600_derived_rollups',
+        '2026_12_04_000700_hot_minute_tables',
       ])
       const after = await sql<{
         energy_wh: number

@@ -1,5 +1,5 @@
-// Packed minutes (PostgreSQL): the 1-minute rollups of an hour in one row of arrays, and
-// register_rows without its unique index. The migrations both ways on a store with data, every query answering the same; and the rollups written in
+// Packed minutes (PostgreSQL): the 1-minute rollups of an hour in one row of arrays, the hot
+// minutes in tables of their own until folded, and register_rows without its unique index. The migrations both ways on a store with data, every query answering the same; and the rollups written in
 // batches that split hours, with a redelivery and older frames, equal SQLite's one row per minute.
 import { Migrator, sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
@@ -124,7 +124,7 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
       ).toHaveLength(3)
       expect(
         (await migrateToLatest(store.engine.db, { schema: store.engine.schema })).applied,
-      ).toEqual(['2026_12_04_000600_derived_rollups'])
+      ).toEqual(['2026_12_04_000600_derived_rollups', '2026_12_04_000700_hot_minute_tables'])
       expect(await run('select 1 from power_rows where res = 1')).toHaveLength(0)
       expect(await snapshot(store, false)).toEqual(before)
     } finally {
@@ -162,6 +162,37 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
     }
   })
 
+  it('never deletes from power_rows or energy_rows: hot minutes churn in their own tables', async () => {
+    // A deleted row stays on disk while any transaction of the server may still see it, even
+    // through `vacuum full`: the hot minutes' insert-then-fold churn must not land in the big tables.
+    const target = postgresTarget()
+    const store = await openStore(target.target)
+    try {
+      const db = store.engine.db
+      await sql
+        .raw(
+          `create function forbid_delete() returns trigger language plpgsql as
+             $$ begin raise exception 'delete from %', tg_table_name; end $$;
+           create trigger no_delete before delete on power_rows for each statement execute function forbid_delete();
+           create trigger no_delete before delete on energy_rows for each statement execute function forbid_delete();`,
+        )
+        .execute(db)
+      await writeAll(store, 777)
+      const count = async (text: string): Promise<number> =>
+        Number(((await sql.raw(text).execute(db)).rows[0] as { n: number | string }).n)
+      expect(await count('select count(*) as n from power_rows where res = 1')).toBe(0)
+      expect(await count('select count(*) as n from energy_rows where res = 1')).toBe(0)
+      expect(await count('select count(*) as n from power_minutes')).toBeGreaterThan(0)
+      const minutes = (await sql
+        .raw("select n from power_rollups where res = '1m'")
+        .execute(db)) as { rows: { n: number | string }[] }
+      expect(minutes.rows.reduce((a, r) => a + Number(r.n), 0)).toBe(records.length)
+    } finally {
+      await store.close()
+      await target.dispose()
+    }
+  })
+
   it('migrates a store with data down to one row per minute and up again, every query answering the same', async () => {
     const target = postgresTarget()
     const store = await openStore(target.target)
@@ -175,10 +206,10 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
         await store.ingest.write(inOrder.slice(i, i + 777))
       expect(
         await count(
-          'select count(*) as n from power_rows where res = 1 and bucket < (select max(bucket) - max(bucket) % 3600000 - 3600000 from power_rows where res = 1)',
+          'select count(*) as n from power_hot_rows where bucket < (select max(bucket) - max(bucket) % 3600000 - 3600000 from power_hot_rows)',
         ),
       ).toBe(0)
-      expect(await count('select count(*) as n from power_rows where res = 1')).toBeGreaterThan(0)
+      expect(await count('select count(*) as n from power_hot_rows')).toBeGreaterThan(0)
       expect(await count('select count(*) as n from power_minutes')).toBeGreaterThan(0)
       // Then redeliveries and late frames (minutes in both places until the next fold).
       await writeAll(store, 777)
@@ -198,6 +229,7 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
       const down = await migrator.migrateTo(PREVIOUS)
       expect(down.error).toBeUndefined()
       expect(down.results?.map((r) => [r.migrationName, r.direction])).toEqual([
+        ['2026_12_04_000700_hot_minute_tables', 'Down'],
         ['2026_12_04_000600_derived_rollups', 'Down'],
         ['2026_12_04_000500_hot_minutes', 'Down'],
         ['2026_12_04_000400_register_brin', 'Down'],
@@ -216,6 +248,7 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
         '2026_12_04_000400_register_brin',
         '2026_12_04_000500_hot_minutes',
         '2026_12_04_000600_derived_rollups',
+        '2026_12_04_000700_hot_minute_tables',
       ])
       // register_rows keeps its rows unique without a key: a redelivery adds none.
       const registers = await count('select count(*) as n from register_rows')
@@ -235,6 +268,54 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
           'select count(*) as n from (select m, reg, t from register_rows group by m, reg, t having count(*) > 1) d',
         ),
       ).toBe(0)
+    } finally {
+      await store.close()
+      await target.dispose()
+    }
+  })
+
+  it('moves hot minutes out of power_rows/energy_rows and back (2026_12_04_000700), every query answering the same', async () => {
+    const target = postgresTarget()
+    const store = await openStore(target.target)
+    try {
+      const db = store.engine.db
+      const count = async (text: string): Promise<number> =>
+        Number(((await sql.raw(text).execute(db)).rows[0] as { n: number | string }).n)
+      // Hot minutes of both meters, and late minutes of hours already folded.
+      await writeAll(store, 777)
+      const hot = await snapshot(store)
+      const power = await count('select count(*) as n from power_hot_rows')
+      const energy = await count('select count(*) as n from energy_hot_rows')
+      expect(power).toBeGreaterThan(0)
+      expect(energy).toBeGreaterThan(0)
+      const schema = store.engine.schema
+      const migrator = new Migrator({
+        db,
+        provider: migrationProvider,
+        migrationTableSchema: schema!,
+      })
+      const down = await migrator.migrateTo('2026_12_04_000600_derived_rollups')
+      expect(down.error).toBeUndefined()
+      expect(down.results?.map((r) => [r.migrationName, r.direction])).toEqual([
+        ['2026_12_04_000700_hot_minute_tables', 'Down'],
+      ])
+      expect(await count('select count(*) as n from power_rows where res = 1')).toBe(power)
+      expect(await count('select count(*) as n from energy_rows where res = 1')).toBe(energy)
+      expect(
+        await count(
+          "select count(*) as n from information_schema.tables where table_schema = current_schema() and table_name in ('power_hot_rows', 'energy_hot_rows')",
+        ),
+      ).toBe(0)
+      const sqlOnly = Object.fromEntries(Object.entries(hot).filter(([k]) => !k.includes(' ')))
+      expect(await snapshot(store, false)).toEqual(sqlOnly)
+      expect((await migrateToLatest(db, { schema })).applied).toEqual([
+        '2026_12_04_000700_hot_minute_tables',
+      ])
+      expect(await count('select count(*) as n from power_rows where res = 1')).toBe(0)
+      expect(await count('select count(*) as n from energy_rows where res = 1')).toBe(0)
+      expect(await count('select count(*) as n from power_hot_rows')).toBe(power)
+      expect(await count('select count(*) as n from energy_hot_rows')).toBe(energy)
+      expect(await snapshot(store)).toEqual(hot)
     } finally {
       await store.close()
       await target.dispose()
@@ -275,7 +356,9 @@ describe('store packed minutes: sqlite', () => {
     try {
       await store.ingest.write(records.slice(0, 500))
       const tables = await sql
-        .raw("select name from sqlite_master where name in ('power_minutes', 'energy_minutes')")
+        .raw(
+          "select name from sqlite_master where name in ('power_minutes', 'energy_minutes', 'power_hot_rows', 'energy_hot_rows')",
+        )
         .execute(store.engine.db)
       expect(tables.rows).toEqual([])
       const rows = await sql

@@ -22,6 +22,8 @@ import { formatHorodate, parseHorodate, parisDayStart as localDayStart } from '@
 const requireSqlite = createRequire(new URL('../../sink-sqlite/package.json', import.meta.url))
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 200_000)
 const PG_URL = process.env.LINKY_PG_URL ?? 'postgres://root@127.0.0.1:5432/test'
+// Prefix of the scratch PostgreSQL schema (dropped at the end): one per user of a shared server.
+const PG_SCHEMA_PREFIX = process.env.BENCH_PG_SCHEMA_PREFIX ?? 'bench'
 const YEAR_FRAMES_2S = (365 * 86_400) / 2
 const START = Date.UTC(2025, 11, 31, 23) // 2026-01-01 00:00 Paris
 const emit = (o) =>
@@ -215,7 +217,7 @@ async function tableBytes(store) {
 
 async function bench(engine) {
   const dir = mkdtempSync(join(tmpdir(), 'linky-bench-'))
-  const schema = `bench_${Math.random().toString(36).slice(2, 8)}`
+  const schema = `${PG_SCHEMA_PREFIX}_${Math.random().toString(36).slice(2, 8)}`
   const target = engine === 'sqlite' ? join(dir, 'bench.db') : `${PG_URL}?schema=${schema}`
   const store =
     engine === 'sqlite' ? await openSqliteStore(target) : await openPostgresStore(target)
@@ -257,20 +259,20 @@ async function bench(engine) {
     emit({ bench: 'store-query-power-curve-day-raw', engine, points, ...dayMs, target: 50 })
 
     // 3. Bytes per meter-year at the default retention (30 days of samples and registers, rollups
-    // and events for 365 days), from the per-day size of each table over the imported days.
+    // and events for 365 days), from the per-day size of each table over the imported days. Tables
+    // are measured as the import left them, dead rows included: PostgreSQL keeps a deleted or
+    // updated row on disk while any transaction of the server may still see it (even through
+    // `vacuum full`), so on a shared server that is what a store carries.
     if (engine === 'sqlite') await sql`pragma wal_checkpoint(truncate)`.execute(store.engine.db)
-    else {
-      // PostgreSQL: the 1-minute rollups leave power_rows/energy_rows an hour after their data
-      // (folded into power_minutes/energy_minutes); in a running store autovacuum lets new rows
-      // reuse that space, so these two tables stay the size of the last hours. A bulk import has
-      // no such reuse: count their live rows only.
-      await sql`vacuum full power_rows, energy_rows`.execute(store.engine.db)
-      await sql`vacuum analyze`.execute(store.engine.db)
-    }
+    else await sql`vacuum analyze`.execute(store.engine.db)
     const sizes = await tableBytes(store)
     const days = (FRAMES * 2000) / 86_400_000
     // The tables before and after the compact storage migration (the ones absent count 0).
     const sum = (...names) => names.reduce((a, n) => a + (sizes[n] ?? 0), 0)
+    // PostgreSQL's hot minutes (migration 2026_12_04_000700) hold the last ~2 hours of 1-minute
+    // rows per meter, folded away every hour, whatever the retention: counted once, as they are
+    // (with the dead rows of every fold of the import), not per day.
+    const hot = sum('power_hot_rows', 'energy_hot_rows')
     const fullRes = sum('samples', 'registers', 'sample_rows', 'register_rows')
     const kept = sum(
       'power_rollups',
@@ -282,7 +284,7 @@ async function bench(engine) {
       'energy_minutes',
     )
     const perYear = Math.round(
-      (fullRes / days) * 30 + (kept / days) * 365 + sum('meters', 'contracts', 'meter_nums'),
+      (fullRes / days) * 30 + (kept / days) * 365 + hot + sum('meters', 'contracts', 'meter_nums'),
     )
     emit({
       bench: 'store-bytes-per-meter-year',
@@ -290,6 +292,7 @@ async function bench(engine) {
       extrapolatedFromDays: Number(days.toFixed(2)),
       fullResolutionBytesPerDay: Math.round(fullRes / days),
       rollupsAndEventsBytesPerDay: Math.round(kept / days),
+      hotMinutesBytes: hot,
       bytesPerMeterYear: perYear,
       mbPerMeterYear: Number((perYear / 1e6).toFixed(1)),
       totalBytesOnDisk: await store.sizeBytes(),
@@ -306,6 +309,9 @@ async function bench(engine) {
               (b / days) * (/^(samples|registers|sample_rows|register_rows)$/.test(n) ? 30 : 365),
             ),
           ]),
+      ),
+      hotMinutesTableBytes: Object.fromEntries(
+        ['power_hot_rows', 'energy_hot_rows'].filter((n) => n in sizes).map((n) => [n, sizes[n]]),
       ),
       target: engine === 'sqlite' ? 200e6 : 400e6,
     })

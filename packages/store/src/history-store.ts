@@ -37,15 +37,15 @@ export function autoResolution(from: number, to: number): Resolution {
 
 /**
  * PostgreSQL's 1-minute power rows: the hours folded into `power_minutes` (one row of arrays per
- * hour) and the recent ones still in `power_rows` (docs/storage.md, "Packed minutes"), merged per
- * minute (a late frame can put a minute in both). `columns` are `power_rows` columns after
+ * hour) and the recent ones still in `power_hot_rows` (docs/storage.md, "Packed minutes"), merged per
+ * minute (a late frame can put a minute in both). `columns` are `power_hot_rows` columns after
  * `bucket`. Parameters: meter id, first hour, end, meter id, from, end, from, end (epoch ms).
  */
 const packedMinutesQuery = (columns: readonly PowerMinuteColumn[]): string => {
   const merged = columns.map((c) => `${MERGE_AGGREGATE[POWER_MINUTE_COLUMNS[c]]}(q.${c})`)
   return `select q.bucket, ${merged.join(', ')}
   from (select bucket, ${columns.join(', ')} from (${powerMinuteRowsSql('from power_minutes p')} and p.m = (select num from meter_nums where id = ?) and p.hour >= ? and p.hour < ?) f
-        union all select bucket, ${columns.join(', ')} from power_rows where m = (select num from meter_nums where id = ?) and res = 1 and bucket >= ? and bucket < ?) q
+        union all select bucket, ${columns.join(', ')} from power_hot_rows where m = (select num from meter_nums where id = ?) and bucket >= ? and bucket < ?) q
   where q.bucket >= ? and q.bucket < ? group by q.bucket order by q.bucket`
 }
 const PACKED_MINUTES_QUERY = packedMinutesQuery([
@@ -117,7 +117,7 @@ const derivedRollupsQuery = (res: 60 | 1440, columns: readonly PowerMinuteColumn
   const bucket = res === 60 ? hourSql('bucket') : parisDaySql('bucket')
   return `select q.bucket, ${merged.join(', ')}
   from (select bucket, ${columns.join(', ')} from power_rows where m = (select num from meter_nums where id = ?) and res = ? and bucket >= ? and bucket < ?
-        union all select ${bucket} as bucket, ${columns.join(', ')} from power_rows where m = (select num from meter_nums where id = ?) and res = 1 and bucket >= ? and bucket < ?) q
+        union all select ${bucket} as bucket, ${columns.join(', ')} from power_hot_rows where m = (select num from meter_nums where id = ?) and bucket >= ? and bucket < ?) q
   where q.bucket >= ? and q.bucket < ? group by q.bucket order by q.bucket`
 }
 const FULL_COLUMNS: readonly PowerMinuteColumn[] = [
@@ -154,7 +154,7 @@ const DERIVED_QUERIES = {
  */
 const DERIVED_ENERGY_QUERY = `select reg, bucket, energy_wh from (
     select reg, bucket, energy_wh from energy_rows where m = (select num from meter_nums where id = ?) and res = 1440 and bucket >= ? and bucket < ?
-    union all select reg, ${parisDaySql('bucket')} as bucket, energy_wh from energy_rows where m = (select num from meter_nums where id = ?) and res = 1 and bucket >= ? and bucket < ?) q
+    union all select reg, ${parisDaySql('bucket')} as bucket, energy_wh from energy_hot_rows where m = (select num from meter_nums where id = ?) and bucket >= ? and bucket < ?) q
   where bucket >= ? and bucket < ? order by bucket`
 
 /**

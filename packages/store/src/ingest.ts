@@ -294,6 +294,14 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
   const L = engine.least.bind(engine)
   const G = engine.greatest.bind(engine)
   const { power: powerConflict, energy: energyConflict } = rollupConflicts(L, G)
+  // PostgreSQL: the 1-minute rows wait for their fold in tables of their own (no `res` column), so
+  // that the fold never deletes from power_rows/energy_rows (migration 2026_12_04_000700).
+  const hotPowerConflict = powerConflict
+    .replace(/power_rows\./g, 'power_hot_rows.')
+    .replace('(m, res, bucket)', '(m, bucket)')
+  const hotEnergyConflict = energyConflict
+    .replace(/energy_rows\./g, 'energy_hot_rows.')
+    .replace('(m, res, reg, bucket)', '(m, reg, bucket)')
   // One row per meter of the batch; the newer reading wins (an import of older data keeps the newer one).
   const meterConflict =
     'on conflict (id) do update set ' +
@@ -683,8 +691,14 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           (a, b) => a.m - b.m || a.res - b.res || a.bucket - b.bucket,
         )
         const energyRows = mergeEnergy(energy)
-        await tx.insert('power_rows', powerRows, powerConflict)
-        await tx.insert('energy_rows', energyRows, energyConflict)
+        // PostgreSQL writes only 1-minute rows (`resolutions` 1), into the hot tables.
+        if (packMinutes) {
+          await tx.insert('power_hot_rows', powerRows, hotPowerConflict)
+          await tx.insert('energy_hot_rows', energyRows, hotEnergyConflict)
+        } else {
+          await tx.insert('power_rows', powerRows, powerConflict)
+          await tx.insert('energy_rows', energyRows, energyConflict)
+        }
         const fold = packMinutes ? foldCut(powerRows) : -Infinity
         if (fold > foldedBefore) await foldMinutes(tx, fold, powerConflict, energyConflict)
         const meterRows: RowOf<'meters'>[] = []
@@ -734,8 +748,8 @@ function foldCut(powerRows: readonly { readonly res: number; readonly bucket: nu
 }
 
 /**
- * PostgreSQL: moves the 1-minute rows of buckets before `before` (an hour start, epoch ms) into
- * their packed rows (`power_minutes`, `energy_minutes`), merged with what an earlier fold put
+ * PostgreSQL: moves the 1-minute rows of buckets before `before` (an hour start, epoch ms) from
+ * the hot tables (`power_hot_rows`, `energy_hot_rows`) into their packed rows (`power_minutes`, `energy_minutes`), merged with what an earlier fold put
  * there, and adds them to their 1-hour and 1-day rows (`powerConflict`, `energyConflict`: the
  * upserts' `on conflict` clauses).
  */
@@ -746,12 +760,16 @@ async function foldMinutes(
   energyConflict: string,
 ): Promise<void> {
   // The moved rows (a CTE) have no index: joined to the 60-minute grid by a nested loop, a fold
-  // of many rows costs seconds (a hash or merge join costs milliseconds); and the cost that
-  // forbidding it gives the plan would make PostgreSQL compile it (JIT, ~1 s each time).
+  // of many rows costs seconds (a hash join costs milliseconds); and the cost that forbidding it
+  // gives the plan would make PostgreSQL compile it (JIT, ~1 s each time). A merge join keys on
+  // (meter, register, hour) only and filters the minute: 60 × 60 comparisons per meter-hour
+  // (2,000 meters' hour: 5.3-7.5 s against 2.4-2.5 s hashed on the whole key, EXPLAIN ANALYZE).
   await tx.query('set local enable_nestloop = off', [])
+  await tx.query('set local enable_mergejoin = off', [])
   await tx.query('set local jit = off', [])
-  await tx.query(foldPowerMinutesSql('move', '?', powerConflict), [before])
-  await tx.query(foldEnergyMinutesSql('move', '?', energyConflict), [before])
+  await tx.query(foldPowerMinutesSql('move', '?', powerConflict, 'hot'), [before])
+  await tx.query(foldEnergyMinutesSql('move', '?', energyConflict, 'hot'), [before])
   await tx.query('reset enable_nestloop', [])
+  await tx.query('reset enable_mergejoin', [])
   await tx.query('reset jit', [])
 }

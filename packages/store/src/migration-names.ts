@@ -12,4 +12,5 @@ export const MIGRATION_NAMES: readonly string[] = [
   '2026_12_04_000400_register_brin',
   '2026_12_04_000500_hot_minutes',
   '2026_12_04_000600_derived_rollups',
+  '2026_12_04_000700_hot_minute_tables',
 ]

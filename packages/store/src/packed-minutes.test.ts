@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest'
 import {
   ENERGY_MINUTES_CONFLICT,
   POWER_MINUTES_CONFLICT,
+  foldEnergyMinutesSql,
   foldPowerMinutesSql,
+  rollupConflicts,
 } from './packed-minutes.js'
 
 describe('conflict clauses', () => {
@@ -25,5 +27,17 @@ describe('fold SQL', () => {
       'delete from power_rows where res = 1 and bucket < ?',
     )
     expect(foldPowerMinutesSql('move')).toContain(POWER_MINUTES_CONFLICT)
+  })
+
+  it('moves from the hot tables: power_rows/energy_rows only get the derived rows inserted', () => {
+    const { power: pc, energy: ec } = rollupConflicts(
+      (a, b) => `least(${a}, ${b})`,
+      (a, b) => `greatest(${a}, ${b})`,
+    )
+    const power = foldPowerMinutesSql('move', '?', pc, 'hot')
+    const energy = foldEnergyMinutesSql('move', '?', ec, 'hot')
+    expect(power).toContain('delete from power_hot_rows where true and bucket < ?')
+    expect(energy).toContain('delete from energy_hot_rows where true and bucket < ?')
+    expect(`${power} ${energy}`).not.toMatch(/(delete from|update) (power|energy)_rows\b/)
   })
 })

@@ -127,24 +127,41 @@ function derivedRows(
 }
 
 /**
+ * Where 1-minute rows wait for their fold: the hot tables (migration 2026_12_04_000700, key
+ * without `res`), or, before that migration, the rollup tables' rows with `res` 1.
+ */
+export type HotMinutes = 'hot' | 'rollup-rows'
+
+/** The table holding the hot 1-minute rows of `power` or `energy` in `from`, and its row filter. */
+const hotSource = (
+  kind: 'power' | 'energy',
+  from: HotMinutes,
+): { readonly table: string; readonly where: string } =>
+  from === 'hot'
+    ? { table: `${kind}_hot_rows`, where: 'true' }
+    : { table: `${kind}_rows`, where: 'res = 1' }
+
+/**
  * SQL of the hot 1-minute rows of `power_rows` (`res` 1, not folded yet) as rows of the 1-hour and
  * 1-day resolutions (one per minute, not merged): what a reader adds to the stored 1-hour and
  * 1-day rows, which are derived from the minutes at the fold (see {@link foldPowerMinutesSql}).
  * `where` filters the minute rows (SQL, may be empty).
  */
-export function hotPowerRollupsSql(where = ''): string {
+export function hotPowerRollupsSql(where = '', from: HotMinutes = 'rollup-rows'): string {
   const cols = Object.keys(POWER_MINUTE_COLUMNS).join(', ')
   const w = where === '' ? '' : ` and ${where}`
-  return `select m, 60 as res, ${hourSql('bucket')} as bucket, ${cols} from power_rows where res = 1${w}
-     union all select m, 1440 as res, ${parisDaySql('bucket')} as bucket, ${cols} from power_rows where res = 1${w}`
+  const { table, where: hot } = hotSource('power', from)
+  return `select m, 60 as res, ${hourSql('bucket')} as bucket, ${cols} from ${table} where ${hot}${w}
+     union all select m, 1440 as res, ${parisDaySql('bucket')} as bucket, ${cols} from ${table} where ${hot}${w}`
 }
 
-/** {@link hotPowerRollupsSql} for `energy_rows`. */
-export function hotEnergyRollupsSql(where = ''): string {
+/** {@link hotPowerRollupsSql} for `energy_rows` (or `energy_hot_rows`). */
+export function hotEnergyRollupsSql(where = '', from: HotMinutes = 'rollup-rows'): string {
   const cols = Object.keys(ENERGY_MINUTE_COLUMNS).join(', ')
   const w = where === '' ? '' : ` and ${where}`
-  return `select m, 60 as res, reg, ${hourSql('bucket')} as bucket, ${cols} from energy_rows where res = 1${w}
-     union all select m, 1440 as res, reg, ${parisDaySql('bucket')} as bucket, ${cols} from energy_rows where res = 1${w}`
+  const { table, where: hot } = hotSource('energy', from)
+  return `select m, 60 as res, reg, ${hourSql('bucket')} as bucket, ${cols} from ${table} where ${hot}${w}
+     union all select m, 1440 as res, reg, ${parisDaySql('bucket')} as bucket, ${cols} from ${table} where ${hot}${w}`
 }
 
 /** An array of the 60 minutes of `p.<col>` for one (meter, hour) group; null when every element is. */
@@ -163,19 +180,28 @@ const minutesArray = (col: string, zeroIsNull: boolean): string => {
  * the moved minutes to their 1-hour and 1-day rows, which ingest no longer writes on PostgreSQL
  * (migration 2026_12_04_000600): each minute is added once, by the fold that moves it.
  */
-export function foldPowerMinutesSql(kind: 'copy' | 'move', before = '?', rollups?: string): string {
+export function foldPowerMinutesSql(
+  kind: 'copy' | 'move',
+  before = '?',
+  rollups?: string,
+  from: HotMinutes = 'rollup-rows',
+): string {
   const columns = Object.keys(POWER_MINUTE_COLUMNS)
+  const { table, where } = hotSource('power', from)
   const source =
     kind === 'copy'
-      ? `select * from power_rows where res = 1`
-      : `delete from power_rows where res = 1 and bucket < ${before} returning m, res, bucket, ${columns.join(', ')}`
+      ? `select * from ${table} where ${where}`
+      : `delete from ${table} where ${where} and bucket < ${before} returning m, bucket, ${columns.join(', ')}`
+  // Joined to the grid on (meter, hour, minute): on an expression of the bucket, PostgreSQL could
+  // only merge on the meter, quadratic in the hours of one fold.
   const pack = `insert into power_minutes (m, hour, ${columns.join(', ')})
      select k.m, k.hour, ${columns.map((c) => (c === 'n' ? 'array_agg(p.n order by i)' : minutesArray(c, POWER_COUNT_COLUMNS.includes(c)))).join(', ')}
      from k cross join generate_series(1, 60) as i
-     left join src p on p.m = k.m and p.bucket = k.hour + (i - 1) * 60000
+     left join s p on p.m = k.m and p.hour = k.hour and p.mi = i
      group by k.m, k.hour${kind === 'move' ? ` ${POWER_MINUTES_CONFLICT}` : ''}`
   const head = `with src as (${source}),
-     k as (select distinct m, bucket - bucket % 3600000 as hour from src)`
+     s as (select *, bucket - bucket % 3600000 as hour, (bucket % 3600000) / 60000 + 1 as mi from src),
+     k as (select distinct m, hour from s)`
   if (rollups === undefined) return `${head}\n     ${pack}`
   return `${head}, packed as (${pack})
      insert into power_rows (m, res, bucket, ${columns.join(', ')})
@@ -187,19 +213,22 @@ export function foldEnergyMinutesSql(
   kind: 'copy' | 'move',
   before = '?',
   rollups?: string,
+  from: HotMinutes = 'rollup-rows',
 ): string {
   const columns = Object.keys(ENERGY_MINUTE_COLUMNS)
+  const { table, where } = hotSource('energy', from)
   const source =
     kind === 'copy'
-      ? `select * from energy_rows where res = 1`
-      : `delete from energy_rows where res = 1 and bucket < ${before} returning m, res, reg, bucket, ${columns.join(', ')}`
+      ? `select * from ${table} where ${where}`
+      : `delete from ${table} where ${where} and bucket < ${before} returning m, reg, bucket, ${columns.join(', ')}`
   const pack = `insert into energy_minutes (m, reg, hour, ${columns.join(', ')})
      select k.m, k.reg, k.hour, ${columns.map((c) => `array_agg(e.${c} order by i)`).join(', ')}
      from k cross join generate_series(1, 60) as i
-     left join src e on e.m = k.m and e.reg = k.reg and e.bucket = k.hour + (i - 1) * 60000
+     left join s e on e.m = k.m and e.reg = k.reg and e.hour = k.hour and e.mi = i
      group by k.m, k.reg, k.hour${kind === 'move' ? ` ${ENERGY_MINUTES_CONFLICT}` : ''}`
   const head = `with src as (${source}),
-     k as (select distinct m, reg, bucket - bucket % 3600000 as hour from src)`
+     s as (select *, bucket - bucket % 3600000 as hour, (bucket % 3600000) / 60000 + 1 as mi from src),
+     k as (select distinct m, reg, hour from s)`
   if (rollups === undefined) return `${head}\n     ${pack}`
   return `${head}, packed as (${pack})
      insert into energy_rows (m, res, reg, bucket, ${columns.join(', ')})

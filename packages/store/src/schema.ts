@@ -189,6 +189,15 @@ export interface EnergyRowsTable extends Omit<EnergyRollupsTable, 'meter' | 'res
   readonly reg: number
 }
 
+/**
+ * `power_hot_rows` (PostgreSQL only, migration 2026_12_04_000700): the 1-minute power rows of
+ * `power_rows` waiting for their hourly fold into `power_minutes` (no `res`: all are 1 minute).
+ */
+export type PowerHotRowsTable = Omit<PowerRowsTable, 'res'>
+
+/** `energy_hot_rows` (PostgreSQL only): the 1-minute energy rows waiting for their fold. */
+export type EnergyHotRowsTable = Omit<EnergyRowsTable, 'res'>
+
 /** The whole database, for `Kysely<StoreDatabase>`. */
 export interface StoreDatabase {
   meters: MetersTable
@@ -205,6 +214,8 @@ export interface StoreDatabase {
   energy_rows: EnergyRowsTable
   power_minutes: PowerMinutesTable
   energy_minutes: EnergyMinutesTable
+  power_hot_rows: PowerHotRowsTable
+  energy_hot_rows: EnergyHotRowsTable
 }
 
 /**
@@ -321,6 +332,35 @@ export const COLUMNS = {
   energy_rows: {
     m: 'int',
     res: 'smallint',
+    reg: 'smallint',
+    bucket: 'bigint',
+    min_wh: 'bigint',
+    max_wh: 'bigint',
+    energy_wh: 'bigint',
+  },
+  power_hot_rows: {
+    m: 'int',
+    bucket: 'bigint',
+    n: 'int',
+    va_n: 'int',
+    va_sum: 'bigint',
+    va_min: 'int',
+    va_max: 'int',
+    vap_n: 'int',
+    va1_sum: 'bigint',
+    va2_sum: 'bigint',
+    va3_sum: 'bigint',
+    inj_n: 'int',
+    inj_sum: 'bigint',
+    u_n: 'int',
+    u1_sum: 'bigint',
+    u2_sum: 'bigint',
+    u3_sum: 'bigint',
+    u_min: 'int',
+    u_max: 'int',
+  },
+  energy_hot_rows: {
+    m: 'int',
     reg: 'smallint',
     bucket: 'bigint',
     min_wh: 'bigint',

@@ -16,6 +16,7 @@ import {
   powerMinuteRowsSql,
   rollupConflicts,
 } from '../packed-minutes.js'
+import type { HotMinutes } from '../packed-minutes.js'
 import { createFrameViews } from './2026_11_28_000000_initial.js'
 import { createDailyViews } from './2026_12_04_000000_energy_wh.js'
 import { createCostViews } from './2026_12_04_000100_monthly_cost.js'
@@ -39,37 +40,58 @@ const ENERGY = Object.entries(ENERGY_MINUTE_COLUMNS)
 const mergedAs = (col: string, how: keyof typeof MERGE_AGGREGATE, type: string): string =>
   `cast(${MERGE_AGGREGATE[how]}(p.${col}) as ${type}) as ${col}`
 
-/** `power_rollups`: stored rows, packed minutes, and the hot minutes as 1-hour and 1-day rows. */
-const POWER_VIEW = `select k.id as meter, ${resNameSql('p.res')} as res, p.bucket, ${POWER.map(([c, how]) => mergedAs(c, how, powerType(c))).join(', ')}
-  from (select m, res, bucket, ${POWER.map(([c]) => c).join(', ')} from power_rows
+/**
+ * The views of derived rollups, the hot minutes read from `from` (see {@link HotMinutes}):
+ * `power_rollups` (stored rows, packed minutes, and the hot minutes as 1-hour and 1-day rows),
+ * `energy_rollups` like it, and the rows of `daily_energy` and `hourly_power`.
+ */
+export function derivedViews(from: HotMinutes): {
+  power: string
+  energy: string
+  daily: string
+  hourly: string
+} {
+  const hot = (kind: 'power' | 'energy'): string =>
+    from === 'hot' ? `${kind}_hot_rows` : `${kind}_rows where res = 1`
+  const powerCols = POWER.map(([c]) => c).join(', ')
+  const energyCols = ENERGY.map(([c]) => c).join(', ')
+  // The hot minutes themselves, as 1-minute rows (in `power_rows` before 2026_12_04_000700).
+  const hotPower =
+    from === 'hot'
+      ? `\n        union all select m, 1, bucket, ${powerCols} from power_hot_rows`
+      : ''
+  const hotEnergy =
+    from === 'hot'
+      ? `\n        union all select m, 1, reg, bucket, ${energyCols} from energy_hot_rows`
+      : ''
+  return {
+    power: `select k.id as meter, ${resNameSql('p.res')} as res, p.bucket, ${POWER.map(([c, how]) => mergedAs(c, how, powerType(c))).join(', ')}
+  from (select m, res, bucket, ${powerCols} from power_rows${hotPower}
         union all ${powerMinuteRowsSql('from power_minutes p')}
-        union all ${hotPowerRollupsSql()}) p
+        union all ${hotPowerRollupsSql('', from)}) p
   join meter_nums k on k.num = p.m
-  group by k.id, p.res, p.bucket`
-
-/** `energy_rollups`, like {@link POWER_VIEW}. */
-const ENERGY_VIEW = `select k.id as meter, ${resNameSql('p.res')} as res, ${registerNameSql('p.reg')} as register, p.bucket, ${ENERGY.map(([c, how]) => mergedAs(c, how, 'bigint')).join(', ')}
-  from (select m, res, reg, bucket, ${ENERGY.map(([c]) => c).join(', ')} from energy_rows
+  group by k.id, p.res, p.bucket`,
+    energy: `select k.id as meter, ${resNameSql('p.res')} as res, ${registerNameSql('p.reg')} as register, p.bucket, ${ENERGY.map(([c, how]) => mergedAs(c, how, 'bigint')).join(', ')}
+  from (select m, res, reg, bucket, ${energyCols} from energy_rows${hotEnergy}
         union all ${energyMinuteRowsSql('from energy_minutes e')}
-        union all ${hotEnergyRollupsSql()}) p
+        union all ${hotEnergyRollupsSql('', from)}) p
   join meter_nums k on k.num = p.m
-  group by k.id, p.res, p.reg, p.bucket`
-
-/** `daily_energy`'s rows: the stored 1-day rows and the hot minutes by local day. */
-const DAILY_SOURCE = `(select k.id as meter, p.bucket, ${registerNameSql('p.reg')} as register, cast(sum(p.energy_wh) as bigint) as energy_wh
+  group by k.id, p.res, p.reg, p.bucket`,
+    daily: `(select k.id as meter, p.bucket, ${registerNameSql('p.reg')} as register, cast(sum(p.energy_wh) as bigint) as energy_wh
   from (select m, reg, bucket, energy_wh from energy_rows where res = 1440
-        union all select m, reg, ${parisDaySql('bucket')} as bucket, energy_wh from energy_rows where res = 1) p
+        union all select m, reg, ${parisDaySql('bucket')} as bucket, energy_wh from ${hot('energy')}) p
   join meter_nums k on k.num = p.m
-  group by k.id, p.reg, p.bucket) d`
-
-/** `hourly_power`'s rows: the stored 1-hour rows and the hot minutes by hour. */
-const HOURLY_SOURCE = `(select k.id as meter, p.bucket, ${POWER.map(([c, how]) => mergedAs(c, how, powerType(c))).join(', ')}
+  group by k.id, p.reg, p.bucket) d`,
+    hourly: `(select k.id as meter, p.bucket, ${POWER.map(([c, how]) => mergedAs(c, how, powerType(c))).join(', ')}
   from (select m, bucket, ${POWER.map(([c]) => c).join(', ')} from power_rows where res = 60
-        union all select m, ${hourSql('bucket')} as bucket, ${POWER.map(([c]) => c).join(', ')} from power_rows where res = 1) p
+        union all select m, ${hourSql('bucket')} as bucket, ${POWER.map(([c]) => c).join(', ')} from ${hot('power')}) p
   join meter_nums k on k.num = p.m
-  group by k.id, p.bucket) h`
+  group by k.id, p.bucket) h`,
+  }
+}
 
-async function createViews(
+/** Replaces the rollup views and the views reading them with `views`. */
+export async function createViews(
   db: Kysely<unknown>,
   views: { power: string; energy: string; daily: string; hourly: string },
 ): Promise<void> {
@@ -95,12 +117,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   if (engineKindOf(db) === 'sqlite') return
   await exec(db, foldPowerMinutesSql('move', ALL))
   await exec(db, foldEnergyMinutesSql('move', ALL))
-  await createViews(db, {
-    power: POWER_VIEW,
-    energy: ENERGY_VIEW,
-    daily: DAILY_SOURCE,
-    hourly: HOURLY_SOURCE,
-  })
+  await createViews(db, derivedViews('rollup-rows'))
 }
 
 /** Folds every hot minute into its packed row and its hour and day, then restores the views of 2026_12_04_000500. */

@@ -7,6 +7,7 @@ import * as packedMinutes from './2026_12_04_000300_packed_minutes.js'
 import * as registerBrin from './2026_12_04_000400_register_brin.js'
 import * as hotMinutes from './2026_12_04_000500_hot_minutes.js'
 import * as derivedRollups from './2026_12_04_000600_derived_rollups.js'
+import * as hotMinuteTables from './2026_12_04_000700_hot_minute_tables.js'
 
 /** Every migration, by name (sorted by name when applied). Add new ones here; no folder scanning. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -18,6 +19,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '2026_12_04_000400_register_brin': registerBrin,
   '2026_12_04_000500_hot_minutes': hotMinutes,
   '2026_12_04_000600_derived_rollups': derivedRollups,
+  '2026_12_04_000700_hot_minute_tables': hotMinuteTables,
 })
 
 /** Serves {@link MIGRATIONS} to Kysely's Migrator. */
