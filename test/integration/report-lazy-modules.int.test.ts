@@ -20,7 +20,8 @@ const pgUp = await tcpReachable('127.0.0.1', 5432)
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const APP = join(root, 'apps/linkyrpi/dist/main.js')
 const RECORDER = fileURLToPath(new URL('../support/record-loads.mjs', import.meta.url))
-const HEAVY = ['kysely', 'yaml', 'rxjs']
+// reflect-metadata: only commands that run a pipeline (tsyringe) need it.
+const HEAVY = ['kysely', 'yaml', 'rxjs', 'reflect-metadata']
 
 /** Runs `linkyrpi report <args>`: exit code, stdout, stderr and the heavy packages it loaded. */
 function report(

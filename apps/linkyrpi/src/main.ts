@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import 'reflect-metadata'
+// No 'reflect-metadata' here: @linkyrpi/pipeline loads it before tsyringe, and the commands that
+// do not run a pipeline (report, decode, simulate…) do not pay for it.
 import { readFileSync } from 'node:fs'
 import { COMMANDS } from './commands/index.js'
 import { EXIT, UsageError } from './commands/command.js'

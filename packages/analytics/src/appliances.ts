@@ -442,14 +442,23 @@ function baseLevel(floor: Float64Array, t: Float64Array, base: number): Float64A
   const slot = new Uint8Array(n)
   const day = new Float64Array(n)
   const dayMax = new Map<number, number>()
+  // The points come in time order: a day's maximum is kept aside while its points follow.
+  let d0 = NaN
+  let max0 = 0
   for (let i = 0; i < n; i++) {
     const ti = t[i] as number
     const local = ti + parisOffsetMs(ti)
     const d = Math.floor(local / 86_400_000)
     slot[i] = Math.min(SLOTS - 1, Math.floor((local - d * 86_400_000) / SLOT_MS))
     day[i] = d
-    dayMax.set(d, Math.max(dayMax.get(d) ?? 0, floor[i] as number))
+    if (d !== d0) {
+      if (d0 === d0) dayMax.set(d0, max0)
+      d0 = d
+      max0 = dayMax.get(d) ?? 0
+    }
+    max0 = Math.max(max0, floor[i] as number)
   }
+  if (d0 === d0) dayMax.set(d0, max0)
   const level = new Float64Array(n).fill(base)
   const free = new Set(
     [...dayMax].filter(([, max]) => max <= base + HEATING_FREE_W).map(([d]) => d),

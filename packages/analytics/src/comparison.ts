@@ -3,7 +3,7 @@ import type { ContractSpan } from './contracts.js'
 import type { DayEnergy } from './day-energy.js'
 import { ejpOdds, tempoOdds } from './day-colours.js'
 import type { CalendarAssumptions, TempoColour } from './day-colours.js'
-import { hourFraction, shareOfDay } from './day-profile.js'
+import { hourFractions, shareOfDay } from './day-profile.js'
 import type { DailySchedule, DayProfiles } from './day-profile.js'
 import { PRICED_OPTIONS, periodOfIndex } from './options.js'
 import type { PricedOption } from './options.js'
@@ -74,7 +74,8 @@ export function periodEnergy(
     case 'base':
       return { base: e }
     case 'hc': {
-      const s = shareOfDay(profile, (h) => hourFraction(input.offPeak, h))
+      const fractions = hourFractions(input.offPeak)
+      const s = shareOfDay(profile, (h) => fractions[h] as number)
       return { hc: e * s, hp: e * (1 - s) }
     }
     case 'tempo': {

@@ -99,3 +99,19 @@ export function hourFraction(schedule: DailySchedule, hour: number): number {
   for (const [s, e] of schedule) covered += Math.max(0, Math.min(b, e) - Math.max(a, s))
   return Math.min(1, covered / 60)
 }
+
+const fractionTables = new WeakMap<DailySchedule, Float64Array>()
+
+/**
+ * {@link hourFraction} of hours 0-23 as a table, computed once per schedule (a year's comparison
+ * asks for every hour of every day).
+ */
+export function hourFractions(schedule: DailySchedule): Float64Array {
+  let table = fractionTables.get(schedule)
+  if (table === undefined) {
+    table = new Float64Array(24)
+    for (let h = 0; h < 24; h++) table[h] = hourFraction(schedule, h)
+    fractionTables.set(schedule, table)
+  }
+  return table
+}

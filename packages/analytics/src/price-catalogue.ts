@@ -249,9 +249,13 @@ function activeGrid(
   return found.options[option] === undefined ? null : found
 }
 
+// The prices of a grid per option and kVA, built once: a year's report asks for them about
+// 2,000 times (every day, for each option), and they are the same for every day of the grid.
+const gridPrices = new WeakMap<PriceGrid, Map<string, DayPrices>>()
+
 /**
  * The prices valid on local day `day` (`YYYY-MM-DD`) for an option and subscribed power (kVA);
- * null when no grid prices that option that day.
+ * null when no grid prices that option that day. The days of one grid share one (frozen) object.
  */
 export function pricesOn(
   catalogue: PriceCatalogue,
@@ -263,10 +267,26 @@ export function pricesOn(
   const prices = grid?.options[option]
   if (grid === null || prices === undefined) return null
   const key = kva === null ? '' : String(kva)
+  let known = gridPrices.get(grid)
+  if (known === undefined) {
+    known = new Map()
+    gridPrices.set(grid, known)
+  }
+  const memo = `${option}|${key}`
+  let out = known.get(memo)
+  if (out === undefined) {
+    out = Object.freeze(gridDayPrices(grid, prices, key))
+    known.set(memo, out)
+  }
+  return out
+}
+
+/** {@link pricesOn} of one grid, option prices and kVA key (`''` for an unknown power). */
+function gridDayPrices(grid: PriceGrid, prices: OptionPrices, key: string): DayPrices {
   const energy = { ...prices.energy, ...(prices.energyByKVA?.[key] ?? {}) }
   const sub = prices.subscription[key]
   return {
-    energy,
+    energy: Object.freeze(energy),
     subscriptionEurPerMonth: sub ?? null,
     validFrom: grid.validFrom,
     uncertain: prices.uncertain ?? null,

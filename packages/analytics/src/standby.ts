@@ -1,5 +1,6 @@
 import type { SamplePoint } from '@linkyrpi/tic-core/stage'
-import { localHour } from './paris-time.js'
+import { parisOffsetMs } from '@linkyrpi/tic-core/paris-time'
+import { DAY_MS, HOUR_MS } from './paris-time.js'
 import { quantile } from './stats.js'
 
 /** Night-time base load. */
@@ -21,7 +22,9 @@ export interface Standby {
 export function standby(hourly: readonly SamplePoint[], eurPerKWh: number | null): Standby {
   const minima: number[] = []
   for (const p of hourly) {
-    const h = localHour(p.t)
+    // localHour(p.t), from the UTC offset (a year is 8,760 points).
+    const local = p.t + parisOffsetMs(p.t)
+    const h = Math.floor((local - Math.floor(local / DAY_MS) * DAY_MS) / HOUR_MS)
     if (h >= 1 && h < 5 && p.minVA !== null) minima.push(p.minVA)
   }
   const va = quantile(minima, 0.1)

@@ -1,3 +1,5 @@
+// tsyringe needs the Reflect metadata polyfill loaded before it (it throws otherwise).
+import 'reflect-metadata'
 import { resolve } from 'node:path'
 import { container as rootContainer } from 'tsyringe'
 import { parseAnalyticsConfig } from '@linkyrpi/analytics'

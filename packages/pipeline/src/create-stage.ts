@@ -1,3 +1,5 @@
+// tsyringe needs the Reflect metadata polyfill loaded before it (it throws otherwise).
+import 'reflect-metadata'
 import { container as rootContainer } from 'tsyringe'
 import type { DependencyContainer } from 'tsyringe'
 import type { StageContext } from '@linkyrpi/tic-core/stage'

@@ -18,6 +18,7 @@ import { numberTypes, pgPlaceholders } from './pg-common.js'
 import { binaryIntArray, binaryTextArray } from './pg-binary-array.js'
 import type { BinaryIntType } from './pg-binary-array.js'
 import { assertSchemaName } from './postgres-url.js'
+import { importPg } from './import-pg.js'
 
 /** Options of {@link openPostgres}. */
 export interface PostgresEngineOptions {
@@ -50,7 +51,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /** Connects to PostgreSQL (pg Pool + Kysely). Fails with StoreConnectionError when unreachable. */
 export async function openPostgres(options: PostgresEngineOptions): Promise<Engine> {
-  const pg = (await import('pg')).default
+  const pg = await importPg()
   const schema = options.schema ?? 'public'
   assertSchemaName(schema)
   // int8 and numeric come back as strings by default; every value we store fits a double.

@@ -6,6 +6,7 @@ import { StoreConnectionError } from '@linkyrpi/store/reader'
 import type { ReadEngine } from '@linkyrpi/store/reader'
 import { numberTypes, pgPlaceholders } from './pg-common.js'
 import { assertSchemaName } from './postgres-url.js'
+import { importPg } from './import-pg.js'
 
 /** Options of {@link openPostgresReader}. */
 export interface PostgresReaderOptions {
@@ -21,7 +22,7 @@ export interface PostgresReaderOptions {
 
 /** Connects to PostgreSQL for reading. Fails with StoreConnectionError when unreachable. */
 export async function openPostgresReader(options: PostgresReaderOptions): Promise<ReadEngine> {
-  const pg = (await import('pg')).default
+  const pg = await importPg()
   const schema = options.schema ?? 'public'
   assertSchemaName(schema)
   const client = new pg.Client({

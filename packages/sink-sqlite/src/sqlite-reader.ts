@@ -2,6 +2,9 @@
  * The SQLite reader: better-sqlite3 without Kysely, for `linkyrpi report` (the `./reader` entry).
  * Its `selectRows` is also the full engine's.
  */
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import type { Database as SqliteDb, Statement } from 'better-sqlite3'
 import { StoreConnectionError } from '@linkyrpi/store/reader'
 import type { ColumnStatement, ReadEngine } from '@linkyrpi/store/reader'
@@ -47,6 +50,22 @@ export function sqliteSelectColumns(
 }
 
 /**
+ * better-sqlite3's compiled addon where its install puts it (`build/Release`), or null. Given as
+ * `nativeBinding`, it spares the `bindings` package's search (a dozen candidate paths probed, a
+ * stack trace read to find the caller): a few ms of `linkyrpi report`. When it is elsewhere,
+ * better-sqlite3 searches as usual.
+ */
+function releaseAddon(): string | null {
+  try {
+    const main = createRequire(import.meta.url).resolve('better-sqlite3')
+    const addon = join(dirname(main), '..', 'build', 'Release', 'better_sqlite3.node')
+    return existsSync(addon) ? addon : null
+  } catch {
+    return null
+  }
+}
+
+/**
  * Opens an existing store file for reading (the same connection settings as the engine, see
  * `applySqlitePragmas`). Fails with StoreConnectionError when the file is missing or unreadable.
  */
@@ -54,7 +73,11 @@ export async function openSqliteReader(options: { readonly path: string }): Prom
   const Database = (await import('better-sqlite3')).default
   let raw: SqliteDb
   try {
-    raw = new Database(options.path, { fileMustExist: true })
+    const nativeBinding = releaseAddon()
+    raw = new Database(options.path, {
+      fileMustExist: true,
+      ...(nativeBinding === null ? {} : { nativeBinding }),
+    })
     applySqlitePragmas(raw)
   } catch (error) {
     throw new StoreConnectionError(`cannot open SQLite database '${options.path}'`, {

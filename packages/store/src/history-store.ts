@@ -76,6 +76,19 @@ const pgAverageSeries = (inner: string): string =>
      string_agg(float8send(coalesce(q.va_sum::float8 / nullif(q.va_n, 0)::float8, 'NaN')), '' order by q.bucket)
    from (${inner}) q(bucket, va_n, va_sum)`
 
+/**
+ * PostgreSQL: the rows of `inner` (`columns` numeric columns, the first one ordering them) as one
+ * bytea of big-endian float8 per column (NaN for null): one row to parse instead of one per
+ * bucket, whose text values pg would parse one by one. Exact for the store's integers (< 2^53).
+ */
+const pgFloat8Columns = (inner: string, columns: number): string => {
+  const names = Array.from({ length: columns }, (_, i) => `c${i}`)
+  const aggs = names.map(
+    (c) => `string_agg(float8send(coalesce(q.${c}::float8, 'NaN')), '' order by q.c0)`,
+  )
+  return `select ${aggs.join(', ')} from (${inner}) q(${names.join(', ')})`
+}
+
 /** Big-endian float8s (PostgreSQL's `float8send`) as an array; null (no rows) as an empty one. */
 function float8s(bytes: unknown): Float64Array {
   if (!(bytes instanceof Uint8Array)) return new Float64Array(0)
@@ -152,6 +165,31 @@ export function createHistoryStore(engine: ReadEngine): HistoryStore {
   const text = (v: unknown): string => String(v)
   const textOrNull = (v: unknown): string | null => (v === null ? null : String(v))
   /** True for a meter known to be single-phase and not producing (no per-phase or injected power). */
+  /**
+   * `selectRows` of rollup rows of `columns` numbers: on PostgreSQL through
+   * {@link pgFloat8Columns} (the same numbers, null for NaN).
+   */
+  async function numberRows(
+    text: string,
+    params: readonly unknown[],
+    columns: number,
+  ): Promise<unknown[][]> {
+    if (engine.kind !== 'postgres') return engine.selectRows(text, params)
+    const [row] = await engine.selectRows(pgFloat8Columns(text, columns), params)
+    const cols = Array.from({ length: columns }, (_, c) => float8s(row?.[c]))
+    const n = cols[0]?.length ?? 0
+    const rows = new Array<unknown[]>(n)
+    for (let i = 0; i < n; i++) {
+      const r = new Array<unknown>(columns)
+      for (let c = 0; c < columns; c++) {
+        const v = (cols[c] as Float64Array)[i] as number
+        r[c] = v === v ? v : null
+      }
+      rows[i] = r
+    }
+    return rows
+  }
+
   async function isSlim(meter: string): Promise<boolean> {
     const [m] = await engine.selectRows('select phases, producer from meters where id = ?', [meter])
     return m !== undefined && Number(m[0]) === 1 && Number(m[1]) === 0
@@ -255,12 +293,13 @@ export function createHistoryStore(engine: ReadEngine): HistoryStore {
       const derivedParams = [meter, RES_MINUTES[res], from, to, meter, from, to, from, to]
       if (await isSlim(meter)) {
         const rows = packed
-          ? await engine.selectRows(PACKED_MINUTES_SLIM_QUERY, packedParams)
+          ? await numberRows(PACKED_MINUTES_SLIM_QUERY, packedParams, 5)
           : derived !== null
-            ? await engine.selectRows(derived.slim, derivedParams)
-            : await engine.selectRows(
+            ? await numberRows(derived.slim, derivedParams, 5)
+            : await numberRows(
                 `select bucket, va_n, va_sum, va_min, va_max ${ROLLUP_RANGE}`,
                 [meter, RES_MINUTES[res], from, to],
+                5,
               )
         const out = new Array<SamplePoint>(rows.length)
         for (let i = 0; i < rows.length; i++) {
@@ -277,12 +316,13 @@ export function createHistoryStore(engine: ReadEngine): HistoryStore {
         return out
       }
       const rows = packed
-        ? await engine.selectRows(PACKED_MINUTES_QUERY, packedParams)
+        ? await numberRows(PACKED_MINUTES_QUERY, packedParams, 11)
         : derived !== null
-          ? await engine.selectRows(derived.full, derivedParams)
-          : await engine.selectRows(
+          ? await numberRows(derived.full, derivedParams, 11)
+          : await numberRows(
               `select bucket, va_n, va_sum, va_min, va_max, vap_n, va1_sum, va2_sum, va3_sum, inj_n, inj_sum ${ROLLUP_RANGE}`,
               [meter, RES_MINUTES[res], from, to],
+              11,
             )
       const out = new Array<SamplePoint>(rows.length)
       for (let i = 0; i < rows.length; i++) {
