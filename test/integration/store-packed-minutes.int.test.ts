@@ -97,9 +97,9 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
         (await sql.raw(text).execute(store.engine.db)).rows
       expect(await run('select 1 from power_rows where res = 1')).toHaveLength(0)
       // What the previous ingest did with a late frame: its minute hot, its hour and day upserted too.
-      const [{ num }] = (await run(`select num from meter_nums where id = '${METERS[0]!}'`)) as {
-        num: number
-      }[]
+      const [{ num }] = (await run(`select num from meter_nums where id = '${METERS[0]!}'`)) as [
+        { num: number },
+      ]
       const t = START + 90 * 60_000
       for (const [res, bucket] of [
         [1, t],
