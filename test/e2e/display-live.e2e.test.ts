@@ -122,10 +122,13 @@ describeWithService(
       expect(hero.h).toBeGreaterThanOrEqual(100)
       expect(hero.size).toBeGreaterThanOrEqual(100)
       expect(hero.colour).toBe('rgb(180, 83, 9)') // heures pleines: the HP orange
-      // The profile (PJOURF+1, today's too: NJOURF = NJOURF+1) switches to HC at 22:00.
+      // The profile (PJOURF+1, today's too: NJOURF = NJOURF+1) starts HC at 22:00 and at 00:00: the
+      // next of those. (The frame says HP at any hour: between 22:00 and midnight the next start of
+      // an HC segment is midnight.)
       const line = await words(page, 'live-period')
       expect(line).toMatch(/^Heures pleines · HC dans (\d+ h \d\d|\d+ min)$/u)
-      const expected = (((22 * 60 - parisMinute()) % 1440) + 1440) % 1440 || 1440
+      const minute = parisMinute()
+      const expected = minute < 22 * 60 ? 22 * 60 - minute : 1440 - minute
       expect(Math.abs(minutesOf(line) - expected)).toBeLessThanOrEqual(2)
       await expect.poll(() => text(page, 'today-energy')).toBe('0,12kWh')
       expect(await visible(page, 'live-tomorrow')).toBe(false)
