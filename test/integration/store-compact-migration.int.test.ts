@@ -90,6 +90,7 @@ function compactMigration(makeTarget: () => TestTarget): void {
       const down = await migrator.migrateTo(PREVIOUS)
       expect(down.error).toBeUndefined()
       expect(down.results?.map((r) => [r.migrationName, r.direction])).toEqual([
+        ['2026_12_04_000600_derived_rollups', 'Down'],
         ['2026_12_04_000500_hot_minutes', 'Down'],
         ['2026_12_04_000400_register_brin', 'Down'],
         ['2026_12_04_000300_packed_minutes', 'Down'],
@@ -107,6 +108,7 @@ function compactMigration(makeTarget: () => TestTarget): void {
         '2026_12_04_000300_packed_minutes',
         '2026_12_04_000400_register_brin',
         '2026_12_04_000500_hot_minutes',
+        '2026_12_04_000600_derived_rollups',
       ])
       expect(await snapshot(store)).toEqual(compact)
       // The migrated store goes on: a replay adds nothing, new frames are stored.

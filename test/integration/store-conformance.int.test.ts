@@ -84,6 +84,7 @@ function conformance(engine: string, makeTarget: () => TestTarget): void {
       '2026_12_04_000300_packed_minutes',
       '2026_12_04_000400_register_brin',
       '2026_12_04_000500_hot_minutes',
+      '2026_12_04_000600_derived_rollups',
     ])
     const again = await openStore(target.target)
     expect(again.migrated).toEqual([])
@@ -750,6 +751,7 @@ function energyWhMigration(makeTarget: () => TestTarget): void {
         '2026_12_04_000300_packed_minutes',
         '2026_12_04_000400_register_brin',
         '2026_12_04_000500_hot_minutes',
+        '2026_12_04_000600_derived_rollups',
       ])
       const after = await sql<{
         energy_wh: number

@@ -4,7 +4,13 @@
 import { Migrator, sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { openStore } from '@linkyrpi/pipeline'
-import { migrateToLatest, migrationProvider, type Store } from '@linkyrpi/store'
+import {
+  bucketOf,
+  migrateToLatest,
+  migrationProvider,
+  parisDaySql,
+  type Store,
+} from '@linkyrpi/store'
 import { syntheticFrameArray } from '@linkyrpi/store/testing'
 import { describeWithService, tcpReachable } from '../support/services.js'
 import { postgresTarget, sqliteTarget, type TestTarget } from './store-helpers.js'
@@ -54,6 +60,79 @@ async function writeAll(store: Store, size: number): Promise<void> {
 }
 
 describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => {
+  it('derives the local day of a minute in SQL as bucketOf does, across both DST changes', async () => {
+    const target = postgresTarget()
+    const store = await openStore(target.target)
+    try {
+      // Every 20 minutes over the days around the spring and autumn changes of 2026, and midnights.
+      const instants: number[] = []
+      for (const day of [Date.UTC(2026, 2, 27), Date.UTC(2026, 9, 24), Date.UTC(2026, 11, 31)])
+        for (let t = day; t < day + 4 * 24 * HOUR; t += 20 * 60_000) instants.push(t)
+      const rows = (
+        await sql
+          .raw(
+            `select t, ${parisDaySql('t')} as day from unnest(array[${instants.join(', ')}]::bigint[]) as u(t) order by t`,
+          )
+          .execute(store.engine.db)
+      ).rows as { t: number | string; day: number | string }[]
+      expect(rows.map((r) => Number(r.day))).toEqual(instants.map((t) => bucketOf('1d', t)))
+    } finally {
+      await store.close()
+      await target.dispose()
+    }
+  })
+
+  it('upgrading a store whose hot minutes are already in their hours and days (the previous ingest) counts them once', async () => {
+    const target = postgresTarget()
+    const store = await openStore(target.target)
+    try {
+      await writeAll(store, 777)
+      const migrator = new Migrator({
+        db: store.engine.db,
+        provider: migrationProvider,
+        migrationTableSchema: store.engine.schema!,
+      })
+      expect((await migrator.migrateTo('2026_12_04_000500_hot_minutes')).error).toBeUndefined()
+      const run = async (text: string): Promise<unknown[]> =>
+        (await sql.raw(text).execute(store.engine.db)).rows
+      expect(await run('select 1 from power_rows where res = 1')).toHaveLength(0)
+      // What the previous ingest did with a late frame: its minute hot, its hour and day upserted too.
+      const [{ num }] = (await run(`select num from meter_nums where id = '${METERS[0]!}'`)) as {
+        num: number
+      }[]
+      const t = START + 90 * 60_000
+      for (const [res, bucket] of [
+        [1, t],
+        [60, t - (t % HOUR)],
+        [1440, bucketOf('1d', t)],
+      ] as const) {
+        await run(`insert into power_rows (m, res, bucket, n, va_n, va_sum, va_min, va_max, vap_n, inj_n, u_n)
+          values (${String(num)}, ${String(res)}, ${String(bucket)}, 1, 1, 99999, 99999, 99999, 0, 0, 0)
+          on conflict (m, res, bucket) do update set n = power_rows.n + 1, va_n = power_rows.va_n + 1,
+            va_sum = coalesce(power_rows.va_sum, 0) + 99999, va_min = least(power_rows.va_min, 99999),
+            va_max = greatest(power_rows.va_max, 99999)`)
+        await run(`insert into energy_rows (m, res, reg, bucket, min_wh, max_wh, energy_wh)
+          values (${String(num)}, ${String(res)}, 200, ${String(bucket)}, 1, 99999999, 7)
+          on conflict (m, res, reg, bucket) do update set min_wh = least(energy_rows.min_wh, 1),
+            max_wh = greatest(energy_rows.max_wh, 99999999), energy_wh = energy_rows.energy_wh + 7`)
+      }
+      const before = await snapshot(store, false)
+      expect(
+        (before.power_rollups as { res: string; va_max: number }[]).filter(
+          (r) => Number(r.va_max) === 99999,
+        ),
+      ).toHaveLength(3)
+      expect(
+        (await migrateToLatest(store.engine.db, { schema: store.engine.schema })).applied,
+      ).toEqual(['2026_12_04_000600_derived_rollups'])
+      expect(await run('select 1 from power_rows where res = 1')).toHaveLength(0)
+      expect(await snapshot(store, false)).toEqual(before)
+    } finally {
+      await store.close()
+      await target.dispose()
+    }
+  })
+
   it('two writers folding at once count every minute once (each meter written by one writer)', async () => {
     const target = postgresTarget()
     const a = await openStore(target.target)
@@ -119,6 +198,7 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
       const down = await migrator.migrateTo(PREVIOUS)
       expect(down.error).toBeUndefined()
       expect(down.results?.map((r) => [r.migrationName, r.direction])).toEqual([
+        ['2026_12_04_000600_derived_rollups', 'Down'],
         ['2026_12_04_000500_hot_minutes', 'Down'],
         ['2026_12_04_000400_register_brin', 'Down'],
         ['2026_12_04_000300_packed_minutes', 'Down'],
@@ -135,6 +215,7 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
         '2026_12_04_000300_packed_minutes',
         '2026_12_04_000400_register_brin',
         '2026_12_04_000500_hot_minutes',
+        '2026_12_04_000600_derived_rollups',
       ])
       // register_rows keeps its rows unique without a key: a redelivery adds none.
       const registers = await count('select count(*) as n from register_rows')

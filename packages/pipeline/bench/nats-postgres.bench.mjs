@@ -7,6 +7,7 @@
 //   paced       BENCH_METERS meters at 1 frame/s each for BENCH_SECONDS: sustained frames/s, lag p50/p99
 //   scale       the full path as fast as possible with 1 then 2 server processes (BENCH_SCALE=1,2)
 //   max-private-pg  max into a private PostgreSQL cluster (its CPU per frame counted alone; not in the default list)
+//   paced-private-pg  paced into a private PostgreSQL cluster (the same; not in the default list)
 //   nats-restart, pg-restart (BENCH_FAULTS=nats,pg): paced, the server restarted midway; 0 lost, catch-up rate
 // Publishers: `fleet` (default; one message per frame, each meter as its own Pi would publish, with
 // its Nats-Msg-Id and PubAck, pre-encoded) or `gateway` (simulated meters decoded and published
@@ -720,7 +721,11 @@ try {
       },
     })
   }
-  if (SCENARIOS.includes('max-private-pg') || FAULTS.includes('pg'))
+  if (
+    SCENARIOS.includes('max-private-pg') ||
+    SCENARIOS.includes('paced-private-pg') ||
+    FAULTS.includes('pg')
+  )
     privatePg = privatePostgres(dir, await freePort())
   // The full path into a PostgreSQL cluster of our own: its CPU per frame is not mixed with other users'.
   if (SCENARIOS.includes('max-private-pg'))
@@ -731,6 +736,15 @@ try {
       rate: 'max',
       total: MAX_FRAMES,
     })
+  // Paced into our own cluster: PostgreSQL's CPU per frame of the paced load, without other users'.
+  if (SCENARIOS.includes('paced-private-pg'))
+    for (const m of METERS)
+      await runScenario('paced-private-pg', {
+        nats,
+        pg: { ...privatePg, shared: false },
+        n: m,
+        rate: 'paced',
+      })
   if (FAULTS.includes('pg')) {
     await runScenario('pg-restart', {
       nats,

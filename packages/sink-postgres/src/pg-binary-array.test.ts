@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { binaryIntArray } from './pg-binary-array.js'
+import { binaryIntArray, binaryTextArray } from './pg-binary-array.js'
 
 describe('binaryIntArray', () => {
   it('writes the header, then each element with its length, nulls as -1', () => {
@@ -33,5 +33,27 @@ describe('binaryIntArray', () => {
     expect(() => binaryIntArray([[40_000]], 0, 'int2')).toThrow(RangeError)
     expect(() => binaryIntArray([[1.5]], 0, 'int8')).toThrow(TypeError)
     expect(() => binaryIntArray([['3']], 0, 'int4')).toThrow(TypeError)
+  })
+})
+
+describe('binaryTextArray', () => {
+  it('writes each element as its UTF-8 bytes after their length, nulls as -1, nothing escaped', () => {
+    const buf = binaryTextArray([['a"b\\c'], [null], ['é{},']], 0)
+    expect(buf.readInt32BE(0)).toBe(1)
+    expect(buf.readInt32BE(4)).toBe(1)
+    expect(buf.readInt32BE(8)).toBe(25)
+    expect(buf.readInt32BE(12)).toBe(3)
+    expect(buf.readInt32BE(16)).toBe(1)
+    expect(buf.readInt32BE(20)).toBe(5)
+    expect(buf.toString('utf8', 24, 29)).toBe('a"b\\c')
+    expect(buf.readInt32BE(29)).toBe(-1)
+    expect(buf.readInt32BE(33)).toBe(5)
+    expect(buf.toString('utf8', 37, 42)).toBe('é{},')
+    expect(buf.length).toBe(42)
+  })
+
+  it('has no null flag without nulls, and refuses a NUL character (PostgreSQL text cannot hold one)', () => {
+    expect(binaryTextArray([{ v: 'x' }, { v: 7 }], 'v').readInt32BE(4)).toBe(0)
+    expect(() => binaryTextArray([['a\0b']], 0)).toThrow(TypeError)
   })
 })

@@ -13,9 +13,9 @@ import type {
   StoreDatabase,
   WriteTx,
 } from '@linkyrpi/store/core'
-import { intArrayLiteral, intArraysLiteral, textArrayLiteral } from './pg-array-literal.js'
+import { intArrayLiteral, intArraysLiteral } from './pg-array-literal.js'
 import { numberTypes, pgPlaceholders } from './pg-common.js'
-import { binaryIntArray } from './pg-binary-array.js'
+import { binaryIntArray, binaryTextArray } from './pg-binary-array.js'
 import type { BinaryIntType } from './pg-binary-array.js'
 import { assertSchemaName } from './postgres-url.js'
 import { importPg } from './import-pg.js'
@@ -97,7 +97,7 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
     const cols = Object.entries(COLUMNS[table]) as [string, string][]
     const values = cols.map(([name, cls]) =>
       cls === 'text'
-        ? textArrayLiteral(rows, name)
+        ? binaryTextArray(rows, name)
         : cls.endsWith('[]')
           ? intArraysLiteral(rows, name)
           : binaryIntArray(rows, name, PG_TYPES[cls] as BinaryIntType),

@@ -30,6 +30,7 @@ export type { RetentionResult } from './retention.js'
 export { createStore, sharedStore } from './store.js'
 export type { Store, StoreOptions, SharedStore } from './store.js'
 export { bucketOf, ROLLUP_RESOLUTIONS } from './buckets.js'
+export { parisDaySql } from './packed-minutes.js'
 export type { RollupResolution } from './buckets.js'
 export {
   StoreConnectionError,

@@ -11,7 +11,13 @@ import type {
 import type { TicReading } from '@linkyrpi/tic-core'
 import { parisMonthStart } from '@linkyrpi/tic-core/paris-time'
 import { RES_MINUTES, registerNum } from './codes.js'
-import { MERGE_AGGREGATE, POWER_MINUTE_COLUMNS, powerMinuteRowsSql } from './packed-minutes.js'
+import {
+  MERGE_AGGREGATE,
+  POWER_MINUTE_COLUMNS,
+  hourSql,
+  parisDaySql,
+  powerMinuteRowsSql,
+} from './packed-minutes.js'
 import type { PowerMinuteColumn } from './packed-minutes.js'
 import type { ReadEngine } from './read-engine.js'
 
@@ -102,13 +108,62 @@ const ROLLUP_RANGE =
   'from power_rows where m = (select num from meter_nums where id = ?) and res = ? and bucket >= ? and bucket < ? order by bucket'
 
 /**
+ * PostgreSQL's 1-hour or 1-day power rows (`res` 60 or 1440): the stored ones, derived from the
+ * minutes at each fold, merged with the minutes not folded yet (docs/storage.md, "Packed
+ * minutes"). Parameters: meter id, res, from, end, meter id, from, end, from, end (epoch ms).
+ */
+const derivedRollupsQuery = (res: 60 | 1440, columns: readonly PowerMinuteColumn[]): string => {
+  const merged = columns.map((c) => `${MERGE_AGGREGATE[POWER_MINUTE_COLUMNS[c]]}(q.${c})`)
+  const bucket = res === 60 ? hourSql('bucket') : parisDaySql('bucket')
+  return `select q.bucket, ${merged.join(', ')}
+  from (select bucket, ${columns.join(', ')} from power_rows where m = (select num from meter_nums where id = ?) and res = ? and bucket >= ? and bucket < ?
+        union all select ${bucket} as bucket, ${columns.join(', ')} from power_rows where m = (select num from meter_nums where id = ?) and res = 1 and bucket >= ? and bucket < ?) q
+  where q.bucket >= ? and q.bucket < ? group by q.bucket order by q.bucket`
+}
+const FULL_COLUMNS: readonly PowerMinuteColumn[] = [
+  'va_n',
+  'va_sum',
+  'va_min',
+  'va_max',
+  'vap_n',
+  'va1_sum',
+  'va2_sum',
+  'va3_sum',
+  'inj_n',
+  'inj_sum',
+]
+const SLIM_COLUMNS: readonly PowerMinuteColumn[] = ['va_n', 'va_sum', 'va_min', 'va_max']
+const AVERAGE_COLUMNS: readonly PowerMinuteColumn[] = ['va_n', 'va_sum']
+const DERIVED_QUERIES = {
+  60: {
+    full: derivedRollupsQuery(60, FULL_COLUMNS),
+    slim: derivedRollupsQuery(60, SLIM_COLUMNS),
+    average: derivedRollupsQuery(60, AVERAGE_COLUMNS),
+  },
+  1440: {
+    full: derivedRollupsQuery(1440, FULL_COLUMNS),
+    slim: derivedRollupsQuery(1440, SLIM_COLUMNS),
+    average: derivedRollupsQuery(1440, AVERAGE_COLUMNS),
+  },
+} as const
+
+/**
+ * PostgreSQL's daily energy rows: the stored 1-day rows and the minutes not folded yet, by local
+ * day (one row per register and source row; the caller sums them). Parameters: meter id, from,
+ * end, meter id, from, end, from, end.
+ */
+const DERIVED_ENERGY_QUERY = `select reg, bucket, energy_wh from (
+    select reg, bucket, energy_wh from energy_rows where m = (select num from meter_nums where id = ?) and res = 1440 and bucket >= ? and bucket < ?
+    union all select reg, ${parisDaySql('bucket')} as bucket, energy_wh from energy_rows where m = (select num from meter_nums where id = ?) and res = 1 and bucket >= ? and bucket < ?) q
+  where bucket >= ? and bucket < ? order by bucket`
+
+/**
  * The `HistoryStore` query API over an engine (the dashboard's history screens, analytics). Plain
  * SQL through `selectRows` only: a {@link ReadEngine} (no Kysely) is enough.
  */
 export function createHistoryStore(engine: ReadEngine): HistoryStore {
   const text = (v: unknown): string => String(v)
   const textOrNull = (v: unknown): string | null => (v === null ? null : String(v))
-  /** True for a meter known to be single-phase and not producing (no per-phase or injected power). */
   /**
    * `selectRows` of rollup rows of `columns` numbers: on PostgreSQL through
    * {@link pgFloat8Columns} (the same numbers, null for NaN).
@@ -134,6 +189,7 @@ export function createHistoryStore(engine: ReadEngine): HistoryStore {
     return rows
   }
 
+  /** True for a meter known to be single-phase and not producing (no per-phase or injected power). */
   async function isSlim(meter: string): Promise<boolean> {
     const [m] = await engine.selectRows('select phases, producer from meters where id = ?', [meter])
     return m !== undefined && Number(m[0]) === 1 && Number(m[1]) === 0
@@ -230,14 +286,21 @@ export function createHistoryStore(engine: ReadEngine): HistoryStore {
       // they are not read (as for raw samples), which halves the values to convert.
       const packed = res === '1m' && engine.kind === 'postgres'
       const packedParams = [meter, Math.floor(from / HOUR) * HOUR, to, meter, from, to, from, to]
+      const derived =
+        engine.kind !== 'postgres' || res === '1m'
+          ? null
+          : DERIVED_QUERIES[res === '1h' ? 60 : 1440]
+      const derivedParams = [meter, RES_MINUTES[res], from, to, meter, from, to, from, to]
       if (await isSlim(meter)) {
         const rows = packed
           ? await numberRows(PACKED_MINUTES_SLIM_QUERY, packedParams, 5)
-          : await numberRows(
-              `select bucket, va_n, va_sum, va_min, va_max ${ROLLUP_RANGE}`,
-              [meter, RES_MINUTES[res], from, to],
-              5,
-            )
+          : derived !== null
+            ? await numberRows(derived.slim, derivedParams, 5)
+            : await numberRows(
+                `select bucket, va_n, va_sum, va_min, va_max ${ROLLUP_RANGE}`,
+                [meter, RES_MINUTES[res], from, to],
+                5,
+              )
         const out = new Array<SamplePoint>(rows.length)
         for (let i = 0; i < rows.length; i++) {
           const r = rows[i] as [number | string, number | string, unknown, unknown, unknown]
@@ -254,11 +317,13 @@ export function createHistoryStore(engine: ReadEngine): HistoryStore {
       }
       const rows = packed
         ? await numberRows(PACKED_MINUTES_QUERY, packedParams, 11)
-        : await numberRows(
-            `select bucket, va_n, va_sum, va_min, va_max, vap_n, va1_sum, va2_sum, va3_sum, inj_n, inj_sum ${ROLLUP_RANGE}`,
-            [meter, RES_MINUTES[res], from, to],
-            11,
-          )
+        : derived !== null
+          ? await numberRows(derived.full, derivedParams, 11)
+          : await numberRows(
+              `select bucket, va_n, va_sum, va_min, va_max, vap_n, va1_sum, va2_sum, va3_sum, inj_n, inj_sum ${ROLLUP_RANGE}`,
+              [meter, RES_MINUTES[res], from, to],
+              11,
+            )
       const out = new Array<SamplePoint>(rows.length)
       for (let i = 0; i < rows.length; i++) {
         const r = rows[i] as unknown[]
@@ -292,9 +357,10 @@ export function createHistoryStore(engine: ReadEngine): HistoryStore {
                 from,
                 to,
               ])
-            : await engine.selectRows(
-                pgAverageSeries(`select bucket, va_n, va_sum ${ROLLUP_RANGE}`),
-                params,
+            : // The stored hours/days merged with the minutes not folded yet, as samples() reads them.
+              await engine.selectRows(
+                pgAverageSeries(DERIVED_QUERIES[res === '1h' ? 60 : 1440].average),
+                [meter, RES_MINUTES[res], from, to, meter, from, to, from, to],
               )
         return { t: float8s(row?.[0]), avgVA: float8s(row?.[1]) }
       }
@@ -328,10 +394,22 @@ export function createHistoryStore(engine: ReadEngine): HistoryStore {
 
     async energy(meter, from, to, bucket) {
       // Energy counted per register and local day at ingest: increments only, never negative.
-      const rows = await engine.selectRows(
-        'select reg, bucket, energy_wh from energy_rows where m = (select num from meter_nums where id = ?) and res = ? and bucket >= ? and bucket < ? order by bucket',
-        [meter, RES_MINUTES['1d'], from, to],
-      )
+      const rows =
+        engine.kind === 'postgres'
+          ? await engine.selectRows(DERIVED_ENERGY_QUERY, [
+              meter,
+              from,
+              to,
+              meter,
+              from,
+              to,
+              from,
+              to,
+            ])
+          : await engine.selectRows(
+              'select reg, bucket, energy_wh from energy_rows where m = (select num from meter_nums where id = ?) and res = ? and bucket >= ? and bucket < ? order by bucket',
+              [meter, RES_MINUTES['1d'], from, to],
+            )
       const out = new Map<
         number,
         { byIndexWh: Record<number, number>; importWh: number; exportWh: number }

@@ -14,7 +14,7 @@ import {
   sampleTime,
 } from './rows.js'
 import type { ContractTerms, StoreRecord } from './rows.js'
-import { foldEnergyMinutesSql, foldPowerMinutesSql } from './packed-minutes.js'
+import { foldEnergyMinutesSql, foldPowerMinutesSql, rollupConflicts } from './packed-minutes.js'
 import type { RowOf } from './schema.js'
 import type { TicReading } from '@linkyrpi/tic-core'
 
@@ -181,13 +181,14 @@ function addPower(
   power: Map<string, PowerRow>,
   lastAgg: (PowerRow | undefined)[],
   s: RowOf<'sample_rows'>,
+  resolutions: number,
 ): void {
   const m = s.m!
   const t = s.t!
   const { va, va1, injected_va: inj, u1, u2, u3 } = s
   const uLo = lo(lo(u1, u2), u3)
   const uHi = hi(hi(u1, u2), u3)
-  for (let ri = 0; ri < ROLLUP_RESOLUTIONS.length; ri++) {
+  for (let ri = 0; ri < resolutions; ri++) {
     const name = ROLLUP_RESOLUTIONS[ri]!
     const bucket = bucketOf(name, t)
     let a = lastAgg[ri]
@@ -283,30 +284,16 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
   // are written as rows, like SQLite's, then an hour is folded into its packed row once the
   // writer's data is an hour past it (one fold per hour, not an array merge per batch).
   const packMinutes = engine.kind === 'postgres'
+  // PostgreSQL derives the 1-hour and 1-day rollups from the minutes when it folds them
+  // (migration 2026_12_04_000600): per frame one power row and one row per changed register to
+  // upsert instead of three each, since with thousands of meters a batch holds about one frame
+  // per meter and nothing amortises them. Readers add the minutes not folded yet.
+  const resolutions = packMinutes ? 1 : ROLLUP_RESOLUTIONS.length
   /** Buckets before this hour start (epoch ms) are folded; -Infinity until the first fold. */
   let foldedBefore = -Infinity
   const L = engine.least.bind(engine)
   const G = engine.greatest.bind(engine)
-  const sumSql = (c: string): string =>
-    `${c} = case when power_rows.${c} is null and excluded.${c} is null then null else coalesce(power_rows.${c}, 0) + coalesce(excluded.${c}, 0) end`
-  const powerConflict =
-    'on conflict (m, res, bucket) do update set ' +
-    [
-      ...['n', 'va_n', 'vap_n', 'inj_n', 'u_n'].map(
-        (c) => `${c} = power_rows.${c} + excluded.${c}`,
-      ),
-      ...['va_sum', 'va1_sum', 'va2_sum', 'va3_sum', 'inj_sum', 'u1_sum', 'u2_sum', 'u3_sum'].map(
-        sumSql,
-      ),
-      `va_min = ${L('power_rows.va_min', 'excluded.va_min')}`,
-      `va_max = ${G('power_rows.va_max', 'excluded.va_max')}`,
-      `u_min = ${L('power_rows.u_min', 'excluded.u_min')}`,
-      `u_max = ${G('power_rows.u_max', 'excluded.u_max')}`,
-    ].join(', ')
-  const energyConflict =
-    'on conflict (m, res, reg, bucket) do update set ' +
-    `min_wh = ${L('energy_rows.min_wh', 'excluded.min_wh')}, max_wh = ${G('energy_rows.max_wh', 'excluded.max_wh')}, ` +
-    'energy_wh = energy_rows.energy_wh + excluded.energy_wh'
+  const { power: powerConflict, energy: energyConflict } = rollupConflicts(L, G)
   // One row per meter of the batch; the newer reading wins (an import of older data keeps the newer one).
   const meterConflict =
     'on conflict (id) do update set ' +
@@ -587,7 +574,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
               aggs = []
               st.energy.set(name, aggs)
             }
-            for (let ri = 0; ri < ROLLUP_RESOLUTIONS.length; ri++) {
+            for (let ri = 0; ri < resolutions; ri++) {
               const res = ROLLUP_RESOLUTIONS[ri]!
               const bucket = bucketOf(res, t)
               const e = aggs[ri]
@@ -682,7 +669,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
             continue
           }
           stored++
-          addPower(power, lastAgg, samples[i]!)
+          addPower(power, lastAgg, samples[i]!, resolutions)
         }
         // PostgreSQL's register_rows has no unique key (migration 2026_12_04_000400): its rows are
         // new by construction (registers of samples this transaction inserted), even when retried.
@@ -699,7 +686,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
         await tx.insert('power_rows', powerRows, powerConflict)
         await tx.insert('energy_rows', energyRows, energyConflict)
         const fold = packMinutes ? foldCut(powerRows) : -Infinity
-        if (fold > foldedBefore) await foldMinutes(tx, fold)
+        if (fold > foldedBefore) await foldMinutes(tx, fold, powerConflict, energyConflict)
         const meterRows: RowOf<'meters'>[] = []
         for (const [id, l] of latest) {
           const m = l.reading.meter
@@ -746,21 +733,25 @@ function foldCut(powerRows: readonly { readonly res: number; readonly bucket: nu
   return latest === -Infinity ? -Infinity : Math.floor(latest / HOUR_MS) * HOUR_MS - HOUR_MS
 }
 
-const FOLD_POWER = foldPowerMinutesSql('move')
-const FOLD_ENERGY = foldEnergyMinutesSql('move')
-
 /**
  * PostgreSQL: moves the 1-minute rows of buckets before `before` (an hour start, epoch ms) into
- * their packed rows (`power_minutes`, `energy_minutes`), merged with what an earlier fold put there.
+ * their packed rows (`power_minutes`, `energy_minutes`), merged with what an earlier fold put
+ * there, and adds them to their 1-hour and 1-day rows (`powerConflict`, `energyConflict`: the
+ * upserts' `on conflict` clauses).
  */
-async function foldMinutes(tx: WriteTx, before: number): Promise<void> {
+async function foldMinutes(
+  tx: WriteTx,
+  before: number,
+  powerConflict: string,
+  energyConflict: string,
+): Promise<void> {
   // The moved rows (a CTE) have no index: joined to the 60-minute grid by a nested loop, a fold
   // of many rows costs seconds (a hash or merge join costs milliseconds); and the cost that
   // forbidding it gives the plan would make PostgreSQL compile it (JIT, ~1 s each time).
   await tx.query('set local enable_nestloop = off', [])
   await tx.query('set local jit = off', [])
-  await tx.query(FOLD_POWER, [before])
-  await tx.query(FOLD_ENERGY, [before])
+  await tx.query(foldPowerMinutesSql('move', '?', powerConflict), [before])
+  await tx.query(foldEnergyMinutesSql('move', '?', energyConflict), [before])
   await tx.query('reset enable_nestloop', [])
   await tx.query('reset jit', [])
 }

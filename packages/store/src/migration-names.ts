@@ -11,4 +11,5 @@ export const MIGRATION_NAMES: readonly string[] = [
   '2026_12_04_000300_packed_minutes',
   '2026_12_04_000400_register_brin',
   '2026_12_04_000500_hot_minutes',
+  '2026_12_04_000600_derived_rollups',
 ]

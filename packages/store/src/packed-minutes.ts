@@ -98,6 +98,55 @@ export function energyMinuteRowsSql(from: string, extraColumns = ''): string {
      ${from} cross join generate_series(1, 60) as i where e.min_wh[i] is not null`
 }
 
+/**
+ * PostgreSQL: the start (epoch ms) of the local day (Europe/Paris) holding the instant `ms` (a SQL
+ * expression, epoch ms): the `1d` bucket, as `bucketOf('1d', …)` gives it.
+ */
+export const parisDaySql = (ms: string): string =>
+  `cast(extract(epoch from date_trunc('day', to_timestamp(${ms} / 1000.0), 'Europe/Paris')) * 1000 as bigint)`
+
+/** The start (epoch ms) of the UTC hour holding the instant `ms` (a SQL expression, epoch ms ≥ 0). */
+export const hourSql = (ms: string): string => `(${ms} - ${ms} % 3600000)`
+
+/**
+ * SQL of the 1-hour and 1-day rows of `src` (1-minute rows with the columns of `columns`, each
+ * merged by its `how`), keyed as in `keys` (`m` or `m, reg`): one row per key, resolution and bucket.
+ */
+function derivedRows(
+  keys: string,
+  columns: Readonly<Record<string, keyof typeof MERGE_AGGREGATE>>,
+  src: string,
+): string {
+  const aggs = Object.entries(columns)
+    .map(([c, how]) => `${MERGE_AGGREGATE[how]}(${c})`)
+    .join(', ')
+  // The columns in table order: `m, res, bucket` or `m, res, reg, bucket`.
+  const head = (res: number): string => keys.replace(/^m/, `m, ${String(res)} as res`)
+  return `select ${head(60)}, ${hourSql('bucket')} as bucket, ${aggs} from ${src} group by ${keys}, ${hourSql('bucket')}
+     union all select ${head(1440)}, ${parisDaySql('bucket')} as bucket, ${aggs} from ${src} group by ${keys}, ${parisDaySql('bucket')}`
+}
+
+/**
+ * SQL of the hot 1-minute rows of `power_rows` (`res` 1, not folded yet) as rows of the 1-hour and
+ * 1-day resolutions (one per minute, not merged): what a reader adds to the stored 1-hour and
+ * 1-day rows, which are derived from the minutes at the fold (see {@link foldPowerMinutesSql}).
+ * `where` filters the minute rows (SQL, may be empty).
+ */
+export function hotPowerRollupsSql(where = ''): string {
+  const cols = Object.keys(POWER_MINUTE_COLUMNS).join(', ')
+  const w = where === '' ? '' : ` and ${where}`
+  return `select m, 60 as res, ${hourSql('bucket')} as bucket, ${cols} from power_rows where res = 1${w}
+     union all select m, 1440 as res, ${parisDaySql('bucket')} as bucket, ${cols} from power_rows where res = 1${w}`
+}
+
+/** {@link hotPowerRollupsSql} for `energy_rows`. */
+export function hotEnergyRollupsSql(where = ''): string {
+  const cols = Object.keys(ENERGY_MINUTE_COLUMNS).join(', ')
+  const w = where === '' ? '' : ` and ${where}`
+  return `select m, 60 as res, reg, ${hourSql('bucket')} as bucket, ${cols} from energy_rows where res = 1${w}
+     union all select m, 1440 as res, reg, ${parisDaySql('bucket')} as bucket, ${cols} from energy_rows where res = 1${w}`
+}
+
 /** An array of the 60 minutes of `p.<col>` for one (meter, hour) group; null when every element is. */
 const minutesArray = (col: string, zeroIsNull: boolean): string => {
   const v = zeroIsNull ? `nullif(p.${col}, 0)` : `p.${col}`
@@ -110,34 +159,80 @@ const minutesArray = (col: string, zeroIsNull: boolean): string => {
  * before `before` (SQL text, default a `?` parameter: epoch ms, an hour start) are deleted and merged into the stored packed
  * rows in one statement, so that two writers folding at once, or a late frame updating a row being
  * folded, count every row once (the delete returns the rows it removed, as last committed).
+ * `rollups` (move only): the `on conflict` clause of `power_rows`; the statement then also adds
+ * the moved minutes to their 1-hour and 1-day rows, which ingest no longer writes on PostgreSQL
+ * (migration 2026_12_04_000600): each minute is added once, by the fold that moves it.
  */
-export function foldPowerMinutesSql(kind: 'copy' | 'move', before = '?'): string {
+export function foldPowerMinutesSql(kind: 'copy' | 'move', before = '?', rollups?: string): string {
   const columns = Object.keys(POWER_MINUTE_COLUMNS)
   const source =
     kind === 'copy'
       ? `select * from power_rows where res = 1`
       : `delete from power_rows where res = 1 and bucket < ${before} returning m, res, bucket, ${columns.join(', ')}`
-  return `with src as (${source}),
-     k as (select distinct m, bucket - bucket % 3600000 as hour from src)
-     insert into power_minutes (m, hour, ${columns.join(', ')})
+  const pack = `insert into power_minutes (m, hour, ${columns.join(', ')})
      select k.m, k.hour, ${columns.map((c) => (c === 'n' ? 'array_agg(p.n order by i)' : minutesArray(c, POWER_COUNT_COLUMNS.includes(c)))).join(', ')}
      from k cross join generate_series(1, 60) as i
      left join src p on p.m = k.m and p.bucket = k.hour + (i - 1) * 60000
      group by k.m, k.hour${kind === 'move' ? ` ${POWER_MINUTES_CONFLICT}` : ''}`
+  const head = `with src as (${source}),
+     k as (select distinct m, bucket - bucket % 3600000 as hour from src)`
+  if (rollups === undefined) return `${head}\n     ${pack}`
+  return `${head}, packed as (${pack})
+     insert into power_rows (m, res, bucket, ${columns.join(', ')})
+     select * from (${derivedRows('m', POWER_MINUTE_COLUMNS, 'src')}) d order by m, res, bucket ${rollups}`
 }
 
 /** SQL packing the 1-minute rows of `energy_rows` into `energy_minutes`, like {@link foldPowerMinutesSql}. */
-export function foldEnergyMinutesSql(kind: 'copy' | 'move', before = '?'): string {
+export function foldEnergyMinutesSql(
+  kind: 'copy' | 'move',
+  before = '?',
+  rollups?: string,
+): string {
   const columns = Object.keys(ENERGY_MINUTE_COLUMNS)
   const source =
     kind === 'copy'
       ? `select * from energy_rows where res = 1`
       : `delete from energy_rows where res = 1 and bucket < ${before} returning m, res, reg, bucket, ${columns.join(', ')}`
-  return `with src as (${source}),
-     k as (select distinct m, reg, bucket - bucket % 3600000 as hour from src)
-     insert into energy_minutes (m, reg, hour, ${columns.join(', ')})
+  const pack = `insert into energy_minutes (m, reg, hour, ${columns.join(', ')})
      select k.m, k.reg, k.hour, ${columns.map((c) => `array_agg(e.${c} order by i)`).join(', ')}
      from k cross join generate_series(1, 60) as i
      left join src e on e.m = k.m and e.reg = k.reg and e.bucket = k.hour + (i - 1) * 60000
      group by k.m, k.reg, k.hour${kind === 'move' ? ` ${ENERGY_MINUTES_CONFLICT}` : ''}`
+  const head = `with src as (${source}),
+     k as (select distinct m, reg, bucket - bucket % 3600000 as hour from src)`
+  if (rollups === undefined) return `${head}\n     ${pack}`
+  return `${head}, packed as (${pack})
+     insert into energy_rows (m, res, reg, bucket, ${columns.join(', ')})
+     select * from (${derivedRows('m, reg', ENERGY_MINUTE_COLUMNS, 'src')}) d order by m, res, reg, bucket ${rollups}`
+}
+
+/**
+ * The `on conflict` clauses adding a `power_rows` or an `energy_rows` row to the stored one (sums
+ * added, null meaning "nothing"; extremes kept), with the engine's two-argument `least`/`greatest`.
+ */
+export function rollupConflicts(
+  L: (a: string, b: string) => string,
+  G: (a: string, b: string) => string,
+): { readonly power: string; readonly energy: string } {
+  const sumSql = (c: string): string =>
+    `${c} = case when power_rows.${c} is null and excluded.${c} is null then null else coalesce(power_rows.${c}, 0) + coalesce(excluded.${c}, 0) end`
+  const power =
+    'on conflict (m, res, bucket) do update set ' +
+    [
+      ...['n', 'va_n', 'vap_n', 'inj_n', 'u_n'].map(
+        (c) => `${c} = power_rows.${c} + excluded.${c}`,
+      ),
+      ...['va_sum', 'va1_sum', 'va2_sum', 'va3_sum', 'inj_sum', 'u1_sum', 'u2_sum', 'u3_sum'].map(
+        sumSql,
+      ),
+      `va_min = ${L('power_rows.va_min', 'excluded.va_min')}`,
+      `va_max = ${G('power_rows.va_max', 'excluded.va_max')}`,
+      `u_min = ${L('power_rows.u_min', 'excluded.u_min')}`,
+      `u_max = ${G('power_rows.u_max', 'excluded.u_max')}`,
+    ].join(', ')
+  const energy =
+    'on conflict (m, res, reg, bucket) do update set ' +
+    `min_wh = ${L('energy_rows.min_wh', 'excluded.min_wh')}, max_wh = ${G('energy_rows.max_wh', 'excluded.max_wh')}, ` +
+    'energy_wh = energy_rows.energy_wh + excluded.energy_wh'
+  return { power, energy }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createFrameDecoder, MODE2_LATCH_GROUPS } from './frame.js'
+import { checksumOfString } from './checksum.js'
 import { buildFrame, bytesOf, encodeFrame } from './testing/index.js'
 
 const content = (frame: Uint8Array): Uint8Array => frame.subarray(1, frame.length - 1)
@@ -140,6 +141,61 @@ describe('createFrameDecoder', () => {
     expect(seen[4]).toBe(seen[0])
     expect(seen[5]).not.toBe(seen[0])
   })
+  it('a known label with a value of wrong characters but a valid checksum is refused as without memo', () => {
+    // Groups of a label already seen are checked by a shorter path: it must refuse what the full
+    // path refuses, checksum aside.
+    const group = (label: string, sep: string, value: string, horodate?: string): string => {
+      const area = label + sep + (horodate === undefined ? '' : horodate + sep) + value + sep
+      const checked = sep === '\t' ? area : area.slice(0, -1)
+      return `\n${area}${String.fromCharCode(checksumOfString(checked))}\r`
+    }
+    const H = 'H240210110331'
+    const cases: readonly (readonly [string, string, string, string?, string?])[] = [
+      ['LTARF', '\t', ' HEURE\tCREUSE  '],
+      ['LTARF', '\t', ' HEURE \x01CREUSE '],
+      ['LTARF', '\t', ' HEURE  CREUSE \x7f'],
+      ['EAST', '\t', '00012345A'],
+      ['EAST', '\t', '0001234567'],
+      ['EAST', '\t', '00012345'],
+      ['STGE', '\t', '003a0100'],
+      ['STGE', '\t', '003G0100'],
+      ['SMAXSN', '\t', '00987', 'H240231110331'],
+      ['SMAXSN', '\t', '00987', 'H24021011033'],
+      ['SMAXSN', '\t', '00987', 'x240210110331'],
+      ['SMAXSN', '\t', '00987'],
+      ['DATE', '\t', 'X', H],
+      ['DATE', '\t', ''],
+      ['PTEC', ' ', 'HP. '],
+      ['PTEC', ' ', 'HP.\t'],
+      ['PAPP', ' ', '0045A'],
+      ['PAPP', ' ', ''],
+      ['PAPP', ' ', '00450', undefined, 'mode2'],
+    ]
+    const good: Record<string, readonly [string, string?]> = {
+      LTARF: [' HEURE  CREUSE  '],
+      EAST: ['000123456'],
+      STGE: ['003A0100'],
+      SMAXSN: ['00986', H],
+      DATE: ['', H],
+      PTEC: ['HP..'],
+      PAPP: ['00460'],
+    }
+    for (const [label, sep, value, horodate, rule] of cases) {
+      const d = createFrameDecoder()
+      const reference = createFrameDecoder({ memo: false })
+      const [goodValue, goodHorodate] = good[label]!
+      expect(d.decode(bytesOf(group(label, sep, goodValue, goodHorodate))).groups).toHaveLength(1)
+      const text = group(label, sep, value, horodate)
+      // Mode 2: the checksum with the last separator, which a mode-1 decoder refuses.
+      const f = bytesOf(
+        rule === 'mode2'
+          ? text.slice(0, -2) + String.fromCharCode(text.charCodeAt(text.length - 2) ^ 0x60) + '\r'
+          : text,
+      )
+      expect(d.decode(f), `${label} ${JSON.stringify(value)}`).toEqual(reference.decode(f))
+      expect(reference.decode(f).groups, `${label} ${JSON.stringify(value)}`).toHaveLength(0)
+    }
+  })
   it('the memo sees a change of any byte, at any memory alignment', () => {
     // Memoised groups are compared 4 bytes at a time, unaligned: one byte changed anywhere in the
     // frame, wherever the frame sits in memory, must give what the decoder without memo gives.
@@ -149,6 +205,8 @@ describe('createFrameDecoder', () => {
         ['DATE', '', 'H240210121355'],
         ['EAST', '000123456'],
         ['SMAXSN', '00986', 'H240210110331'],
+        ['STGE', '003A0100'],
+        ['LTARF', ' HEURE  CREUSE  '],
         ['PJOURF+1', '00004001 06004002 22004001 NONUTILE NONUTILE'],
       ]),
     )
@@ -158,9 +216,11 @@ describe('createFrameDecoder', () => {
       return memory.subarray(shift, shift + bytes.length)
     }
     const reference = createFrameDecoder({ memo: false })
-    for (let p = 0; p < f.length; p++) {
+    const changes = [(c: number) => c ^ 0x01, (c: number) => c ^ 0x10, () => 0x09, () => 0x20]
+    for (let p = 0; p < f.length * changes.length; p++) {
       const changed = f.slice()
-      changed[p] = changed[p]! ^ 0x01
+      const k = p % f.length
+      changed[k] = changes[Math.floor(p / f.length)]!(changed[k]!)
       for (let shift = 0; shift < 4; shift++) {
         const d = createFrameDecoder()
         d.decode(at(f, (shift + 1) & 3))

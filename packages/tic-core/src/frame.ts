@@ -78,6 +78,8 @@ interface MemoSlot {
   bytes: Uint8Array
   words: Int32Array
   length: number
+  /** The group's last byte (its checksum character): compared first, it tells most changes. */
+  last: number
   group: TicGroup
   mode: TicMode
   /** The slot of the group that followed this one in the last frame: the first one tried next. */
@@ -117,7 +119,9 @@ export function isShortFrame(groups: readonly TicGroup[]): boolean {
   if (groups.length === 0) return false
   let perPhase = false
   for (const g of groups) {
-    if (!SHORT_LABELS.has(g.label)) return false
+    // Every short-frame label starts with A or I: most frames are told at their second label.
+    const c = g.label.charCodeAt(0)
+    if ((c !== 0x41 && c !== 0x49) || !SHORT_LABELS.has(g.label)) return false
     if (g.label !== 'ADCO') perPhase = true
   }
   // ADCO alone is not a short frame: pre-Linky meters in "veille" state send only ADCO (§1.4).
@@ -184,8 +188,11 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
         entry = last
       }
     } else entry = head
+    // A new value is most likely followed by the group that followed the label's last value.
+    const follows = rest?.next
     if (entry !== undefined && entry.bytes.length >= n) {
       entry.older = rest
+      entry.next = follows
       memo[i] = entry
       const eb = entry.bytes
       for (let k = 0; k < n; k++) eb[k] = bytes[start + k]!
@@ -195,6 +202,7 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
       }
       entry.hash = h
       entry.length = n
+      entry.last = bytes[end - 1]!
       entry.group = group
       entry.mode = mode
       return entry
@@ -209,9 +217,10 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
       bytes: own,
       words: new Int32Array(own.buffer),
       length: n,
+      last: bytes[end - 1]!,
       group,
       mode,
-      next: undefined,
+      next: follows,
       older: rest,
     }
     memo[i] = created
@@ -253,10 +262,14 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
   // A DataView of the memory frames are read from (the framer's buffer, or the caller's chunks,
   // which usually share one memory): kept while that memory does not change.
   let view: DataView = new DataView(new ArrayBuffer(0))
+  let viewMemory: ArrayBufferLike = view.buffer
+  let viewLength = 0
   function decode(bytes: Uint8Array, from = 0, length = bytes.length): TicFrame {
     const base = bytes.byteOffset
-    if (view.buffer !== bytes.buffer || view.byteLength < base + bytes.length) {
+    if (viewMemory !== bytes.buffer || viewLength < base + bytes.length) {
       view = new DataView(bytes.buffer)
+      viewMemory = bytes.buffer
+      viewLength = view.byteLength
     }
     const groups: TicGroup[] = []
     const rejected: GroupRejection[] = []
@@ -283,7 +296,7 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
           if (
             start + n < length &&
             bytes[start + n] === CR &&
-            bytes[start + n - 1] === predicted.bytes[n - 1]
+            bytes[start + n - 1] === predicted.last
           ) {
             if (sameBytes(predicted, bytes, view, base, start, n)) {
               groups.push(predicted.group)
@@ -315,7 +328,7 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
             if (
               start + n < length &&
               bytes[start + n] === CR &&
-              bytes[start + n - 1] === hit.bytes[n - 1] &&
+              bytes[start + n - 1] === hit.last &&
               sameBytes(hit, bytes, view, base, start, n)
             ) {
               break

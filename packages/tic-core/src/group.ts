@@ -105,7 +105,8 @@ function isHex(c: number): boolean {
 
 /** Day count of a month, for horodate validation. */
 function daysIn(year: number, month: number): number {
-  return month === 2 ? (year % 4 === 0 ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31
+  // Bits 4, 6, 9 and 11: April, June, September, November.
+  return month === 2 ? (year % 4 === 0 ? 29 : 28) : ((0xa50 >> month) & 1) === 1 ? 30 : 31
 }
 
 function validHorodate(b: Uint8Array, s: number): boolean {
@@ -114,18 +115,17 @@ function validHorodate(b: Uint8Array, s: number): boolean {
     return false
   }
   for (let i = s + 1; i < s + 13; i++) if (!isDigit(b[i]!)) return false
-  const two = (i: number): number => (b[s + i]! - 0x30) * 10 + (b[s + i + 1]! - 0x30)
-  const year = two(1)
-  const month = two(3)
-  const day = two(5)
+  const year = (b[s + 1]! - 0x30) * 10 + (b[s + 2]! - 0x30)
+  const month = (b[s + 3]! - 0x30) * 10 + (b[s + 4]! - 0x30)
+  const day = (b[s + 5]! - 0x30) * 10 + (b[s + 6]! - 0x30)
   return (
     month >= 1 &&
     month <= 12 &&
     day >= 1 &&
     day <= daysIn(2000 + year, month) &&
-    two(7) <= 23 &&
-    two(9) <= 59 &&
-    two(11) <= 59
+    (b[s + 7]! - 0x30) * 10 + (b[s + 8]! - 0x30) <= 23 &&
+    b[s + 9]! <= 0x35 &&
+    b[s + 11]! <= 0x35
   )
 }
 
@@ -331,6 +331,9 @@ export function decodeKnownLabel(
   if (end - start > MAX_GROUP_BYTES || end - start < 4) return undefined
   const sep = mode === 'standard' ? HT : SP
   if (bytes[labelEnd] !== sep || bytes[end - 2] !== sep) return undefined
+  if (info !== undefined) {
+    return decodeCatalogued(bytes, start, end, labelEnd, label, info, mode, rule, checkLength)
+  }
   let sum = 0
   for (let i = start; i < labelEnd; i++) sum += bytes[i]!
   let horodateStart: number | undefined
@@ -366,5 +369,75 @@ export function decodeKnownLabel(
       horodateStart === undefined
         ? undefined
         : cachedLatin1(bytes, horodateStart, horodateStart + 13),
+  }
+}
+
+/**
+ * {@link decodeKnownLabel} for a label of the catalogue, in one pass over the data: the
+ * separators, the horodate the label carries (or not), checksum, charset and length checked
+ * together. Returns undefined on anything unusual (the full path then gives the verdict).
+ */
+function decodeCatalogued(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  labelEnd: number,
+  label: string,
+  info: LabelInfo,
+  mode: TicMode,
+  rule: HistoriqueChecksumMode,
+  checkLength: boolean,
+): TicGroup | undefined {
+  const standard = mode === 'standard'
+  const dataEnd = end - 2
+  let sum = standard ? HT + HT : SP
+  for (let i = start; i < labelEnd; i++) sum += bytes[i]!
+  let dataStart = labelEnd + 1
+  let horodateStart = -1
+  if (info.horodate) {
+    if (!standard) return undefined
+    horodateStart = dataStart
+    dataStart += 14
+    if (dataStart > dataEnd || bytes[dataStart - 1] !== HT) return undefined
+    if (!validHorodate(bytes, horodateStart)) return undefined
+    for (let i = horodateStart; i < dataStart; i++) sum += bytes[i]!
+  }
+  const charset = info.charset
+  // Standard data may hold spaces, historique data may not; never a separator either way.
+  const lowest = standard ? 0x20 : 0x21
+  if (charset === 'digits') {
+    for (let i = dataStart; i < dataEnd; i++) {
+      const c = bytes[i]!
+      if (c < 0x30 || c > 0x39) return undefined
+      sum += c
+    }
+  } else if (charset === 'hex') {
+    for (let i = dataStart; i < dataEnd; i++) {
+      const c = bytes[i]!
+      if (c < 0x30 || c > 0x46 || (c > 0x39 && c < 0x41)) return undefined
+      sum += c
+    }
+  } else {
+    for (let i = dataStart; i < dataEnd; i++) {
+      const c = bytes[i]!
+      if (c < lowest || c > 0x7e) return undefined
+      sum += c
+    }
+  }
+  const dataLen = dataEnd - dataStart
+  if (!standard) {
+    if (dataLen <= 0) return undefined
+    if (rule === 'mode2') sum += SP
+  }
+  if (bytes[end - 1] !== (sum & 0x3f) + 0x20) return undefined
+  if (checkLength && info.length !== null) {
+    if (info.lengthIsMax === true ? dataLen > info.length : dataLen !== info.length)
+      return undefined
+  }
+  return {
+    label,
+    value: cachedLatin1(bytes, dataStart, dataEnd),
+    horodate:
+      horodateStart < 0 ? undefined : cachedLatin1(bytes, horodateStart, horodateStart + 13),
   }
 }

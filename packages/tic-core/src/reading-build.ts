@@ -5,6 +5,7 @@ import type { TicFrame } from './frame.js'
 import { memoByString } from './memo-last.js'
 import { parsePpot as parsePpotRaw } from './ppot.js'
 import { mapHistorique } from './reading-historique.js'
+import { NO_ALERTS } from './reading-parts.js'
 import type { ModeParts } from './reading-parts.js'
 import { mapStandard } from './reading-standard.js'
 import type { TicReading } from './reading-types.js'
@@ -48,6 +49,8 @@ const PEAK_NUMBERS = [1, 2, 3] as const
 const PEAK_STARTS = [slot('DPM1'), slot('DPM2'), slot('DPM3')]
 const PEAK_ENDS = [slot('FPM1'), slot('FPM2'), slot('FPM3')]
 const ERQ = phaseSet(['ERQ1', 'ERQ2', 'ERQ3', 'ERQ4'])
+/** Shared by the readings without mobile peaks (readings are immutable). */
+const NO_PEAKS: TicReading['calendar']['mobilePeaks'] = Object.freeze([])
 
 /**
  * Builds the reading of a frame from the groups in force (`v`), the mode's mapping
@@ -66,7 +69,7 @@ export function buildReading(
   const hist = frame.mode === 'historique'
   const tri = phases === 3
   const id = v.str(hist ? ADCO : ADSC) ?? v.str(ADCO) ?? v.str(ADSC) ?? null
-  parts.alerts = []
+  parts.alerts = NO_ALERTS
   if (hist) mapHistorique(v, tri, parts)
   else mapStandard(v, tri, stge, parts)
   if (stge !== null) {
@@ -83,12 +86,13 @@ export function buildReading(
   const ppot = parsePpot(v.str(PPOT))
   const missingPhases = ppot === null ? null : ppot.missingPhases
   if (missingPhases?.some(Boolean) === true) parts.alert('phase-missing')
-  const mobilePeaks: { n: 1 | 2 | 3; start: string | null; end: string | null }[] = []
+  let mobilePeaks: TicReading['calendar']['mobilePeaks'] = NO_PEAKS
   for (let i = 0; i < 3; i++) {
     const d = v.group(PEAK_STARTS[i]!)
     const f = v.group(PEAK_ENDS[i]!)
     if (d !== undefined || f !== undefined) {
-      mobilePeaks.push({
+      if (mobilePeaks === NO_PEAKS) mobilePeaks = []
+      ;(mobilePeaks as TicReading['calendar']['mobilePeaks'][number][]).push({
         n: PEAK_NUMBERS[i]!,
         start: v.horodate(d?.horodate)?.local ?? null,
         end: v.horodate(f?.horodate)?.local ?? null,
@@ -158,17 +162,59 @@ export function buildReading(
   const pmsg = previous?.messages
   const messages: TicReading['messages'] =
     pmsg !== undefined && pmsg.msg1 === msg1 && pmsg.msg2 === msg2 ? pmsg : { msg1, msg2 }
+  const exportWh = v.int(EAIT)
+  const reactiveVArh = v.perPhase(ERQ)
+  const pe = previous?.energy
+  const energy: TicReading['energy'] =
+    pe !== undefined &&
+    pe.importWh === parts.importWh &&
+    pe.importByIndexWh === parts.importByIndexWh &&
+    pe.distributorByIndexWh === parts.distributorByIndexWh &&
+    pe.exportWh === exportWh &&
+    pe.reactiveVArh === reactiveVArh
+      ? pe
+      : {
+          importWh: parts.importWh,
+          importByIndexWh: parts.importByIndexWh,
+          distributorByIndexWh: parts.distributorByIndexWh,
+          exportWh,
+          reactiveVArh,
+        }
+  const pcur = previous?.current
+  const current: TicReading['current'] =
+    pcur !== undefined &&
+    pcur.rmsA === parts.rmsA &&
+    pcur.maxA === parts.maxA &&
+    pcur.overrunA === parts.overrunA
+      ? pcur
+      : { rmsA: parts.rmsA, maxA: parts.maxA, overrunA: parts.overrunA }
+  const pv = previous?.voltage
+  const voltage: TicReading['voltage'] =
+    pv !== undefined &&
+    pv.rmsV === parts.rmsV &&
+    pv.meanV === parts.meanV &&
+    pv.missingPhases === missingPhases
+      ? pv
+      : { rmsV: parts.rmsV, meanV: parts.meanV, missingPhases }
+  const dayNumber = v.int(NJOURF)
+  const nextDayNumber = v.int(NJOURF1)
+  const nextDayProfile = parseDayProfile(v.str(PJOURF1))
+  const peakDayProfile = parseDayProfile(v.str(PPOINTE))
+  const pcal = previous?.calendar
+  const calendar: TicReading['calendar'] =
+    pcal !== undefined &&
+    pcal.dayNumber === dayNumber &&
+    pcal.nextDayNumber === nextDayNumber &&
+    pcal.nextDayProfile === nextDayProfile &&
+    pcal.peakDayProfile === peakDayProfile &&
+    pcal.mobilePeaks === mobilePeaks
+      ? pcal
+      : { dayNumber, nextDayNumber, nextDayProfile, peakDayProfile, mobilePeaks }
   const reading: TicReading = {
     meter,
     contract,
     period,
-    energy: {
-      importWh: parts.importWh,
-      importByIndexWh: parts.importByIndexWh,
-      distributorByIndexWh: parts.distributorByIndexWh,
-      exportWh: v.int(EAIT),
-      reactiveVArh: v.perPhase(ERQ),
-    },
+    energy,
     power: {
       apparentVA: parts.apparentVA,
       apparentVAByPhase: parts.apparentVAByPhase,
@@ -180,19 +226,13 @@ export function buildReading(
       loadCurveW: v.timed(CCASN),
       loadCurveInjectedW: v.timed(CCAIN),
     },
-    current: { rmsA: parts.rmsA, maxA: parts.maxA, overrunA: parts.overrunA },
-    voltage: { rmsV: parts.rmsV, meanV: parts.meanV, missingPhases },
+    current,
+    voltage,
     relays: parseRelays(v.str(RELAIS)),
     status: stge,
     alerts: parts.alerts,
     messages,
-    calendar: {
-      dayNumber: v.int(NJOURF),
-      nextDayNumber: v.int(NJOURF1),
-      nextDayProfile: parseDayProfile(v.str(PJOURF1)),
-      peakDayProfile: parseDayProfile(v.str(PPOINTE)),
-      mobilePeaks,
-    },
+    calendar,
     time: date?.iso ?? null,
     short: frame.short,
   }

@@ -1,6 +1,9 @@
 import type { TicAlert, TicReading } from './reading-types.js'
 import type { PeriodCode, TariffOption, TempoColour } from './tariff.js'
 
+/** The alerts of a reading that raises none (shared: readings are immutable). */
+export const NO_ALERTS: TicAlert[] = Object.freeze([]) as unknown as TicAlert[]
+
 /**
  * What the historique and standard mappings fill for one reading: the fields whose labels differ
  * by mode. One instance per builder, overwritten for each reading (no allocation).
@@ -44,12 +47,13 @@ export class ModeParts {
   readonly byDistributorIndex = new IndexRecord()
   /** The last reading built, whose unchanged parts the next one shares. */
   previous: TicReading | null = null
-  /** Alerts in the order they were raised, each once. */
-  alerts: TicAlert[] = []
+  /** Alerts in the order they were raised, each once ({@link NO_ALERTS} until one is). */
+  alerts: TicAlert[] = NO_ALERTS
 
   /** Raises an alert (once). */
   alert(a: TicAlert): void {
-    if (!this.alerts.includes(a)) this.alerts.push(a)
+    if (this.alerts === NO_ALERTS) this.alerts = [a]
+    else if (!this.alerts.includes(a)) this.alerts.push(a)
   }
 }
 

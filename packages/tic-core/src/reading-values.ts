@@ -106,6 +106,9 @@ const USED = [
   'FPM3',
 ] as const
 
+/** Every label the reading uses, in slot order. */
+export const USED_LABELS: readonly string[] = USED
+
 /** A label the reading uses. */
 export type UsedLabel = (typeof USED)[number]
 

@@ -7,7 +7,14 @@ import type { TicMode } from './mode.js'
 import { buildReading } from './reading-build.js'
 import { ModeParts } from './reading-parts.js'
 import type { ReadingBuilder, ReadingBuilderOptions, TicReading } from './reading-types.js'
-import { emptySlots, ReadingValues, slot, slotOfLabel } from './reading-values.js'
+import {
+  emptySlots,
+  ReadingValues,
+  slot,
+  SLOT_COUNT,
+  slotOfLabel,
+  USED_LABELS,
+} from './reading-values.js'
 import type { SlotGroups } from './reading-values.js'
 import { parseStge } from './stge.js'
 import type { Stge } from './stge.js'
@@ -82,6 +89,15 @@ addKind(PRODUCER_LABELS, K_PRODUCER)
 addKind(['IRMS1'], K_IRMS1)
 addKind(['EAST', 'STGE'], K_CONSUMER)
 
+/**
+ * What the reading does with a label, in one lookup: its slot + 1 in the low 8 bits (0: not
+ * used), its K_ bits above.
+ */
+const LABEL_CODE = new Map<string, number>()
+for (const [l, k] of LABEL_KIND) LABEL_CODE.set(l, k << 8)
+USED_LABELS.forEach((l, s) => LABEL_CODE.set(l, (LABEL_CODE.get(l) ?? 0) | (s + 1)))
+if (SLOT_COUNT >= 0xff) throw new Error('reading slots do not fit LABEL_CODE')
+
 class Hysteresis<T> {
   value: T | null = null
   private candidate: T | null = null
@@ -153,7 +169,11 @@ export function createReadingBuilder(options: ReadingBuilderOptions = {}): Readi
       frame.mode === lastMode &&
       groups.length === lastGroups.length &&
       !rejectsLabel(frame)
-    for (let i = 0; same && i < groups.length; i++) same = groups[i]!.label === lastGroups[i]!.label
+    for (let i = 0; same && i < groups.length; i++) {
+      const g = groups[i]!
+      const was = lastGroups[i]!
+      same = g === was || g.label === was.label
+    }
     let next: SlotGroups
     let tri: boolean
     let mono: boolean
@@ -183,10 +203,12 @@ export function createReadingBuilder(options: ReadingBuilderOptions = {}): Readi
       let irms1 = false
       consumerEvidence = false
       const standard = frame.mode === 'standard'
+      lastSlots.length = groups.length
       for (let i = 0; i < groups.length; i++) {
-        const l = groups[i]!.label
-        const k = LABEL_KIND.get(l)
-        if (k === undefined) continue
+        const code = LABEL_CODE.get(groups[i]!.label) ?? 0
+        lastSlots[i] = (code & 0xff) - 1
+        const k = code >> 8
+        if (k === 0) continue
         if ((k & K_ID) !== 0) id = groups[i]!.value
         if ((k & K_TRI) !== 0 || (standard && (k & K_STD_TRI) !== 0)) tri = true
         else if ((k & K_MONO) !== 0) mono = true
@@ -217,11 +239,9 @@ export function createReadingBuilder(options: ReadingBuilderOptions = {}): Readi
           if (s !== undefined) next[s] = values[s]
         }
       }
-      lastSlots.length = groups.length
       for (let i = 0; i < groups.length; i++) {
-        const s = slotOfLabel(groups[i]!.label)
-        lastSlots[i] = s ?? -1
-        if (s !== undefined) next[s] = groups[i]
+        const s = lastSlots[i]!
+        if (s >= 0) next[s] = groups[i]
       }
       if (!frame.short) {
         spare = values

@@ -61,6 +61,15 @@ export const VIEW_SELECTS: Readonly<Record<(typeof FRAME_TABLES)[number], string
      from energy_rows e join meter_nums k on k.num = e.m`,
 }
 
+/** The rows of `daily_energy` over the compact tables (the 1-day rows of `energy_rows`). */
+export const COMPACT_DAILY_SOURCE = `(select k.id as meter, e.bucket, ${registerNameSql('e.reg')} as register, e.energy_wh from energy_rows e join meter_nums k on k.num = e.m where e.res = 1440) d`
+
+/** The rows of `hourly_power` over the compact tables (the 1-hour rows of `power_rows`). */
+export const COMPACT_HOURLY_SOURCE = `(select k.id as meter, p.bucket, ${POWER_COLUMNS.map((c) => `p.${c}`).join(', ')}, p.u_min, p.u_max from power_rows p join meter_nums k on k.num = p.m where p.res = 60) h`
+
+/** The view names that read the frame tables (see DEPENDENT_VIEWS), for later migrations. */
+export const FRAME_DEPENDENT_VIEWS: readonly string[] = DEPENDENT_VIEWS
+
 /** The column names of {@link VIEW_SELECTS}, in their order. */
 const VIEW_COLUMNS: Readonly<Record<(typeof FRAME_TABLES)[number], readonly string[]>> = {
   samples: [
@@ -191,16 +200,8 @@ async function compact(db: Kysely<unknown>): Promise<void> {
     await exec(db, `create view ${t} as ${VIEW_SELECTS[t]}`)
   }
   // The views behind the dashboard-like queries read the compact tables, filtered on their keys.
-  await createDailyViews(
-    db,
-    'energy_wh',
-    kind,
-    `(select k.id as meter, e.bucket, ${registerNameSql('e.reg')} as register, e.energy_wh from energy_rows e join meter_nums k on k.num = e.m where e.res = 1440) d`,
-  )
-  await createFrameViews(
-    db,
-    `(select k.id as meter, p.bucket, ${POWER_COLUMNS.map((c) => `p.${c}`).join(', ')}, p.u_min, p.u_max from power_rows p join meter_nums k on k.num = p.m where p.res = 60) h`,
-  )
+  await createDailyViews(db, 'energy_wh', kind, COMPACT_DAILY_SOURCE)
+  await createFrameViews(db, COMPACT_HOURLY_SOURCE)
   await createCostViews(db)
 }
 

@@ -29,14 +29,14 @@ const POWER = Object.entries(POWER_MINUTE_COLUMNS)
 const ENERGY = Object.entries(ENERGY_MINUTE_COLUMNS)
 
 /** `power_rollups`: a minute can be both in `power_minutes` and, written late, in `power_rows`. */
-const POWER_VIEW_MERGED = `select k.id as meter, ${resNameSql('p.res')} as res, p.bucket, ${POWER.map(([c, how]) => merged(c, how, powerType(c))).join(', ')}
+export const POWER_VIEW_MERGED = `select k.id as meter, ${resNameSql('p.res')} as res, p.bucket, ${POWER.map(([c, how]) => merged(c, how, powerType(c))).join(', ')}
   from (select m, res, bucket, ${POWER.map(([c]) => c).join(', ')} from power_rows
         union all ${powerMinuteRowsSql('from power_minutes p')}) p
   join meter_nums k on k.num = p.m
   group by k.id, p.res, p.bucket`
 
 /** `energy_rollups`, merged per (meter, res, register, bucket) like {@link POWER_VIEW_MERGED}. */
-const ENERGY_VIEW_MERGED = `select k.id as meter, ${resNameSql('p.res')} as res, ${registerNameSql('p.reg')} as register, p.bucket, ${ENERGY.map(([c, how]) => merged(c, how, 'bigint')).join(', ')}
+export const ENERGY_VIEW_MERGED = `select k.id as meter, ${resNameSql('p.res')} as res, ${registerNameSql('p.reg')} as register, p.bucket, ${ENERGY.map(([c, how]) => merged(c, how, 'bigint')).join(', ')}
   from (select m, res, reg, bucket, ${ENERGY.map(([c]) => c).join(', ')} from energy_rows
         union all ${energyMinuteRowsSql('from energy_minutes e')}) p
   join meter_nums k on k.num = p.m

@@ -6,6 +6,7 @@ import * as compactStorage from './2026_12_04_000200_compact_storage.js'
 import * as packedMinutes from './2026_12_04_000300_packed_minutes.js'
 import * as registerBrin from './2026_12_04_000400_register_brin.js'
 import * as hotMinutes from './2026_12_04_000500_hot_minutes.js'
+import * as derivedRollups from './2026_12_04_000600_derived_rollups.js'
 
 /** Every migration, by name (sorted by name when applied). Add new ones here; no folder scanning. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -16,6 +17,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '2026_12_04_000300_packed_minutes': packedMinutes,
   '2026_12_04_000400_register_brin': registerBrin,
   '2026_12_04_000500_hot_minutes': hotMinutes,
+  '2026_12_04_000600_derived_rollups': derivedRollups,
 })
 
 /** Serves {@link MIGRATIONS} to Kysely's Migrator. */
