@@ -164,7 +164,6 @@ const DERIVED_ENERGY_QUERY = `select reg, bucket, energy_wh from (
 export function createHistoryStore(engine: ReadEngine): HistoryStore {
   const text = (v: unknown): string => String(v)
   const textOrNull = (v: unknown): string | null => (v === null ? null : String(v))
-  /** True for a meter known to be single-phase and not producing (no per-phase or injected power). */
   /**
    * `selectRows` of rollup rows of `columns` numbers: on PostgreSQL through
    * {@link pgFloat8Columns} (the same numbers, null for NaN).
@@ -190,6 +189,7 @@ export function createHistoryStore(engine: ReadEngine): HistoryStore {
     return rows
   }
 
+  /** True for a meter known to be single-phase and not producing (no per-phase or injected power). */
   async function isSlim(meter: string): Promise<boolean> {
     const [m] = await engine.selectRows('select phases, producer from meters where id = ?', [meter])
     return m !== undefined && Number(m[0]) === 1 && Number(m[1]) === 0
