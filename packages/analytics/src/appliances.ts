@@ -166,7 +166,7 @@ export function detectAppliances(
   const runs: Step[] = []
   const within = (a: number, b: number): boolean =>
     (t[b] as number) - (t[a] as number) <= maxMinutes * MINUTE
-  /** The curve stays at least half the step above `level` on points [a, b). */
+  /** The curve stays at or above `level` on points [a, b) (callers: half a step above its foot). */
   const staysAbove = (a: number, b: number, level: number): boolean => {
     for (let i = a; i < b; i++) if ((p[i] as number) < level) return false
     return true
