@@ -187,4 +187,36 @@ describe('automationSink', () => {
     subject.complete()
     await done
   })
+
+  it('is not stale while frames keep coming from a source whose clock runs ahead (a simulator at full speed)', async () => {
+    const pump = recorder()
+    // This stage's clock is a year after the simulated frames' receive times.
+    let clock = DEFAULT_START + 365 * 24 * 3_600_000
+    const stale = rules({
+      staleAfterS: 0.2,
+      outputs: { pump: { actuator: { type: 'none' }, safe: 'off', when: { period: ['hp'] } } },
+    })
+    const { sink, controller } = automationSink(
+      { rules: stale, tickMs: 20, createActuator: () => pump },
+      context(() => clock),
+    )
+    const subject = new Subject<PipelineFrame>()
+    const done = lastValueFrom(sink(subject).pipe(toArray()))
+    subject.next(frames(DEFAULT_START + 6 * 3_600_000 + MIN).at(-1)!)
+    await new Promise((r) => setTimeout(r, 100))
+    expect(controller.status()).toMatchObject({
+      stale: false,
+      outputs: [{ state: 'on', reason: 'période HP' }],
+    })
+    // No frame for longer than staleAfterS on this stage's clock: stale.
+    clock += 250
+    await new Promise((r) => setTimeout(r, 100))
+    expect(controller.status()).toMatchObject({
+      stale: true,
+      outputs: [{ state: 'off', reason: 'sécurité: plus de données', cause: 'safe' }],
+    })
+    expect(pump.calls).toEqual(['off', 'on', 'off'])
+    subject.complete()
+    await done
+  })
 })

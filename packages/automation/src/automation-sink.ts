@@ -241,7 +241,19 @@ export function automationSink(options: AutomationSinkOptions, ctx: StageContext
       }
       live = { engine, drivers, journal, dispatch }
       dispatch(engine.safeAll(ctx.now(), 'sécurité: démarrage, en attente de données'))
-      const timer = setInterval(() => dispatch(engine.tick(ctx.now())), tickMs)
+      // The engine runs on the frames' receive clock. A simulator or a replay faster than real time
+      // stamps frames ahead of (or behind) this stage's clock, so a tick is given on the receive
+      // clock too: the last frame's receive time plus the time elapsed here since it came. Stale
+      // data then means no frame for `staleAfterS` here, whatever the source's pace.
+      let lastFrame: { readonly receivedAt: number; readonly arrivedAt: number } | null = null
+      const timer = setInterval(() => {
+        const now = ctx.now()
+        dispatch(
+          engine.tick(
+            lastFrame === null ? now : lastFrame.receivedAt + (now - lastFrame.arrivedAt),
+          ),
+        )
+      }, tickMs)
       let finished = false
       const finish = async (reason: string): Promise<void> => {
         if (finished) return
@@ -261,6 +273,7 @@ export function automationSink(options: AutomationSinkOptions, ctx: StageContext
       }
       const sub = input.subscribe({
         next(frame: PipelineFrame) {
+          lastFrame = { receivedAt: frame.meta.receivedAt, arrivedAt: ctx.now() }
           dispatch(engine.update(frame.reading, frame.meta.receivedAt))
           subscriber.next({ seq: frame.meta.seq, sink: ctx.stage })
         },
