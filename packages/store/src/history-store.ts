@@ -48,7 +48,8 @@ const packedMinutesQuery = (columns: readonly PowerMinuteColumn[]): string => {
         union all select bucket, ${columns.join(', ')} from power_hot_rows where m = (select num from meter_nums where id = ?) and bucket >= ? and bucket < ?) q
   where q.bucket >= ? and q.bucket < ? group by q.bucket order by q.bucket`
 }
-const PACKED_MINUTES_QUERY = packedMinutesQuery([
+/** The power columns read for any meter, for a single-phase consumer, and for average power only. */
+const FULL_COLUMNS: readonly PowerMinuteColumn[] = [
   'va_n',
   'va_sum',
   'va_min',
@@ -59,12 +60,15 @@ const PACKED_MINUTES_QUERY = packedMinutesQuery([
   'va3_sum',
   'inj_n',
   'inj_sum',
-])
+]
+const SLIM_COLUMNS: readonly PowerMinuteColumn[] = ['va_n', 'va_sum', 'va_min', 'va_max']
+const AVERAGE_COLUMNS: readonly PowerMinuteColumn[] = ['va_n', 'va_sum']
+const PACKED_MINUTES_QUERY = packedMinutesQuery(FULL_COLUMNS)
 /** {@link PACKED_MINUTES_QUERY} for a single-phase meter that does not produce (see `isSlim`). */
-const PACKED_MINUTES_SLIM_QUERY = packedMinutesQuery(['va_n', 'va_sum', 'va_min', 'va_max'])
+const PACKED_MINUTES_SLIM_QUERY = packedMinutesQuery(SLIM_COLUMNS)
 
 /** {@link PACKED_MINUTES_QUERY} with only the counts and sums of the average power. */
-const PACKED_AVERAGE_QUERY = packedMinutesQuery(['va_n', 'va_sum'])
+const PACKED_AVERAGE_QUERY = packedMinutesQuery(AVERAGE_COLUMNS)
 
 /**
  * PostgreSQL: the bucket starts and average powers of `inner` (columns `bucket, va_n, va_sum`) as
@@ -120,20 +124,6 @@ const derivedRollupsQuery = (res: 60 | 1440, columns: readonly PowerMinuteColumn
         union all select ${bucket} as bucket, ${columns.join(', ')} from power_hot_rows where m = (select num from meter_nums where id = ?) and bucket >= ? and bucket < ?) q
   where q.bucket >= ? and q.bucket < ? group by q.bucket order by q.bucket`
 }
-const FULL_COLUMNS: readonly PowerMinuteColumn[] = [
-  'va_n',
-  'va_sum',
-  'va_min',
-  'va_max',
-  'vap_n',
-  'va1_sum',
-  'va2_sum',
-  'va3_sum',
-  'inj_n',
-  'inj_sum',
-]
-const SLIM_COLUMNS: readonly PowerMinuteColumn[] = ['va_n', 'va_sum', 'va_min', 'va_max']
-const AVERAGE_COLUMNS: readonly PowerMinuteColumn[] = ['va_n', 'va_sum']
 const DERIVED_QUERIES = {
   60: {
     full: derivedRollupsQuery(60, FULL_COLUMNS),
