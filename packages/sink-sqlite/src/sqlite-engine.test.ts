@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { migrateToLatest } from '@linkyrpi/store/core'
-import { SQLITE_INSERT_CHUNK, openSqlite } from './sqlite-engine.js'
+import { SQLITE_INSERT_CHUNK, SQLITE_SAMPLE_CHUNK, openSqlite } from './sqlite-engine.js'
 
 describe('SQLite bulk inserts', () => {
   const row = (t: number): Record<string, number | null> => ({
@@ -44,6 +44,38 @@ describe('SQLite bulk inserts', () => {
       const rows = await engine.selectRows('select count(*), sum(va) from sample_rows', [])
       const all = [...new Set([...first, ...second].map((r) => r.t!))]
       expect(rows[0]).toEqual([all.length, all.reduce((s, t) => s + 100 + t, 0)])
+    } finally {
+      await engine.close()
+    }
+  })
+
+  it('say which samples in key order were inserted, over several meters and multi-row statements', async () => {
+    const engine = await openSqlite({ path: ':memory:' })
+    try {
+      await migrateToLatest(engine.db)
+      const n = 3 * SQLITE_SAMPLE_CHUNK + 5
+      const conflict = 'on conflict (m, t) do nothing'
+      const of = (m: number, t: number): Record<string, number | null> => ({ ...row(t), m })
+      // Meter 2 stores every third key first; meter 1 nothing.
+      const before = Array.from({ length: n }, (_, i) => of(2, 3 * i))
+      await engine.transaction((tx) => tx.insert('sample_rows', before as never, conflict))
+      // In key order: meter 1 then meter 2, one key given twice in a row (the first counts).
+      const rows = [
+        ...Array.from({ length: n }, (_, i) => of(1, i)),
+        ...Array.from({ length: 2 * n }, (_, i) => of(2, i)),
+      ]
+      rows.splice(n + 4, 0, of(2, 4))
+      const out = await engine.transaction((tx) =>
+        tx.insert('sample_rows', rows as never, conflict),
+      )
+      expect(out).toEqual(
+        rows.map((r, i) => (r.m === 1 ? true : i !== n + 5 && (r.t! % 3 !== 0 || r.t! >= 3 * n))),
+      )
+      const count = await engine.selectRows('select m, count(*) from sample_rows group by m', [])
+      expect(count).toEqual([
+        [1, n],
+        [2, 2 * n + n - Math.ceil((2 * n) / 3)],
+      ])
     } finally {
       await engine.close()
     }

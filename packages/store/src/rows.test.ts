@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { syntheticFrameArray } from './testing/index.js'
-import { contractOf, eventsBetween, registersOf, sampleRow, sampleTime } from './rows.js'
+import { contractOf, eventsBetween, isoMs, registersOf, sampleRow, sampleTime } from './rows.js'
 import type { TicReading } from '@linkyrpi/tic-core'
 
 const [std] = syntheticFrameArray({ start: Date.UTC(2026, 0, 10, 12), count: 1 })
@@ -20,6 +20,37 @@ describe('row mapping', () => {
       t: 123,
       clockMs: null,
     })
+  })
+
+  it('reads ISO times as Date.parse does, valid or not', () => {
+    const times = [
+      '2024-02-10T12:13:55+01:00',
+      '2024-07-31T23:59:59+02:00',
+      '2024-12-31T00:00:00-03:30',
+      '2024-02-29T12:00:00+01:00',
+      '2023-02-29T12:00:00+01:00',
+      '2024-04-31T12:00:00+02:00',
+      '2024-13-01T12:00:00+01:00',
+      '2024-00-10T12:00:00+01:00',
+      '2024-02-10T24:00:00+01:00',
+      '2024-02-10T12:60:00+01:00',
+      '2024-02-10T12:13:55Z',
+      '2024-02-10T12:13:55.250+01:00',
+      '0099-02-10T12:13:55+01:00',
+      '2024-02-1xT12:13:55+01:00',
+      '2024/02/10T12:13:55+01:00',
+      'not a time at all, really',
+      '',
+    ]
+    for (const iso of times) expect([iso, isoMs(iso)]).toEqual([iso, Date.parse(iso)])
+    // Every day of a leap year and a common one, at both offsets.
+    for (let t = Date.UTC(2023, 0, 1); t < Date.UTC(2025, 0, 1); t += 86_400_000 + 3_661_000) {
+      const d = new Date(t)
+      const p2 = (n: number): string => String(n).padStart(2, '0')
+      const local = `${String(d.getUTCFullYear())}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())}T${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`
+      for (const off of ['+01:00', '+02:00'])
+        expect(isoMs(local + off)).toBe(Date.parse(local + off))
+    }
   })
 
   it('maps every sample column from the reading', () => {
