@@ -17,6 +17,8 @@ import { intArrayLiteral, intArraysLiteral } from './pg-array-literal.js'
 import { numberTypes, pgPlaceholders } from './pg-common.js'
 import { binaryIntArray, binaryTextArray } from './pg-binary-array.js'
 import type { BinaryIntType } from './pg-binary-array.js'
+import { copyRows } from './pg-copy.js'
+import type { CopyColumn } from './pg-copy.js'
 import { assertSchemaName } from './postgres-url.js'
 import { importPg } from './import-pg.js'
 
@@ -115,6 +117,19 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
       values,
     }
   }
+  // The fast path's inserts without a conflict clause go by binary COPY (see pg-copy.ts).
+  const copyColumns = new Map<BulkTable, CopyColumn[]>()
+  const copy = (client: PoolClient, table: BulkTable, rows: readonly BulkRow[]): Promise<void> => {
+    let cols = copyColumns.get(table)
+    if (cols === undefined) {
+      cols = Object.entries(COLUMNS[table]).map(([name, cls]) => ({
+        name,
+        type: PG_TYPES[cls] as CopyColumn['type'],
+      }))
+      copyColumns.set(table, cols)
+    }
+    return copyRows(client, table, cols, rows)
+  }
   const keyOf = (meter: unknown, t: unknown): string => `${String(meter)}\u0000${String(t)}`
   const makeTx = (client: PoolClient, safe: boolean): WriteTx => ({
     async insert(table, anyRows, conflict) {
@@ -148,19 +163,21 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
         [intArrayLiteral(triples, 0), intArrayLiteral(triples, 1), intArrayLiteral(triples, 2)],
       )
       if (found.rows.length === 0) {
-        await client.query(bulk(table, rows, '', ''))
+        await copy(client, table, rows)
         return rows.map(() => true)
       }
       const existing = new Set<string>()
       for (const r of found.rows) existing.add(keyOf(r.m, r.t))
       const out = rows.map((r) => !existing.has(keyOf(r.m, r.t)))
       const fresh = rows.filter((_, i) => out[i])
-      if (fresh.length > 0) await client.query(bulk(table, fresh, '', ''))
+      if (fresh.length > 0) await copy(client, table, fresh)
       return out
     },
     async insertNew(table, rows, conflict) {
       if (rows.length === 0) return
-      await client.query(bulk(table, rows, safe ? conflict : '', ''))
+      if (safe || Object.values(COLUMNS[table]).some((cls) => cls.endsWith('[]')))
+        await client.query(bulk(table, rows, safe ? conflict : '', ''))
+      else await copy(client, table, rows)
     },
     async query<R>(text: string, params: readonly unknown[]) {
       const res = await client.query(pgText(text), [...params])
