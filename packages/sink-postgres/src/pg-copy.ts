@@ -190,19 +190,17 @@ export class CopyIn implements Submittable {
 }
 
 /**
- * Inserts `rows` into `table` by binary COPY over `client` (a pg client inside a transaction).
- * A unique violation (23505) or any other server error rejects, as an insert would.
+ * The COPY of `rows` into `table` (encoded now): send it with `client.query(copy)` on a client
+ * inside a transaction and await `copy.done`. A unique violation (23505) or any other server error
+ * rejects, as an insert would.
  */
-export async function copyRows(
-  client: { query(q: CopyIn): CopyIn },
+export function copyStatement(
   table: string,
   columns: readonly CopyColumn[],
   rows: readonly Readonly<Record<string, unknown>>[],
-): Promise<void> {
-  if (rows.length === 0) return
-  const copy = new CopyIn(
+): CopyIn {
+  return new CopyIn(
     `copy ${table} (${columns.map((c) => c.name).join(', ')}) from stdin (format binary)`,
     copyBinaryRows(rows, columns),
   )
-  await client.query(copy).done
 }

@@ -17,7 +17,8 @@ import { intArrayLiteral, intArraysLiteral } from './pg-array-literal.js'
 import { numberTypes, pgPlaceholders } from './pg-common.js'
 import { binaryIntArray, binaryTextArray } from './pg-binary-array.js'
 import type { BinaryIntType } from './pg-binary-array.js'
-import { copyRows } from './pg-copy.js'
+import { copyStatement } from './pg-copy.js'
+import { Statements } from './pg-statements.js'
 import type { CopyColumn } from './pg-copy.js'
 import { assertSchemaName } from './postgres-url.js'
 import { importPg } from './import-pg.js'
@@ -119,7 +120,8 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
   }
   // The fast path's inserts without a conflict clause go by binary COPY (see pg-copy.ts).
   const copyColumns = new Map<BulkTable, CopyColumn[]>()
-  const copy = (client: PoolClient, table: BulkTable, rows: readonly BulkRow[]): Promise<void> => {
+  /** Encodes the COPY of `rows` now; the returned function sends it. */
+  const copy = (client: PoolClient, table: BulkTable, rows: readonly BulkRow[]) => {
     let cols = copyColumns.get(table)
     if (cols === undefined) {
       cols = Object.entries(COLUMNS[table]).map(([name, cls]) => ({
@@ -128,21 +130,22 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
       }))
       copyColumns.set(table, cols)
     }
-    return copyRows(client, table, cols, rows)
+    const statement = copyStatement(table, cols, rows)
+    return () => client.query(statement).done
   }
   const keyOf = (meter: unknown, t: unknown): string => `${String(meter)}\u0000${String(t)}`
-  const makeTx = (client: PoolClient, safe: boolean): WriteTx => ({
+  const makeTx = (client: PoolClient, safe: boolean, statements: Statements): WriteTx => ({
     async insert(table, anyRows, conflict) {
       if (anyRows.length === 0) return []
       if (table !== 'sample_rows') {
-        await client.query(bulk(table, anyRows, conflict, ''))
+        const q = bulk(table, anyRows, conflict, '')
+        statements.defer(() => client.query(q))
         return anyRows.map(() => true)
       }
       const rows = anyRows as readonly RowOf<'sample_rows'>[]
       if (safe) {
-        const res = await client.query<{ m: number; t: number }>(
-          bulk(table, rows, conflict, ' returning m, t'),
-        )
+        const q = bulk(table, rows, conflict, ' returning m, t')
+        const res = await statements.run(() => client.query<{ m: number; t: number }>(q))
         const inserted = new Set<string>()
         for (const r of res.rows) inserted.add(keyOf(r.m, r.t))
         return rows.map((r) => inserted.has(keyOf(r.m, r.t)))
@@ -158,29 +161,33 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
         else if (t > range[1]) range[1] = t
       }
       const triples = [...ranges].map(([m, [lo, hi]]) => [m, lo, hi])
-      const found = await client.query<{ m: number; t: number }>(
-        'select s.m, s.t from unnest($1::int4[], $2::int8[], $3::int8[]) as r(m, lo, hi) join sample_rows s on s.m = r.m and s.t between r.lo and r.hi',
-        [intArrayLiteral(triples, 0), intArrayLiteral(triples, 1), intArrayLiteral(triples, 2)],
+      const found = await statements.run(() =>
+        client.query<{ m: number; t: number }>(
+          'select s.m, s.t from unnest($1::int4[], $2::int8[], $3::int8[]) as r(m, lo, hi) join sample_rows s on s.m = r.m and s.t between r.lo and r.hi',
+          [intArrayLiteral(triples, 0), intArrayLiteral(triples, 1), intArrayLiteral(triples, 2)],
+        ),
       )
       if (found.rows.length === 0) {
-        await copy(client, table, rows)
+        statements.defer(copy(client, table, rows))
         return rows.map(() => true)
       }
       const existing = new Set<string>()
       for (const r of found.rows) existing.add(keyOf(r.m, r.t))
       const out = rows.map((r) => !existing.has(keyOf(r.m, r.t)))
       const fresh = rows.filter((_, i) => out[i])
-      if (fresh.length > 0) await copy(client, table, fresh)
+      if (fresh.length > 0) statements.defer(copy(client, table, fresh))
       return out
     },
-    async insertNew(table, rows, conflict) {
-      if (rows.length === 0) return
-      if (safe || Object.values(COLUMNS[table]).some((cls) => cls.endsWith('[]')))
-        await client.query(bulk(table, rows, safe ? conflict : '', ''))
-      else await copy(client, table, rows)
+    insertNew(table, rows, conflict) {
+      if (rows.length === 0) return Promise.resolve()
+      if (safe || Object.values(COLUMNS[table]).some((cls) => cls.endsWith('[]'))) {
+        const q = bulk(table, rows, safe ? conflict : '', '')
+        statements.defer(() => client.query(q))
+      } else statements.defer(copy(client, table, rows))
+      return Promise.resolve()
     },
     async query<R>(text: string, params: readonly unknown[]) {
-      const res = await client.query(pgText(text), [...params])
+      const res = await statements.run(() => client.query(pgText(text), [...params]))
       return res.rows as R[]
     },
   })
@@ -198,12 +205,15 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
       broken = true
     }
     client.on('error', onError)
+    const statements = new Statements()
     try {
       await client.query('begin')
-      const out = await fn(makeTx(client, safe))
+      const out = await fn(makeTx(client, safe, statements))
+      await statements.settle()
       await client.query('commit')
       return out
-    } catch (error) {
+    } catch (thrown) {
+      const error = await statements.cause(thrown)
       try {
         await client.query('rollback')
       } catch (rollbackError) {
