@@ -86,6 +86,7 @@ function conformance(engine: string, makeTarget: () => TestTarget): void {
       '2026_12_04_000500_hot_minutes',
       '2026_12_04_000600_derived_rollups',
       '2026_12_04_000700_hot_minute_tables',
+      '2026_12_05_000100_latest_reading_at',
     ])
     const again = await openStore(target.target)
     expect(again.migrated).toEqual([])
@@ -754,6 +755,7 @@ function energyWhMigration(makeTarget: () => TestTarget): void {
         '2026_12_04_000500_hot_minutes',
         '2026_12_04_000600_derived_rollups',
         '2026_12_04_000700_hot_minute_tables',
+        '2026_12_05_000100_latest_reading_at',
       ])
       const after = await sql<{
         energy_wh: number

@@ -124,7 +124,11 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
       ).toHaveLength(3)
       expect(
         (await migrateToLatest(store.engine.db, { schema: store.engine.schema })).applied,
-      ).toEqual(['2026_12_04_000600_derived_rollups', '2026_12_04_000700_hot_minute_tables'])
+      ).toEqual([
+        '2026_12_04_000600_derived_rollups',
+        '2026_12_04_000700_hot_minute_tables',
+        '2026_12_05_000100_latest_reading_at',
+      ])
       expect(await run('select 1 from power_rows where res = 1')).toHaveLength(0)
       expect(await snapshot(store, false)).toEqual(before)
     } finally {
@@ -229,6 +233,7 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
       const down = await migrator.migrateTo(PREVIOUS)
       expect(down.error).toBeUndefined()
       expect(down.results?.map((r) => [r.migrationName, r.direction])).toEqual([
+        ['2026_12_05_000100_latest_reading_at', 'Down'],
         ['2026_12_04_000700_hot_minute_tables', 'Down'],
         ['2026_12_04_000600_derived_rollups', 'Down'],
         ['2026_12_04_000500_hot_minutes', 'Down'],
@@ -249,6 +254,7 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
         '2026_12_04_000500_hot_minutes',
         '2026_12_04_000600_derived_rollups',
         '2026_12_04_000700_hot_minute_tables',
+        '2026_12_05_000100_latest_reading_at',
       ])
       // register_rows keeps its rows unique without a key: a redelivery adds none.
       const registers = await count('select count(*) as n from register_rows')
@@ -297,6 +303,7 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
       const down = await migrator.migrateTo('2026_12_04_000600_derived_rollups')
       expect(down.error).toBeUndefined()
       expect(down.results?.map((r) => [r.migrationName, r.direction])).toEqual([
+        ['2026_12_05_000100_latest_reading_at', 'Down'],
         ['2026_12_04_000700_hot_minute_tables', 'Down'],
       ])
       expect(await count('select count(*) as n from power_rows where res = 1')).toBe(power)
@@ -310,6 +317,7 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
       expect(await snapshot(store, false)).toEqual(sqlOnly)
       expect((await migrateToLatest(db, { schema })).applied).toEqual([
         '2026_12_04_000700_hot_minute_tables',
+        '2026_12_05_000100_latest_reading_at',
       ])
       expect(await count('select count(*) as n from power_rows where res = 1')).toBe(0)
       expect(await count('select count(*) as n from energy_rows where res = 1')).toBe(0)

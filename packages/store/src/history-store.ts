@@ -260,12 +260,11 @@ export function createHistoryStore(engine: ReadEngine): HistoryStore {
 
     async latest(meter) {
       const [m] = await engine.selectRows(
-        'select last_seen, last_reading from meters where id = ?',
+        'select coalesce(last_reading_at, last_seen), last_reading from meters where id = ?',
         [meter],
       )
-      return m === undefined
-        ? null
-        : { t: Number(m[0]), reading: JSON.parse(text(m[1])) as TicReading }
+      const json = m === undefined ? '' : text(m[1])
+      return json === '' ? null : { t: Number(m![0]), reading: JSON.parse(json) as TicReading }
     },
 
     async samples(meter, from, to, resolution) {

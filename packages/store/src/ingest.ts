@@ -10,6 +10,7 @@ import {
   isEnergyRegister,
   registersOf,
   sameContract,
+  sameEventState,
   sampleRow,
   sampleTime,
 } from './rows.js'
@@ -29,6 +30,13 @@ export interface IngestOptions {
    * event says what was not recorded. Imports leave it off (default false).
    */
   readonly restartEvents?: boolean
+  /**
+   * Longest time (ms of data time, default 60000) the full latest reading of a meter
+   * (`meters.last_reading`) may lag its latest sample. Within it, a batch updates only the meter's
+   * narrow columns (`last_seen`, `last_registers`); a change of anything that gives events (period,
+   * relays, status, alerts, messages, mode, Tempo) writes the reading at once. 0: every batch.
+   */
+  readonly latestEveryMs?: number
 }
 
 /** Outcome of one batch. */
@@ -117,6 +125,10 @@ interface MeterState {
   counter: EnergyCounter
   /** A frame newer than `stored` was written in this run (the `restart` event is behind us). */
   resumed: boolean
+  /** The reading in `meters.last_reading` (null: none stored yet in this run or before). */
+  saved: TicReading | null
+  /** Data time of `saved` (epoch ms). */
+  savedAt: number
 }
 
 /** The frames keyed within one meter clock second: their key times, receive times and readings. */
@@ -148,6 +160,8 @@ interface StoredMeterRow {
   first_seen: number
   last_seen: number
   last_reading: string
+  last_reading_at: number | null
+  last_registers: string | null
 }
 
 interface ContractRow {
@@ -274,11 +288,21 @@ async function insertSamples(
   return out
 }
 
+/** The energy registers of a reading, `[register, Wh, …]`: what counting resumes from. */
+function energyRegistersOf(r: TicReading): (string | number)[] {
+  const regs = registersOf(r)
+  const out: (string | number)[] = []
+  for (let k = 0; k < regs.length; k += 2)
+    if (isEnergyRegister(regs[k] as string)) out.push(regs[k]!, regs[k + 1]!)
+  return out
+}
+
 /** Creates the batch writer over an engine. */
 export function createIngest(engine: Engine, options: IngestOptions = {}): Ingest {
   const counted: CountStep = { wh: 0, resetFrom: -1, resetFromT: 0 }
   const gapMs = options.gapMs ?? 60_000
   const restartEvents = options.restartEvents ?? false
+  const latestEveryMs = options.latestEveryMs ?? 60_000
   const meters = new Map<string, MeterState>()
   // PostgreSQL stores the 1-minute rollups packed per hour (migration 2026_12_04_000300): they
   // are written as rows, like SQLite's, then an hour is folded into its packed row once the
@@ -303,6 +327,9 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
     .replace(/energy_rows\./g, 'energy_hot_rows.')
     .replace('(m, res, reg, bucket)', '(m, reg, bucket)')
   // One row per meter of the batch; the newer reading wins (an import of older data keeps the newer one).
+  // A row without its full reading (`last_reading_at` null) keeps the stored one.
+  const newerReading =
+    'excluded.last_reading_at is not null and excluded.last_reading_at >= coalesce(meters.last_reading_at, meters.last_seen)'
   const meterConflict =
     'on conflict (id) do update set ' +
     [
@@ -312,7 +339,9 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
       'mode = case when excluded.last_seen >= meters.last_seen then excluded.mode else meters.mode end',
       'phases = case when excluded.last_seen >= meters.last_seen then coalesce(excluded.phases, meters.phases) else meters.phases end',
       'producer = case when excluded.last_seen >= meters.last_seen then excluded.producer else meters.producer end',
-      'last_reading = case when excluded.last_seen >= meters.last_seen then excluded.last_reading else meters.last_reading end',
+      `last_reading = case when ${newerReading} then excluded.last_reading else meters.last_reading end`,
+      `last_reading_at = case when ${newerReading} then excluded.last_reading_at else meters.last_reading_at end`,
+      'last_registers = case when excluded.last_seen >= meters.last_seen then excluded.last_registers else meters.last_registers end',
       `first_seen = ${L('meters.first_seen', 'excluded.first_seen')}`,
       `last_seen = ${G('meters.last_seen', 'excluded.last_seen')}`,
     ].join(', ')
@@ -347,22 +376,30 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           second: null,
           counter: createEnergyCounter(),
           resumed: false,
+          saved: null,
+          savedAt: -Infinity,
         })
       }
       const stored = await tx.query<StoredMeterRow & { id: string }>(
-        `select id, first_seen, last_seen, last_reading from meters where id in (${list})`,
+        `select id, first_seen, last_seen, last_reading, last_reading_at, last_registers from meters where id in (${list})`,
         chunk,
       )
       for (const m of stored) {
         const st = out.get(m.id)!
         const reading = JSON.parse(m.last_reading) as TicReading
+        // The reading may be up to `latestEveryMs` older than the latest sample, but nothing that
+        // gives events changed since (see `latestEveryMs`): the previous reading for events.
         st.stored = { t: Number(m.last_seen), reading }
+        st.saved = reading
+        st.savedAt = Number(m.last_reading_at ?? m.last_seen)
         // Counting resumes from the latest stored values: the energy used while not recording counts.
-        const regs = registersOf(reading)
-        const energyRegs: (string | number)[] = []
-        for (let k = 0; k < regs.length; k += 2)
-          if (isEnergyRegister(regs[k] as string)) energyRegs.push(regs[k]!, regs[k + 1]!)
-        st.counter = createEnergyCounter(Number(m.first_seen), Number(m.last_seen), energyRegs)
+        st.counter = createEnergyCounter(
+          Number(m.first_seen),
+          Number(m.last_seen),
+          m.last_registers === null
+            ? energyRegistersOf(reading)
+            : (JSON.parse(m.last_registers) as (string | number)[]),
+        )
       }
       const contracts = await tx.query<ContractRow & { meter: string }>(
         `select meter, valid_from, option, option_label, subscribed_va, cutoff_va, hhphc from contracts where meter in (${list}) and valid_to is null order by valid_from`,
@@ -704,6 +741,17 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
         const meterRows: RowOf<'meters'>[] = []
         for (const [id, l] of latest) {
           const m = l.reading.meter
+          // The full reading when it is due (see `latestEveryMs`); else only the narrow columns,
+          // and the conflict clause keeps the stored reading.
+          const st = work.get(id)!
+          const due =
+            st.saved === null ||
+            (l.last >= st.savedAt &&
+              (l.last - st.savedAt >= latestEveryMs || !sameEventState(st.saved, l.reading)))
+          if (due) {
+            st.saved = l.reading
+            st.savedAt = l.last
+          }
           meterRows.push({
             id,
             prm: m.prm,
@@ -714,7 +762,9 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
             producer: m.producer ? 1 : 0,
             first_seen: l.first,
             last_seen: l.last,
-            last_reading: JSON.stringify(l.reading),
+            last_reading: due ? JSON.stringify(l.reading) : '',
+            last_reading_at: due ? l.last : null,
+            last_registers: JSON.stringify(energyRegistersOf(l.reading)),
           })
         }
         meterRows.sort((a, b) => (a.id! < b.id! ? -1 : 1))

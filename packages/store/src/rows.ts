@@ -210,6 +210,27 @@ const sameArray = <T>(a: readonly T[] | null, b: readonly T[] | null): boolean =
   a === b || (a !== null && b !== null && a.length === b.length && a.every((x, i) => x === b[i]))
 
 /**
+ * True when `r` gives no event after `prev` other than a `gap`: same mode, period, Tempo colour of
+ * tomorrow, relays, messages and status register, and no alert in either. The fast path of
+ * {@link eventsBetween}; the writer also uses it to know when the stored latest reading may lag.
+ */
+export function sameEventState(prev: TicReading, r: TicReading): boolean {
+  const pp = prev.period
+  const np = r.period
+  return (
+    prev.meter.mode === r.meter.mode &&
+    (np.index === null || pp.index === null || np.index === pp.index) &&
+    (np.tempoTomorrow === null || np.tempoTomorrow === pp.tempoTomorrow) &&
+    prev.alerts.length === 0 &&
+    r.alerts.length === 0 &&
+    (r.relays === null || prev.relays === null || sameArray(r.relays, prev.relays)) &&
+    r.messages.msg1 === prev.messages.msg1 &&
+    r.messages.msg2 === prev.messages.msg2 &&
+    (r.status === null || prev.status === null || r.status.value === prev.status.value)
+  )
+}
+
+/**
  * Events between the previous stored reading (`prev`, at `prevT`) and `r` at `t`. Alerts give a
  * `<alert>` event when they appear and `<alert>-end` when they clear (`overpower`, `peak-notice`…).
  */
@@ -221,23 +242,10 @@ export function eventsBetween(
   gapMs: number,
 ): readonly EventRow[] {
   if (prev === r) return NO_EVENTS
+  // Most frames change nothing: check cheaply before allocating anything.
+  if (t - prevT <= gapMs && sameEventState(prev, r)) return NO_EVENTS
   const pp = prev.period
   const np = r.period
-  // Most frames change nothing: check cheaply before allocating anything.
-  if (
-    t - prevT <= gapMs &&
-    prev.meter.mode === r.meter.mode &&
-    (np.index === null || pp.index === null || np.index === pp.index) &&
-    (np.tempoTomorrow === null || np.tempoTomorrow === pp.tempoTomorrow) &&
-    prev.alerts.length === 0 &&
-    r.alerts.length === 0 &&
-    (r.relays === null || prev.relays === null || sameArray(r.relays, prev.relays)) &&
-    r.messages.msg1 === prev.messages.msg1 &&
-    r.messages.msg2 === prev.messages.msg2 &&
-    (r.status === null || prev.status === null || r.status.value === prev.status.value)
-  ) {
-    return NO_EVENTS
-  }
   const out: EventRow[] = []
   if (t - prevT > gapMs) out.push({ kind: 'gap', detail: { from: prevT, ms: t - prevT } })
   if (prev.meter.mode !== r.meter.mode)

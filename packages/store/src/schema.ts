@@ -18,8 +18,16 @@ export interface MetersTable {
   readonly producer: number
   readonly first_seen: number
   readonly last_seen: number
-  /** JSON of the latest stored `TicReading` (the one at `last_seen`). */
+  /**
+   * JSON of the latest `TicReading` stored in full, the one at `last_reading_at`: rewritten at most
+   * once a minute of data time, and whenever an event-relevant part of the reading changes (see
+   * docs/storage.md, "Meters"). Empty only in a row that was never written in full (none is).
+   */
   readonly last_reading: string
+  /** Time of `last_reading` (epoch ms); null: `last_seen` (rows written before 2026_12_05_000100). */
+  readonly last_reading_at: number | null
+  /** JSON `[register, Wh, …]` of the energy registers at `last_seen`; null: those of `last_reading`. */
+  readonly last_registers: string | null
 }
 
 /** `contracts`: one row per contract period; a change closes the row and opens a new one. */
@@ -283,6 +291,8 @@ export const COLUMNS = {
     first_seen: 'bigint',
     last_seen: 'bigint',
     last_reading: 'text',
+    last_reading_at: 'bigint',
+    last_registers: 'text',
   },
   sample_rows: {
     m: 'int',

@@ -73,7 +73,11 @@ export interface StoredEvent {
 /** Query API of a store, for the dashboard's history screens and analytics. */
 export interface HistoryStore {
   meters(): Promise<readonly StoredMeter[]>
-  /** The latest stored reading of a meter, with its time, or null. */
+  /**
+   * The latest reading of a meter stored in full, with its time (epoch ms), or null. It may be up
+   * to a minute of data time older than the meter's latest sample (`StoredMeter.lastSeen`), never
+   * across a change of period, relays, status, alerts or messages (see docs/storage.md, "Meters").
+   */
   latest(meter: string): Promise<{ readonly t: number; readonly reading: TicReading } | null>
   /**
    * Power curve over [from, to). `'auto'` picks the coarsest resolution that still gives at
