@@ -42,59 +42,88 @@ export function copyBinaryRows(
   rows: readonly Readonly<Record<string, unknown>>[],
   columns: readonly CopyColumn[],
 ): Buffer {
+  const n = rows.length
   const nc = columns.length
-  // One pass: room for every value at its full width, the text columns measured first.
-  let bytes = HEADER.length + 2 + rows.length * 2
+  // Column by column first (each loop reads one property name: a fast monomorphic load, where
+  // one row's 19 names in turn made the load generic): integers into a Float64Array (NaN for
+  // NULL), texts into an array, checked on the way; then the tuples, row by row.
+  const ints: (Float64Array | null)[] = []
+  const texts: ((string | null)[] | null)[] = []
+  const kinds: number[] = []
+  let bytes = HEADER.length + 2 + n * 2
   for (const { name, type } of columns) {
-    if (type !== 'text') {
-      bytes += rows.length * (4 + WIDTH[type])
-      continue
-    }
-    bytes += rows.length * 4
-    for (let i = 0; i < rows.length; i++) {
-      const v = rows[i]![name]
-      if (v !== null && v !== undefined)
-        bytes += Buffer.byteLength(typeof v === 'string' ? v : String(v))
-    }
-  }
-  const buf = Buffer.allocUnsafe(bytes)
-  HEADER.copy(buf, 0)
-  // A DataView writes big-endian without Buffer's per-call argument checks.
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
-  let o = HEADER.length
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!
-    dv.setInt16(o, nc)
-    o += 2
-    for (let c = 0; c < nc; c++) {
-      const { name, type } = columns[c]!
-      const v = row[name]
-      if (v === null || v === undefined) {
-        dv.setInt32(o, -1)
-        o += 4
-        continue
-      }
-      if (type === 'text') {
+    if (type === 'text') {
+      const out = new Array<string | null>(n)
+      for (let i = 0; i < n; i++) {
+        const v = rows[i]![name]
+        if (v === null || v === undefined) {
+          out[i] = null
+          bytes += 4
+          continue
+        }
         const s = typeof v === 'string' ? v : String(v)
         if (s.includes('\0'))
           throw new TypeError(`row ${String(i)}, column ${name}: text holds a NUL character`)
-        const len = buf.write(s, o + 4, 'utf8')
-        dv.setInt32(o, len)
-        o += 4 + len
+        out[i] = s
+        bytes += 4 + Buffer.byteLength(s)
+      }
+      ints.push(null)
+      texts.push(out)
+      kinds.push(0)
+      continue
+    }
+    const [min, max] = RANGE[type]
+    const out = new Float64Array(n)
+    for (let i = 0; i < n; i++) {
+      const v = rows[i]![name]
+      if (v === null || v === undefined) {
+        out[i] = NaN
         continue
       }
       if (typeof v !== 'number' || !Number.isSafeInteger(v))
         throw new TypeError(`row ${String(i)}, column ${name}: ${String(v)} is not an integer`)
-      const [min, max] = RANGE[type]
       if (v < min || v > max)
         throw new RangeError(
           `row ${String(i)}, column ${name}: ${String(v)} is out of ${type} range`,
         )
-      if (type === 'int2') {
+      out[i] = v
+    }
+    bytes += n * (4 + WIDTH[type])
+    ints.push(out)
+    texts.push(null)
+    kinds.push(WIDTH[type])
+  }
+  const buf = Buffer.allocUnsafe(bytes)
+  HEADER.copy(buf, 0)
+  // A DataView writes big-endian without Buffer's per-call argument checks (values checked above).
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+  let o = HEADER.length
+  for (let i = 0; i < n; i++) {
+    dv.setInt16(o, nc)
+    o += 2
+    for (let c = 0; c < nc; c++) {
+      const width = kinds[c]!
+      if (width === 0) {
+        const s = texts[c]![i]!
+        if (s === null) {
+          dv.setInt32(o, -1)
+          o += 4
+        } else {
+          const len = buf.write(s, o + 4, 'utf8')
+          dv.setInt32(o, len)
+          o += 4 + len
+        }
+        continue
+      }
+      const v = ints[c]![i]!
+      if (Number.isNaN(v)) {
+        dv.setInt32(o, -1)
+        o += 4
+      } else if (width === 2) {
         dv.setInt32(o, 2)
         dv.setInt16(o + 4, v)
         o += 6
-      } else if (type === 'int4') {
+      } else if (width === 4) {
         dv.setInt32(o, 4)
         dv.setInt32(o + 4, v)
         o += 8
