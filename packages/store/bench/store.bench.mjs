@@ -7,7 +7,7 @@
 // over one year uses a year of data at one frame per 5 minutes (same number of daily rollup rows).
 // Every line carries the 1-minute load average: on a shared machine wall-clock figures stretch,
 // so import lines also give frames per CPU-second and query lines the CPU milliseconds.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir, loadavg } from 'node:os'
 import { join } from 'node:path'
@@ -69,8 +69,30 @@ function* readings(meter, start, count, intervalMs) {
   }
 }
 
-/** Imports frames in batches; times only the writes (wall clock and this process's CPU). */
+/**
+ * CPU milliseconds the PostgreSQL backend of the store's write connection has used, or null when
+ * that process cannot be read (a server on another machine). The import's writes run on one pooled
+ * connection (one transaction at a time, the pool hands back the same idle client).
+ */
+async function serverCpuMs(store) {
+  if (store.engine.kind !== 'postgres') return null
+  const [{ pid }] = await store.engine.transaction((tx) =>
+    tx.query('select pg_backend_pid() as pid', []),
+  )
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    return { pid, ms: (Number(f[11]) + Number(f[12])) * 10 } // utime + stime, 100 ticks/s
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Imports frames in batches; times only the writes (wall clock and this process's CPU, and on a
+ * local PostgreSQL its backend's CPU: figures that a loaded machine stretches much less).
+ */
 async function importAll(store, meter, start, count, intervalMs, batchSize = 5000) {
+  const server0 = await serverCpuMs(store)
   let batch = []
   let wall = 0
   let cpu = 0
@@ -88,7 +110,12 @@ async function importAll(store, meter, start, count, intervalMs, batchSize = 500
     if (batch.length === batchSize) await write()
   }
   if (batch.length > 0) await write()
-  return { seconds: wall / 1000, cpuSeconds: cpu / 1000 }
+  const server1 = await serverCpuMs(store)
+  const serverCpuSeconds =
+    server0 !== null && server1 !== null && server1.pid === server0.pid
+      ? (server1.ms - server0.ms) / 1000
+      : null
+  return { seconds: wall / 1000, cpuSeconds: cpu / 1000, serverCpuSeconds }
 }
 
 /** Median wall-clock and CPU (this process) milliseconds of `fn` over `runs` runs. */
@@ -225,6 +252,9 @@ async function bench(engine) {
     // 1. Import rate on BENCH_FRAMES frames at one frame per 2 s.
     // framesPerCpuSecond: this process's CPU only (for SQLite, all of the work; for PostgreSQL, the
     // client side): what one dedicated core does when the machine is shared (see load1).
+    // clientCpuUsPerFrame is the same per frame; serverCpuUsPerFrame (a local PostgreSQL) is its
+    // backend's CPU per frame: together, the CPU an import costs, which load stretches far less
+    // than the wall clock.
     const ceiling = await plainInsertCeiling(store, target)
     emit({
       bench: 'store-import-ceiling',
@@ -234,7 +264,13 @@ async function bench(engine) {
       seconds: Number(ceiling.seconds.toFixed(2)),
       framesPerSecond: Math.round(FRAMES / ceiling.seconds),
     })
-    const { seconds, cpuSeconds } = await importAll(store, '021861348591', START, FRAMES, 2000)
+    const { seconds, cpuSeconds, serverCpuSeconds } = await importAll(
+      store,
+      '021861348591',
+      START,
+      FRAMES,
+      2000,
+    )
     const rate = FRAMES / seconds
     emit({
       bench: 'store-import',
@@ -243,6 +279,10 @@ async function bench(engine) {
       seconds: Number(seconds.toFixed(2)),
       framesPerSecond: Math.round(rate),
       framesPerCpuSecond: Math.round(FRAMES / cpuSeconds),
+      clientCpuUsPerFrame: Number(((cpuSeconds * 1e6) / FRAMES).toFixed(2)),
+      ...(serverCpuSeconds === null
+        ? {}
+        : { serverCpuUsPerFrame: Number(((serverCpuSeconds * 1e6) / FRAMES).toFixed(2)) }),
       yearSecondsExtrapolated: Math.round(YEAR_FRAMES_2S / rate),
       ceilingFramesPerSecond: Math.round(FRAMES / ceiling.seconds),
       ratioToCeiling: Number((ceiling.seconds / seconds).toFixed(2)),
