@@ -37,6 +37,13 @@ export interface IngestOptions {
    * relays, status, alerts, messages, mode, Tempo) writes the reading at once. 0: every batch.
    */
   readonly latestEveryMs?: number
+  /**
+   * PostgreSQL: a batch holding several meters is written as this many concurrent transactions
+   * (default 2), each with the meters of one lane (a meter is always in the same lane, so no two
+   * transactions write the same rows): one computes its rows while the database runs the other's.
+   * SQLite writes one transaction (one connection).
+   */
+  readonly lanes?: number
 }
 
 /** Outcome of one batch. */
@@ -297,12 +304,29 @@ function energyRegistersOf(r: TicReading): (string | number)[] {
   return out
 }
 
+/**
+ * Splits records into `lanes` lists by meter id (a stable hash), keeping arrival order in each;
+ * empty lanes are left out. Records without a meter id go to the first lane.
+ */
+function splitByMeter(records: readonly StoreRecord[], lanes: number): StoreRecord[][] {
+  const out: StoreRecord[][] = Array.from({ length: lanes }, () => [])
+  for (const r of records) {
+    const id = r.reading.meter.id
+    let h = 0
+    if (id !== null) for (let k = 0; k < id.length; k++) h = (h * 31 + id.charCodeAt(k)) | 0
+    out[(h >>> 0) % lanes]!.push(r)
+  }
+  const used = out.filter((l) => l.length > 0)
+  return used.length === 0 ? [[]] : used
+}
+
 /** Creates the batch writer over an engine. */
 export function createIngest(engine: Engine, options: IngestOptions = {}): Ingest {
   const counted: CountStep = { wh: 0, resetFrom: -1, resetFromT: 0 }
   const gapMs = options.gapMs ?? 60_000
   const restartEvents = options.restartEvents ?? false
   const latestEveryMs = options.latestEveryMs ?? 60_000
+  const lanes = engine.kind === 'postgres' ? Math.max(1, options.lanes ?? 2) : 1
   const meters = new Map<string, MeterState>()
   // PostgreSQL stores the 1-minute rollups packed per hour (migration 2026_12_04_000300): they
   // are written as rows, like SQLite's, then an hour is folded into its packed row once the
@@ -494,7 +518,13 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
     return { t, clockMs }
   }
 
-  async function write(records: readonly StoreRecord[]): Promise<BatchResult> {
+  /**
+   * Writes the records of one lane (meters no other lane of the batch has) in one transaction;
+   * also returns the hour before which 1-minute rows may be folded (see `foldCut`).
+   */
+  async function writeLane(
+    records: readonly StoreRecord[],
+  ): Promise<BatchResult & { fold: number }> {
     return engine
       .transaction(async (tx) => {
         // Working copies: committed to `meters` only after the transaction succeeds.
@@ -737,7 +767,6 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           await tx.insert('energy_rows', energyRows, energyConflict)
         }
         const fold = packMinutes ? foldCut(powerRows) : -Infinity
-        if (fold > foldedBefore) await foldMinutes(tx, fold, powerConflict, energyConflict)
         const meterRows: RowOf<'meters'>[] = []
         for (const [id, l] of latest) {
           const m = l.reading.meter
@@ -773,9 +802,9 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           stored,
           duplicates,
           unstorable,
+          fold,
           commit: () => {
             work.forEach((st, id) => meters.set(id, st))
-            if (fold > foldedBefore) foldedBefore = fold
           },
         }
       })
@@ -783,6 +812,31 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
         commit()
         return result
       })
+  }
+
+  async function write(records: readonly StoreRecord[]): Promise<BatchResult> {
+    const parts = lanes > 1 ? splitByMeter(records, lanes) : [records]
+    // Every lane settles before anything is thrown: no transaction is left running. A lane that
+    // committed keeps its rows and state; the batch written again finds them stored (duplicates).
+    const settled = await Promise.allSettled(parts.map(writeLane))
+    let stored = 0
+    let duplicates = 0
+    let unstorable = 0
+    let fold = -Infinity
+    for (const r of settled) {
+      if (r.status === 'rejected') throw r.reason
+      stored += r.value.stored
+      duplicates += r.value.duplicates
+      unstorable += r.value.unstorable
+      if (r.value.fold > fold) fold = r.value.fold
+    }
+    // The hourly fold, in a transaction of its own once the batch is committed: should it fail,
+    // the next batch folds (its rows stay in the hot tables, which the readers add).
+    if (fold > foldedBefore) {
+      await engine.transaction((tx) => foldMinutes(tx, fold, powerConflict, energyConflict))
+      foldedBefore = fold
+    }
+    return { stored, duplicates, unstorable }
   }
 
   return { write }
