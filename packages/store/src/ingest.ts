@@ -44,6 +44,12 @@ export interface IngestOptions {
    * SQLite writes one transaction (one connection).
    */
   readonly lanes?: number
+  /**
+   * PostgreSQL: time (ms, default 100) each batch may spend folding the 1-minute rows of an hour
+   * past into their packed rows: the fold goes by ranges of meters sized to it (see docs/storage.md,
+   * "Packed minutes").
+   */
+  readonly foldStepMs?: number
 }
 
 /** Outcome of one batch. */
@@ -339,6 +345,11 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
   const resolutions = packMinutes ? 1 : ROLLUP_RESOLUTIONS.length
   /** Buckets before this hour start (epoch ms) are folded; -Infinity until the first fold. */
   let foldedBefore = -Infinity
+  /** The fold under way: its cut, the next meter number to fold, the highest meter number. */
+  let round: { cut: number; next: number; last: number } | null = null
+  /** Meter numbers folded per step (adapted to `foldStepMs`). */
+  let foldChunk = FOLD_CHUNK_MIN
+  const foldStepMs = options.foldStepMs ?? 100
   const L = engine.least.bind(engine)
   const G = engine.greatest.bind(engine)
   const { power: powerConflict, energy: energyConflict } = rollupConflicts(L, G)
@@ -814,6 +825,38 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
       })
   }
 
+  /**
+   * The hourly fold, spread over batches: once the data is an hour past an hour, each batch folds
+   * the minutes of the next range of meter numbers, sized to take about `foldStepMs`, in a
+   * transaction of its own after the batch's. With thousands of meters an hour's fold takes
+   * seconds; spread, no batch waits more than about `foldStepMs` for it. Should a step fail, the
+   * next batch runs it again (its rows stay in the hot tables, which the readers add).
+   */
+  async function foldStep(cut: number): Promise<void> {
+    if (round === null) {
+      if (cut <= foldedBefore) return
+      const [last] = await engine.selectRows('select coalesce(max(num), 0) from meter_nums', [])
+      round = { cut, next: 0, last: Number(last![0]) }
+    }
+    const from = round.next
+    const to = from + foldChunk
+    const t0 = performance.now()
+    await engine.transaction((tx) =>
+      foldMinutes(tx, round!.cut, from, to, powerConflict, energyConflict),
+    )
+    const ms = performance.now() - t0
+    // The next range: as many meters as this one's pace folds in `foldStepMs`.
+    foldChunk = Math.min(
+      FOLD_CHUNK_MAX,
+      Math.max(FOLD_CHUNK_MIN, Math.round((foldChunk * foldStepMs) / Math.max(1, ms))),
+    )
+    round.next = to
+    if (to > round.last) {
+      foldedBefore = round.cut
+      round = null
+    }
+  }
+
   async function write(records: readonly StoreRecord[]): Promise<BatchResult> {
     const parts = lanes > 1 ? splitByMeter(records, lanes) : [records]
     // Every lane settles before anything is thrown: no transaction is left running. A lane that
@@ -830,12 +873,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
       unstorable += r.value.unstorable
       if (r.value.fold > fold) fold = r.value.fold
     }
-    // The hourly fold, in a transaction of its own once the batch is committed: should it fail,
-    // the next batch folds (its rows stay in the hot tables, which the readers add).
-    if (fold > foldedBefore) {
-      await engine.transaction((tx) => foldMinutes(tx, fold, powerConflict, energyConflict))
-      foldedBefore = fold
-    }
+    if (packMinutes) await foldStep(fold)
     return { stored, duplicates, unstorable }
   }
 
@@ -843,6 +881,9 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
 }
 
 const HOUR_MS = 3_600_000
+/** Fewest and most meter numbers per fold step. */
+const FOLD_CHUNK_MIN = 100
+const FOLD_CHUNK_MAX = 1_000_000
 
 /** The hour start before which 1-minute rows are folded: the hour before the batch's latest minute. */
 function foldCut(powerRows: readonly { readonly res: number; readonly bucket: number }[]): number {
@@ -852,7 +893,8 @@ function foldCut(powerRows: readonly { readonly res: number; readonly bucket: nu
 }
 
 /**
- * PostgreSQL: moves the 1-minute rows of buckets before `before` (an hour start, epoch ms) from
+ * PostgreSQL: moves the 1-minute rows of buckets before `before` (an hour start, epoch ms) of the
+ * meters numbered [`fromNum`, `toNum`) from
  * the hot tables (`power_hot_rows`, `energy_hot_rows`) into their packed rows (`power_minutes`, `energy_minutes`), merged with what an earlier fold put
  * there, and adds them to their 1-hour and 1-day rows (`powerConflict`, `energyConflict`: the
  * upserts' `on conflict` clauses).
@@ -860,6 +902,8 @@ function foldCut(powerRows: readonly { readonly res: number; readonly bucket: nu
 async function foldMinutes(
   tx: WriteTx,
   before: number,
+  fromNum: number,
+  toNum: number,
   powerConflict: string,
   energyConflict: string,
 ): Promise<void> {
@@ -871,8 +915,17 @@ async function foldMinutes(
   await tx.query('set local enable_nestloop = off', [])
   await tx.query('set local enable_mergejoin = off', [])
   await tx.query('set local jit = off', [])
-  await tx.query(foldPowerMinutesSql('move', '?', powerConflict, 'hot'), [before])
-  await tx.query(foldEnergyMinutesSql('move', '?', energyConflict, 'hot'), [before])
+  const meters = ' and m >= ? and m < ?'
+  await tx.query(foldPowerMinutesSql('move', '?', powerConflict, 'hot', meters), [
+    before,
+    fromNum,
+    toNum,
+  ])
+  await tx.query(foldEnergyMinutesSql('move', '?', energyConflict, 'hot', meters), [
+    before,
+    fromNum,
+    toNum,
+  ])
   await tx.query('reset enable_nestloop', [])
   await tx.query('reset enable_mergejoin', [])
   await tx.query('reset jit', [])
