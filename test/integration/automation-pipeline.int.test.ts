@@ -9,23 +9,17 @@ import { DEFAULT_START } from '@linkyrpi/simulator'
 import { describe, expect, it } from 'vitest'
 
 describe('automation stage in a running node', () => {
-  // Known intermittent hang, not found yet: about 1 run in 18 with six copies of this test at once,
-  // `node.done` never resolves (the test times out at 30 s). Retried so that CI is not red on it;
-  // a run that fails every time still fails.
-  it(
-    'drives an HTTP load from the simulated meter, journals every switch in SQLite, and ends in the safe state',
-    { retry: 2 },
-    async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'linky-auto-'))
-      const calls: string[] = []
-      const server = createServer((req, res) => {
-        calls.push(req.url ?? '')
-        res.end('ok')
-      })
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-      const url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`
-      try {
-        const config = await parseConfig(`
+  it('drives an HTTP load from the simulated meter, journals every switch in SQLite, and ends in the safe state', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'linky-auto-'))
+    const calls: string[] = []
+    const server = createServer((req, res) => {
+      calls.push(req.url ?? '')
+      res.end('ok')
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`
+    try {
+      const config = await parseConfig(`
 dataDir: ${JSON.stringify(dir)}
 diagnostics: { logIntervalMs: 0 }
 stages:
@@ -42,40 +36,39 @@ stages:
         safe: off
         when: { period: [hc] }
 `)
-        const node = await startNode(config)
-        await node.done
-        // The last request is the safe state of the shutdown.
-        expect(calls.at(-1)).toBe('/relay?turn=off')
-        const store = await openStore(join(dir, 'linkyrpi.db'))
-        try {
-          const [meter] = await store.history.meters()
-          const events = await store.history.events(
-            meter!.id,
-            DEFAULT_START - 1,
-            Date.now() + 3_600_000,
+      const node = await startNode(config)
+      await node.done
+      // The last request is the safe state of the shutdown.
+      expect(calls.at(-1)).toBe('/relay?turn=off')
+      const store = await openStore(join(dir, 'linkyrpi.db'))
+      try {
+        const [meter] = await store.history.meters()
+        const events = await store.history.events(
+          meter!.id,
+          DEFAULT_START - 1,
+          Date.now() + 3_600_000,
+        )
+        const switches = events
+          .filter((e) => e.kind === 'automation-switch')
+          .reverse()
+          .map(
+            (e) =>
+              `${new Date(e.t).toISOString().slice(0, 16)} ${String(e.detail.state)} ${String(e.detail.reason)}`,
           )
-          const switches = events
-            .filter((e) => e.kind === 'automation-switch')
-            .reverse()
-            .map(
-              (e) =>
-                `${new Date(e.t).toISOString().slice(0, 16)} ${String(e.detail.state)} ${String(e.detail.reason)}`,
-            )
-          expect(switches).toEqual([
-            // Frames are timed at their end (no meter clock in historique): a few ms before the next minute.
-            '2026-01-11T23:00 on période HC',
-            '2026-01-12T05:00 off période HP',
-            '2026-01-12T21:00 on période HC',
-            // Shutdown happens now, on the wall clock (the simulator ran ahead of it).
-            expect.stringMatching(/ off sécurité: arrêt$/),
-          ])
-        } finally {
-          await store.close()
-        }
+        expect(switches).toEqual([
+          // Frames are timed at their end (no meter clock in historique): a few ms before the next minute.
+          '2026-01-11T23:00 on période HC',
+          '2026-01-12T05:00 off période HP',
+          '2026-01-12T21:00 on période HC',
+          // Shutdown happens now, on the wall clock (the simulator ran ahead of it).
+          expect.stringMatching(/ off sécurité: arrêt$/),
+        ])
       } finally {
-        server.close()
-        await rm(dir, { recursive: true, force: true })
+        await store.close()
       }
-    },
-  )
+    } finally {
+      server.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
 })

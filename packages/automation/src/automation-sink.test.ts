@@ -219,4 +219,42 @@ describe('automationSink', () => {
     subject.complete()
     await done
   })
+
+  it('journals the shutdown switch before it completes, after a journal write still in flight', async () => {
+    const boiler = recorder()
+    const journal: string[] = []
+    let release = (): void => undefined
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    let appends = 0
+    const { sink } = automationSink(
+      {
+        rules: rules({
+          outputs: {
+            boiler: { actuator: { type: 'none' }, safe: 'off', when: { period: ['hc'] } },
+          },
+        }),
+        // The first write waits (the store is busy with a batch); the others are immediate.
+        journal: () => ({
+          append: async (events) => {
+            if (appends++ === 0) await gate
+            journal.push(
+              ...events.map((e) => `${String(e.detail.state)} ${String(e.detail.reason)}`),
+            )
+          },
+        }),
+        createActuator: () => boiler,
+      },
+      context(() => DEFAULT_START + 5 * 3_600_000),
+    )
+    const subject = new Subject<PipelineFrame>()
+    let atCompletion: string[] = []
+    const done = lastValueFrom(sink(subject).pipe(toArray())).then(() => {
+      atCompletion = [...journal]
+    })
+    subject.next(frames(DEFAULT_START + 5 * 3_600_000 + MIN)[0]!)
+    subject.complete()
+    setTimeout(release, 20)
+    await done
+    expect(atCompletion).toEqual(['on période HC', 'off sécurité: arrêt'])
+  })
 })

@@ -148,35 +148,41 @@ export function automationSink(options: AutomationSinkOptions, ctx: StageContext
       const queue: JournalEvent[] = []
       const lastT = new Map<string, number>()
       let writing = false
+      // The write in progress (it writes what is queued meanwhile too): the shutdown waits for it.
+      let written: Promise<void> = Promise.resolve()
       let lastMeter: string | null = null
       let journalDelay = 1000
       let journalTimer: NodeJS.Timeout | undefined
-      const writeJournal = async (): Promise<void> => {
+      const writeJournal = (): Promise<void> => {
+        if (writing) return written
         const journal = options.journal?.()
-        if (writing || queue.length === 0) return
+        if (queue.length === 0) return Promise.resolve()
         if (journal === undefined) {
           queue.length = 0
-          return
+          return Promise.resolve()
         }
         writing = true
-        try {
-          while (queue.length > 0) {
-            const batch = queue.slice(0, 100)
-            await journal.append(batch)
-            queue.splice(0, batch.length)
-            journalDelay = 1000
+        written = (async () => {
+          try {
+            while (queue.length > 0) {
+              const batch = queue.slice(0, 100)
+              await journal.append(batch)
+              queue.splice(0, batch.length)
+              journalDelay = 1000
+            }
+          } catch (error) {
+            ctx.logger.warn('journal write failed, retrying', {
+              events: queue.length,
+              delayMs: journalDelay,
+              err: error,
+            })
+            journalTimer = setTimeout(() => void writeJournal(), journalDelay)
+            journalDelay = Math.min(60_000, journalDelay * 2)
+          } finally {
+            writing = false
           }
-        } catch (error) {
-          ctx.logger.warn('journal write failed, retrying', {
-            events: queue.length,
-            delayMs: journalDelay,
-            err: error,
-          })
-          journalTimer = setTimeout(() => void writeJournal(), journalDelay)
-          journalDelay = Math.min(60_000, journalDelay * 2)
-        } finally {
-          writing = false
-        }
+        })()
+        return written
       }
       const journal = (e: Omit<JournalEvent, 'meter'>): void => {
         const meter = engine.lastReading?.meter.id ?? lastMeter

@@ -482,6 +482,8 @@ async function runScenario(
   const spool = mkdtempSync(join(tmpdir(), 'linky-bench-spool-'))
   const procs = []
   const state = []
+  const windows = []
+  let started = Date.now()
   for (let i = 0; i < servers; i += 1) {
     const child = fork(SELF, [], {
       execArgv: env.BENCH_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_PROF_DIR}`] : [],
@@ -495,7 +497,10 @@ async function runScenario(
           schema,
           sink,
           spool: `${spool}/${i}`,
-          maxAckPending: publisher === 'gateway' ? Math.ceil(5000 / BATCH) : 5000,
+          maxAckPending:
+            publisher === 'gateway'
+              ? Math.ceil(5000 / BATCH)
+              : Number(env.BENCH_MAX_ACK_PENDING ?? 5000),
         }),
       },
     })
@@ -506,6 +511,9 @@ async function runScenario(
         s.acked = m.acked
         s.cpuMs = m.cpuMs
         for (const l of m.lags) s.lags.push(l)
+        // Lags by 5 s window of the run (when the acks came): the start-up transient vs steady state.
+        const w = Math.floor((Date.now() - started) / 5000)
+        for (const l of m.lags) (windows[w] ??= []).push(l)
         if (m.stopped) s.stopped = true
       }
     })
@@ -516,7 +524,8 @@ async function runScenario(
   const natsCpu0 = procCpuMs(nats.child.pid)
   const pgPidList = pgInfo.pids()
   const pgCpu0 = sumCpu(pgPidList)
-  const started = Date.now()
+  started = Date.now()
+  windows.length = 0
   const totalAcked = () => state.reduce((a, s) => a + s.acked, 0)
   // Acks per 250 ms (catch-up rate after a fault).
   const timeline = []
@@ -606,6 +615,11 @@ async function runScenario(
     lagP50Ms: percentile(lags, 50),
     lagP99Ms: percentile(lags, 99),
     lagMaxMs: lags.at(-1) ?? null,
+    // [window start (s), lag p50, lag p99 (ms)] of the acks in each 5 s window of the run.
+    lagByWindow: windows.map((w, i) => {
+      const sorted = (w ?? []).sort((a, b) => a - b)
+      return [i * 5, percentile(sorted, 50), percentile(sorted, 99)]
+    }),
     ...(sink === 'postgres' ? { lost: frames - distinct, duplicatedRows: rows - distinct } : {}),
     redelivered: Math.max(0, totalAcked() - frames),
     publishRetries: published.retried,

@@ -97,3 +97,82 @@ describe('SQLite bulk inserts', () => {
     }
   })
 })
+
+describe('SQLite write transactions on the one connection', () => {
+  const conflict = 'on conflict (meter, t, kind) do nothing'
+  const event = (t: number): Record<string, string | number> => ({
+    meter: '041234567890',
+    t,
+    kind: 'automation-switch',
+    detail: '{}',
+  })
+  const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+  const count = async (engine: Awaited<ReturnType<typeof openSqlite>>): Promise<unknown> =>
+    (await engine.selectRows('select count(*) from events', []))[0]![0]
+
+  // The automation journal (`storeJournal`) wrote while the store sink's retention, a Kysely
+  // transaction on the same connection, was open: `begin immediate` failed, and every write after
+  // it failed as nested; the store sink never acknowledged a frame and the node never stopped.
+  it('wait for a Kysely transaction in progress, and keep working after it', async () => {
+    const engine = await openSqlite({ path: ':memory:' })
+    try {
+      await migrateToLatest(engine.db)
+      let release = (): void => undefined
+      const gate = new Promise<void>((resolve) => (release = resolve))
+      const retention = engine.db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('events').where('t', '<', 0).execute()
+        await gate
+      })
+      await turn() // Kysely's `begin` has run
+      const write = engine
+        .transaction((tx) => tx.insert('events', [event(1)] as never, conflict))
+        .catch((error: unknown) => error)
+      await turn()
+      release()
+      await retention
+      expect(await write).toEqual([true])
+      await engine.transaction((tx) => tx.insert('events', [event(2)] as never, conflict))
+      expect(await count(engine)).toBe(2)
+    } finally {
+      await engine.close()
+    }
+  })
+
+  it('run one after the other when they overlap (journal and batch writes)', async () => {
+    const engine = await openSqlite({ path: ':memory:' })
+    try {
+      await migrateToLatest(engine.db)
+      const order: string[] = []
+      const slow =
+        (name: string, t: number) =>
+        async (tx: Parameters<Parameters<typeof engine.transaction>[0]>[0]) => {
+          order.push(`${name} begin`)
+          await tx.insert('events', [event(t)] as never, conflict)
+          await turn()
+          order.push(`${name} end`)
+        }
+      await Promise.all([engine.transaction(slow('a', 1)), engine.transaction(slow('b', 2))])
+      expect(order).toEqual(['a begin', 'a end', 'b begin', 'b end'])
+      expect(await count(engine)).toBe(2)
+    } finally {
+      await engine.close()
+    }
+  })
+
+  it('still refuse a transaction nested in another one, without waiting for it', async () => {
+    const engine = await openSqlite({ path: ':memory:' })
+    try {
+      await migrateToLatest(engine.db)
+      await expect(
+        engine.transaction(() =>
+          engine.transaction((tx) => tx.insert('events', [event(1)] as never, conflict)),
+        ),
+      ).rejects.toThrow('nested SQLite write transaction')
+      expect(await count(engine)).toBe(0)
+      await engine.transaction((tx) => tx.insert('events', [event(2)] as never, conflict))
+      expect(await count(engine)).toBe(1)
+    } finally {
+      await engine.close()
+    }
+  })
+})

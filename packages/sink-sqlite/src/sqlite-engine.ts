@@ -2,6 +2,7 @@
  * The SQLite engine of the store: better-sqlite3 + Kysely's SqliteDialect, bulk writes through
  * prepared statements in one transaction.
  */
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { statSync } from 'node:fs'
 import { Kysely, SqliteDialect } from 'kysely'
 import type { Database as SqliteDb, Statement } from 'better-sqlite3'
@@ -151,25 +152,32 @@ export async function openSqlite(options: SqliteEngineOptions): Promise<Engine> 
     },
   }
   let closed = false
-  let inTx = false
+  // SQLite has one connection, shared by these write transactions (the store sink's batches, the
+  // automation journal) and Kysely's own (retention, tariffs, migrations): each write transaction
+  // holds Kysely's connection, a mutex, from `begin` to `commit`, so they wait for each other.
+  // Without it a `begin immediate` inside Kysely's transaction failed, and the flag that refused
+  // nested calls stayed set: every later write failed (the store sink never acknowledged again).
+  // A transaction started inside `fn` is refused rather than left waiting for its own lock.
+  const inside = new AsyncLocalStorage<true>()
   return {
     kind: 'sqlite',
     schema: null,
     db,
     async transaction(fn) {
-      if (inTx) throw new Error('nested SQLite write transaction')
-      inTx = true
-      raw.exec('begin immediate')
-      try {
-        const out = await fn(tx)
-        raw.exec('commit')
-        return out
-      } catch (error) {
-        if (raw.inTransaction) raw.exec('rollback')
-        throw error
-      } finally {
-        inTx = false
-      }
+      if (inside.getStore() === true) throw new Error('nested SQLite write transaction')
+      return db.connection().execute(() =>
+        inside.run(true, async () => {
+          raw.exec('begin immediate')
+          try {
+            const out = await fn(tx)
+            raw.exec('commit')
+            return out
+          } catch (error) {
+            if (raw.inTransaction) raw.exec('rollback')
+            throw error
+          }
+        }),
+      )
     },
     selectRows: sqliteSelectRows(raw),
     selectColumns: sqliteSelectColumns(raw),
@@ -195,7 +203,13 @@ export async function openSqlite(options: SqliteEngineOptions): Promise<Engine> 
     async close() {
       if (closed) return
       closed = true
-      statements.clear()
+      // After the write transaction in flight, if any: it commits or rolls back first; those
+      // still waiting then fail (the database is closed).
+      await db.connection().execute(() => {
+        statements.clear()
+        raw.close()
+        return Promise.resolve()
+      })
       await db.destroy()
     },
   }

@@ -5,7 +5,7 @@
 // batch has about one frame per meter, as a server storing thousands of meters has. Prints one
 // JSON line (wall and client CPU µs per frame, load), then the wall time per frame of each kind
 // of statement (inserts by table, the hourly fold). Readings vary (power, indexes moving), so
-// registers change as on a real meter. BENCH_STEP_MS=60000 BENCH_STEPS=130 crosses two hours of
+// registers change as on a real meter. BENCH_LANES sets the writer's concurrent transactions. BENCH_STEP_MS=60000 BENCH_STEPS=130 crosses two hours of
 // data and so times the hourly folds. To compare two builds, run this file from each checkout.
 import { loadavg } from 'node:os'
 import { sql } from 'kysely'
@@ -58,7 +58,12 @@ function record(i, t) {
   }
 }
 
-const store = await openPostgresStore(URL, { schema: SCHEMA, restartEvents: true })
+// BENCH_LANES: concurrent transactions per batch (IngestOptions.lanes; unset: the default).
+const store = await openPostgresStore(URL, {
+  schema: SCHEMA,
+  restartEvents: true,
+  ...(env.BENCH_LANES === undefined ? {} : { lanes: Number(env.BENCH_LANES) }),
+})
 // Wall time of each kind of statement, summed over the measured batches.
 const times = new Map()
 const timed = (name, p) => {

@@ -37,6 +37,19 @@ export interface IngestOptions {
    * relays, status, alerts, messages, mode, Tempo) writes the reading at once. 0: every batch.
    */
   readonly latestEveryMs?: number
+  /**
+   * PostgreSQL: a batch holding several meters is written as this many concurrent transactions
+   * (default 2), each with the meters of one lane (a meter is always in the same lane, so no two
+   * transactions write the same rows): one computes its rows while the database runs the other's.
+   * SQLite writes one transaction (one connection).
+   */
+  readonly lanes?: number
+  /**
+   * PostgreSQL: time (ms, default 100) each batch may spend folding the 1-minute rows of an hour
+   * past into their packed rows: the fold goes by ranges of meters sized to it (see docs/storage.md,
+   * "Packed minutes").
+   */
+  readonly foldStepMs?: number
 }
 
 /** Outcome of one batch. */
@@ -297,12 +310,29 @@ function energyRegistersOf(r: TicReading): (string | number)[] {
   return out
 }
 
+/**
+ * Splits records into `lanes` lists by meter id (a stable hash), keeping arrival order in each;
+ * empty lanes are left out. Records without a meter id go to the first lane.
+ */
+function splitByMeter(records: readonly StoreRecord[], lanes: number): StoreRecord[][] {
+  const out: StoreRecord[][] = Array.from({ length: lanes }, () => [])
+  for (const r of records) {
+    const id = r.reading.meter.id
+    let h = 0
+    if (id !== null) for (let k = 0; k < id.length; k++) h = (h * 31 + id.charCodeAt(k)) | 0
+    out[(h >>> 0) % lanes]!.push(r)
+  }
+  const used = out.filter((l) => l.length > 0)
+  return used.length === 0 ? [[]] : used
+}
+
 /** Creates the batch writer over an engine. */
 export function createIngest(engine: Engine, options: IngestOptions = {}): Ingest {
   const counted: CountStep = { wh: 0, resetFrom: -1, resetFromT: 0 }
   const gapMs = options.gapMs ?? 60_000
   const restartEvents = options.restartEvents ?? false
   const latestEveryMs = options.latestEveryMs ?? 60_000
+  const lanes = engine.kind === 'postgres' ? Math.max(1, options.lanes ?? 2) : 1
   const meters = new Map<string, MeterState>()
   // PostgreSQL stores the 1-minute rollups packed per hour (migration 2026_12_04_000300): they
   // are written as rows, like SQLite's, then an hour is folded into its packed row once the
@@ -315,6 +345,11 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
   const resolutions = packMinutes ? 1 : ROLLUP_RESOLUTIONS.length
   /** Buckets before this hour start (epoch ms) are folded; -Infinity until the first fold. */
   let foldedBefore = -Infinity
+  /** The fold under way: its cut, the next meter number to fold, the highest meter number. */
+  let round: { cut: number; next: number; last: number } | null = null
+  /** Meter numbers folded per step (adapted to `foldStepMs`). */
+  let foldChunk = FOLD_CHUNK_MIN
+  const foldStepMs = options.foldStepMs ?? 100
   const L = engine.least.bind(engine)
   const G = engine.greatest.bind(engine)
   const { power: powerConflict, energy: energyConflict } = rollupConflicts(L, G)
@@ -494,7 +529,13 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
     return { t, clockMs }
   }
 
-  async function write(records: readonly StoreRecord[]): Promise<BatchResult> {
+  /**
+   * Writes the records of one lane (meters no other lane of the batch has) in one transaction;
+   * also returns the hour before which 1-minute rows may be folded (see `foldCut`).
+   */
+  async function writeLane(
+    records: readonly StoreRecord[],
+  ): Promise<BatchResult & { fold: number }> {
     return engine
       .transaction(async (tx) => {
         // Working copies: committed to `meters` only after the transaction succeeds.
@@ -737,7 +778,6 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           await tx.insert('energy_rows', energyRows, energyConflict)
         }
         const fold = packMinutes ? foldCut(powerRows) : -Infinity
-        if (fold > foldedBefore) await foldMinutes(tx, fold, powerConflict, energyConflict)
         const meterRows: RowOf<'meters'>[] = []
         for (const [id, l] of latest) {
           const m = l.reading.meter
@@ -773,9 +813,9 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           stored,
           duplicates,
           unstorable,
+          fold,
           commit: () => {
             work.forEach((st, id) => meters.set(id, st))
-            if (fold > foldedBefore) foldedBefore = fold
           },
         }
       })
@@ -785,10 +825,65 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
       })
   }
 
+  /**
+   * The hourly fold, spread over batches: once the data is an hour past an hour, each batch folds
+   * the minutes of the next range of meter numbers, sized to take about `foldStepMs`, in a
+   * transaction of its own after the batch's. With thousands of meters an hour's fold takes
+   * seconds; spread, no batch waits more than about `foldStepMs` for it. Should a step fail, the
+   * next batch runs it again (its rows stay in the hot tables, which the readers add).
+   */
+  async function foldStep(cut: number): Promise<void> {
+    if (round === null) {
+      if (cut <= foldedBefore) return
+      const [last] = await engine.selectRows('select coalesce(max(num), 0) from meter_nums', [])
+      round = { cut, next: 0, last: Number(last![0]) }
+    }
+    const from = round.next
+    const to = from + foldChunk
+    const t0 = performance.now()
+    await engine.transaction((tx) =>
+      foldMinutes(tx, round!.cut, from, to, powerConflict, energyConflict),
+    )
+    const ms = performance.now() - t0
+    // The next range: as many meters as this one's pace folds in `foldStepMs`.
+    foldChunk = Math.min(
+      FOLD_CHUNK_MAX,
+      Math.max(FOLD_CHUNK_MIN, Math.round((foldChunk * foldStepMs) / Math.max(1, ms))),
+    )
+    round.next = to
+    if (to > round.last) {
+      foldedBefore = round.cut
+      round = null
+    }
+  }
+
+  async function write(records: readonly StoreRecord[]): Promise<BatchResult> {
+    const parts = lanes > 1 ? splitByMeter(records, lanes) : [records]
+    // Every lane settles before anything is thrown: no transaction is left running. A lane that
+    // committed keeps its rows and state; the batch written again finds them stored (duplicates).
+    const settled = await Promise.allSettled(parts.map(writeLane))
+    let stored = 0
+    let duplicates = 0
+    let unstorable = 0
+    let fold = -Infinity
+    for (const r of settled) {
+      if (r.status === 'rejected') throw r.reason
+      stored += r.value.stored
+      duplicates += r.value.duplicates
+      unstorable += r.value.unstorable
+      if (r.value.fold > fold) fold = r.value.fold
+    }
+    if (packMinutes) await foldStep(fold)
+    return { stored, duplicates, unstorable }
+  }
+
   return { write }
 }
 
 const HOUR_MS = 3_600_000
+/** Fewest and most meter numbers per fold step. */
+const FOLD_CHUNK_MIN = 100
+const FOLD_CHUNK_MAX = 1_000_000
 
 /** The hour start before which 1-minute rows are folded: the hour before the batch's latest minute. */
 function foldCut(powerRows: readonly { readonly res: number; readonly bucket: number }[]): number {
@@ -798,7 +893,8 @@ function foldCut(powerRows: readonly { readonly res: number; readonly bucket: nu
 }
 
 /**
- * PostgreSQL: moves the 1-minute rows of buckets before `before` (an hour start, epoch ms) from
+ * PostgreSQL: moves the 1-minute rows of buckets before `before` (an hour start, epoch ms) of the
+ * meters numbered [`fromNum`, `toNum`) from
  * the hot tables (`power_hot_rows`, `energy_hot_rows`) into their packed rows (`power_minutes`, `energy_minutes`), merged with what an earlier fold put
  * there, and adds them to their 1-hour and 1-day rows (`powerConflict`, `energyConflict`: the
  * upserts' `on conflict` clauses).
@@ -806,6 +902,8 @@ function foldCut(powerRows: readonly { readonly res: number; readonly bucket: nu
 async function foldMinutes(
   tx: WriteTx,
   before: number,
+  fromNum: number,
+  toNum: number,
   powerConflict: string,
   energyConflict: string,
 ): Promise<void> {
@@ -817,8 +915,17 @@ async function foldMinutes(
   await tx.query('set local enable_nestloop = off', [])
   await tx.query('set local enable_mergejoin = off', [])
   await tx.query('set local jit = off', [])
-  await tx.query(foldPowerMinutesSql('move', '?', powerConflict, 'hot'), [before])
-  await tx.query(foldEnergyMinutesSql('move', '?', energyConflict, 'hot'), [before])
+  const meters = ' and m >= ? and m < ?'
+  await tx.query(foldPowerMinutesSql('move', '?', powerConflict, 'hot', meters), [
+    before,
+    fromNum,
+    toNum,
+  ])
+  await tx.query(foldEnergyMinutesSql('move', '?', energyConflict, 'hot', meters), [
+    before,
+    fromNum,
+    toNum,
+  ])
   await tx.query('reset enable_nestloop', [])
   await tx.query('reset enable_mergejoin', [])
   await tx.query('reset jit', [])

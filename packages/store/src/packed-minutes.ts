@@ -179,19 +179,21 @@ const minutesArray = (col: string, zeroIsNull: boolean): string => {
  * `rollups` (move only): the `on conflict` clause of `power_rows`; the statement then also adds
  * the moved minutes to their 1-hour and 1-day rows, which ingest no longer writes on PostgreSQL
  * (migration 2026_12_04_000600): each minute is added once, by the fold that moves it.
+ * `also` (move only): more conditions on the moved rows, `and …` (ingest folds by meter ranges).
  */
 export function foldPowerMinutesSql(
   kind: 'copy' | 'move',
   before = '?',
   rollups?: string,
   from: HotMinutes = 'rollup-rows',
+  also = '',
 ): string {
   const columns = Object.keys(POWER_MINUTE_COLUMNS)
   const { table, where } = hotSource('power', from)
   const source =
     kind === 'copy'
       ? `select * from ${table} where ${where}`
-      : `delete from ${table} where ${where} and bucket < ${before} returning m, bucket, ${columns.join(', ')}`
+      : `delete from ${table} where ${where} and bucket < ${before}${also} returning m, bucket, ${columns.join(', ')}`
   // Joined to the grid on (meter, hour, minute): on an expression of the bucket, PostgreSQL could
   // only merge on the meter, quadratic in the hours of one fold.
   const pack = `insert into power_minutes (m, hour, ${columns.join(', ')})
@@ -214,13 +216,14 @@ export function foldEnergyMinutesSql(
   before = '?',
   rollups?: string,
   from: HotMinutes = 'rollup-rows',
+  also = '',
 ): string {
   const columns = Object.keys(ENERGY_MINUTE_COLUMNS)
   const { table, where } = hotSource('energy', from)
   const source =
     kind === 'copy'
       ? `select * from ${table} where ${where}`
-      : `delete from ${table} where ${where} and bucket < ${before} returning m, reg, bucket, ${columns.join(', ')}`
+      : `delete from ${table} where ${where} and bucket < ${before}${also} returning m, reg, bucket, ${columns.join(', ')}`
   const pack = `insert into energy_minutes (m, reg, hour, ${columns.join(', ')})
      select k.m, k.reg, k.hour, ${columns.map((c) => `array_agg(e.${c} order by i)`).join(', ')}
      from k cross join generate_series(1, 60) as i
