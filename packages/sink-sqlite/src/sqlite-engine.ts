@@ -39,6 +39,16 @@ function inKeyOrder(rows: readonly BulkRow[]): boolean {
   return true
 }
 
+/** Register rows sorted by their key (m, reg, t), as a new array. */
+function byRegisterKey(rows: readonly BulkRow[]): BulkRow[] {
+  return [...rows].sort(
+    (a, b) =>
+      (a.m as number) - (b.m as number) ||
+      (a.reg as number) - (b.reg as number) ||
+      (a.t as number) - (b.t as number),
+  )
+}
+
 /** Opens (creates) a SQLite database file in WAL mode. */
 export async function openSqlite(options: SqliteEngineOptions): Promise<Engine> {
   const Database = (await import('better-sqlite3')).default
@@ -141,7 +151,11 @@ export async function openSqlite(options: SqliteEngineOptions): Promise<Engine> 
           : insertRows(table, rows, conflict, true),
       ),
     insertNew(table, rows, conflict) {
-      insertRows(table, rows, conflict, false)
+      // Register rows come in frame order (a frame's registers, then the next frame's): in key
+      // order (m, reg, t) each statement appends to one register's run of the clustered table
+      // instead of seeking to three or four places in turn (400,000 rows: 272-299 against 403 CPU
+      // ms, sort included). Nobody reads their outcome, and SQLite has one writer: any order is safe.
+      insertRows(table, table === 'register_rows' ? byRegisterKey(rows) : rows, conflict, false)
       return Promise.resolve()
     },
     query<R>(text: string, params: readonly unknown[]) {
