@@ -545,6 +545,10 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
         const events: RowOf<'events'>[] = []
         const energy: EnergyAgg[] = []
         const latest = new Map<string, { first: number; last: number; reading: TicReading }>()
+        // Contract rows this batch opens, in order, written by one statement per 1,000 after the
+        // frames (a server's first batch opens one per meter); `openedBy`: each meter's latest.
+        const opened: OpenedContract[] = []
+        const openedBy = new Map<string, OpenedContract>()
         let unstorable = 0
         let duplicates = 0
         // Pass 1: sample rows (first of each (meter, time) in the batch), inserted first so that the
@@ -695,44 +699,29 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
             st.contract !== null && !r.short && hasContract(r, st.contract) ? null : contractOf(r)
           if (terms !== null) {
             const c = st.contract
-            if (c === null) {
-              await tx.query(
-                'insert into contracts (meter, valid_from, valid_to, option, option_label, subscribed_va, cutoff_va, hhphc) values (?, ?, null, ?, ?, ?, ?, ?) on conflict (meter, valid_from) do nothing',
-                [
-                  id,
-                  t,
-                  terms.option,
-                  terms.optionLabel,
-                  terms.subscribedVA,
-                  terms.cutoffVA,
-                  terms.hhphc,
-                ],
-              )
+            const open = (): void => {
+              const row = { meter: id, validFrom: t, validTo: null, terms }
+              opened.push(row)
+              openedBy.set(id, row)
               st.contract = { ...terms, validFrom: t }
-            } else if (!sameContract(c, terms) && t > c.validFrom) {
-              await tx.query(
-                'update contracts set valid_to = ? where meter = ? and valid_from = ?',
-                [t, id, c.validFrom],
-              )
-              await tx.query(
-                'insert into contracts (meter, valid_from, valid_to, option, option_label, subscribed_va, cutoff_va, hhphc) values (?, ?, null, ?, ?, ?, ?, ?) on conflict (meter, valid_from) do nothing',
-                [
-                  id,
-                  t,
-                  terms.option,
-                  terms.optionLabel,
-                  terms.subscribedVA,
-                  terms.cutoffVA,
-                  terms.hhphc,
-                ],
-              )
+            }
+            if (c === null) open()
+            else if (!sameContract(c, terms) && t > c.validFrom) {
+              // A contract opened by this batch is closed before it is written; a stored one now.
+              const o = openedBy.get(id)
+              if (o !== undefined && o.validFrom === c.validFrom) o.validTo = t
+              else
+                await tx.query(
+                  'update contracts set valid_to = ? where meter = ? and valid_from = ?',
+                  [t, id, c.validFrom],
+                )
+              open()
               events.push({
                 meter: id,
                 t,
                 kind: 'contract-change',
                 detail: JSON.stringify({ from: c, to: terms }),
               })
-              st.contract = { ...terms, validFrom: t }
             }
           }
           const l = latest.get(id)
@@ -764,6 +753,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           registers,
           packMinutes ? '' : 'on conflict (m, reg, t) do nothing',
         )
+        await insertContracts(tx, opened)
         await tx.insert('events', events, 'on conflict (meter, t, kind) do nothing')
         const powerRows = [...power.values()].sort(
           (a, b) => a.m - b.m || a.res - b.res || a.bucket - b.bucket,
@@ -881,6 +871,34 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
 }
 
 const HOUR_MS = 3_600_000
+
+/** A contract row opened by a batch (`validTo` set when the same batch closes it). */
+interface OpenedContract {
+  readonly meter: string
+  readonly validFrom: number
+  validTo: number | null
+  readonly terms: ContractTerms
+}
+
+/** Inserts contract rows, 1,000 per statement (8 parameters each: SQLite allows 32,766). */
+async function insertContracts(tx: WriteTx, rows: readonly OpenedContract[]): Promise<void> {
+  for (let k = 0; k < rows.length; k += 1000) {
+    const chunk = rows.slice(k, k + 1000)
+    await tx.query(
+      `insert into contracts (meter, valid_from, valid_to, option, option_label, subscribed_va, cutoff_va, hhphc) values ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} on conflict (meter, valid_from) do nothing`,
+      chunk.flatMap((r) => [
+        r.meter,
+        r.validFrom,
+        r.validTo,
+        r.terms.option,
+        r.terms.optionLabel,
+        r.terms.subscribedVA,
+        r.terms.cutoffVA,
+        r.terms.hhphc,
+      ]),
+    )
+  }
+}
 /** Fewest and most meter numbers per fold step. */
 const FOLD_CHUNK_MIN = 100
 const FOLD_CHUNK_MAX = 1_000_000
