@@ -535,6 +535,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
    */
   async function writeLane(
     records: readonly StoreRecord[],
+    foldHere: boolean,
   ): Promise<BatchResult & { fold: number }> {
     return engine
       .transaction(async (tx) => {
@@ -768,6 +769,8 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           await tx.insert('energy_rows', energyRows, energyConflict)
         }
         const fold = packMinutes ? foldCut(powerRows) : -Infinity
+        // One lane: the fold step in the same transaction (one commit per batch, as an import has).
+        const folded = foldHere && packMinutes ? await foldStep(tx, fold) : null
         const meterRows: RowOf<'meters'>[] = []
         for (const [id, l] of latest) {
           const m = l.reading.meter
@@ -806,6 +809,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           fold,
           commit: () => {
             work.forEach((st, id) => meters.set(id, st))
+            folded?.()
           },
         }
       })
@@ -818,32 +822,36 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
   /**
    * The hourly fold, spread over batches: once the data is an hour past an hour, each batch folds
    * the minutes of the next range of meter numbers, sized to take about `foldStepMs`, in a
-   * transaction of its own after the batch's. With thousands of meters an hour's fold takes
+   * transaction of the batch when it has one lane, else of its own after the lanes'. With thousands of meters an hour's fold takes
    * seconds; spread, no batch waits more than about `foldStepMs` for it. Should a step fail, the
    * next batch runs it again (its rows stay in the hot tables, which the readers add).
    */
-  async function foldStep(cut: number): Promise<void> {
-    if (round === null) {
-      if (cut <= foldedBefore) return
-      const [last] = await engine.selectRows('select coalesce(max(num), 0) from meter_nums', [])
-      round = { cut, next: 0, last: Number(last![0]) }
+  async function foldStep(tx: WriteTx, cut: number): Promise<(() => void) | null> {
+    let r = round
+    if (r === null) {
+      if (cut <= foldedBefore) return null
+      const [last] = await tx.query<{ n: number }>(
+        'select coalesce(max(num), 0) as n from meter_nums',
+        [],
+      )
+      r = { cut, next: 0, last: Number(last!.n) }
     }
-    const from = round.next
+    const step = r
+    const from = step.next
     const to = from + foldChunk
     const t0 = performance.now()
-    await engine.transaction((tx) =>
-      foldMinutes(tx, round!.cut, from, to, powerConflict, energyConflict),
-    )
+    await foldMinutes(tx, step.cut, from, to, powerConflict, energyConflict)
     const ms = performance.now() - t0
-    // The next range: as many meters as this one's pace folds in `foldStepMs`.
-    foldChunk = Math.min(
-      FOLD_CHUNK_MAX,
-      Math.max(FOLD_CHUNK_MIN, Math.round((foldChunk * foldStepMs) / Math.max(1, ms))),
-    )
-    round.next = to
-    if (to > round.last) {
-      foldedBefore = round.cut
-      round = null
+    // Applied once the transaction commits.
+    return () => {
+      // The next range: as many meters as this one's pace folds in `foldStepMs`.
+      foldChunk = Math.min(
+        FOLD_CHUNK_MAX,
+        Math.max(FOLD_CHUNK_MIN, Math.round((foldChunk * foldStepMs) / Math.max(1, ms))),
+      )
+      step.next = to
+      round = to > step.last ? null : step
+      if (round === null) foldedBefore = step.cut
     }
   }
 
@@ -851,7 +859,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
     const parts = lanes > 1 ? splitByMeter(records, lanes) : [records]
     // Every lane settles before anything is thrown: no transaction is left running. A lane that
     // committed keeps its rows and state; the batch written again finds them stored (duplicates).
-    const settled = await Promise.allSettled(parts.map(writeLane))
+    const settled = await Promise.allSettled(parts.map((p) => writeLane(p, parts.length === 1)))
     let stored = 0
     let duplicates = 0
     let unstorable = 0
@@ -863,7 +871,10 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
       unstorable += r.value.unstorable
       if (r.value.fold > fold) fold = r.value.fold
     }
-    if (packMinutes) await foldStep(fold)
+    if (packMinutes && parts.length > 1) {
+      const folded = await engine.transaction((tx) => foldStep(tx, fold))
+      folded?.()
+    }
     return { stored, duplicates, unstorable }
   }
 
