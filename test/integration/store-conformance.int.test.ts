@@ -184,6 +184,33 @@ function conformance(engine: string, makeTarget: () => TestTarget): void {
     expect(month[0]!.start).toBe(Date.UTC(2026, 1, 28, 23))
   })
 
+  it('a contract opened and changed within one batch: the first row is written closed', async () => {
+    const fresh = makeTarget()
+    const one = await openStore(fresh.target)
+    try {
+      await one.ingest.write(records)
+      const rows = await one.engine.db
+        .selectFrom('contracts')
+        .selectAll()
+        .where('meter', '=', METER)
+        .orderBy('valid_from')
+        .execute()
+      expect(
+        rows.map((r) => [
+          Number(r.valid_from),
+          r.valid_to === null ? null : Number(r.valid_to),
+          r.subscribed_va,
+        ]),
+      ).toEqual([
+        [START, CHANGE_AT, 9000],
+        [CHANGE_AT, null, 12000],
+      ])
+    } finally {
+      await one.close()
+      await fresh.dispose()
+    }
+  })
+
   it('a contract change closes the contract row and opens a new one', async () => {
     const rows = await store.engine.db
       .selectFrom('contracts')

@@ -84,12 +84,15 @@ let batch = []
 let wall = 0
 let cpu = 0
 let frames = 0
+/** Wall time of each measured batch (ms): the longest shows a stall (the hourly fold). */
+const batchMs = []
 const flush = async (measured) => {
   const c0 = process.cpuUsage()
   const t0 = performance.now()
   await store.ingest.write(batch)
   const c = process.cpuUsage(c0)
   if (measured) {
+    batchMs.push(performance.now() - t0)
     wall += performance.now() - t0
     cpu += (c.user + c.system) / 1000
     frames += batch.length
@@ -116,6 +119,8 @@ try {
       frames,
       wallUsPerFrame: us(wall),
       clientCpuUsPerFrame: us(cpu),
+      batchMsP50: Math.round(batchMs.sort((a, b) => a - b)[Math.floor(batchMs.length / 2)]),
+      batchMsMax: Math.round(batchMs.at(-1)),
       statementsWallUsPerFrame: Object.fromEntries(
         [...times].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, us(v)]),
       ),

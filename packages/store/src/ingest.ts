@@ -535,6 +535,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
    */
   async function writeLane(
     records: readonly StoreRecord[],
+    foldHere: boolean,
   ): Promise<BatchResult & { fold: number }> {
     return engine
       .transaction(async (tx) => {
@@ -545,6 +546,10 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
         const events: RowOf<'events'>[] = []
         const energy: EnergyAgg[] = []
         const latest = new Map<string, { first: number; last: number; reading: TicReading }>()
+        // Contract rows this batch opens, in order, written by one statement per 1,000 after the
+        // frames (a server's first batch opens one per meter); `openedBy`: each meter's latest.
+        const opened: OpenedContract[] = []
+        const openedBy = new Map<string, OpenedContract>()
         let unstorable = 0
         let duplicates = 0
         // Pass 1: sample rows (first of each (meter, time) in the batch), inserted first so that the
@@ -695,44 +700,29 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
             st.contract !== null && !r.short && hasContract(r, st.contract) ? null : contractOf(r)
           if (terms !== null) {
             const c = st.contract
-            if (c === null) {
-              await tx.query(
-                'insert into contracts (meter, valid_from, valid_to, option, option_label, subscribed_va, cutoff_va, hhphc) values (?, ?, null, ?, ?, ?, ?, ?) on conflict (meter, valid_from) do nothing',
-                [
-                  id,
-                  t,
-                  terms.option,
-                  terms.optionLabel,
-                  terms.subscribedVA,
-                  terms.cutoffVA,
-                  terms.hhphc,
-                ],
-              )
+            const open = (): void => {
+              const row = { meter: id, validFrom: t, validTo: null, terms }
+              opened.push(row)
+              openedBy.set(id, row)
               st.contract = { ...terms, validFrom: t }
-            } else if (!sameContract(c, terms) && t > c.validFrom) {
-              await tx.query(
-                'update contracts set valid_to = ? where meter = ? and valid_from = ?',
-                [t, id, c.validFrom],
-              )
-              await tx.query(
-                'insert into contracts (meter, valid_from, valid_to, option, option_label, subscribed_va, cutoff_va, hhphc) values (?, ?, null, ?, ?, ?, ?, ?) on conflict (meter, valid_from) do nothing',
-                [
-                  id,
-                  t,
-                  terms.option,
-                  terms.optionLabel,
-                  terms.subscribedVA,
-                  terms.cutoffVA,
-                  terms.hhphc,
-                ],
-              )
+            }
+            if (c === null) open()
+            else if (!sameContract(c, terms) && t > c.validFrom) {
+              // A contract opened by this batch is closed before it is written; a stored one now.
+              const o = openedBy.get(id)
+              if (o !== undefined && o.validFrom === c.validFrom) o.validTo = t
+              else
+                await tx.query(
+                  'update contracts set valid_to = ? where meter = ? and valid_from = ?',
+                  [t, id, c.validFrom],
+                )
+              open()
               events.push({
                 meter: id,
                 t,
                 kind: 'contract-change',
                 detail: JSON.stringify({ from: c, to: terms }),
               })
-              st.contract = { ...terms, validFrom: t }
             }
           }
           const l = latest.get(id)
@@ -764,6 +754,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           registers,
           packMinutes ? '' : 'on conflict (m, reg, t) do nothing',
         )
+        await insertContracts(tx, opened)
         await tx.insert('events', events, 'on conflict (meter, t, kind) do nothing')
         const powerRows = [...power.values()].sort(
           (a, b) => a.m - b.m || a.res - b.res || a.bucket - b.bucket,
@@ -778,6 +769,8 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           await tx.insert('energy_rows', energyRows, energyConflict)
         }
         const fold = packMinutes ? foldCut(powerRows) : -Infinity
+        // One lane: the fold step in the same transaction (one commit per batch, as an import has).
+        const folded = foldHere && packMinutes ? await foldStep(tx, fold) : null
         const meterRows: RowOf<'meters'>[] = []
         for (const [id, l] of latest) {
           const m = l.reading.meter
@@ -816,6 +809,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           fold,
           commit: () => {
             work.forEach((st, id) => meters.set(id, st))
+            folded?.()
           },
         }
       })
@@ -828,32 +822,36 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
   /**
    * The hourly fold, spread over batches: once the data is an hour past an hour, each batch folds
    * the minutes of the next range of meter numbers, sized to take about `foldStepMs`, in a
-   * transaction of its own after the batch's. With thousands of meters an hour's fold takes
+   * transaction of the batch when it has one lane, else of its own after the lanes'. With thousands of meters an hour's fold takes
    * seconds; spread, no batch waits more than about `foldStepMs` for it. Should a step fail, the
    * next batch runs it again (its rows stay in the hot tables, which the readers add).
    */
-  async function foldStep(cut: number): Promise<void> {
-    if (round === null) {
-      if (cut <= foldedBefore) return
-      const [last] = await engine.selectRows('select coalesce(max(num), 0) from meter_nums', [])
-      round = { cut, next: 0, last: Number(last![0]) }
+  async function foldStep(tx: WriteTx, cut: number): Promise<(() => void) | null> {
+    let r = round
+    if (r === null) {
+      if (cut <= foldedBefore) return null
+      const [last] = await tx.query<{ n: number }>(
+        'select coalesce(max(num), 0) as n from meter_nums',
+        [],
+      )
+      r = { cut, next: 0, last: Number(last!.n) }
     }
-    const from = round.next
+    const step = r
+    const from = step.next
     const to = from + foldChunk
     const t0 = performance.now()
-    await engine.transaction((tx) =>
-      foldMinutes(tx, round!.cut, from, to, powerConflict, energyConflict),
-    )
+    await foldMinutes(tx, step.cut, from, to, powerConflict, energyConflict)
     const ms = performance.now() - t0
-    // The next range: as many meters as this one's pace folds in `foldStepMs`.
-    foldChunk = Math.min(
-      FOLD_CHUNK_MAX,
-      Math.max(FOLD_CHUNK_MIN, Math.round((foldChunk * foldStepMs) / Math.max(1, ms))),
-    )
-    round.next = to
-    if (to > round.last) {
-      foldedBefore = round.cut
-      round = null
+    // Applied once the transaction commits.
+    return () => {
+      // The next range: as many meters as this one's pace folds in `foldStepMs`.
+      foldChunk = Math.min(
+        FOLD_CHUNK_MAX,
+        Math.max(FOLD_CHUNK_MIN, Math.round((foldChunk * foldStepMs) / Math.max(1, ms))),
+      )
+      step.next = to
+      round = to > step.last ? null : step
+      if (round === null) foldedBefore = step.cut
     }
   }
 
@@ -861,7 +859,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
     const parts = lanes > 1 ? splitByMeter(records, lanes) : [records]
     // Every lane settles before anything is thrown: no transaction is left running. A lane that
     // committed keeps its rows and state; the batch written again finds them stored (duplicates).
-    const settled = await Promise.allSettled(parts.map(writeLane))
+    const settled = await Promise.allSettled(parts.map((p) => writeLane(p, parts.length === 1)))
     let stored = 0
     let duplicates = 0
     let unstorable = 0
@@ -873,7 +871,10 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
       unstorable += r.value.unstorable
       if (r.value.fold > fold) fold = r.value.fold
     }
-    if (packMinutes) await foldStep(fold)
+    if (packMinutes && parts.length > 1) {
+      const folded = await engine.transaction((tx) => foldStep(tx, fold))
+      folded?.()
+    }
     return { stored, duplicates, unstorable }
   }
 
@@ -881,6 +882,34 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
 }
 
 const HOUR_MS = 3_600_000
+
+/** A contract row opened by a batch (`validTo` set when the same batch closes it). */
+interface OpenedContract {
+  readonly meter: string
+  readonly validFrom: number
+  validTo: number | null
+  readonly terms: ContractTerms
+}
+
+/** Inserts contract rows, 1,000 per statement (8 parameters each: SQLite allows 32,766). */
+async function insertContracts(tx: WriteTx, rows: readonly OpenedContract[]): Promise<void> {
+  for (let k = 0; k < rows.length; k += 1000) {
+    const chunk = rows.slice(k, k + 1000)
+    await tx.query(
+      `insert into contracts (meter, valid_from, valid_to, option, option_label, subscribed_va, cutoff_va, hhphc) values ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} on conflict (meter, valid_from) do nothing`,
+      chunk.flatMap((r) => [
+        r.meter,
+        r.validFrom,
+        r.validTo,
+        r.terms.option,
+        r.terms.optionLabel,
+        r.terms.subscribedVA,
+        r.terms.cutoffVA,
+        r.terms.hhphc,
+      ]),
+    )
+  }
+}
 /** Fewest and most meter numbers per fold step. */
 const FOLD_CHUNK_MIN = 100
 const FOLD_CHUNK_MAX = 1_000_000
