@@ -39,9 +39,10 @@ export interface IngestOptions {
   readonly latestEveryMs?: number
   /**
    * PostgreSQL: a batch holding several meters is written as this many concurrent transactions
-   * (default 2), each with the meters of one lane (a meter is always in the same lane, so no two
+   * (default 1), each with the meters of one lane (a meter is always in the same lane, so no two
    * transactions write the same rows): one computes its rows while the database runs the other's.
-   * SQLite writes one transaction (one connection).
+   * For a database with cores to spare: on 2 cores shared with NATS, 2 lanes cut the lag a little
+   * and cost 40 % more PostgreSQL CPU per frame (docs/storage.md, "Lanes"). SQLite: always 1.
    */
   readonly lanes?: number
   /**
@@ -332,7 +333,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
   const gapMs = options.gapMs ?? 60_000
   const restartEvents = options.restartEvents ?? false
   const latestEveryMs = options.latestEveryMs ?? 60_000
-  const lanes = engine.kind === 'postgres' ? Math.max(1, options.lanes ?? 2) : 1
+  const lanes = engine.kind === 'postgres' ? Math.max(1, options.lanes ?? 1) : 1
   const meters = new Map<string, MeterState>()
   // PostgreSQL stores the 1-minute rollups packed per hour (migration 2026_12_04_000300): they
   // are written as rows, like SQLite's, then an hour is folded into its packed row once the
@@ -835,6 +836,8 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
         [],
       )
       r = { cut, next: 0, last: Number(last!.n) }
+      // Each round starts small: a pace learnt on an empty fold would size one range for all.
+      foldChunk = FOLD_CHUNK_MIN
     }
     const step = r
     const from = step.next
@@ -844,9 +847,10 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
     const ms = performance.now() - t0
     // Applied once the transaction commits.
     return () => {
-      // The next range: as many meters as this one's pace folds in `foldStepMs`.
+      // The next range: as many meters as this one's pace folds in `foldStepMs`, at most twice as
+      // many (a range of meters with few minutes is no measure of the next).
       foldChunk = Math.min(
-        FOLD_CHUNK_MAX,
+        2 * foldChunk,
         Math.max(FOLD_CHUNK_MIN, Math.round((foldChunk * foldStepMs) / Math.max(1, ms))),
       )
       step.next = to
@@ -910,9 +914,8 @@ async function insertContracts(tx: WriteTx, rows: readonly OpenedContract[]): Pr
     )
   }
 }
-/** Fewest and most meter numbers per fold step. */
+/** Fewest meter numbers per fold step, and the first step of each round. */
 const FOLD_CHUNK_MIN = 100
-const FOLD_CHUNK_MAX = 1_000_000
 
 /** The hour start before which 1-minute rows are folded: the hour before the batch's latest minute. */
 function foldCut(powerRows: readonly { readonly res: number; readonly bucket: number }[]): number {
