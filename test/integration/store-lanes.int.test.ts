@@ -94,7 +94,7 @@ describeWithService('postgres', pgUp, 'store lanes: postgres', () => {
   )
 
   it(
-    'an hour of 250 meters folded by ranges of 100 over three batches answers as one fold',
+    'an hour of 250 meters folded by ranges of 100 over three batches answers as a store folding at its own pace, at every step',
     { timeout: 120_000 },
     async () => {
       // 250 meters, 2 h 10 min at one frame a minute: two folds; a fold step aims at 0.001 ms, so
@@ -125,7 +125,8 @@ describeWithService('postgres', pgUp, 'store lanes: postgres', () => {
             const left = await hot(stores[1]!, firstCut + 3_600_000)
             // Ranges [0, 100), [100, 200), [200, 300): after each batch, fewer meters wait.
             expect(left.length).toBe(Math.max(0, 250 - 100 * (stepsSeen + 1) + 1))
-            expect(await hot(stores[0]!, firstCut + 3_600_000)).toEqual([])
+            // Whatever is folded yet, the store answers the same (readers add the hot minutes).
+            expect(await contents(stores[1]!)).toEqual(await contents(stores[0]!))
             stepsSeen++
           }
           if (i === batches.length - 1) expect(stepsSeen).toBe(3)
