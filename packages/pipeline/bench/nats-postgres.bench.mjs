@@ -19,7 +19,9 @@
 // Lost = frames acknowledged by JetStream to the publisher − rows stored; duplicated = rows − distinct (meter, t).
 // Settings: BENCH_SCENARIOS (generator,hop,max,paced,scale), BENCH_METERS (10000), BENCH_SECONDS (20),
 // BENCH_MAX_FRAMES (100000), BENCH_PUBLISHER (fleet|gateway), BENCH_BATCH (64), BENCH_SERVERS (1),
-// BENCH_WIRE (compact|json: the payload form, default compact), BENCH_PARTITIONS (1: meter partitions, leased by the server processes), BENCH_FAULTS (none), BENCH_FAULT_METERS (the largest of BENCH_METERS), LINKY_PG_URL. Runs against the built dist (pnpm build).
+// BENCH_WIRE (compact|json: the payload form, default compact), BENCH_PARTITIONS (1: meter partitions, leased by the server processes), BENCH_FAULTS (none), BENCH_FAULT_METERS (the largest of BENCH_METERS), BENCH_MAX_ACK_PENDING (5000: the fleet server's consumer maxAckPending), LINKY_PG_URL. Runs against the built dist (pnpm build).
+// Each line also gives lagByWindow: [second, lag p50, lag p99] of the acks of each 5 s of the run
+// (the start-up against the steady state).
 import 'reflect-metadata'
 import { execFileSync, fork, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'

@@ -3,10 +3,15 @@
 // BENCH_STEPS steps (12), written in batches of BENCH_BATCH frames (5000), into PostgreSQL
 // (LINKY_PG_URL, its own schema, dropped at the end). With more meters than a batch holds, each
 // batch has about one frame per meter, as a server storing thousands of meters has. Prints one
-// JSON line (wall and client CPU µs per frame, load), then the wall time per frame of each kind
-// of statement (inserts by table, the hourly fold). Readings vary (power, indexes moving), so
-// registers change as on a real meter. BENCH_LANES sets the writer's concurrent transactions. BENCH_STEP_MS=60000 BENCH_STEPS=130 crosses two hours of
-// data and so times the hourly folds. To compare two builds, run this file from each checkout.
+// JSON line: wall and client CPU µs per frame, the median and longest batch (ms: the longest shows
+// a stall such as the hourly fold), load, and the wall time per frame of each kind of statement.
+// The PostgreSQL engine sends writes whose result nobody reads without waiting for them, so a
+// statement's time there is mostly counted at the next statement that is waited for: read the
+// per-statement figures as where the writer waits, not what each statement costs. Readings vary
+// (power, indexes moving), so registers change as on a real meter. BENCH_LANES sets the writer's
+// concurrent transactions (IngestOptions.lanes). BENCH_STEP_MS=60000 BENCH_STEPS=130 crosses two
+// hours of data and so times the hourly folds. To compare two builds, run this file from each
+// checkout.
 import { loadavg } from 'node:os'
 import { sql } from 'kysely'
 import { openPostgresStore } from '../../sink-postgres/dist/index.js'
