@@ -21,6 +21,7 @@ import { formatHorodate, parseHorodate, parisDayStart as localDayStart } from '@
 
 const requireSqlite = createRequire(new URL('../../sink-sqlite/package.json', import.meta.url))
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 200_000)
+// BENCH_ENGINES=sqlite or =postgres runs one engine only (default both; see the end of the file).
 const PG_URL = process.env.LINKY_PG_URL ?? 'postgres://root@127.0.0.1:5432/test'
 // Prefix of the scratch PostgreSQL schema (dropped at the end): one per user of a shared server.
 const PG_SCHEMA_PREFIX = process.env.BENCH_PG_SCHEMA_PREFIX ?? 'bench'
@@ -376,13 +377,16 @@ async function bench(engine) {
   }
 }
 
-await bench('sqlite')
-let pgUp = true
-try {
-  const probe = await openPostgresStore(PG_URL, { migrate: false, connectTimeoutMs: 2000 })
-  await probe.close()
-} catch {
-  pgUp = false
-  emit({ bench: 'store-import', engine: 'postgres', skipped: 'PostgreSQL not reachable' })
-}
+// BENCH_ENGINES: which engines to run, comma-separated (default `sqlite,postgres`).
+const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',')
+if (ENGINES.includes('sqlite')) await bench('sqlite')
+let pgUp = ENGINES.includes('postgres')
+if (pgUp)
+  try {
+    const probe = await openPostgresStore(PG_URL, { migrate: false, connectTimeoutMs: 2000 })
+    await probe.close()
+  } catch {
+    pgUp = false
+    emit({ bench: 'store-import', engine: 'postgres', skipped: 'PostgreSQL not reachable' })
+  }
 if (pgUp) await bench('postgres')

@@ -20,10 +20,73 @@ import {
 } from './packed-minutes.js'
 import type { PowerMinuteColumn } from './packed-minutes.js'
 import type { ReadEngine } from './read-engine.js'
+import { BLOCK_POWER_POSITIONS } from './sample-blocks.js'
+import type { BlockSample } from './sample-blocks.js'
 
 const DAY = 86_400_000
 const HOUR = 3_600_000
 const MINUTE = 60_000
+
+/** Sample points of `select t, va` rows (a single-phase consumer). */
+function slimPoints(rows: readonly unknown[][]): SamplePoint[] {
+  const out = new Array<SamplePoint>(rows.length)
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as [number | string, number | null]
+    out[i] = {
+      t: Number(r[0]),
+      avgVA: r[1],
+      minVA: r[1],
+      maxVA: r[1],
+      avgVAByPhase: null,
+      avgInjectedVA: null,
+    }
+  }
+  return out
+}
+
+/** Sample points of `select t, va, va1, va2, va3, injected_va` rows. */
+function fullPoints(rows: readonly unknown[][]): SamplePoint[] {
+  const out = new Array<SamplePoint>(rows.length)
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as [
+      number | string,
+      number | null,
+      number | null,
+      number | null,
+      number | null,
+      number | null,
+    ]
+    const va = r[1]
+    out[i] = {
+      t: Number(r[0]),
+      avgVA: va,
+      minVA: va,
+      maxVA: va,
+      avgVAByPhase: r[2] === null && r[3] === null && r[4] === null ? null : [r[2], r[3], r[4]],
+      avgInjectedVA: r[5],
+    }
+  }
+  return out
+}
+
+/** The sample point of a block sample at `t` (`slim`: per-phase and injected left null, as for rows). */
+function blockPoint(t: number, a: BlockSample, slim: boolean): SamplePoint {
+  const p = BLOCK_POWER_POSITIONS
+  const va = a[p.va] ?? null
+  if (slim)
+    return { t, avgVA: va, minVA: va, maxVA: va, avgVAByPhase: null, avgInjectedVA: null }
+  const va1 = a[p.va1] ?? null
+  const va2 = a[p.va2] ?? null
+  const va3 = a[p.va3] ?? null
+  return {
+    t,
+    avgVA: va,
+    minVA: va,
+    maxVA: va,
+    avgVAByPhase: va1 === null && va2 === null && va3 === null ? null : [va1, va2, va3],
+    avgInjectedVA: a[p.injected_va] ?? null,
+  }
+}
 
 /** The resolution `'auto'` picks for [from, to): raw up to a day, else the coarsest giving ≥ 300 points. */
 export function autoResolution(from: number, to: number): Resolution {
@@ -186,55 +249,46 @@ export function createHistoryStore(engine: ReadEngine): HistoryStore {
   }
 
   /**
-   * Full-resolution samples. A day is 43,200 rows and building them dominates the query, so a
-   * meter known to be single-phase and not producing reads only `t` and `va`: its per-phase and
-   * injected columns are null (a third fewer values to convert).
+   * Full-resolution samples: the rows of `sample_rows` and the samples of the blocks of
+   * `sample_blocks` (docs/storage.md, "Sample blocks"; a meter-hour is in one or the other), in
+   * time order. A day is 43,200 samples and building them dominates the query, so a meter known to
+   * be single-phase and not producing reads only `t` and `va` from rows: its per-phase and injected
+   * columns are null (a third fewer values to convert).
    */
   async function rawSamples(meter: string, from: number, to: number): Promise<SamplePoint[]> {
     const slim = await isSlim(meter)
     const range =
       'from sample_rows where m = (select num from meter_nums where id = ?) and t >= ? and t < ? order by t'
-    if (slim) {
-      const rows = await engine.selectRows(`select t, va ${range}`, [meter, from, to])
-      const out = new Array<SamplePoint>(rows.length)
-      for (let i = 0; i < rows.length; i++) {
-        const r = rows[i] as [number | string, number | null]
-        out[i] = {
-          t: Number(r[0]),
-          avgVA: r[1],
-          minVA: r[1],
-          maxVA: r[1],
-          avgVAByPhase: null,
-          avgInjectedVA: null,
-        }
-      }
-      return out
-    }
-    const rows = await engine.selectRows(`select t, va, va1, va2, va3, injected_va ${range}`, [
-      meter,
-      from,
-      to,
+    const [rows, blocks] = await Promise.all([
+      engine.selectRows(
+        slim ? `select t, va ${range}` : `select t, va, va1, va2, va3, injected_va ${range}`,
+        [meter, from, to],
+      ),
+      engine.selectRows(
+        'select hour, samples from sample_blocks where m = (select num from meter_nums where id = ?) and hour > ? and hour < ? and n > 0 order by hour',
+        [meter, from - HOUR, to],
+      ),
     ])
-    const out = new Array<SamplePoint>(rows.length)
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i] as [
-        number | string,
-        number | null,
-        number | null,
-        number | null,
-        number | null,
-        number | null,
-      ]
-      const va = r[1]
-      out[i] = {
-        t: Number(r[0]),
-        avgVA: va,
-        minVA: va,
-        maxVA: va,
-        avgVAByPhase: r[2] === null && r[3] === null && r[4] === null ? null : [r[2], r[3], r[4]],
-        avgInjectedVA: r[5],
+    const fromRows = slim ? slimPoints(rows) : fullPoints(rows)
+    if (blocks.length === 0) return fromRows
+    const fromBlocks: SamplePoint[] = []
+    for (const b of blocks) {
+      const hour = Number(b[0])
+      for (const a of JSON.parse(text(b[1])) as BlockSample[]) {
+        const t = hour + a[0]!
+        if (t >= from && t < to) fromBlocks.push(blockPoint(t, a, slim))
       }
     }
+    if (fromRows.length === 0) return fromBlocks
+    // Each meter-hour is in one table or the other: merge two lists in time order.
+    const out = new Array<SamplePoint>(fromRows.length + fromBlocks.length)
+    let i = 0
+    let j = 0
+    for (let k = 0; k < out.length; k++)
+      out[k] =
+        j >= fromBlocks.length || (i < fromRows.length && fromRows[i]!.t <= fromBlocks[j]!.t)
+          ? fromRows[i++]!
+          : fromBlocks[j++]!
     return out
   }
 

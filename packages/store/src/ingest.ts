@@ -8,13 +8,23 @@ import {
   eventsBetween,
   hasContract,
   isEnergyRegister,
+  registersInto,
   registersOf,
   sameContract,
   sameEventState,
   sampleRow,
-  sampleTime,
+  isoMs,
 } from './rows.js'
 import type { ContractTerms, StoreRecord } from './rows.js'
+import {
+  BLOCK_MS,
+  blockHour,
+  blockKey,
+  blockSample,
+  sortBlockRegisters,
+  sortBlockSamples,
+} from './sample-blocks.js'
+import type { BlockRegister, BlockSample } from './sample-blocks.js'
 import { foldEnergyMinutesSql, foldPowerMinutesSql, rollupConflicts } from './packed-minutes.js'
 import type { RowOf } from './schema.js'
 import type { TicReading } from '@linkyrpi/tic-core'
@@ -51,6 +61,13 @@ export interface IngestOptions {
    * "Packed minutes").
    */
   readonly foldStepMs?: number
+  /**
+   * A meter with at least this many new frames in a batch (an import, a catch-up) has its samples
+   * and register changes written as one `sample_blocks` row per hour instead of one row per frame
+   * and per change (default 64; `Infinity`: never). Fewer frames (a live batch) go to
+   * `sample_rows`/`register_rows` as before. See docs/storage.md, "Sample blocks".
+   */
+  readonly blockMinFrames?: number
 }
 
 /** Outcome of one batch. */
@@ -143,6 +160,12 @@ interface MeterState {
   saved: TicReading | null
   /** Data time of `saved` (epoch ms). */
   savedAt: number
+  /** The latest hour (epoch ms) known to be in rows mode, its marker stored (see `placeSamples`). */
+  markerHour: number
+  /** The latest key given to a frame of the batch being written (-Infinity: none yet). */
+  batchLast: number
+  /** The keys given in the batch being written, once one came out of order; else null. */
+  batchKeys: Set<number> | null
 }
 
 /** The frames keyed within one meter clock second: their key times, receive times and readings. */
@@ -154,6 +177,30 @@ interface SecondKeys {
   receivedAt: number[]
   /** Null for a sample found in the database (its reading is not kept). */
   readings: (TicReading | null)[]
+}
+
+/** A meter-hour of a batch and where its samples go (see `placeSamples`). */
+interface BlockGroup {
+  readonly m: number
+  readonly hour: number
+  readonly key: number
+  readonly owner: MeterState
+  /** Positions of its samples in the batch's sample list. */
+  readonly idx: number[]
+  /** rows: `sample_rows`; new: a new block; merge: into the stored block. */
+  mode: 'rows' | 'new' | 'merge'
+  /** The stored block's samples and register changes (merge). */
+  stored: { samples: BlockSample[]; registers: BlockRegister[] } | null
+  /** Register changes of its new samples. */
+  regs: BlockRegister[] | null
+}
+
+/** Outcome of `placeSamples`: which samples are new, and the meter-hours (null: all rows). */
+interface Placement {
+  readonly inserted: boolean[]
+  readonly groups: Map<number, BlockGroup> | null
+  /** The block-mode meter-hour of each sample (undefined: rows mode); null when there is none. */
+  readonly blockOf: (BlockGroup | undefined)[] | null
 }
 
 /** Meters loaded per statement (SQLite allows 32,766 parameters; three per meter for samples). */
@@ -351,6 +398,158 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
   /** Meter numbers folded per step (adapted to `foldStepMs`). */
   let foldChunk = FOLD_CHUNK_MIN
   const foldStepMs = options.foldStepMs ?? 100
+  const blockMinFrames = options.blockMinFrames ?? 64
+
+  /**
+   * Where the samples of a batch go, and which are new (docs/storage.md, "Sample blocks"). Each
+   * meter-hour is either in rows mode (a marker row in `sample_blocks`, the samples in
+   * `sample_rows`) or in block mode (one `sample_blocks` row holding them all). A meter with at
+   * least `blockMinFrames` frames in the batch gets blocks for the hours that have no rows yet;
+   * the others get rows, after making sure their hour's marker exists: the unique key of
+   * `sample_blocks` orders a rows writer and a block writer of the same meter-hour (PostgreSQL:
+   * the second waits for the first to commit, then finds its row).
+   */
+  async function placeSamples(
+    tx: WriteTx,
+    samples: readonly RowOf<'sample_rows'>[],
+    owners: readonly MeterState[],
+  ): Promise<Placement> {
+    const groups = new Map<number, BlockGroup>()
+    const perMeter = new Map<number, number>()
+    for (let i = 0; i < samples.length; i++) {
+      const s = samples[i]!
+      const hour = blockHour(s.t!)
+      const key = blockKey(s.m!, hour)
+      let g = groups.get(key)
+      if (g === undefined) {
+        g = { m: s.m!, hour, key, owner: owners[i]!, idx: [], mode: 'rows', stored: null, regs: null }
+        groups.set(key, g)
+      }
+      g.idx.push(i)
+      perMeter.set(s.m!, (perMeter.get(s.m!) ?? 0) + 1)
+    }
+    const markers: BlockGroup[] = []
+    const lookup: BlockGroup[] = []
+    for (const g of groups.values()) {
+      if (perMeter.get(g.m)! >= blockMinFrames) lookup.push(g)
+      else if (g.owner.markerHour !== g.hour) markers.push(g)
+    }
+    // Markers first (a live batch: the meters' new hours), then whatever already has a row.
+    for (let k = 0; k < markers.length; k += 500) {
+      const chunk = markers.slice(k, k + 500)
+      const made = await tx.query<{ m: number; hour: number }>(
+        `insert into sample_blocks (m, hour, n) values ${chunk.map(() => '(?, ?, 0)').join(', ')} on conflict (m, hour) do nothing returning m, hour`,
+        chunk.flatMap((g) => [g.m, g.hour]),
+      )
+      const fresh = new Set<number>()
+      for (const r of made) fresh.add(blockKey(Number(r.m), Number(r.hour)))
+      for (const g of chunk) if (!fresh.has(g.key)) lookup.push(g)
+    }
+    const forUpdate = engine.kind === 'postgres' ? ' for update' : ''
+    for (let k = 0; k < lookup.length; k += 200) {
+      const chunk = lookup.slice(k, k + 200)
+      const found = await tx.query<{
+        m: number
+        hour: number
+        n: number
+        samples: string | null
+        registers: string | null
+      }>(
+        `select m, hour, n, samples, registers from sample_blocks where ${chunk.map(() => '(m = ? and hour = ?)').join(' or ')}${forUpdate}`,
+        chunk.flatMap((g) => [g.m, g.hour]),
+      )
+      const byKey = new Map<number, (typeof found)[number]>()
+      for (const r of found) byKey.set(blockKey(Number(r.m), Number(r.hour)), r)
+      for (const g of chunk) {
+        const r = byKey.get(g.key)
+        if (r === undefined) {
+          // Only a group wanting a block looks up a meter-hour it did not find a marker for.
+          if (perMeter.get(g.m)! < blockMinFrames)
+            throw Object.assign(new Error('a sample_blocks marker vanished during the batch'), {
+              code: '40001',
+            })
+          g.mode = 'new'
+        } else if (Number(r.n) === 0) g.mode = 'rows'
+        else {
+          g.mode = 'merge'
+          g.stored = {
+            samples: JSON.parse(r.samples!) as BlockSample[],
+            registers: JSON.parse(r.registers ?? '[]') as BlockRegister[],
+          }
+        }
+      }
+    }
+    const inserted = new Array<boolean>(samples.length)
+    const rowIdx: number[] = []
+    let blockOf: BlockGroup[] | null = null
+    for (const g of groups.values()) {
+      if (g.mode === 'rows') {
+        for (const i of g.idx) rowIdx.push(i)
+        // Applied with the batch's other state when the transaction commits.
+        g.owner.markerHour = Math.max(g.owner.markerHour, g.hour)
+        continue
+      }
+      blockOf ??= new Array<BlockGroup>(samples.length)
+      for (const i of g.idx) blockOf[i] = g
+      if (g.stored === null) for (const i of g.idx) inserted[i] = true
+      else {
+        const have = new Set<number>()
+        for (const a of g.stored.samples) have.add(a[0]!)
+        for (const i of g.idx) inserted[i] = !have.has(samples[i]!.t! - g.hour)
+      }
+    }
+    if (rowIdx.length > 0) {
+      const flags = await insertSamples(
+        tx,
+        rowIdx.map((i) => samples[i]!),
+      )
+      for (let k = 0; k < rowIdx.length; k++) inserted[rowIdx[k]!] = flags[k]!
+    }
+    return { inserted, groups: blockOf === null ? null : groups, blockOf }
+  }
+
+  /**
+   * Writes the block-mode meter-hours of a batch (new rows, or stored blocks with the new samples
+   * merged in) with their register changes (`regs`, given by the batch); returns `registers`,
+   * the register rows of rows-mode hours, to write.
+   */
+  async function writeBlocks(
+    tx: WriteTx,
+    placement: Placement,
+    samples: readonly RowOf<'sample_rows'>[],
+    registers: readonly RowOf<'register_rows'>[],
+  ): Promise<readonly RowOf<'register_rows'>[]> {
+    const groups = placement.groups
+    if (groups === null) return registers
+    const fresh: RowOf<'sample_blocks'>[] = []
+    for (const g of groups.values()) {
+      if (g.mode === 'rows') continue
+      const added: BlockSample[] = []
+      for (const i of g.idx) if (placement.inserted[i] === true) added.push(blockSample(samples[i]!, g.hour))
+      if (added.length === 0) continue
+      const all = sortBlockSamples(g.stored === null ? added : g.stored.samples.concat(added))
+      const regs = sortBlockRegisters(
+        g.stored === null ? (g.regs ?? []) : g.stored.registers.concat(g.regs ?? []),
+      )
+      const row = {
+        m: g.m,
+        hour: g.hour,
+        n: all.length,
+        samples: JSON.stringify(all),
+        registers: JSON.stringify(regs),
+      }
+      if (g.stored === null) fresh.push(row)
+      else
+        await tx.query(
+          'update sample_blocks set n = ?, samples = ?, registers = ? where m = ? and hour = ?',
+          [row.n, row.samples, row.registers, row.m, row.hour],
+        )
+    }
+    // PostgreSQL: a concurrent writer that stored the same meter-hour since the lookup makes this
+    // fail with a unique violation, and the engine runs the transaction again (it then merges).
+    if (fresh.length > 0) await tx.insert('sample_blocks', fresh, '')
+    return registers
+  }
   const L = engine.least.bind(engine)
   const G = engine.greatest.bind(engine)
   const { power: powerConflict, energy: energyConflict } = rollupConflicts(L, G)
@@ -414,6 +613,9 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           resumed: false,
           saved: null,
           savedAt: -Infinity,
+          markerHour: -Infinity,
+          batchLast: -Infinity,
+          batchKeys: null,
         })
       }
       const stored = await tx.query<StoredMeterRow & { id: string }>(
@@ -475,6 +677,29 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
         st.second.readings.push(null)
         st.second.n++
       }
+      // A latest second in a block (see placeSamples): its samples are there, not in sample_rows.
+      const inBlocks = ranges.filter(([m]) => byNum.get(m)!.second === null)
+      if (inBlocks.length === 0) continue
+      const blocks = await tx.query<{ m: number; hour: number; samples: string }>(
+        `select m, hour, samples from sample_blocks where n > 0 and (${inBlocks.map(() => '(m = ? and hour = ?)').join(' or ')})`,
+        inBlocks.flatMap(([m, s]) => [m, blockHour(s)]),
+      )
+      const secondOf = new Map(inBlocks)
+      for (const b of blocks) {
+        const m = Number(b.m)
+        const hour = Number(b.hour)
+        const s = secondOf.get(m)!
+        const st = byNum.get(m)!
+        for (const a of JSON.parse(b.samples) as BlockSample[]) {
+          const t = hour + a[0]!
+          if (t < s || t >= s + 1000 || (a[2]! & 1) === 0) continue
+          st.second ??= { clockMs: s, n: 0, t: [], receivedAt: [], readings: [] }
+          st.second.t.push(t)
+          st.second.receivedAt.push(t + a[1]!)
+          st.second.readings.push(null)
+          st.second.n++
+        }
+      }
     }
     return out
   }
@@ -486,10 +711,16 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
    * second is a redelivery and gets its key. Keys follow the order of the frames, so a replay
    * finds the same keys. Updates `st.second`.
    */
-  function keyTime(st: MeterState, record: StoreRecord): { t: number; clockMs: number | null } {
-    const key = sampleTime(record)
-    const clockMs = key.clockMs
-    if (clockMs === null) return key
+  function keyTime(st: MeterState, record: StoreRecord): number {
+    // sampleTime, without an object per frame (the clock goes to `keyClockMs`).
+    const iso = record.reading.time
+    const ms = iso === null ? NaN : isoMs(iso)
+    if (!Number.isFinite(ms)) {
+      keyClockMs = null
+      return record.receivedAt
+    }
+    const clockMs = ms
+    keyClockMs = clockMs
     const sec = st.second
     if (sec === null || sec.clockMs !== clockMs) {
       if (sec === null)
@@ -507,7 +738,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
         sec.receivedAt[0] = record.receivedAt
         sec.readings[0] = record.reading
       }
-      return key
+      return clockMs
     }
     let json: string | undefined
     for (let k = 0; k < sec.n; k++) {
@@ -518,17 +749,21 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
         r === record.reading ||
         JSON.stringify(r) === (json ??= JSON.stringify(record.reading))
       )
-        return { t: sec.t[k]!, clockMs }
+        return sec.t[k]!
     }
     const t = sec.t[sec.n - 1]! + 1
     // A thousand frames in one second cannot come from a meter: keep the last key (a duplicate).
-    if (t >= clockMs + 1000) return { t: t - 1, clockMs }
+    if (t >= clockMs + 1000) return t - 1
     sec.t[sec.n] = t
     sec.receivedAt[sec.n] = record.receivedAt
     sec.readings[sec.n] = record.reading
     sec.n++
-    return { t, clockMs }
+    return t
   }
+  /** The registers of the frame being written (see registersInto). */
+  const regs: (string | number)[] = []
+  /** The meter clock (epoch ms) of the frame `keyTime` keyed last; null without one. */
+  let keyClockMs: number | null = null
 
   /**
    * Writes the records of one lane (meters no other lane of the batch has) in one transaction;
@@ -543,6 +778,8 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
         // Working copies: committed to `meters` only after the transaction succeeds.
         const work = new Map<string, MeterState>()
         const samples: RowOf<'sample_rows'>[] = []
+        /** The meter of each sample. */
+        const owners: MeterState[] = []
         const registers: RowOf<'register_rows'>[] = []
         const events: RowOf<'events'>[] = []
         const energy: EnergyAgg[] = []
@@ -559,7 +796,6 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
         const ids: (string | null)[] = new Array<string | null>(n)
         const times = new Float64Array(n)
         const rowOf = new Int32Array(n)
-        const seen = new Map<string, Set<number>>()
         const unknown = new Set<string>()
         for (let i = 0; i < n; i++) {
           const id = records[i]!.reading.meter.id
@@ -585,26 +821,37 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
               energy: new Map(),
               second: copySecond(base.second),
               counter: copyEnergyCounter(base.counter),
+              batchLast: -Infinity,
+              batchKeys: null,
             }
             work.set(id, st)
           }
-          const { t, clockMs } = keyTime(st, record)
+          const t = keyTime(st, record)
           times[i] = t
-          let ts = seen.get(id)
-          if (ts === undefined) {
-            ts = new Set()
-            seen.set(id, ts)
+          // A key later than the meter's previous one in the batch is new to it (the usual case);
+          // else the keys seen so far are looked up.
+          let again = false
+          if (t > st.batchLast) st.batchLast = t
+          else {
+            if (st.batchKeys === null) {
+              st.batchKeys = new Set()
+              for (let k = 0; k < samples.length; k++)
+                if (owners[k] === st) st.batchKeys.add(samples[k]!.t!)
+            }
+            again = st.batchKeys.has(t)
           }
-          if (ts.has(t)) {
+          if (again) {
             duplicates++
             rowOf[i] = -1
           } else {
-            ts.add(t)
+            st.batchKeys?.add(t)
             rowOf[i] = samples.length
-            samples.push(sampleRow(st.num, t, clockMs, record))
+            samples.push(sampleRow(st.num, t, keyClockMs, record))
+            owners.push(st)
           }
         }
-        const inserted = await insertSamples(tx, samples)
+        const placement = await placeSamples(tx, samples, owners)
+        const inserted = placement.inserted
         // Pass 2: registers, events, contracts and meters, in arrival order.
         for (let i = 0; i < n; i++) {
           const id = ids[i]!
@@ -640,16 +887,19 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
             st.prev.t = t
             st.prev.reading = r
           }
-          const regs = registersOf(r)
+          const nr = registersInto(r, regs)
+          // The block of a new sample in block mode takes its register changes (see placeSamples).
+          const block = isNew ? placement.blockOf?.[row] : undefined
           let resets: { register: string; from: number; to: number; fromT: number }[] | null = null
-          for (let k = 0; k < regs.length; k += 2) {
+          for (let k = 0; k < nr; k += 2) {
             const name = regs[k] as string
             const value = regs[k + 1] as number
             if (st.registers.get(name) === value) continue
             st.registers.set(name, value)
             if (!isNew) continue
             const reg = registerNum(name)
-            registers.push({ m: st.num, reg, t, value })
+            if (block === undefined) registers.push({ m: st.num, reg, t, value })
+            else (block.regs ??= []).push([reg, t - block.hour, value])
             if (!isEnergyRegister(name)) continue
             countValue(st.counter, name, t, value, counted)
             if (counted.resetFrom >= 0)
@@ -752,7 +1002,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
         // new by construction (registers of samples this transaction inserted), even when retried.
         await tx.insertNew(
           'register_rows',
-          registers,
+          await writeBlocks(tx, placement, samples, registers),
           packMinutes ? '' : 'on conflict (m, reg, t) do nothing',
         )
         await insertContracts(tx, opened)

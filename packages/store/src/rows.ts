@@ -42,6 +42,11 @@ const two = (s: string, i: number): number => {
  * the 28th (whose validity depends on the month), go to `Date.parse`.
  */
 export function isoMs(iso: string): number {
+  // Consecutive frames mostly share the minute: only the seconds to read then.
+  if (iso.length === 25 && iso.startsWith(lastMinute) && iso.endsWith(lastOffset)) {
+    const second = two(iso, 17)
+    if (second <= 59) return lastMinuteMs + second * 1000
+  }
   if (
     iso.length !== 25 ||
     iso.charCodeAt(4) !== 45 || // -
@@ -69,8 +74,18 @@ export function isoMs(iso: string): number {
     return Date.parse(iso)
   const offset = (offH * 60 + offM) * 60_000
   const local = Date.UTC(year, month - 1, day, hour, minute, second)
-  return iso.charCodeAt(19) === 43 ? local - offset : local + offset
+  const ms = iso.charCodeAt(19) === 43 ? local - offset : local + offset
+  lastMinute = iso.slice(0, 17)
+  lastOffset = iso.slice(19)
+  lastMinuteMs = ms - second * 1000
+  return ms
 }
+
+// The minute (`2024-02-10T12:13:`), offset (`+01:00`) and minute start (epoch ms) of the last
+// time isoMs parsed in full.
+let lastMinute = '\u0000'
+let lastOffset = '\u0000'
+let lastMinuteMs = 0
 
 const at = (xs: readonly (number | null)[] | null, i: number): number | null => xs?.[i] ?? null
 
@@ -127,23 +142,49 @@ export function isEnergyRegister(name: string): boolean {
  */
 export function registersOf(r: TicReading): (string | number)[] {
   const out: (string | number)[] = []
-  const s = r.energy.importByIndexWh
-  for (const k in s)
-    out.push(SUPPLIER[Number(k)] ?? supplierRegister(Number(k)), s[k as unknown as number]!)
-  const d = r.energy.distributorByIndexWh
-  if (d !== null)
-    for (const k in d) out.push(DISTRIBUTOR[Number(k)] ?? `d${k}`, d[k as unknown as number]!)
-  if (r.energy.importWh !== null) out.push('import', r.energy.importWh)
-  if (r.energy.exportWh !== null) out.push('export', r.energy.exportWh)
-  const q = r.energy.reactiveVArh
-  if (q !== null) {
-    for (let n = 0; n < q.length; n++) {
-      const v = q[n]
-      if (v !== null && v !== undefined) out.push(`q${String(n + 1)}`, v)
-    }
-  }
+  out.length = registersInto(r, out)
   return out
 }
+
+/**
+ * {@link registersOf} into `out` (reused from frame to frame: no allocation on the hot path of
+ * ingest); returns the number of entries written (twice the number of registers).
+ */
+export function registersInto(r: TicReading, out: (string | number)[]): number {
+  let n = 0
+  const s = r.energy.importByIndexWh
+  for (const k in s) {
+    out[n++] = SUPPLIER[Number(k)] ?? supplierRegister(Number(k))
+    out[n++] = s[k as unknown as number]!
+  }
+  const d = r.energy.distributorByIndexWh
+  if (d !== null)
+    for (const k in d) {
+      out[n++] = DISTRIBUTOR[Number(k)] ?? `d${k}`
+      out[n++] = d[k as unknown as number]!
+    }
+  if (r.energy.importWh !== null) {
+    out[n++] = 'import'
+    out[n++] = r.energy.importWh
+  }
+  if (r.energy.exportWh !== null) {
+    out[n++] = 'export'
+    out[n++] = r.energy.exportWh
+  }
+  const q = r.energy.reactiveVArh
+  if (q !== null) {
+    for (let k = 0; k < q.length; k++) {
+      const v = q[k]
+      if (v !== null && v !== undefined) {
+        out[n++] = REACTIVE[k + 1] ?? `q${String(k + 1)}`
+        out[n++] = v
+      }
+    }
+  }
+  return n
+}
+
+const REACTIVE = Array.from({ length: 5 }, (_, i) => `q${String(i)}`)
 
 /** The contract terms of a reading; null when the frame carries none (short frames). */
 export interface ContractTerms {

@@ -1,0 +1,139 @@
+/**
+ * Sample blocks (docs/storage.md, "Sample blocks"): the samples and register changes of one
+ * meter-hour packed in one `sample_blocks` row, as JSON that SQL can unpack (`json_each`,
+ * `json_array_elements`). An import writes one row per meter-hour instead of one per frame and
+ * one per register change.
+ */
+import type { RowOf } from './schema.js'
+
+/** Length of the hour a block covers (ms). */
+export const BLOCK_MS = 3_600_000
+
+/** The hour start (epoch ms) of the block holding time `t` (epoch ms). */
+export const blockHour = (t: number): number => t - (((t % BLOCK_MS) + BLOCK_MS) % BLOCK_MS)
+
+/**
+ * A number naming a meter-hour (meter number `m`, hour start `hour`), exact for meter numbers
+ * below 9 × 10⁹ and hours before the year 2084.
+ */
+export const blockKey = (m: number, hour: number): number => m * 1_000_000 + hour / BLOCK_MS
+
+/** A sample of a block: its array form, position 0 the time from the hour start (ms). */
+export type BlockSample = (number | null)[]
+
+/** A register change of a block: `[register number, t − hour (ms), value]`. */
+export type BlockRegister = [number, number, number]
+
+/**
+ * The array form of a `sample_rows` row in the block of `hour` (the positions of
+ * /docs/storage.md "Sample blocks"): `[dt, rx, flags, va, i1, u1, period_index, period_code,
+ * import_wh, export_wh, injected_va, va1, va2, va3, i2, i3, u2, u3]`, trailing nulls left out.
+ */
+export function blockSample(s: RowOf<'sample_rows'>, hour: number): BlockSample {
+  // Common shapes built at their length (shrinking an array costs more than building it).
+  if (
+    s.injected_va === null &&
+    s.va1 === null &&
+    s.va2 === null &&
+    s.va3 === null &&
+    s.i2 === null &&
+    s.i3 === null &&
+    s.u2 === null &&
+    s.u3 === null
+  ) {
+    if (s.export_wh === null)
+      return s.import_wh === null
+        ? [s.t! - hour, s.rx!, s.flags!, s.va, s.i1, s.u1, s.period_index, s.period_code]
+        : [
+            s.t! - hour,
+            s.rx!,
+            s.flags!,
+            s.va,
+            s.i1,
+            s.u1,
+            s.period_index,
+            s.period_code,
+            s.import_wh,
+          ]
+    return [
+      s.t! - hour,
+      s.rx!,
+      s.flags!,
+      s.va,
+      s.i1,
+      s.u1,
+      s.period_index,
+      s.period_code,
+      s.import_wh,
+      s.export_wh,
+    ]
+  }
+  const a: BlockSample = [
+    s.t! - hour,
+    s.rx!,
+    s.flags!,
+    s.va,
+    s.i1,
+    s.u1,
+    s.period_index,
+    s.period_code,
+    s.import_wh,
+    s.export_wh,
+    s.injected_va,
+    s.va1,
+    s.va2,
+    s.va3,
+    s.i2,
+    s.i3,
+    s.u2,
+    s.u3,
+  ]
+  let n = a.length
+  while (n > 3 && a[n - 1] === null) n--
+  if (n < a.length) a.length = n
+  return a
+}
+
+const v = (a: BlockSample, k: number): number | null => a[k] ?? null
+
+/** The `sample_rows` row of a block sample (meter number `m`, block `hour`). */
+export function sampleOfBlock(m: number, hour: number, a: BlockSample): RowOf<'sample_rows'> {
+  return {
+    m,
+    t: hour + a[0]!,
+    rx: a[1]!,
+    flags: a[2]!,
+    va: v(a, 3),
+    i1: v(a, 4),
+    u1: v(a, 5),
+    period_index: v(a, 6),
+    period_code: v(a, 7),
+    import_wh: v(a, 8),
+    export_wh: v(a, 9),
+    injected_va: v(a, 10),
+    va1: v(a, 11),
+    va2: v(a, 12),
+    va3: v(a, 13),
+    i2: v(a, 14),
+    i3: v(a, 15),
+    u2: v(a, 16),
+    u3: v(a, 17),
+  }
+}
+
+/** Positions of the columns `t`, `va`, `va1`, `va2`, `va3`, `injected_va` in a block sample. */
+export const BLOCK_POWER_POSITIONS = { va: 3, va1: 11, va2: 12, va3: 13, injected_va: 10 } as const
+
+/** Block samples in time order (a stable sort; usually already sorted: checked first). */
+export function sortBlockSamples(a: BlockSample[]): BlockSample[] {
+  for (let i = 1; i < a.length; i++) if (a[i - 1]![0]! > a[i]![0]!) return a.sort(byDt)
+  return a
+}
+
+/** Register changes in time order (stable). */
+export function sortBlockRegisters(a: BlockRegister[]): BlockRegister[] {
+  for (let i = 1; i < a.length; i++) if (a[i - 1]![1] > a[i]![1]) return a.sort((x, y) => x[1] - y[1])
+  return a
+}
+
+const byDt = (x: BlockSample, y: BlockSample): number => x[0]! - y[0]!
