@@ -90,6 +90,7 @@ function compactMigration(makeTarget: () => TestTarget): void {
       const down = await migrator.migrateTo(PREVIOUS)
       expect(down.error).toBeUndefined()
       expect(down.results?.map((r) => [r.migrationName, r.direction])).toEqual([
+        ['2026_12_05_000200_sample_blocks', 'Down'],
         ['2026_12_05_000100_latest_reading_at', 'Down'],
         ['2026_12_04_000700_hot_minute_tables', 'Down'],
         ['2026_12_04_000600_derived_rollups', 'Down'],
@@ -113,6 +114,7 @@ function compactMigration(makeTarget: () => TestTarget): void {
         '2026_12_04_000600_derived_rollups',
         '2026_12_04_000700_hot_minute_tables',
         '2026_12_05_000100_latest_reading_at',
+        '2026_12_05_000200_sample_blocks',
       ])
       expect(await snapshot(store)).toEqual(compact)
       // The migrated store goes on: a replay adds nothing, new frames are stored.

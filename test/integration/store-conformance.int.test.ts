@@ -87,6 +87,7 @@ function conformance(engine: string, makeTarget: () => TestTarget): void {
       '2026_12_04_000600_derived_rollups',
       '2026_12_04_000700_hot_minute_tables',
       '2026_12_05_000100_latest_reading_at',
+      '2026_12_05_000200_sample_blocks',
     ])
     const again = await openStore(target.target)
     expect(again.migrated).toEqual([])
@@ -783,6 +784,7 @@ function energyWhMigration(makeTarget: () => TestTarget): void {
         '2026_12_04_000600_derived_rollups',
         '2026_12_04_000700_hot_minute_tables',
         '2026_12_05_000100_latest_reading_at',
+        '2026_12_05_000200_sample_blocks',
       ])
       const after = await sql<{
         energy_wh: number

@@ -6,13 +6,14 @@ export type {
   ContractsTable,
   SamplesTable,
   RegistersTable,
+  SampleBlocksTable,
   EventsTable,
   PowerRollupsTable,
   EnergyRollupsTable,
   BulkTable,
   RowOf,
 } from './schema.js'
-export { COLUMNS } from './schema.js'
+export { COLUMNS, BLOCK_SAMPLE_FIELDS } from './schema.js'
 export { isTransientError, engineKindOf } from './engine.js'
 export type { Engine, EngineKind, WriteTx, BulkRow } from './engine.js'
 export type { ColumnStatement, ReadEngine } from './read-engine.js'

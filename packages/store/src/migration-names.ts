@@ -14,4 +14,5 @@ export const MIGRATION_NAMES: readonly string[] = [
   '2026_12_04_000600_derived_rollups',
   '2026_12_04_000700_hot_minute_tables',
   '2026_12_05_000100_latest_reading_at',
+  '2026_12_05_000200_sample_blocks',
 ]

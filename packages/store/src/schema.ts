@@ -184,6 +184,59 @@ export interface RegisterRowsTable {
   readonly value: number
 }
 
+/**
+ * `sample_blocks` (migration 2026_12_05_000200, docs/storage.md "Sample blocks"): the samples and
+ * register changes of one meter-hour packed in one row, or a marker row. Keyed by (`m`, `hour`).
+ * A meter-hour is either in block mode (`n` > 0: all its samples and register changes are in this
+ * row and none in `sample_rows`/`register_rows`), in rows mode (`n` = 0, a marker: its data is in
+ * `sample_rows`/`register_rows`), or absent (no data). The `samples` and `registers` views answer
+ * both modes.
+ */
+export interface SampleBlocksTable {
+  /** The meter number (`meter_nums.num`). */
+  readonly m: number
+  /** Start of the UTC hour, epoch ms (`t - t % 3600000`). */
+  readonly hour: number
+  /** Samples in the block; 0 for a marker (rows mode). */
+  readonly n: number
+  /**
+   * `n` > 0: JSON array of the samples in `t` order, each an array of {@link BLOCK_SAMPLE_FIELDS}
+   * by position, trailing nulls left out. Null for a marker.
+   */
+  readonly samples: string | null
+  /**
+   * `n` > 0: JSON array of `[reg, dt, value]` register changes (`reg` as in `register_rows`,
+   * `dt` = `t` − `hour` in ms) in `t` order; `[]` when none. Null for a marker.
+   */
+  readonly registers: string | null
+}
+
+/**
+ * The positions of a sample array in `sample_blocks.samples`: each the `sample_rows` column of the
+ * same name and meaning, except `dt`, the sample's `t` minus the block's `hour` (ms). A missing
+ * (trailing) position reads null; `rx` and `flags` are never null.
+ */
+export const BLOCK_SAMPLE_FIELDS = [
+  'dt',
+  'rx',
+  'flags',
+  'va',
+  'i1',
+  'u1',
+  'period_index',
+  'period_code',
+  'import_wh',
+  'export_wh',
+  'injected_va',
+  'va1',
+  'va2',
+  'va3',
+  'i2',
+  'i3',
+  'u2',
+  'u3',
+] as const satisfies readonly ('dt' | keyof SampleRowsTable)[]
+
 /** `power_rows`: the compact storage behind the `power_rollups` view (`res` in minutes: 1, 60, 1440). */
 export interface PowerRowsTable extends Omit<PowerRollupsTable, 'meter' | 'res'> {
   readonly m: number
@@ -218,6 +271,7 @@ export interface StoreDatabase {
   meter_nums: MeterNumsTable
   sample_rows: SampleRowsTable
   register_rows: RegisterRowsTable
+  sample_blocks: SampleBlocksTable
   power_rows: PowerRowsTable
   energy_rows: EnergyRowsTable
   power_minutes: PowerMinutesTable
@@ -316,6 +370,7 @@ export const COLUMNS = {
     export_wh: 'bigint',
   },
   register_rows: { m: 'int', reg: 'smallint', t: 'bigint', value: 'bigint' },
+  sample_blocks: { m: 'int', hour: 'bigint', n: 'int', samples: 'text', registers: 'text' },
   events: { meter: 'text', t: 'bigint', kind: 'text', detail: 'text' },
   power_rows: {
     m: 'int',

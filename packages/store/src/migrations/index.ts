@@ -9,6 +9,7 @@ import * as hotMinutes from './2026_12_04_000500_hot_minutes.js'
 import * as derivedRollups from './2026_12_04_000600_derived_rollups.js'
 import * as hotMinuteTables from './2026_12_04_000700_hot_minute_tables.js'
 import * as latestReadingAt from './2026_12_05_000100_latest_reading_at.js'
+import * as sampleBlocks from './2026_12_05_000200_sample_blocks.js'
 
 /** Every migration, by name (sorted by name when applied). Add new ones here; no folder scanning. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -22,6 +23,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '2026_12_04_000600_derived_rollups': derivedRollups,
   '2026_12_04_000700_hot_minute_tables': hotMinuteTables,
   '2026_12_05_000100_latest_reading_at': latestReadingAt,
+  '2026_12_05_000200_sample_blocks': sampleBlocks,
 })
 
 /** Serves {@link MIGRATIONS} to Kysely's Migrator. */
