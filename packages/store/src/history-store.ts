@@ -73,8 +73,7 @@ function fullPoints(rows: readonly unknown[][]): SamplePoint[] {
 function blockPoint(t: number, a: BlockSample, slim: boolean): SamplePoint {
   const p = BLOCK_POWER_POSITIONS
   const va = a[p.va] ?? null
-  if (slim)
-    return { t, avgVA: va, minVA: va, maxVA: va, avgVAByPhase: null, avgInjectedVA: null }
+  if (slim) return { t, avgVA: va, minVA: va, maxVA: va, avgVAByPhase: null, avgInjectedVA: null }
   const va1 = a[p.va1] ?? null
   const va2 = a[p.va2] ?? null
   const va3 = a[p.va3] ?? null

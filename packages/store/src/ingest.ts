@@ -17,7 +17,6 @@ import {
 } from './rows.js'
 import type { ContractTerms, StoreRecord } from './rows.js'
 import {
-  BLOCK_MS,
   blockHour,
   blockKey,
   blockSample,
@@ -422,7 +421,16 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
       const key = blockKey(s.m!, hour)
       let g = groups.get(key)
       if (g === undefined) {
-        g = { m: s.m!, hour, key, owner: owners[i]!, idx: [], mode: 'rows', stored: null, regs: null }
+        g = {
+          m: s.m!,
+          hour,
+          key,
+          owner: owners[i]!,
+          idx: [],
+          mode: 'rows',
+          stored: null,
+          regs: null,
+        }
         groups.set(key, g)
       }
       g.idx.push(i)
@@ -525,7 +533,8 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
     for (const g of groups.values()) {
       if (g.mode === 'rows') continue
       const added: BlockSample[] = []
-      for (const i of g.idx) if (placement.inserted[i] === true) added.push(blockSample(samples[i]!, g.hour))
+      for (const i of g.idx)
+        if (placement.inserted[i] === true) added.push(blockSample(samples[i]!, g.hour))
       if (added.length === 0) continue
       const all = sortBlockSamples(g.stored === null ? added : g.stored.samples.concat(added))
       const regs = sortBlockRegisters(

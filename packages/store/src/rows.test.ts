@@ -53,6 +53,26 @@ describe('row mapping', () => {
     }
   })
 
+  it('reads consecutive times of one minute from the seconds, and anything else in full', () => {
+    // Seconds within a minute after a full parse, then a new minute, a new offset, a new day, an
+    // invalid second in a cached minute, and back: each as Date.parse reads it.
+    const times = [
+      '2026-03-29T01:59:58+01:00',
+      '2026-03-29T01:59:59+01:00',
+      '2026-03-29T01:59:00+01:00',
+      '2026-03-29T03:00:00+02:00',
+      '2026-03-29T03:00:01+02:00',
+      '2026-03-29T03:00:01+01:00',
+      '2026-03-30T03:00:01+01:00',
+      '2026-03-30T03:00:7x+01:00',
+      '2026-03-30T03:00:60+01:00',
+      '2026-03-30T03:00:59+01:00',
+      '2026-03-29T01:59:30+01:00',
+      '2026-03-29T01:59:30-01:00',
+    ]
+    for (const iso of times) expect([iso, isoMs(iso)]).toEqual([iso, Date.parse(iso)])
+  })
+
   it('maps every sample column from the reading', () => {
     const row = sampleRow(7, 1000, 1000, { reading: std!.reading, receivedAt: 1005 })
     expect(row).toEqual({

@@ -132,7 +132,8 @@ export function sortBlockSamples(a: BlockSample[]): BlockSample[] {
 
 /** Register changes in time order (stable). */
 export function sortBlockRegisters(a: BlockRegister[]): BlockRegister[] {
-  for (let i = 1; i < a.length; i++) if (a[i - 1]![1] > a[i]![1]) return a.sort((x, y) => x[1] - y[1])
+  for (let i = 1; i < a.length; i++)
+    if (a[i - 1]![1] > a[i]![1]) return a.sort((x, y) => x[1] - y[1])
   return a
 }
 
