@@ -21,6 +21,9 @@ import { formatHorodate, parseHorodate, parisDayStart as localDayStart } from '@
 
 const requireSqlite = createRequire(new URL('../../sink-sqlite/package.json', import.meta.url))
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 200_000)
+// BENCH_BLOCK_MIN: the store's blockMinFrames (default 64: the import writes sample blocks;
+// `Infinity`: one row per frame, as a live store writes them — for the bytes of a live store).
+const BLOCK_MIN = Number(process.env.BENCH_BLOCK_MIN ?? 64)
 // BENCH_ENGINES=sqlite or =postgres runs one engine only (default both; see the end of the file).
 const PG_URL = process.env.LINKY_PG_URL ?? 'postgres://root@127.0.0.1:5432/test'
 // Prefix of the scratch PostgreSQL schema (dropped at the end): one per user of a shared server.
@@ -247,8 +250,11 @@ async function bench(engine) {
   const dir = mkdtempSync(join(tmpdir(), 'linky-bench-'))
   const schema = `${PG_SCHEMA_PREFIX}_${Math.random().toString(36).slice(2, 8)}`
   const target = engine === 'sqlite' ? join(dir, 'bench.db') : `${PG_URL}?schema=${schema}`
+  const options = { blockMinFrames: BLOCK_MIN }
   const store =
-    engine === 'sqlite' ? await openSqliteStore(target) : await openPostgresStore(target)
+    engine === 'sqlite'
+      ? await openSqliteStore(target, options)
+      : await openPostgresStore(target, options)
   try {
     // 1. Import rate on BENCH_FRAMES frames at one frame per 2 s.
     // framesPerCpuSecond: this process's CPU only (for SQLite, all of the work; for PostgreSQL, the
@@ -314,7 +320,7 @@ async function bench(engine) {
     // rows per meter, folded away every hour, whatever the retention: counted once, as they are
     // (with the dead rows of every fold of the import), not per day.
     const hot = sum('power_hot_rows', 'energy_hot_rows')
-    const fullRes = sum('samples', 'registers', 'sample_rows', 'register_rows')
+    const fullRes = sum('samples', 'registers', 'sample_rows', 'register_rows', 'sample_blocks')
     const kept = sum(
       'power_rollups',
       'energy_rollups',
@@ -330,6 +336,7 @@ async function bench(engine) {
     emit({
       bench: 'store-bytes-per-meter-year',
       engine,
+      samplesAs: BLOCK_MIN === Infinity ? 'rows (a live store)' : 'blocks (an import)',
       extrapolatedFromDays: Number(days.toFixed(2)),
       fullResolutionBytesPerDay: Math.round(fullRes / days),
       rollupsAndEventsBytesPerDay: Math.round(kept / days),
@@ -340,14 +347,17 @@ async function bench(engine) {
       perTableBytesPerYear: Object.fromEntries(
         Object.entries(sizes)
           .filter(([n]) =>
-            /^(samples|registers|sample_rows|register_rows|power_rollups|energy_rollups|power_rows|energy_rows|power_minutes|energy_minutes|events)$/.test(
+            /^(samples|registers|sample_rows|register_rows|sample_blocks|power_rollups|energy_rollups|power_rows|energy_rows|power_minutes|energy_minutes|events)$/.test(
               n,
             ),
           )
           .map(([n, b]) => [
             n,
             Math.round(
-              (b / days) * (/^(samples|registers|sample_rows|register_rows)$/.test(n) ? 30 : 365),
+              (b / days) *
+                (/^(samples|registers|sample_rows|register_rows|sample_blocks)$/.test(n)
+                  ? 30
+                  : 365),
             ),
           ]),
       ),

@@ -153,15 +153,23 @@ export function registersOf(r: TicReading): (string | number)[] {
 export function registersInto(r: TicReading, out: (string | number)[]): number {
   let n = 0
   const s = r.energy.importByIndexWh
-  for (const k in s) {
-    out[n++] = SUPPLIER[Number(k)] ?? supplierRegister(Number(k))
-    out[n++] = s[k as unknown as number]!
+  // Indexes by number (TicReading: supplier 1-10, distributor 1-4): element reads, where a
+  // `for … in` over integer keys builds their strings for every frame.
+  for (let k = 0; k < SUPPLIER.length; k++) {
+    const v = s[k]
+    if (v !== undefined) {
+      out[n++] = SUPPLIER[k]!
+      out[n++] = v
+    }
   }
   const d = r.energy.distributorByIndexWh
   if (d !== null)
-    for (const k in d) {
-      out[n++] = DISTRIBUTOR[Number(k)] ?? `d${k}`
-      out[n++] = d[k as unknown as number]!
+    for (let k = 0; k < DISTRIBUTOR.length; k++) {
+      const v = d[k]
+      if (v !== undefined) {
+        out[n++] = DISTRIBUTOR[k]!
+        out[n++] = v
+      }
     }
   if (r.energy.importWh !== null) {
     out[n++] = 'import'

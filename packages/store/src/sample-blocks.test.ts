@@ -9,6 +9,7 @@ import {
   sortBlockSamples,
 } from './sample-blocks.js'
 import type { BlockRegister, BlockSample } from './sample-blocks.js'
+import { BLOCK_SAMPLE_FIELDS } from './schema.js'
 import type { RowOf } from './schema.js'
 
 const HOUR = Date.UTC(2026, 11, 5, 10)
@@ -50,6 +51,15 @@ describe('sample blocks', () => {
     expect(a).toEqual([1234, 5, 1, 1500, 6, 231, 2, 1, 12_345_678])
     expect(JSON.stringify(a)).toBe('[1234,5,1,1500,6,231,2,1,12345678]')
     expect(sampleOfBlock(7, HOUR, a)).toEqual(base)
+  })
+
+  it('puts each column at its BLOCK_SAMPLE_FIELDS position (what the views and down read)', () => {
+    const row = Object.fromEntries(
+      Object.keys(base).map((c, k) => [c, c === 'm' ? 7 : c === 't' ? HOUR + 99 : 1000 + k]),
+    ) as RowOf<'sample_rows'>
+    const a = blockSample(row, HOUR)
+    expect(a).toHaveLength(BLOCK_SAMPLE_FIELDS.length)
+    BLOCK_SAMPLE_FIELDS.forEach((f, k) => expect([f, a[k]]).toEqual([f, f === 'dt' ? 99 : row[f]]))
   })
 
   it('keeps inner nulls and every column of a three-phase producer', () => {

@@ -25,9 +25,8 @@ export type BlockSample = (number | null)[]
 export type BlockRegister = [number, number, number]
 
 /**
- * The array form of a `sample_rows` row in the block of `hour` (the positions of
- * /docs/storage.md "Sample blocks"): `[dt, rx, flags, va, i1, u1, period_index, period_code,
- * import_wh, export_wh, injected_va, va1, va2, va3, i2, i3, u2, u3]`, trailing nulls left out.
+ * The array form of a `sample_rows` row in the block of `hour`: the columns at their
+ * `BLOCK_SAMPLE_FIELDS` positions (schema.ts), `dt` = `t − hour`, trailing nulls left out.
  */
 export function blockSample(s: RowOf<'sample_rows'>, hour: number): BlockSample {
   // Common shapes built at their length (shrinking an array costs more than building it).
