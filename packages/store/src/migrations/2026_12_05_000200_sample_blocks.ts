@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Kysely } from 'kysely'
-import { engineKindOf, keyedTableSuffix } from '../engine.js'
+import { engineKindOf } from '../engine.js'
 import type { EngineKind } from '../engine.js'
 import { BLOCK_SAMPLE_FIELDS } from '../schema.js'
 import { VIEW_SELECTS } from './2026_12_04_000200_compact_storage.js'
@@ -185,11 +185,13 @@ async function atomically(
 export async function up(db: Kysely<unknown>): Promise<void> {
   await atomically(db, async (db) => {
     const kind = engineKindOf(db)
-    // Columns ordered so that PostgreSQL pads none (4 + 4 + 8 bytes, then the texts).
+    // Columns ordered so that PostgreSQL pads none (4 + 4 + 8 bytes, then the texts). A rowid
+    // table on SQLite (not `without rowid`, which SQLite advises only for rows under about a
+    // twentieth of a page: a block is tens of kB); an import is as fast either way.
     await exec(
       db,
       `create table sample_blocks (m integer not null, n integer not null, hour bigint not null, samples text, registers text,
-         constraint sample_blocks_pk primary key (m, hour))${keyedTableSuffix(kind)}`,
+         constraint sample_blocks_pk primary key (m, hour))`,
     )
     await exec(
       db,
