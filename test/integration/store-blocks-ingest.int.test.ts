@@ -70,6 +70,8 @@ async function contents(store: Store): Promise<Record<string, unknown>> {
   return {
     samplesView: await q('select * from samples order by meter, t'),
     registersView: await q('select * from registers order by meter, register, t'),
+    latestView: await q('select * from latest_reading'),
+    powerCurveView: await q('select * from power_curve order by meter, t'),
     power: await q('select * from power_rollups order by meter, res, bucket'),
     energy: await q('select * from energy_rollups order by meter, res, register, bucket'),
     events: await q('select meter, t, kind, detail from events order by meter, t, kind'),

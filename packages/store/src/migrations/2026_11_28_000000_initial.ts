@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Kysely } from 'kysely'
 import { engineKindOf, keyedTableSuffix, localDateOfBucket, timestampOf } from '../engine.js'
+import type { EngineKind } from '../engine.js'
 
 /** Creates the tables, keys and views of the first schema version. */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -179,6 +180,16 @@ export async function createFrameTables(
 }
 
 /**
+ * The select of the `latest_reading` view: each meter's latest sample, read from `source` (a
+ * table or a parenthesised select with the columns of the `samples` view; default `samples`).
+ */
+export function latestReadingSelect(kind: EngineKind, source = 'samples'): string {
+  return `select m.id as meter, m.prm, m.mode, ${timestampOf(kind, 's.t')} as time, s.t, s.va, s.va1, s.va2, s.va3, s.injected_va,
+              s.i1, s.i2, s.i3, s.u1, s.u2, s.u3, s.period_index, s.period_code, s.import_wh, s.export_wh
+       from meters m join ${source} s on s.meter = m.id and s.t = m.last_seen`
+}
+
+/**
  * The first schema's views of samples and power rollups (`latest_reading`, `power_curve`,
  * `hourly_power`). `hourlySource` gives `hourly_power` its rows (the compact storage passes its own).
  */
@@ -188,14 +199,7 @@ export async function createFrameViews(
 ): Promise<void> {
   const kind = engineKindOf(db)
   const ts = (e: string): string => timestampOf(kind, e)
-  await sql
-    .raw(
-      `create view latest_reading as
-       select m.id as meter, m.prm, m.mode, ${ts('s.t')} as time, s.t, s.va, s.va1, s.va2, s.va3, s.injected_va,
-              s.i1, s.i2, s.i3, s.u1, s.u2, s.u3, s.period_index, s.period_code, s.import_wh, s.export_wh
-       from meters m join samples s on s.meter = m.id and s.t = m.last_seen`,
-    )
-    .execute(db)
+  await sql.raw(`create view latest_reading as ${latestReadingSelect(kind)}`).execute(db)
   await sql
     .raw(
       `create view power_curve as

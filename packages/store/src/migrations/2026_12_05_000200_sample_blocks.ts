@@ -4,6 +4,7 @@ import { engineKindOf } from '../engine.js'
 import type { EngineKind } from '../engine.js'
 import { BLOCK_SAMPLE_FIELDS } from '../schema.js'
 import { VIEW_SELECTS } from './2026_12_04_000200_compact_storage.js'
+import { latestReadingSelect } from './2026_11_28_000000_initial.js'
 
 const exec = async (db: Kysely<unknown>, text: string): Promise<void> => {
   await sql.raw(text).execute(db)
@@ -70,7 +71,7 @@ export function blockSampleRowsSql(kind: EngineKind): string {
   const each =
     kind === 'sqlite'
       ? 'json_each(b.samples) j'
-      : 'lateral json_array_elements(b.samples::json) as j(v)'
+      : 'lateral jsonb_array_elements(b.samples::jsonb) as j(v)'
   return `select ${cols.join(', ')} from sample_blocks b cross join ${each} where b.n > 0`
 }
 
@@ -80,7 +81,7 @@ export function blockRegisterRowsSql(kind: EngineKind): string {
   const each =
     kind === 'sqlite'
       ? 'json_each(b.registers) j'
-      : 'lateral json_array_elements(b.registers::json) as j(v)'
+      : 'lateral jsonb_array_elements(b.registers::jsonb) as j(v)'
   return `select b.m, ${element(kind, v, 0, 'smallint')} as reg, ${element(kind, v, 1, 'bigint', 'b.hour')} as t,
        ${element(kind, v, 2, 'bigint')} as value
      from sample_blocks b cross join ${each} where b.n > 0`
@@ -144,6 +145,33 @@ export const BLOCK_VIEW_SELECTS: Readonly<
 }
 
 /**
+ * `latest_reading` over rows and blocks, unpacking of each meter's blocks only the one of its
+ * latest hour (`last_seen`): over the `samples` view, every block of the meter was unpacked to find
+ * one sample (a month imported into PostgreSQL: seconds).
+ */
+function latestReadingOverBlocks(kind: EngineKind): string {
+  const rows = samplesBranch(kind)
+  const latestBlocks = `${blockSampleRowsSql(kind)} and b.hour = (select x.last_seen - x.last_seen % ${String(HOUR)} from meters x join meter_nums y on y.id = x.id where y.num = b.m)`
+  return latestReadingSelect(
+    kind,
+    `(${rows} union all ${fromSource(rows, 'sample_rows', 's', latestBlocks)})`,
+  )
+}
+
+/** Replaces `latest_reading` with `select` (see {@link replaceViews}). */
+async function replaceLatestReading(
+  db: Kysely<unknown>,
+  kind: EngineKind,
+  select: string,
+): Promise<void> {
+  if (kind === 'postgres') await exec(db, `create or replace view latest_reading as ${select}`)
+  else {
+    await exec(db, 'drop view latest_reading')
+    await exec(db, `create view latest_reading as ${select}`)
+  }
+}
+
+/**
  * Replaces the `samples` and `registers` views. PostgreSQL replaces them in place (`create or
  * replace view`, which checks that every column keeps its name and type), so the views reading
  * them (`latest_reading`, `power_curve`) stay; SQLite resolves a view's names when it is queried,
@@ -198,6 +226,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       `insert into sample_blocks (m, hour, n) select distinct m, t - t % ${String(HOUR)}, 0 from sample_rows`,
     )
     await replaceViews(db, kind, blockViewSelects(kind))
+    await replaceLatestReading(db, kind, latestReadingOverBlocks(kind))
   })
 }
 
@@ -223,6 +252,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
       samples: VIEW_SELECTS.samples,
       registers: VIEW_SELECTS.registers,
     })
+    await replaceLatestReading(db, kind, latestReadingSelect(kind))
     await exec(db, 'drop table sample_blocks')
   })
 }
