@@ -58,7 +58,7 @@ function element(kind: EngineKind, json: string, i: number, type: string, add = 
  * The rows of `sample_rows` held by the blocks (`n` > 0) of `sample_blocks`, with the columns,
  * names and PostgreSQL types of `sample_rows` (see {@link SAMPLE_COLUMNS}). SQLite unpacks with
  * `json_each` and `json_extract` (any SQLite with the JSON functions, no JSONB); PostgreSQL with
- * `json_array_elements`. A position missing from a sample array (trailing nulls are left out) reads null.
+ * `jsonb_array_elements` (the text cast to jsonb: each sample is parsed once, not once per column). A position missing from a sample array (trailing nulls are left out) reads null.
  */
 export function blockSampleRowsSql(kind: EngineKind): string {
   const v = kind === 'sqlite' ? 'j.value' : 'j.v'
