@@ -178,6 +178,13 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
       if (fresh.length > 0) statements.defer(copy(client, table, fresh))
       return out
     },
+    upsert(table, rows, conflict) {
+      // As `insert` does for every table but samples: one statement, not waited for.
+      if (rows.length === 0) return Promise.resolve()
+      const q = bulk(table, rows, conflict, '')
+      statements.defer(() => client.query(q))
+      return Promise.resolve()
+    },
     insertNew(table, rows, conflict) {
       if (rows.length === 0) return Promise.resolve()
       if (safe || Object.values(COLUMNS[table]).some((cls) => cls.endsWith('[]'))) {

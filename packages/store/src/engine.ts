@@ -41,6 +41,13 @@ export interface WriteTx {
     rows: readonly RowOf<T>[],
     conflict: string,
   ): Promise<void>
+  /**
+   * Inserts or updates rows by `conflict` (an `on conflict … do update` clause) when nobody reads
+   * the outcome (rollups, events, meters): an engine may send several rows per statement, or send
+   * it without waiting for it (its failure then fails the transaction). Rows in key order, as for
+   * {@link insert}; a key may appear more than once (the rows apply in order).
+   */
+  upsert<T extends BulkTable>(table: T, rows: readonly RowOf<T>[], conflict: string): Promise<void>
   /** Runs one statement with `?` placeholders; returns its rows. */
   query<R = Record<string, unknown>>(text: string, params: readonly unknown[]): Promise<R[]>
 }

@@ -1015,18 +1015,18 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           packMinutes ? '' : 'on conflict (m, reg, t) do nothing',
         )
         await insertContracts(tx, opened)
-        await tx.insert('events', events, 'on conflict (meter, t, kind) do nothing')
+        await tx.upsert('events', events, 'on conflict (meter, t, kind) do nothing')
         const powerRows = [...power.values()].sort(
           (a, b) => a.m - b.m || a.res - b.res || a.bucket - b.bucket,
         )
         const energyRows = mergeEnergy(energy)
         // PostgreSQL writes only 1-minute rows (`resolutions` 1), into the hot tables.
         if (packMinutes) {
-          await tx.insert('power_hot_rows', powerRows, hotPowerConflict)
-          await tx.insert('energy_hot_rows', energyRows, hotEnergyConflict)
+          await tx.upsert('power_hot_rows', powerRows, hotPowerConflict)
+          await tx.upsert('energy_hot_rows', energyRows, hotEnergyConflict)
         } else {
-          await tx.insert('power_rows', powerRows, powerConflict)
-          await tx.insert('energy_rows', energyRows, energyConflict)
+          await tx.upsert('power_rows', powerRows, powerConflict)
+          await tx.upsert('energy_rows', energyRows, energyConflict)
         }
         const fold = packMinutes ? foldCut(powerRows) : -Infinity
         // One lane: the fold step in the same transaction (one commit per batch, as an import has).
@@ -1061,7 +1061,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           })
         }
         meterRows.sort((a, b) => (a.id! < b.id! ? -1 : 1))
-        await tx.insert('meters', meterRows, meterConflict)
+        await tx.upsert('meters', meterRows, meterConflict)
         return {
           stored,
           duplicates,
