@@ -4,6 +4,8 @@
 // give the `ReadEngine`.
 export type { ColumnStatement, ReadEngine } from './read-engine.js'
 export { createHistoryStore } from './history-store.js'
+export { storedSamples, STORED_SAMPLES_WINDOW_MS } from './stored-samples.js'
+export type { StoredSample, StoredSamplesOptions } from './stored-samples.js'
 export { storeIsCurrent, tariffPricesMatch } from './store-checks.js'
 export { MIGRATION_NAMES } from './migration-names.js'
 export { StoreConnectionError, StoreTargetError } from './errors.js'

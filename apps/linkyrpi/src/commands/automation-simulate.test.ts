@@ -204,6 +204,12 @@ describe('linkyrpi automation simulate', () => {
     const store = await openStore(db)
     try {
       await importChunks(parser.push(await readFile(join(dir, 'day.ticrec'))), store)
+      // The import packs its meter-hours into blocks: the simulation reads them (storedSamples).
+      const [blocks] = await store.engine.selectRows(
+        'select count(*) from sample_blocks where n > 0',
+        [],
+      )
+      expect(Number(blocks![0])).toBeGreaterThan(0)
     } finally {
       await store.close()
     }

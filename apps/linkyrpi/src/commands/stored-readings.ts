@@ -1,9 +1,9 @@
 import type { ReceivedReading } from '@linkyrpi/automation'
+import { storedSamples } from '@linkyrpi/store'
 import type { Store } from '@linkyrpi/store'
 import { parsePtec, tempoFromLabel } from '@linkyrpi/tic-core'
-import type { PeriodCode, TicAlert, TicReading } from '@linkyrpi/tic-core'
+import type { TicAlert, TicReading } from '@linkyrpi/tic-core'
 
-const PAGE = 10_000
 const ALERTS: readonly TicAlert[] = [
   'overpower',
   'overvoltage',
@@ -23,7 +23,8 @@ const ALERTS: readonly TicAlert[] = [
  * colour (forgotten when the Tempo day changes at 06:00), RELAIS, and alerts (overpower, notices…).
  * A fact the store only records when it changes is unknown before its first change (tomorrow's
  * colour announced before the history starts, for instance).
- * Reads the samples page by page (bounded memory).
+ * Reads the samples window by window from the tables ({@link storedSamples}: bounded memory, no
+ * unpacking of every block of the meter as a query on the `samples` view would).
  */
 export async function* storedReadings(
   store: Store,
@@ -46,79 +47,50 @@ export async function* storedReadings(
   let tomorrow: TicReading['period']['tempoTomorrow'] = null
   let relays: TicReading['relays'] = null
   const alerts = new Set<TicAlert>()
-  let after = from - 1
-  for (;;) {
-    const rows = await store.engine.db
-      .selectFrom('samples')
-      .select([
-        't',
-        'received_at',
-        'va',
-        'va1',
-        'va2',
-        'va3',
-        'i1',
-        'i2',
-        'i3',
-        'period_index',
-        'period_code',
-        'short',
-      ])
-      .where('meter', '=', meter)
-      .where('t', '>', after)
-      .where('t', '<', to)
-      .orderBy('t')
-      .limit(PAGE)
-      .execute()
-    for (const s of rows) {
-      const t = Number(s.t)
-      for (; e < events.length && events[e]!.t <= t; e++) {
-        const ev = events[e]!
-        const d = ev.detail
-        if (ev.kind === 'period-change') {
-          const fromColour =
-            tempoFromLabel(label) ?? parsePtec(label ?? undefined)?.tempoColour ?? null
-          label = typeof d.label === 'string' ? d.label : label
-          const toColour =
-            tempoFromLabel(label) ?? parsePtec(label ?? undefined)?.tempoColour ?? null
-          // A new Tempo day: yesterday's "tomorrow" is today now.
-          if (toColour !== fromColour) tomorrow = null
-        } else if (ev.kind === 'tempo-announced') tomorrow = (d.colour as typeof tomorrow) ?? null
-        else if (ev.kind === 'relay-change')
-          relays = Array.isArray(d.to) ? (d.to as boolean[]) : null
-        else if ((ALERTS as readonly string[]).includes(ev.kind)) alerts.add(ev.kind as TicAlert)
-        else if (ev.kind.endsWith('-end')) alerts.delete(ev.kind.slice(0, -4) as TicAlert)
-      }
-      const tri = s.va1 !== null || s.i2 !== null
-      const reading: TicReading = {
-        ...base,
-        period: {
-          ...base.period,
-          index: s.period_index,
-          label,
-          code: s.period_code as PeriodCode | null,
-          tempoToday: tempoFromLabel(label) ?? parsePtec(label ?? undefined)?.tempoColour ?? null,
-          tempoTomorrow: tomorrow,
-        },
-        power: {
-          ...base.power,
-          apparentVA: s.va,
-          apparentVAByPhase: s.va1 === null ? null : [s.va1, s.va2, s.va3],
-        },
-        current: {
-          ...base.current,
-          rmsA: tri ? [s.i1, s.i2, s.i3] : s.i1 === null ? null : [s.i1],
-          overrunA: null,
-        },
-        relays: relays ?? base.relays,
-        status: null,
-        alerts: [...alerts],
-        time: null,
-        short: s.short === 1,
-      }
-      yield { reading, receivedAt: t }
+  for await (const s of storedSamples(store.engine, meter, from, to)) {
+    const t = s.t
+    for (; e < events.length && events[e]!.t <= t; e++) {
+      const ev = events[e]!
+      const d = ev.detail
+      if (ev.kind === 'period-change') {
+        const fromColour =
+          tempoFromLabel(label) ?? parsePtec(label ?? undefined)?.tempoColour ?? null
+        label = typeof d.label === 'string' ? d.label : label
+        const toColour = tempoFromLabel(label) ?? parsePtec(label ?? undefined)?.tempoColour ?? null
+        // A new Tempo day: yesterday's "tomorrow" is today now.
+        if (toColour !== fromColour) tomorrow = null
+      } else if (ev.kind === 'tempo-announced') tomorrow = (d.colour as typeof tomorrow) ?? null
+      else if (ev.kind === 'relay-change') relays = Array.isArray(d.to) ? (d.to as boolean[]) : null
+      else if ((ALERTS as readonly string[]).includes(ev.kind)) alerts.add(ev.kind as TicAlert)
+      else if (ev.kind.endsWith('-end')) alerts.delete(ev.kind.slice(0, -4) as TicAlert)
     }
-    if (rows.length < PAGE) return
-    after = Number(rows.at(-1)!.t)
+    const tri = s.va1 !== null || s.i2 !== null
+    const reading: TicReading = {
+      ...base,
+      period: {
+        ...base.period,
+        index: s.period_index,
+        label,
+        code: s.period_code,
+        tempoToday: tempoFromLabel(label) ?? parsePtec(label ?? undefined)?.tempoColour ?? null,
+        tempoTomorrow: tomorrow,
+      },
+      power: {
+        ...base.power,
+        apparentVA: s.va,
+        apparentVAByPhase: s.va1 === null ? null : [s.va1, s.va2, s.va3],
+      },
+      current: {
+        ...base.current,
+        rmsA: tri ? [s.i1, s.i2, s.i3] : s.i1 === null ? null : [s.i1],
+        overrunA: null,
+      },
+      relays: relays ?? base.relays,
+      status: null,
+      alerts: [...alerts],
+      time: null,
+      short: s.short === 1,
+    }
+    yield { reading, receivedAt: t }
   }
 }
