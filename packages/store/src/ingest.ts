@@ -165,6 +165,8 @@ interface MeterState {
   batchLast: number
   /** The keys given in the batch being written, once one came out of order; else null. */
   batchKeys: Set<number> | null
+  /** Samples of the meter in the batch being written. */
+  batchCount: number
 }
 
 /** The frames keyed within one meter clock second: their key times, receive times and readings. */
@@ -413,8 +415,14 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
     samples: readonly RowOf<'sample_rows'>[],
     owners: readonly MeterState[],
   ): Promise<Placement> {
+    // A live batch: every meter has few frames, in an hour whose marker it wrote. Rows, at once.
+    let live = true
+    for (let i = 0; i < samples.length && live; i++) {
+      const o = owners[i]!
+      live = o.batchCount < blockMinFrames && o.markerHour === blockHour(samples[i]!.t!)
+    }
+    if (live) return { inserted: await insertSamples(tx, samples), groups: null, blockOf: null }
     const groups = new Map<number, BlockGroup>()
-    const perMeter = new Map<number, number>()
     for (let i = 0; i < samples.length; i++) {
       const s = samples[i]!
       const hour = blockHour(s.t!)
@@ -434,12 +442,11 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
         groups.set(key, g)
       }
       g.idx.push(i)
-      perMeter.set(s.m!, (perMeter.get(s.m!) ?? 0) + 1)
     }
     const markers: BlockGroup[] = []
     const lookup: BlockGroup[] = []
     for (const g of groups.values()) {
-      if (perMeter.get(g.m)! >= blockMinFrames) lookup.push(g)
+      if (g.owner.batchCount >= blockMinFrames) lookup.push(g)
       else if (g.owner.markerHour !== g.hour) markers.push(g)
     }
     // Markers first (a live batch: the meters' new hours), then whatever already has a row.
@@ -472,7 +479,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
         const r = byKey.get(g.key)
         if (r === undefined) {
           // Only a group wanting a block looks up a meter-hour it did not find a marker for.
-          if (perMeter.get(g.m)! < blockMinFrames)
+          if (g.owner.batchCount < blockMinFrames)
             throw Object.assign(new Error('a sample_blocks marker vanished during the batch'), {
               code: '40001',
             })
@@ -625,6 +632,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           markerHour: -Infinity,
           batchLast: -Infinity,
           batchKeys: null,
+          batchCount: 0,
         })
       }
       const stored = await tx.query<StoredMeterRow & { id: string }>(
@@ -832,6 +840,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
               counter: copyEnergyCounter(base.counter),
               batchLast: -Infinity,
               batchKeys: null,
+              batchCount: 0,
             }
             work.set(id, st)
           }
@@ -857,6 +866,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
             rowOf[i] = samples.length
             samples.push(sampleRow(st.num, t, keyClockMs, record))
             owners.push(st)
+            st.batchCount++
           }
         }
         const placement = await placeSamples(tx, samples, owners)
