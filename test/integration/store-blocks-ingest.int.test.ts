@@ -3,12 +3,10 @@
 // exactly as a store of rows only: the same frames written with blocks off are the reference.
 import { sql } from 'kysely'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { openPostgresStore } from '@linkyrpi/sink-postgres'
-import { openSqliteStore } from '@linkyrpi/sink-sqlite'
 import type { Store, StoreOptions, StoreRecord } from '@linkyrpi/store'
 import { syntheticFrameArray } from '@linkyrpi/store/testing'
 import { describeWithService, tcpReachable } from '../support/services.js'
-import { postgresTarget, sqliteTarget } from './store-helpers.js'
+import { STORE_CASES } from './store-helpers.js'
 import type { TestTarget } from './store-helpers.js'
 
 const pgUp = await tcpReachable('127.0.0.1', 5432)
@@ -84,26 +82,7 @@ async function contents(store: Store): Promise<Record<string, unknown>> {
   }
 }
 
-interface Case {
-  readonly name: string
-  readonly target: () => TestTarget
-  readonly open: (t: TestTarget, options: StoreOptions) => Promise<Store>
-}
-
-const cases: readonly (Case & { readonly service: 'postgres' | null })[] = [
-  {
-    name: 'sqlite',
-    service: null,
-    target: sqliteTarget,
-    open: (t, o) => openSqliteStore((t.target as { path: string }).path, o),
-  },
-  {
-    name: 'postgres',
-    service: 'postgres',
-    target: () => postgresTarget(),
-    open: (t, o) => openPostgresStore(t.text, o),
-  },
-]
+const cases = STORE_CASES
 
 for (const c of cases) {
   describeWithService(

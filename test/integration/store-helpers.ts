@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import type { StoreTarget } from '@linkyrpi/pipeline'
+import { openPostgresStore } from '@linkyrpi/sink-postgres'
+import { openSqliteStore } from '@linkyrpi/sink-sqlite'
+import type { Store, StoreOptions } from '@linkyrpi/store'
 import type { DiagnosticEvent, Logger, StageContext } from '@linkyrpi/tic-core/stage'
 import { PG_URL } from '../support/services.js'
 
@@ -79,3 +82,28 @@ export function testContext(stage = 'store'): StageContext & {
     events,
   }
 }
+
+/** One engine under test: how to make a fresh target and open a store on it with options. */
+export interface StoreCase {
+  readonly name: 'sqlite' | 'postgres'
+  /** The service the engine needs (null: none). */
+  readonly service: 'postgres' | null
+  readonly target: () => TestTarget
+  readonly open: (t: TestTarget, options: StoreOptions) => Promise<Store>
+}
+
+/** Both engines, SQLite first (for tests that run the same cases on each). */
+export const STORE_CASES: readonly StoreCase[] = [
+  {
+    name: 'sqlite',
+    service: null,
+    target: sqliteTarget,
+    open: (t, o) => openSqliteStore((t.target as { path: string }).path, o),
+  },
+  {
+    name: 'postgres',
+    service: 'postgres',
+    target: () => postgresTarget(),
+    open: (t, o) => openPostgresStore(t.text, o),
+  },
+]

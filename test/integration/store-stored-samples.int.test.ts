@@ -2,20 +2,17 @@
 // window by window: exactly what the `samples` view gives, over a history mixing rows-mode hours
 // (live batches) and block-mode hours (imports), with hours of no data between them.
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { openPostgresStore } from '@linkyrpi/sink-postgres'
-import { openSqliteStore } from '@linkyrpi/sink-sqlite'
 import { sampleTime, storedSamples } from '@linkyrpi/store'
 import type {
   ReadEngine,
   Store,
-  StoreOptions,
   StoreRecord,
   StoredSample,
   StoredSamplesOptions,
 } from '@linkyrpi/store'
 import { syntheticFrameArray } from '@linkyrpi/store/testing'
 import { describeWithService, tcpReachable } from '../support/services.js'
-import { postgresTarget, sqliteTarget } from './store-helpers.js'
+import { STORE_CASES } from './store-helpers.js'
 import type { TestTarget } from './store-helpers.js'
 
 const pgUp = await tcpReachable('127.0.0.1', 5432)
@@ -155,27 +152,7 @@ async function collect(
   return out
 }
 
-interface Case {
-  readonly name: string
-  readonly service: 'postgres' | null
-  readonly target: () => TestTarget
-  readonly open: (t: TestTarget, options: StoreOptions) => Promise<Store>
-}
-
-const cases: readonly Case[] = [
-  {
-    name: 'sqlite',
-    service: null,
-    target: sqliteTarget,
-    open: (t, o) => openSqliteStore((t.target as { path: string }).path, o),
-  },
-  {
-    name: 'postgres',
-    service: 'postgres',
-    target: () => postgresTarget(),
-    open: (t, o) => openPostgresStore(t.text, o),
-  },
-]
+const cases = STORE_CASES
 
 for (const c of cases) {
   describeWithService(

@@ -8,6 +8,7 @@ import type { PeriodCode } from '@linkyrpi/tic-core'
 import { PERIOD_CODES } from './codes.js'
 import type { ReadEngine } from './read-engine.js'
 import { BLOCK_SAMPLE_FIELDS } from './schema.js'
+import type { SamplesTable } from './schema.js'
 import { BLOCK_MS, blockHour } from './sample-blocks.js'
 import type { BlockSample } from './sample-blocks.js'
 
@@ -16,37 +17,9 @@ import type { BlockSample } from './sample-blocks.js'
  * of migration 2026_12_04_000200), every bigint as a JS number. Times in epoch ms, powers in VA,
  * currents in A, voltages in V, energies in Wh.
  */
-export interface StoredSample {
-  /** The sample's time (epoch ms): the meter clock when it has one, else the receive time. */
-  readonly t: number
-  /** When the frame was received (epoch ms): `t` + `rx`. */
-  readonly received_at: number
-  /** `t` rounded down to its second (epoch ms) when `t` is the meter clock (flag bit 1); else null. */
-  readonly clock_ms: number | null
-  /** Apparent power (VA). */
-  readonly va: number | null
-  /** Apparent power of phases 1-3 (VA), three-phase meters. */
-  readonly va1: number | null
-  readonly va2: number | null
-  readonly va3: number | null
-  /** Injected apparent power (VA), producers. */
-  readonly injected_va: number | null
-  /** RMS current of phases 1-3 (A); `i1` the only one of a single-phase meter. */
-  readonly i1: number | null
-  readonly i2: number | null
-  readonly i3: number | null
-  /** RMS voltage of phases 1-3 (V). */
-  readonly u1: number | null
-  readonly u2: number | null
-  readonly u3: number | null
-  /** Index of the current tariff period (its register position). */
-  readonly period_index: number | null
+export type StoredSample = Omit<SamplesTable, 'meter' | 'period_code' | 'short'> & {
   /** Code of the current tariff period (`base`, `hc`, …), as the view's text. */
   readonly period_code: PeriodCode | null
-  /** Imported energy, total of the meter (Wh). */
-  readonly import_wh: number | null
-  /** Exported energy, total of the meter (Wh). */
-  readonly export_wh: number | null
   /** 1 for a short frame (flag bit 2), else 0. */
   readonly short: 0 | 1
 }
