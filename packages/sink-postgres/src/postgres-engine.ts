@@ -134,12 +134,24 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
     return () => client.query(statement).done
   }
   const keyOf = (meter: unknown, t: unknown): string => `${String(meter)}\u0000${String(t)}`
+  /** One `insert … select from unnest` of `rows`, sent without waiting for it. */
+  const deferBulk = (
+    client: PoolClient,
+    statements: Statements,
+    table: BulkTable,
+    rows: readonly BulkRow[],
+    conflict: string,
+  ): void => {
+    if (rows.length === 0) return
+    const q = bulk(table, rows, conflict, '')
+    statements.defer(() => client.query(q))
+  }
   const makeTx = (client: PoolClient, safe: boolean, statements: Statements): WriteTx => ({
     async insert(table, anyRows, conflict) {
       if (anyRows.length === 0) return []
       if (table !== 'sample_rows') {
-        const q = bulk(table, anyRows, conflict, '')
-        statements.defer(() => client.query(q))
+        // Not waited for: every row counts as written.
+        deferBulk(client, statements, table, anyRows, conflict)
         return anyRows.map(() => true)
       }
       const rows = anyRows as readonly RowOf<'sample_rows'>[]
@@ -180,9 +192,7 @@ export async function openPostgres(options: PostgresEngineOptions): Promise<Engi
     },
     upsert(table, rows, conflict) {
       // As `insert` does for every table but samples: one statement, not waited for.
-      if (rows.length === 0) return Promise.resolve()
-      const q = bulk(table, rows, conflict, '')
-      statements.defer(() => client.query(q))
+      deferBulk(client, statements, table, rows, conflict)
       return Promise.resolve()
     },
     insertNew(table, rows, conflict) {

@@ -525,17 +525,16 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
 
   /**
    * Writes the block-mode meter-hours of a batch (new rows, or stored blocks with the new samples
-   * merged in) with their register changes (`regs`, given by the batch); returns `registers`,
-   * the register rows of rows-mode hours, to write.
+   * merged in) with their register changes (`regs`, given by the batch; the register changes of
+   * rows-mode hours go to `register_rows`).
    */
   async function writeBlocks(
     tx: WriteTx,
     placement: Placement,
     samples: readonly RowOf<'sample_rows'>[],
-    registers: readonly RowOf<'register_rows'>[],
-  ): Promise<readonly RowOf<'register_rows'>[]> {
+  ): Promise<void> {
     const groups = placement.groups
-    if (groups === null) return registers
+    if (groups === null) return
     const fresh: RowOf<'sample_blocks'>[] = []
     for (const g of groups.values()) {
       if (g.mode === 'rows') continue
@@ -564,7 +563,6 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
     // PostgreSQL: a concurrent writer that stored the same meter-hour since the lookup makes this
     // fail with a unique violation, and the engine runs the transaction again (it then merges).
     if (fresh.length > 0) await tx.insert('sample_blocks', fresh, '')
-    return registers
   }
   const L = engine.least.bind(engine)
   const G = engine.greatest.bind(engine)
@@ -1019,9 +1017,10 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
         }
         // PostgreSQL's register_rows has no unique key (migration 2026_12_04_000400): its rows are
         // new by construction (registers of samples this transaction inserted), even when retried.
+        await writeBlocks(tx, placement, samples)
         await tx.insertNew(
           'register_rows',
-          await writeBlocks(tx, placement, samples, registers),
+          registers,
           packMinutes ? '' : 'on conflict (m, reg, t) do nothing',
         )
         await insertContracts(tx, opened)

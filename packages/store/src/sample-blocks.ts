@@ -4,6 +4,7 @@
  * `json_array_elements`). An import writes one row per meter-hour instead of one per frame and
  * one per register change.
  */
+import { BLOCK_SAMPLE_FIELDS } from './schema.js'
 import type { RowOf } from './schema.js'
 
 /** Length of the hour a block covers (ms). */
@@ -29,7 +30,8 @@ export type BlockRegister = [number, number, number]
  * `BLOCK_SAMPLE_FIELDS` positions (schema.ts), `dt` = `t − hour`, trailing nulls left out.
  */
 export function blockSample(s: RowOf<'sample_rows'>, hour: number): BlockSample {
-  // Common shapes built at their length (shrinking an array costs more than building it).
+  // Common shapes built at their length: with JSON.stringify, 0.70-0.74 against 0.97-1.03 µs a
+  // sample for the whole array shrunk afterwards (200,000 single-phase samples, node 20).
   if (
     s.injected_va === null &&
     s.va1 === null &&
@@ -121,7 +123,13 @@ export function sampleOfBlock(m: number, hour: number, a: BlockSample): RowOf<'s
 }
 
 /** Positions of the columns `t`, `va`, `va1`, `va2`, `va3`, `injected_va` in a block sample. */
-export const BLOCK_POWER_POSITIONS = { va: 3, va1: 11, va2: 12, va3: 13, injected_va: 10 } as const
+export const BLOCK_POWER_POSITIONS = {
+  va: BLOCK_SAMPLE_FIELDS.indexOf('va'),
+  va1: BLOCK_SAMPLE_FIELDS.indexOf('va1'),
+  va2: BLOCK_SAMPLE_FIELDS.indexOf('va2'),
+  va3: BLOCK_SAMPLE_FIELDS.indexOf('va3'),
+  injected_va: BLOCK_SAMPLE_FIELDS.indexOf('injected_va'),
+} as const
 
 /** Block samples in time order (a stable sort; usually already sorted: checked first). */
 export function sortBlockSamples(a: BlockSample[]): BlockSample[] {
