@@ -406,6 +406,12 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
   let foldedBefore = -Infinity
   /** The fold under way: its cut, the next meter number to fold, the highest meter number. */
   let round: { cut: number; next: number; last: number } | null = null
+  /**
+   * 1-minute rows written to the hot tables for buckets before `foldedBefore` (late frames, or an
+   * import of a meter's history older than what the writer folded already) since the last round
+   * started: past {@link LATE_FOLD_ROWS} a round starts without waiting for the next hour.
+   */
+  let lateHotRows = 0
   /** Meter numbers folded per step (adapted to `foldStepMs`). */
   let foldChunk = FOLD_CHUNK_MIN
   const foldStepMs = options.foldStepMs ?? 100
@@ -827,7 +833,7 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
   async function writeLane(
     records: readonly StoreRecord[],
     foldHere: boolean,
-  ): Promise<BatchResult & { fold: number }> {
+  ): Promise<BatchResult & { fold: number; late: number }> {
     return engine
       .transaction(async (tx) => {
         // Working copies: committed to `meters` only after the transaction succeeds.
@@ -1078,8 +1084,9 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           await tx.upsert('energy_rows', energyRows, energyConflict)
         }
         const fold = packMinutes ? foldCut(powerRows) : -Infinity
+        const late = packMinutes ? lateMinutes(powerRows, foldedBefore) : 0
         // One lane: the fold step in the same transaction (one commit per batch, as an import has).
-        const folded = foldHere && packMinutes ? await foldStep(tx, fold) : null
+        const folded = foldHere && packMinutes ? await foldStep(tx, fold, late) : null
         const meterRows: RowOf<'meters'>[] = []
         for (const [id, l] of latest) {
           const m = l.reading.meter
@@ -1116,9 +1123,11 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
           duplicates,
           unstorable,
           fold,
+          late,
           commit: () => {
             work.forEach((st, id) => meters.set(id, st))
             if (packMinutes) hotRowsWritten += powerRows.length + energyRows.length
+            lateHotRows += late
             folded?.()
           },
         }
@@ -1136,10 +1145,14 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
    * seconds; spread, no batch waits more than about `foldStepMs` for it. Should a step fail, the
    * next batch runs it again (its rows stay in the hot tables, which the readers add).
    */
-  async function foldStep(tx: WriteTx, cut: number): Promise<(() => void) | null> {
+  async function foldStep(tx: WriteTx, cut: number, late: number): Promise<(() => void) | null> {
     let r = round
+    const starts = r === null
     if (r === null) {
-      if (cut <= foldedBefore) return null
+      // A round once the data is an hour past the last one, or once late minutes piled up (they
+      // would otherwise wait for the next hour of newer data, which an import may never bring).
+      if (cut <= foldedBefore && lateHotRows + late < LATE_FOLD_ROWS) return null
+      cut = Math.max(cut, foldedBefore)
       const [last] = await tx.query<{ n: number }>(
         'select coalesce(max(num), 0) as n from meter_nums',
         [],
@@ -1156,6 +1169,9 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
     const ms = performance.now() - t0
     // Applied once the transaction commits.
     return () => {
+      // The round folds every late minute written so far (this batch's included: same transaction,
+      // or committed before the round's own transaction).
+      if (starts) lateHotRows = 0
       // The next range: as many meters as this one's pace folds in `foldStepMs`, at most twice as
       // many (a range of meters with few minutes is no measure of the next).
       foldChunk = Math.min(
@@ -1188,7 +1204,8 @@ export function createIngest(engine: Engine, options: IngestOptions = {}): Inges
       if (r.value.fold > fold) fold = r.value.fold
     }
     if (packMinutes && parts.length > 1) {
-      const folded = await engine.transaction((tx) => foldStep(tx, fold))
+      // The lanes' late minutes are counted already (their transactions committed).
+      const folded = await engine.transaction((tx) => foldStep(tx, fold, 0))
       folded?.()
     }
     vacuumHotTables()
@@ -1229,6 +1246,23 @@ async function insertContracts(tx: WriteTx, rows: readonly OpenedContract[]): Pr
 }
 /** Fewest meter numbers per fold step, and the first step of each round. */
 const FOLD_CHUNK_MIN = 100
+
+/**
+ * Late 1-minute rows a writer lets pile up in the hot tables (buckets before what it folded) before
+ * it folds them without waiting for newer data: a few late frames wait for the next hour's round,
+ * an import of an older history (thousands of minutes a batch) is folded as it goes.
+ */
+const LATE_FOLD_ROWS = 1000
+
+/** The batch's 1-minute power rows of buckets before `foldedBefore` (late for the fold). */
+function lateMinutes(
+  powerRows: readonly { readonly res: number; readonly bucket: number }[],
+  foldedBefore: number,
+): number {
+  let n = 0
+  for (const r of powerRows) if (r.res === 1 && r.bucket < foldedBefore) n++
+  return n
+}
 
 /** The hour start before which 1-minute rows are folded: the hour before the batch's latest minute. */
 function foldCut(powerRows: readonly { readonly res: number; readonly bucket: number }[]): number {
