@@ -121,6 +121,7 @@ function latestReading(makeTarget: () => TestTarget): void {
       const down = await migrator.migrateTo('2026_12_04_000700_hot_minute_tables')
       expect(down.error).toBeUndefined()
       expect(down.results?.map((r) => [r.migrationName, r.direction])).toEqual([
+        ['2026_12_05_000300_between_functions', 'Down'],
         ['2026_12_05_000200_sample_blocks', 'Down'],
         ['2026_12_05_000100_latest_reading_at', 'Down'],
       ])
@@ -129,7 +130,11 @@ function latestReading(makeTarget: () => TestTarget): void {
       expect(Object.keys(row.rows[0]!)).not.toContain('last_reading_at')
       expect(
         (await migrateToLatest(store.engine.db, { schema: store.engine.schema })).applied,
-      ).toEqual(['2026_12_05_000100_latest_reading_at', '2026_12_05_000200_sample_blocks'])
+      ).toEqual([
+        '2026_12_05_000100_latest_reading_at',
+        '2026_12_05_000200_sample_blocks',
+        '2026_12_05_000300_between_functions',
+      ])
       await store.close()
       store = await openStore(target.target)
       expect((await store.history.latest(METER))!.t).toBe(at)

@@ -129,6 +129,7 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
         '2026_12_04_000700_hot_minute_tables',
         '2026_12_05_000100_latest_reading_at',
         '2026_12_05_000200_sample_blocks',
+        '2026_12_05_000300_between_functions',
       ])
       expect(await run('select 1 from power_rows where res = 1')).toHaveLength(0)
       expect(await snapshot(store, false)).toEqual(before)
@@ -234,6 +235,7 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
       const down = await migrator.migrateTo(PREVIOUS)
       expect(down.error).toBeUndefined()
       expect(down.results?.map((r) => [r.migrationName, r.direction])).toEqual([
+        ['2026_12_05_000300_between_functions', 'Down'],
         ['2026_12_05_000200_sample_blocks', 'Down'],
         ['2026_12_05_000100_latest_reading_at', 'Down'],
         ['2026_12_04_000700_hot_minute_tables', 'Down'],
@@ -258,6 +260,7 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
         '2026_12_04_000700_hot_minute_tables',
         '2026_12_05_000100_latest_reading_at',
         '2026_12_05_000200_sample_blocks',
+        '2026_12_05_000300_between_functions',
       ])
       // register_rows keeps its rows unique without a key: a redelivery adds none.
       const registers = await count('select count(*) as n from register_rows')
@@ -306,6 +309,7 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
       const down = await migrator.migrateTo('2026_12_04_000600_derived_rollups')
       expect(down.error).toBeUndefined()
       expect(down.results?.map((r) => [r.migrationName, r.direction])).toEqual([
+        ['2026_12_05_000300_between_functions', 'Down'],
         ['2026_12_05_000200_sample_blocks', 'Down'],
         ['2026_12_05_000100_latest_reading_at', 'Down'],
         ['2026_12_04_000700_hot_minute_tables', 'Down'],
@@ -323,6 +327,7 @@ describeWithService('postgresql', pgUp, 'store packed minutes: postgres', () => 
         '2026_12_04_000700_hot_minute_tables',
         '2026_12_05_000100_latest_reading_at',
         '2026_12_05_000200_sample_blocks',
+        '2026_12_05_000300_between_functions',
       ])
       expect(await count('select count(*) as n from power_rows where res = 1')).toBe(0)
       expect(await count('select count(*) as n from energy_rows where res = 1')).toBe(0)

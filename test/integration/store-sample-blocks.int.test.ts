@@ -15,6 +15,8 @@ const HOUR = 3_600_000
 const START = Date.UTC(2026, 2, 27, 22, 40, 0)
 const PREVIOUS = '2026_12_05_000100_latest_reading_at'
 const THIS = '2026_12_05_000200_sample_blocks'
+/** The migration after it, undone and applied again with it. */
+const NEXT = '2026_12_05_000300_between_functions'
 const std = syntheticFrameArray({ start: START, count: 300, intervalMs: 60_000 })
 const hist = syntheticFrameArray({
   start: START,
@@ -245,7 +247,10 @@ function sampleBlocks(makeTarget: () => TestTarget): void {
       // The store as the previous version has it: no sample_blocks.
       const down = await migratorOf(store).migrateTo(PREVIOUS)
       expect(down.error).toBeUndefined()
-      expect(down.results?.map((r) => [r.migrationName, r.direction])).toEqual([[THIS, 'Down']])
+      expect(down.results?.map((r) => [r.migrationName, r.direction])).toEqual([
+        [NEXT, 'Down'],
+        [THIS, 'Down'],
+      ])
       expect(await tableExists(store, 'sample_blocks')).toBe(false)
       const rows = await snapshot(store)
       expect(rows.samples).toHaveLength(records.length)
@@ -255,7 +260,7 @@ function sampleBlocks(makeTarget: () => TestTarget): void {
       // Up: one marker per meter-hour of sample_rows, the views answer the same rows.
       expect(
         (await migrateToLatest(store.engine.db, { schema: store.engine.schema })).applied,
-      ).toEqual([THIS])
+      ).toEqual([THIS, NEXT])
       const hours = new Set<string>()
       for (const r of await rowsOf(store, 'select m, t from sample_rows'))
         hours.add(`${String(r.m)}/${String(Number(r.t) - (Number(r.t) % HOUR))}`)
@@ -359,7 +364,7 @@ function sampleBlocks(makeTarget: () => TestTarget): void {
       // Up again: the block's hour is in rows mode now, with its marker.
       expect(
         (await migrateToLatest(store.engine.db, { schema: store.engine.schema })).applied,
-      ).toEqual([THIS])
+      ).toEqual([THIS, NEXT])
       expect(
         plain(await rowsOf(store, `select hour, n from sample_blocks where m = ${String(m)}`)),
       ).toEqual([{ hour: BLOCK_HOUR, n: 0 }])

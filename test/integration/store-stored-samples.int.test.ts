@@ -110,9 +110,14 @@ const COLUMNS = [
 ] as const
 
 /** The `samples` view over [from, to), every bigint (a string from PostgreSQL) as a number. */
-async function fromView(store: Store, from: number, to: number): Promise<StoredSample[]> {
+async function fromView(
+  store: Store,
+  from: number,
+  to: number,
+  source = 'samples where meter = ? and t >= ? and t < ?',
+): Promise<StoredSample[]> {
   const rows = await store.engine.selectRows(
-    `select ${COLUMNS.join(', ')} from samples where meter = ? and t >= ? and t < ? order by t`,
+    `select ${COLUMNS.join(', ')} from ${source} order by t`,
     [METER, from, to],
   )
   return rows.map(
@@ -232,6 +237,41 @@ for (const c of cases) {
           }
         }
       })
+
+      if (c.name === 'postgres')
+        it('samples_between and registers_between answer the views over a meter and range', async () => {
+          const twin = (await fromView(store, 0, Number.MAX_SAFE_INTEGER)).find(
+            (s) => s.t % 1000 === 1,
+          )!.t
+          const ranges: [number, number][] = [
+            [0, Number.MAX_SAFE_INTEGER],
+            [H0 + HOUR + 1_397_500, H0 + 8 * HOUR + 2_460_000],
+            [H0 + 3 * HOUR + 1_200_000, H0 + 4 * HOUR + 1_800_000],
+            [H0 + 2 * HOUR + 600_000, H0 + 2 * HOUR + 600_001 + 900_000],
+            [twin, twin + 1],
+            [twin - 1, twin],
+            [H0 + HOUR, H0 + 4 * HOUR],
+            [H0 + 5 * HOUR, H0 + 8 * HOUR],
+          ]
+          const registers = (source: string, from: number, to: number) =>
+            store.engine.selectRows(
+              `select meter, register, t, value from ${source} order by t, register`,
+              [METER, from, to],
+            )
+          for (const [from, to] of ranges) {
+            const view = await fromView(store, from, to)
+            expect(await fromView(store, from, to, 'samples_between(?, ?, ?)')).toEqual(view)
+            expect(await registers('registers_between(?, ?, ?)', from, to)).toEqual(
+              await registers('registers where meter = ? and t >= ? and t < ?', from, to),
+            )
+          }
+          expect(
+            (await fromView(store, 0, Number.MAX_SAFE_INTEGER, 'samples_between(?, ?, ?)')).length,
+          ).toBe(ALL.length)
+          expect(
+            (await registers('registers_between(?, ?, ?)', H0, H0 + 10 * HOUR)).length,
+          ).toBeGreaterThan(100)
+        })
 
       it('reads one window of hours per query and skips the hours without data', async () => {
         const engine = recording(store.engine)

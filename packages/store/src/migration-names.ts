@@ -15,4 +15,5 @@ export const MIGRATION_NAMES: readonly string[] = [
   '2026_12_04_000700_hot_minute_tables',
   '2026_12_05_000100_latest_reading_at',
   '2026_12_05_000200_sample_blocks',
+  '2026_12_05_000300_between_functions',
 ]

@@ -37,10 +37,10 @@ const SAMPLE_COLUMNS: readonly (readonly [string, string])[] = [
 ]
 
 /** The column names of {@link SAMPLE_COLUMNS}. */
-const SAMPLE_NAMES = SAMPLE_COLUMNS.map(([c]) => c).join(', ')
+export const SAMPLE_NAMES = SAMPLE_COLUMNS.map(([c]) => c).join(', ')
 
 /** The columns of `register_rows`, in the order the sources select them. */
-const REGISTER_NAMES = 'm, reg, t, value'
+export const REGISTER_NAMES = 'm, reg, t, value'
 
 /**
  * SQL text of element `i` of the JSON array `json` (a `json_each` value or a PostgreSQL `json`), as
@@ -88,7 +88,7 @@ export function blockRegisterRowsSql(kind: EngineKind): string {
 }
 
 /** `select` with its `from <table> <alias>` replaced by `from (<source>) <alias>`; throws when absent. */
-function fromSource(select: string, table: string, alias: string, source: string): string {
+export function fromSource(select: string, table: string, alias: string, source: string): string {
   const from = `from ${table} ${alias} `
   if (!select.includes(from)) throw new Error(`view select without '${from}'`)
   return select.replace(from, `from (${source}) ${alias} `)

@@ -10,6 +10,7 @@ import * as derivedRollups from './2026_12_04_000600_derived_rollups.js'
 import * as hotMinuteTables from './2026_12_04_000700_hot_minute_tables.js'
 import * as latestReadingAt from './2026_12_05_000100_latest_reading_at.js'
 import * as sampleBlocks from './2026_12_05_000200_sample_blocks.js'
+import * as betweenFunctions from './2026_12_05_000300_between_functions.js'
 
 /** Every migration, by name (sorted by name when applied). Add new ones here; no folder scanning. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -24,6 +25,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '2026_12_04_000700_hot_minute_tables': hotMinuteTables,
   '2026_12_05_000100_latest_reading_at': latestReadingAt,
   '2026_12_05_000200_sample_blocks': sampleBlocks,
+  '2026_12_05_000300_between_functions': betweenFunctions,
 })
 
 /** Serves {@link MIGRATIONS} to Kysely's Migrator. */
