@@ -90,6 +90,7 @@ function compactMigration(makeTarget: () => TestTarget): void {
       const down = await migrator.migrateTo(PREVIOUS)
       expect(down.error).toBeUndefined()
       expect(down.results?.map((r) => [r.migrationName, r.direction])).toEqual([
+        ['2026_12_05_000300_between_functions', 'Down'],
         ['2026_12_05_000200_sample_blocks', 'Down'],
         ['2026_12_05_000100_latest_reading_at', 'Down'],
         ['2026_12_04_000700_hot_minute_tables', 'Down'],
@@ -115,6 +116,7 @@ function compactMigration(makeTarget: () => TestTarget): void {
         '2026_12_04_000700_hot_minute_tables',
         '2026_12_05_000100_latest_reading_at',
         '2026_12_05_000200_sample_blocks',
+        '2026_12_05_000300_between_functions',
       ])
       expect(await snapshot(store)).toEqual(compact)
       // The migrated store goes on: a replay adds nothing, new frames are stored.

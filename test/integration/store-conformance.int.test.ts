@@ -88,6 +88,7 @@ function conformance(engine: string, makeTarget: () => TestTarget): void {
       '2026_12_04_000700_hot_minute_tables',
       '2026_12_05_000100_latest_reading_at',
       '2026_12_05_000200_sample_blocks',
+      '2026_12_05_000300_between_functions',
     ])
     const again = await openStore(target.target)
     expect(again.migrated).toEqual([])
@@ -785,6 +786,7 @@ function energyWhMigration(makeTarget: () => TestTarget): void {
         '2026_12_04_000700_hot_minute_tables',
         '2026_12_05_000100_latest_reading_at',
         '2026_12_05_000200_sample_blocks',
+        '2026_12_05_000300_between_functions',
       ])
       const after = await sql<{
         energy_wh: number
