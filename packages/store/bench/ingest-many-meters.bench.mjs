@@ -81,6 +81,7 @@ store.engine.transaction = (fn) =>
     fn({
       insert: (table, rows, c) => timed(`insert ${table}`, tx.insert(table, rows, c)),
       insertNew: (table, rows, c) => timed(`insert ${table}`, tx.insertNew(table, rows, c)),
+      upsert: (table, rows, c) => timed(`upsert ${table}`, tx.upsert(table, rows, c)),
       query: (text, p) =>
         timed(`query ${text.replace(/\s+/g, ' ').slice(0, 50)}`, tx.query(text, p)),
     }),
