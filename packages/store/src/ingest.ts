@@ -1225,24 +1225,27 @@ interface OpenedContract {
   readonly terms: ContractTerms
 }
 
-/** Inserts contract rows, 1,000 per statement (8 parameters each: SQLite allows 32,766). */
+/**
+ * Inserts contract rows in bulk, in key order (PostgreSQL: one `unnest` statement sent without
+ * waiting for it; a server's first batch opens one per meter, and 1,000-row statements of 8 text
+ * parameters each took 96-143 ms of a 5,000-meter batch's 730).
+ */
 async function insertContracts(tx: WriteTx, rows: readonly OpenedContract[]): Promise<void> {
-  for (let k = 0; k < rows.length; k += 1000) {
-    const chunk = rows.slice(k, k + 1000)
-    await tx.query(
-      `insert into contracts (meter, valid_from, valid_to, option, option_label, subscribed_va, cutoff_va, hhphc) values ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} on conflict (meter, valid_from) do nothing`,
-      chunk.flatMap((r) => [
-        r.meter,
-        r.validFrom,
-        r.validTo,
-        r.terms.option,
-        r.terms.optionLabel,
-        r.terms.subscribedVA,
-        r.terms.cutoffVA,
-        r.terms.hhphc,
-      ]),
-    )
-  }
+  if (rows.length === 0) return
+  const out = rows.map((r): RowOf<'contracts'> => ({
+    meter: r.meter,
+    valid_from: r.validFrom,
+    valid_to: r.validTo,
+    option: r.terms.option,
+    option_label: r.terms.optionLabel,
+    subscribed_va: r.terms.subscribedVA,
+    cutoff_va: r.terms.cutoffVA,
+    hhphc: r.terms.hhphc,
+  }))
+  out.sort((a, b) =>
+    a.meter! < b.meter! ? -1 : a.meter! > b.meter! ? 1 : a.valid_from! - b.valid_from!,
+  )
+  await tx.upsert('contracts', out, 'on conflict (meter, valid_from) do nothing')
 }
 /** Fewest meter numbers per fold step, and the first step of each round. */
 const FOLD_CHUNK_MIN = 100

@@ -334,6 +334,16 @@ export type ColumnClass =
  * types ({@link RowOf}) derive from it, so a row is built by column name and never by position.
  */
 export const COLUMNS = {
+  contracts: {
+    meter: 'text',
+    valid_from: 'bigint',
+    valid_to: 'bigint',
+    option: 'text',
+    option_label: 'text',
+    subscribed_va: 'int',
+    cutoff_va: 'int',
+    hhphc: 'text',
+  },
   meters: {
     id: 'text',
     prm: 'text',
