@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Store, StoreOptions, StoreRecord } from '@linkyrpi/store'
 import { syntheticFrameArray } from '@linkyrpi/store/testing'
 import { describeWithService, tcpReachable } from '../support/services.js'
-import { STORE_CASES } from './store-helpers.js'
+import { STORE_CASES, threePhaseProducer } from './store-helpers.js'
 import type { TestTarget } from './store-helpers.js'
 
 const pgUp = await tcpReachable('127.0.0.1', 5432)
@@ -26,22 +26,7 @@ function frames(): StoreRecord[] {
     intervalMs: 2000,
   }).entries()) {
     const va = f.reading.power.apparentVA!
-    const reading = {
-      ...f.reading,
-      meter: { ...f.reading.meter, phases: 3 as const, producer: true },
-      power: {
-        ...f.reading.power,
-        apparentVAByPhase: [
-          Math.round(va / 3),
-          Math.round(va / 3) + 7,
-          va - 2 * Math.round(va / 3) - 7,
-        ],
-        injectedVA: k % 5 === 0 ? null : (k * 13) % 900,
-      },
-      current: { ...f.reading.current, rmsA: [k % 9, (k + 1) % 9, (k + 2) % 9] },
-      voltage: { ...f.reading.voltage, rmsV: [230 + (k % 4), 231, 229 - (k % 3)] },
-      energy: { ...f.reading.energy, exportWh: 50_000 + Math.floor(k / 40) },
-    }
+    const reading = threePhaseProducer(f.reading, k)
     out.push({ receivedAt: f.meta.receivedAt + (k % 3), reading })
     // A second frame in the same meter clock second (a 9600 Bd meter): keyed 1 ms later.
     if (k % 97 === 0)

@@ -7,6 +7,7 @@ import type { StoreTarget } from '@linkyrpi/pipeline'
 import { openPostgresStore } from '@linkyrpi/sink-postgres'
 import { openSqliteStore } from '@linkyrpi/sink-sqlite'
 import type { Store, StoreOptions } from '@linkyrpi/store'
+import type { TicReading } from '@linkyrpi/tic-core'
 import type { DiagnosticEvent, Logger, StageContext } from '@linkyrpi/tic-core/stage'
 import { PG_URL } from '../support/services.js'
 
@@ -107,3 +108,28 @@ export const STORE_CASES: readonly StoreCase[] = [
     open: (t, o) => openPostgresStore(t.text, o),
   },
 ]
+
+/**
+ * A synthetic frame's reading made three-phase and producing, every sample column holding values
+ * varied by the frame's index `k`: per-phase powers, injection (null every 5th frame), currents,
+ * voltages and the export index.
+ */
+export function threePhaseProducer(reading: TicReading, k: number): TicReading {
+  const va = reading.power.apparentVA!
+  return {
+    ...reading,
+    meter: { ...reading.meter, phases: 3, producer: true },
+    power: {
+      ...reading.power,
+      apparentVAByPhase: [
+        Math.round(va / 3),
+        Math.round(va / 3) + 7,
+        va - 2 * Math.round(va / 3) - 7,
+      ],
+      injectedVA: k % 5 === 0 ? null : (k * 13) % 900,
+    },
+    current: { ...reading.current, rmsA: [k % 9, (k + 1) % 9, (k + 2) % 9] },
+    voltage: { ...reading.voltage, rmsV: [230 + (k % 4), 231, 229 - (k % 3)] },
+    energy: { ...reading.energy, exportWh: 50_000 + Math.floor(k / 40) },
+  }
+}

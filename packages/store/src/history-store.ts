@@ -20,7 +20,7 @@ import {
 } from './packed-minutes.js'
 import type { PowerMinuteColumn } from './packed-minutes.js'
 import type { ReadEngine } from './read-engine.js'
-import { BLOCK_POWER_POSITIONS } from './sample-blocks.js'
+import { BLOCK_POSITIONS } from './sample-blocks.js'
 import type { BlockSample } from './sample-blocks.js'
 
 const DAY = 86_400_000
@@ -71,7 +71,7 @@ function fullPoints(rows: readonly unknown[][]): SamplePoint[] {
 
 /** The sample point of a block sample at `t` (`slim`: per-phase and injected left null, as for rows). */
 function blockPoint(t: number, a: BlockSample, slim: boolean): SamplePoint {
-  const p = BLOCK_POWER_POSITIONS
+  const p = BLOCK_POSITIONS
   const va = a[p.va] ?? null
   if (slim) return { t, avgVA: va, minVA: va, maxVA: va, avgVAByPhase: null, avgInjectedVA: null }
   const va1 = a[p.va1] ?? null

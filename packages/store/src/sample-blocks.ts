@@ -95,41 +95,38 @@ export function blockSample(s: RowOf<'sample_rows'>, hour: number): BlockSample 
   return a
 }
 
+/** The position of each field in a block sample (see `BLOCK_SAMPLE_FIELDS`, schema.ts). */
+export const BLOCK_POSITIONS = Object.freeze(
+  Object.fromEntries(BLOCK_SAMPLE_FIELDS.map((c, i) => [c, i])),
+) as Readonly<Record<(typeof BLOCK_SAMPLE_FIELDS)[number], number>>
+
+const P = BLOCK_POSITIONS
 const v = (a: BlockSample, k: number): number | null => a[k] ?? null
 
 /** The `sample_rows` row of a block sample (meter number `m`, block `hour`). */
 export function sampleOfBlock(m: number, hour: number, a: BlockSample): RowOf<'sample_rows'> {
   return {
     m,
-    t: hour + a[0]!,
-    rx: a[1]!,
-    flags: a[2]!,
-    va: v(a, 3),
-    i1: v(a, 4),
-    u1: v(a, 5),
-    period_index: v(a, 6),
-    period_code: v(a, 7),
-    import_wh: v(a, 8),
-    export_wh: v(a, 9),
-    injected_va: v(a, 10),
-    va1: v(a, 11),
-    va2: v(a, 12),
-    va3: v(a, 13),
-    i2: v(a, 14),
-    i3: v(a, 15),
-    u2: v(a, 16),
-    u3: v(a, 17),
+    t: hour + a[P.dt]!,
+    rx: a[P.rx]!,
+    flags: a[P.flags]!,
+    va: v(a, P.va),
+    i1: v(a, P.i1),
+    u1: v(a, P.u1),
+    period_index: v(a, P.period_index),
+    period_code: v(a, P.period_code),
+    import_wh: v(a, P.import_wh),
+    export_wh: v(a, P.export_wh),
+    injected_va: v(a, P.injected_va),
+    va1: v(a, P.va1),
+    va2: v(a, P.va2),
+    va3: v(a, P.va3),
+    i2: v(a, P.i2),
+    i3: v(a, P.i3),
+    u2: v(a, P.u2),
+    u3: v(a, P.u3),
   }
 }
-
-/** Positions of the columns `t`, `va`, `va1`, `va2`, `va3`, `injected_va` in a block sample. */
-export const BLOCK_POWER_POSITIONS = {
-  va: BLOCK_SAMPLE_FIELDS.indexOf('va'),
-  va1: BLOCK_SAMPLE_FIELDS.indexOf('va1'),
-  va2: BLOCK_SAMPLE_FIELDS.indexOf('va2'),
-  va3: BLOCK_SAMPLE_FIELDS.indexOf('va3'),
-  injected_va: BLOCK_SAMPLE_FIELDS.indexOf('injected_va'),
-} as const
 
 /** Block samples in time order (a stable sort; usually already sorted: checked first). */
 export function sortBlockSamples(a: BlockSample[]): BlockSample[] {

@@ -9,7 +9,7 @@ import { PERIOD_CODES } from './codes.js'
 import type { ReadEngine } from './read-engine.js'
 import { BLOCK_SAMPLE_FIELDS } from './schema.js'
 import type { SamplesTable } from './schema.js'
-import { BLOCK_MS, blockHour } from './sample-blocks.js'
+import { BLOCK_MS, BLOCK_POSITIONS as P, blockHour } from './sample-blocks.js'
 import type { BlockSample } from './sample-blocks.js'
 
 /**
@@ -44,30 +44,33 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 
 /**
  * The view's values of a sample given as its time `t` (epoch ms) and its array in block form
- * (positions of {@link BLOCK_SAMPLE_FIELDS}: 1 `rx`, 2 `flags`, 3 `va`…; position 0 unused here):
+ * (positions of {@link BLOCK_SAMPLE_FIELDS}; `dt` unused here):
  * a block sample, or a `sample_rows` row read as {@link ROW_COLUMNS}.
  */
 function sampleOf(t: number, a: readonly unknown[]): StoredSample {
-  const flags = Number(a[2])
+  const flags = Number(a[P.flags])
   return {
     t,
-    received_at: t + Number(a[1]),
+    received_at: t + Number(a[P.rx]),
     clock_ms: (flags & 1) !== 0 ? t - (t % 1000) : null,
-    va: num(a[3]),
-    va1: num(a[11]),
-    va2: num(a[12]),
-    va3: num(a[13]),
-    injected_va: num(a[10]),
-    i1: num(a[4]),
-    i2: num(a[14]),
-    i3: num(a[15]),
-    u1: num(a[5]),
-    u2: num(a[16]),
-    u3: num(a[17]),
-    period_index: num(a[6]),
-    period_code: a[7] === null || a[7] === undefined ? null : (PERIOD_CODES[Number(a[7])] ?? null),
-    import_wh: num(a[8]),
-    export_wh: num(a[9]),
+    va: num(a[P.va]),
+    va1: num(a[P.va1]),
+    va2: num(a[P.va2]),
+    va3: num(a[P.va3]),
+    injected_va: num(a[P.injected_va]),
+    i1: num(a[P.i1]),
+    i2: num(a[P.i2]),
+    i3: num(a[P.i3]),
+    u1: num(a[P.u1]),
+    u2: num(a[P.u2]),
+    u3: num(a[P.u3]),
+    period_index: num(a[P.period_index]),
+    period_code:
+      a[P.period_code] === null || a[P.period_code] === undefined
+        ? null
+        : (PERIOD_CODES[Number(a[P.period_code])] ?? null),
+    import_wh: num(a[P.import_wh]),
+    export_wh: num(a[P.export_wh]),
     short: (flags & 2) !== 0 ? 1 : 0,
   }
 }
